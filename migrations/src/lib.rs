@@ -1,0 +1,18 @@
+//! The database schema, as sea-orm migrations that run unchanged on Postgres and SQLite.
+//!
+//! The server applies pending migrations at start ([`Migrator::up`]). One file per
+//! migration: `DeriveMigrationName` names each after its file.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_create_tables;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_create_tables::Migration)]
+    }
+}

@@ -1,0 +1,19 @@
+//! The `resume.v1` API shared by every process.
+//!
+//! # Layout
+//! - [`v1`]: the generated protobuf messages, gRPC clients and servers.
+//! - [`FILE_DESCRIPTOR_SET`]: the encoded descriptors, served by gRPC reflection.
+//! - [`queue`]: the Redis keys producer (server) and consumer (worker) agree on.
+//! - [`time`]: conversions between protobuf timestamps and `chrono`.
+
+pub mod queue;
+pub mod time;
+
+/// Generated code for package `resume.v1`.
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+pub mod v1 {
+    tonic::include_proto!("resume.v1");
+}
+
+/// Encoded `FileDescriptorSet` of every `resume.v1` file, for `tonic-reflection`.
+pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("resume_descriptor");

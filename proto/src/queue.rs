@@ -1,0 +1,101 @@
+//! The Redis keys and channels through which the server hands tasks to workers.
+//!
+//! Every key carries the hash tag `{<prefix>}` so that all of them live in one Redis
+//! Cluster slot: a task moves between lists (`LMOVE`) atomically only within one slot.
+
+/// A queue list, in the order workers take from them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// Tasks submitted with `priority: high`; always taken first.
+    PriorityHigh,
+    /// Everything else.
+    ResumeGeneration,
+}
+
+impl Queue {
+    /// Every queue, highest priority first.
+    pub const ALL: [Queue; 2] = [Queue::PriorityHigh, Queue::ResumeGeneration];
+
+    /// The queue's public name, as the admin API shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Queue::PriorityHigh => "priority_high",
+            Queue::ResumeGeneration => "resume_generation",
+        }
+    }
+
+    /// The queue a job of this priority (`"high"` or `"default"`) goes to.
+    pub fn for_priority(priority: &str) -> Queue {
+        if priority == "high" { Queue::PriorityHigh } else { Queue::ResumeGeneration }
+    }
+}
+
+/// Key names under one prefix, so that tests and deployments can share a Redis.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    tag: String,
+}
+
+impl Keys {
+    /// Keys under `{prefix}:`.
+    pub fn new(prefix: &str) -> Keys {
+        Keys { tag: format!("{{{prefix}}}") }
+    }
+
+    /// The list holding a queue's waiting tasks.
+    pub fn queue(&self, queue: Queue) -> String {
+        format!("{}:{}", self.tag, queue.name())
+    }
+
+    /// The list of tasks one worker has taken and not yet finished.
+    pub fn in_flight(&self, worker_id: &str) -> String {
+        format!("{}:inflight:{worker_id}", self.tag)
+    }
+
+    /// The set of worker ids that ever registered (each one's liveness is its heartbeat key).
+    pub fn workers(&self) -> String {
+        format!("{}:workers", self.tag)
+    }
+
+    /// The hash describing one worker; it expires unless the worker keeps beating.
+    pub fn heartbeat(&self, worker_id: &str) -> String {
+        format!("{}:worker:{worker_id}", self.tag)
+    }
+
+    /// The channel on which the server announces new tasks, waking idle workers.
+    pub fn wake_channel(&self) -> String {
+        format!("{}:wake", self.tag)
+    }
+
+    /// The channel on which every job change is published (an encoded `Job`), for
+    /// `WatchJob` subscribers on any server.
+    pub fn events_channel(&self) -> String {
+        format!("{}:events", self.tag)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_shares_one_hash_tag() {
+        let keys = Keys::new("resume");
+        for key in [
+            keys.queue(Queue::PriorityHigh),
+            keys.queue(Queue::ResumeGeneration),
+            keys.in_flight("w1"),
+            keys.heartbeat("w1"),
+            keys.workers(),
+        ] {
+            assert!(key.starts_with("{resume}:"), "{key}");
+        }
+        assert_eq!(keys.queue(Queue::PriorityHigh), "{resume}:priority_high");
+    }
+
+    #[test]
+    fn high_priority_goes_to_its_own_queue() {
+        assert_eq!(Queue::for_priority("high"), Queue::PriorityHigh);
+        assert_eq!(Queue::for_priority("default"), Queue::ResumeGeneration);
+    }
+}

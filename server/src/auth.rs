@@ -1,0 +1,252 @@
+//! Authentication and authorization of every gRPC call, as a tower layer.
+//!
+//! Tokens are HS256 JWTs with `sub` and `exp` (and optional `roles`). Which calls need
+//! what is decided here from the request path alone, so that no handler can forget:
+//! health, reflection and readiness are open; `WorkerService` needs the `worker` role;
+//! the rest of `AdminService` needs `admin`; everything else needs any valid user token.
+//! The verified [`Caller`] is put in the request's extensions for the handlers.
+
+use std::{
+    sync::Arc,
+    task::{Context, Poll},
+};
+
+use futures::future::{Either, Ready, ready};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
+use serde::Deserialize;
+use tonic::{Request, Status};
+use tower::{Layer, Service};
+
+/// The claims we read from a token.
+#[derive(Debug, Deserialize)]
+struct Claims {
+    sub: String,
+    #[serde(default)]
+    roles: Vec<String>,
+}
+
+/// Who is calling, once their token has been verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The token's `sub`: the owner of every row the caller creates.
+    pub user_id: String,
+    /// The token's `roles`.
+    pub roles: Vec<String>,
+}
+
+impl Caller {
+    /// The verified caller of a request that passed the [`AuthLayer`].
+    pub fn of<T>(request: &Request<T>) -> Result<&Caller, Status> {
+        request
+            .extensions()
+            .get::<Caller>()
+            .ok_or_else(|| Status::unauthenticated("missing bearer token"))
+    }
+}
+
+/// What a path requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Requirement {
+    Nothing,
+    User,
+    Role(&'static str),
+}
+
+fn requirement(path: &str) -> Requirement {
+    if path.starts_with("/grpc.health.")
+        || path.starts_with("/grpc.reflection.")
+        || path == "/resume.v1.AdminService/GetReadiness"
+    {
+        Requirement::Nothing
+    } else if path.starts_with("/resume.v1.WorkerService/") {
+        Requirement::Role("worker")
+    } else if path.starts_with("/resume.v1.AdminService/") {
+        Requirement::Role("admin")
+    } else {
+        Requirement::User
+    }
+}
+
+/// Verifies tokens against the shared secret.
+pub struct Verifier {
+    key: DecodingKey,
+    validation: Validation,
+}
+
+impl Verifier {
+    /// A verifier for HS256 tokens signed with `secret`.
+    pub fn new(secret: &str) -> Result<Verifier, jsonwebtoken::errors::Error> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        validation.leeway = 0;
+        Ok(Verifier { key: DecodingKey::from_secret(secret.as_bytes())?, validation })
+    }
+
+    /// The caller named by an `authorization` value (`Bearer <jwt>`).
+    pub fn verify(&self, authorization: Option<&str>) -> Result<Caller, Status> {
+        let header = authorization.ok_or_else(|| Status::unauthenticated("missing bearer token"))?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .ok_or_else(|| Status::unauthenticated("authorization must be \"Bearer <token>\""))?;
+        let claims = decode::<Claims>(token.trim(), &self.key, &self.validation)
+            .map_err(|e| {
+                use jsonwebtoken::errors::ErrorKind;
+                let why = match e.kind() {
+                    ErrorKind::ExpiredSignature => "token expired",
+                    ErrorKind::InvalidSignature => "token signature is invalid",
+                    ErrorKind::InvalidAlgorithm => "token algorithm must be HS256",
+                    ErrorKind::MissingRequiredClaim(_) => "token lacks a required claim (sub, exp)",
+                    _ => "token is malformed",
+                };
+                Status::unauthenticated(why)
+            })?
+            .claims;
+        if claims.sub.trim().is_empty() {
+            return Err(Status::unauthenticated("token sub must not be empty"));
+        }
+        Ok(Caller { user_id: claims.sub, roles: claims.roles })
+    }
+
+    /// What the request at `path` may do, given its `authorization` value.
+    fn authorize(&self, path: &str, authorization: Option<&str>) -> Result<Option<Caller>, Status> {
+        let needed = requirement(path);
+        if needed == Requirement::Nothing {
+            return Ok(None);
+        }
+        let caller = self.verify(authorization)?;
+        if let Requirement::Role(role) = needed {
+            if !caller.roles.iter().any(|r| r == role) {
+                return Err(Status::permission_denied(format!("this call needs the {role} role")));
+            }
+        }
+        Ok(Some(caller))
+    }
+}
+
+/// Tower layer that runs [`Verifier`] before any gRPC handler.
+#[derive(Clone)]
+pub struct AuthLayer {
+    verifier: Arc<Verifier>,
+}
+
+impl AuthLayer {
+    /// A layer verifying with `verifier`.
+    pub fn new(verifier: Arc<Verifier>) -> AuthLayer {
+        AuthLayer { verifier }
+    }
+}
+
+impl<S> Layer<S> for AuthLayer {
+    type Service = Auth<S>;
+
+    fn layer(&self, inner: S) -> Auth<S> {
+        Auth { inner, verifier: self.verifier.clone() }
+    }
+}
+
+/// The service [`AuthLayer`] wraps around the gRPC routes.
+#[derive(Clone)]
+pub struct Auth<S> {
+    inner: S,
+    verifier: Arc<Verifier>,
+}
+
+impl<S, B, ResBody> Service<http::Request<B>> for Auth<S>
+where
+    S: Service<http::Request<B>, Response = http::Response<ResBody>>,
+    ResBody: Default,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Either<Ready<Result<S::Response, S::Error>>, S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
+        // CORS preflights carry no token; the CORS layer answers them.
+        if request.method() == http::Method::OPTIONS {
+            return Either::Right(self.inner.call(request));
+        }
+        let authorization = request
+            .headers()
+            .get(http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        match self.verifier.authorize(request.uri().path(), authorization) {
+            Ok(caller) => {
+                if let Some(caller) = caller {
+                    request.extensions_mut().insert(caller);
+                }
+                Either::Right(self.inner.call(request))
+            }
+            Err(status) => Either::Left(ready(Ok(status.into_http()))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jsonwebtoken::{EncodingKey, Header, encode};
+    use serde_json::json;
+    use tonic::Code;
+
+    fn token(secret: &str, claims: serde_json::Value) -> String {
+        let key = EncodingKey::from_secret(secret.as_bytes());
+        encode(&Header::new(Algorithm::HS256), &claims, &key).unwrap()
+    }
+
+    fn in_an_hour() -> i64 {
+        chrono::Utc::now().timestamp() + 3600
+    }
+
+    #[test]
+    fn paths_map_to_requirements() {
+        assert_eq!(requirement("/grpc.health.v1.Health/Check"), Requirement::Nothing);
+        assert_eq!(requirement("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"), Requirement::Nothing);
+        assert_eq!(requirement("/resume.v1.WorkerService/ClaimTask"), Requirement::Role("worker"));
+        assert_eq!(requirement("/resume.v1.AdminService/ListQueues"), Requirement::Role("admin"));
+        assert_eq!(requirement("/resume.v1.AdminService/GetReadiness"), Requirement::Nothing);
+        assert_eq!(requirement("/resume.v1.ResumeService/GetJob"), Requirement::User);
+    }
+
+    #[test]
+    fn accepts_a_good_token_and_reads_its_roles() {
+        let v = Verifier::new("k").unwrap();
+        let t = token("k", json!({"sub": "u1", "exp": in_an_hour(), "roles": ["admin"]}));
+        let caller = v.verify(Some(&format!("Bearer {t}"))).unwrap();
+        assert_eq!(caller, Caller { user_id: "u1".into(), roles: vec!["admin".into()] });
+    }
+
+    #[test]
+    fn refuses_bad_tokens() {
+        let v = Verifier::new("k").unwrap();
+        let expired = token("k", json!({"sub": "u1", "exp": chrono::Utc::now().timestamp() - 10}));
+        let wrong_key = token("other", json!({"sub": "u1", "exp": in_an_hour()}));
+        let no_sub = token("k", json!({"exp": in_an_hour()}));
+        let no_exp = token("k", json!({"sub": "u1"}));
+        for header in [
+            None,
+            Some("Bearer garbage".to_owned()),
+            Some(format!("Bearer {expired}")),
+            Some(format!("Bearer {wrong_key}")),
+            Some(format!("Bearer {no_sub}")),
+            Some(format!("Bearer {no_exp}")),
+            Some(format!("Basic {wrong_key}")),
+        ] {
+            let err = v.verify(header.as_deref()).unwrap_err();
+            assert_eq!(err.code(), Code::Unauthenticated, "{header:?}");
+        }
+    }
+
+    #[test]
+    fn a_user_token_is_refused_on_worker_calls() {
+        let v = Verifier::new("k").unwrap();
+        let t = format!("Bearer {}", token("k", json!({"sub": "u1", "exp": in_an_hour()})));
+        let err = v.authorize("/resume.v1.WorkerService/ClaimTask", Some(&t)).unwrap_err();
+        assert_eq!(err.code(), Code::PermissionDenied);
+        assert!(v.authorize("/resume.v1.ResumeService/GetJob", Some(&t)).unwrap().is_some());
+    }
+}

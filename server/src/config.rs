@@ -1,0 +1,100 @@
+//! The server's configuration, read once from the environment (or flags) at start.
+
+use std::{fmt, net::SocketAddr};
+
+use clap::Parser;
+
+/// Everything the server needs to know before it starts.
+#[derive(Parser, Clone)]
+#[command(name = "server", about = "resume.v1 gRPC API server", version)]
+pub struct Config {
+    /// Address the gRPC API listens on.
+    #[arg(long, env = "SERVER_ADDR", default_value = "127.0.0.1:50051")]
+    pub server_addr: SocketAddr,
+    /// `sqlite://…` or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://.data/resume.db?mode=rwc")]
+    pub database_url: String,
+    /// The Redis that carries the queues, progress events and worker registry.
+    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+    pub redis_url: String,
+    /// Hash tag every Redis key lives under, so that deployments (and tests) can share a Redis.
+    #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "resume")]
+    pub redis_key_prefix: String,
+    /// HS256 key for user and worker tokens.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: String,
+    /// Origins allowed to call gRPC-Web from a browser, comma-separated.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub cors_allowed_origins: Vec<String>,
+}
+
+impl Config {
+    /// Checks what the types cannot: a usable secret and a database URL we support.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.jwt_secret.trim().is_empty() {
+            return Err("JWT_SECRET must not be empty".into());
+        }
+        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres")) {
+            return Err("DATABASE_URL must start with sqlite: or postgres://".into());
+        }
+        if self.redis_key_prefix.is_empty() || self.redis_key_prefix.contains(['{', '}']) {
+            return Err("REDIS_KEY_PREFIX must be non-empty and contain no braces".into());
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("server_addr", &self.server_addr)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("redis_url", &redact_url(&self.redis_url))
+            .field("redis_key_prefix", &self.redis_key_prefix)
+            .field("jwt_secret", &"<redacted>")
+            .field("cors_allowed_origins", &self.cors_allowed_origins)
+            .finish()
+    }
+}
+
+/// The URL with any password replaced, for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}://{user}:***@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(args: &[&str]) -> Config {
+        Config::try_parse_from(std::iter::once("server").chain(args.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let c = config(&[
+            "--jwt-secret",
+            "s3cret-value",
+            "--database-url",
+            "postgres://app:pa55@db:5432/x",
+        ]);
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cret-value"), "{shown}");
+        assert!(!shown.contains("pa55"), "{shown}");
+        assert!(shown.contains("postgres://app:***@db:5432/x"), "{shown}");
+    }
+
+    #[test]
+    fn rejects_an_empty_secret_and_unknown_databases() {
+        assert!(config(&["--jwt-secret", " "]).validate().is_err());
+        assert!(config(&["--jwt-secret", "k", "--database-url", "mysql://x"]).validate().is_err());
+        assert!(config(&["--jwt-secret", "k"]).validate().is_ok());
+    }
+}

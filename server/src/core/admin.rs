@@ -1,0 +1,108 @@
+//! The operators' view: readiness, queue depths, live workers, job statistics.
+
+use std::collections::HashMap;
+
+use chrono::{TimeDelta, Utc};
+use fred::prelude::*;
+use resume_proto::{queue::Queue, time::to_timestamp, v1};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::{
+    AppState,
+    core::status::JobStatus,
+    db::resume_job,
+    error::{Error, Result},
+};
+
+/// How many recent successes the average duration is taken over.
+const DURATION_SAMPLE: u64 = 1000;
+
+/// Whether the database and Redis answer, and how many workers are alive.
+pub async fn readiness(state: &AppState) -> v1::GetReadinessResponse {
+    let database = match state.db.ping().await {
+        Ok(()) => "ok".to_owned(),
+        Err(error) => {
+            tracing::warn!(%error, "readiness: database");
+            "unavailable".to_owned()
+        }
+    };
+    let (redis, workers) = match state.queue.live_workers().await {
+        Ok(workers) => ("ok".to_owned(), workers.len() as i32),
+        Err(error) => {
+            tracing::warn!(%error, "readiness: redis");
+            ("unavailable".to_owned(), 0)
+        }
+    };
+    v1::GetReadinessResponse { ready: database == "ok" && redis == "ok", database, redis, workers }
+}
+
+/// Waiting and running tasks per queue.
+pub async fn queues(state: &AppState) -> Result<Vec<v1::Queue>> {
+    let mut queues = Vec::new();
+    for (queue, pending) in state.queue.depths().await? {
+        let priority = match queue {
+            Queue::PriorityHigh => "high",
+            Queue::ResumeGeneration => "default",
+        };
+        let in_progress = resume_job::Entity::find()
+            .filter(resume_job::Column::Status.eq(JobStatus::Processing.as_str()))
+            .filter(resume_job::Column::Priority.eq(priority))
+            .count(&state.db)
+            .await?;
+        queues.push(v1::Queue { name: queue.name().to_owned(), pending, in_progress: in_progress as i64 });
+    }
+    Ok(queues)
+}
+
+/// Every worker with a live heartbeat, as it last described itself.
+pub async fn workers(state: &AppState) -> Result<Vec<v1::Worker>> {
+    let mut workers = Vec::new();
+    for id in state.queue.live_workers().await? {
+        let fields: HashMap<String, String> = state.queue.client().hgetall(state.queue.keys().heartbeat(&id)).await?;
+        let number = |name: &str| fields.get(name).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+        let last_heartbeat = chrono::DateTime::from_timestamp_millis(number("last_heartbeat_ms"))
+            .ok_or_else(|| Error::Corrupt(format!("worker {id} heartbeat time")))?;
+        workers.push(v1::Worker {
+            host: fields.get("host").cloned().unwrap_or_default(),
+            concurrency: number("concurrency") as i32,
+            active: number("active") as i32,
+            processed: number("processed"),
+            failed: number("failed"),
+            last_heartbeat: Some(to_timestamp(last_heartbeat)),
+            id,
+        });
+    }
+    workers.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(workers)
+}
+
+/// Totals across every user's jobs.
+pub async fn stats(state: &AppState) -> Result<v1::GetStatsResponse> {
+    let count_status = |status: JobStatus| {
+        resume_job::Entity::find().filter(resume_job::Column::Status.eq(status.as_str())).count(&state.db)
+    };
+    let succeeded = count_status(JobStatus::Success).await? as i64;
+    let failed = count_status(JobStatus::Failure).await? as i64;
+    let cancelled = count_status(JobStatus::Cancelled).await? as i64;
+    let cache_hits = resume_job::Entity::find()
+        .filter(resume_job::Column::CacheHit.eq(true))
+        .count(&state.db)
+        .await? as i64;
+    let jobs_last_minute = resume_job::Entity::find()
+        .filter(resume_job::Column::CreatedAt.gt(Utc::now() - TimeDelta::minutes(1)))
+        .count(&state.db)
+        .await? as i64;
+    let recent: Vec<resume_job::Model> = resume_job::Entity::find()
+        .filter(resume_job::Column::Status.eq(JobStatus::Success.as_str()))
+        .order_by_desc(resume_job::Column::Id)
+        .limit(DURATION_SAMPLE)
+        .all(&state.db)
+        .await?;
+    let durations: Vec<f64> = recent
+        .iter()
+        .filter_map(|job| Some((job.completed_at? - job.started_at.unwrap_or(job.created_at)).num_microseconds()? as f64 / 1000.0))
+        .collect();
+    let avg_duration_ms = if durations.is_empty() { 0.0 } else { durations.iter().sum::<f64>() / durations.len() as f64 };
+    let cache_hit_ratio = if succeeded == 0 { 0.0 } else { cache_hits as f64 / succeeded as f64 };
+    Ok(v1::GetStatsResponse { succeeded, failed, cancelled, cache_hits, cache_hit_ratio, jobs_last_minute, avg_duration_ms })
+}

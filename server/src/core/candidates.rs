@@ -1,0 +1,194 @@
+//! Candidates and their target jobs.
+
+use chrono::Utc;
+use resume_proto::{time::to_timestamp, v1};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    core::{page, validate},
+    db::{candidate, candidate_job},
+    error::{Error, Result},
+};
+
+/// The parts of a candidate stored as one JSON document.
+#[derive(Serialize, Deserialize)]
+struct Profile {
+    links: Vec<v1::Link>,
+    skills: Vec<String>,
+    experience: Vec<v1::Experience>,
+    education: Vec<v1::Education>,
+    certifications: Vec<v1::Certification>,
+}
+
+/// The candidate row as the API shows it.
+pub fn to_proto(row: candidate::Model) -> Result<v1::Candidate> {
+    let profile: Profile = serde_json::from_str(&row.profile)
+        .map_err(|e| Error::Corrupt(format!("candidate {} profile: {e}", row.id)))?;
+    Ok(v1::Candidate {
+        id: row.id,
+        full_name: row.full_name,
+        email: row.email,
+        phone: row.phone,
+        location: row.location,
+        headline: row.headline,
+        summary: row.summary,
+        links: profile.links,
+        skills: profile.skills,
+        experience: profile.experience,
+        education: profile.education,
+        certifications: profile.certifications,
+        created_at: Some(to_timestamp(row.created_at)),
+    })
+}
+
+fn job_to_proto(row: candidate_job::Model) -> v1::CandidateJob {
+    v1::CandidateJob {
+        id: row.id,
+        candidate_id: row.candidate_id,
+        title: row.title,
+        company: row.company,
+        description: row.description,
+        created_at: Some(to_timestamp(row.created_at)),
+    }
+}
+
+/// Stores a new candidate for `owner`.
+pub async fn create(db: &DatabaseConnection, owner: &str, c: v1::Candidate) -> Result<v1::Candidate> {
+    validate::candidate(&c)?;
+    let v1::Candidate {
+        id: _,
+        full_name,
+        email,
+        phone,
+        location,
+        headline,
+        summary,
+        links,
+        skills,
+        experience,
+        education,
+        certifications,
+        created_at: _,
+    } = c;
+    let profile = Profile { links, skills, experience, education, certifications };
+    let profile = serde_json::to_string(&profile).map_err(|e| Error::Corrupt(e.to_string()))?;
+    let row = candidate::ActiveModel {
+        owner: Set(owner.to_owned()),
+        full_name: Set(full_name),
+        email: Set(email),
+        phone: Set(phone),
+        location: Set(location),
+        headline: Set(headline),
+        summary: Set(summary),
+        profile: Set(profile),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    to_proto(row)
+}
+
+/// The candidate `id` of `owner`, or NOT_FOUND.
+pub async fn find(db: &DatabaseConnection, owner: &str, id: i64) -> Result<candidate::Model> {
+    validate::positive_id("candidate_id", id)?;
+    candidate::Entity::find_by_id(id)
+        .filter(candidate::Column::Owner.eq(owner))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("candidate {id} not found")))
+}
+
+/// The candidate `id` of `owner` as the API shows it.
+pub async fn get(db: &DatabaseConnection, owner: &str, id: i64) -> Result<v1::Candidate> {
+    to_proto(find(db, owner, id).await?)
+}
+
+/// One page of `owner`'s candidates, oldest first, and the token of the next page.
+pub async fn list(
+    db: &DatabaseConnection,
+    owner: &str,
+    limit: i32,
+    page_token: &str,
+) -> Result<(Vec<v1::Candidate>, Option<String>)> {
+    let limit = page::limit(limit)?;
+    let mut query = candidate::Entity::find().filter(candidate::Column::Owner.eq(owner));
+    if let Some(after) = page::after(page_token)? {
+        let after: i64 = after
+            .parse()
+            .map_err(|_| Error::InvalidArgument("page_token is not a token this API issued".into()))?;
+        query = query.filter(candidate::Column::Id.gt(after));
+    }
+    let mut rows = query.order_by_asc(candidate::Column::Id).limit(limit + 1).all(db).await?;
+    let next = (rows.len() as u64 > limit).then(|| {
+        rows.truncate(limit as usize);
+        page::token(&rows.last().map(|r| r.id).unwrap_or_default().to_string())
+    });
+    let candidates = rows.into_iter().map(to_proto).collect::<Result<_>>()?;
+    Ok((candidates, next))
+}
+
+/// The target job `id` of `owner`'s candidate `candidate_id`, or NOT_FOUND.
+pub async fn find_job(
+    db: &DatabaseConnection,
+    owner: &str,
+    candidate_id: i64,
+    id: i64,
+) -> Result<candidate_job::Model> {
+    validate::positive_id("job_row_id", id)?;
+    candidate_job::Entity::find_by_id(id)
+        .filter(candidate_job::Column::Owner.eq(owner))
+        .filter(candidate_job::Column::CandidateId.eq(candidate_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("job_row_id {id} not found for candidate {candidate_id}")))
+}
+
+/// The target job as the API shows it.
+pub async fn job_by_id(db: &DatabaseConnection, owner: &str, candidate_id: i64, id: i64) -> Result<v1::CandidateJob> {
+    find_job(db, owner, candidate_id, id).await.map(job_to_proto)
+}
+
+/// Stores a target job for one of `owner`'s candidates.
+pub async fn create_job(
+    db: &DatabaseConnection,
+    owner: &str,
+    req: v1::CreateCandidateJobRequest,
+) -> Result<v1::CandidateJob> {
+    validate::candidate_job(&req)?;
+    let v1::CreateCandidateJobRequest { candidate_id, title, company, description } = req;
+    find(db, owner, candidate_id).await?;
+    let row = candidate_job::ActiveModel {
+        candidate_id: Set(candidate_id),
+        owner: Set(owner.to_owned()),
+        title: Set(title),
+        company: Set(company),
+        description: Set(description),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(job_to_proto(row))
+}
+
+/// Every target job of one of `owner`'s candidates, oldest first.
+pub async fn list_jobs(db: &DatabaseConnection, owner: &str, candidate_id: i64) -> Result<Vec<v1::CandidateJob>> {
+    find(db, owner, candidate_id).await?;
+    let rows = candidate_job::Entity::find()
+        .filter(candidate_job::Column::CandidateId.eq(candidate_id))
+        .filter(candidate_job::Column::Owner.eq(owner))
+        .order_by_asc(candidate_job::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(job_to_proto).collect())
+}
+
+/// Now, to the microsecond (what Postgres keeps), so stored and shown times agree.
+pub fn now() -> chrono::DateTime<Utc> {
+    let now = Utc::now();
+    chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::microseconds(1)).unwrap_or(now)
+}

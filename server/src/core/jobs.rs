@@ -1,0 +1,259 @@
+//! Resume generation jobs as their owners see them: submit, read, list, cancel,
+//! download and watch.
+
+use std::time::Duration;
+
+use resume_proto::{queue::Queue, time::to_timestamp, v1};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::Expr,
+};
+use tokio::sync::{broadcast::error::RecvError, mpsc};
+
+use crate::{
+    AppState,
+    core::{candidates, page, status::JobStatus, validate},
+    db::{resume_file, resume_job},
+    error::{Error, Result},
+};
+
+/// How long a watcher waits for an event before re-reading the row, in case an event
+/// was lost (a Redis reconnect).
+const WATCH_RECHECK: Duration = Duration::from_secs(5);
+
+/// The job row as the API shows it.
+pub fn to_proto(row: resume_job::Model) -> v1::Job {
+    let resume_job::Model {
+        id,
+        owner: _,
+        candidate_id,
+        job_row_id,
+        status,
+        progress,
+        file_type,
+        priority,
+        result_url,
+        filename,
+        error_message,
+        cache_hit,
+        attempts,
+        created_at,
+        started_at,
+        completed_at,
+    } = row;
+    v1::Job {
+        job_id: id,
+        candidate_id,
+        job_row_id,
+        status,
+        progress,
+        file_type,
+        priority,
+        result_url,
+        filename,
+        error_message,
+        cache_hit,
+        attempts,
+        created_at: Some(to_timestamp(created_at)),
+        started_at: started_at.map(to_timestamp),
+        completed_at: completed_at.map(to_timestamp),
+    }
+}
+
+/// The download path of a job, as REST clients follow it.
+pub fn result_url(job_id: &str) -> String {
+    format!("/api/resume-async/download/{job_id}")
+}
+
+/// Stores a job and queues its task; the answer does not wait for any worker.
+pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequest) -> Result<v1::Job> {
+    let v1::GenerateResumeRequest { candidate_id, job_row_id, file_type, priority } = req;
+    let file_type = validate::file_type(&file_type)?;
+    let priority = validate::priority(&priority)?;
+    candidates::find(&state.db, owner, candidate_id).await?;
+    if let Some(job_row_id) = job_row_id {
+        candidates::find_job(&state.db, owner, candidate_id, job_row_id).await?;
+    }
+    let row = resume_job::ActiveModel {
+        id: Set(uuid::Uuid::now_v7().to_string()),
+        owner: Set(owner.to_owned()),
+        candidate_id: Set(candidate_id),
+        job_row_id: Set(job_row_id),
+        status: Set(JobStatus::Pending.to_string()),
+        progress: Set(0),
+        file_type: Set(file_type.to_owned()),
+        priority: Set(priority.to_owned()),
+        result_url: Set(None),
+        filename: Set(None),
+        error_message: Set(None),
+        cache_hit: Set(false),
+        attempts: Set(0),
+        created_at: Set(candidates::now()),
+        started_at: Set(None),
+        completed_at: Set(None),
+    }
+    .insert(&state.db)
+    .await?;
+    if let Err(error) = state.queue.push(&row.id, Queue::for_priority(priority)).await {
+        // Not queued, so not accepted: take the row back rather than leave it stranded.
+        if let Err(cleanup) = resume_job::Entity::delete_by_id(row.id.clone()).exec(&state.db).await {
+            tracing::error!(job_id = %row.id, %cleanup, "could not remove unqueued job");
+        }
+        return Err(error);
+    }
+    tracing::info!(job_id = %row.id, candidate_id, priority, file_type, "job queued");
+    Ok(to_proto(row))
+}
+
+/// `owner`'s job `job_id`, or NOT_FOUND.
+async fn find(db: &DatabaseConnection, owner: &str, job_id: &str) -> Result<resume_job::Model> {
+    let job_id = validate::job_id(job_id)?;
+    resume_job::Entity::find_by_id(job_id.clone())
+        .filter(resume_job::Column::Owner.eq(owner))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("job {job_id} not found")))
+}
+
+/// `owner`'s job `job_id` as it is now.
+pub async fn get(state: &AppState, owner: &str, job_id: &str) -> Result<v1::Job> {
+    find(&state.db, owner, job_id).await.map(to_proto)
+}
+
+/// One page of `owner`'s jobs, newest first, and the token of the next page.
+pub async fn list_mine(
+    state: &AppState,
+    owner: &str,
+    req: v1::ListMyJobsRequest,
+) -> Result<(Vec<v1::Job>, Option<String>)> {
+    let v1::ListMyJobsRequest { limit, page_token, status, candidate_id } = req;
+    let limit = page::limit(limit)?;
+    let mut query = resume_job::Entity::find().filter(resume_job::Column::Owner.eq(owner));
+    if let Some(status) = status.filter(|s| !s.is_empty()) {
+        let status: JobStatus = status.parse().map_err(Error::InvalidArgument)?;
+        query = query.filter(resume_job::Column::Status.eq(status.as_str()));
+    }
+    if let Some(candidate_id) = candidate_id {
+        validate::positive_id("candidate_id", candidate_id)?;
+        query = query.filter(resume_job::Column::CandidateId.eq(candidate_id));
+    }
+    if let Some(after) = page::after(&page_token)? {
+        let after = validate::job_id(&after)
+            .map_err(|_| Error::InvalidArgument("page_token is not a token this API issued".into()))?;
+        query = query.filter(resume_job::Column::Id.lt(after));
+    }
+    // UUIDv7 ids sort by creation time, so the id alone orders and pages the list.
+    let mut rows = query.order_by_desc(resume_job::Column::Id).limit(limit + 1).all(&state.db).await?;
+    let next = (rows.len() as u64 > limit).then(|| {
+        rows.truncate(limit as usize);
+        page::token(rows.last().map(|r| r.id.as_str()).unwrap_or_default())
+    });
+    Ok((rows.into_iter().map(to_proto).collect(), next))
+}
+
+/// Cancels `owner`'s job unless it has ended; answers the job as it then is.
+pub async fn cancel(state: &AppState, owner: &str, job_id: &str) -> Result<v1::Job> {
+    let row = find(&state.db, owner, job_id).await?;
+    let cancelled = resume_job::Entity::update_many()
+        .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Cancelled.as_str()))
+        .col_expr(resume_job::Column::CompletedAt, Expr::value(candidates::now()))
+        .filter(resume_job::Column::Id.eq(row.id.as_str()))
+        .filter(resume_job::Column::Status.is_in([JobStatus::Pending.as_str(), JobStatus::Processing.as_str()]))
+        .exec_with_returning(&state.db)
+        .await?;
+    match cancelled.into_iter().next() {
+        Some(row) => {
+            let job = to_proto(row);
+            tracing::info!(job_id = %job.job_id, "job cancelled");
+            state.events.publish(&job).await;
+            Ok(job)
+        }
+        // It ended meanwhile: show how.
+        None => get(state, owner, &row.id).await,
+    }
+}
+
+/// The finished file of `owner`'s job: (filename, content type, bytes).
+pub async fn download(state: &AppState, owner: &str, job_id: &str) -> Result<(String, String, Vec<u8>)> {
+    let row = find(&state.db, owner, job_id).await?;
+    if row.status != JobStatus::Success.as_str() {
+        return Err(Error::FailedPrecondition(format!(
+            "job {} is {}; the file can be downloaded once it is SUCCESS",
+            row.id, row.status
+        )));
+    }
+    let file = resume_file::Entity::find_by_id(row.id.clone())
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| Error::Corrupt(format!("job {} succeeded without a file", row.id)))?;
+    let filename = row.filename.unwrap_or_else(|| format!("{}.bin", row.id));
+    Ok((filename, file.content_type, file.content))
+}
+
+/// Sends `owner`'s job into `out` now and after every change, until it ends or the
+/// receiver goes away; a failure is sent as the last item.
+pub async fn watch(state: &AppState, owner: &str, job_id: &str, out: mpsc::Sender<Result<v1::Job>>) {
+    if let Err(error) = follow(state, owner, job_id, &out).await {
+        let _ = out.send(Err(error)).await;
+    }
+}
+
+async fn follow(state: &AppState, owner: &str, job_id: &str, out: &mpsc::Sender<Result<v1::Job>>) -> Result<()> {
+    let job_id = validate::job_id(job_id)?;
+    // Register first, read second: a change in between arrives as an event.
+    let mut watch = state.events.watch(&job_id);
+    let mut last = to_proto(find(&state.db, owner, &job_id).await?);
+    if out.send(Ok(last.clone())).await.is_err() {
+        return Ok(());
+    }
+    while !is_terminal(&last) {
+        let next = match tokio::time::timeout(WATCH_RECHECK, watch.receiver.recv()).await {
+            Ok(Ok(job)) => job,
+            Ok(Err(RecvError::Lagged(_))) | Err(_) => to_proto(find(&state.db, owner, &job_id).await?),
+            Ok(Err(RecvError::Closed)) => return Err(Error::Unavailable("job events stopped".into())),
+        };
+        if is_newer(&next, &last) {
+            if out.send(Ok(next.clone())).await.is_err() {
+                return Ok(());
+            }
+            last = next;
+        }
+    }
+    Ok(())
+}
+
+fn is_terminal(job: &v1::Job) -> bool {
+    job.status.parse::<JobStatus>().is_ok_and(JobStatus::is_terminal)
+}
+
+/// Whether `next` moves the job on from `last` (events may arrive twice or late).
+fn is_newer(next: &v1::Job, last: &v1::Job) -> bool {
+    if is_terminal(last) {
+        return false;
+    }
+    next.status != last.status && (is_terminal(next) || next.status == JobStatus::Processing.as_str())
+        || next.progress > last.progress
+        || next.attempts > last.attempts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(status: JobStatus, progress: i32) -> v1::Job {
+        v1::Job { status: status.to_string(), progress, ..Default::default() }
+    }
+
+    #[test]
+    fn only_forward_moves_are_sent() {
+        use JobStatus::*;
+        assert!(is_newer(&job(Processing, 10), &job(Pending, 0)));
+        assert!(is_newer(&job(Processing, 30), &job(Processing, 10)));
+        assert!(!is_newer(&job(Processing, 10), &job(Processing, 30)));
+        assert!(!is_newer(&job(Processing, 10), &job(Processing, 10)));
+        assert!(is_newer(&job(Success, 100), &job(Processing, 90)));
+        assert!(is_newer(&job(Cancelled, 30), &job(Processing, 30)));
+        assert!(!is_newer(&job(Processing, 50), &job(Cancelled, 30)));
+        assert!(!is_newer(&job(Pending, 0), &job(Processing, 10)));
+    }
+}

@@ -1,0 +1,11 @@
+//! The transport-free core: what the gRPC services do, as plain async functions over
+//! [`AppState`](crate::AppState). Every function takes the caller's user id and sees
+//! only that user's rows.
+
+pub mod admin;
+pub mod candidates;
+pub mod jobs;
+pub mod page;
+pub mod status;
+pub mod tasks;
+pub mod validate;

@@ -1,0 +1,57 @@
+//! Page sizes and opaque page tokens for keyset pagination.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+
+use crate::error::{Error, Result};
+
+/// The page size when the request names none.
+pub const DEFAULT_LIMIT: u64 = 20;
+/// The largest page a request may ask for.
+pub const MAX_LIMIT: u64 = 100;
+
+/// The page size a request asked for (0 meaning the default).
+pub fn limit(requested: i32) -> Result<u64> {
+    match requested {
+        0 => Ok(DEFAULT_LIMIT),
+        n if n >= 1 && i64::from(n) <= MAX_LIMIT as i64 => Ok(n as u64),
+        _ => Err(Error::InvalidArgument(format!("limit must be between 1 and {MAX_LIMIT}"))),
+    }
+}
+
+/// The token that resumes a listing after the row with this key.
+pub fn token(last_key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(last_key)
+}
+
+/// The key a token resumes after; `None` for an empty token (the first page).
+pub fn after(token: &str) -> Result<Option<String>> {
+    if token.is_empty() {
+        return Ok(None);
+    }
+    URL_SAFE_NO_PAD
+        .decode(token)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .map(Some)
+        .ok_or_else(|| Error::InvalidArgument("page_token is not a token this API issued".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_default_and_are_bounded() {
+        assert_eq!(limit(0).unwrap(), 20);
+        assert_eq!(limit(100).unwrap(), 100);
+        assert!(limit(101).is_err());
+        assert!(limit(-1).is_err());
+    }
+
+    #[test]
+    fn tokens_round_trip_and_garbage_is_refused() {
+        assert_eq!(after(&token("42")).unwrap().as_deref(), Some("42"));
+        assert_eq!(after("").unwrap(), None);
+        assert!(after("!!!").is_err());
+    }
+}

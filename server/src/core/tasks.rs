@@ -1,0 +1,169 @@
+//! The worker's side of a job: claim it, move its progress, hand over the file or the
+//! failure. Every transition is one conditional UPDATE, so concurrent or repeated calls
+//! (a task delivered twice, a cancel racing a completion) cannot move a job backwards.
+
+use resume_proto::v1;
+use sea_orm::{
+    ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+    sea_query::{Expr, ExprTrait, Func},
+};
+
+use crate::{
+    AppState,
+    core::{
+        candidates,
+        jobs::{result_url, to_proto},
+        status::JobStatus,
+        validate,
+    },
+    db::{candidate, resume_file, resume_job},
+    error::{Error, Result},
+};
+
+/// Progress of a claimed job.
+pub const CLAIMED_PROGRESS: i32 = 10;
+
+fn running() -> [&'static str; 2] {
+    [JobStatus::Pending.as_str(), JobStatus::Processing.as_str()]
+}
+
+async fn current(state: &AppState, job_id: &str) -> Result<resume_job::Model> {
+    resume_job::Entity::find_by_id(job_id.to_owned())
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("job {job_id} not found")))
+}
+
+/// Marks the job PROCESSING for one more attempt and returns what it is built from;
+/// `proceed: false` when it must not run (cancelled, ended, or gone).
+pub async fn claim(state: &AppState, job_id: &str, worker_id: &str) -> Result<v1::ClaimTaskResponse> {
+    let job_id = validate::job_id(job_id)?;
+    let claimed = resume_job::Entity::update_many()
+        .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Processing.as_str()))
+        .col_expr(
+            resume_job::Column::Progress,
+            Expr::cust(format!("CASE WHEN progress < {CLAIMED_PROGRESS} THEN {CLAIMED_PROGRESS} ELSE progress END")),
+        )
+        .col_expr(resume_job::Column::Attempts, Expr::col(resume_job::Column::Attempts).add(1))
+        .col_expr(
+            resume_job::Column::StartedAt,
+            Func::coalesce([Expr::col(resume_job::Column::StartedAt), Expr::value(candidates::now())]).into(),
+        )
+        .filter(resume_job::Column::Id.eq(job_id.as_str()))
+        .filter(resume_job::Column::Status.is_in(running()))
+        .exec_with_returning(&state.db)
+        .await?;
+    let Some(row) = claimed.into_iter().next() else {
+        let job = resume_job::Entity::find_by_id(job_id.clone()).one(&state.db).await?.map(to_proto);
+        tracing::info!(%job_id, worker_id, "task dropped: job not runnable");
+        return Ok(v1::ClaimTaskResponse { proceed: false, job, candidate: None, target: None });
+    };
+    let owner = row.owner.clone();
+    let candidate_row = candidate::Entity::find_by_id(row.candidate_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| Error::Corrupt(format!("job {job_id} has no candidate")))?;
+    let target = match row.job_row_id {
+        Some(id) => Some(candidates::job_by_id(&state.db, &owner, row.candidate_id, id).await?),
+        None => None,
+    };
+    let job = to_proto(row);
+    tracing::info!(%job_id, worker_id, attempt = job.attempts, "task claimed");
+    state.events.publish(&job).await;
+    Ok(v1::ClaimTaskResponse {
+        proceed: true,
+        job: Some(job),
+        candidate: Some(candidates::to_proto(candidate_row)?),
+        target,
+    })
+}
+
+/// Moves a running job's progress forward; answers whether the worker should stop
+/// (the job was cancelled or has otherwise ended).
+pub async fn progress(state: &AppState, job_id: &str, progress: i32) -> Result<bool> {
+    let job_id = validate::job_id(job_id)?;
+    if !(1..100).contains(&progress) {
+        return Err(Error::InvalidArgument("progress must be between 1 and 99".into()));
+    }
+    let moved = resume_job::Entity::update_many()
+        .col_expr(resume_job::Column::Progress, Expr::value(progress))
+        .filter(resume_job::Column::Id.eq(job_id.as_str()))
+        .filter(resume_job::Column::Status.eq(JobStatus::Processing.as_str()))
+        .filter(resume_job::Column::Progress.lt(progress))
+        .exec_with_returning(&state.db)
+        .await?;
+    if let Some(row) = moved.into_iter().next() {
+        state.events.publish(&to_proto(row)).await;
+        return Ok(false);
+    }
+    let row = current(state, &job_id).await?;
+    Ok(row.status != JobStatus::Processing.as_str())
+}
+
+/// Stores the finished file and marks the job SUCCESS, in one transaction.
+pub async fn complete(
+    state: &AppState,
+    job_id: &str,
+    filename: String,
+    content_type: String,
+    content: Vec<u8>,
+) -> Result<v1::Job> {
+    let job_id = validate::job_id(job_id)?;
+    validate::required("filename", &filename, 255)?;
+    validate::required("content_type", &content_type, 255)?;
+    let now = candidates::now();
+    let txn = state.db.begin().await?;
+    let done = resume_job::Entity::update_many()
+        .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Success.as_str()))
+        .col_expr(resume_job::Column::Progress, Expr::value(100))
+        .col_expr(resume_job::Column::ResultUrl, Expr::value(result_url(&job_id)))
+        .col_expr(resume_job::Column::Filename, Expr::value(filename))
+        .col_expr(resume_job::Column::CompletedAt, Expr::value(now))
+        .filter(resume_job::Column::Id.eq(job_id.as_str()))
+        .filter(resume_job::Column::Status.eq(JobStatus::Processing.as_str()))
+        .exec_with_returning(&txn)
+        .await?;
+    let Some(row) = done.into_iter().next() else {
+        txn.rollback().await?;
+        let row = current(state, &job_id).await?;
+        return Err(Error::FailedPrecondition(format!("job {job_id} is {}, not PROCESSING", row.status)));
+    };
+    let size = content.len() as i64;
+    resume_file::Entity::insert(resume_file::ActiveModel {
+        job_id: Set(job_id.clone()),
+        content_type: Set(content_type),
+        size: Set(size),
+        content: Set(content),
+        created_at: Set(now),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    txn.commit().await?;
+    let job = to_proto(row);
+    tracing::info!(%job_id, size, "job succeeded");
+    state.events.publish(&job).await;
+    Ok(job)
+}
+
+/// Records that the job failed for good, with a message for its owner.
+pub async fn fail(state: &AppState, job_id: &str, error_message: &str) -> Result<v1::Job> {
+    let job_id = validate::job_id(job_id)?;
+    validate::required("error_message", error_message, 1000)?;
+    let failed = resume_job::Entity::update_many()
+        .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Failure.as_str()))
+        .col_expr(resume_job::Column::ErrorMessage, Expr::value(error_message))
+        .col_expr(resume_job::Column::CompletedAt, Expr::value(candidates::now()))
+        .filter(resume_job::Column::Id.eq(job_id.as_str()))
+        .filter(resume_job::Column::Status.is_in(running()))
+        .exec_with_returning(&state.db)
+        .await?;
+    match failed.into_iter().next() {
+        Some(row) => {
+            let job = to_proto(row);
+            tracing::warn!(%job_id, error_message, "job failed");
+            state.events.publish(&job).await;
+            Ok(job)
+        }
+        None => current(state, &job_id).await.map(to_proto),
+    }
+}

@@ -1,0 +1,239 @@
+//! Input validation. Every error names the offending field, as a client would write its
+//! path (`experience[0].start`).
+
+use resume_proto::v1;
+
+use crate::error::{Error, Result};
+
+fn invalid(msg: String) -> Error {
+    Error::InvalidArgument(msg)
+}
+
+/// A required text field: present, not blank, at most `max` characters.
+pub fn required(field: &str, value: &str, max: usize) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(invalid(format!("{field} is required")));
+    }
+    optional(field, Some(value), max)
+}
+
+/// An optional text field: at most `max` characters when present.
+pub fn optional(field: &str, value: Option<&str>, max: usize) -> Result<()> {
+    match value {
+        Some(v) if v.chars().count() > max => Err(invalid(format!("{field} must be at most {max} characters"))),
+        _ => Ok(()),
+    }
+}
+
+fn at_most<T>(field: &str, items: &[T], max: usize) -> Result<()> {
+    if items.len() > max {
+        return Err(invalid(format!("{field} must have at most {max} entries")));
+    }
+    Ok(())
+}
+
+/// `"YYYY"` or `"YYYY-MM"`, comparable as a string.
+fn month(field: &str, value: Option<&str>) -> Result<()> {
+    let Some(value) = value else { return Ok(()) };
+    let bytes = value.as_bytes();
+    let digits = |r: std::ops::Range<usize>| bytes[r].iter().all(u8::is_ascii_digit);
+    let ok = match bytes.len() {
+        4 => digits(0..4),
+        7 => digits(0..4) && bytes[4] == b'-' && digits(5..7) && (1..=12).contains(&value[5..7].parse::<u8>().unwrap_or(0)),
+        _ => false,
+    };
+    if ok { Ok(()) } else { Err(invalid(format!("{field} must be \"YYYY\" or \"YYYY-MM\""))) }
+}
+
+fn period(prefix: &str, start: Option<&str>, end: Option<&str>) -> Result<()> {
+    month(&format!("{prefix}.start"), start)?;
+    month(&format!("{prefix}.end"), end)?;
+    if let (Some(start), Some(end)) = (start, end) {
+        if end < start {
+            return Err(invalid(format!("{prefix}.end must not be before {prefix}.start")));
+        }
+    }
+    Ok(())
+}
+
+fn email(value: Option<&str>) -> Result<()> {
+    let Some(value) = value else { return Ok(()) };
+    let valid = value.len() <= 254
+        && !value.contains(char::is_whitespace)
+        && value.split_once('@').is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'));
+    if valid { Ok(()) } else { Err(invalid("email must be an address like name@example.com".into())) }
+}
+
+fn url(field: &str, value: &str) -> Result<()> {
+    required(field, value, 2048)?;
+    let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !value.contains(char::is_whitespace) => Ok(()),
+        _ => Err(invalid(format!("{field} must be an http:// or https:// URL"))),
+    }
+}
+
+/// A candidate as submitted for creation.
+pub fn candidate(c: &v1::Candidate) -> Result<()> {
+    required("full_name", &c.full_name, 200)?;
+    email(c.email.as_deref())?;
+    optional("phone", c.phone.as_deref(), 50)?;
+    optional("location", c.location.as_deref(), 200)?;
+    optional("headline", c.headline.as_deref(), 300)?;
+    optional("summary", c.summary.as_deref(), 5000)?;
+    at_most("links", &c.links, 20)?;
+    for (i, link) in c.links.iter().enumerate() {
+        required(&format!("links[{i}].label"), &link.label, 100)?;
+        url(&format!("links[{i}].url"), &link.url)?;
+    }
+    at_most("skills", &c.skills, 100)?;
+    for (i, skill) in c.skills.iter().enumerate() {
+        required(&format!("skills[{i}]"), skill, 100)?;
+    }
+    at_most("experience", &c.experience, 50)?;
+    for (i, e) in c.experience.iter().enumerate() {
+        let p = format!("experience[{i}]");
+        required(&format!("{p}.company"), &e.company, 200)?;
+        required(&format!("{p}.title"), &e.title, 200)?;
+        optional(&format!("{p}.location"), e.location.as_deref(), 200)?;
+        required(&format!("{p}.start"), &e.start, 7)?;
+        period(&p, Some(&e.start), e.end.as_deref())?;
+        at_most(&format!("{p}.highlights"), &e.highlights, 30)?;
+        for (j, h) in e.highlights.iter().enumerate() {
+            required(&format!("{p}.highlights[{j}]"), h, 1000)?;
+        }
+    }
+    at_most("education", &c.education, 20)?;
+    for (i, e) in c.education.iter().enumerate() {
+        let p = format!("education[{i}]");
+        required(&format!("{p}.institution"), &e.institution, 200)?;
+        optional(&format!("{p}.degree"), e.degree.as_deref(), 200)?;
+        optional(&format!("{p}.field"), e.field.as_deref(), 200)?;
+        period(&p, e.start.as_deref(), e.end.as_deref())?;
+    }
+    at_most("certifications", &c.certifications, 50)?;
+    for (i, cert) in c.certifications.iter().enumerate() {
+        required(&format!("certifications[{i}].name"), &cert.name, 200)?;
+        optional(&format!("certifications[{i}].issuer"), cert.issuer.as_deref(), 200)?;
+        if cert.year.is_some_and(|y| !(1900..=2100).contains(&y)) {
+            return Err(invalid(format!("certifications[{i}].year must be between 1900 and 2100")));
+        }
+    }
+    Ok(())
+}
+
+/// A target job as submitted for creation.
+pub fn candidate_job(req: &v1::CreateCandidateJobRequest) -> Result<()> {
+    positive_id("candidate_id", req.candidate_id)?;
+    required("title", &req.title, 200)?;
+    optional("company", req.company.as_deref(), 200)?;
+    required("description", &req.description, 20_000)
+}
+
+/// A database id in a request.
+pub fn positive_id(field: &str, id: i64) -> Result<()> {
+    if id <= 0 {
+        return Err(invalid(format!("{field} must be a positive integer")));
+    }
+    Ok(())
+}
+
+/// A job id in a request: a UUID, returned in its canonical form.
+pub fn job_id(value: &str) -> Result<String> {
+    uuid::Uuid::try_parse(value)
+        .map(|id| id.hyphenated().to_string())
+        .map_err(|_| invalid("job_id must be a UUID".into()))
+}
+
+/// `file_type`: `"word"` (also for empty) or `"pdf"`.
+pub fn file_type(value: &str) -> Result<&'static str> {
+    match value {
+        "" | "word" => Ok("word"),
+        "pdf" => Ok("pdf"),
+        _ => Err(invalid("file_type must be \"word\" or \"pdf\"".into())),
+    }
+}
+
+/// `priority`: `"default"` (also for empty) or `"high"`.
+pub fn priority(value: &str) -> Result<&'static str> {
+    match value {
+        "" | "default" => Ok("default"),
+        "high" => Ok("high"),
+        _ => Err(invalid("priority must be \"default\" or \"high\"".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ada() -> v1::Candidate {
+        v1::Candidate {
+            full_name: "Ada Lovelace".into(),
+            email: Some("ada@example.com".into()),
+            links: vec![v1::Link { label: "GitHub".into(), url: "https://github.com/ada".into() }],
+            skills: vec!["Rust".into()],
+            experience: vec![v1::Experience {
+                company: "Engines Ltd".into(),
+                title: "Programmer".into(),
+                start: "2020-01".into(),
+                end: Some("2021".into()),
+                highlights: vec!["Wrote the first program".into()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn message(c: &v1::Candidate) -> String {
+        match candidate(c) {
+            Err(Error::InvalidArgument(msg)) => msg,
+            other => panic!("expected InvalidArgument, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_complete_candidate_passes() {
+        candidate(&ada()).unwrap();
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let mut c = ada();
+        c.full_name = "  ".into();
+        assert_eq!(message(&c), "full_name is required");
+
+        let mut c = ada();
+        c.experience[0].start = "Jan 2020".into();
+        assert_eq!(message(&c), "experience[0].start must be \"YYYY\" or \"YYYY-MM\"");
+
+        let mut c = ada();
+        c.experience[0].end = Some("2019".into());
+        assert_eq!(message(&c), "experience[0].end must not be before experience[0].start");
+
+        let mut c = ada();
+        c.links[0].url = "javascript:alert(1)".into();
+        assert_eq!(message(&c), "links[0].url must be an http:// or https:// URL");
+
+        let mut c = ada();
+        c.email = Some("not-an-email".into());
+        assert!(message(&c).starts_with("email "));
+
+        let mut c = ada();
+        c.skills = vec!["x".into(); 101];
+        assert_eq!(message(&c), "skills must have at most 100 entries");
+    }
+
+    #[test]
+    fn enums_and_ids() {
+        assert_eq!(file_type("").unwrap(), "word");
+        assert_eq!(file_type("pdf").unwrap(), "pdf");
+        assert!(file_type("docx").is_err());
+        assert_eq!(priority("high").unwrap(), "high");
+        assert!(priority("urgent").is_err());
+        assert!(job_id("nope").is_err());
+        let id = uuid::Uuid::now_v7();
+        assert_eq!(job_id(&id.simple().to_string()).unwrap(), id.to_string());
+        assert!(positive_id("candidate_id", 0).is_err());
+    }
+}

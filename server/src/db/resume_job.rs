@@ -1,0 +1,31 @@
+//! The `resume_generation_job` table: one row per submitted resume, keyed by task id.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "resume_generation_job")]
+pub struct Model {
+    /// The task id, a UUIDv7 (so ids sort by creation time).
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub owner: String,
+    pub candidate_id: i64,
+    pub job_row_id: Option<i64>,
+    pub status: String,
+    pub progress: i32,
+    pub file_type: String,
+    pub priority: String,
+    pub result_url: Option<String>,
+    pub filename: Option<String>,
+    pub error_message: Option<String>,
+    pub cache_hit: bool,
+    pub attempts: i32,
+    pub created_at: DateTimeUtc,
+    pub started_at: Option<DateTimeUtc>,
+    pub completed_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

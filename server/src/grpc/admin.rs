@@ -1,0 +1,46 @@
+//! `resume.v1.AdminService`.
+
+use std::sync::Arc;
+
+use resume_proto::v1::{self, admin_service_server::AdminService};
+use tonic::{Request, Response, Status};
+
+use crate::{AppState, core::admin};
+
+/// The admin API over the shared state.
+pub struct AdminApi {
+    pub state: Arc<AppState>,
+}
+
+#[tonic::async_trait]
+impl AdminService for AdminApi {
+    async fn get_readiness(
+        &self,
+        _request: Request<v1::GetReadinessRequest>,
+    ) -> Result<Response<v1::GetReadinessResponse>, Status> {
+        Ok(Response::new(admin::readiness(&self.state).await))
+    }
+
+    async fn list_queues(
+        &self,
+        _request: Request<v1::ListQueuesRequest>,
+    ) -> Result<Response<v1::ListQueuesResponse>, Status> {
+        let queues = admin::queues(&self.state).await?;
+        Ok(Response::new(v1::ListQueuesResponse { queues }))
+    }
+
+    async fn list_workers(
+        &self,
+        _request: Request<v1::ListWorkersRequest>,
+    ) -> Result<Response<v1::ListWorkersResponse>, Status> {
+        let workers = admin::workers(&self.state).await?;
+        Ok(Response::new(v1::ListWorkersResponse { workers }))
+    }
+
+    async fn get_stats(
+        &self,
+        _request: Request<v1::GetStatsRequest>,
+    ) -> Result<Response<v1::GetStatsResponse>, Status> {
+        Ok(Response::new(admin::stats(&self.state).await?))
+    }
+}

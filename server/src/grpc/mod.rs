@@ -1,0 +1,14 @@
+//! The gRPC adapters: one thin file per service, each turning requests into calls on
+//! [`core`](crate::core) and results into responses.
+
+pub mod admin;
+pub mod candidate;
+pub mod resume;
+pub mod worker;
+
+use tonic::Status;
+
+/// A required message field that is absent.
+fn missing(field: &str) -> Status {
+    Status::invalid_argument(format!("{field} is required"))
+}

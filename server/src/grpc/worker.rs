@@ -1,0 +1,63 @@
+//! `resume.v1.WorkerService`: the internal calls through which workers report.
+
+use std::sync::Arc;
+
+use resume_proto::v1::{self, worker_service_server::WorkerService};
+use tonic::{Request, Response, Status, Streaming};
+
+use crate::{AppState, core::tasks};
+
+/// The largest file a worker may hand over.
+const MAX_FILE: usize = 20 * 1024 * 1024;
+
+/// The worker API over the shared state.
+pub struct WorkerApi {
+    pub state: Arc<AppState>,
+}
+
+#[tonic::async_trait]
+impl WorkerService for WorkerApi {
+    async fn claim_task(
+        &self,
+        request: Request<v1::ClaimTaskRequest>,
+    ) -> Result<Response<v1::ClaimTaskResponse>, Status> {
+        let v1::ClaimTaskRequest { job_id, worker_id } = request.into_inner();
+        Ok(Response::new(tasks::claim(&self.state, &job_id, &worker_id).await?))
+    }
+
+    async fn report_progress(
+        &self,
+        request: Request<v1::ReportProgressRequest>,
+    ) -> Result<Response<v1::ReportProgressResponse>, Status> {
+        let v1::ReportProgressRequest { job_id, progress } = request.into_inner();
+        let cancelled = tasks::progress(&self.state, &job_id, progress).await?;
+        Ok(Response::new(v1::ReportProgressResponse { cancelled }))
+    }
+
+    async fn complete_task(
+        &self,
+        request: Request<Streaming<v1::CompleteTaskRequest>>,
+    ) -> Result<Response<v1::CompleteTaskResponse>, Status> {
+        let mut messages = request.into_inner();
+        let first = messages.message().await?.ok_or_else(|| super::missing("the first message"))?;
+        let v1::CompleteTaskRequest { job_id, filename, content_type, chunk } = first;
+        let mut content = chunk;
+        while let Some(message) = messages.message().await? {
+            content.extend_from_slice(&message.chunk);
+            if content.len() > MAX_FILE {
+                return Err(Status::invalid_argument(format!("the file is larger than {MAX_FILE} bytes")));
+            }
+        }
+        let job = tasks::complete(&self.state, &job_id, filename, content_type, content).await?;
+        Ok(Response::new(v1::CompleteTaskResponse { job: Some(job) }))
+    }
+
+    async fn fail_task(
+        &self,
+        request: Request<v1::FailTaskRequest>,
+    ) -> Result<Response<v1::FailTaskResponse>, Status> {
+        let v1::FailTaskRequest { job_id, error_message } = request.into_inner();
+        let job = tasks::fail(&self.state, &job_id, &error_message).await?;
+        Ok(Response::new(v1::FailTaskResponse { job: Some(job) }))
+    }
+}

@@ -1,0 +1,133 @@
+//! The resume service's gRPC API server.
+//!
+//! # Layout
+//! - [`config`]: the typed configuration, read once at start.
+//! - [`auth`]: the tower layer that verifies JWTs and enforces roles per call.
+//! - [`core`]: what the API does, free of any transport: candidates, jobs, worker tasks, admin.
+//! - [`grpc`]: thin tonic adapters, one per service.
+//! - [`db`]: sea-orm entities and the connection (migrations run at start).
+//! - [`queue`]: pushing tasks onto the Redis lists workers take them from.
+//! - [`events`]: job changes fanned out to every server's watchers through Redis pub/sub.
+//! - [`error`]: the one error type and its mapping to `tonic::Status`.
+//!
+//! [`run`] serves the API on a bound listener until a shutdown signal; `main.rs` only
+//! reads the configuration, binds and calls it.
+
+pub mod auth;
+pub mod config;
+pub mod core;
+pub mod db;
+pub mod error;
+pub mod events;
+pub mod grpc;
+pub mod queue;
+
+use std::{future::Future, sync::Arc, time::Duration};
+
+use futures::FutureExt;
+use resume_proto::{
+    FILE_DESCRIPTOR_SET,
+    queue::Keys,
+    v1::{
+        admin_service_server::AdminServiceServer, candidate_service_server::CandidateServiceServer,
+        resume_service_server::ResumeServiceServer, worker_service_server::WorkerServiceServer,
+    },
+};
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::transport::Server;
+use tower::Layer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+pub use config::Config;
+
+/// How long open streams (job watchers, downloads) may run on after a shutdown signal.
+const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
+
+/// What every request handler shares.
+pub struct AppState {
+    /// The database, which holds the truth about every job.
+    pub db: DatabaseConnection,
+    /// Where new tasks are pushed.
+    pub queue: queue::TaskQueue,
+    /// Job changes, published and watched.
+    pub events: events::Events,
+}
+
+/// Any failure to start or keep serving.
+pub type StartError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Connects the database (applying migrations) and Redis.
+pub async fn connect(config: &Config) -> Result<Arc<AppState>, StartError> {
+    let db = db::connect(&config.database_url).await?;
+    let redis_config = fred::types::config::Config::from_url(&config.redis_url)?;
+    let builder = fred::types::Builder::from_config(redis_config);
+    let client = builder.build()?;
+    fred::interfaces::ClientLike::init(&client).await?;
+    let subscriber = builder.build_subscriber_client()?;
+    fred::interfaces::ClientLike::init(&subscriber).await?;
+    let keys = Keys::new(&config.redis_key_prefix);
+    let events = events::Events::start(client.clone(), subscriber, keys.events_channel()).await?;
+    Ok(Arc::new(AppState { db, queue: queue::TaskQueue::new(client, keys), events }))
+}
+
+/// Serves the API on `listener` until `shutdown` completes, then drains open calls for
+/// at most [`DRAIN_DEADLINE`].
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    let state = connect(&config).await?;
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_serving::<CandidateServiceServer<grpc::candidate::CandidateApi>>().await;
+    health.set_serving::<ResumeServiceServer<grpc::resume::ResumeApi>>().await;
+    health.set_serving::<AdminServiceServer<grpc::admin::AdminApi>>().await;
+    health.set_serving::<WorkerServiceServer<grpc::worker::WorkerApi>>().await;
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
+
+    let web = tonic_web::GrpcWebLayer::new();
+    let verifier = Arc::new(auth::Verifier::new(&config.jwt_secret)?);
+    let cors = (!config.cors_allowed_origins.is_empty()).then(|| cors(&config.cors_allowed_origins));
+    let router = Server::builder()
+        .accept_http1(true)
+        .layer(tower::util::option_layer(cors))
+        .layer(auth::AuthLayer::new(verifier))
+        .add_service(web.layer(CandidateServiceServer::new(grpc::candidate::CandidateApi { state: state.clone() })))
+        .add_service(web.layer(ResumeServiceServer::new(grpc::resume::ResumeApi { state: state.clone() })))
+        .add_service(web.layer(AdminServiceServer::new(grpc::admin::AdminApi { state: state.clone() })))
+        .add_service(web.layer(WorkerServiceServer::new(grpc::worker::WorkerApi { state })))
+        .add_service(web.layer(health_service))
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha);
+
+    tracing::info!(addr = %listener.local_addr()?, "server listening");
+    let shutdown = shutdown.shared();
+    let serve = router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown.clone());
+    tokio::select! {
+        served = serve => served?,
+        () = async { shutdown.await; tokio::time::sleep(DRAIN_DEADLINE).await } => {
+            tracing::warn!("drain deadline passed; closing open streams");
+        }
+    }
+    tracing::info!("server stopped");
+    Ok(())
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let origins: Vec<http::HeaderValue> = origins.iter().filter_map(|o| o.trim().parse().ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([http::Method::POST, http::Method::OPTIONS])
+        .allow_headers(tower_http::cors::Any)
+        .expose_headers([
+            http::HeaderName::from_static("grpc-status"),
+            http::HeaderName::from_static("grpc-message"),
+        ])
+}

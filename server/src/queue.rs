@@ -1,0 +1,67 @@
+//! The producer side of the Redis task queues: pushing tasks and reading queue depths.
+
+use fred::prelude::*;
+use prost::Message;
+use resume_proto::{
+    queue::{Keys, Queue},
+    time::to_timestamp,
+    v1::ResumeTask,
+};
+
+use crate::error::Result;
+
+/// Pushes tasks onto the Redis lists workers take them from.
+pub struct TaskQueue {
+    client: Client,
+    keys: Keys,
+}
+
+impl TaskQueue {
+    /// A queue over an initialised client.
+    pub fn new(client: Client, keys: Keys) -> TaskQueue {
+        TaskQueue { client, keys }
+    }
+
+    /// The Redis client, for callers that read worker descriptions.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The key names in use.
+    pub fn keys(&self) -> &Keys {
+        &self.keys
+    }
+
+    /// Queues the task of job `job_id` and wakes an idle worker. The job row must already
+    /// be committed: a worker may claim it the moment this returns.
+    pub async fn push(&self, job_id: &str, queue: Queue) -> Result<()> {
+        let task = ResumeTask { job_id: job_id.to_owned(), enqueued_at: Some(to_timestamp(chrono::Utc::now())) };
+        let pipeline = self.client.pipeline();
+        let _: () = pipeline.rpush(self.keys.queue(queue), task.encode_to_vec()).await?;
+        let _: () = pipeline.publish(self.keys.wake_channel(), "").await?;
+        let _: Vec<Value> = pipeline.all().await?;
+        Ok(())
+    }
+
+    /// How many tasks wait in each queue, highest priority first.
+    pub async fn depths(&self) -> Result<Vec<(Queue, i64)>> {
+        let mut depths = Vec::with_capacity(Queue::ALL.len());
+        for queue in Queue::ALL {
+            depths.push((queue, self.client.llen(self.keys.queue(queue)).await?));
+        }
+        Ok(depths)
+    }
+
+    /// Ids of workers whose heartbeat has not expired.
+    pub async fn live_workers(&self) -> Result<Vec<String>> {
+        let ids: Vec<String> = self.client.smembers(self.keys.workers()).await?;
+        let mut live = Vec::with_capacity(ids.len());
+        for id in ids {
+            let exists: i64 = self.client.exists(self.keys.heartbeat(&id)).await?;
+            if exists == 1 {
+                live.push(id);
+            }
+        }
+        Ok(live)
+    }
+}
