@@ -1,1 +1,109 @@
-//! placeholder
+//! The REST/JSON edge: the contract's `/api` routes, each transcoded 1:1 to a gRPC call
+//! on the server. No business logic lives here: validation, auth and data are the
+//! server's; the edge shapes JSON, maps status codes and passes the bearer token on.
+//!
+//! # Layout
+//! - [`config`]: the typed configuration.
+//! - [`routes`]: one module per route group, each handler one gRPC call.
+//! - [`json`]: the JSON shapes and their conversions to protobuf.
+//! - [`extract`]: strict body, query and path parsing with field-named errors.
+//! - [`error`]: the error body and the gRPC-code-to-HTTP table.
+
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod json;
+pub mod routes;
+
+use std::{future::Future, time::Duration};
+
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, MatchedPath, Request},
+    http::{HeaderValue, Method, StatusCode, header},
+    routing::{get, post},
+};
+use tokio::net::TcpListener;
+use tonic::transport::{Channel, Endpoint};
+use tower_http::{
+    cors::{AllowOrigin, CorsLayer},
+    trace::TraceLayer,
+};
+
+pub use config::Config;
+use error::ApiError;
+use routes::{AppState, admin, candidates, health, resume};
+
+/// The edge's routes over a channel to the servers.
+pub fn app(channel: Channel, cors_origins: &[String]) -> Router {
+    let api = Router::new()
+        .route("/api/healthz", get(health::healthz))
+        .route("/api/readyz", get(health::readyz))
+        .route("/api/candidates", post(candidates::create).get(candidates::list))
+        .route("/api/candidates/{id}", get(candidates::get))
+        .route("/api/candidates/{id}/jobs", post(candidates::create_job).get(candidates::list_jobs))
+        .route("/api/resume-async/generate-async", post(resume::generate))
+        .route("/api/resume-async/job-status/{job_id}", get(resume::status))
+        .route("/api/resume-async/download/{job_id}", get(resume::download))
+        .route("/api/resume-async/my-jobs", get(resume::my_jobs))
+        .route("/api/resume-async/job-events/{job_id}", get(resume::events))
+        .route("/api/resume-async/cancel/{job_id}", post(resume::cancel))
+        .route("/api/admin/queues", get(admin::queues))
+        .route("/api/admin/workers", get(admin::workers))
+        .route("/api/admin/stats", get(admin::stats))
+        .fallback(|method: Method, uri: axum::http::Uri| async move {
+            ApiError { status: StatusCode::NOT_FOUND, code: "NOT_FOUND", message: format!("no route {method} {}", uri.path()) }
+        })
+        .method_not_allowed_fallback(|method: Method, uri: axum::http::Uri| async move {
+            ApiError {
+                status: StatusCode::METHOD_NOT_ALLOWED,
+                code: "UNIMPLEMENTED",
+                message: format!("{method} is not allowed on {}", uri.path()),
+            }
+        })
+        .layer(DefaultBodyLimit::max(extract::MAX_BODY))
+        .with_state(AppState { channel });
+    let api = if cors_origins.is_empty() { api } else { api.layer(cors(cors_origins)) };
+    api.layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+        let path = request.extensions().get::<MatchedPath>().map_or(request.uri().path(), MatchedPath::as_str);
+        tracing::info_span!("http", method = %request.method(), path)
+    }))
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let origins: Vec<HeaderValue> = origins.iter().filter_map(|o| o.trim().parse().ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .expose_headers([header::CONTENT_DISPOSITION, header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600))
+}
+
+/// A channel balanced over every URL in `urls`; it connects lazily, so the edge starts
+/// (and answers `/api/healthz`) before the server does.
+pub fn channel(urls: &[String]) -> Result<Channel, tonic::transport::Error> {
+    let endpoints = urls
+        .iter()
+        .map(|url| {
+            Ok(Endpoint::from_shared(url.clone())?
+                .connect_timeout(Duration::from_secs(3))
+                .tcp_nodelay(true)
+                .http2_keep_alive_interval(Duration::from_secs(30)))
+        })
+        .collect::<Result<Vec<_>, tonic::transport::Error>>()?;
+    Ok(Channel::balance_list(endpoints.into_iter()))
+}
+
+/// Serves the edge on `listener` until `shutdown` completes.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let app = app(channel(&config.server_url)?, &config.cors_allowed_origins);
+    tracing::info!(addr = %listener.local_addr()?, "edge listening");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    tracing::info!("edge stopped");
+    Ok(())
+}

@@ -194,7 +194,7 @@ mod tests {
     use tonic::Code;
 
     fn token(secret: &str, claims: serde_json::Value) -> String {
-        let key = EncodingKey::from_secret(secret.as_bytes());
+        let key = EncodingKey::from_secret(secret.as_bytes()).unwrap();
         encode(&Header::new(Algorithm::HS256), &claims, &key).unwrap()
     }
 

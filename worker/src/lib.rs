@@ -1,1 +1,145 @@
-//! placeholder
+//! The resume worker: takes tasks off Redis, builds each resume and reports back to the
+//! server over gRPC.
+//!
+//! # Layout
+//! - [`config`]: the typed configuration, read once at start.
+//! - [`queue`]: the crash-safe Redis consumer (in-flight list, wake-ups, heartbeat).
+//! - [`report`]: the gRPC client of the server's `WorkerService`, with the worker token.
+//! - [`model`]: what a resume says, and the generator that writes it.
+//! - [`render`]: the resume as a DOCX file.
+//! - [`pipeline`]: one task from claim to hand-over.
+//! - [`stats`]: counters for the heartbeat and `/metrics`.
+//!
+//! [`run`] takes tasks until a shutdown signal, then finishes what it holds (or hands it
+//! back) and leaves the registry.
+
+pub mod config;
+pub mod model;
+pub mod pipeline;
+pub mod queue;
+pub mod render;
+pub mod report;
+pub mod stats;
+
+use std::{future::Future, sync::Arc, time::Duration};
+
+use axum::{Router, routing::get};
+use prost::Message;
+use resume_proto::{
+    queue::{Keys, Queue},
+    v1::ResumeTask,
+};
+use tokio::{net::TcpListener, sync::{Semaphore, watch}, task::JoinSet};
+
+pub use config::Config;
+
+/// How often a worker renews its heartbeat.
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
+/// How long an idle worker waits before looking again without a wake-up.
+const IDLE_RECHECK: Duration = Duration::from_secs(1);
+/// How long running tasks may take to finish after a shutdown signal.
+const DRAIN_DEADLINE: Duration = Duration::from_secs(30);
+
+/// Any failure to start.
+pub type StartError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Runs the worker until `shutdown` completes.
+pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), StartError> {
+    let worker_id = config.worker_id();
+    let host = config::host_name();
+    let keys = Keys::new(&config.redis_key_prefix);
+    let queue = queue::TaskQueue::connect(&config.redis_url, keys, &worker_id).await?;
+    let token = report::WorkerToken::new(&config.jwt_secret, &worker_id)?;
+    let reporter = report::Reporter::new(report::channel(&config.server_url)?, token, &worker_id);
+    let stats = Arc::new(stats::Stats::new(config.concurrency));
+    let ctx = Arc::new(pipeline::Context { queue, reporter, stats: stats.clone() });
+
+    let (stop_tx, stop) = watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
+
+    let metrics = TcpListener::bind(config.metrics_addr).await?;
+    tracing::info!(%worker_id, metrics = %metrics.local_addr()?, concurrency = config.concurrency, "worker started");
+    tokio::spawn(serve_metrics(metrics, stats.clone(), stop.clone()));
+    tokio::spawn(beat(ctx.clone(), host, stop.clone()));
+
+    let mut running = take_tasks(&ctx, config.concurrency, stop).await;
+    let drained = tokio::time::timeout(DRAIN_DEADLINE, async { while running.join_next().await.is_some() {} }).await;
+    if drained.is_err() {
+        tracing::warn!("drain deadline passed; handing back unfinished tasks");
+        running.abort_all();
+    }
+    for raw in ctx.queue.in_flight().await? {
+        let queue = ResumeTask::decode(raw.as_slice()).map_or(Queue::ResumeGeneration, |t| Queue::for_priority(&t.priority));
+        ctx.queue.hand_back(&raw, queue).await?;
+    }
+    ctx.queue.deregister().await?;
+    tracing::info!(%worker_id, "worker stopped");
+    Ok(())
+}
+
+/// Takes tasks while a slot is free, until `stop`; returns the tasks still running.
+async fn take_tasks(ctx: &Arc<pipeline::Context>, concurrency: usize, mut stop: watch::Receiver<bool>) -> JoinSet<()> {
+    let slots = Arc::new(Semaphore::new(concurrency));
+    let mut running = JoinSet::new();
+    while !*stop.borrow() {
+        let permit = tokio::select! {
+            permit = slots.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
+            _ = stop.changed() => break,
+        };
+        while running.try_join_next().is_some() {}
+        match ctx.queue.take().await {
+            Ok(Some(raw)) => {
+                let ctx = ctx.clone();
+                running.spawn(async move {
+                    pipeline::process(&ctx, raw).await;
+                    drop(permit);
+                });
+            }
+            Ok(None) => {
+                drop(permit);
+                tokio::select! {
+                    () = ctx.queue.wait_for_work(IDLE_RECHECK) => {}
+                    _ = stop.changed() => break,
+                }
+            }
+            Err(error) => {
+                drop(permit);
+                tracing::error!(%error, "could not take a task; retrying");
+                tokio::select! {
+                    () = tokio::time::sleep(IDLE_RECHECK) => {}
+                    _ = stop.changed() => break,
+                }
+            }
+        }
+    }
+    running
+}
+
+/// Renews the heartbeat until `stop`.
+async fn beat(ctx: Arc<pipeline::Context>, host: String, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(error) = ctx.queue.heartbeat(&host, &ctx.stats).await {
+            tracing::warn!(%error, "heartbeat failed");
+        }
+        tokio::select! {
+            () = tokio::time::sleep(HEARTBEAT_EVERY) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// Serves `/metrics` (Prometheus text) and `/healthz` until `stop`.
+async fn serve_metrics(listener: TcpListener, stats: Arc<stats::Stats>, mut stop: watch::Receiver<bool>) {
+    let app = Router::new()
+        .route("/metrics", get(move || async move { stats.prometheus() }))
+        .route("/healthz", get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }));
+    let stopped = async move {
+        let _ = stop.wait_for(|stopped| *stopped).await;
+    };
+    if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(stopped).await {
+        tracing::error!(%error, "metrics endpoint failed");
+    }
+}

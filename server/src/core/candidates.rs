@@ -111,7 +111,7 @@ pub async fn get(db: &DatabaseConnection, owner: &str, id: i64) -> Result<v1::Ca
 pub async fn list(
     db: &DatabaseConnection,
     owner: &str,
-    limit: i32,
+    limit: Option<i32>,
     page_token: &str,
 ) -> Result<(Vec<v1::Candidate>, Option<String>)> {
     let limit = page::limit(limit)?;

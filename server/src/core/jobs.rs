@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use resume_proto::{queue::Queue, time::to_timestamp, v1};
+use resume_proto::{time::to_timestamp, v1};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     sea_query::Expr,
@@ -94,7 +94,7 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     }
     .insert(&state.db)
     .await?;
-    if let Err(error) = state.queue.push(&row.id, Queue::for_priority(priority)).await {
+    if let Err(error) = state.queue.push(&row.id, priority).await {
         // Not queued, so not accepted: take the row back rather than leave it stranded.
         if let Err(cleanup) = resume_job::Entity::delete_by_id(row.id.clone()).exec(&state.db).await {
             tracing::error!(job_id = %row.id, %cleanup, "could not remove unqueued job");

@@ -9,12 +9,12 @@ pub const DEFAULT_LIMIT: u64 = 20;
 /// The largest page a request may ask for.
 pub const MAX_LIMIT: u64 = 100;
 
-/// The page size a request asked for (0 meaning the default).
-pub fn limit(requested: i32) -> Result<u64> {
+/// The page size a request asked for, or the default.
+pub fn limit(requested: Option<i32>) -> Result<u64> {
     match requested {
-        0 => Ok(DEFAULT_LIMIT),
-        n if n >= 1 && i64::from(n) <= MAX_LIMIT as i64 => Ok(n as u64),
-        _ => Err(Error::InvalidArgument(format!("limit must be between 1 and {MAX_LIMIT}"))),
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if n >= 1 && i64::from(n) <= MAX_LIMIT as i64 => Ok(n as u64),
+        Some(_) => Err(Error::InvalidArgument(format!("limit must be between 1 and {MAX_LIMIT}"))),
     }
 }
 
@@ -42,10 +42,11 @@ mod tests {
 
     #[test]
     fn limits_default_and_are_bounded() {
-        assert_eq!(limit(0).unwrap(), 20);
-        assert_eq!(limit(100).unwrap(), 100);
-        assert!(limit(101).is_err());
-        assert!(limit(-1).is_err());
+        assert_eq!(limit(None).unwrap(), 20);
+        assert_eq!(limit(Some(100)).unwrap(), 100);
+        assert!(limit(Some(0)).is_err());
+        assert!(limit(Some(101)).is_err());
+        assert!(limit(Some(-1)).is_err());
     }
 
     #[test]

@@ -1,0 +1,113 @@
+//! The edge's one error type: the contract's error body, and the single mapping from
+//! gRPC status codes to HTTP.
+
+use axum::{
+    Json,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+use tonic::Code;
+
+/// An error as the client sees it: `{"error":{"code","message"}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    /// The gRPC status name, e.g. `INVALID_ARGUMENT`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    /// A 400 naming what is wrong with the request.
+    pub fn invalid(message: impl Into<String>) -> ApiError {
+        ApiError { status: StatusCode::BAD_REQUEST, code: "INVALID_ARGUMENT", message: message.into() }
+    }
+}
+
+/// The HTTP status and code name of a gRPC code.
+fn http_of(code: Code) -> (StatusCode, &'static str) {
+    match code {
+        Code::InvalidArgument => (StatusCode::BAD_REQUEST, "INVALID_ARGUMENT"),
+        Code::OutOfRange => (StatusCode::BAD_REQUEST, "OUT_OF_RANGE"),
+        Code::Unauthenticated => (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED"),
+        Code::PermissionDenied => (StatusCode::FORBIDDEN, "PERMISSION_DENIED"),
+        Code::NotFound => (StatusCode::NOT_FOUND, "NOT_FOUND"),
+        Code::AlreadyExists => (StatusCode::CONFLICT, "ALREADY_EXISTS"),
+        Code::FailedPrecondition => (StatusCode::CONFLICT, "FAILED_PRECONDITION"),
+        Code::ResourceExhausted => (StatusCode::TOO_MANY_REQUESTS, "RESOURCE_EXHAUSTED"),
+        Code::Cancelled => (StatusCode::from_u16(499).unwrap_or(StatusCode::BAD_REQUEST), "CANCELLED"),
+        Code::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE"),
+        Code::DeadlineExceeded => (StatusCode::GATEWAY_TIMEOUT, "DEADLINE_EXCEEDED"),
+        Code::Ok | Code::Unknown | Code::Aborted | Code::Unimplemented | Code::Internal | Code::DataLoss => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL")
+        }
+    }
+}
+
+impl From<tonic::Status> for ApiError {
+    fn from(status: tonic::Status) -> ApiError {
+        let (http, code) = http_of(status.code());
+        let message = if http == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(code = ?status.code(), message = status.message(), "server error");
+            "internal error".to_owned()
+        } else if status.code() == Code::Unavailable && status.message().contains("tcp connect") {
+            // A transport failure says where the server is; the client need not know.
+            "the service is unavailable; try again".to_owned()
+        } else {
+            status.message().to_owned()
+        };
+        ApiError { status: http, code, message }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({"error": {"code": self.code, "message": self.message}});
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::TOO_MANY_REQUESTS {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_to_the_contract_table() {
+        let cases = [
+            (Code::InvalidArgument, 400),
+            (Code::Unauthenticated, 401),
+            (Code::PermissionDenied, 403),
+            (Code::NotFound, 404),
+            (Code::AlreadyExists, 409),
+            (Code::FailedPrecondition, 409),
+            (Code::ResourceExhausted, 429),
+            (Code::Cancelled, 499),
+            (Code::Unavailable, 503),
+            (Code::DeadlineExceeded, 504),
+            (Code::Internal, 500),
+            (Code::Unknown, 500),
+        ];
+        for (code, http) in cases {
+            assert_eq!(ApiError::from(tonic::Status::new(code, "m")).status.as_u16(), http, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn internal_errors_hide_their_message() {
+        let error = ApiError::from(tonic::Status::internal("panic at db.rs:42"));
+        assert_eq!(error.message, "internal error");
+        let error = ApiError::from(tonic::Status::not_found("job x not found"));
+        assert_eq!((error.code, error.message.as_str()), ("NOT_FOUND", "job x not found"));
+    }
+
+    #[test]
+    fn too_many_requests_carries_retry_after() {
+        let response = ApiError::from(tonic::Status::resource_exhausted("slow down")).into_response();
+        assert!(response.headers().contains_key(header::RETRY_AFTER));
+    }
+}

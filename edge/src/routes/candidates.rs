@@ -1,0 +1,80 @@
+//! `/api/candidates`: candidates and their target jobs.
+
+use axum::{
+    Json,
+    extract::{Path, Query, State, rejection::QueryRejection},
+    http::{HeaderMap, StatusCode},
+};
+use resume_proto::v1::{self, candidate_service_client::CandidateServiceClient};
+
+use super::AppState;
+use crate::{
+    error::ApiError,
+    extract::{JsonBody, grpc, id, query_error},
+    json::{Candidate, CandidateJob, CandidateJobList, CandidateList, ListQuery, NewCandidateJob},
+};
+
+fn client(state: AppState) -> CandidateServiceClient<tonic::transport::Channel> {
+    CandidateServiceClient::new(state.channel)
+}
+
+/// `POST /api/candidates`.
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(candidate): JsonBody<Candidate>,
+) -> Result<(StatusCode, Json<Candidate>), ApiError> {
+    let request = v1::CreateCandidateRequest { candidate: Some(candidate.into()) };
+    let response = client(state).create_candidate(grpc(&headers, request)).await?.into_inner();
+    Ok((StatusCode::CREATED, Json(response.candidate.unwrap_or_default().into())))
+}
+
+/// `GET /api/candidates`.
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<CandidateList>, ApiError> {
+    let Query(query) = query.map_err(query_error)?;
+    let request = v1::ListCandidatesRequest { limit: query.limit, page_token: query.page_token.unwrap_or_default() };
+    let response = client(state).list_candidates(grpc(&headers, request)).await?.into_inner();
+    Ok(Json(CandidateList {
+        candidates: response.candidates.into_iter().map(Into::into).collect(),
+        next_page_token: response.next_page_token,
+    }))
+}
+
+/// `GET /api/candidates/{id}`.
+pub async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(candidate_id): Path<String>,
+) -> Result<Json<Candidate>, ApiError> {
+    let request = v1::GetCandidateRequest { id: id("id", &candidate_id)? };
+    let response = client(state).get_candidate(grpc(&headers, request)).await?.into_inner();
+    Ok(Json(response.candidate.unwrap_or_default().into()))
+}
+
+/// `POST /api/candidates/{id}/jobs`.
+pub async fn create_job(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(candidate_id): Path<String>,
+    JsonBody(job): JsonBody<NewCandidateJob>,
+) -> Result<(StatusCode, Json<CandidateJob>), ApiError> {
+    let NewCandidateJob { title, company, description } = job;
+    let request = v1::CreateCandidateJobRequest { candidate_id: id("id", &candidate_id)?, title, company, description };
+    let response = client(state).create_candidate_job(grpc(&headers, request)).await?.into_inner();
+    Ok((StatusCode::CREATED, Json(response.job.unwrap_or_default().into())))
+}
+
+/// `GET /api/candidates/{id}/jobs`.
+pub async fn list_jobs(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(candidate_id): Path<String>,
+) -> Result<Json<CandidateJobList>, ApiError> {
+    let request = v1::ListCandidateJobsRequest { candidate_id: id("id", &candidate_id)? };
+    let response = client(state).list_candidate_jobs(grpc(&headers, request)).await?.into_inner();
+    Ok(Json(CandidateJobList { jobs: response.jobs.into_iter().map(Into::into).collect() }))
+}

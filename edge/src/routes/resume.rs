@@ -1,0 +1,151 @@
+//! `/api/resume-async`: submit, follow, download and cancel resume jobs.
+
+use std::convert::Infallible;
+
+use axum::{
+    Json,
+    body::{Body, Bytes},
+    extract::{Path, Query, State, rejection::QueryRejection},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{
+        IntoResponse, Response,
+        sse::{Event, KeepAlive, Sse},
+    },
+};
+use futures::{StreamExt, stream};
+use resume_proto::v1::{self, resume_service_client::ResumeServiceClient};
+
+use super::AppState;
+use crate::{
+    error::ApiError,
+    extract::{JsonBody, grpc, query_error},
+    json::{Generate, Job, JobList, ListQuery},
+};
+
+fn client(state: AppState) -> ResumeServiceClient<tonic::transport::Channel> {
+    ResumeServiceClient::new(state.channel)
+}
+
+fn job(job: Option<v1::Job>) -> Json<Job> {
+    Json(job.unwrap_or_default().into())
+}
+
+/// `POST /api/resume-async/generate-async`: 202 with the job.
+pub async fn generate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<Generate>,
+) -> Result<(StatusCode, Json<Job>), ApiError> {
+    let response = client(state).generate_resume(grpc(&headers, v1::GenerateResumeRequest::from(body))).await?;
+    Ok((StatusCode::ACCEPTED, job(response.into_inner().job)))
+}
+
+/// `GET /api/resume-async/job-status/{job_id}`.
+pub async fn status(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(job_id): Path<String>,
+) -> Result<Json<Job>, ApiError> {
+    let response = client(state).get_job(grpc(&headers, v1::GetJobRequest { job_id })).await?;
+    Ok(job(response.into_inner().job))
+}
+
+/// `POST /api/resume-async/cancel/{job_id}`.
+pub async fn cancel(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(job_id): Path<String>,
+) -> Result<Json<Job>, ApiError> {
+    let response = client(state).cancel_job(grpc(&headers, v1::CancelJobRequest { job_id })).await?;
+    Ok(job(response.into_inner().job))
+}
+
+/// `GET /api/resume-async/my-jobs`.
+pub async fn my_jobs(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<JobList>, ApiError> {
+    let Query(ListQuery { limit, page_token, status, candidate_id }) = query.map_err(query_error)?;
+    let request = v1::ListMyJobsRequest { limit, page_token: page_token.unwrap_or_default(), status, candidate_id };
+    let response = client(state).list_my_jobs(grpc(&headers, request)).await?.into_inner();
+    Ok(Json(JobList { jobs: response.jobs.into_iter().map(Into::into).collect(), next_page_token: response.next_page_token }))
+}
+
+/// `GET /api/resume-async/download/{job_id}`: the file, streamed as the server sends it.
+pub async fn download(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(job_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let mut chunks = client(state).download_resume(grpc(&headers, v1::DownloadResumeRequest { job_id })).await?.into_inner();
+    let first = chunks.message().await?.ok_or_else(|| ApiError::from(tonic::Status::internal("empty download")))?;
+    let content_type = HeaderValue::from_str(&first.content_type)
+        .map_err(|_| ApiError::from(tonic::Status::internal("bad content type")))?;
+    let disposition = HeaderValue::from_str(&content_disposition(&first.filename))
+        .map_err(|_| ApiError::from(tonic::Status::internal("bad file name")))?;
+    let rest = chunks.map(|message| message.map(|m| Bytes::from(m.chunk)));
+    let body = Body::from_stream(stream::once(async move { Ok(Bytes::from(first.chunk)) }).chain(rest));
+    Ok(([(header::CONTENT_TYPE, content_type), (header::CONTENT_DISPOSITION, disposition)], body).into_response())
+}
+
+/// `attachment; filename="…"` with an ASCII fallback and, when needed, the UTF-8 name
+/// in `filename*` (RFC 6266).
+fn content_disposition(filename: &str) -> String {
+    let ascii: String = filename
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
+    if ascii == filename {
+        return format!("attachment; filename=\"{ascii}\"");
+    }
+    let mut encoded = String::new();
+    for byte in filename.bytes() {
+        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// `GET /api/resume-async/job-events/{job_id}`: one `progress` event per change, closed
+/// after a terminal status.
+pub async fn events(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(job_id): Path<String>,
+) -> Result<Sse<impl futures::Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let updates = client(state).watch_job(grpc(&headers, v1::WatchJobRequest { job_id })).await?.into_inner();
+    let events = updates.map(|update| {
+        let event = match update {
+            Ok(update) => Event::default().event("progress").json_data(Job::from(update.job.unwrap_or_default())),
+            Err(status) => {
+                let error = ApiError::from(status);
+                Event::default()
+                    .event("error")
+                    .json_data(serde_json::json!({"error": {"code": error.code, "message": error.message}}))
+            }
+        };
+        Ok(event.unwrap_or_else(|_| Event::default().event("error")))
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_names_are_quoted_plainly() {
+        assert_eq!(content_disposition("Ada_Lovelace_Resume.docx"), "attachment; filename=\"Ada_Lovelace_Resume.docx\"");
+    }
+
+    #[test]
+    fn other_names_get_a_utf8_form() {
+        let header = content_disposition("Иван_Resume.pdf");
+        assert!(header.starts_with("attachment; filename=\"_____Resume.pdf\"; filename*=UTF-8''%D0%98"), "{header}");
+        assert!(HeaderValue::from_str(&header).is_ok());
+    }
+}

@@ -1,0 +1,104 @@
+//! The worker's configuration, read once from the environment (or flags) at start.
+
+use std::{fmt, net::SocketAddr};
+
+use clap::Parser;
+
+/// Everything a worker needs to know before it starts.
+#[derive(Parser, Clone)]
+#[command(name = "worker", about = "Takes resume tasks off Redis and builds them", version)]
+pub struct Config {
+    /// Where the server is: one URL or a comma-separated list to balance across.
+    #[arg(long, env = "SERVER_URL", default_value = "http://127.0.0.1:50051", value_delimiter = ',')]
+    pub server_url: Vec<String>,
+    /// The Redis holding the task queues.
+    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+    pub redis_url: String,
+    /// Hash tag every Redis key lives under; must match the server's.
+    #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "resume")]
+    pub redis_key_prefix: String,
+    /// Key the worker signs its own worker-role token with.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: String,
+    /// Tasks this worker runs at once.
+    #[arg(long, env = "WORKER_CONCURRENCY", default_value_t = 2)]
+    pub concurrency: usize,
+    /// Address of the metrics and health endpoint.
+    #[arg(long, env = "WORKER_METRICS_ADDR", default_value = "127.0.0.1:9102")]
+    pub metrics_addr: SocketAddr,
+    /// This worker's id in the registry; made from host and process id when unset.
+    #[arg(long, env = "WORKER_ID")]
+    pub worker_id: Option<String>,
+}
+
+impl Config {
+    /// Checks what the types cannot.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.jwt_secret.trim().is_empty() {
+            return Err("JWT_SECRET must not be empty".into());
+        }
+        if !(1..=1024).contains(&self.concurrency) {
+            return Err("WORKER_CONCURRENCY must be between 1 and 1024".into());
+        }
+        if self.server_url.iter().any(|u| !(u.starts_with("http://") || u.starts_with("https://"))) {
+            return Err("SERVER_URL must be http:// or https:// URLs".into());
+        }
+        Ok(())
+    }
+
+    /// The worker id to register under.
+    pub fn worker_id(&self) -> String {
+        self.worker_id.clone().unwrap_or_else(|| format!("{}-{}", host_name(), std::process::id()))
+    }
+}
+
+/// This machine's name, for the worker registry.
+pub fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_owned())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned())
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("server_url", &self.server_url)
+            .field("redis_key_prefix", &self.redis_key_prefix)
+            .field("jwt_secret", &"<redacted>")
+            .field("concurrency", &self.concurrency)
+            .field("metrics_addr", &self.metrics_addr)
+            .field("worker_id", &self.worker_id)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_server_list_and_hides_the_secret() {
+        let c = Config::try_parse_from([
+            "worker",
+            "--jwt-secret",
+            "hunter2",
+            "--server-url",
+            "http://a:1,http://b:2",
+            "--redis-url",
+            "redis://:pw@r:6379",
+        ])
+        .unwrap();
+        assert_eq!(c.server_url, ["http://a:1", "http://b:2"]);
+        assert!(c.validate().is_ok());
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2") && !shown.contains("pw@"), "{shown}");
+    }
+
+    #[test]
+    fn rejects_zero_concurrency() {
+        let c = Config::try_parse_from(["worker", "--jwt-secret", "k", "--concurrency", "0"]).unwrap();
+        assert!(c.validate().is_err());
+    }
+}

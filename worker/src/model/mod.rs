@@ -1,0 +1,83 @@
+//! What a resume says, independent of its file format, and how it is made.
+//!
+//! [`offline`] builds it from the candidate's own data alone (no network); the model-backed
+//! generator arrives beside it.
+
+pub mod offline;
+
+/// A resume's content, ready to render.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Resume {
+    pub full_name: String,
+    /// Email, phone, location and links, in that order.
+    pub contact: Vec<Contact>,
+    pub headline: Option<String>,
+    pub summary: Option<String>,
+    /// Most relevant first.
+    pub skills: Vec<String>,
+    pub experience: Vec<Role>,
+    pub education: Vec<Study>,
+    pub certifications: Vec<Certification>,
+}
+
+/// One item of the contact line; `url` makes it a link.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contact {
+    pub text: String,
+    pub url: Option<String>,
+}
+
+/// One role, with its highlights most relevant first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Role {
+    pub title: String,
+    pub company: String,
+    pub location: Option<String>,
+    /// For example "Jan 2020 – Present".
+    pub period: String,
+    pub highlights: Vec<String>,
+}
+
+/// One degree or course.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Study {
+    pub institution: String,
+    /// For example "BSc, Mathematics".
+    pub degree: Option<String>,
+    pub period: Option<String>,
+}
+
+/// One certification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Certification {
+    pub name: String,
+    /// For example "Linux Foundation, 2021".
+    pub detail: Option<String>,
+}
+
+impl Resume {
+    /// The file name for this resume: `Ada_Lovelace_Resume.docx`.
+    pub fn filename(&self, extension: &str) -> String {
+        let mut name = String::new();
+        for word in self.full_name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            name.push_str(word);
+            name.push('_');
+        }
+        format!("{name}Resume.{extension}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filenames_keep_letters_only() {
+        let resume = |name: &str| Resume { full_name: name.into(), ..Default::default() };
+        assert_eq!(resume("Ada Lovelace").filename("docx"), "Ada_Lovelace_Resume.docx");
+        assert_eq!(resume("  Jean-Luc  O'Neil ").filename("pdf"), "Jean_Luc_O_Neil_Resume.pdf");
+        assert_eq!(resume("../../etc/passwd").filename("docx"), "etc_passwd_Resume.docx");
+        assert_eq!(resume("Иван Петров").filename("docx"), "Иван_Петров_Resume.docx");
+        assert_eq!(resume("!!!").filename("docx"), "Resume.docx");
+    }
+}

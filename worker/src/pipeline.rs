@@ -1,0 +1,184 @@
+//! One task from start to end: claim, build, render, hand over; and what to do with the
+//! task afterwards (forget it, or hand it back when the server could not be reached).
+
+use std::{future::Future, sync::Arc, sync::atomic::Ordering::Relaxed, time::Duration};
+
+use prost::Message;
+use resume_proto::{queue::Queue, v1::ResumeTask};
+use tonic::{Code, Status};
+use tracing::Instrument;
+
+use crate::{
+    model::offline,
+    queue::TaskQueue,
+    render::{self, RenderError},
+    report::Reporter,
+    stats::Stats,
+};
+
+/// Progress once the content is being made, once it is made, and once it is rendered.
+const CONTENT_STARTED: i32 = 30;
+const CONTENT_READY: i32 = 70;
+const RENDERED: i32 = 90;
+
+/// Pauses between tries of a call the server did not answer.
+const RETRY_DELAYS: [Duration; 3] = [Duration::from_millis(100), Duration::from_millis(500), Duration::from_secs(2)];
+
+/// What every task shares.
+pub struct Context {
+    pub queue: TaskQueue,
+    pub reporter: Reporter,
+    pub stats: Arc<Stats>,
+}
+
+/// How a task ended.
+enum Outcome {
+    /// The file is stored; the job is SUCCESS.
+    Done,
+    /// The job must not or need not run (cancelled, already ended).
+    Dropped,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum TaskError {
+    /// The server did not answer, even after retries: someone must run the task later.
+    #[error("server unreachable: {0}")]
+    Unreachable(Status),
+    /// The server refused a call: the job cannot go on.
+    #[error("server refused: {0}")]
+    Refused(Status),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error("the claim carried no candidate")]
+    NoCandidate,
+}
+
+impl From<Status> for TaskError {
+    fn from(status: Status) -> TaskError {
+        match status.code() {
+            Code::Unavailable | Code::Unknown | Code::DeadlineExceeded | Code::Aborted | Code::ResourceExhausted => {
+                TaskError::Unreachable(status)
+            }
+            _ => TaskError::Refused(status),
+        }
+    }
+}
+
+impl TaskError {
+    /// What the job's owner is told.
+    fn user_message(&self) -> String {
+        match self {
+            TaskError::Render(error) => format!("the document could not be rendered: {error}"),
+            TaskError::Unreachable(_) | TaskError::Refused(_) | TaskError::NoCandidate => {
+                "the resume could not be generated because of an internal error".to_owned()
+            }
+        }
+    }
+}
+
+/// Runs the task `raw` (as taken off the queue) and settles it in Redis.
+pub async fn process(ctx: &Context, raw: Vec<u8>) {
+    let Ok(task) = ResumeTask::decode(raw.as_slice()) else {
+        tracing::error!("undecodable task dropped");
+        settle(ctx.queue.ack(&raw).await);
+        return;
+    };
+    let span = tracing::info_span!("task", job_id = %task.job_id);
+    async {
+        ctx.stats.active.fetch_add(1, Relaxed);
+        let outcome = run(ctx, &task).await;
+        ctx.stats.active.fetch_sub(1, Relaxed);
+        match outcome {
+            Ok(Outcome::Done) => {
+                ctx.stats.processed.fetch_add(1, Relaxed);
+                settle(ctx.queue.ack(&raw).await);
+            }
+            Ok(Outcome::Dropped) => settle(ctx.queue.ack(&raw).await),
+            Err(TaskError::Unreachable(status)) => {
+                tracing::warn!(%status, "server unreachable; handing the task back");
+                settle(ctx.queue.hand_back(&raw, Queue::for_priority(&task.priority)).await);
+            }
+            Err(error) => {
+                tracing::error!(%error, "task failed");
+                ctx.stats.failed.fetch_add(1, Relaxed);
+                let message = error.user_message();
+                match retrying(|| ctx.reporter.fail(&task.job_id, &message)).await {
+                    Ok(()) => settle(ctx.queue.ack(&raw).await),
+                    Err(status) => {
+                        tracing::warn!(%status, "could not record the failure; handing the task back");
+                        settle(ctx.queue.hand_back(&raw, Queue::for_priority(&task.priority)).await);
+                    }
+                }
+            }
+        }
+    }
+    .instrument(span)
+    .await;
+}
+
+fn settle(result: Result<(), fred::error::Error>) {
+    if let Err(error) = result {
+        // The task stays in the in-flight list, where recovery finds it.
+        tracing::error!(%error, "could not settle the task in Redis");
+    }
+}
+
+async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
+    let claim = retrying(|| ctx.reporter.claim(&task.job_id)).await?;
+    if !claim.proceed {
+        return Ok(Outcome::Dropped);
+    }
+    let candidate = claim.candidate.ok_or(TaskError::NoCandidate)?;
+    let file_type = claim.job.map(|job| job.file_type).unwrap_or_default();
+    if progressed(ctx, task, CONTENT_STARTED).await? {
+        return Ok(Outcome::Dropped);
+    }
+    let resume = offline::generate(&candidate, claim.target.as_ref());
+    if progressed(ctx, task, CONTENT_READY).await? {
+        return Ok(Outcome::Dropped);
+    }
+    let document = tokio::task::spawn_blocking(move || render::render(&resume, &file_type))
+        .await
+        .map_err(|e| TaskError::Render(RenderError::Docx(e.to_string())))??;
+    if progressed(ctx, task, RENDERED).await? {
+        return Ok(Outcome::Dropped);
+    }
+    let handed = retrying(|| {
+        ctx.reporter.complete(&task.job_id, &document.filename, document.content_type, &document.bytes)
+    })
+    .await;
+    match handed {
+        Ok(()) => Ok(Outcome::Done),
+        // Cancelled while we rendered.
+        Err(status) if status.code() == Code::FailedPrecondition => Ok(Outcome::Dropped),
+        Err(status) => Err(status.into()),
+    }
+}
+
+/// Reports progress; true when the job was cancelled and the task should stop.
+async fn progressed(ctx: &Context, task: &ResumeTask, progress: i32) -> Result<bool, TaskError> {
+    let cancelled = retrying(|| ctx.reporter.progress(&task.job_id, progress)).await?;
+    if cancelled {
+        tracing::info!("job cancelled; stopping");
+    }
+    Ok(cancelled)
+}
+
+/// `call`, tried again after a pause while the server does not answer.
+async fn retrying<T, F, Fut>(mut call: F) -> Result<T, Status>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Status>>,
+{
+    let mut delays = RETRY_DELAYS.iter();
+    loop {
+        match call().await {
+            Err(status) if matches!(TaskError::from(status.clone()), TaskError::Unreachable(_)) => {
+                let Some(delay) = delays.next() else { return Err(status) };
+                tracing::debug!(%status, ?delay, "server call failed; retrying");
+                tokio::time::sleep(*delay).await;
+            }
+            result => return result,
+        }
+    }
+}

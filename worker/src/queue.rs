@@ -1,0 +1,148 @@
+//! The consumer side of the Redis task queues, crash-safe by construction.
+//!
+//! A task is never held only in memory: [`TaskQueue::take`] moves it atomically from a
+//! queue list into this worker's own in-flight list, and it leaves that list only once
+//! the server has recorded the outcome ([`TaskQueue::ack`]) or the task was handed back
+//! to the head of its queue ([`TaskQueue::hand_back`]). A worker that dies leaves its
+//! tasks in its in-flight list, where its expired heartbeat marks them for recovery.
+//!
+//! Idle workers do not poll: the server publishes on a wake channel after each push.
+//! A periodic re-check covers a wake-up lost while the subscriber reconnects.
+
+use std::{sync::Arc, time::Duration};
+
+use fred::{clients::SubscriberClient, prelude::*, types::scripts::Script};
+use resume_proto::queue::{Keys, Queue};
+use tokio::sync::Notify;
+
+use crate::stats::Stats;
+
+/// How long a heartbeat lives unless renewed.
+pub const HEARTBEAT_TTL: Duration = Duration::from_secs(15);
+
+/// Moves the next task into the in-flight list, high priority first.
+/// KEYS: 1 priority_high list, 2 resume_generation list, 3 this worker's in-flight list.
+/// ARGV: none. Returns the task, or nil when both queues are empty.
+const TAKE: &str = r"
+local task = redis.call('LMOVE', KEYS[1], KEYS[3], 'LEFT', 'RIGHT')
+if task then return task end
+return redis.call('LMOVE', KEYS[2], KEYS[3], 'LEFT', 'RIGHT')
+";
+
+/// Returns one in-flight task to the head of its queue.
+/// KEYS: 1 this worker's in-flight list, 2 the task's queue list. ARGV: 1 the task.
+/// Returns 1 when the task was handed back, 0 when it was not in flight.
+const HAND_BACK: &str = r"
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
+  redis.call('LPUSH', KEYS[2], ARGV[1])
+  return 1
+end
+return 0
+";
+
+/// This worker's view of the queues.
+pub struct TaskQueue {
+    client: Client,
+    keys: Keys,
+    worker_id: String,
+    in_flight: String,
+    take: Script,
+    hand_back: Script,
+    /// Signalled on every wake message; a stored permit covers a push just before waiting.
+    wake: Arc<Notify>,
+    /// Held so that wake messages keep coming.
+    _subscriber: SubscriberClient,
+}
+
+impl TaskQueue {
+    /// Connects to Redis and subscribes to the wake channel.
+    pub async fn connect(redis_url: &str, keys: Keys, worker_id: &str) -> Result<TaskQueue, Error> {
+        let builder = Builder::from_config(Config::from_url(redis_url)?);
+        let client = builder.build()?;
+        client.init().await?;
+        let subscriber = builder.build_subscriber_client()?;
+        subscriber.init().await?;
+        let wake = Arc::new(Notify::new());
+        let mut messages = subscriber.message_rx();
+        subscriber.manage_subscriptions();
+        subscriber.subscribe(keys.wake_channel()).await?;
+        let notify = wake.clone();
+        tokio::spawn(async move {
+            while let Ok(_message) = messages.recv().await {
+                notify.notify_one();
+            }
+        });
+        Ok(TaskQueue {
+            in_flight: keys.in_flight(worker_id),
+            worker_id: worker_id.to_owned(),
+            keys,
+            client,
+            take: Script::from_lua(TAKE),
+            hand_back: Script::from_lua(HAND_BACK),
+            wake,
+            _subscriber: subscriber,
+        })
+    }
+
+    /// The next task, moved into this worker's in-flight list; `None` when none waits.
+    pub async fn take(&self) -> Result<Option<Vec<u8>>, Error> {
+        let keys = vec![
+            self.keys.queue(Queue::PriorityHigh),
+            self.keys.queue(Queue::ResumeGeneration),
+            self.in_flight.clone(),
+        ];
+        let task: Option<Vec<u8>> = self.take.evalsha_with_reload(&self.client, keys, Vec::<String>::new()).await?;
+        Ok(task)
+    }
+
+    /// Waits until a task may have arrived, or `at_most`.
+    pub async fn wait_for_work(&self, at_most: Duration) {
+        let _ = tokio::time::timeout(at_most, self.wake.notified()).await;
+    }
+
+    /// Forgets a task whose outcome the server has recorded.
+    pub async fn ack(&self, task: &[u8]) -> Result<(), Error> {
+        let _: i64 = self.client.lrem(&self.in_flight, 1, task).await?;
+        Ok(())
+    }
+
+    /// Returns an unfinished task to the head of `queue` for another worker.
+    pub async fn hand_back(&self, task: &[u8], queue: Queue) -> Result<(), Error> {
+        let keys = vec![self.in_flight.clone(), self.keys.queue(queue)];
+        let _: i64 = self.hand_back.evalsha_with_reload(&self.client, keys, vec![task]).await?;
+        let _: i64 = self.client.publish(self.keys.wake_channel(), "").await?;
+        Ok(())
+    }
+
+    /// Every task still in this worker's in-flight list.
+    pub async fn in_flight(&self) -> Result<Vec<Vec<u8>>, Error> {
+        self.client.lrange(&self.in_flight, 0, -1).await
+    }
+
+    /// Announces this worker as alive, with its counters, for [`HEARTBEAT_TTL`].
+    pub async fn heartbeat(&self, host: &str, stats: &Stats) -> Result<(), Error> {
+        let key = self.keys.heartbeat(&self.worker_id);
+        let snapshot = stats.snapshot();
+        let fields: Vec<(&str, String)> = vec![
+            ("host", host.to_owned()),
+            ("concurrency", snapshot.concurrency.to_string()),
+            ("active", snapshot.active.to_string()),
+            ("processed", snapshot.processed.to_string()),
+            ("failed", snapshot.failed.to_string()),
+            ("last_heartbeat_ms", chrono::Utc::now().timestamp_millis().to_string()),
+        ];
+        let pipeline = self.client.pipeline();
+        let _: () = pipeline.hset(&key, fields).await?;
+        let _: () = pipeline.pexpire(&key, HEARTBEAT_TTL.as_millis() as i64, None).await?;
+        let _: () = pipeline.sadd(self.keys.workers(), &self.worker_id).await?;
+        let _: Vec<Value> = pipeline.all().await?;
+        Ok(())
+    }
+
+    /// Removes this worker from the registry (its in-flight list must be empty).
+    pub async fn deregister(&self) -> Result<(), Error> {
+        let _: i64 = self.client.del(self.keys.heartbeat(&self.worker_id)).await?;
+        let _: i64 = self.client.srem(self.keys.workers(), &self.worker_id).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,34 @@
+//! Turning a [`Resume`](crate::model::Resume) into a file.
+
+pub mod docx;
+
+use crate::model::Resume;
+
+/// A finished document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub filename: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// What rendering can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("unsupported file type {0:?}")]
+    UnsupportedType(String),
+    #[error("could not write the DOCX: {0}")]
+    Docx(String),
+}
+
+/// Renders `resume` as `file_type` (`"word"`).
+pub fn render(resume: &Resume, file_type: &str) -> Result<Document, RenderError> {
+    match file_type {
+        "word" => Ok(Document {
+            filename: resume.filename("docx"),
+            content_type: docx::CONTENT_TYPE,
+            bytes: docx::render(resume)?,
+        }),
+        other => Err(RenderError::UnsupportedType(other.to_owned())),
+    }
+}
