@@ -1,1 +1,283 @@
-//! End-to-end tests live in tests/.
+//! The one end-to-end test harness: a whole system (server, workers, edge) in this process on
+//! ephemeral ports, against the real Redis and a fresh SQLite file or Postgres database,
+//! with its own JWT secret and Redis key prefix so that tests run in parallel.
+
+use std::{net::SocketAddr, time::Duration};
+
+use anyhow::{Context as _, Result, bail};
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
+use tonic::transport::Channel;
+
+/// Which database a system runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// A running system.
+pub struct System {
+    pub secret: String,
+    pub prefix: String,
+    pub grpc_addr: SocketAddr,
+    pub edge_url: String,
+    pub redis_url: String,
+    pub http: reqwest::Client,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+    cleanup: Option<(String, String)>,
+    _dir: Option<TempDir>,
+}
+
+/// A folder removed when dropped.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn unique() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+fn redis_url() -> String {
+    std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+fn stopped(mut stop: watch::Receiver<bool>) -> impl Future<Output = ()> + Send + 'static {
+    async move {
+        let _ = stop.wait_for(|s| *s).await;
+    }
+}
+
+impl System {
+    /// Server, `workers` workers (concurrency 2 each) and edge on `db`.
+    pub async fn start(db: Db, workers: usize) -> Result<System> {
+        let id = unique();
+        let secret = format!("test-secret-{id}");
+        let prefix = format!("test-{id}");
+        let (database_url, cleanup, dir) = match db {
+            Db::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("resume-test-{id}"));
+                std::fs::create_dir_all(&dir)?;
+                (format!("sqlite://{}/resume.db?mode=rwc", dir.display()), None, Some(TempDir(dir)))
+            }
+            Db::Postgres => {
+                let admin = postgres_admin_url();
+                let name = format!("resume_test_{id}");
+                let conn = Database::connect(&admin).await.context("connecting to Postgres (TEST_POSTGRES_URL)")?;
+                conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+                let base = admin.rsplit_once('/').map(|(base, _)| base.to_owned()).context("Postgres URL")?;
+                (format!("{base}/{name}"), Some((admin, name)), None)
+            }
+        };
+        let (stop, stop_rx) = watch::channel(false);
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let grpc_addr = listener.local_addr()?;
+        let server_config = server::Config {
+            server_addr: grpc_addr,
+            database_url,
+            redis_url: redis_url(),
+            redis_key_prefix: prefix.clone(),
+            jwt_secret: secret.clone(),
+            cors_allowed_origins: vec!["http://localhost:5173".into()],
+        };
+        let mut tasks = vec![tokio::spawn({
+            let shutdown = stopped(stop_rx.clone());
+            async move { server::run(server_config, listener, shutdown).await.expect("server failed") }
+        })];
+        let edge_listener = TcpListener::bind("127.0.0.1:0").await?;
+        let edge_url = format!("http://{}", edge_listener.local_addr()?);
+        let edge_config = edge::Config {
+            edge_addr: edge_listener.local_addr()?,
+            server_url: vec![format!("http://{grpc_addr}")],
+            cors_allowed_origins: vec!["http://localhost:5173".into()],
+        };
+        tasks.push(tokio::spawn({
+            let shutdown = stopped(stop_rx.clone());
+            async move { edge::run(edge_config, edge_listener, shutdown).await.expect("edge failed") }
+        }));
+        let mut system = System {
+            secret,
+            prefix,
+            grpc_addr,
+            edge_url,
+            redis_url: redis_url(),
+            http: reqwest::Client::new(),
+            stop,
+            tasks,
+            cleanup,
+            _dir: dir,
+        };
+        system.wait_until_ready().await?;
+        for _ in 0..workers {
+            system.start_worker(2);
+        }
+        Ok(system)
+    }
+
+    /// Starts one more worker running `concurrency` tasks at once.
+    pub fn start_worker(&mut self, concurrency: usize) {
+        let config = worker::Config {
+            server_url: vec![format!("http://{}", self.grpc_addr)],
+            redis_url: self.redis_url.clone(),
+            redis_key_prefix: self.prefix.clone(),
+            jwt_secret: self.secret.clone(),
+            concurrency,
+            metrics_addr: "127.0.0.1:0".parse().expect("address"),
+            worker_id: Some(format!("test-worker-{}", unique())),
+        };
+        let shutdown = stopped(self.stop.subscribe());
+        self.tasks.push(tokio::spawn(async move { worker::run(config, shutdown).await.expect("worker failed") }));
+    }
+
+    async fn wait_until_ready(&self) -> Result<()> {
+        for _ in 0..200 {
+            if let Ok(response) = self.http.get(self.url("/api/readyz")).send().await {
+                if response.status() == 200 {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        bail!("the system did not become ready")
+    }
+
+    /// Stops every process and drops the test database.
+    pub async fn stop(mut self) -> Result<()> {
+        let _ = self.stop.send(true);
+        for task in self.tasks.drain(..) {
+            tokio::time::timeout(Duration::from_secs(40), task).await.context("a process did not stop")??;
+        }
+        if let Some((admin, name)) = self.cleanup.take() {
+            let conn = Database::connect(&admin).await?;
+            conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
+        }
+        Ok(())
+    }
+
+    /// A full edge URL for `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.edge_url)
+    }
+
+    /// A user token for `sub`, valid for an hour.
+    pub fn token(&self, sub: &str) -> String {
+        self.token_with(json!({"sub": sub, "exp": chrono::Utc::now().timestamp() + 3600}))
+    }
+
+    /// A token with any claims, signed with this system's secret.
+    pub fn token_with(&self, claims: Value) -> String {
+        sign(&self.secret, &claims)
+    }
+
+    /// A gRPC channel to the server.
+    pub async fn channel(&self) -> Result<Channel> {
+        Ok(Channel::from_shared(format!("http://{}", self.grpc_addr))?.connect().await?)
+    }
+
+    /// `POST path` with a JSON body as `user`; the status and the JSON answer.
+    pub async fn post(&self, user: &str, path: &str, body: Value) -> Result<(u16, Value)> {
+        let response = self.http.post(self.url(path)).bearer_auth(self.token(user)).json(&body).send().await?;
+        let status = response.status().as_u16();
+        Ok((status, response.json().await.unwrap_or(Value::Null)))
+    }
+
+    /// `GET path` as `user`; the status and the JSON answer.
+    pub async fn get(&self, user: &str, path: &str) -> Result<(u16, Value)> {
+        let response = self.http.get(self.url(path)).bearer_auth(self.token(user)).send().await?;
+        let status = response.status().as_u16();
+        Ok((status, response.json().await.unwrap_or(Value::Null)))
+    }
+
+    /// Creates the sample candidate and a target job for `user`; their ids.
+    pub async fn candidate_with_target(&self, user: &str) -> Result<(i64, i64)> {
+        let (status, candidate) = self.post(user, "/api/candidates", sample_candidate()).await?;
+        anyhow::ensure!(status == 201, "create candidate: {status} {candidate}");
+        let id = candidate["id"].as_i64().context("candidate id")?;
+        let (status, job) = self.post(user, &format!("/api/candidates/{id}/jobs"), sample_target()).await?;
+        anyhow::ensure!(status == 201, "create job: {status} {job}");
+        Ok((id, job["id"].as_i64().context("job id")?))
+    }
+
+    /// Polls a job over REST until it ends; every state seen, in order.
+    pub async fn poll_until_done(&self, user: &str, job_id: &str) -> Result<Vec<Value>> {
+        let mut seen = Vec::new();
+        for _ in 0..600 {
+            let (status, job) = self.get(user, &format!("/api/resume-async/job-status/{job_id}")).await?;
+            anyhow::ensure!(status == 200, "job-status: {status} {job}");
+            let done = matches!(job["status"].as_str(), Some("SUCCESS" | "FAILURE" | "CANCELLED"));
+            seen.push(job);
+            if done {
+                return Ok(seen);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        bail!("job {job_id} did not end: last {:?}", seen.last())
+    }
+}
+
+/// An HS256 token over `claims`.
+pub fn sign(secret: &str, claims: &Value) -> String {
+    let key = EncodingKey::from_secret(secret.as_bytes()).expect("key");
+    encode(&Header::new(Algorithm::HS256), claims, &key).expect("token")
+}
+
+/// A complete candidate, as a client would post it.
+pub fn sample_candidate() -> Value {
+    json!({
+        "full_name": "Ada Lovelace",
+        "email": "ada@example.com",
+        "phone": "+44 20 0000 0000",
+        "location": "London, UK",
+        "headline": "Analytical engine programmer",
+        "summary": "Mathematician who wrote the first published algorithm.",
+        "links": [{"label": "GitHub", "url": "https://github.com/ada"}],
+        "skills": ["Mathematics", "Poetry", "Rust", "PostgreSQL"],
+        "experience": [
+            {"company": "Analytical Engines Ltd", "title": "Programmer", "location": "London",
+             "start": "2020-01", "end": null,
+             "highlights": ["Translated Menabrea's memoir", "Built a Rust service on PostgreSQL"]},
+            {"company": "Difference Works", "title": "Assistant", "location": null,
+             "start": "2018-03", "end": "2019-12", "highlights": ["Tabulated polynomials"]}
+        ],
+        "education": [{"institution": "University of London", "degree": "BSc", "field": "Mathematics",
+                       "start": "2012", "end": "2015"}],
+        "certifications": [{"name": "Certified Engine Operator", "issuer": "Royal Society", "year": 2021}]
+    })
+}
+
+/// A target job that matches some of the sample's skills.
+pub fn sample_target() -> Value {
+    json!({"title": "Backend Engineer", "company": "Babbage & Co",
+           "description": "You will build services in Rust on PostgreSQL."})
+}
+
+/// The text of every `<w:t>` in a DOCX's `word/document.xml`, and the XML itself.
+pub fn docx_text(bytes: &[u8]) -> Result<(String, String)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).context("not a zip")?;
+    let mut xml = String::new();
+    archive.by_name("word/document.xml")?.read_to_string(&mut xml)?;
+    let mut text = String::new();
+    for piece in xml.split("<w:t").skip(1) {
+        let Some(start) = piece.find('>') else { continue };
+        let Some(end) = piece.find("</w:t>") else { continue };
+        text.push_str(&xml_unescape(&piece[start + 1..end]));
+        text.push('\n');
+    }
+    Ok((text, xml))
+}
+
+fn xml_unescape(s: &str) -> String {
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+}

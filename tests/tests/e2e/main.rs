@@ -1,0 +1,8 @@
+//! End-to-end tests: real server, workers and edge on ephemeral ports, real Redis,
+//! SQLite and Postgres, real HTTP and gRPC clients, real DOCX files read back.
+
+mod auth;
+mod grpc;
+mod jobs;
+mod rest;
+mod validation;
