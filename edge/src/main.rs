@@ -7,12 +7,16 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt().with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into())).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
     let config = Config::parse();
     config.validate().map_err(anyhow::Error::msg)?;
     tracing::info!(?config, "starting");
     let listener = TcpListener::bind(config.edge_addr).await?;
-    edge::run(config, listener, shutdown_signal()).await.map_err(|e| anyhow::anyhow!(e))
+    edge::run(config, listener, shutdown_signal())
+        .await
+        .map_err(|e| anyhow::anyhow!(e))
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -26,7 +26,11 @@ impl Queue {
 
     /// The queue a job of this priority (`"high"` or `"default"`) goes to.
     pub fn for_priority(priority: &str) -> Queue {
-        if priority == "high" { Queue::PriorityHigh } else { Queue::ResumeGeneration }
+        if priority == "high" {
+            Queue::PriorityHigh
+        } else {
+            Queue::ResumeGeneration
+        }
     }
 }
 
@@ -39,7 +43,9 @@ pub struct Keys {
 impl Keys {
     /// Keys under `{prefix}:`.
     pub fn new(prefix: &str) -> Keys {
-        Keys { tag: format!("{{{prefix}}}") }
+        Keys {
+            tag: format!("{{{prefix}}}"),
+        }
     }
 
     /// The list holding a queue's waiting tasks.

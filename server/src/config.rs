@@ -12,7 +12,11 @@ pub struct Config {
     #[arg(long, env = "SERVER_ADDR", default_value = "127.0.0.1:50051")]
     pub server_addr: SocketAddr,
     /// `sqlite://…` or `postgres://…`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://.data/resume.db?mode=rwc")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://.data/resume.db?mode=rwc"
+    )]
     pub database_url: String,
     /// The Redis that carries the queues, progress events and worker registry.
     #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
@@ -34,7 +38,8 @@ impl Config {
         if self.jwt_secret.trim().is_empty() {
             return Err("JWT_SECRET must not be empty".into());
         }
-        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres")) {
+        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres"))
+        {
             return Err("DATABASE_URL must start with sqlite: or postgres://".into());
         }
         if self.redis_key_prefix.is_empty() || self.redis_key_prefix.contains(['{', '}']) {
@@ -94,7 +99,11 @@ mod tests {
     #[test]
     fn rejects_an_empty_secret_and_unknown_databases() {
         assert!(config(&["--jwt-secret", " "]).validate().is_err());
-        assert!(config(&["--jwt-secret", "k", "--database-url", "mysql://x"]).validate().is_err());
+        assert!(
+            config(&["--jwt-secret", "k", "--database-url", "mysql://x"])
+                .validate()
+                .is_err()
+        );
         assert!(config(&["--jwt-secret", "k"]).validate().is_ok());
     }
 }

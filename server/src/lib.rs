@@ -69,7 +69,11 @@ pub async fn connect(config: &Config) -> Result<Arc<AppState>, StartError> {
     fred::interfaces::ClientLike::init(&subscriber).await?;
     let keys = Keys::new(&config.redis_key_prefix);
     let events = events::Events::start(client.clone(), subscriber, keys.events_channel()).await?;
-    Ok(Arc::new(AppState { db, queue: queue::TaskQueue::new(client, keys), events }))
+    Ok(Arc::new(AppState {
+        db,
+        queue: queue::TaskQueue::new(client, keys),
+        events,
+    }))
 }
 
 /// Serves the API on `listener` until `shutdown` completes, then drains open calls for
@@ -81,10 +85,18 @@ pub async fn run(
 ) -> Result<(), StartError> {
     let state = connect(&config).await?;
     let (health, health_service) = tonic_health::server::health_reporter();
-    health.set_serving::<CandidateServiceServer<grpc::candidate::CandidateApi>>().await;
-    health.set_serving::<ResumeServiceServer<grpc::resume::ResumeApi>>().await;
-    health.set_serving::<AdminServiceServer<grpc::admin::AdminApi>>().await;
-    health.set_serving::<WorkerServiceServer<grpc::worker::WorkerApi>>().await;
+    health
+        .set_serving::<CandidateServiceServer<grpc::candidate::CandidateApi>>()
+        .await;
+    health
+        .set_serving::<ResumeServiceServer<grpc::resume::ResumeApi>>()
+        .await;
+    health
+        .set_serving::<AdminServiceServer<grpc::admin::AdminApi>>()
+        .await;
+    health
+        .set_serving::<WorkerServiceServer<grpc::worker::WorkerApi>>()
+        .await;
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
         .build_v1()?;
@@ -94,14 +106,23 @@ pub async fn run(
 
     let web = tonic_web::GrpcWebLayer::new();
     let verifier = Arc::new(auth::Verifier::new(&config.jwt_secret)?);
-    let cors = (!config.cors_allowed_origins.is_empty()).then(|| cors(&config.cors_allowed_origins));
+    let cors =
+        (!config.cors_allowed_origins.is_empty()).then(|| cors(&config.cors_allowed_origins));
     let router = Server::builder()
         .accept_http1(true)
         .layer(tower::util::option_layer(cors))
         .layer(auth::AuthLayer::new(verifier))
-        .add_service(web.layer(CandidateServiceServer::new(grpc::candidate::CandidateApi { state: state.clone() })))
-        .add_service(web.layer(ResumeServiceServer::new(grpc::resume::ResumeApi { state: state.clone() })))
-        .add_service(web.layer(AdminServiceServer::new(grpc::admin::AdminApi { state: state.clone() })))
+        .add_service(
+            web.layer(CandidateServiceServer::new(grpc::candidate::CandidateApi {
+                state: state.clone(),
+            })),
+        )
+        .add_service(web.layer(ResumeServiceServer::new(grpc::resume::ResumeApi {
+            state: state.clone(),
+        })))
+        .add_service(web.layer(AdminServiceServer::new(grpc::admin::AdminApi {
+            state: state.clone(),
+        })))
         .add_service(web.layer(WorkerServiceServer::new(grpc::worker::WorkerApi { state })))
         .add_service(web.layer(health_service))
         .add_service(reflection_v1)
@@ -109,7 +130,8 @@ pub async fn run(
 
     tracing::info!(addr = %listener.local_addr()?, "server listening");
     let shutdown = shutdown.shared();
-    let serve = router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown.clone());
+    let serve =
+        router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown.clone());
     tokio::select! {
         served = serve => served?,
         () = async { shutdown.await; tokio::time::sleep(DRAIN_DEADLINE).await } => {
@@ -121,7 +143,10 @@ pub async fn run(
 }
 
 fn cors(origins: &[String]) -> CorsLayer {
-    let origins: Vec<http::HeaderValue> = origins.iter().filter_map(|o| o.trim().parse().ok()).collect();
+    let origins: Vec<http::HeaderValue> = origins
+        .iter()
+        .filter_map(|o| o.trim().parse().ok())
+        .collect();
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([http::Method::POST, http::Method::OPTIONS])

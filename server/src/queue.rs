@@ -42,7 +42,9 @@ impl TaskQueue {
             priority: priority.to_owned(),
         };
         let pipeline = self.client.pipeline();
-        let _: () = pipeline.rpush(self.keys.queue(queue), task.encode_to_vec()).await?;
+        let _: () = pipeline
+            .rpush(self.keys.queue(queue), task.encode_to_vec())
+            .await?;
         let _: () = pipeline.publish(self.keys.wake_channel(), "").await?;
         let _: Vec<Value> = pipeline.all().await?;
         Ok(())

@@ -6,10 +6,19 @@ use clap::Parser;
 
 /// Everything a worker needs to know before it starts.
 #[derive(Parser, Clone)]
-#[command(name = "worker", about = "Takes resume tasks off Redis and builds them", version)]
+#[command(
+    name = "worker",
+    about = "Takes resume tasks off Redis and builds them",
+    version
+)]
 pub struct Config {
     /// Where the server is: one URL or a comma-separated list to balance across.
-    #[arg(long, env = "SERVER_URL", default_value = "http://127.0.0.1:50051", value_delimiter = ',')]
+    #[arg(
+        long,
+        env = "SERVER_URL",
+        default_value = "http://127.0.0.1:50051",
+        value_delimiter = ','
+    )]
     pub server_url: Vec<String>,
     /// The Redis holding the task queues.
     #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
@@ -40,7 +49,11 @@ impl Config {
         if !(1..=1024).contains(&self.concurrency) {
             return Err("WORKER_CONCURRENCY must be between 1 and 1024".into());
         }
-        if self.server_url.iter().any(|u| !(u.starts_with("http://") || u.starts_with("https://"))) {
+        if self
+            .server_url
+            .iter()
+            .any(|u| !(u.starts_with("http://") || u.starts_with("https://")))
+        {
             return Err("SERVER_URL must be http:// or https:// URLs".into());
         }
         Ok(())
@@ -48,7 +61,9 @@ impl Config {
 
     /// The worker id to register under.
     pub fn worker_id(&self) -> String {
-        self.worker_id.clone().unwrap_or_else(|| format!("{}-{}", host_name(), std::process::id()))
+        self.worker_id
+            .clone()
+            .unwrap_or_else(|| format!("{}-{}", host_name(), std::process::id()))
     }
 }
 
@@ -93,12 +108,16 @@ mod tests {
         assert_eq!(c.server_url, ["http://a:1", "http://b:2"]);
         assert!(c.validate().is_ok());
         let shown = format!("{c:?}");
-        assert!(!shown.contains("hunter2") && !shown.contains("pw@"), "{shown}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("pw@"),
+            "{shown}"
+        );
     }
 
     #[test]
     fn rejects_zero_concurrency() {
-        let c = Config::try_parse_from(["worker", "--jwt-secret", "k", "--concurrency", "0"]).unwrap();
+        let c =
+            Config::try_parse_from(["worker", "--jwt-secret", "k", "--concurrency", "0"]).unwrap();
         assert!(c.validate().is_err());
     }
 }

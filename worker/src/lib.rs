@@ -29,7 +29,11 @@ use resume_proto::{
     queue::{Keys, Queue},
     v1::ResumeTask,
 };
-use tokio::{net::TcpListener, sync::{Semaphore, watch}, task::JoinSet};
+use tokio::{
+    net::TcpListener,
+    sync::{Semaphore, watch},
+    task::JoinSet,
+};
 
 pub use config::Config;
 
@@ -44,7 +48,10 @@ const DRAIN_DEADLINE: Duration = Duration::from_secs(30);
 pub type StartError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Runs the worker until `shutdown` completes.
-pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), StartError> {
+pub async fn run(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
     let worker_id = config.worker_id();
     let host = config::host_name();
     let keys = Keys::new(&config.redis_key_prefix);
@@ -52,7 +59,11 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     let token = report::WorkerToken::new(&config.jwt_secret, &worker_id)?;
     let reporter = report::Reporter::new(report::channel(&config.server_url)?, token, &worker_id);
     let stats = Arc::new(stats::Stats::new(config.concurrency));
-    let ctx = Arc::new(pipeline::Context { queue, reporter, stats: stats.clone() });
+    let ctx = Arc::new(pipeline::Context {
+        queue,
+        reporter,
+        stats: stats.clone(),
+    });
 
     let (stop_tx, stop) = watch::channel(false);
     tokio::spawn(async move {
@@ -66,13 +77,18 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     tokio::spawn(beat(ctx.clone(), host, stop.clone()));
 
     let mut running = take_tasks(&ctx, config.concurrency, stop).await;
-    let drained = tokio::time::timeout(DRAIN_DEADLINE, async { while running.join_next().await.is_some() {} }).await;
+    let drained = tokio::time::timeout(DRAIN_DEADLINE, async {
+        while running.join_next().await.is_some() {}
+    })
+    .await;
     if drained.is_err() {
         tracing::warn!("drain deadline passed; handing back unfinished tasks");
         running.abort_all();
     }
     for raw in ctx.queue.in_flight().await? {
-        let queue = ResumeTask::decode(raw.as_slice()).map_or(Queue::ResumeGeneration, |t| Queue::for_priority(&t.priority));
+        let queue = ResumeTask::decode(raw.as_slice()).map_or(Queue::ResumeGeneration, |t| {
+            Queue::for_priority(&t.priority)
+        });
         ctx.queue.hand_back(&raw, queue).await?;
     }
     ctx.queue.deregister().await?;
@@ -81,7 +97,11 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
 }
 
 /// Takes tasks while a slot is free, until `stop`; returns the tasks still running.
-async fn take_tasks(ctx: &Arc<pipeline::Context>, concurrency: usize, mut stop: watch::Receiver<bool>) -> JoinSet<()> {
+async fn take_tasks(
+    ctx: &Arc<pipeline::Context>,
+    concurrency: usize,
+    mut stop: watch::Receiver<bool>,
+) -> JoinSet<()> {
     let slots = Arc::new(Semaphore::new(concurrency));
     let mut running = JoinSet::new();
     while !*stop.borrow() {
@@ -132,14 +152,24 @@ async fn beat(ctx: Arc<pipeline::Context>, host: String, mut stop: watch::Receiv
 }
 
 /// Serves `/metrics` (Prometheus text) and `/healthz` until `stop`.
-async fn serve_metrics(listener: TcpListener, stats: Arc<stats::Stats>, mut stop: watch::Receiver<bool>) {
+async fn serve_metrics(
+    listener: TcpListener,
+    stats: Arc<stats::Stats>,
+    mut stop: watch::Receiver<bool>,
+) {
     let app = Router::new()
         .route("/metrics", get(move || async move { stats.prometheus() }))
-        .route("/healthz", get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }));
+        .route(
+            "/healthz",
+            get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
+        );
     let stopped = async move {
         let _ = stop.wait_for(|stopped| *stopped).await;
     };
-    if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(stopped).await {
+    if let Err(error) = axum::serve(listener, app)
+        .with_graceful_shutdown(stopped)
+        .await
+    {
         tracing::error!(%error, "metrics endpoint failed");
     }
 }

@@ -6,11 +6,15 @@ use worker::Config;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt().with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into())).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
     let config = Config::parse();
     config.validate().map_err(anyhow::Error::msg)?;
     tracing::info!(?config, "starting");
-    worker::run(config, shutdown_signal()).await.map_err(|e| anyhow::anyhow!(e))
+    worker::run(config, shutdown_signal())
+        .await
+        .map_err(|e| anyhow::anyhow!(e))
 }
 
 /// Completes on Ctrl-C or SIGTERM.

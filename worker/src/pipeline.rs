@@ -22,7 +22,11 @@ const CONTENT_READY: i32 = 70;
 const RENDERED: i32 = 90;
 
 /// Pauses between tries of a call the server did not answer.
-const RETRY_DELAYS: [Duration; 3] = [Duration::from_millis(100), Duration::from_millis(500), Duration::from_secs(2)];
+const RETRY_DELAYS: [Duration; 3] = [
+    Duration::from_millis(100),
+    Duration::from_millis(500),
+    Duration::from_secs(2),
+];
 
 /// What every task shares.
 pub struct Context {
@@ -56,10 +60,23 @@ enum TaskError {
 impl From<Status> for TaskError {
     fn from(status: Status) -> TaskError {
         match status.code() {
-            Code::Unavailable | Code::Unknown | Code::DeadlineExceeded | Code::Aborted | Code::ResourceExhausted => {
-                TaskError::Unreachable(status)
-            }
-            _ => TaskError::Refused(status),
+            Code::Unavailable
+            | Code::Unknown
+            | Code::DeadlineExceeded
+            | Code::Aborted
+            | Code::ResourceExhausted => TaskError::Unreachable(status),
+            Code::Ok
+            | Code::Cancelled
+            | Code::InvalidArgument
+            | Code::NotFound
+            | Code::AlreadyExists
+            | Code::PermissionDenied
+            | Code::FailedPrecondition
+            | Code::OutOfRange
+            | Code::Unimplemented
+            | Code::Internal
+            | Code::DataLoss
+            | Code::Unauthenticated => TaskError::Refused(status),
         }
     }
 }
@@ -144,7 +161,12 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
         return Ok(Outcome::Dropped);
     }
     let handed = retrying(|| {
-        ctx.reporter.complete(&task.job_id, &document.filename, document.content_type, &document.bytes)
+        ctx.reporter.complete(
+            &task.job_id,
+            &document.filename,
+            document.content_type,
+            &document.bytes,
+        )
     })
     .await;
     match handed {
@@ -174,7 +196,9 @@ where
     loop {
         match call().await {
             Err(status) if matches!(TaskError::from(status.clone()), TaskError::Unreachable(_)) => {
-                let Some(delay) = delays.next() else { return Err(status) };
+                let Some(delay) = delays.next() else {
+                    return Err(status);
+                };
                 tracing::debug!(%status, ?delay, "server call failed; retrying");
                 tokio::time::sleep(*delay).await;
             }

@@ -91,7 +91,10 @@ impl TaskQueue {
             self.keys.queue(Queue::ResumeGeneration),
             self.in_flight.clone(),
         ];
-        let task: Option<Vec<u8>> = self.take.evalsha_with_reload(&self.client, keys, Vec::<String>::new()).await?;
+        let task: Option<Vec<u8>> = self
+            .take
+            .evalsha_with_reload(&self.client, keys, Vec::<String>::new())
+            .await?;
         Ok(task)
     }
 
@@ -109,7 +112,10 @@ impl TaskQueue {
     /// Returns an unfinished task to the head of `queue` for another worker.
     pub async fn hand_back(&self, task: &[u8], queue: Queue) -> Result<(), Error> {
         let keys = vec![self.in_flight.clone(), self.keys.queue(queue)];
-        let _: i64 = self.hand_back.evalsha_with_reload(&self.client, keys, vec![task]).await?;
+        let _: i64 = self
+            .hand_back
+            .evalsha_with_reload(&self.client, keys, vec![task])
+            .await?;
         let _: i64 = self.client.publish(self.keys.wake_channel(), "").await?;
         Ok(())
     }
@@ -129,11 +135,16 @@ impl TaskQueue {
             ("active", snapshot.active.to_string()),
             ("processed", snapshot.processed.to_string()),
             ("failed", snapshot.failed.to_string()),
-            ("last_heartbeat_ms", chrono::Utc::now().timestamp_millis().to_string()),
+            (
+                "last_heartbeat_ms",
+                chrono::Utc::now().timestamp_millis().to_string(),
+            ),
         ];
         let pipeline = self.client.pipeline();
         let _: () = pipeline.hset(&key, fields).await?;
-        let _: () = pipeline.pexpire(&key, HEARTBEAT_TTL.as_millis() as i64, None).await?;
+        let _: () = pipeline
+            .pexpire(&key, HEARTBEAT_TTL.as_millis() as i64, None)
+            .await?;
         let _: () = pipeline.sadd(self.keys.workers(), &self.worker_id).await?;
         let _: Vec<Value> = pipeline.all().await?;
         Ok(())
@@ -141,8 +152,14 @@ impl TaskQueue {
 
     /// Removes this worker from the registry (its in-flight list must be empty).
     pub async fn deregister(&self) -> Result<(), Error> {
-        let _: i64 = self.client.del(self.keys.heartbeat(&self.worker_id)).await?;
-        let _: i64 = self.client.srem(self.keys.workers(), &self.worker_id).await?;
+        let _: i64 = self
+            .client
+            .del(self.keys.heartbeat(&self.worker_id))
+            .await?;
+        let _: i64 = self
+            .client
+            .srem(self.keys.workers(), &self.worker_id)
+            .await?;
         Ok(())
     }
 }

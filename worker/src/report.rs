@@ -29,13 +29,16 @@ struct Claims<'a> {
     roles: [&'static str; 1],
 }
 
+/// A signed `authorization` value and when to replace it (unix seconds).
+type Minted = (MetadataValue<tonic::metadata::Ascii>, i64);
+
 /// Adds `authorization: Bearer <worker token>` to every call, minting a new token when
 /// the current one is past half its life.
 #[derive(Clone)]
 pub struct WorkerToken {
     key: Arc<EncodingKey>,
     subject: String,
-    current: Arc<Mutex<Option<(MetadataValue<tonic::metadata::Ascii>, i64)>>>,
+    current: Arc<Mutex<Option<Minted>>>,
 }
 
 impl WorkerToken {
@@ -51,17 +54,22 @@ impl WorkerToken {
     fn header(&self) -> Result<MetadataValue<tonic::metadata::Ascii>, Status> {
         let now = chrono::Utc::now().timestamp();
         let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((value, renew_at)) = current.as_ref() {
-            if now < *renew_at {
-                return Ok(value.clone());
-            }
+        if let Some((value, renew_at)) = current.as_ref()
+            && now < *renew_at
+        {
+            return Ok(value.clone());
         }
         let lifetime = TOKEN_LIFETIME.as_secs() as i64;
-        let claims = Claims { sub: &self.subject, exp: now + lifetime, roles: ["worker"] };
+        let claims = Claims {
+            sub: &self.subject,
+            exp: now + lifetime,
+            roles: ["worker"],
+        };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.key)
             .map_err(|_| Status::internal("could not sign the worker token"))?;
-        let value: MetadataValue<_> =
-            format!("Bearer {token}").parse().map_err(|_| Status::internal("unprintable worker token"))?;
+        let value: MetadataValue<_> = format!("Bearer {token}")
+            .parse()
+            .map_err(|_| Status::internal("unprintable worker token"))?;
         *current = Some((value.clone(), now + lifetime / 2));
         Ok(value)
     }
@@ -69,7 +77,9 @@ impl WorkerToken {
 
 impl Interceptor for WorkerToken {
     fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
-        request.metadata_mut().insert("authorization", self.header()?);
+        request
+            .metadata_mut()
+            .insert("authorization", self.header()?);
         Ok(request)
     }
 }
@@ -98,38 +108,70 @@ pub struct Reporter {
 impl Reporter {
     /// A reporter over `channel`, signing as `worker_id`.
     pub fn new(channel: Channel, token: WorkerToken, worker_id: &str) -> Reporter {
-        Reporter { client: WorkerServiceClient::with_interceptor(channel, token), worker_id: worker_id.to_owned() }
+        Reporter {
+            client: WorkerServiceClient::with_interceptor(channel, token),
+            worker_id: worker_id.to_owned(),
+        }
     }
 
     /// Claims the job for one more attempt.
     pub async fn claim(&self, job_id: &str) -> Result<v1::ClaimTaskResponse, Status> {
-        let request = v1::ClaimTaskRequest { job_id: job_id.to_owned(), worker_id: self.worker_id.clone() };
+        let request = v1::ClaimTaskRequest {
+            job_id: job_id.to_owned(),
+            worker_id: self.worker_id.clone(),
+        };
         Ok(self.client.clone().claim_task(request).await?.into_inner())
     }
 
     /// Reports progress; answers whether the job was cancelled meanwhile.
     pub async fn progress(&self, job_id: &str, progress: i32) -> Result<bool, Status> {
-        let request = v1::ReportProgressRequest { job_id: job_id.to_owned(), progress };
-        Ok(self.client.clone().report_progress(request).await?.into_inner().cancelled)
+        let request = v1::ReportProgressRequest {
+            job_id: job_id.to_owned(),
+            progress,
+        };
+        Ok(self
+            .client
+            .clone()
+            .report_progress(request)
+            .await?
+            .into_inner()
+            .cancelled)
     }
 
     /// Hands over the finished file, streamed in chunks.
-    pub async fn complete(&self, job_id: &str, filename: &str, content_type: &str, bytes: &[u8]) -> Result<(), Status> {
-        let mut messages: Vec<v1::CompleteTaskRequest> =
-            bytes.chunks(CHUNK).map(|chunk| v1::CompleteTaskRequest { chunk: chunk.to_vec(), ..Default::default() }).collect();
+    pub async fn complete(
+        &self,
+        job_id: &str,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<(), Status> {
+        let mut messages: Vec<v1::CompleteTaskRequest> = bytes
+            .chunks(CHUNK)
+            .map(|chunk| v1::CompleteTaskRequest {
+                chunk: chunk.to_vec(),
+                ..Default::default()
+            })
+            .collect();
         if messages.is_empty() {
             messages.push(v1::CompleteTaskRequest::default());
         }
         messages[0].job_id = job_id.to_owned();
         messages[0].filename = filename.to_owned();
         messages[0].content_type = content_type.to_owned();
-        self.client.clone().complete_task(stream::iter(messages)).await?;
+        self.client
+            .clone()
+            .complete_task(stream::iter(messages))
+            .await?;
         Ok(())
     }
 
     /// Records that the job failed for good.
     pub async fn fail(&self, job_id: &str, error_message: &str) -> Result<(), Status> {
-        let request = v1::FailTaskRequest { job_id: job_id.to_owned(), error_message: error_message.to_owned() };
+        let request = v1::FailTaskRequest {
+            job_id: job_id.to_owned(),
+            error_message: error_message.to_owned(),
+        };
         self.client.clone().fail_task(request).await?;
         Ok(())
     }

@@ -40,7 +40,10 @@ impl JobStatus {
 
     /// Whether the job has ended and will never change again.
     pub fn is_terminal(self) -> bool {
-        matches!(self, JobStatus::Success | JobStatus::Failure | JobStatus::Cancelled)
+        matches!(
+            self,
+            JobStatus::Success | JobStatus::Failure | JobStatus::Cancelled
+        )
     }
 }
 

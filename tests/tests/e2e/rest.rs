@@ -8,7 +8,9 @@ async fn generate_and_download(db: Db) -> anyhow::Result<()> {
     let (candidate_id, job_row_id) = system.candidate_with_target("ada-owner").await?;
 
     let body = json!({"candidate_id": candidate_id, "job_row_id": job_row_id, "file_type": "word", "priority": "default"});
-    let (status, job) = system.post("ada-owner", "/api/resume-async/generate-async", body).await?;
+    let (status, job) = system
+        .post("ada-owner", "/api/resume-async/generate-async", body)
+        .await?;
     assert_eq!(status, 202, "{job}");
     assert_eq!(job["status"], "PENDING");
     assert_eq!(job["progress"], 0);
@@ -20,18 +22,29 @@ async fn generate_and_download(db: Db) -> anyhow::Result<()> {
     uuid::Uuid::parse_str(&job_id)?;
 
     let seen = system.poll_until_done("ada-owner", &job_id).await?;
-    let progress: Vec<i64> = seen.iter().map(|j| j["progress"].as_i64().unwrap()).collect();
-    assert!(progress.windows(2).all(|w| w[0] <= w[1]), "progress went backwards: {progress:?}");
+    let progress: Vec<i64> = seen
+        .iter()
+        .map(|j| j["progress"].as_i64().unwrap())
+        .collect();
+    assert!(
+        progress.windows(2).all(|w| w[0] <= w[1]),
+        "progress went backwards: {progress:?}"
+    );
     let last = seen.last().unwrap();
     assert_eq!(last["status"], "SUCCESS", "{last}");
     assert_eq!(last["progress"], 100);
     assert_eq!(last["attempts"], 1);
     assert_eq!(last["cache_hit"], false);
     assert_eq!(last["filename"], "Ada_Lovelace_Resume.docx");
-    assert_eq!(last["result_url"], format!("/api/resume-async/download/{job_id}"));
+    assert_eq!(
+        last["result_url"],
+        format!("/api/resume-async/download/{job_id}")
+    );
     assert_eq!(last["error_message"], Value::Null);
     for time in ["created_at", "started_at", "completed_at"] {
-        let t = last[time].as_str().unwrap_or_else(|| panic!("{time} missing: {last}"));
+        let t = last[time]
+            .as_str()
+            .unwrap_or_else(|| panic!("{time} missing: {last}"));
         assert!(t.ends_with('Z'), "{time} = {t}");
         chrono::DateTime::parse_from_rfc3339(t)?;
     }
@@ -48,7 +61,10 @@ async fn generate_and_download(db: Db) -> anyhow::Result<()> {
         headers["content-type"],
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     );
-    assert_eq!(headers["content-disposition"], "attachment; filename=\"Ada_Lovelace_Resume.docx\"");
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"Ada_Lovelace_Resume.docx\""
+    );
     let bytes = response.bytes().await?;
     let (text, xml) = docx_text(&bytes)?;
     for expected in [
@@ -65,15 +81,24 @@ async fn generate_and_download(db: Db) -> anyhow::Result<()> {
         "Translated Menabrea's memoir",
         "Jan 2020 – Present",
     ] {
-        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
     }
     // Tailored: the skills and highlight the target job asks for come first.
-    assert!(text.contains("Rust · PostgreSQL · Mathematics · Poetry"), "{text}");
+    assert!(
+        text.contains("Rust · PostgreSQL · Mathematics · Poetry"),
+        "{text}"
+    );
     let rust = text.find("Built a Rust service").unwrap();
     let memoir = text.find("Translated Menabrea").unwrap();
     assert!(rust < memoir, "matching highlight not first:\n{text}");
     // Real bullets and a real link, not drawn characters.
-    assert!(xml.contains("<w:numId w:val=\"1\"/>"), "no numbered bullet list");
+    assert!(
+        xml.contains("<w:numId w:val=\"1\"/>"),
+        "no numbered bullet list"
+    );
     assert!(xml.contains("<w:hyperlink r:id="), "no hyperlink");
     assert!(!text.contains('•'));
 
@@ -94,8 +119,13 @@ async fn generate_and_download_on_postgres() -> anyhow::Result<()> {
 async fn job_events_stream_every_change_and_close() -> anyhow::Result<()> {
     let system = System::start(Db::Sqlite, 1).await?;
     let (candidate_id, _) = system.candidate_with_target("sse-user").await?;
-    let (_, job) =
-        system.post("sse-user", "/api/resume-async/generate-async", json!({"candidate_id": candidate_id})).await?;
+    let (_, job) = system
+        .post(
+            "sse-user",
+            "/api/resume-async/generate-async",
+            json!({"candidate_id": candidate_id}),
+        )
+        .await?;
     let job_id = job["job_id"].as_str().unwrap();
     let response = system
         .http
@@ -104,19 +134,32 @@ async fn job_events_stream_every_change_and_close() -> anyhow::Result<()> {
         .send()
         .await?;
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"].to_str()?.starts_with("text/event-stream"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()?
+            .starts_with("text/event-stream")
+    );
     // The stream ends by itself after the terminal event.
     let body = tokio::time::timeout(std::time::Duration::from_secs(30), response.text()).await??;
     let events: Vec<Value> = body
         .split("\n\n")
         .filter(|block| block.contains("event: progress"))
         .map(|block| {
-            let data = block.lines().find_map(|l| l.strip_prefix("data: ")).expect("data line");
+            let data = block
+                .lines()
+                .find_map(|l| l.strip_prefix("data: "))
+                .expect("data line");
             serde_json::from_str(data).expect("a Job")
         })
         .collect();
-    let progress: Vec<i64> = events.iter().map(|e| e["progress"].as_i64().unwrap()).collect();
-    assert!(progress.windows(2).all(|w| w[0] < w[1] || w[0] == 100), "{progress:?}");
+    let progress: Vec<i64> = events
+        .iter()
+        .map(|e| e["progress"].as_i64().unwrap())
+        .collect();
+    assert!(
+        progress.windows(2).all(|w| w[0] < w[1] || w[0] == 100),
+        "{progress:?}"
+    );
     assert_eq!(events.last().unwrap()["status"], "SUCCESS");
     assert_eq!(events.last().unwrap()["progress"], 100);
     system.stop().await
@@ -132,13 +175,22 @@ async fn health_readiness_and_listing() -> anyhow::Result<()> {
     let mut ready = Value::Null;
     // The worker registers with its first heartbeat.
     for _ in 0..100 {
-        ready = system.http.get(system.url("/api/readyz")).send().await?.json().await?;
+        ready = system
+            .http
+            .get(system.url("/api/readyz"))
+            .send()
+            .await?
+            .json()
+            .await?;
         if ready["checks"]["workers"] == 1 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    assert_eq!(ready, json!({"status": "ok", "checks": {"database": "ok", "redis": "ok", "workers": 1}}));
+    assert_eq!(
+        ready,
+        json!({"status": "ok", "checks": {"database": "ok", "redis": "ok", "workers": 1}})
+    );
 
     let (a, _) = system.candidate_with_target("lister").await?;
     let (b, _) = system.candidate_with_target("lister").await?;
@@ -146,14 +198,23 @@ async fn health_readiness_and_listing() -> anyhow::Result<()> {
     assert_eq!(status, 200);
     assert_eq!(page["candidates"][0]["id"], a);
     let token = page["next_page_token"].as_str().unwrap();
-    let (_, page) = system.get("lister", &format!("/api/candidates?limit=1&page_token={token}")).await?;
+    let (_, page) = system
+        .get(
+            "lister",
+            &format!("/api/candidates?limit=1&page_token={token}"),
+        )
+        .await?;
     assert_eq!(page["candidates"][0]["id"], b);
     assert_eq!(page["next_page_token"], Value::Null);
-    let (_, one) = system.get("lister", &format!("/api/candidates/{a}")).await?;
+    let (_, one) = system
+        .get("lister", &format!("/api/candidates/{a}"))
+        .await?;
     assert_eq!(one["full_name"], "Ada Lovelace");
     assert_eq!(one["experience"][0]["end"], Value::Null);
     assert_eq!(one["certifications"][0]["year"], 2021);
-    let (_, jobs) = system.get("lister", &format!("/api/candidates/{a}/jobs")).await?;
+    let (_, jobs) = system
+        .get("lister", &format!("/api/candidates/{a}/jobs"))
+        .await?;
     assert_eq!(jobs["jobs"][0]["company"], "Babbage & Co");
     system.stop().await
 }

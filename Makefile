@@ -1,0 +1,29 @@
+# The resume service: `make run` starts the whole system, `make test` runs every test.
+
+CARGO ?= cargo
+# `make run PROFILE=release` for an optimised build.
+PROFILE ?= dev
+BUF ?= $(shell command -v buf 2>/dev/null || echo .ci/.tools/node_modules/.bin/buf)
+
+.PHONY: build run test lint fmt clean
+
+build:
+	$(CARGO) build --profile $(PROFILE) --bins
+
+run: build
+	PROFILE=$(PROFILE) ./deploy/run-local.sh
+
+test:
+	$(CARGO) test --workspace
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(BUF) lint
+
+fmt:
+	$(CARGO) fmt --all
+
+clean:
+	$(CARGO) clean
+	rm -rf .data
