@@ -166,6 +166,8 @@ async fn health_answers_serving_and_reflection_lists_the_services() -> anyhow::R
         "resume.v1.ResumeService",
         "resume.v1.AdminService",
         "resume.v1.WorkerService",
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection",
     ] {
         assert!(
             names.iter().any(|n| n == service),
