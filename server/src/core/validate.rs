@@ -124,7 +124,7 @@ pub fn candidate(c: &v1::Candidate) -> Result<()> {
         required(&format!("{p}.company"), &e.company, 200)?;
         required(&format!("{p}.title"), &e.title, 200)?;
         optional(&format!("{p}.location"), e.location.as_deref(), 200)?;
-        required(&format!("{p}.start"), &e.start, 7)?;
+        required(&format!("{p}.start"), &e.start, 32)?;
         period(&p, Some(&e.start), e.end.as_deref())?;
         at_most(&format!("{p}.highlights"), &e.highlights, 30)?;
         for (j, h) in e.highlights.iter().enumerate() {
