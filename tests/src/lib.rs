@@ -335,3 +335,8 @@ fn xml_unescape(s: &str) -> String {
         .replace("&apos;", "'")
         .replace("&amp;", "&")
 }
+
+/// The text of a PDF, as a text extractor reads it.
+pub fn pdf_text(bytes: &[u8]) -> Result<String> {
+    pdf_extract::extract_text_from_mem(bytes).context("not a readable PDF")
+}

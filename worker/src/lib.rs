@@ -6,7 +6,7 @@
 //! - [`queue`]: the crash-safe Redis consumer (in-flight list, wake-ups, heartbeat).
 //! - [`report`]: the gRPC client of the server's `WorkerService`, with the worker token.
 //! - [`model`]: what a resume says, and the generator that writes it.
-//! - [`render`]: the resume as a DOCX file.
+//! - [`render`]: the resume as a DOCX or PDF file.
 //! - [`pipeline`]: one task from claim to hand-over.
 //! - [`stats`]: counters for the heartbeat and `/metrics`.
 //!
@@ -64,6 +64,8 @@ pub async fn run(
         reporter,
         stats: stats.clone(),
     });
+    // Fonts and template load once, before the first task waits for them.
+    tokio::task::spawn_blocking(render::pdf::warm_up);
 
     let (stop_tx, stop) = watch::channel(false);
     tokio::spawn(async move {

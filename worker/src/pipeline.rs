@@ -150,11 +150,12 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
     if progressed(ctx, task, CONTENT_STARTED).await? {
         return Ok(Outcome::Dropped);
     }
+    let paper = render::Paper::for_location(candidate.location.as_deref());
     let resume = offline::generate(&candidate, claim.target.as_ref());
     if progressed(ctx, task, CONTENT_READY).await? {
         return Ok(Outcome::Dropped);
     }
-    let document = tokio::task::spawn_blocking(move || render::render(&resume, &file_type))
+    let document = tokio::task::spawn_blocking(move || render::render(&resume, &file_type, paper))
         .await
         .map_err(|e| TaskError::Render(RenderError::Docx(e.to_string())))??;
     if progressed(ctx, task, RENDERED).await? {

@@ -218,3 +218,39 @@ async fn health_readiness_and_listing() -> anyhow::Result<()> {
     assert_eq!(jobs["jobs"][0]["company"], "Babbage & Co");
     system.stop().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pdf_resume_comes_out_readable() -> anyhow::Result<()> {
+    let system = System::start(Db::Sqlite, 1).await?;
+    let (candidate_id, job_row_id) = system.candidate_with_target("pdf-user").await?;
+    let body = json!({"candidate_id": candidate_id, "job_row_id": job_row_id, "file_type": "pdf"});
+    let (_, job) = system
+        .post("pdf-user", "/api/resume-async/generate-async", body)
+        .await?;
+    let seen = system
+        .poll_until_done("pdf-user", job["job_id"].as_str().unwrap())
+        .await?;
+    let last = seen.last().unwrap();
+    assert_eq!(last["status"], "SUCCESS", "{last}");
+    assert_eq!(last["filename"], "Ada_Lovelace_Resume.pdf");
+    let response = system
+        .http
+        .get(system.url(last["result_url"].as_str().unwrap()))
+        .bearer_auth(system.token("pdf-user"))
+        .send()
+        .await?;
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let text = e2e::pdf_text(&response.bytes().await?)?;
+    for expected in [
+        "Ada Lovelace",
+        "EXPERIENCE",
+        "Analytical Engines Ltd",
+        "University of London",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    system.stop().await
+}

@@ -5,8 +5,10 @@
 
 pub mod offline;
 
+use serde::Serialize;
+
 /// A resume's content, ready to render.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Resume {
     pub full_name: String,
     /// Email, phone, location and links, in that order.
@@ -21,14 +23,14 @@ pub struct Resume {
 }
 
 /// One item of the contact line; `url` makes it a link.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contact {
     pub text: String,
     pub url: Option<String>,
 }
 
 /// One role, with its highlights most relevant first.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Role {
     pub title: String,
     pub company: String,
@@ -39,7 +41,7 @@ pub struct Role {
 }
 
 /// One degree or course.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Study {
     pub institution: String,
     /// For example "BSc, Mathematics".
@@ -48,7 +50,7 @@ pub struct Study {
 }
 
 /// One certification.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Certification {
     pub name: String,
     /// For example "Linux Foundation, 2021".

@@ -1,6 +1,9 @@
 //! Turning a [`Resume`](crate::model::Resume) into a file.
 
 pub mod docx;
+pub mod pdf;
+
+pub use pdf::Paper;
 
 use crate::model::Resume;
 
@@ -19,16 +22,26 @@ pub enum RenderError {
     UnsupportedType(String),
     #[error("could not write the DOCX: {0}")]
     Docx(String),
+    #[error("could not typeset the PDF: {0}")]
+    Pdf(String),
 }
 
-/// Renders `resume` as `file_type` (`"word"`).
-pub fn render(resume: &Resume, file_type: &str) -> Result<Document, RenderError> {
+/// Renders `resume` as `file_type` (`"word"` or `"pdf"`); `paper` sizes a PDF's pages.
+pub fn render(resume: &Resume, file_type: &str, paper: Paper) -> Result<Document, RenderError> {
     match file_type {
         "word" => Ok(Document {
             filename: resume.filename("docx"),
             content_type: docx::CONTENT_TYPE,
             bytes: docx::render(resume)?,
         }),
+        "pdf" => Ok(Document {
+            filename: resume.filename("pdf"),
+            content_type: pdf::CONTENT_TYPE,
+            bytes: pdf::render(resume, paper)?,
+        }),
         other => Err(RenderError::UnsupportedType(other.to_owned())),
     }
 }
+
+#[cfg(test)]
+mod tests;

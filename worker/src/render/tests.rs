@@ -1,0 +1,247 @@
+//! Both formats rendered from one resume and read back: every section's content is
+//! there, hostile strings come out literally, non-Latin scripts keep their glyphs.
+
+use super::{Paper, docx, pdf, render};
+use crate::model::{Certification, Contact, Resume, Role, Study};
+
+fn sample() -> Resume {
+    Resume {
+        full_name: "Ada Lovelace".into(),
+        contact: vec![
+            Contact {
+                text: "ada@example.com".into(),
+                url: Some("mailto:ada@example.com".into()),
+            },
+            Contact {
+                text: "London, UK".into(),
+                url: None,
+            },
+            Contact {
+                text: "github.com/ada".into(),
+                url: Some("https://github.com/ada".into()),
+            },
+        ],
+        headline: Some("Analytical engine programmer".into()),
+        summary: Some("Mathematician who wrote the first published algorithm.".into()),
+        skills: vec!["Rust".into(), "PostgreSQL".into(), "Mathematics".into()],
+        experience: vec![
+            Role {
+                title: "Programmer".into(),
+                company: "Analytical Engines Ltd".into(),
+                location: Some("London".into()),
+                period: "Jan 2020 – Present".into(),
+                highlights: vec![
+                    "Built a Rust service on PostgreSQL".into(),
+                    "Translated the memoir".into(),
+                ],
+            },
+            Role {
+                title: "Assistant".into(),
+                company: "Difference Works".into(),
+                location: None,
+                period: "Mar 2018 – Dec 2019".into(),
+                highlights: vec!["Tabulated polynomials".into()],
+            },
+        ],
+        education: vec![Study {
+            institution: "University of London".into(),
+            degree: Some("BSc, Mathematics".into()),
+            period: Some("2012 – 2015".into()),
+        }],
+        certifications: vec![Certification {
+            name: "Certified Engine Operator".into(),
+            detail: Some("Royal Society, 2021".into()),
+        }],
+    }
+}
+
+/// Strings that would break or subvert markup if spliced into it.
+const HOSTILE: &[&str] = &[
+    "#import \"/etc/passwd\"",
+    "] #panic(\"boom\") [",
+    "$x^2$ *bold* _em_ `raw` @label <tag>",
+    "</w:t><w:t>injected",
+    "{ PAGE } & <script>",
+    "\\ // /* unterminated",
+];
+
+fn pdf_text(bytes: &[u8]) -> String {
+    pdf_extract::extract_text_from_mem(bytes).expect("a readable PDF")
+}
+
+/// Text with all white space removed, to compare what line breaking may split.
+fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn docx_xml(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .expect("document.xml")
+        .read_to_string(&mut xml)
+        .expect("utf-8");
+    xml
+}
+
+#[test]
+fn the_pdf_carries_every_section() {
+    let document = render(&sample(), "pdf", Paper::A4).unwrap();
+    assert_eq!(document.filename, "Ada_Lovelace_Resume.pdf");
+    assert_eq!(document.content_type, "application/pdf");
+    assert!(document.bytes.starts_with(b"%PDF-"));
+    let text = squeezed(&pdf_text(&document.bytes));
+    for expected in [
+        "AdaLovelace",
+        "ada@example.com",
+        "github.com/ada",
+        "Analyticalengineprogrammer",
+        "SUMMARY",
+        "Mathematicianwhowrotethefirstpublishedalgorithm.",
+        "SKILLS",
+        "Rust·PostgreSQL·Mathematics",
+        "EXPERIENCE",
+        "AnalyticalEnginesLtd",
+        "BuiltaRustserviceonPostgreSQL",
+        "DifferenceWorks",
+        "EDUCATION",
+        "UniversityofLondon",
+        "CERTIFICATIONS",
+        "CertifiedEngineOperator",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from {text:?}"
+        );
+    }
+    // Links are real link annotations.
+    let raw = String::from_utf8_lossy(&document.bytes);
+    assert!(raw.contains("https://github.com/ada") && raw.contains("mailto:ada@example.com"));
+}
+
+#[test]
+fn letter_and_a4_differ_in_page_size() {
+    let a4 = pdf::render(&sample(), Paper::A4).unwrap();
+    let letter = pdf::render(&sample(), Paper::UsLetter).unwrap();
+    let a4 = String::from_utf8_lossy(&a4);
+    let letter = String::from_utf8_lossy(&letter);
+    assert!(
+        a4.contains("595.2756") || a4.contains("595.28"),
+        "A4 width missing"
+    );
+    assert!(
+        letter.contains("/MediaBox [0 0 612 792]") || letter.contains("612 792"),
+        "Letter size missing"
+    );
+}
+
+#[test]
+fn a_long_resume_flows_onto_more_pages() {
+    let mut long = sample();
+    long.experience = (0..30)
+        .map(|i| Role {
+            company: format!("Company {i}"),
+            ..sample().experience[0].clone()
+        })
+        .collect();
+    let short = pdf::render(&sample(), Paper::A4).unwrap();
+    let long = pdf::render(&long, Paper::A4).unwrap();
+    let pages = |bytes: &[u8]| {
+        pdf_extract::Document::load_mem(bytes)
+            .expect("a PDF")
+            .get_pages()
+            .len()
+    };
+    assert_eq!(pages(&short), 1, "a typical resume fits one page");
+    assert!(pages(&long) >= 2, "a long resume flows on");
+    assert!(squeezed(&pdf_text(&long)).contains("Company29"));
+}
+
+#[test]
+fn hostile_strings_render_literally_in_both_formats() {
+    let mut resume = sample();
+    resume.full_name = HOSTILE[0].into();
+    resume.headline = Some(HOSTILE[1].into());
+    resume.summary = Some(HOSTILE[2].into());
+    resume.skills = HOSTILE.iter().map(|s| s.to_string()).collect();
+    resume.experience[0].company = HOSTILE[3].into();
+    resume.experience[0].highlights = HOSTILE.iter().map(|s| s.to_string()).collect();
+    resume.education[0].institution = HOSTILE[4].into();
+    resume.certifications[0].name = HOSTILE[5].into();
+
+    let text = squeezed(&pdf_text(&pdf::render(&resume, Paper::A4).unwrap()));
+    for hostile in HOSTILE {
+        assert!(
+            text.contains(&squeezed(hostile)),
+            "{hostile:?} not literal in {text:?}"
+        );
+    }
+
+    let xml = docx_xml(&docx::render(&resume).unwrap());
+    assert!(!xml.contains("<w:t>injected"), "XML injected");
+    assert!(xml.contains("&lt;/w:t&gt;&lt;w:t&gt;injected"));
+    assert!(
+        xml.contains("#import \"/etc/passwd\"") || xml.contains("#import &quot;/etc/passwd&quot;")
+    );
+    assert!(
+        !xml.contains("<w:fldSimple") && !xml.contains("<w:instrText"),
+        "no fields"
+    );
+}
+
+#[test]
+fn cyrillic_and_accents_keep_their_glyphs() {
+    let mut resume = sample();
+    resume.full_name = "Иван Петров".into();
+    resume.summary = Some("Zoë Ødegård, Ærøskøbing — naïve café".into());
+    let document = render(&resume, "pdf", Paper::A4).unwrap();
+    assert_eq!(document.filename, "Иван_Петров_Resume.pdf");
+    let text = pdf_text(&document.bytes);
+    assert!(text.contains("Иван Петров"), "{text}");
+    assert!(text.contains("Zoë Ødegård"), "{text}");
+}
+
+#[test]
+fn the_docx_carries_every_section() {
+    let document = render(&sample(), "word", Paper::A4).unwrap();
+    let xml = docx_xml(&document.bytes);
+    for expected in [
+        "Ada Lovelace",
+        "Summary",
+        "Skills",
+        "Rust · PostgreSQL · Mathematics",
+        "Experience",
+        "Analytical Engines Ltd",
+        "Built a Rust service on PostgreSQL",
+        "Education",
+        "University of London",
+        "Certifications",
+        "Certified Engine Operator",
+    ] {
+        assert!(xml.contains(expected), "{expected:?} missing");
+    }
+    assert!(xml.contains("w:val=\"Heading1\""), "heading style");
+    assert!(
+        xml.contains("<w:b/>") || xml.contains("<w:b "),
+        "bold role lines"
+    );
+}
+
+/// The sample's text as laid out, kept in `golden/sample.txt`: a change to the template
+/// or to typst that moves content shows up here. `UPDATE_GOLDEN=1` rewrites it.
+#[test]
+fn the_pdf_layout_matches_the_golden_copy() {
+    let text = pdf_text(&pdf::render(&sample(), Paper::A4).unwrap());
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/render/golden/sample.txt");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(path, &text).unwrap();
+    }
+    let golden =
+        std::fs::read_to_string(path).expect("golden/sample.txt (run with UPDATE_GOLDEN=1)");
+    assert_eq!(
+        text, golden,
+        "the PDF layout changed; inspect it, then run with UPDATE_GOLDEN=1"
+    );
+}
