@@ -354,6 +354,9 @@ pub struct Job {
     pub created_at: Option<String>,
     pub started_at: Option<String>,
     pub completed_at: Option<String>,
+    pub prompt_tokens: i32,
+    pub completion_tokens: i32,
+    pub generation_ms: i64,
 }
 
 impl From<v1::Job> for Job {
@@ -374,6 +377,9 @@ impl From<v1::Job> for Job {
             created_at,
             started_at,
             completed_at,
+            prompt_tokens,
+            completion_tokens,
+            generation_ms,
         } = j;
         Job {
             job_id,
@@ -391,6 +397,9 @@ impl From<v1::Job> for Job {
             created_at: time(created_at),
             started_at: time(started_at),
             completed_at: time(completed_at),
+            prompt_tokens,
+            completion_tokens,
+            generation_ms,
         }
     }
 }

@@ -53,6 +53,12 @@ impl Keys {
         format!("{}:{}", self.tag, queue.name())
     }
 
+    /// The sorted set of a queue's tasks waiting out a retry delay, scored by the unix
+    /// time in milliseconds at which they are due.
+    pub fn delayed(&self, queue: Queue) -> String {
+        format!("{}:delayed:{}", self.tag, queue.name())
+    }
+
     /// The list of tasks one worker has taken and not yet finished.
     pub fn in_flight(&self, worker_id: &str) -> String {
         format!("{}:inflight:{worker_id}", self.tag)
@@ -91,6 +97,7 @@ mod tests {
             keys.queue(Queue::PriorityHigh),
             keys.queue(Queue::ResumeGeneration),
             keys.in_flight("w1"),
+            keys.delayed(Queue::ResumeGeneration),
             keys.heartbeat("w1"),
             keys.workers(),
         ] {

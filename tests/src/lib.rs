@@ -2,6 +2,8 @@
 //! ephemeral ports, against the real Redis and a fresh SQLite file or Postgres database,
 //! with its own JWT secret and Redis key prefix so that tests run in parallel.
 
+pub mod fake_model;
+
 use std::{net::SocketAddr, time::Duration};
 
 use anyhow::{Context as _, Result, bail};
@@ -18,6 +20,17 @@ pub enum Db {
     Postgres,
 }
 
+/// How the workers make resumes.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The model's base URL; `None` for the offline generator.
+    pub model_url: Option<String>,
+    /// `RETRY_BASE_DELAY_MS`.
+    pub retry_base_delay_ms: u64,
+    /// `MAX_ATTEMPTS`.
+    pub max_attempts: u32,
+}
+
 /// A running system.
 pub struct System {
     pub secret: String,
@@ -29,6 +42,7 @@ pub struct System {
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
     cleanup: Option<(String, String)>,
+    options: Options,
     _dir: Option<TempDir>,
 }
 
@@ -59,8 +73,20 @@ async fn stopped(mut stop: watch::Receiver<bool>) {
 }
 
 impl System {
-    /// Server, `workers` workers (concurrency 2 each) and edge on `db`.
+    /// Server, `workers` workers (concurrency 2 each, offline generator) and edge on `db`.
     pub async fn start(db: Db, workers: usize) -> Result<System> {
+        let options = Options {
+            model_url: None,
+            retry_base_delay_ms: 50,
+            max_attempts: 3,
+        };
+        System::start_with(db, workers, options).await
+    }
+
+    /// The same, with workers configured by `options`.
+    pub async fn start_with(db: Db, workers: usize, options: Options) -> Result<System> {
+        // reqwest is built with TLS but no crypto provider of its own; ring is ours.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let id = unique();
         let secret = format!("test-secret-{id}");
         let prefix = format!("test-{id}");
@@ -133,6 +159,7 @@ impl System {
             stop,
             tasks,
             cleanup,
+            options,
             _dir: dir,
         };
         system.wait_until_ready().await?;
@@ -152,6 +179,15 @@ impl System {
             concurrency,
             metrics_addr: "127.0.0.1:0".parse().expect("address"),
             worker_id: Some(format!("test-worker-{}", unique())),
+            openai_api_key: self
+                .options
+                .model_url
+                .as_ref()
+                .map(|_| fake_model::API_KEY.to_owned()),
+            openai_base_url: self.options.model_url.clone().unwrap_or_default(),
+            openai_model: "fake-model".into(),
+            retry_base_delay_ms: self.options.retry_base_delay_ms,
+            max_attempts: self.options.max_attempts,
         };
         let shutdown = stopped(self.stop.subscribe());
         self.tasks.push(tokio::spawn(async move {

@@ -38,6 +38,25 @@ pub struct Config {
     /// This worker's id in the registry; made from host and process id when unset.
     #[arg(long, env = "WORKER_ID")]
     pub worker_id: Option<String>,
+    /// Key of the OpenAI-compatible model service; unset means the offline generator.
+    #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true)]
+    pub openai_api_key: Option<String>,
+    /// Base URL of the OpenAI-compatible model service.
+    #[arg(
+        long,
+        env = "OPENAI_BASE_URL",
+        default_value = "https://api.openai.com/v1"
+    )]
+    pub openai_base_url: String,
+    /// The model to ask.
+    #[arg(long, env = "OPENAI_MODEL", default_value = "gpt-4o-mini")]
+    pub openai_model: String,
+    /// Attempt k+1 starts base·2^(k-1) after attempt k failed.
+    #[arg(long, env = "RETRY_BASE_DELAY_MS", default_value_t = 4000)]
+    pub retry_base_delay_ms: u64,
+    /// After this many failed attempts a job is FAILURE.
+    #[arg(long, env = "MAX_ATTEMPTS", default_value_t = 3)]
+    pub max_attempts: u32,
 }
 
 impl Config {
@@ -45,6 +64,16 @@ impl Config {
     pub fn validate(&self) -> Result<(), String> {
         if self.jwt_secret.trim().is_empty() {
             return Err("JWT_SECRET must not be empty".into());
+        }
+        if self.max_attempts == 0 {
+            return Err("MAX_ATTEMPTS must be at least 1".into());
+        }
+        if self
+            .openai_api_key
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err("OPENAI_API_KEY is set but empty".into());
         }
         if !(1..=1024).contains(&self.concurrency) {
             return Err("WORKER_CONCURRENCY must be between 1 and 1024".into());
@@ -85,6 +114,14 @@ impl fmt::Debug for Config {
             .field("concurrency", &self.concurrency)
             .field("metrics_addr", &self.metrics_addr)
             .field("worker_id", &self.worker_id)
+            .field(
+                "openai_api_key",
+                &self.openai_api_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("openai_base_url", &self.openai_base_url)
+            .field("openai_model", &self.openai_model)
+            .field("retry_base_delay_ms", &self.retry_base_delay_ms)
+            .field("max_attempts", &self.max_attempts)
             .finish_non_exhaustive()
     }
 }
@@ -103,6 +140,8 @@ mod tests {
             "http://a:1,http://b:2",
             "--redis-url",
             "redis://:pw@r:6379",
+            "--openai-api-key",
+            "sk-very-secret",
         ])
         .unwrap();
         assert_eq!(c.server_url, ["http://a:1", "http://b:2"]);
@@ -112,6 +151,7 @@ mod tests {
             !shown.contains("hunter2") && !shown.contains("pw@"),
             "{shown}"
         );
+        assert!(!shown.contains("sk-very-secret"), "{shown}");
     }
 
     #[test]

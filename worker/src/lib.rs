@@ -41,6 +41,8 @@ pub use config::Config;
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
 /// How long an idle worker waits before looking again without a wake-up.
 const IDLE_RECHECK: Duration = Duration::from_secs(1);
+/// How often due retries are moved back to their queues.
+const PROMOTE_EVERY: Duration = Duration::from_millis(100);
 /// How long running tasks may take to finish after a shutdown signal.
 const DRAIN_DEADLINE: Duration = Duration::from_secs(30);
 
@@ -59,9 +61,26 @@ pub async fn run(
     let token = report::WorkerToken::new(&config.jwt_secret, &worker_id)?;
     let reporter = report::Reporter::new(report::channel(&config.server_url)?, token, &worker_id);
     let stats = Arc::new(stats::Stats::new(config.concurrency));
+    let generator: Box<dyn model::Generator> = match &config.openai_api_key {
+        Some(api_key) => {
+            let settings = model::openai::OpenAiSettings {
+                base_url: config.openai_base_url.clone(),
+                api_key: api_key.clone(),
+                model: config.openai_model.clone(),
+            };
+            Box::new(model::openai::OpenAi::new(&settings)?)
+        }
+        None => Box::new(model::offline::Offline),
+    };
+    let retry = pipeline::RetryPolicy {
+        base_delay: Duration::from_millis(config.retry_base_delay_ms),
+        max_attempts: config.max_attempts,
+    };
     let ctx = Arc::new(pipeline::Context {
         queue,
         reporter,
+        generator,
+        retry,
         stats: stats.clone(),
     });
     // Fonts and template load once, before the first task waits for them.
@@ -77,6 +96,7 @@ pub async fn run(
     tracing::info!(%worker_id, metrics = %metrics.local_addr()?, concurrency = config.concurrency, "worker started");
     tokio::spawn(serve_metrics(metrics, stats.clone(), stop.clone()));
     tokio::spawn(beat(ctx.clone(), host, stop.clone()));
+    tokio::spawn(promote_retries(ctx.clone(), stop.clone()));
 
     let mut running = take_tasks(&ctx, config.concurrency, stop).await;
     let drained = tokio::time::timeout(DRAIN_DEADLINE, async {
@@ -148,6 +168,19 @@ async fn beat(ctx: Arc<pipeline::Context>, host: String, mut stop: watch::Receiv
         }
         tokio::select! {
             () = tokio::time::sleep(HEARTBEAT_EVERY) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// Returns tasks whose retry delay has passed to their queues, until `stop`.
+async fn promote_retries(ctx: Arc<pipeline::Context>, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(error) = ctx.queue.promote_due().await {
+            tracing::warn!(%error, "could not promote due retries");
+        }
+        tokio::select! {
+            () = tokio::time::sleep(PROMOTE_EVERY) => {}
             _ = stop.changed() => return,
         }
     }

@@ -1,7 +1,13 @@
 //! One task from start to end: claim, build, render, hand over; and what to do with the
-//! task afterwards (forget it, or hand it back when the server could not be reached).
+//! task afterwards: forget it, park it for a retry (the slot is freed at once), or hand it
+//! back when the server could not be reached.
 
-use std::{future::Future, sync::Arc, sync::atomic::Ordering::Relaxed, time::Duration};
+use std::{
+    future::Future,
+    sync::Arc,
+    sync::atomic::Ordering::Relaxed,
+    time::{Duration, Instant},
+};
 
 use prost::Message;
 use resume_proto::{queue::Queue, v1::ResumeTask};
@@ -9,7 +15,7 @@ use tonic::{Code, Status};
 use tracing::Instrument;
 
 use crate::{
-    model::offline,
+    model::{Generator, ModelError},
     queue::TaskQueue,
     render::{self, RenderError},
     report::Reporter,
@@ -28,10 +34,32 @@ const RETRY_DELAYS: [Duration; 3] = [
     Duration::from_secs(2),
 ];
 
+/// When and how often a transient model failure is tried again.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// The pause after the first failed attempt; it doubles after each further one.
+    pub base_delay: Duration,
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+}
+
+impl RetryPolicy {
+    /// The pause after failed attempt `attempt` (1-based), never shorter than what the
+    /// service asked for.
+    pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let backoff = self
+            .base_delay
+            .saturating_mul(1 << attempt.saturating_sub(1).min(16));
+        backoff.max(retry_after.unwrap_or_default())
+    }
+}
+
 /// What every task shares.
 pub struct Context {
     pub queue: TaskQueue,
     pub reporter: Reporter,
+    pub generator: Box<dyn Generator>,
+    pub retry: RetryPolicy,
     pub stats: Arc<Stats>,
 }
 
@@ -41,6 +69,8 @@ enum Outcome {
     Done,
     /// The job must not or need not run (cancelled, already ended).
     Dropped,
+    /// A transient failure: try again after this pause.
+    RetryAfter(Duration),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +85,12 @@ enum TaskError {
     Render(#[from] RenderError),
     #[error("the claim carried no candidate")]
     NoCandidate,
+    /// The model refused for good; the message is for the job's owner.
+    #[error("model: {0}")]
+    Model(String),
+    /// Every attempt failed transiently.
+    #[error("gave up after {0} attempts")]
+    Exhausted(u32),
 }
 
 impl From<Status> for TaskError {
@@ -86,6 +122,12 @@ impl TaskError {
     fn user_message(&self) -> String {
         match self {
             TaskError::Render(error) => format!("the document could not be rendered: {error}"),
+            TaskError::Model(message) => message.clone(),
+            TaskError::Exhausted(attempts) => {
+                format!(
+                    "the model service was unavailable after {attempts} attempts; please try again later"
+                )
+            }
             TaskError::Unreachable(_) | TaskError::Refused(_) | TaskError::NoCandidate => {
                 "the resume could not be generated because of an internal error".to_owned()
             }
@@ -111,6 +153,11 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
                 settle(ctx.queue.ack(&raw).await);
             }
             Ok(Outcome::Dropped) => settle(ctx.queue.ack(&raw).await),
+            Ok(Outcome::RetryAfter(delay)) => {
+                tracing::info!(?delay, "retry scheduled");
+                let queue = Queue::for_priority(&task.priority);
+                settle(ctx.queue.retry_later(&raw, queue, delay).await);
+            }
             Err(TaskError::Unreachable(status)) => {
                 tracing::warn!(%status, "server unreachable; handing the task back");
                 settle(ctx.queue.hand_back(&raw, Queue::for_priority(&task.priority)).await);
@@ -146,12 +193,36 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
         return Ok(Outcome::Dropped);
     }
     let candidate = claim.candidate.ok_or(TaskError::NoCandidate)?;
-    let file_type = claim.job.map(|job| job.file_type).unwrap_or_default();
+    let (file_type, attempt) = claim
+        .job
+        .map(|job| (job.file_type, job.attempts.max(1) as u32))
+        .unwrap_or_default();
     if progressed(ctx, task, CONTENT_STARTED).await? {
         return Ok(Outcome::Dropped);
     }
     let paper = render::Paper::for_location(candidate.location.as_deref());
-    let resume = offline::generate(&candidate, claim.target.as_ref());
+    let started = Instant::now();
+    let generated = match ctx
+        .generator
+        .generate(&candidate, claim.target.as_ref())
+        .await
+    {
+        Ok(generated) => generated,
+        Err(ModelError::Transient {
+            reason,
+            retry_after,
+        }) => {
+            tracing::warn!(attempt, %reason, "attempt failed");
+            return if attempt < ctx.retry.max_attempts {
+                Ok(Outcome::RetryAfter(ctx.retry.delay(attempt, retry_after)))
+            } else {
+                Err(TaskError::Exhausted(attempt))
+            };
+        }
+        Err(ModelError::Permanent { message }) => return Err(TaskError::Model(message)),
+    };
+    let generation_ms = started.elapsed().as_millis() as i64;
+    let (resume, usage) = (generated.resume, generated.usage);
     if progressed(ctx, task, CONTENT_READY).await? {
         return Ok(Outcome::Dropped);
     }
@@ -162,12 +233,8 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
         return Ok(Outcome::Dropped);
     }
     let handed = retrying(|| {
-        ctx.reporter.complete(
-            &task.job_id,
-            &document.filename,
-            document.content_type,
-            &document.bytes,
-        )
+        ctx.reporter
+            .complete(&task.job_id, &document, usage, generation_ms)
     })
     .await;
     match handed {
@@ -205,5 +272,28 @@ where
             }
             result => return result,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_double_from_the_base_and_honour_retry_after() {
+        let policy = RetryPolicy {
+            base_delay: Duration::from_secs(4),
+            max_attempts: 3,
+        };
+        assert_eq!(policy.delay(1, None), Duration::from_secs(4));
+        assert_eq!(policy.delay(2, None), Duration::from_secs(8));
+        assert_eq!(
+            policy.delay(1, Some(Duration::from_secs(30))),
+            Duration::from_secs(30)
+        );
+        assert_eq!(
+            policy.delay(2, Some(Duration::from_secs(1))),
+            Duration::from_secs(8)
+        );
     }
 }

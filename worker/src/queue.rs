@@ -40,6 +40,36 @@ end
 return 0
 ";
 
+/// Parks one in-flight task until its retry is due.
+/// KEYS: 1 this worker's in-flight list, 2 the task queue's delayed set.
+/// ARGV: 1 the task, 2 the unix time in milliseconds when it is due.
+/// Returns 1 when the task was parked, 0 when it was not in flight.
+const RETRY_LATER: &str = r"
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
+  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+  return 1
+end
+return 0
+";
+
+/// Moves due tasks from the delayed sets to the head of their queues and wakes workers.
+/// KEYS: 1 delayed priority_high, 2 priority_high list, 3 delayed resume_generation,
+/// 4 resume_generation list. ARGV: 1 now in unix milliseconds, 2 the wake channel.
+/// Returns how many tasks were moved.
+const PROMOTE: &str = r"
+local moved = 0
+for i = 1, 3, 2 do
+  local due = redis.call('ZRANGEBYSCORE', KEYS[i], '-inf', ARGV[1], 'LIMIT', 0, 100)
+  for _, task in ipairs(due) do
+    redis.call('ZREM', KEYS[i], task)
+    redis.call('LPUSH', KEYS[i + 1], task)
+    moved = moved + 1
+  end
+end
+if moved > 0 then redis.call('PUBLISH', ARGV[2], '') end
+return moved
+";
+
 /// This worker's view of the queues.
 pub struct TaskQueue {
     client: Client,
@@ -48,6 +78,8 @@ pub struct TaskQueue {
     in_flight: String,
     take: Script,
     hand_back: Script,
+    retry_later: Script,
+    promote: Script,
     /// Signalled on every wake message; a stored permit covers a push just before waiting.
     wake: Arc<Notify>,
     /// Held so that wake messages keep coming.
@@ -79,6 +111,8 @@ impl TaskQueue {
             client,
             take: Script::from_lua(TAKE),
             hand_back: Script::from_lua(HAND_BACK),
+            retry_later: Script::from_lua(RETRY_LATER),
+            promote: Script::from_lua(PROMOTE),
             wake,
             _subscriber: subscriber,
         })
@@ -118,6 +152,39 @@ impl TaskQueue {
             .await?;
         let _: i64 = self.client.publish(self.keys.wake_channel(), "").await?;
         Ok(())
+    }
+
+    /// Parks an in-flight task for `delay`, after which it returns to the head of `queue`.
+    /// The worker's slot is free meanwhile.
+    pub async fn retry_later(
+        &self,
+        task: &[u8],
+        queue: Queue,
+        delay: Duration,
+    ) -> Result<(), Error> {
+        let due = chrono::Utc::now().timestamp_millis() + delay.as_millis() as i64;
+        let keys = vec![self.in_flight.clone(), self.keys.delayed(queue)];
+        let args: Vec<Value> = vec![task.into(), due.into()];
+        let _: i64 = self
+            .retry_later
+            .evalsha_with_reload(&self.client, keys, args)
+            .await?;
+        Ok(())
+    }
+
+    /// Returns every task whose retry is due to its queue; how many there were.
+    pub async fn promote_due(&self) -> Result<i64, Error> {
+        let keys = vec![
+            self.keys.delayed(Queue::PriorityHigh),
+            self.keys.queue(Queue::PriorityHigh),
+            self.keys.delayed(Queue::ResumeGeneration),
+            self.keys.queue(Queue::ResumeGeneration),
+        ];
+        let now = chrono::Utc::now().timestamp_millis();
+        let args: Vec<Value> = vec![now.into(), self.keys.wake_channel().into()];
+        self.promote
+            .evalsha_with_reload(&self.client, keys, args)
+            .await
     }
 
     /// Every task still in this worker's in-flight list.

@@ -10,6 +10,8 @@ use futures::stream;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use resume_proto::v1::{self, worker_service_client::WorkerServiceClient};
 use serde::Serialize;
+
+use crate::{model::Usage, render::Document};
 use tonic::{
     Request, Status,
     metadata::MetadataValue,
@@ -138,14 +140,19 @@ impl Reporter {
             .cancelled)
     }
 
-    /// Hands over the finished file, streamed in chunks.
+    /// Hands over the finished file, streamed in chunks, with what making it cost.
     pub async fn complete(
         &self,
         job_id: &str,
-        filename: &str,
-        content_type: &str,
-        bytes: &[u8],
+        document: &Document,
+        usage: Usage,
+        generation_ms: i64,
     ) -> Result<(), Status> {
+        let Document {
+            filename,
+            content_type,
+            bytes,
+        } = document;
         let mut messages: Vec<v1::CompleteTaskRequest> = bytes
             .chunks(CHUNK)
             .map(|chunk| v1::CompleteTaskRequest {
@@ -158,7 +165,10 @@ impl Reporter {
         }
         messages[0].job_id = job_id.to_owned();
         messages[0].filename = filename.to_owned();
-        messages[0].content_type = content_type.to_owned();
+        messages[0].content_type = (*content_type).to_owned();
+        messages[0].prompt_tokens = usage.prompt_tokens as i32;
+        messages[0].completion_tokens = usage.completion_tokens as i32;
+        messages[0].generation_ms = generation_ms;
         self.client
             .clone()
             .complete_task(stream::iter(messages))

@@ -40,6 +40,9 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         created_at,
         started_at,
         completed_at,
+        prompt_tokens,
+        completion_tokens,
+        generation_ms,
     } = row;
     v1::Job {
         job_id: id,
@@ -57,6 +60,9 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         created_at: Some(to_timestamp(created_at)),
         started_at: started_at.map(to_timestamp),
         completed_at: completed_at.map(to_timestamp),
+        prompt_tokens,
+        completion_tokens,
+        generation_ms,
     }
 }
 
@@ -100,6 +106,9 @@ pub async fn generate(
         created_at: Set(candidates::now()),
         started_at: Set(None),
         completed_at: Set(None),
+        prompt_tokens: Set(0),
+        completion_tokens: Set(0),
+        generation_ms: Set(0),
     }
     .insert(&state.db)
     .await?;

@@ -126,14 +126,26 @@ pub async fn progress(state: &AppState, job_id: &str, progress: i32) -> Result<b
     Ok(row.status != JobStatus::Processing.as_str())
 }
 
+/// A finished document and what making it cost.
+pub struct Handover {
+    pub filename: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+    pub prompt_tokens: i32,
+    pub completion_tokens: i32,
+    pub generation_ms: i64,
+}
+
 /// Stores the finished file and marks the job SUCCESS, in one transaction.
-pub async fn complete(
-    state: &AppState,
-    job_id: &str,
-    filename: String,
-    content_type: String,
-    content: Vec<u8>,
-) -> Result<v1::Job> {
+pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Result<v1::Job> {
+    let Handover {
+        filename,
+        content_type,
+        content,
+        prompt_tokens,
+        completion_tokens,
+        generation_ms,
+    } = handover;
     let job_id = validate::job_id(job_id)?;
     validate::required("filename", &filename, 255)?;
     validate::required("content_type", &content_type, 255)?;
@@ -151,6 +163,18 @@ pub async fn complete(
         )
         .col_expr(resume_job::Column::Filename, Expr::value(filename))
         .col_expr(resume_job::Column::CompletedAt, Expr::value(now))
+        .col_expr(
+            resume_job::Column::PromptTokens,
+            Expr::value(Ord::max(prompt_tokens, 0)),
+        )
+        .col_expr(
+            resume_job::Column::CompletionTokens,
+            Expr::value(Ord::max(completion_tokens, 0)),
+        )
+        .col_expr(
+            resume_job::Column::GenerationMs,
+            Expr::value(Ord::max(generation_ms, 0)),
+        )
         .filter(resume_job::Column::Id.eq(job_id.as_str()))
         .filter(resume_job::Column::Status.eq(JobStatus::Processing.as_str()))
         .exec_with_returning(&txn)

@@ -50,6 +50,9 @@ impl WorkerService for WorkerApi {
             filename,
             content_type,
             chunk,
+            prompt_tokens,
+            completion_tokens,
+            generation_ms,
         } = first;
         let mut content = chunk;
         while let Some(message) = messages.message().await? {
@@ -60,7 +63,15 @@ impl WorkerService for WorkerApi {
                 )));
             }
         }
-        let job = tasks::complete(&self.state, &job_id, filename, content_type, content).await?;
+        let handover = tasks::Handover {
+            filename,
+            content_type,
+            content,
+            prompt_tokens,
+            completion_tokens,
+            generation_ms,
+        };
+        let job = tasks::complete(&self.state, &job_id, handover).await?;
         Ok(Response::new(v1::CompleteTaskResponse { job: Some(job) }))
     }
 

@@ -4,5 +4,6 @@
 mod auth;
 mod grpc;
 mod jobs;
+mod model;
 mod rest;
 mod validation;

@@ -1,11 +1,58 @@
 //! What a resume says, independent of its file format, and how it is made.
 //!
-//! [`offline`] builds it from the candidate's own data alone (no network); the model-backed
-//! generator arrives beside it.
+//! Two [`Generator`]s: [`offline`] builds it from the candidate's own data alone (no
+//! network); [`openai`] asks an OpenAI-compatible model, in two calls run concurrently.
+//! Both only reorder and rephrase what the candidate has: names, companies, titles,
+//! institutions and dates always come from the candidate's data.
 
 pub mod offline;
+pub mod openai;
 
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use resume_proto::v1;
 use serde::Serialize;
+
+/// A resume and what making it cost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generated {
+    pub resume: Resume,
+    pub usage: Usage,
+}
+
+/// Tokens spent on one resume (zero for the offline generator).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    pub prompt_tokens: u32,
+    pub completion_tokens: u32,
+}
+
+/// Why a resume could not be made, decided once, where the failure is understood.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    /// Worth another attempt (timeouts, connection errors, 5xx, 429, invalid output),
+    /// not before `retry_after` when the service said so. `reason` is for the log.
+    #[error("transient model failure: {reason}")]
+    Transient {
+        reason: String,
+        retry_after: Option<Duration>,
+    },
+    /// Another attempt would fail the same way (bad key, invalid request). `message` is
+    /// for the job's owner: no key, no upstream body.
+    #[error("{message}")]
+    Permanent { message: String },
+}
+
+/// Makes the content of a resume.
+pub trait Generator: Send + Sync {
+    /// The resume of `candidate`, tailored to `target` when there is one.
+    fn generate<'a>(
+        &'a self,
+        candidate: &'a v1::Candidate,
+        target: Option<&'a v1::CandidateJob>,
+    ) -> BoxFuture<'a, Result<Generated, ModelError>>;
+}
 
 /// A resume's content, ready to render.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -8,7 +8,29 @@ use std::collections::HashSet;
 
 use resume_proto::v1;
 
-use super::{Certification, Contact, Resume, Role, Study};
+use futures::{FutureExt, future::BoxFuture};
+
+use super::{Certification, Contact, Generated, Generator, ModelError, Resume, Role, Study, Usage};
+
+/// The generator that needs no network.
+pub struct Offline;
+
+impl Generator for Offline {
+    fn generate<'a>(
+        &'a self,
+        candidate: &'a v1::Candidate,
+        target: Option<&'a v1::CandidateJob>,
+    ) -> BoxFuture<'a, Result<Generated, ModelError>> {
+        let resume = generate(candidate, target);
+        async move {
+            Ok(Generated {
+                resume,
+                usage: Usage::default(),
+            })
+        }
+        .boxed()
+    }
+}
 
 /// Words too common to say anything about a job.
 const STOP_WORDS: &[&str] = &[
@@ -63,14 +85,14 @@ pub fn generate(candidate: &v1::Candidate, target: Option<&v1::CandidateJob>) ->
     }
 }
 
-fn non_blank(value: Option<&str>) -> Option<String> {
+pub(super) fn non_blank(value: Option<&str>) -> Option<String> {
     value
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .map(str::to_owned)
 }
 
-fn join(parts: &[Option<&str>], separator: &str) -> Option<String> {
+pub(super) fn join(parts: &[Option<&str>], separator: &str) -> Option<String> {
     let parts: Vec<&str> = parts
         .iter()
         .flatten()
@@ -80,7 +102,7 @@ fn join(parts: &[Option<&str>], separator: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(separator))
 }
 
-fn contact(c: &v1::Candidate) -> Vec<Contact> {
+pub(super) fn contact(c: &v1::Candidate) -> Vec<Contact> {
     let mut items = Vec::new();
     if let Some(email) = non_blank(c.email.as_deref()) {
         items.push(Contact {
@@ -127,7 +149,7 @@ fn month(value: &str) -> String {
 }
 
 /// "Jan 2020 – Present", "2012 – 2015", or `None` without a start.
-fn period(start: Option<&str>, end: Option<&str>) -> Option<String> {
+pub(super) fn period(start: Option<&str>, end: Option<&str>) -> Option<String> {
     let start = start.filter(|s| !s.is_empty())?;
     let end = end
         .filter(|e| !e.is_empty())
