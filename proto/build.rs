@@ -8,9 +8,7 @@ use prost::Message;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = PathBuf::from("resume/v1");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)?
-        .map(|entry| entry.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)?.map(|entry| entry.map(|e| e.path())).collect::<Result<_, _>>()?;
     files.retain(|p| p.extension().is_some_and(|e| e == "proto"));
     files.sort();
     let fds = protox::compile(&files, ["."])?;
@@ -19,10 +17,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut config = tonic_prost_build::configure();
     // The candidate's profile parts are stored as JSON by the server.
     for message in ["Link", "Experience", "Education", "Certification"] {
-        config = config.type_attribute(
-            format!("resume.v1.{message}"),
-            "#[derive(serde::Serialize, serde::Deserialize)]",
-        );
+        config =
+            config.type_attribute(format!("resume.v1.{message}"), "#[derive(serde::Serialize, serde::Deserialize)]");
     }
     config.compile_fds(fds)?;
     Ok(())

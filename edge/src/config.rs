@@ -12,12 +12,7 @@ pub struct Config {
     #[arg(long, env = "EDGE_ADDR", default_value = "127.0.0.1:8080")]
     pub edge_addr: SocketAddr,
     /// Where the server is: one URL or a comma-separated list to balance across.
-    #[arg(
-        long,
-        env = "SERVER_URL",
-        default_value = "http://127.0.0.1:50051",
-        value_delimiter = ','
-    )]
+    #[arg(long, env = "SERVER_URL", default_value = "http://127.0.0.1:50051", value_delimiter = ',')]
     pub server_url: Vec<String>,
     /// Origins allowed to call the API from a browser, comma-separated.
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
@@ -27,18 +22,12 @@ pub struct Config {
 impl Config {
     /// Checks what the types cannot.
     pub fn validate(&self) -> Result<(), String> {
-        if self
-            .server_url
-            .iter()
-            .any(|u| !(u.starts_with("http://") || u.starts_with("https://")))
-        {
+        if self.server_url.iter().any(|u| !(u.starts_with("http://") || u.starts_with("https://"))) {
             return Err("SERVER_URL must be http:// or https:// URLs".into());
         }
         for origin in &self.cors_allowed_origins {
             if origin.trim().parse::<http::HeaderValue>().is_err() {
-                return Err(format!(
-                    "CORS_ALLOWED_ORIGINS has an invalid origin {origin:?}"
-                ));
+                return Err(format!("CORS_ALLOWED_ORIGINS has an invalid origin {origin:?}"));
             }
         }
         Ok(())

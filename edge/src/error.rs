@@ -21,11 +21,7 @@ pub struct ApiError {
 impl ApiError {
     /// A 400 naming what is wrong with the request.
     pub fn invalid(message: impl Into<String>) -> ApiError {
-        ApiError {
-            status: StatusCode::BAD_REQUEST,
-            code: "INVALID_ARGUMENT",
-            message: message.into(),
-        }
+        ApiError { status: StatusCode::BAD_REQUEST, code: "INVALID_ARGUMENT", message: message.into() }
     }
 }
 
@@ -40,18 +36,12 @@ fn http_of(code: Code) -> (StatusCode, &'static str) {
         Code::AlreadyExists => (StatusCode::CONFLICT, "ALREADY_EXISTS"),
         Code::FailedPrecondition => (StatusCode::CONFLICT, "FAILED_PRECONDITION"),
         Code::ResourceExhausted => (StatusCode::TOO_MANY_REQUESTS, "RESOURCE_EXHAUSTED"),
-        Code::Cancelled => (
-            StatusCode::from_u16(499).unwrap_or(StatusCode::BAD_REQUEST),
-            "CANCELLED",
-        ),
+        Code::Cancelled => (StatusCode::from_u16(499).unwrap_or(StatusCode::BAD_REQUEST), "CANCELLED"),
         Code::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE"),
         Code::DeadlineExceeded => (StatusCode::GATEWAY_TIMEOUT, "DEADLINE_EXCEEDED"),
-        Code::Ok
-        | Code::Unknown
-        | Code::Aborted
-        | Code::Unimplemented
-        | Code::Internal
-        | Code::DataLoss => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL"),
+        Code::Ok | Code::Unknown | Code::Aborted | Code::Unimplemented | Code::Internal | Code::DataLoss => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL")
+        }
     }
 }
 
@@ -67,11 +57,7 @@ impl From<tonic::Status> for ApiError {
         } else {
             status.message().to_owned()
         };
-        ApiError {
-            status: http,
-            code,
-            message,
-        }
+        ApiError { status: http, code, message }
     }
 }
 
@@ -80,9 +66,7 @@ impl IntoResponse for ApiError {
         let body = json!({"error": {"code": self.code, "message": self.message}});
         let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::TOO_MANY_REQUESTS {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         }
         response
     }
@@ -109,13 +93,7 @@ mod tests {
             (Code::Unknown, 500),
         ];
         for (code, http) in cases {
-            assert_eq!(
-                ApiError::from(tonic::Status::new(code, "m"))
-                    .status
-                    .as_u16(),
-                http,
-                "{code:?}"
-            );
+            assert_eq!(ApiError::from(tonic::Status::new(code, "m")).status.as_u16(), http, "{code:?}");
         }
     }
 
@@ -124,16 +102,12 @@ mod tests {
         let error = ApiError::from(tonic::Status::internal("panic at db.rs:42"));
         assert_eq!(error.message, "internal error");
         let error = ApiError::from(tonic::Status::not_found("job x not found"));
-        assert_eq!(
-            (error.code, error.message.as_str()),
-            ("NOT_FOUND", "job x not found")
-        );
+        assert_eq!((error.code, error.message.as_str()), ("NOT_FOUND", "job x not found"));
     }
 
     #[test]
     fn too_many_requests_carries_retry_after() {
-        let response =
-            ApiError::from(tonic::Status::resource_exhausted("slow down")).into_response();
+        let response = ApiError::from(tonic::Status::resource_exhausted("slow down")).into_response();
         assert!(response.headers().contains_key(header::RETRY_AFTER));
     }
 }

@@ -20,22 +20,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError {
-                        status: StatusCode::PAYLOAD_TOO_LARGE,
-                        code: "INVALID_ARGUMENT",
-                        message: "request body is larger than 1 MiB".into(),
-                    }
-                } else {
-                    ApiError::invalid(format!(
-                        "request body could not be read: {}",
-                        rejection.body_text()
-                    ))
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError {
+                    status: StatusCode::PAYLOAD_TOO_LARGE,
+                    code: "INVALID_ARGUMENT",
+                    message: "request body is larger than 1 MiB".into(),
                 }
-            })?;
+            } else {
+                ApiError::invalid(format!("request body could not be read: {}", rejection.body_text()))
+            }
+        })?;
         parse(&bytes).map(JsonBody)
     }
 }
@@ -55,45 +50,32 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             ApiError::invalid(format!("{path}: {what}"))
         }
     })?;
-    deserializer.end().map_err(|_| {
-        ApiError::invalid("request body is not valid JSON: trailing characters after the object")
-    })?;
+    deserializer
+        .end()
+        .map_err(|_| ApiError::invalid("request body is not valid JSON: trailing characters after the object"))?;
     Ok(value)
 }
 
 /// serde_json's message without " at line 1 column 20".
 fn without_position(message: &str) -> String {
-    message
-        .split(" at line ")
-        .next()
-        .unwrap_or(message)
-        .to_owned()
+    message.split(" at line ").next().unwrap_or(message).to_owned()
 }
 
 /// A query string that failed to parse, as a 400.
 pub fn query_error(rejection: QueryRejection) -> ApiError {
     let text = rejection.body_text();
-    ApiError::invalid(
-        text.trim_start_matches("Failed to deserialize query string: ")
-            .to_owned(),
-    )
+    ApiError::invalid(text.trim_start_matches("Failed to deserialize query string: ").to_owned())
 }
 
 /// A numeric id from the path.
 pub fn id(field: &str, value: &str) -> Result<i64, ApiError> {
-    value
-        .parse()
-        .map_err(|_| ApiError::invalid(format!("{field} must be an integer")))
+    value.parse().map_err(|_| ApiError::invalid(format!("{field} must be an integer")))
 }
 
 /// A gRPC request carrying the caller's bearer token, if any.
 pub fn grpc<T>(headers: &HeaderMap, message: T) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
-    if let Some(value) = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-    {
+    if let Some(value) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()) {
         request.metadata_mut().insert("authorization", value);
     }
     request
@@ -105,23 +87,14 @@ mod tests {
     use crate::json::Generate;
 
     fn message(body: &str) -> String {
-        parse::<Generate>(body.as_bytes())
-            .err()
-            .map(|e| e.message)
-            .unwrap_or_default()
+        parse::<Generate>(body.as_bytes()).err().map(|e| e.message).unwrap_or_default()
     }
 
     #[test]
     fn errors_name_the_field() {
-        assert_eq!(
-            message(r#"{"candidate_id": "one"}"#),
-            "candidate_id: invalid type: string \"one\", expected i64"
-        );
+        assert_eq!(message(r#"{"candidate_id": "one"}"#), "candidate_id: invalid type: string \"one\", expected i64");
         assert!(message(r#"{"candidate_id": 1, "extra": 2}"#).contains("unknown field `extra`"));
-        assert_eq!(
-            message(r#"{"file_type": "pdf"}"#),
-            "missing field `candidate_id`"
-        );
+        assert_eq!(message(r#"{"file_type": "pdf"}"#), "missing field `candidate_id`");
         assert!(message("not json").starts_with("request body is not valid JSON"));
         assert!(message(r#"{"candidate_id": 1} {}"#).starts_with("request body is not valid JSON"));
         assert!(message(r#"{"candidate_id": 99999999999999999999}"#).starts_with("candidate_id: "));

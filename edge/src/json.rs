@@ -7,9 +7,7 @@ use resume_proto::{time::from_timestamp, v1};
 use serde::{Deserialize, Serialize};
 
 fn time(t: Option<prost_types::Timestamp>) -> Option<String> {
-    t.as_ref()
-        .and_then(from_timestamp)
-        .map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true))
+    t.as_ref().and_then(from_timestamp).map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true))
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -114,56 +112,32 @@ impl From<Candidate> for v1::Candidate {
             location,
             headline,
             summary,
-            links: links
-                .into_iter()
-                .map(|Link { label, url }| v1::Link { label, url })
-                .collect(),
+            links: links.into_iter().map(|Link { label, url }| v1::Link { label, url }).collect(),
             skills,
             experience: experience
                 .into_iter()
-                .map(
-                    |Experience {
-                         company,
-                         title,
-                         location,
-                         start,
-                         end,
-                         highlights,
-                     }| v1::Experience {
-                        company,
-                        title,
-                        location,
-                        start,
-                        end,
-                        highlights,
-                    },
-                )
+                .map(|Experience { company, title, location, start, end, highlights }| v1::Experience {
+                    company,
+                    title,
+                    location,
+                    start,
+                    end,
+                    highlights,
+                })
                 .collect(),
             education: education
                 .into_iter()
-                .map(
-                    |Education {
-                         institution,
-                         degree,
-                         field,
-                         start,
-                         end,
-                     }| v1::Education {
-                        institution,
-                        degree,
-                        field,
-                        start,
-                        end,
-                    },
-                )
+                .map(|Education { institution, degree, field, start, end }| v1::Education {
+                    institution,
+                    degree,
+                    field,
+                    start,
+                    end,
+                })
                 .collect(),
             certifications: certifications
                 .into_iter()
-                .map(|Certification { name, issuer, year }| v1::Certification {
-                    name,
-                    issuer,
-                    year,
-                })
+                .map(|Certification { name, issuer, year }| v1::Certification { name, issuer, year })
                 .collect(),
             created_at: None,
         }
@@ -195,56 +169,32 @@ impl From<v1::Candidate> for Candidate {
             location,
             headline,
             summary,
-            links: links
-                .into_iter()
-                .map(|v1::Link { label, url }| Link { label, url })
-                .collect(),
+            links: links.into_iter().map(|v1::Link { label, url }| Link { label, url }).collect(),
             skills,
             experience: experience
                 .into_iter()
-                .map(
-                    |v1::Experience {
-                         company,
-                         title,
-                         location,
-                         start,
-                         end,
-                         highlights,
-                     }| Experience {
-                        company,
-                        title,
-                        location,
-                        start,
-                        end,
-                        highlights,
-                    },
-                )
+                .map(|v1::Experience { company, title, location, start, end, highlights }| Experience {
+                    company,
+                    title,
+                    location,
+                    start,
+                    end,
+                    highlights,
+                })
                 .collect(),
             education: education
                 .into_iter()
-                .map(
-                    |v1::Education {
-                         institution,
-                         degree,
-                         field,
-                         start,
-                         end,
-                     }| Education {
-                        institution,
-                        degree,
-                        field,
-                        start,
-                        end,
-                    },
-                )
+                .map(|v1::Education { institution, degree, field, start, end }| Education {
+                    institution,
+                    degree,
+                    field,
+                    start,
+                    end,
+                })
                 .collect(),
             certifications: certifications
                 .into_iter()
-                .map(|v1::Certification { name, issuer, year }| Certification {
-                    name,
-                    issuer,
-                    year,
-                })
+                .map(|v1::Certification { name, issuer, year }| Certification { name, issuer, year })
                 .collect(),
             created_at: time(created_at),
         }
@@ -281,22 +231,8 @@ pub struct CandidateJob {
 
 impl From<v1::CandidateJob> for CandidateJob {
     fn from(j: v1::CandidateJob) -> CandidateJob {
-        let v1::CandidateJob {
-            id,
-            candidate_id,
-            title,
-            company,
-            description,
-            created_at,
-        } = j;
-        CandidateJob {
-            id,
-            candidate_id,
-            title,
-            company,
-            description,
-            created_at: time(created_at),
-        }
+        let v1::CandidateJob { id, candidate_id, title, company, description, created_at } = j;
+        CandidateJob { id, candidate_id, title, company, description, created_at: time(created_at) }
     }
 }
 
@@ -321,12 +257,7 @@ pub struct Generate {
 
 impl From<Generate> for v1::GenerateResumeRequest {
     fn from(g: Generate) -> v1::GenerateResumeRequest {
-        let Generate {
-            candidate_id,
-            job_row_id,
-            file_type,
-            priority,
-        } = g;
+        let Generate { candidate_id, job_row_id, file_type, priority } = g;
         v1::GenerateResumeRequest {
             candidate_id,
             job_row_id,
@@ -426,10 +357,7 @@ mod tests {
 
     #[test]
     fn times_are_rfc3339_utc_with_z() {
-        let t = prost_types::Timestamp {
-            seconds: 1_795_860_000,
-            nanos: 123_456_000,
-        };
+        let t = prost_types::Timestamp { seconds: 1_795_860_000, nanos: 123_456_000 };
         assert_eq!(time(Some(t)).unwrap(), "2026-11-28T10:00:00.123456Z");
         assert_eq!(time(None), None);
     }
@@ -449,8 +377,7 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_refused() {
-        let err = serde_json::from_str::<Generate>(r#"{"candidate_id": 1, "colour": "red"}"#)
-            .unwrap_err();
+        let err = serde_json::from_str::<Generate>(r#"{"candidate_id": 1, "colour": "red"}"#).unwrap_err();
         assert!(err.to_string().contains("unknown field `colour`"), "{err}");
     }
 }

@@ -39,15 +39,9 @@ pub fn app(channel: Channel, cors_origins: &[String]) -> Router {
     let api = Router::new()
         .route("/api/healthz", get(health::healthz))
         .route("/api/readyz", get(health::readyz))
-        .route(
-            "/api/candidates",
-            post(candidates::create).get(candidates::list),
-        )
+        .route("/api/candidates", post(candidates::create).get(candidates::list))
         .route("/api/candidates/{id}", get(candidates::get))
-        .route(
-            "/api/candidates/{id}/jobs",
-            post(candidates::create_job).get(candidates::list_jobs),
-        )
+        .route("/api/candidates/{id}/jobs", post(candidates::create_job).get(candidates::list_jobs))
         .route("/api/resume-async/generate-async", post(resume::generate))
         .route("/api/resume-async/job-status/{job_id}", get(resume::status))
         .route("/api/resume-async/download/{job_id}", get(resume::download))
@@ -73,27 +67,15 @@ pub fn app(channel: Channel, cors_origins: &[String]) -> Router {
         })
         .layer(DefaultBodyLimit::max(extract::MAX_BODY))
         .with_state(AppState { channel });
-    let api = if cors_origins.is_empty() {
-        api
-    } else {
-        api.layer(cors(cors_origins))
-    };
-    api.layer(
-        TraceLayer::new_for_http().make_span_with(|request: &Request| {
-            let path = request
-                .extensions()
-                .get::<MatchedPath>()
-                .map_or(request.uri().path(), MatchedPath::as_str);
-            tracing::info_span!("http", method = %request.method(), path)
-        }),
-    )
+    let api = if cors_origins.is_empty() { api } else { api.layer(cors(cors_origins)) };
+    api.layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+        let path = request.extensions().get::<MatchedPath>().map_or(request.uri().path(), MatchedPath::as_str);
+        tracing::info_span!("http", method = %request.method(), path)
+    }))
 }
 
 fn cors(origins: &[String]) -> CorsLayer {
-    let origins: Vec<HeaderValue> = origins
-        .iter()
-        .filter_map(|o| o.trim().parse().ok())
-        .collect();
+    let origins: Vec<HeaderValue> = origins.iter().filter_map(|o| o.trim().parse().ok()).collect();
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
@@ -125,9 +107,7 @@ pub async fn run(
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let app = app(channel(&config.server_url)?, &config.cors_allowed_origins);
     tracing::info!(addr = %listener.local_addr()?, "edge listening");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
     tracing::info!("edge stopped");
     Ok(())
 }

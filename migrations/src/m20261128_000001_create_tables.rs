@@ -65,19 +65,11 @@ enum ResumeFile {
 }
 
 fn timestamp(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
+    ColumnDef::new(col).timestamp_with_time_zone().not_null().to_owned()
 }
 
 fn big_id(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col)
-        .big_integer()
-        .not_null()
-        .auto_increment()
-        .primary_key()
-        .to_owned()
+    ColumnDef::new(col).big_integer().not_null().auto_increment().primary_key().to_owned()
 }
 
 fn text(col: impl IntoIden) -> ColumnDef {
@@ -133,16 +125,8 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(CandidateJob::Table)
                     .col(big_id(CandidateJob::Id))
-                    .col(
-                        ColumnDef::new(CandidateJob::CandidateId)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(CandidateJob::Owner)
-                            .string_len(255)
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(CandidateJob::CandidateId).big_integer().not_null())
+                    .col(ColumnDef::new(CandidateJob::Owner).string_len(255).not_null())
                     .col(text(CandidateJob::Title))
                     .col(nullable_text(CandidateJob::Company))
                     .col(text(CandidateJob::Description))
@@ -170,71 +154,22 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ResumeGenerationJob::Table)
-                    .col(
-                        ColumnDef::new(ResumeGenerationJob::Id)
-                            .string_len(36)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(ResumeGenerationJob::Owner)
-                            .string_len(255)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ResumeGenerationJob::CandidateId)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ResumeGenerationJob::JobRowId)
-                            .big_integer()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(ResumeGenerationJob::Status)
-                            .string_len(16)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ResumeGenerationJob::Progress)
-                            .integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ResumeGenerationJob::FileType)
-                            .string_len(8)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ResumeGenerationJob::Priority)
-                            .string_len(8)
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(ResumeGenerationJob::Id).string_len(36).not_null().primary_key())
+                    .col(ColumnDef::new(ResumeGenerationJob::Owner).string_len(255).not_null())
+                    .col(ColumnDef::new(ResumeGenerationJob::CandidateId).big_integer().not_null())
+                    .col(ColumnDef::new(ResumeGenerationJob::JobRowId).big_integer().null())
+                    .col(ColumnDef::new(ResumeGenerationJob::Status).string_len(16).not_null())
+                    .col(ColumnDef::new(ResumeGenerationJob::Progress).integer().not_null())
+                    .col(ColumnDef::new(ResumeGenerationJob::FileType).string_len(8).not_null())
+                    .col(ColumnDef::new(ResumeGenerationJob::Priority).string_len(8).not_null())
                     .col(nullable_text(ResumeGenerationJob::ResultUrl))
                     .col(nullable_text(ResumeGenerationJob::Filename))
                     .col(nullable_text(ResumeGenerationJob::ErrorMessage))
-                    .col(
-                        ColumnDef::new(ResumeGenerationJob::CacheHit)
-                            .boolean()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ResumeGenerationJob::Attempts)
-                            .integer()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(ResumeGenerationJob::CacheHit).boolean().not_null())
+                    .col(ColumnDef::new(ResumeGenerationJob::Attempts).integer().not_null())
                     .col(timestamp(ResumeGenerationJob::CreatedAt))
-                    .col(
-                        ColumnDef::new(ResumeGenerationJob::StartedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(ResumeGenerationJob::CompletedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .col(ColumnDef::new(ResumeGenerationJob::StartedAt).timestamp_with_time_zone().null())
+                    .col(ColumnDef::new(ResumeGenerationJob::CompletedAt).timestamp_with_time_zone().null())
                     .foreign_key(
                         ForeignKey::create()
                             .from(ResumeGenerationJob::Table, ResumeGenerationJob::CandidateId)
@@ -265,12 +200,7 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ResumeFile::Table)
-                    .col(
-                        ColumnDef::new(ResumeFile::JobId)
-                            .string_len(36)
-                            .not_null()
-                            .primary_key(),
-                    )
+                    .col(ColumnDef::new(ResumeFile::JobId).string_len(36).not_null().primary_key())
                     .col(text(ResumeFile::ContentType))
                     .col(ColumnDef::new(ResumeFile::Size).big_integer().not_null())
                     .col(ColumnDef::new(ResumeFile::Content).blob().not_null())
@@ -293,9 +223,7 @@ impl MigrationTrait for Migration {
             CandidateJob::Table.into_iden(),
             Candidate::Table.into_iden(),
         ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
     }

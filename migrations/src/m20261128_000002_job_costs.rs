@@ -33,12 +33,7 @@ impl MigrationTrait for Migration {
             (ResumeGenerationJob::GenerationMs, true),
         ] {
             manager
-                .alter_table(
-                    Table::alter()
-                        .table(ResumeGenerationJob::Table)
-                        .add_column(counter(col, big))
-                        .to_owned(),
-                )
+                .alter_table(Table::alter().table(ResumeGenerationJob::Table).add_column(counter(col, big)).to_owned())
                 .await?;
         }
         Ok(())
@@ -50,14 +45,7 @@ impl MigrationTrait for Migration {
             ResumeGenerationJob::CompletionTokens,
             ResumeGenerationJob::GenerationMs,
         ] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(ResumeGenerationJob::Table)
-                        .drop_column(col)
-                        .to_owned(),
-                )
-                .await?;
+            manager.alter_table(Table::alter().table(ResumeGenerationJob::Table).drop_column(col).to_owned()).await?;
         }
         Ok(())
     }

@@ -4,8 +4,10 @@
 //! - [`v1`]: the generated protobuf messages, gRPC clients and servers.
 //! - [`FILE_DESCRIPTOR_SET`]: the encoded descriptors, served by gRPC reflection.
 //! - [`queue`]: the Redis keys producer (server) and consumer (worker) agree on.
+//! - [`cache`]: the result cache key of a request's content.
 //! - [`time`]: conversions between protobuf timestamps and `chrono`.
 
+pub mod cache;
 pub mod queue;
 pub mod time;
 

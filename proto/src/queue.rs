@@ -26,11 +26,7 @@ impl Queue {
 
     /// The queue a job of this priority (`"high"` or `"default"`) goes to.
     pub fn for_priority(priority: &str) -> Queue {
-        if priority == "high" {
-            Queue::PriorityHigh
-        } else {
-            Queue::ResumeGeneration
-        }
+        if priority == "high" { Queue::PriorityHigh } else { Queue::ResumeGeneration }
     }
 }
 
@@ -43,9 +39,7 @@ pub struct Keys {
 impl Keys {
     /// Keys under `{prefix}:`.
     pub fn new(prefix: &str) -> Keys {
-        Keys {
-            tag: format!("{{{prefix}}}"),
-        }
+        Keys { tag: format!("{{{prefix}}}") }
     }
 
     /// The list holding a queue's waiting tasks.
@@ -72,6 +66,16 @@ impl Keys {
     /// The hash describing one worker; it expires unless the worker keeps beating.
     pub fn heartbeat(&self, worker_id: &str) -> String {
         format!("{}:worker:{worker_id}", self.tag)
+    }
+
+    /// A finished resume (an encoded `CachedResume`) under its request's cache key.
+    pub fn cached(&self, cache_key: &str) -> String {
+        format!("{}:cache:{cache_key}", self.tag)
+    }
+
+    /// The lock held while one job generates the resume for `cache_key`.
+    pub fn generating(&self, cache_key: &str) -> String {
+        format!("{}:generating:{cache_key}", self.tag)
     }
 
     /// The channel on which the server announces new tasks, waking idle workers.

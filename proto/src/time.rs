@@ -5,10 +5,7 @@ use prost_types::Timestamp;
 
 /// The protobuf form of a UTC time.
 pub fn to_timestamp(t: DateTime<Utc>) -> Timestamp {
-    Timestamp {
-        seconds: t.timestamp(),
-        nanos: i32::try_from(t.timestamp_subsec_nanos()).unwrap_or(0),
-    }
+    Timestamp { seconds: t.timestamp(), nanos: i32::try_from(t.timestamp_subsec_nanos()).unwrap_or(0) }
 }
 
 /// The UTC time a protobuf timestamp names, or `None` when it is out of range.
@@ -22,20 +19,12 @@ mod tests {
 
     #[test]
     fn round_trips_to_the_microsecond() {
-        let t = DateTime::parse_from_rfc3339("2026-11-28T10:00:00.123456Z")
-            .unwrap()
-            .with_timezone(&Utc);
+        let t = DateTime::parse_from_rfc3339("2026-11-28T10:00:00.123456Z").unwrap().with_timezone(&Utc);
         assert_eq!(from_timestamp(&to_timestamp(t)), Some(t));
     }
 
     #[test]
     fn rejects_negative_nanos() {
-        assert_eq!(
-            from_timestamp(&Timestamp {
-                seconds: 0,
-                nanos: -1
-            }),
-            None
-        );
+        assert_eq!(from_timestamp(&Timestamp { seconds: 0, nanos: -1 }), None);
     }
 }

@@ -37,10 +37,7 @@ pub struct Caller {
 impl Caller {
     /// The verified caller of a request that passed the [`AuthLayer`].
     pub fn of<T>(request: &Request<T>) -> Result<&Caller, Status> {
-        request
-            .extensions()
-            .get::<Caller>()
-            .ok_or_else(|| Status::unauthenticated("missing bearer token"))
+        request.extensions().get::<Caller>().ok_or_else(|| Status::unauthenticated("missing bearer token"))
     }
 }
 
@@ -79,16 +76,12 @@ impl Verifier {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp", "sub"]);
         validation.leeway = 0;
-        Ok(Verifier {
-            key: DecodingKey::from_secret(secret.as_bytes())?,
-            validation,
-        })
+        Ok(Verifier { key: DecodingKey::from_secret(secret.as_bytes())?, validation })
     }
 
     /// The caller named by an `authorization` value (`Bearer <jwt>`).
     pub fn verify(&self, authorization: Option<&str>) -> Result<Caller, Status> {
-        let header =
-            authorization.ok_or_else(|| Status::unauthenticated("missing bearer token"))?;
+        let header = authorization.ok_or_else(|| Status::unauthenticated("missing bearer token"))?;
         let token = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
@@ -114,10 +107,7 @@ impl Verifier {
         if claims.sub.trim().is_empty() {
             return Err(Status::unauthenticated("token sub must not be empty"));
         }
-        Ok(Caller {
-            user_id: claims.sub,
-            roles: claims.roles,
-        })
+        Ok(Caller { user_id: claims.sub, roles: claims.roles })
     }
 
     /// What the request at `path` may do, given its `authorization` value.
@@ -130,9 +120,7 @@ impl Verifier {
         if let Requirement::Role(role) = needed
             && !caller.roles.iter().any(|r| r == role)
         {
-            return Err(Status::permission_denied(format!(
-                "this call needs the {role} role"
-            )));
+            return Err(Status::permission_denied(format!("this call needs the {role} role")));
         }
         Ok(Some(caller))
     }
@@ -155,10 +143,7 @@ impl<S> Layer<S> for AuthLayer {
     type Service = Auth<S>;
 
     fn layer(&self, inner: S) -> Auth<S> {
-        Auth {
-            inner,
-            verifier: self.verifier.clone(),
-        }
+        Auth { inner, verifier: self.verifier.clone() }
     }
 }
 
@@ -187,10 +172,7 @@ where
         if request.method() == http::Method::OPTIONS {
             return Either::Right(self.inner.call(request));
         }
-        let authorization = request
-            .headers()
-            .get(http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
+        let authorization = request.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         match self.verifier.authorize(request.uri().path(), authorization) {
             Ok(caller) => {
                 if let Some(caller) = caller {
@@ -221,56 +203,26 @@ mod tests {
 
     #[test]
     fn paths_map_to_requirements() {
-        assert_eq!(
-            requirement("/grpc.health.v1.Health/Check"),
-            Requirement::Nothing
-        );
-        assert_eq!(
-            requirement("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"),
-            Requirement::Nothing
-        );
-        assert_eq!(
-            requirement("/resume.v1.WorkerService/ClaimTask"),
-            Requirement::Role("worker")
-        );
-        assert_eq!(
-            requirement("/resume.v1.AdminService/ListQueues"),
-            Requirement::Role("admin")
-        );
-        assert_eq!(
-            requirement("/resume.v1.AdminService/GetReadiness"),
-            Requirement::Nothing
-        );
-        assert_eq!(
-            requirement("/resume.v1.ResumeService/GetJob"),
-            Requirement::User
-        );
+        assert_eq!(requirement("/grpc.health.v1.Health/Check"), Requirement::Nothing);
+        assert_eq!(requirement("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"), Requirement::Nothing);
+        assert_eq!(requirement("/resume.v1.WorkerService/ClaimTask"), Requirement::Role("worker"));
+        assert_eq!(requirement("/resume.v1.AdminService/ListQueues"), Requirement::Role("admin"));
+        assert_eq!(requirement("/resume.v1.AdminService/GetReadiness"), Requirement::Nothing);
+        assert_eq!(requirement("/resume.v1.ResumeService/GetJob"), Requirement::User);
     }
 
     #[test]
     fn accepts_a_good_token_and_reads_its_roles() {
         let v = Verifier::new("k").unwrap();
-        let t = token(
-            "k",
-            json!({"sub": "u1", "exp": in_an_hour(), "roles": ["admin"]}),
-        );
+        let t = token("k", json!({"sub": "u1", "exp": in_an_hour(), "roles": ["admin"]}));
         let caller = v.verify(Some(&format!("Bearer {t}"))).unwrap();
-        assert_eq!(
-            caller,
-            Caller {
-                user_id: "u1".into(),
-                roles: vec!["admin".into()]
-            }
-        );
+        assert_eq!(caller, Caller { user_id: "u1".into(), roles: vec!["admin".into()] });
     }
 
     #[test]
     fn refuses_bad_tokens() {
         let v = Verifier::new("k").unwrap();
-        let expired = token(
-            "k",
-            json!({"sub": "u1", "exp": chrono::Utc::now().timestamp() - 10}),
-        );
+        let expired = token("k", json!({"sub": "u1", "exp": chrono::Utc::now().timestamp() - 10}));
         let wrong_key = token("other", json!({"sub": "u1", "exp": in_an_hour()}));
         let no_sub = token("k", json!({"exp": in_an_hour()}));
         let no_exp = token("k", json!({"sub": "u1"}));
@@ -291,18 +243,9 @@ mod tests {
     #[test]
     fn a_user_token_is_refused_on_worker_calls() {
         let v = Verifier::new("k").unwrap();
-        let t = format!(
-            "Bearer {}",
-            token("k", json!({"sub": "u1", "exp": in_an_hour()}))
-        );
-        let err = v
-            .authorize("/resume.v1.WorkerService/ClaimTask", Some(&t))
-            .unwrap_err();
+        let t = format!("Bearer {}", token("k", json!({"sub": "u1", "exp": in_an_hour()})));
+        let err = v.authorize("/resume.v1.WorkerService/ClaimTask", Some(&t)).unwrap_err();
         assert_eq!(err.code(), Code::PermissionDenied);
-        assert!(
-            v.authorize("/resume.v1.ResumeService/GetJob", Some(&t))
-                .unwrap()
-                .is_some()
-        );
+        assert!(v.authorize("/resume.v1.ResumeService/GetJob", Some(&t)).unwrap().is_some());
     }
 }

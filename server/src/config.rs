@@ -12,11 +12,7 @@ pub struct Config {
     #[arg(long, env = "SERVER_ADDR", default_value = "127.0.0.1:50051")]
     pub server_addr: SocketAddr,
     /// `sqlite://…` or `postgres://…`.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://.data/resume.db?mode=rwc"
-    )]
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://.data/resume.db?mode=rwc")]
     pub database_url: String,
     /// The Redis that carries the queues, progress events and worker registry.
     #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
@@ -27,19 +23,30 @@ pub struct Config {
     /// HS256 key for user and worker tokens.
     #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: String,
+    /// Read only to know whether workers ask a model (it goes into cache keys); the
+    /// server never calls the model.
+    #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true)]
+    pub openai_api_key: Option<String>,
+    /// The model workers ask (part of cache keys).
+    #[arg(long, env = "OPENAI_MODEL", default_value = "gpt-4o-mini")]
+    pub openai_model: String,
     /// Origins allowed to call gRPC-Web from a browser, comma-separated.
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<String>,
 }
 
 impl Config {
+    /// The generator workers use, as it goes into cache keys.
+    pub fn generator(&self) -> String {
+        resume_proto::cache::generator(self.openai_api_key.as_ref().map(|_| self.openai_model.as_str()))
+    }
+
     /// Checks what the types cannot: a usable secret and a database URL we support.
     pub fn validate(&self) -> Result<(), String> {
         if self.jwt_secret.trim().is_empty() {
             return Err("JWT_SECRET must not be empty".into());
         }
-        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres"))
-        {
+        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres")) {
             return Err("DATABASE_URL must start with sqlite: or postgres://".into());
         }
         if self.redis_key_prefix.is_empty() || self.redis_key_prefix.contains(['{', '}']) {
@@ -57,6 +64,8 @@ impl fmt::Debug for Config {
             .field("redis_url", &redact_url(&self.redis_url))
             .field("redis_key_prefix", &self.redis_key_prefix)
             .field("jwt_secret", &"<redacted>")
+            .field("openai_api_key", &self.openai_api_key.as_ref().map(|_| "<redacted>"))
+            .field("openai_model", &self.openai_model)
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .finish()
     }
@@ -84,12 +93,7 @@ mod tests {
 
     #[test]
     fn debug_output_hides_secrets() {
-        let c = config(&[
-            "--jwt-secret",
-            "s3cret-value",
-            "--database-url",
-            "postgres://app:pa55@db:5432/x",
-        ]);
+        let c = config(&["--jwt-secret", "s3cret-value", "--database-url", "postgres://app:pa55@db:5432/x"]);
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cret-value"), "{shown}");
         assert!(!shown.contains("pa55"), "{shown}");
@@ -99,11 +103,7 @@ mod tests {
     #[test]
     fn rejects_an_empty_secret_and_unknown_databases() {
         assert!(config(&["--jwt-secret", " "]).validate().is_err());
-        assert!(
-            config(&["--jwt-secret", "k", "--database-url", "mysql://x"])
-                .validate()
-                .is_err()
-        );
+        assert!(config(&["--jwt-secret", "k", "--database-url", "mysql://x"]).validate().is_err());
         assert!(config(&["--jwt-secret", "k"]).validate().is_ok());
     }
 }

@@ -71,14 +71,9 @@ mod tests {
 
     #[test]
     fn client_errors_keep_their_message() {
-        let status = Status::from(Error::InvalidArgument(
-            "file_type must be \"word\" or \"pdf\"".into(),
-        ));
+        let status = Status::from(Error::InvalidArgument("file_type must be \"word\" or \"pdf\"".into()));
         assert_eq!(status.code(), Code::InvalidArgument);
         assert_eq!(status.message(), "file_type must be \"word\" or \"pdf\"");
-        assert_eq!(
-            Status::from(Error::NotFound("x".into())).code(),
-            Code::NotFound
-        );
+        assert_eq!(Status::from(Error::NotFound("x".into())).code(), Code::NotFound);
     }
 }

@@ -28,11 +28,7 @@ pub struct Events {
 
 impl Events {
     /// Subscribes `subscriber` to `channel` and starts delivering its messages.
-    pub async fn start(
-        publisher: Client,
-        subscriber: SubscriberClient,
-        channel: String,
-    ) -> Result<Events> {
+    pub async fn start(publisher: Client, subscriber: SubscriberClient, channel: String) -> Result<Events> {
         let watchers: Arc<Watchers> = Arc::default();
         let mut messages = subscriber.message_rx();
         subscriber.manage_subscriptions();
@@ -45,29 +41,19 @@ impl Events {
                 match messages.recv().await {
                     Ok(message) => deliver(&deliver_to, &message.value),
                     Err(broadcast::error::RecvError::Lagged(n)) => {
-                        tracing::warn!(
-                            missed = n,
-                            "job event subscriber lagged; watchers will re-read"
-                        );
+                        tracing::warn!(missed = n, "job event subscriber lagged; watchers will re-read");
                     }
                     Err(broadcast::error::RecvError::Closed) => break,
                 }
             }
         });
-        Ok(Events {
-            publisher,
-            channel,
-            watchers,
-        })
+        Ok(Events { publisher, channel, watchers })
     }
 
     /// Announces a job's new state to every server. Failures are logged: the database
     /// holds the truth and watchers re-read it when events stop coming.
     pub async fn publish(&self, job: &v1::Job) {
-        let result: Result<i64, _> = self
-            .publisher
-            .publish(self.channel.as_str(), job.encode_to_vec())
-            .await;
+        let result: Result<i64, _> = self.publisher.publish(self.channel.as_str(), job.encode_to_vec()).await;
         if let Err(error) = result {
             tracing::warn!(job_id = %job.job_id, %error, "could not publish job event");
         }
@@ -76,15 +62,8 @@ impl Events {
     /// Starts receiving the changes of job `job_id`.
     pub fn watch(&self, job_id: &str) -> Watch {
         let mut watchers = self.watchers.lock().unwrap_or_else(|e| e.into_inner());
-        let receiver = watchers
-            .entry(job_id.to_owned())
-            .or_insert_with(|| broadcast::channel(16).0)
-            .subscribe();
-        Watch {
-            receiver,
-            job_id: job_id.to_owned(),
-            watchers: self.watchers.clone(),
-        }
+        let receiver = watchers.entry(job_id.to_owned()).or_insert_with(|| broadcast::channel(16).0).subscribe();
+        Watch { receiver, job_id: job_id.to_owned(), watchers: self.watchers.clone() }
     }
 }
 
@@ -114,10 +93,7 @@ impl Drop for Watch {
     fn drop(&mut self) {
         let mut watchers = self.watchers.lock().unwrap_or_else(|e| e.into_inner());
         // Our receiver still counts until this drop finishes.
-        if watchers
-            .get(&self.job_id)
-            .is_some_and(|s| s.receiver_count() <= 1)
-        {
+        if watchers.get(&self.job_id).is_some_and(|s| s.receiver_count() <= 1) {
             watchers.remove(&self.job_id);
         }
     }

@@ -7,6 +7,7 @@
 //! - [`grpc`]: thin tonic adapters, one per service.
 //! - [`db`]: sea-orm entities and the connection (migrations run at start).
 //! - [`queue`]: pushing tasks onto the Redis lists workers take them from.
+//! - [`cache`]: the result cache, read at submit.
 //! - [`events`]: job changes fanned out to every server's watchers through Redis pub/sub.
 //! - [`error`]: the one error type and its mapping to `tonic::Status`.
 //!
@@ -14,6 +15,7 @@
 //! reads the configuration, binds and calls it.
 
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod core;
 pub mod db;
@@ -51,6 +53,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Where new tasks are pushed.
     pub queue: queue::TaskQueue,
+    /// Finished resumes by request content.
+    pub cache: cache::ResultCache,
     /// Job changes, published and watched.
     pub events: events::Events,
 }
@@ -69,11 +73,8 @@ pub async fn connect(config: &Config) -> Result<Arc<AppState>, StartError> {
     fred::interfaces::ClientLike::init(&subscriber).await?;
     let keys = Keys::new(&config.redis_key_prefix);
     let events = events::Events::start(client.clone(), subscriber, keys.events_channel()).await?;
-    Ok(Arc::new(AppState {
-        db,
-        queue: queue::TaskQueue::new(client, keys),
-        events,
-    }))
+    let cache = cache::ResultCache::new(client.clone(), keys.clone(), config.generator());
+    Ok(Arc::new(AppState { db, queue: queue::TaskQueue::new(client, keys), cache, events }))
 }
 
 /// Serves the API on `listener` until `shutdown` completes, then drains open calls for
@@ -85,18 +86,10 @@ pub async fn run(
 ) -> Result<(), StartError> {
     let state = connect(&config).await?;
     let (health, health_service) = tonic_health::server::health_reporter();
-    health
-        .set_serving::<CandidateServiceServer<grpc::candidate::CandidateApi>>()
-        .await;
-    health
-        .set_serving::<ResumeServiceServer<grpc::resume::ResumeApi>>()
-        .await;
-    health
-        .set_serving::<AdminServiceServer<grpc::admin::AdminApi>>()
-        .await;
-    health
-        .set_serving::<WorkerServiceServer<grpc::worker::WorkerApi>>()
-        .await;
+    health.set_serving::<CandidateServiceServer<grpc::candidate::CandidateApi>>().await;
+    health.set_serving::<ResumeServiceServer<grpc::resume::ResumeApi>>().await;
+    health.set_serving::<AdminServiceServer<grpc::admin::AdminApi>>().await;
+    health.set_serving::<WorkerServiceServer<grpc::worker::WorkerApi>>().await;
     // Every served service is described, so grpcurl needs no .proto files at hand.
     let reflection = || {
         tonic_reflection::server::Builder::configure()
@@ -109,23 +102,14 @@ pub async fn run(
 
     let web = tonic_web::GrpcWebLayer::new();
     let verifier = Arc::new(auth::Verifier::new(&config.jwt_secret)?);
-    let cors =
-        (!config.cors_allowed_origins.is_empty()).then(|| cors(&config.cors_allowed_origins));
+    let cors = (!config.cors_allowed_origins.is_empty()).then(|| cors(&config.cors_allowed_origins));
     let router = Server::builder()
         .accept_http1(true)
         .layer(tower::util::option_layer(cors))
         .layer(auth::AuthLayer::new(verifier))
-        .add_service(
-            web.layer(CandidateServiceServer::new(grpc::candidate::CandidateApi {
-                state: state.clone(),
-            })),
-        )
-        .add_service(web.layer(ResumeServiceServer::new(grpc::resume::ResumeApi {
-            state: state.clone(),
-        })))
-        .add_service(web.layer(AdminServiceServer::new(grpc::admin::AdminApi {
-            state: state.clone(),
-        })))
+        .add_service(web.layer(CandidateServiceServer::new(grpc::candidate::CandidateApi { state: state.clone() })))
+        .add_service(web.layer(ResumeServiceServer::new(grpc::resume::ResumeApi { state: state.clone() })))
+        .add_service(web.layer(AdminServiceServer::new(grpc::admin::AdminApi { state: state.clone() })))
         .add_service(web.layer(WorkerServiceServer::new(grpc::worker::WorkerApi { state })))
         .add_service(web.layer(health_service))
         .add_service(reflection_v1)
@@ -133,8 +117,7 @@ pub async fn run(
 
     tracing::info!(addr = %listener.local_addr()?, "server listening");
     let shutdown = shutdown.shared();
-    let serve =
-        router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown.clone());
+    let serve = router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown.clone());
     tokio::select! {
         served = serve => served?,
         () = async { shutdown.await; tokio::time::sleep(DRAIN_DEADLINE).await } => {
@@ -146,16 +129,10 @@ pub async fn run(
 }
 
 fn cors(origins: &[String]) -> CorsLayer {
-    let origins: Vec<http::HeaderValue> = origins
-        .iter()
-        .filter_map(|o| o.trim().parse().ok())
-        .collect();
+    let origins: Vec<http::HeaderValue> = origins.iter().filter_map(|o| o.trim().parse().ok()).collect();
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([http::Method::POST, http::Method::OPTIONS])
         .allow_headers(tower_http::cors::Any)
-        .expose_headers([
-            http::HeaderName::from_static("grpc-status"),
-            http::HeaderName::from_static("grpc-message"),
-        ])
+        .expose_headers([http::HeaderName::from_static("grpc-status"), http::HeaderName::from_static("grpc-message")])
 }

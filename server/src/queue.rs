@@ -34,17 +34,16 @@ impl TaskQueue {
 
     /// Queues the task of job `job_id` and wakes an idle worker. The job row must already
     /// be committed: a worker may claim it the moment this returns.
-    pub async fn push(&self, job_id: &str, priority: &str) -> Result<()> {
+    pub async fn push(&self, job_id: &str, priority: &str, cache_key: String) -> Result<()> {
         let queue = Queue::for_priority(priority);
         let task = ResumeTask {
             job_id: job_id.to_owned(),
             enqueued_at: Some(to_timestamp(chrono::Utc::now())),
             priority: priority.to_owned(),
+            cache_key,
         };
         let pipeline = self.client.pipeline();
-        let _: () = pipeline
-            .rpush(self.keys.queue(queue), task.encode_to_vec())
-            .await?;
+        let _: () = pipeline.rpush(self.keys.queue(queue), task.encode_to_vec()).await?;
         let _: () = pipeline.publish(self.keys.wake_channel(), "").await?;
         let _: Vec<Value> = pipeline.all().await?;
         Ok(())

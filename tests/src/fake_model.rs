@@ -67,9 +67,7 @@ impl FakeModel {
     /// Starts a fake on an ephemeral port; it runs until the test process ends.
     pub async fn start() -> Result<FakeModel> {
         let inner = Arc::new(Inner::default());
-        let app = Router::new()
-            .route("/v1/chat/completions", post(complete))
-            .with_state(inner.clone());
+        let app = Router::new().route("/v1/chat/completions", post(complete)).with_state(inner.clone());
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}/v1", listener.local_addr()?);
         tokio::spawn(async move { axum::serve(listener, app).await });
@@ -97,34 +95,19 @@ impl FakeModel {
     }
 }
 
-async fn complete(
-    State(inner): State<Arc<Inner>>,
-    headers: HeaderMap,
-    Json(body): Json<Value>,
-) -> Response {
+async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
     let now = inner.in_flight.fetch_add(1, SeqCst) + 1;
     inner.max_in_flight.fetch_max(now, SeqCst);
-    let schema = body["response_format"]["json_schema"]["name"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let schema = body["response_format"]["json_schema"]["name"].as_str().unwrap_or_default().to_owned();
     inner.seen.lock().unwrap().push(Seen {
         at: Instant::now(),
         schema: schema.clone(),
-        authorization: headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned(),
+        authorization: headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned(),
         model: body["model"].as_str().unwrap_or_default().to_owned(),
     });
     let latency = *inner.latency.lock().unwrap();
     tokio::time::sleep(latency).await;
-    let scripted = if schema == "resume_main" {
-        inner.script.lock().unwrap().pop_front()
-    } else {
-        None
-    };
+    let scripted = if schema == "resume_main" { inner.script.lock().unwrap().pop_front() } else { None };
     inner.in_flight.fetch_sub(1, SeqCst);
     match scripted {
         Some(Reply::Status(status, retry_after)) => {
@@ -133,9 +116,7 @@ async fn complete(
                                           "type": "error", "param": null, "code": null}});
             let mut response = (status, Json(error)).into_response();
             if let Some(seconds) = retry_after {
-                response
-                    .headers_mut()
-                    .insert("retry-after", seconds.parse().unwrap());
+                response.headers_mut().insert("retry-after", seconds.parse().unwrap());
             }
             response
         }
@@ -147,9 +128,7 @@ async fn complete(
 /// A valid answer to `schema` from the candidate data inside the user message.
 fn answer(schema: &str, body: &Value) -> Value {
     let user = body["messages"][1]["content"].as_str().unwrap_or_default();
-    let data = user
-        .trim_start_matches("<data>")
-        .trim_end_matches("</data>");
+    let data = user.trim_start_matches("<data>").trim_end_matches("</data>");
     let data: Value = serde_json::from_str(data).unwrap_or(Value::Null);
     let candidate = &data["candidate"];
     if schema == "resume_main" {

@@ -29,6 +29,8 @@ pub struct Options {
     pub retry_base_delay_ms: u64,
     /// `MAX_ATTEMPTS`.
     pub max_attempts: u32,
+    /// `RESULT_CACHE_TTL_SECS`; 0 turns the cache off.
+    pub result_cache_ttl_secs: u64,
 }
 
 /// A running system.
@@ -64,8 +66,7 @@ fn redis_url() -> String {
 }
 
 fn postgres_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 async fn stopped(mut stop: watch::Receiver<bool>) {
@@ -75,11 +76,8 @@ async fn stopped(mut stop: watch::Receiver<bool>) {
 impl System {
     /// Server, `workers` workers (concurrency 2 each, offline generator) and edge on `db`.
     pub async fn start(db: Db, workers: usize) -> Result<System> {
-        let options = Options {
-            model_url: None,
-            retry_base_delay_ms: 50,
-            max_attempts: 3,
-        };
+        let options =
+            Options { model_url: None, retry_base_delay_ms: 50, max_attempts: 3, result_cache_ttl_secs: 3600 };
         System::start_with(db, workers, options).await
     }
 
@@ -94,24 +92,14 @@ impl System {
             Db::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("resume-test-{id}"));
                 std::fs::create_dir_all(&dir)?;
-                (
-                    format!("sqlite://{}/resume.db?mode=rwc", dir.display()),
-                    None,
-                    Some(TempDir(dir)),
-                )
+                (format!("sqlite://{}/resume.db?mode=rwc", dir.display()), None, Some(TempDir(dir)))
             }
             Db::Postgres => {
                 let admin = postgres_admin_url();
                 let name = format!("resume_test_{id}");
-                let conn = Database::connect(&admin)
-                    .await
-                    .context("connecting to Postgres (TEST_POSTGRES_URL)")?;
-                conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await?;
-                let base = admin
-                    .rsplit_once('/')
-                    .map(|(base, _)| base.to_owned())
-                    .context("Postgres URL")?;
+                let conn = Database::connect(&admin).await.context("connecting to Postgres (TEST_POSTGRES_URL)")?;
+                conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+                let base = admin.rsplit_once('/').map(|(base, _)| base.to_owned()).context("Postgres URL")?;
                 (format!("{base}/{name}"), Some((admin, name)), None)
             }
         };
@@ -124,15 +112,13 @@ impl System {
             redis_url: redis_url(),
             redis_key_prefix: prefix.clone(),
             jwt_secret: secret.clone(),
+            openai_api_key: options.model_url.as_ref().map(|_| fake_model::API_KEY.to_owned()),
+            openai_model: "fake-model".into(),
             cors_allowed_origins: vec!["http://localhost:5173".into()],
         };
         let mut tasks = vec![tokio::spawn({
             let shutdown = stopped(stop_rx.clone());
-            async move {
-                server::run(server_config, listener, shutdown)
-                    .await
-                    .expect("server failed")
-            }
+            async move { server::run(server_config, listener, shutdown).await.expect("server failed") }
         })];
         let edge_listener = TcpListener::bind("127.0.0.1:0").await?;
         let edge_url = format!("http://{}", edge_listener.local_addr()?);
@@ -143,11 +129,7 @@ impl System {
         };
         tasks.push(tokio::spawn({
             let shutdown = stopped(stop_rx.clone());
-            async move {
-                edge::run(edge_config, edge_listener, shutdown)
-                    .await
-                    .expect("edge failed")
-            }
+            async move { edge::run(edge_config, edge_listener, shutdown).await.expect("edge failed") }
         }));
         let mut system = System {
             secret,
@@ -179,20 +161,15 @@ impl System {
             concurrency,
             metrics_addr: "127.0.0.1:0".parse().expect("address"),
             worker_id: Some(format!("test-worker-{}", unique())),
-            openai_api_key: self
-                .options
-                .model_url
-                .as_ref()
-                .map(|_| fake_model::API_KEY.to_owned()),
+            openai_api_key: self.options.model_url.as_ref().map(|_| fake_model::API_KEY.to_owned()),
             openai_base_url: self.options.model_url.clone().unwrap_or_default(),
             openai_model: "fake-model".into(),
             retry_base_delay_ms: self.options.retry_base_delay_ms,
             max_attempts: self.options.max_attempts,
+            result_cache_ttl_secs: self.options.result_cache_ttl_secs,
         };
         let shutdown = stopped(self.stop.subscribe());
-        self.tasks.push(tokio::spawn(async move {
-            worker::run(config, shutdown).await.expect("worker failed")
-        }));
+        self.tasks.push(tokio::spawn(async move { worker::run(config, shutdown).await.expect("worker failed") }));
     }
 
     async fn wait_until_ready(&self) -> Result<()> {
@@ -211,14 +188,11 @@ impl System {
     pub async fn stop(mut self) -> Result<()> {
         let _ = self.stop.send(true);
         for task in self.tasks.drain(..) {
-            tokio::time::timeout(Duration::from_secs(40), task)
-                .await
-                .context("a process did not stop")??;
+            tokio::time::timeout(Duration::from_secs(40), task).await.context("a process did not stop")??;
         }
         if let Some((admin, name)) = self.cleanup.take() {
             let conn = Database::connect(&admin).await?;
-            conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await?;
+            conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
         }
         Ok(())
     }
@@ -240,46 +214,29 @@ impl System {
 
     /// A gRPC channel to the server.
     pub async fn channel(&self) -> Result<Channel> {
-        Ok(Channel::from_shared(format!("http://{}", self.grpc_addr))?
-            .connect()
-            .await?)
+        Ok(Channel::from_shared(format!("http://{}", self.grpc_addr))?.connect().await?)
     }
 
     /// `POST path` with a JSON body as `user`; the status and the JSON answer.
     pub async fn post(&self, user: &str, path: &str, body: Value) -> Result<(u16, Value)> {
-        let response = self
-            .http
-            .post(self.url(path))
-            .bearer_auth(self.token(user))
-            .json(&body)
-            .send()
-            .await?;
+        let response = self.http.post(self.url(path)).bearer_auth(self.token(user)).json(&body).send().await?;
         let status = response.status().as_u16();
         Ok((status, response.json().await.unwrap_or(Value::Null)))
     }
 
     /// `GET path` as `user`; the status and the JSON answer.
     pub async fn get(&self, user: &str, path: &str) -> Result<(u16, Value)> {
-        let response = self
-            .http
-            .get(self.url(path))
-            .bearer_auth(self.token(user))
-            .send()
-            .await?;
+        let response = self.http.get(self.url(path)).bearer_auth(self.token(user)).send().await?;
         let status = response.status().as_u16();
         Ok((status, response.json().await.unwrap_or(Value::Null)))
     }
 
     /// Creates the sample candidate and a target job for `user`; their ids.
     pub async fn candidate_with_target(&self, user: &str) -> Result<(i64, i64)> {
-        let (status, candidate) = self
-            .post(user, "/api/candidates", sample_candidate())
-            .await?;
+        let (status, candidate) = self.post(user, "/api/candidates", sample_candidate()).await?;
         anyhow::ensure!(status == 201, "create candidate: {status} {candidate}");
         let id = candidate["id"].as_i64().context("candidate id")?;
-        let (status, job) = self
-            .post(user, &format!("/api/candidates/{id}/jobs"), sample_target())
-            .await?;
+        let (status, job) = self.post(user, &format!("/api/candidates/{id}/jobs"), sample_target()).await?;
         anyhow::ensure!(status == 201, "create job: {status} {job}");
         Ok((id, job["id"].as_i64().context("job id")?))
     }
@@ -288,14 +245,9 @@ impl System {
     pub async fn poll_until_done(&self, user: &str, job_id: &str) -> Result<Vec<Value>> {
         let mut seen = Vec::new();
         for _ in 0..600 {
-            let (status, job) = self
-                .get(user, &format!("/api/resume-async/job-status/{job_id}"))
-                .await?;
+            let (status, job) = self.get(user, &format!("/api/resume-async/job-status/{job_id}")).await?;
             anyhow::ensure!(status == 200, "job-status: {status} {job}");
-            let done = matches!(
-                job["status"].as_str(),
-                Some("SUCCESS" | "FAILURE" | "CANCELLED")
-            );
+            let done = matches!(job["status"].as_str(), Some("SUCCESS" | "FAILURE" | "CANCELLED"));
             seen.push(job);
             if done {
                 return Ok(seen);
@@ -347,9 +299,7 @@ pub fn docx_text(bytes: &[u8]) -> Result<(String, String)> {
     use std::io::Read;
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).context("not a zip")?;
     let mut xml = String::new();
-    archive
-        .by_name("word/document.xml")?
-        .read_to_string(&mut xml)?;
+    archive.by_name("word/document.xml")?.read_to_string(&mut xml)?;
     let mut text = String::new();
     for piece in xml.split("<w:t").skip(1) {
         let Some(start) = piece.find('>') else {
@@ -365,11 +315,7 @@ pub fn docx_text(bytes: &[u8]) -> Result<(String, String)> {
 }
 
 fn xml_unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
 }
 
 /// The text of a PDF, as a text extractor reads it.

@@ -6,19 +6,10 @@ use clap::Parser;
 
 /// Everything a worker needs to know before it starts.
 #[derive(Parser, Clone)]
-#[command(
-    name = "worker",
-    about = "Takes resume tasks off Redis and builds them",
-    version
-)]
+#[command(name = "worker", about = "Takes resume tasks off Redis and builds them", version)]
 pub struct Config {
     /// Where the server is: one URL or a comma-separated list to balance across.
-    #[arg(
-        long,
-        env = "SERVER_URL",
-        default_value = "http://127.0.0.1:50051",
-        value_delimiter = ','
-    )]
+    #[arg(long, env = "SERVER_URL", default_value = "http://127.0.0.1:50051", value_delimiter = ',')]
     pub server_url: Vec<String>,
     /// The Redis holding the task queues.
     #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
@@ -42,11 +33,7 @@ pub struct Config {
     #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true)]
     pub openai_api_key: Option<String>,
     /// Base URL of the OpenAI-compatible model service.
-    #[arg(
-        long,
-        env = "OPENAI_BASE_URL",
-        default_value = "https://api.openai.com/v1"
-    )]
+    #[arg(long, env = "OPENAI_BASE_URL", default_value = "https://api.openai.com/v1")]
     pub openai_base_url: String,
     /// The model to ask.
     #[arg(long, env = "OPENAI_MODEL", default_value = "gpt-4o-mini")]
@@ -57,6 +44,9 @@ pub struct Config {
     /// After this many failed attempts a job is FAILURE.
     #[arg(long, env = "MAX_ATTEMPTS", default_value_t = 3)]
     pub max_attempts: u32,
+    /// Lifetime of a cached result in seconds; 0 turns the cache off.
+    #[arg(long, env = "RESULT_CACHE_TTL_SECS", default_value_t = 3600)]
+    pub result_cache_ttl_secs: u64,
 }
 
 impl Config {
@@ -68,21 +58,13 @@ impl Config {
         if self.max_attempts == 0 {
             return Err("MAX_ATTEMPTS must be at least 1".into());
         }
-        if self
-            .openai_api_key
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
+        if self.openai_api_key.as_deref().is_some_and(|k| k.trim().is_empty()) {
             return Err("OPENAI_API_KEY is set but empty".into());
         }
         if !(1..=1024).contains(&self.concurrency) {
             return Err("WORKER_CONCURRENCY must be between 1 and 1024".into());
         }
-        if self
-            .server_url
-            .iter()
-            .any(|u| !(u.starts_with("http://") || u.starts_with("https://")))
-        {
+        if self.server_url.iter().any(|u| !(u.starts_with("http://") || u.starts_with("https://"))) {
             return Err("SERVER_URL must be http:// or https:// URLs".into());
         }
         Ok(())
@@ -90,9 +72,7 @@ impl Config {
 
     /// The worker id to register under.
     pub fn worker_id(&self) -> String {
-        self.worker_id
-            .clone()
-            .unwrap_or_else(|| format!("{}-{}", host_name(), std::process::id()))
+        self.worker_id.clone().unwrap_or_else(|| format!("{}-{}", host_name(), std::process::id()))
     }
 }
 
@@ -114,14 +94,12 @@ impl fmt::Debug for Config {
             .field("concurrency", &self.concurrency)
             .field("metrics_addr", &self.metrics_addr)
             .field("worker_id", &self.worker_id)
-            .field(
-                "openai_api_key",
-                &self.openai_api_key.as_ref().map(|_| "<redacted>"),
-            )
+            .field("openai_api_key", &self.openai_api_key.as_ref().map(|_| "<redacted>"))
             .field("openai_base_url", &self.openai_base_url)
             .field("openai_model", &self.openai_model)
             .field("retry_base_delay_ms", &self.retry_base_delay_ms)
             .field("max_attempts", &self.max_attempts)
+            .field("result_cache_ttl_secs", &self.result_cache_ttl_secs)
             .finish_non_exhaustive()
     }
 }
@@ -147,17 +125,13 @@ mod tests {
         assert_eq!(c.server_url, ["http://a:1", "http://b:2"]);
         assert!(c.validate().is_ok());
         let shown = format!("{c:?}");
-        assert!(
-            !shown.contains("hunter2") && !shown.contains("pw@"),
-            "{shown}"
-        );
+        assert!(!shown.contains("hunter2") && !shown.contains("pw@"), "{shown}");
         assert!(!shown.contains("sk-very-secret"), "{shown}");
     }
 
     #[test]
     fn rejects_zero_concurrency() {
-        let c =
-            Config::try_parse_from(["worker", "--jwt-secret", "k", "--concurrency", "0"]).unwrap();
+        let c = Config::try_parse_from(["worker", "--jwt-secret", "k", "--concurrency", "0"]).unwrap();
         assert!(c.validate().is_err());
     }
 }

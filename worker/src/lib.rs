@@ -50,10 +50,7 @@ const DRAIN_DEADLINE: Duration = Duration::from_secs(30);
 pub type StartError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Runs the worker until `shutdown` completes.
-pub async fn run(
-    config: Config,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), StartError> {
+pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), StartError> {
     let worker_id = config.worker_id();
     let host = config::host_name();
     let keys = Keys::new(&config.redis_key_prefix);
@@ -76,13 +73,8 @@ pub async fn run(
         base_delay: Duration::from_millis(config.retry_base_delay_ms),
         max_attempts: config.max_attempts,
     };
-    let ctx = Arc::new(pipeline::Context {
-        queue,
-        reporter,
-        generator,
-        retry,
-        stats: stats.clone(),
-    });
+    let cache_ttl = (config.result_cache_ttl_secs > 0).then(|| Duration::from_secs(config.result_cache_ttl_secs));
+    let ctx = Arc::new(pipeline::Context { queue, reporter, generator, retry, cache_ttl, stats: stats.clone() });
     // Fonts and template load once, before the first task waits for them.
     tokio::task::spawn_blocking(render::pdf::warm_up);
 
@@ -99,18 +91,14 @@ pub async fn run(
     tokio::spawn(promote_retries(ctx.clone(), stop.clone()));
 
     let mut running = take_tasks(&ctx, config.concurrency, stop).await;
-    let drained = tokio::time::timeout(DRAIN_DEADLINE, async {
-        while running.join_next().await.is_some() {}
-    })
-    .await;
+    let drained = tokio::time::timeout(DRAIN_DEADLINE, async { while running.join_next().await.is_some() {} }).await;
     if drained.is_err() {
         tracing::warn!("drain deadline passed; handing back unfinished tasks");
         running.abort_all();
     }
     for raw in ctx.queue.in_flight().await? {
-        let queue = ResumeTask::decode(raw.as_slice()).map_or(Queue::ResumeGeneration, |t| {
-            Queue::for_priority(&t.priority)
-        });
+        let queue =
+            ResumeTask::decode(raw.as_slice()).map_or(Queue::ResumeGeneration, |t| Queue::for_priority(&t.priority));
         ctx.queue.hand_back(&raw, queue).await?;
     }
     ctx.queue.deregister().await?;
@@ -119,11 +107,7 @@ pub async fn run(
 }
 
 /// Takes tasks while a slot is free, until `stop`; returns the tasks still running.
-async fn take_tasks(
-    ctx: &Arc<pipeline::Context>,
-    concurrency: usize,
-    mut stop: watch::Receiver<bool>,
-) -> JoinSet<()> {
+async fn take_tasks(ctx: &Arc<pipeline::Context>, concurrency: usize, mut stop: watch::Receiver<bool>) -> JoinSet<()> {
     let slots = Arc::new(Semaphore::new(concurrency));
     let mut running = JoinSet::new();
     while !*stop.borrow() {
@@ -187,24 +171,14 @@ async fn promote_retries(ctx: Arc<pipeline::Context>, mut stop: watch::Receiver<
 }
 
 /// Serves `/metrics` (Prometheus text) and `/healthz` until `stop`.
-async fn serve_metrics(
-    listener: TcpListener,
-    stats: Arc<stats::Stats>,
-    mut stop: watch::Receiver<bool>,
-) {
+async fn serve_metrics(listener: TcpListener, stats: Arc<stats::Stats>, mut stop: watch::Receiver<bool>) {
     let app = Router::new()
         .route("/metrics", get(move || async move { stats.prometheus() }))
-        .route(
-            "/healthz",
-            get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
-        );
+        .route("/healthz", get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }));
     let stopped = async move {
         let _ = stop.wait_for(|stopped| *stopped).await;
     };
-    if let Err(error) = axum::serve(listener, app)
-        .with_graceful_shutdown(stopped)
-        .await
-    {
+    if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(stopped).await {
         tracing::error!(%error, "metrics endpoint failed");
     }
 }

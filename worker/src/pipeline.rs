@@ -1,6 +1,11 @@
 //! One task from start to end: claim, build, render, hand over; and what to do with the
 //! task afterwards: forget it, park it for a retry (the slot is freed at once), or hand it
 //! back when the server could not be reached.
+//!
+//! With a cache key, a task first looks for the finished result (then it completes
+//! without a model call); otherwise it takes the key's generation lock. A task that finds
+//! the lock held by another job parks for a moment, unclaimed, and looks again: it gets
+//! the result once the other job stores it, or the lock once the other job fails or dies.
 
 use std::{
     future::Future,
@@ -10,15 +15,18 @@ use std::{
 };
 
 use prost::Message;
-use resume_proto::{queue::Queue, v1::ResumeTask};
+use resume_proto::{
+    queue::Queue,
+    v1::{CachedResume, ResumeTask},
+};
 use tonic::{Code, Status};
 use tracing::Instrument;
 
 use crate::{
     model::{Generator, ModelError},
     queue::TaskQueue,
-    render::{self, RenderError},
-    report::Reporter,
+    render::{self, Document, RenderError},
+    report::{Provenance, Reporter},
     stats::Stats,
 };
 
@@ -27,12 +35,11 @@ const CONTENT_STARTED: i32 = 30;
 const CONTENT_READY: i32 = 70;
 const RENDERED: i32 = 90;
 
+/// How long a task waits for an identical request's result before looking again.
+const DUPLICATE_WAIT: Duration = Duration::from_millis(100);
+
 /// Pauses between tries of a call the server did not answer.
-const RETRY_DELAYS: [Duration; 3] = [
-    Duration::from_millis(100),
-    Duration::from_millis(500),
-    Duration::from_secs(2),
-];
+const RETRY_DELAYS: [Duration; 3] = [Duration::from_millis(100), Duration::from_millis(500), Duration::from_secs(2)];
 
 /// When and how often a transient model failure is tried again.
 #[derive(Debug, Clone, Copy)]
@@ -47,9 +54,7 @@ impl RetryPolicy {
     /// The pause after failed attempt `attempt` (1-based), never shorter than what the
     /// service asked for.
     pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        let backoff = self
-            .base_delay
-            .saturating_mul(1 << attempt.saturating_sub(1).min(16));
+        let backoff = self.base_delay.saturating_mul(1 << attempt.saturating_sub(1).min(16));
         backoff.max(retry_after.unwrap_or_default())
     }
 }
@@ -60,6 +65,8 @@ pub struct Context {
     pub reporter: Reporter,
     pub generator: Box<dyn Generator>,
     pub retry: RetryPolicy,
+    /// Lifetime of cached results; `None` when the cache is off.
+    pub cache_ttl: Option<Duration>,
     pub stats: Arc<Stats>,
 }
 
@@ -71,6 +78,8 @@ enum Outcome {
     Dropped,
     /// A transient failure: try again after this pause.
     RetryAfter(Duration),
+    /// An identical request is being generated: look again shortly, unclaimed.
+    Wait,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,11 +105,9 @@ enum TaskError {
 impl From<Status> for TaskError {
     fn from(status: Status) -> TaskError {
         match status.code() {
-            Code::Unavailable
-            | Code::Unknown
-            | Code::DeadlineExceeded
-            | Code::Aborted
-            | Code::ResourceExhausted => TaskError::Unreachable(status),
+            Code::Unavailable | Code::Unknown | Code::DeadlineExceeded | Code::Aborted | Code::ResourceExhausted => {
+                TaskError::Unreachable(status)
+            }
             Code::Ok
             | Code::Cancelled
             | Code::InvalidArgument
@@ -124,9 +131,7 @@ impl TaskError {
             TaskError::Render(error) => format!("the document could not be rendered: {error}"),
             TaskError::Model(message) => message.clone(),
             TaskError::Exhausted(attempts) => {
-                format!(
-                    "the model service was unavailable after {attempts} attempts; please try again later"
-                )
+                format!("the model service was unavailable after {attempts} attempts; please try again later")
             }
             TaskError::Unreachable(_) | TaskError::Refused(_) | TaskError::NoCandidate => {
                 "the resume could not be generated because of an internal error".to_owned()
@@ -153,6 +158,10 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
                 settle(ctx.queue.ack(&raw).await);
             }
             Ok(Outcome::Dropped) => settle(ctx.queue.ack(&raw).await),
+            Ok(Outcome::Wait) => {
+                let queue = Queue::for_priority(&task.priority);
+                settle(ctx.queue.retry_later(&raw, queue, DUPLICATE_WAIT).await);
+            }
             Ok(Outcome::RetryAfter(delay)) => {
                 tracing::info!(?delay, "retry scheduled");
                 let queue = Queue::for_priority(&task.priority);
@@ -188,30 +197,62 @@ fn settle(result: Result<(), fred::error::Error>) {
 }
 
 async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
+    let Some(cache_key) = ctx.cache_ttl.and(Some(task.cache_key.as_str()).filter(|k| !k.is_empty())) else {
+        return build(ctx, task, None).await;
+    };
+    match ctx.queue.cached(cache_key).await {
+        Ok(Some(cached)) => return deliver_cached(ctx, task, cached).await,
+        Ok(None) => {}
+        Err(error) => {
+            tracing::warn!(%error, "result cache unreadable; generating without it");
+            return build(ctx, task, None).await;
+        }
+    }
+    match ctx.queue.lock_generation(cache_key, &task.job_id).await {
+        Ok(true) => {}
+        // An identical request is being generated: wait for its result, unclaimed.
+        Ok(false) => return Ok(Outcome::Wait),
+        Err(error) => {
+            tracing::warn!(%error, "generation lock unavailable; generating without it");
+            return build(ctx, task, None).await;
+        }
+    }
+    let outcome = build(ctx, task, Some(cache_key)).await;
+    if let Err(error) = ctx.queue.unlock_generation(cache_key, &task.job_id).await {
+        tracing::warn!(%error, "could not release the generation lock; it expires");
+    }
+    outcome
+}
+
+/// Completes the job with a resume another job already made.
+async fn deliver_cached(ctx: &Context, task: &ResumeTask, cached: CachedResume) -> Result<Outcome, TaskError> {
+    let claim = retrying(|| ctx.reporter.claim(&task.job_id)).await?;
+    if !claim.proceed {
+        return Ok(Outcome::Dropped);
+    }
+    let CachedResume { filename, content_type, content } = cached;
+    let document = Document { filename, content_type, bytes: content };
+    let provenance = Provenance { cache_hit: true, ..Provenance::default() };
+    hand_over(ctx, task, &document, provenance).await
+}
+
+/// Claims the job and makes its resume; with a cache key, keeps the result for identical
+/// requests.
+async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Result<Outcome, TaskError> {
     let claim = retrying(|| ctx.reporter.claim(&task.job_id)).await?;
     if !claim.proceed {
         return Ok(Outcome::Dropped);
     }
     let candidate = claim.candidate.ok_or(TaskError::NoCandidate)?;
-    let (file_type, attempt) = claim
-        .job
-        .map(|job| (job.file_type, job.attempts.max(1) as u32))
-        .unwrap_or_default();
+    let (file_type, attempt) = claim.job.map(|job| (job.file_type, job.attempts.max(1) as u32)).unwrap_or_default();
     if progressed(ctx, task, CONTENT_STARTED).await? {
         return Ok(Outcome::Dropped);
     }
     let paper = render::Paper::for_location(candidate.location.as_deref());
     let started = Instant::now();
-    let generated = match ctx
-        .generator
-        .generate(&candidate, claim.target.as_ref())
-        .await
-    {
+    let generated = match ctx.generator.generate(&candidate, claim.target.as_ref()).await {
         Ok(generated) => generated,
-        Err(ModelError::Transient {
-            reason,
-            retry_after,
-        }) => {
+        Err(ModelError::Transient { reason, retry_after }) => {
             tracing::warn!(attempt, %reason, "attempt failed");
             return if attempt < ctx.retry.max_attempts {
                 Ok(Outcome::RetryAfter(ctx.retry.delay(attempt, retry_after)))
@@ -221,25 +262,41 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
         }
         Err(ModelError::Permanent { message }) => return Err(TaskError::Model(message)),
     };
-    let generation_ms = started.elapsed().as_millis() as i64;
-    let (resume, usage) = (generated.resume, generated.usage);
+    let provenance =
+        Provenance { usage: generated.usage, generation_ms: started.elapsed().as_millis() as i64, cache_hit: false };
     if progressed(ctx, task, CONTENT_READY).await? {
         return Ok(Outcome::Dropped);
     }
+    let resume = generated.resume;
     let document = tokio::task::spawn_blocking(move || render::render(&resume, &file_type, paper))
         .await
         .map_err(|e| TaskError::Render(RenderError::Docx(e.to_string())))??;
+    if let (Some(cache_key), Some(ttl)) = (cache_key, ctx.cache_ttl) {
+        let cached = CachedResume {
+            filename: document.filename.clone(),
+            content_type: document.content_type.clone(),
+            content: document.bytes.clone(),
+        };
+        if let Err(error) = ctx.queue.cache(cache_key, &cached, ttl).await {
+            tracing::warn!(%error, "could not cache the result");
+        }
+    }
     if progressed(ctx, task, RENDERED).await? {
         return Ok(Outcome::Dropped);
     }
-    let handed = retrying(|| {
-        ctx.reporter
-            .complete(&task.job_id, &document, usage, generation_ms)
-    })
-    .await;
-    match handed {
+    hand_over(ctx, task, &document, provenance).await
+}
+
+/// Hands the finished document to the server.
+async fn hand_over(
+    ctx: &Context,
+    task: &ResumeTask,
+    document: &Document,
+    provenance: Provenance,
+) -> Result<Outcome, TaskError> {
+    match retrying(|| ctx.reporter.complete(&task.job_id, document, provenance)).await {
         Ok(()) => Ok(Outcome::Done),
-        // Cancelled while we rendered.
+        // Cancelled while we worked.
         Err(status) if status.code() == Code::FailedPrecondition => Ok(Outcome::Dropped),
         Err(status) => Err(status.into()),
     }
@@ -281,19 +338,10 @@ mod tests {
 
     #[test]
     fn delays_double_from_the_base_and_honour_retry_after() {
-        let policy = RetryPolicy {
-            base_delay: Duration::from_secs(4),
-            max_attempts: 3,
-        };
+        let policy = RetryPolicy { base_delay: Duration::from_secs(4), max_attempts: 3 };
         assert_eq!(policy.delay(1, None), Duration::from_secs(4));
         assert_eq!(policy.delay(2, None), Duration::from_secs(8));
-        assert_eq!(
-            policy.delay(1, Some(Duration::from_secs(30))),
-            Duration::from_secs(30)
-        );
-        assert_eq!(
-            policy.delay(2, Some(Duration::from_secs(1))),
-            Duration::from_secs(8)
-        );
+        assert_eq!(policy.delay(1, Some(Duration::from_secs(30))), Duration::from_secs(30));
+        assert_eq!(policy.delay(2, Some(Duration::from_secs(1))), Duration::from_secs(8));
     }
 }

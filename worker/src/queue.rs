@@ -11,14 +11,25 @@
 
 use std::{sync::Arc, time::Duration};
 
-use fred::{clients::SubscriberClient, prelude::*, types::scripts::Script};
-use resume_proto::queue::{Keys, Queue};
+use fred::{
+    clients::SubscriberClient,
+    prelude::*,
+    types::{Expiration, scripts::Script},
+};
+use prost::Message;
+use resume_proto::{
+    queue::{Keys, Queue},
+    v1::CachedResume,
+};
 use tokio::sync::Notify;
 
 use crate::stats::Stats;
 
 /// How long a heartbeat lives unless renewed.
 pub const HEARTBEAT_TTL: Duration = Duration::from_secs(15);
+/// How long a generation lock lives: past it, a job whose worker died no longer blocks
+/// identical requests.
+const GENERATION_LOCK: Duration = Duration::from_secs(120);
 
 /// Moves the next task into the in-flight list, high priority first.
 /// KEYS: 1 priority_high list, 2 resume_generation list, 3 this worker's in-flight list.
@@ -70,6 +81,25 @@ if moved > 0 then redis.call('PUBLISH', ARGV[2], '') end
 return moved
 ";
 
+/// Takes the generation lock of a cache key for a job, or renews it if the job holds it.
+/// KEYS: 1 the lock. ARGV: 1 the job id, 2 the lock's lifetime in milliseconds.
+/// Returns 1 when the job holds the lock, 0 when another job does.
+const LOCK: &str = r"
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+";
+
+/// Releases the generation lock of a cache key if the job holds it.
+/// KEYS: 1 the lock. ARGV: 1 the job id. Returns 1 when released.
+const UNLOCK: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+";
+
 /// This worker's view of the queues.
 pub struct TaskQueue {
     client: Client,
@@ -80,6 +110,8 @@ pub struct TaskQueue {
     hand_back: Script,
     retry_later: Script,
     promote: Script,
+    lock: Script,
+    unlock: Script,
     /// Signalled on every wake message; a stored permit covers a push just before waiting.
     wake: Arc<Notify>,
     /// Held so that wake messages keep coming.
@@ -113,6 +145,8 @@ impl TaskQueue {
             hand_back: Script::from_lua(HAND_BACK),
             retry_later: Script::from_lua(RETRY_LATER),
             promote: Script::from_lua(PROMOTE),
+            lock: Script::from_lua(LOCK),
+            unlock: Script::from_lua(UNLOCK),
             wake,
             _subscriber: subscriber,
         })
@@ -125,10 +159,7 @@ impl TaskQueue {
             self.keys.queue(Queue::ResumeGeneration),
             self.in_flight.clone(),
         ];
-        let task: Option<Vec<u8>> = self
-            .take
-            .evalsha_with_reload(&self.client, keys, Vec::<String>::new())
-            .await?;
+        let task: Option<Vec<u8>> = self.take.evalsha_with_reload(&self.client, keys, Vec::<String>::new()).await?;
         Ok(task)
     }
 
@@ -146,29 +177,18 @@ impl TaskQueue {
     /// Returns an unfinished task to the head of `queue` for another worker.
     pub async fn hand_back(&self, task: &[u8], queue: Queue) -> Result<(), Error> {
         let keys = vec![self.in_flight.clone(), self.keys.queue(queue)];
-        let _: i64 = self
-            .hand_back
-            .evalsha_with_reload(&self.client, keys, vec![task])
-            .await?;
+        let _: i64 = self.hand_back.evalsha_with_reload(&self.client, keys, vec![task]).await?;
         let _: i64 = self.client.publish(self.keys.wake_channel(), "").await?;
         Ok(())
     }
 
     /// Parks an in-flight task for `delay`, after which it returns to the head of `queue`.
     /// The worker's slot is free meanwhile.
-    pub async fn retry_later(
-        &self,
-        task: &[u8],
-        queue: Queue,
-        delay: Duration,
-    ) -> Result<(), Error> {
+    pub async fn retry_later(&self, task: &[u8], queue: Queue, delay: Duration) -> Result<(), Error> {
         let due = chrono::Utc::now().timestamp_millis() + delay.as_millis() as i64;
         let keys = vec![self.in_flight.clone(), self.keys.delayed(queue)];
         let args: Vec<Value> = vec![task.into(), due.into()];
-        let _: i64 = self
-            .retry_later
-            .evalsha_with_reload(&self.client, keys, args)
-            .await?;
+        let _: i64 = self.retry_later.evalsha_with_reload(&self.client, keys, args).await?;
         Ok(())
     }
 
@@ -182,9 +202,35 @@ impl TaskQueue {
         ];
         let now = chrono::Utc::now().timestamp_millis();
         let args: Vec<Value> = vec![now.into(), self.keys.wake_channel().into()];
-        self.promote
-            .evalsha_with_reload(&self.client, keys, args)
-            .await
+        self.promote.evalsha_with_reload(&self.client, keys, args).await
+    }
+
+    /// The cached resume for `cache_key`; an unreadable entry is a miss.
+    pub async fn cached(&self, cache_key: &str) -> Result<Option<CachedResume>, Error> {
+        let bytes: Option<Vec<u8>> = self.client.get(self.keys.cached(cache_key)).await?;
+        Ok(bytes.and_then(|bytes| CachedResume::decode(bytes.as_slice()).ok()))
+    }
+
+    /// Keeps `resume` as the result for `cache_key` for `ttl`.
+    pub async fn cache(&self, cache_key: &str, resume: &CachedResume, ttl: Duration) -> Result<(), Error> {
+        let expire = Some(Expiration::PX(ttl.as_millis() as i64));
+        let _: () = self.client.set(self.keys.cached(cache_key), resume.encode_to_vec(), expire, None, false).await?;
+        Ok(())
+    }
+
+    /// Whether job `job_id` may generate `cache_key` now (no other job is at it).
+    pub async fn lock_generation(&self, cache_key: &str, job_id: &str) -> Result<bool, Error> {
+        let args: Vec<Value> = vec![job_id.into(), (GENERATION_LOCK.as_millis() as i64).into()];
+        let held: i64 =
+            self.lock.evalsha_with_reload(&self.client, vec![self.keys.generating(cache_key)], args).await?;
+        Ok(held == 1)
+    }
+
+    /// Lets the next job generate `cache_key` (after success, it will find the cache).
+    pub async fn unlock_generation(&self, cache_key: &str, job_id: &str) -> Result<(), Error> {
+        let _: i64 =
+            self.unlock.evalsha_with_reload(&self.client, vec![self.keys.generating(cache_key)], vec![job_id]).await?;
+        Ok(())
     }
 
     /// Every task still in this worker's in-flight list.
@@ -202,16 +248,11 @@ impl TaskQueue {
             ("active", snapshot.active.to_string()),
             ("processed", snapshot.processed.to_string()),
             ("failed", snapshot.failed.to_string()),
-            (
-                "last_heartbeat_ms",
-                chrono::Utc::now().timestamp_millis().to_string(),
-            ),
+            ("last_heartbeat_ms", chrono::Utc::now().timestamp_millis().to_string()),
         ];
         let pipeline = self.client.pipeline();
         let _: () = pipeline.hset(&key, fields).await?;
-        let _: () = pipeline
-            .pexpire(&key, HEARTBEAT_TTL.as_millis() as i64, None)
-            .await?;
+        let _: () = pipeline.pexpire(&key, HEARTBEAT_TTL.as_millis() as i64, None).await?;
         let _: () = pipeline.sadd(self.keys.workers(), &self.worker_id).await?;
         let _: Vec<Value> = pipeline.all().await?;
         Ok(())
@@ -219,14 +260,8 @@ impl TaskQueue {
 
     /// Removes this worker from the registry (its in-flight list must be empty).
     pub async fn deregister(&self) -> Result<(), Error> {
-        let _: i64 = self
-            .client
-            .del(self.keys.heartbeat(&self.worker_id))
-            .await?;
-        let _: i64 = self
-            .client
-            .srem(self.keys.workers(), &self.worker_id)
-            .await?;
+        let _: i64 = self.client.del(self.keys.heartbeat(&self.worker_id)).await?;
+        let _: i64 = self.client.srem(self.keys.workers(), &self.worker_id).await?;
         Ok(())
     }
 }

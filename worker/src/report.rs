@@ -62,16 +62,11 @@ impl WorkerToken {
             return Ok(value.clone());
         }
         let lifetime = TOKEN_LIFETIME.as_secs() as i64;
-        let claims = Claims {
-            sub: &self.subject,
-            exp: now + lifetime,
-            roles: ["worker"],
-        };
+        let claims = Claims { sub: &self.subject, exp: now + lifetime, roles: ["worker"] };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.key)
             .map_err(|_| Status::internal("could not sign the worker token"))?;
-        let value: MetadataValue<_> = format!("Bearer {token}")
-            .parse()
-            .map_err(|_| Status::internal("unprintable worker token"))?;
+        let value: MetadataValue<_> =
+            format!("Bearer {token}").parse().map_err(|_| Status::internal("unprintable worker token"))?;
         *current = Some((value.clone(), now + lifetime / 2));
         Ok(value)
     }
@@ -79,9 +74,7 @@ impl WorkerToken {
 
 impl Interceptor for WorkerToken {
     fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
-        request
-            .metadata_mut()
-            .insert("authorization", self.header()?);
+        request.metadata_mut().insert("authorization", self.header()?);
         Ok(request)
     }
 }
@@ -100,6 +93,15 @@ pub fn channel(urls: &[String]) -> Result<Channel, tonic::transport::Error> {
     Ok(Channel::balance_list(endpoints.into_iter()))
 }
 
+/// Where a finished document came from and what it cost.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Provenance {
+    pub usage: Usage,
+    pub generation_ms: i64,
+    /// Taken from the result cache, not generated for this job.
+    pub cache_hit: bool,
+}
+
 /// The server's `WorkerService`, as this worker calls it.
 #[derive(Clone)]
 pub struct Reporter {
@@ -110,78 +112,46 @@ pub struct Reporter {
 impl Reporter {
     /// A reporter over `channel`, signing as `worker_id`.
     pub fn new(channel: Channel, token: WorkerToken, worker_id: &str) -> Reporter {
-        Reporter {
-            client: WorkerServiceClient::with_interceptor(channel, token),
-            worker_id: worker_id.to_owned(),
-        }
+        Reporter { client: WorkerServiceClient::with_interceptor(channel, token), worker_id: worker_id.to_owned() }
     }
 
     /// Claims the job for one more attempt.
     pub async fn claim(&self, job_id: &str) -> Result<v1::ClaimTaskResponse, Status> {
-        let request = v1::ClaimTaskRequest {
-            job_id: job_id.to_owned(),
-            worker_id: self.worker_id.clone(),
-        };
+        let request = v1::ClaimTaskRequest { job_id: job_id.to_owned(), worker_id: self.worker_id.clone() };
         Ok(self.client.clone().claim_task(request).await?.into_inner())
     }
 
     /// Reports progress; answers whether the job was cancelled meanwhile.
     pub async fn progress(&self, job_id: &str, progress: i32) -> Result<bool, Status> {
-        let request = v1::ReportProgressRequest {
-            job_id: job_id.to_owned(),
-            progress,
-        };
-        Ok(self
-            .client
-            .clone()
-            .report_progress(request)
-            .await?
-            .into_inner()
-            .cancelled)
+        let request = v1::ReportProgressRequest { job_id: job_id.to_owned(), progress };
+        Ok(self.client.clone().report_progress(request).await?.into_inner().cancelled)
     }
 
     /// Hands over the finished file, streamed in chunks, with what making it cost.
-    pub async fn complete(
-        &self,
-        job_id: &str,
-        document: &Document,
-        usage: Usage,
-        generation_ms: i64,
-    ) -> Result<(), Status> {
-        let Document {
-            filename,
-            content_type,
-            bytes,
-        } = document;
+    pub async fn complete(&self, job_id: &str, document: &Document, provenance: Provenance) -> Result<(), Status> {
+        let Provenance { usage, generation_ms, cache_hit } = provenance;
+        let Document { filename, content_type, bytes } = document;
         let mut messages: Vec<v1::CompleteTaskRequest> = bytes
             .chunks(CHUNK)
-            .map(|chunk| v1::CompleteTaskRequest {
-                chunk: chunk.to_vec(),
-                ..Default::default()
-            })
+            .map(|chunk| v1::CompleteTaskRequest { chunk: chunk.to_vec(), ..Default::default() })
             .collect();
         if messages.is_empty() {
             messages.push(v1::CompleteTaskRequest::default());
         }
         messages[0].job_id = job_id.to_owned();
         messages[0].filename = filename.to_owned();
-        messages[0].content_type = (*content_type).to_owned();
+        messages[0].content_type = content_type.clone();
         messages[0].prompt_tokens = usage.prompt_tokens as i32;
         messages[0].completion_tokens = usage.completion_tokens as i32;
         messages[0].generation_ms = generation_ms;
-        self.client
-            .clone()
-            .complete_task(stream::iter(messages))
-            .await?;
+        messages[0].cache_hit = cache_hit;
+        self.client.clone().complete_task(stream::iter(messages)).await?;
         Ok(())
     }
 
     /// Records that the job failed for good.
     pub async fn fail(&self, job_id: &str, error_message: &str) -> Result<(), Status> {
-        let request = v1::FailTaskRequest {
-            job_id: job_id.to_owned(),
-            error_message: error_message.to_owned(),
-        };
+        let request = v1::FailTaskRequest { job_id: job_id.to_owned(), error_message: error_message.to_owned() };
         self.client.clone().fail_task(request).await?;
         Ok(())
     }

@@ -11,13 +11,8 @@ use super::AppState;
 use crate::{error::ApiError, extract::grpc};
 
 /// `GET /api/admin/queues`.
-pub async fn queues(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
-    let response = AdminServiceClient::new(state.channel)
-        .list_queues(grpc(&headers, v1::ListQueuesRequest {}))
-        .await?;
+pub async fn queues(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+    let response = AdminServiceClient::new(state.channel).list_queues(grpc(&headers, v1::ListQueuesRequest {})).await?;
     let queues: Vec<Value> = response
         .into_inner()
         .queues
@@ -34,47 +29,28 @@ pub async fn queues(
 }
 
 /// `GET /api/admin/workers`.
-pub async fn workers(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
-    let response = AdminServiceClient::new(state.channel)
-        .list_workers(grpc(&headers, v1::ListWorkersRequest {}))
-        .await?;
+pub async fn workers(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+    let response =
+        AdminServiceClient::new(state.channel).list_workers(grpc(&headers, v1::ListWorkersRequest {})).await?;
     let workers: Vec<Value> = response
         .into_inner()
         .workers
         .into_iter()
-        .map(
-            |v1::Worker {
-                 id,
-                 host,
-                 concurrency,
-                 active,
-                 processed,
-                 failed,
-                 last_heartbeat,
-             }| {
-                let last_heartbeat = last_heartbeat
-                    .as_ref()
-                    .and_then(from_timestamp)
-                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
-                json!({"id": id, "host": host, "concurrency": concurrency, "active": active,
+        .map(|v1::Worker { id, host, concurrency, active, processed, failed, last_heartbeat }| {
+            let last_heartbeat = last_heartbeat
+                .as_ref()
+                .and_then(from_timestamp)
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+            json!({"id": id, "host": host, "concurrency": concurrency, "active": active,
                    "processed": processed, "failed": failed, "last_heartbeat": last_heartbeat})
-            },
-        )
+        })
         .collect();
     Ok(Json(json!({"workers": workers})))
 }
 
 /// `GET /api/admin/stats`.
-pub async fn stats(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
-    let response = AdminServiceClient::new(state.channel)
-        .get_stats(grpc(&headers, v1::GetStatsRequest {}))
-        .await?;
+pub async fn stats(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+    let response = AdminServiceClient::new(state.channel).get_stats(grpc(&headers, v1::GetStatsRequest {})).await?;
     let v1::GetStatsResponse {
         succeeded,
         failed,

@@ -24,17 +24,9 @@ pub async fn create(
     headers: HeaderMap,
     JsonBody(candidate): JsonBody<Candidate>,
 ) -> Result<(StatusCode, Json<Candidate>), ApiError> {
-    let request = v1::CreateCandidateRequest {
-        candidate: Some(candidate.into()),
-    };
-    let response = client(state)
-        .create_candidate(grpc(&headers, request))
-        .await?
-        .into_inner();
-    Ok((
-        StatusCode::CREATED,
-        Json(response.candidate.unwrap_or_default().into()),
-    ))
+    let request = v1::CreateCandidateRequest { candidate: Some(candidate.into()) };
+    let response = client(state).create_candidate(grpc(&headers, request)).await?.into_inner();
+    Ok((StatusCode::CREATED, Json(response.candidate.unwrap_or_default().into())))
 }
 
 /// `GET /api/candidates`.
@@ -44,14 +36,8 @@ pub async fn list(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<CandidateList>, ApiError> {
     let Query(query) = query.map_err(query_error)?;
-    let request = v1::ListCandidatesRequest {
-        limit: query.limit,
-        page_token: query.page_token.unwrap_or_default(),
-    };
-    let response = client(state)
-        .list_candidates(grpc(&headers, request))
-        .await?
-        .into_inner();
+    let request = v1::ListCandidatesRequest { limit: query.limit, page_token: query.page_token.unwrap_or_default() };
+    let response = client(state).list_candidates(grpc(&headers, request)).await?.into_inner();
     Ok(Json(CandidateList {
         candidates: response.candidates.into_iter().map(Into::into).collect(),
         next_page_token: response.next_page_token,
@@ -64,13 +50,8 @@ pub async fn get(
     headers: HeaderMap,
     Path(candidate_id): Path<String>,
 ) -> Result<Json<Candidate>, ApiError> {
-    let request = v1::GetCandidateRequest {
-        id: id("id", &candidate_id)?,
-    };
-    let response = client(state)
-        .get_candidate(grpc(&headers, request))
-        .await?
-        .into_inner();
+    let request = v1::GetCandidateRequest { id: id("id", &candidate_id)? };
+    let response = client(state).get_candidate(grpc(&headers, request)).await?.into_inner();
     Ok(Json(response.candidate.unwrap_or_default().into()))
 }
 
@@ -81,25 +62,10 @@ pub async fn create_job(
     Path(candidate_id): Path<String>,
     JsonBody(job): JsonBody<NewCandidateJob>,
 ) -> Result<(StatusCode, Json<CandidateJob>), ApiError> {
-    let NewCandidateJob {
-        title,
-        company,
-        description,
-    } = job;
-    let request = v1::CreateCandidateJobRequest {
-        candidate_id: id("id", &candidate_id)?,
-        title,
-        company,
-        description,
-    };
-    let response = client(state)
-        .create_candidate_job(grpc(&headers, request))
-        .await?
-        .into_inner();
-    Ok((
-        StatusCode::CREATED,
-        Json(response.job.unwrap_or_default().into()),
-    ))
+    let NewCandidateJob { title, company, description } = job;
+    let request = v1::CreateCandidateJobRequest { candidate_id: id("id", &candidate_id)?, title, company, description };
+    let response = client(state).create_candidate_job(grpc(&headers, request)).await?.into_inner();
+    Ok((StatusCode::CREATED, Json(response.job.unwrap_or_default().into())))
 }
 
 /// `GET /api/candidates/{id}/jobs`.
@@ -108,14 +74,7 @@ pub async fn list_jobs(
     headers: HeaderMap,
     Path(candidate_id): Path<String>,
 ) -> Result<Json<CandidateJobList>, ApiError> {
-    let request = v1::ListCandidateJobsRequest {
-        candidate_id: id("id", &candidate_id)?,
-    };
-    let response = client(state)
-        .list_candidate_jobs(grpc(&headers, request))
-        .await?
-        .into_inner();
-    Ok(Json(CandidateJobList {
-        jobs: response.jobs.into_iter().map(Into::into).collect(),
-    }))
+    let request = v1::ListCandidateJobsRequest { candidate_id: id("id", &candidate_id)? };
+    let response = client(state).list_candidate_jobs(grpc(&headers, request)).await?.into_inner();
+    Ok(Json(CandidateJobList { jobs: response.jobs.into_iter().map(Into::into).collect() }))
 }

@@ -13,23 +13,15 @@ pub async fn healthz() -> Json<Value> {
 
 /// `GET /api/readyz`: the server, its database and Redis answer.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let readiness = AdminServiceClient::new(state.channel)
-        .get_readiness(GetReadinessRequest {})
-        .await;
+    let readiness = AdminServiceClient::new(state.channel).get_readiness(GetReadinessRequest {}).await;
     match readiness {
         Ok(response) => {
             let r = response.into_inner();
             let checks = json!({"database": r.database, "redis": r.redis, "workers": r.workers});
             if r.ready {
-                (
-                    StatusCode::OK,
-                    Json(json!({"status": "ok", "checks": checks})),
-                )
+                (StatusCode::OK, Json(json!({"status": "ok", "checks": checks})))
             } else {
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    Json(json!({"status": "unavailable", "checks": checks})),
-                )
+                (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "checks": checks})))
             }
         }
         Err(status) => {

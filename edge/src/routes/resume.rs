@@ -36,9 +36,7 @@ pub async fn generate(
     headers: HeaderMap,
     JsonBody(body): JsonBody<Generate>,
 ) -> Result<(StatusCode, Json<Job>), ApiError> {
-    let response = client(state)
-        .generate_resume(grpc(&headers, v1::GenerateResumeRequest::from(body)))
-        .await?;
+    let response = client(state).generate_resume(grpc(&headers, v1::GenerateResumeRequest::from(body))).await?;
     Ok((StatusCode::ACCEPTED, job(response.into_inner().job)))
 }
 
@@ -48,9 +46,7 @@ pub async fn status(
     headers: HeaderMap,
     Path(job_id): Path<String>,
 ) -> Result<Json<Job>, ApiError> {
-    let response = client(state)
-        .get_job(grpc(&headers, v1::GetJobRequest { job_id }))
-        .await?;
+    let response = client(state).get_job(grpc(&headers, v1::GetJobRequest { job_id })).await?;
     Ok(job(response.into_inner().job))
 }
 
@@ -60,9 +56,7 @@ pub async fn cancel(
     headers: HeaderMap,
     Path(job_id): Path<String>,
 ) -> Result<Json<Job>, ApiError> {
-    let response = client(state)
-        .cancel_job(grpc(&headers, v1::CancelJobRequest { job_id }))
-        .await?;
+    let response = client(state).cancel_job(grpc(&headers, v1::CancelJobRequest { job_id })).await?;
     Ok(job(response.into_inner().job))
 }
 
@@ -72,22 +66,9 @@ pub async fn my_jobs(
     headers: HeaderMap,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<JobList>, ApiError> {
-    let Query(ListQuery {
-        limit,
-        page_token,
-        status,
-        candidate_id,
-    }) = query.map_err(query_error)?;
-    let request = v1::ListMyJobsRequest {
-        limit,
-        page_token: page_token.unwrap_or_default(),
-        status,
-        candidate_id,
-    };
-    let response = client(state)
-        .list_my_jobs(grpc(&headers, request))
-        .await?
-        .into_inner();
+    let Query(ListQuery { limit, page_token, status, candidate_id }) = query.map_err(query_error)?;
+    let request = v1::ListMyJobsRequest { limit, page_token: page_token.unwrap_or_default(), status, candidate_id };
+    let response = client(state).list_my_jobs(grpc(&headers, request)).await?.into_inner();
     Ok(Json(JobList {
         jobs: response.jobs.into_iter().map(Into::into).collect(),
         next_page_token: response.next_page_token,
@@ -100,29 +81,16 @@ pub async fn download(
     headers: HeaderMap,
     Path(job_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let mut chunks = client(state)
-        .download_resume(grpc(&headers, v1::DownloadResumeRequest { job_id }))
-        .await?
-        .into_inner();
-    let first = chunks
-        .message()
-        .await?
-        .ok_or_else(|| ApiError::from(tonic::Status::internal("empty download")))?;
+    let mut chunks =
+        client(state).download_resume(grpc(&headers, v1::DownloadResumeRequest { job_id })).await?.into_inner();
+    let first = chunks.message().await?.ok_or_else(|| ApiError::from(tonic::Status::internal("empty download")))?;
     let content_type = HeaderValue::from_str(&first.content_type)
         .map_err(|_| ApiError::from(tonic::Status::internal("bad content type")))?;
     let disposition = HeaderValue::from_str(&content_disposition(&first.filename))
         .map_err(|_| ApiError::from(tonic::Status::internal("bad file name")))?;
     let rest = chunks.map(|message| message.map(|m| Bytes::from(m.chunk)));
-    let body =
-        Body::from_stream(stream::once(async move { Ok(Bytes::from(first.chunk)) }).chain(rest));
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response())
+    let body = Body::from_stream(stream::once(async move { Ok(Bytes::from(first.chunk)) }).chain(rest));
+    Ok(([(header::CONTENT_TYPE, content_type), (header::CONTENT_DISPOSITION, disposition)], body).into_response())
 }
 
 /// `attachment; filename="…"` with an ASCII fallback and, when needed, the UTF-8 name
@@ -130,13 +98,7 @@ pub async fn download(
 fn content_disposition(filename: &str) -> String {
     let ascii: String = filename
         .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
         .collect();
     if ascii == filename {
         return format!("attachment; filename=\"{ascii}\"");
@@ -159,20 +121,15 @@ pub async fn events(
     headers: HeaderMap,
     Path(job_id): Path<String>,
 ) -> Result<Sse<impl futures::Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let updates = client(state)
-        .watch_job(grpc(&headers, v1::WatchJobRequest { job_id }))
-        .await?
-        .into_inner();
+    let updates = client(state).watch_job(grpc(&headers, v1::WatchJobRequest { job_id })).await?.into_inner();
     let events = updates.map(|update| {
         let event = match update {
-            Ok(update) => Event::default()
-                .event("progress")
-                .json_data(Job::from(update.job.unwrap_or_default())),
+            Ok(update) => Event::default().event("progress").json_data(Job::from(update.job.unwrap_or_default())),
             Err(status) => {
                 let error = ApiError::from(status);
-                Event::default().event("error").json_data(
-                    serde_json::json!({"error": {"code": error.code, "message": error.message}}),
-                )
+                Event::default()
+                    .event("error")
+                    .json_data(serde_json::json!({"error": {"code": error.code, "message": error.message}}))
             }
         };
         Ok(event.unwrap_or_else(|_| Event::default().event("error")))
@@ -195,10 +152,7 @@ mod tests {
     #[test]
     fn other_names_get_a_utf8_form() {
         let header = content_disposition("Иван_Resume.pdf");
-        assert!(
-            header.starts_with("attachment; filename=\"_____Resume.pdf\"; filename*=UTF-8''%D0%98"),
-            "{header}"
-        );
+        assert!(header.starts_with("attachment; filename=\"_____Resume.pdf\"; filename*=UTF-8''%D0%98"), "{header}");
         assert!(HeaderValue::from_str(&header).is_ok());
     }
 }

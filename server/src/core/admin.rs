@@ -33,12 +33,7 @@ pub async fn readiness(state: &AppState) -> v1::GetReadinessResponse {
             ("unavailable".to_owned(), 0)
         }
     };
-    v1::GetReadinessResponse {
-        ready: database == "ok" && redis == "ok",
-        database,
-        redis,
-        workers,
-    }
+    v1::GetReadinessResponse { ready: database == "ok" && redis == "ok", database, redis, workers }
 }
 
 /// Waiting and running tasks per queue.
@@ -54,11 +49,7 @@ pub async fn queues(state: &AppState) -> Result<Vec<v1::Queue>> {
             .filter(resume_job::Column::Priority.eq(priority))
             .count(&state.db)
             .await?;
-        queues.push(v1::Queue {
-            name: queue.name().to_owned(),
-            pending,
-            in_progress: in_progress as i64,
-        });
+        queues.push(v1::Queue { name: queue.name().to_owned(), pending, in_progress: in_progress as i64 });
     }
     Ok(queues)
 }
@@ -67,20 +58,10 @@ pub async fn queues(state: &AppState) -> Result<Vec<v1::Queue>> {
 pub async fn workers(state: &AppState) -> Result<Vec<v1::Worker>> {
     let mut workers = Vec::new();
     for id in state.queue.live_workers().await? {
-        let fields: HashMap<String, String> = state
-            .queue
-            .client()
-            .hgetall(state.queue.keys().heartbeat(&id))
-            .await?;
-        let number = |name: &str| {
-            fields
-                .get(name)
-                .and_then(|v| v.parse::<i64>().ok())
-                .unwrap_or(0)
-        };
-        let last_heartbeat =
-            chrono::DateTime::from_timestamp_millis(number("last_heartbeat_ms"))
-                .ok_or_else(|| Error::Corrupt(format!("worker {id} heartbeat time")))?;
+        let fields: HashMap<String, String> = state.queue.client().hgetall(state.queue.keys().heartbeat(&id)).await?;
+        let number = |name: &str| fields.get(name).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+        let last_heartbeat = chrono::DateTime::from_timestamp_millis(number("last_heartbeat_ms"))
+            .ok_or_else(|| Error::Corrupt(format!("worker {id} heartbeat time")))?;
         workers.push(v1::Worker {
             host: fields.get("host").cloned().unwrap_or_default(),
             concurrency: number("concurrency") as i32,
@@ -98,17 +79,13 @@ pub async fn workers(state: &AppState) -> Result<Vec<v1::Worker>> {
 /// Totals across every user's jobs.
 pub async fn stats(state: &AppState) -> Result<v1::GetStatsResponse> {
     let count_status = |status: JobStatus| {
-        resume_job::Entity::find()
-            .filter(resume_job::Column::Status.eq(status.as_str()))
-            .count(&state.db)
+        resume_job::Entity::find().filter(resume_job::Column::Status.eq(status.as_str())).count(&state.db)
     };
     let succeeded = count_status(JobStatus::Success).await? as i64;
     let failed = count_status(JobStatus::Failure).await? as i64;
     let cancelled = count_status(JobStatus::Cancelled).await? as i64;
-    let cache_hits = resume_job::Entity::find()
-        .filter(resume_job::Column::CacheHit.eq(true))
-        .count(&state.db)
-        .await? as i64;
+    let cache_hits =
+        resume_job::Entity::find().filter(resume_job::Column::CacheHit.eq(true)).count(&state.db).await? as i64;
     let jobs_last_minute = resume_job::Entity::find()
         .filter(resume_job::Column::CreatedAt.gt(Utc::now() - TimeDelta::minutes(1)))
         .count(&state.db)
@@ -122,23 +99,12 @@ pub async fn stats(state: &AppState) -> Result<v1::GetStatsResponse> {
     let durations: Vec<f64> = recent
         .iter()
         .filter_map(|job| {
-            Some(
-                (job.completed_at? - job.started_at.unwrap_or(job.created_at)).num_microseconds()?
-                    as f64
-                    / 1000.0,
-            )
+            Some((job.completed_at? - job.started_at.unwrap_or(job.created_at)).num_microseconds()? as f64 / 1000.0)
         })
         .collect();
-    let avg_duration_ms = if durations.is_empty() {
-        0.0
-    } else {
-        durations.iter().sum::<f64>() / durations.len() as f64
-    };
-    let cache_hit_ratio = if succeeded == 0 {
-        0.0
-    } else {
-        cache_hits as f64 / succeeded as f64
-    };
+    let avg_duration_ms =
+        if durations.is_empty() { 0.0 } else { durations.iter().sum::<f64>() / durations.len() as f64 };
+    let cache_hit_ratio = if succeeded == 0 { 0.0 } else { cache_hits as f64 / succeeded as f64 };
     Ok(v1::GetStatsResponse {
         succeeded,
         failed,

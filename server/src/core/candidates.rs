@@ -3,8 +3,7 @@
 use chrono::Utc;
 use resume_proto::{time::to_timestamp, v1};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -26,8 +25,8 @@ struct Profile {
 
 /// The candidate row as the API shows it.
 pub fn to_proto(row: candidate::Model) -> Result<v1::Candidate> {
-    let profile: Profile = serde_json::from_str(&row.profile)
-        .map_err(|e| Error::Corrupt(format!("candidate {} profile: {e}", row.id)))?;
+    let profile: Profile =
+        serde_json::from_str(&row.profile).map_err(|e| Error::Corrupt(format!("candidate {} profile: {e}", row.id)))?;
     Ok(v1::Candidate {
         id: row.id,
         full_name: row.full_name,
@@ -57,11 +56,7 @@ fn job_to_proto(row: candidate_job::Model) -> v1::CandidateJob {
 }
 
 /// Stores a new candidate for `owner`.
-pub async fn create(
-    db: &DatabaseConnection,
-    owner: &str,
-    c: v1::Candidate,
-) -> Result<v1::Candidate> {
+pub async fn create(db: &DatabaseConnection, owner: &str, c: v1::Candidate) -> Result<v1::Candidate> {
     validate::candidate(&c)?;
     let v1::Candidate {
         id: _,
@@ -78,13 +73,7 @@ pub async fn create(
         certifications,
         created_at: _,
     } = c;
-    let profile = Profile {
-        links,
-        skills,
-        experience,
-        education,
-        certifications,
-    };
+    let profile = Profile { links, skills, experience, education, certifications };
     let profile = serde_json::to_string(&profile).map_err(|e| Error::Corrupt(e.to_string()))?;
     let row = candidate::ActiveModel {
         owner: Set(owner.to_owned()),
@@ -128,16 +117,11 @@ pub async fn list(
     let limit = page::limit(limit)?;
     let mut query = candidate::Entity::find().filter(candidate::Column::Owner.eq(owner));
     if let Some(after) = page::after(page_token)? {
-        let after: i64 = after.parse().map_err(|_| {
-            Error::InvalidArgument("page_token is not a token this API issued".into())
-        })?;
+        let after: i64 =
+            after.parse().map_err(|_| Error::InvalidArgument("page_token is not a token this API issued".into()))?;
         query = query.filter(candidate::Column::Id.gt(after));
     }
-    let mut rows = query
-        .order_by_asc(candidate::Column::Id)
-        .limit(limit + 1)
-        .all(db)
-        .await?;
+    let mut rows = query.order_by_asc(candidate::Column::Id).limit(limit + 1).all(db).await?;
     let next = (rows.len() as u64 > limit).then(|| {
         rows.truncate(limit as usize);
         page::token(&rows.last().map(|r| r.id).unwrap_or_default().to_string())
@@ -159,23 +143,12 @@ pub async fn find_job(
         .filter(candidate_job::Column::CandidateId.eq(candidate_id))
         .one(db)
         .await?
-        .ok_or_else(|| {
-            Error::NotFound(format!(
-                "job_row_id {id} not found for candidate {candidate_id}"
-            ))
-        })
+        .ok_or_else(|| Error::NotFound(format!("job_row_id {id} not found for candidate {candidate_id}")))
 }
 
 /// The target job as the API shows it.
-pub async fn job_by_id(
-    db: &DatabaseConnection,
-    owner: &str,
-    candidate_id: i64,
-    id: i64,
-) -> Result<v1::CandidateJob> {
-    find_job(db, owner, candidate_id, id)
-        .await
-        .map(job_to_proto)
+pub async fn job_by_id(db: &DatabaseConnection, owner: &str, candidate_id: i64, id: i64) -> Result<v1::CandidateJob> {
+    find_job(db, owner, candidate_id, id).await.map(job_to_proto)
 }
 
 /// Stores a target job for one of `owner`'s candidates.
@@ -185,12 +158,7 @@ pub async fn create_job(
     req: v1::CreateCandidateJobRequest,
 ) -> Result<v1::CandidateJob> {
     validate::candidate_job(&req)?;
-    let v1::CreateCandidateJobRequest {
-        candidate_id,
-        title,
-        company,
-        description,
-    } = req;
+    let v1::CreateCandidateJobRequest { candidate_id, title, company, description } = req;
     find(db, owner, candidate_id).await?;
     let row = candidate_job::ActiveModel {
         candidate_id: Set(candidate_id),
@@ -207,11 +175,7 @@ pub async fn create_job(
 }
 
 /// Every target job of one of `owner`'s candidates, oldest first.
-pub async fn list_jobs(
-    db: &DatabaseConnection,
-    owner: &str,
-    candidate_id: i64,
-) -> Result<Vec<v1::CandidateJob>> {
+pub async fn list_jobs(db: &DatabaseConnection, owner: &str, candidate_id: i64) -> Result<Vec<v1::CandidateJob>> {
     find(db, owner, candidate_id).await?;
     let rows = candidate_job::Entity::find()
         .filter(candidate_job::Column::CandidateId.eq(candidate_id))

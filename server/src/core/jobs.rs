@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use resume_proto::{time::to_timestamp, v1};
+use resume_proto::{cache, time::to_timestamp, v1, v1::CachedResume};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait, sea_query::Expr,
 };
 use tokio::sync::{broadcast::error::RecvError, mpsc};
 
@@ -72,23 +72,22 @@ pub fn result_url(job_id: &str) -> String {
 }
 
 /// Stores a job and queues its task; the answer does not wait for any worker.
-pub async fn generate(
-    state: &AppState,
-    owner: &str,
-    req: v1::GenerateResumeRequest,
-) -> Result<v1::Job> {
-    let v1::GenerateResumeRequest {
-        candidate_id,
-        job_row_id,
-        file_type,
-        priority,
-    } = req;
+pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequest) -> Result<v1::Job> {
+    let v1::GenerateResumeRequest { candidate_id, job_row_id, file_type, priority } = req;
     let file_type = validate::file_type(&file_type)?;
     let priority = validate::priority(&priority)?;
-    candidates::find(&state.db, owner, candidate_id).await?;
-    if let Some(job_row_id) = job_row_id {
-        candidates::find_job(&state.db, owner, candidate_id, job_row_id).await?;
-    }
+    let candidate = candidates::to_proto(candidates::find(&state.db, owner, candidate_id).await?)?;
+    let target = match job_row_id {
+        Some(id) => Some(candidates::job_by_id(&state.db, owner, candidate_id, id).await?),
+        None => None,
+    };
+    let cache_key = cache::key(owner, &candidate, target.as_ref(), file_type, &state.cache.generator);
+    let cached = state.cache.get(&cache_key).await.unwrap_or_else(|error| {
+        // The cache only saves work: without it the job is generated as usual.
+        tracing::warn!(%error, "result cache unreadable");
+        None
+    });
+    let now = candidates::now();
     let row = resume_job::ActiveModel {
         id: Set(uuid::Uuid::now_v7().to_string()),
         owner: Set(owner.to_owned()),
@@ -103,26 +102,57 @@ pub async fn generate(
         error_message: Set(None),
         cache_hit: Set(false),
         attempts: Set(0),
-        created_at: Set(candidates::now()),
+        created_at: Set(now),
         started_at: Set(None),
         completed_at: Set(None),
         prompt_tokens: Set(0),
         completion_tokens: Set(0),
         generation_ms: Set(0),
+    };
+    if let Some(cached) = cached {
+        return complete_from_cache(state, row, cached).await;
     }
-    .insert(&state.db)
-    .await?;
-    if let Err(error) = state.queue.push(&row.id, priority).await {
+    let row = row.insert(&state.db).await?;
+    if let Err(error) = state.queue.push(&row.id, priority, cache_key).await {
         // Not queued, so not accepted: take the row back rather than leave it stranded.
-        if let Err(cleanup) = resume_job::Entity::delete_by_id(row.id.clone())
-            .exec(&state.db)
-            .await
-        {
+        if let Err(cleanup) = resume_job::Entity::delete_by_id(row.id.clone()).exec(&state.db).await {
             tracing::error!(job_id = %row.id, %cleanup, "could not remove unqueued job");
         }
         return Err(error);
     }
     tracing::info!(job_id = %row.id, candidate_id, priority, file_type, "job queued");
+    Ok(to_proto(row))
+}
+
+/// Stores a job that the cache already answers as SUCCESS, with its file, at once.
+async fn complete_from_cache(
+    state: &AppState,
+    mut row: resume_job::ActiveModel,
+    cached: CachedResume,
+) -> Result<v1::Job> {
+    let CachedResume { filename, content_type, content } = cached;
+    let id = row.id.clone().unwrap();
+    let now = candidates::now();
+    row.status = Set(JobStatus::Success.to_string());
+    row.progress = Set(100);
+    row.cache_hit = Set(true);
+    row.result_url = Set(Some(result_url(&id)));
+    row.filename = Set(Some(filename));
+    row.started_at = Set(Some(now));
+    row.completed_at = Set(Some(now));
+    let txn = state.db.begin().await?;
+    let row = row.insert(&txn).await?;
+    resume_file::Entity::insert(resume_file::ActiveModel {
+        job_id: Set(id.clone()),
+        content_type: Set(content_type),
+        size: Set(content.len() as i64),
+        content: Set(content),
+        created_at: Set(now),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    txn.commit().await?;
+    tracing::info!(job_id = %id, "job answered from the result cache");
     Ok(to_proto(row))
 }
 
@@ -147,12 +177,7 @@ pub async fn list_mine(
     owner: &str,
     req: v1::ListMyJobsRequest,
 ) -> Result<(Vec<v1::Job>, Option<String>)> {
-    let v1::ListMyJobsRequest {
-        limit,
-        page_token,
-        status,
-        candidate_id,
-    } = req;
+    let v1::ListMyJobsRequest { limit, page_token, status, candidate_id } = req;
     let limit = page::limit(limit)?;
     let mut query = resume_job::Entity::find().filter(resume_job::Column::Owner.eq(owner));
     if let Some(status) = status.filter(|s| !s.is_empty()) {
@@ -164,17 +189,12 @@ pub async fn list_mine(
         query = query.filter(resume_job::Column::CandidateId.eq(candidate_id));
     }
     if let Some(after) = page::after(&page_token)? {
-        let after = validate::job_id(&after).map_err(|_| {
-            Error::InvalidArgument("page_token is not a token this API issued".into())
-        })?;
+        let after = validate::job_id(&after)
+            .map_err(|_| Error::InvalidArgument("page_token is not a token this API issued".into()))?;
         query = query.filter(resume_job::Column::Id.lt(after));
     }
     // UUIDv7 ids sort by creation time, so the id alone orders and pages the list.
-    let mut rows = query
-        .order_by_desc(resume_job::Column::Id)
-        .limit(limit + 1)
-        .all(&state.db)
-        .await?;
+    let mut rows = query.order_by_desc(resume_job::Column::Id).limit(limit + 1).all(&state.db).await?;
     let next = (rows.len() as u64 > limit).then(|| {
         rows.truncate(limit as usize);
         page::token(rows.last().map(|r| r.id.as_str()).unwrap_or_default())
@@ -186,19 +206,10 @@ pub async fn list_mine(
 pub async fn cancel(state: &AppState, owner: &str, job_id: &str) -> Result<v1::Job> {
     let row = find(&state.db, owner, job_id).await?;
     let cancelled = resume_job::Entity::update_many()
-        .col_expr(
-            resume_job::Column::Status,
-            Expr::value(JobStatus::Cancelled.as_str()),
-        )
-        .col_expr(
-            resume_job::Column::CompletedAt,
-            Expr::value(candidates::now()),
-        )
+        .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Cancelled.as_str()))
+        .col_expr(resume_job::Column::CompletedAt, Expr::value(candidates::now()))
         .filter(resume_job::Column::Id.eq(row.id.as_str()))
-        .filter(
-            resume_job::Column::Status
-                .is_in([JobStatus::Pending.as_str(), JobStatus::Processing.as_str()]),
-        )
+        .filter(resume_job::Column::Status.is_in([JobStatus::Pending.as_str(), JobStatus::Processing.as_str()]))
         .exec_with_returning(&state.db)
         .await?;
     match cancelled.into_iter().next() {
@@ -214,11 +225,7 @@ pub async fn cancel(state: &AppState, owner: &str, job_id: &str) -> Result<v1::J
 }
 
 /// The finished file of `owner`'s job: (filename, content type, bytes).
-pub async fn download(
-    state: &AppState,
-    owner: &str,
-    job_id: &str,
-) -> Result<(String, String, Vec<u8>)> {
+pub async fn download(state: &AppState, owner: &str, job_id: &str) -> Result<(String, String, Vec<u8>)> {
     let row = find(&state.db, owner, job_id).await?;
     if row.status != JobStatus::Success.as_str() {
         return Err(Error::FailedPrecondition(format!(
@@ -236,23 +243,13 @@ pub async fn download(
 
 /// Sends `owner`'s job into `out` now and after every change, until it ends or the
 /// receiver goes away; a failure is sent as the last item.
-pub async fn watch(
-    state: &AppState,
-    owner: &str,
-    job_id: &str,
-    out: mpsc::Sender<Result<v1::Job>>,
-) {
+pub async fn watch(state: &AppState, owner: &str, job_id: &str, out: mpsc::Sender<Result<v1::Job>>) {
     if let Err(error) = follow(state, owner, job_id, &out).await {
         let _ = out.send(Err(error)).await;
     }
 }
 
-async fn follow(
-    state: &AppState,
-    owner: &str,
-    job_id: &str,
-    out: &mpsc::Sender<Result<v1::Job>>,
-) -> Result<()> {
+async fn follow(state: &AppState, owner: &str, job_id: &str, out: &mpsc::Sender<Result<v1::Job>>) -> Result<()> {
     let job_id = validate::job_id(job_id)?;
     // Register first, read second: a change in between arrives as an event.
     let mut watch = state.events.watch(&job_id);
@@ -263,9 +260,7 @@ async fn follow(
     while !is_terminal(&last) {
         let next = match tokio::time::timeout(WATCH_RECHECK, watch.receiver.recv()).await {
             Ok(Ok(job)) => job,
-            Ok(Err(RecvError::Lagged(_))) | Err(_) => {
-                to_proto(find(&state.db, owner, &job_id).await?)
-            }
+            Ok(Err(RecvError::Lagged(_))) | Err(_) => to_proto(find(&state.db, owner, &job_id).await?),
             Ok(Err(RecvError::Closed)) => {
                 return Err(Error::Unavailable("job events stopped".into()));
             }
@@ -281,9 +276,7 @@ async fn follow(
 }
 
 fn is_terminal(job: &v1::Job) -> bool {
-    job.status
-        .parse::<JobStatus>()
-        .is_ok_and(JobStatus::is_terminal)
+    job.status.parse::<JobStatus>().is_ok_and(JobStatus::is_terminal)
 }
 
 /// Whether `next` moves the job on from `last` (events may arrive twice or late).
@@ -291,8 +284,7 @@ fn is_newer(next: &v1::Job, last: &v1::Job) -> bool {
     if is_terminal(last) {
         return false;
     }
-    next.status != last.status
-        && (is_terminal(next) || next.status == JobStatus::Processing.as_str())
+    next.status != last.status && (is_terminal(next) || next.status == JobStatus::Processing.as_str())
         || next.progress > last.progress
         || next.attempts > last.attempts
 }
@@ -302,11 +294,7 @@ mod tests {
     use super::*;
 
     fn job(status: JobStatus, progress: i32) -> v1::Job {
-        v1::Job {
-            status: status.to_string(),
-            progress,
-            ..Default::default()
-        }
+        v1::Job { status: status.to_string(), progress, ..Default::default() }
     }
 
     #[test]

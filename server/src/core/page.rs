@@ -14,9 +14,7 @@ pub fn limit(requested: Option<i32>) -> Result<u64> {
     match requested {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if n >= 1 && i64::from(n) <= MAX_LIMIT as i64 => Ok(n as u64),
-        Some(_) => Err(Error::InvalidArgument(format!(
-            "limit must be between 1 and {MAX_LIMIT}"
-        ))),
+        Some(_) => Err(Error::InvalidArgument(format!("limit must be between 1 and {MAX_LIMIT}"))),
     }
 }
 

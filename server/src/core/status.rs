@@ -19,13 +19,8 @@ pub enum JobStatus {
 
 impl JobStatus {
     /// Every status, in lifecycle order.
-    pub const ALL: [JobStatus; 5] = [
-        JobStatus::Pending,
-        JobStatus::Processing,
-        JobStatus::Success,
-        JobStatus::Failure,
-        JobStatus::Cancelled,
-    ];
+    pub const ALL: [JobStatus; 5] =
+        [JobStatus::Pending, JobStatus::Processing, JobStatus::Success, JobStatus::Failure, JobStatus::Cancelled];
 
     /// The stored and shown name.
     pub fn as_str(self) -> &'static str {
@@ -40,10 +35,7 @@ impl JobStatus {
 
     /// Whether the job has ended and will never change again.
     pub fn is_terminal(self) -> bool {
-        matches!(
-            self,
-            JobStatus::Success | JobStatus::Failure | JobStatus::Cancelled
-        )
+        matches!(self, JobStatus::Success | JobStatus::Failure | JobStatus::Cancelled)
     }
 }
 
@@ -57,13 +49,10 @@ impl FromStr for JobStatus {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        JobStatus::ALL
-            .into_iter()
-            .find(|status| status.as_str() == s)
-            .ok_or_else(|| {
-                let names: Vec<_> = JobStatus::ALL.iter().map(|s| s.as_str()).collect();
-                format!("status must be one of {}", names.join(", "))
-            })
+        JobStatus::ALL.into_iter().find(|status| status.as_str() == s).ok_or_else(|| {
+            let names: Vec<_> = JobStatus::ALL.iter().map(|s| s.as_str()).collect();
+            format!("status must be one of {}", names.join(", "))
+        })
     }
 }
 

@@ -36,51 +36,27 @@ async fn current(state: &AppState, job_id: &str) -> Result<resume_job::Model> {
 
 /// Marks the job PROCESSING for one more attempt and returns what it is built from;
 /// `proceed: false` when it must not run (cancelled, ended, or gone).
-pub async fn claim(
-    state: &AppState,
-    job_id: &str,
-    worker_id: &str,
-) -> Result<v1::ClaimTaskResponse> {
+pub async fn claim(state: &AppState, job_id: &str, worker_id: &str) -> Result<v1::ClaimTaskResponse> {
     let job_id = validate::job_id(job_id)?;
     let claimed = resume_job::Entity::update_many()
-        .col_expr(
-            resume_job::Column::Status,
-            Expr::value(JobStatus::Processing.as_str()),
-        )
+        .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Processing.as_str()))
         .col_expr(
             resume_job::Column::Progress,
-            Expr::cust(format!(
-                "CASE WHEN progress < {CLAIMED_PROGRESS} THEN {CLAIMED_PROGRESS} ELSE progress END"
-            )),
+            Expr::cust(format!("CASE WHEN progress < {CLAIMED_PROGRESS} THEN {CLAIMED_PROGRESS} ELSE progress END")),
         )
-        .col_expr(
-            resume_job::Column::Attempts,
-            Expr::col(resume_job::Column::Attempts).add(1),
-        )
+        .col_expr(resume_job::Column::Attempts, Expr::col(resume_job::Column::Attempts).add(1))
         .col_expr(
             resume_job::Column::StartedAt,
-            Func::coalesce([
-                Expr::col(resume_job::Column::StartedAt),
-                Expr::value(candidates::now()),
-            ])
-            .into(),
+            Func::coalesce([Expr::col(resume_job::Column::StartedAt), Expr::value(candidates::now())]).into(),
         )
         .filter(resume_job::Column::Id.eq(job_id.as_str()))
         .filter(resume_job::Column::Status.is_in(running()))
         .exec_with_returning(&state.db)
         .await?;
     let Some(row) = claimed.into_iter().next() else {
-        let job = resume_job::Entity::find_by_id(job_id.clone())
-            .one(&state.db)
-            .await?
-            .map(to_proto);
+        let job = resume_job::Entity::find_by_id(job_id.clone()).one(&state.db).await?.map(to_proto);
         tracing::info!(%job_id, worker_id, "task dropped: job not runnable");
-        return Ok(v1::ClaimTaskResponse {
-            proceed: false,
-            job,
-            candidate: None,
-            target: None,
-        });
+        return Ok(v1::ClaimTaskResponse { proceed: false, job, candidate: None, target: None });
     };
     let owner = row.owner.clone();
     let candidate_row = candidate::Entity::find_by_id(row.candidate_id)
@@ -107,9 +83,7 @@ pub async fn claim(
 pub async fn progress(state: &AppState, job_id: &str, progress: i32) -> Result<bool> {
     let job_id = validate::job_id(job_id)?;
     if !(1..100).contains(&progress) {
-        return Err(Error::InvalidArgument(
-            "progress must be between 1 and 99".into(),
-        ));
+        return Err(Error::InvalidArgument("progress must be between 1 and 99".into()));
     }
     let moved = resume_job::Entity::update_many()
         .col_expr(resume_job::Column::Progress, Expr::value(progress))
@@ -134,47 +108,28 @@ pub struct Handover {
     pub prompt_tokens: i32,
     pub completion_tokens: i32,
     pub generation_ms: i64,
+    pub cache_hit: bool,
 }
 
 /// Stores the finished file and marks the job SUCCESS, in one transaction.
 pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Result<v1::Job> {
-    let Handover {
-        filename,
-        content_type,
-        content,
-        prompt_tokens,
-        completion_tokens,
-        generation_ms,
-    } = handover;
+    let Handover { filename, content_type, content, prompt_tokens, completion_tokens, generation_ms, cache_hit } =
+        handover;
     let job_id = validate::job_id(job_id)?;
     validate::required("filename", &filename, 255)?;
     validate::required("content_type", &content_type, 255)?;
     let now = candidates::now();
     let txn = state.db.begin().await?;
     let done = resume_job::Entity::update_many()
-        .col_expr(
-            resume_job::Column::Status,
-            Expr::value(JobStatus::Success.as_str()),
-        )
+        .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Success.as_str()))
         .col_expr(resume_job::Column::Progress, Expr::value(100))
-        .col_expr(
-            resume_job::Column::ResultUrl,
-            Expr::value(result_url(&job_id)),
-        )
+        .col_expr(resume_job::Column::ResultUrl, Expr::value(result_url(&job_id)))
         .col_expr(resume_job::Column::Filename, Expr::value(filename))
         .col_expr(resume_job::Column::CompletedAt, Expr::value(now))
-        .col_expr(
-            resume_job::Column::PromptTokens,
-            Expr::value(Ord::max(prompt_tokens, 0)),
-        )
-        .col_expr(
-            resume_job::Column::CompletionTokens,
-            Expr::value(Ord::max(completion_tokens, 0)),
-        )
-        .col_expr(
-            resume_job::Column::GenerationMs,
-            Expr::value(Ord::max(generation_ms, 0)),
-        )
+        .col_expr(resume_job::Column::PromptTokens, Expr::value(Ord::max(prompt_tokens, 0)))
+        .col_expr(resume_job::Column::CompletionTokens, Expr::value(Ord::max(completion_tokens, 0)))
+        .col_expr(resume_job::Column::CacheHit, Expr::value(cache_hit))
+        .col_expr(resume_job::Column::GenerationMs, Expr::value(Ord::max(generation_ms, 0)))
         .filter(resume_job::Column::Id.eq(job_id.as_str()))
         .filter(resume_job::Column::Status.eq(JobStatus::Processing.as_str()))
         .exec_with_returning(&txn)
@@ -182,10 +137,7 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
     let Some(row) = done.into_iter().next() else {
         txn.rollback().await?;
         let row = current(state, &job_id).await?;
-        return Err(Error::FailedPrecondition(format!(
-            "job {job_id} is {}, not PROCESSING",
-            row.status
-        )));
+        return Err(Error::FailedPrecondition(format!("job {job_id} is {}, not PROCESSING", row.status)));
     };
     let size = content.len() as i64;
     resume_file::Entity::insert(resume_file::ActiveModel {
@@ -209,15 +161,9 @@ pub async fn fail(state: &AppState, job_id: &str, error_message: &str) -> Result
     let job_id = validate::job_id(job_id)?;
     validate::required("error_message", error_message, 1000)?;
     let failed = resume_job::Entity::update_many()
-        .col_expr(
-            resume_job::Column::Status,
-            Expr::value(JobStatus::Failure.as_str()),
-        )
+        .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Failure.as_str()))
         .col_expr(resume_job::Column::ErrorMessage, Expr::value(error_message))
-        .col_expr(
-            resume_job::Column::CompletedAt,
-            Expr::value(candidates::now()),
-        )
+        .col_expr(resume_job::Column::CompletedAt, Expr::value(candidates::now()))
         .filter(resume_job::Column::Id.eq(job_id.as_str()))
         .filter(resume_job::Column::Status.is_in(running()))
         .exec_with_returning(&state.db)

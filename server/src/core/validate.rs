@@ -20,9 +20,7 @@ pub fn required(field: &str, value: &str, max: usize) -> Result<()> {
 /// An optional text field: at most `max` characters when present.
 pub fn optional(field: &str, value: Option<&str>, max: usize) -> Result<()> {
     match value {
-        Some(v) if v.chars().count() > max => {
-            Err(invalid(format!("{field} must be at most {max} characters")))
-        }
+        Some(v) if v.chars().count() > max => Err(invalid(format!("{field} must be at most {max} characters"))),
         _ => Ok(()),
     }
 }
@@ -49,11 +47,7 @@ fn month(field: &str, value: Option<&str>) -> Result<()> {
         }
         _ => false,
     };
-    if ok {
-        Ok(())
-    } else {
-        Err(invalid(format!("{field} must be \"YYYY\" or \"YYYY-MM\"")))
-    }
+    if ok { Ok(()) } else { Err(invalid(format!("{field} must be \"YYYY\" or \"YYYY-MM\""))) }
 }
 
 fn period(prefix: &str, start: Option<&str>, end: Option<&str>) -> Result<()> {
@@ -62,9 +56,7 @@ fn period(prefix: &str, start: Option<&str>, end: Option<&str>) -> Result<()> {
     if let (Some(start), Some(end)) = (start, end)
         && end < start
     {
-        return Err(invalid(format!(
-            "{prefix}.end must not be before {prefix}.start"
-        )));
+        return Err(invalid(format!("{prefix}.end must not be before {prefix}.start")));
     }
     Ok(())
 }
@@ -74,30 +66,17 @@ fn email(value: Option<&str>) -> Result<()> {
     let valid = value.len() <= 254
         && !value.contains(char::is_whitespace)
         && value.split_once('@').is_some_and(|(user, domain)| {
-            !user.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
+            !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
         });
-    if valid {
-        Ok(())
-    } else {
-        Err(invalid(
-            "email must be an address like name@example.com".into(),
-        ))
-    }
+    if valid { Ok(()) } else { Err(invalid("email must be an address like name@example.com".into())) }
 }
 
 fn url(field: &str, value: &str) -> Result<()> {
     required(field, value, 2048)?;
-    let rest = value
-        .strip_prefix("https://")
-        .or_else(|| value.strip_prefix("http://"));
+    let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"));
     match rest {
         Some(host) if !host.is_empty() && !value.contains(char::is_whitespace) => Ok(()),
-        _ => Err(invalid(format!(
-            "{field} must be an http:// or https:// URL"
-        ))),
+        _ => Err(invalid(format!("{field} must be an http:// or https:// URL"))),
     }
 }
 
@@ -142,15 +121,9 @@ pub fn candidate(c: &v1::Candidate) -> Result<()> {
     at_most("certifications", &c.certifications, 50)?;
     for (i, cert) in c.certifications.iter().enumerate() {
         required(&format!("certifications[{i}].name"), &cert.name, 200)?;
-        optional(
-            &format!("certifications[{i}].issuer"),
-            cert.issuer.as_deref(),
-            200,
-        )?;
+        optional(&format!("certifications[{i}].issuer"), cert.issuer.as_deref(), 200)?;
         if cert.year.is_some_and(|y| !(1900..=2100).contains(&y)) {
-            return Err(invalid(format!(
-                "certifications[{i}].year must be between 1900 and 2100"
-            )));
+            return Err(invalid(format!("certifications[{i}].year must be between 1900 and 2100")));
         }
     }
     Ok(())
@@ -205,10 +178,7 @@ mod tests {
         v1::Candidate {
             full_name: "Ada Lovelace".into(),
             email: Some("ada@example.com".into()),
-            links: vec![v1::Link {
-                label: "GitHub".into(),
-                url: "https://github.com/ada".into(),
-            }],
+            links: vec![v1::Link { label: "GitHub".into(), url: "https://github.com/ada".into() }],
             skills: vec!["Rust".into()],
             experience: vec![v1::Experience {
                 company: "Engines Ltd".into(),
@@ -242,24 +212,15 @@ mod tests {
 
         let mut c = ada();
         c.experience[0].start = "Jan 2020".into();
-        assert_eq!(
-            message(&c),
-            "experience[0].start must be \"YYYY\" or \"YYYY-MM\""
-        );
+        assert_eq!(message(&c), "experience[0].start must be \"YYYY\" or \"YYYY-MM\"");
 
         let mut c = ada();
         c.experience[0].end = Some("2019".into());
-        assert_eq!(
-            message(&c),
-            "experience[0].end must not be before experience[0].start"
-        );
+        assert_eq!(message(&c), "experience[0].end must not be before experience[0].start");
 
         let mut c = ada();
         c.links[0].url = "javascript:alert(1)".into();
-        assert_eq!(
-            message(&c),
-            "links[0].url must be an http:// or https:// URL"
-        );
+        assert_eq!(message(&c), "links[0].url must be an http:// or https:// URL");
 
         let mut c = ada();
         c.email = Some("not-an-email".into());

@@ -41,9 +41,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 
 /// SQLite creates the file but not its folder (`.data/` on a fresh checkout).
 fn create_sqlite_dir(url: &str) {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();
     if let Some(dir) = std::path::Path::new(path).parent()
         && !dir.as_os_str().is_empty()

@@ -19,14 +19,9 @@ impl CandidateService for CandidateApi {
         request: Request<v1::CreateCandidateRequest>,
     ) -> Result<Response<v1::CreateCandidateResponse>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
-        let candidate = request
-            .into_inner()
-            .candidate
-            .ok_or_else(|| super::missing("candidate"))?;
+        let candidate = request.into_inner().candidate.ok_or_else(|| super::missing("candidate"))?;
         let candidate = candidates::create(&self.state.db, &owner, candidate).await?;
-        Ok(Response::new(v1::CreateCandidateResponse {
-            candidate: Some(candidate),
-        }))
+        Ok(Response::new(v1::CreateCandidateResponse { candidate: Some(candidate) }))
     }
 
     async fn get_candidate(
@@ -35,9 +30,7 @@ impl CandidateService for CandidateApi {
     ) -> Result<Response<v1::GetCandidateResponse>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
         let candidate = candidates::get(&self.state.db, &owner, request.get_ref().id).await?;
-        Ok(Response::new(v1::GetCandidateResponse {
-            candidate: Some(candidate),
-        }))
+        Ok(Response::new(v1::GetCandidateResponse { candidate: Some(candidate) }))
     }
 
     async fn list_candidates(
@@ -46,12 +39,8 @@ impl CandidateService for CandidateApi {
     ) -> Result<Response<v1::ListCandidatesResponse>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
         let v1::ListCandidatesRequest { limit, page_token } = request.into_inner();
-        let (candidates, next_page_token) =
-            candidates::list(&self.state.db, &owner, limit, &page_token).await?;
-        Ok(Response::new(v1::ListCandidatesResponse {
-            candidates,
-            next_page_token,
-        }))
+        let (candidates, next_page_token) = candidates::list(&self.state.db, &owner, limit, &page_token).await?;
+        Ok(Response::new(v1::ListCandidatesResponse { candidates, next_page_token }))
     }
 
     async fn create_candidate_job(
@@ -60,9 +49,7 @@ impl CandidateService for CandidateApi {
     ) -> Result<Response<v1::CreateCandidateJobResponse>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
         let job = candidates::create_job(&self.state.db, &owner, request.into_inner()).await?;
-        Ok(Response::new(v1::CreateCandidateJobResponse {
-            job: Some(job),
-        }))
+        Ok(Response::new(v1::CreateCandidateJobResponse { job: Some(job) }))
     }
 
     async fn list_candidate_jobs(
@@ -70,8 +57,7 @@ impl CandidateService for CandidateApi {
         request: Request<v1::ListCandidateJobsRequest>,
     ) -> Result<Response<v1::ListCandidateJobsResponse>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
-        let jobs =
-            candidates::list_jobs(&self.state.db, &owner, request.get_ref().candidate_id).await?;
+        let jobs = candidates::list_jobs(&self.state.db, &owner, request.get_ref().candidate_id).await?;
         Ok(Response::new(v1::ListCandidateJobsResponse { jobs }))
     }
 }

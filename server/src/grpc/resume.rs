@@ -31,10 +31,7 @@ impl ResumeService for ResumeApi {
         Ok(Response::new(v1::GenerateResumeResponse { job: Some(job) }))
     }
 
-    async fn get_job(
-        &self,
-        request: Request<v1::GetJobRequest>,
-    ) -> Result<Response<v1::GetJobResponse>, Status> {
+    async fn get_job(&self, request: Request<v1::GetJobRequest>) -> Result<Response<v1::GetJobResponse>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
         let job = jobs::get(&self.state, &owner, &request.get_ref().job_id).await?;
         Ok(Response::new(v1::GetJobResponse { job: Some(job) }))
@@ -45,12 +42,8 @@ impl ResumeService for ResumeApi {
         request: Request<v1::ListMyJobsRequest>,
     ) -> Result<Response<v1::ListMyJobsResponse>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
-        let (jobs, next_page_token) =
-            jobs::list_mine(&self.state, &owner, request.into_inner()).await?;
-        Ok(Response::new(v1::ListMyJobsResponse {
-            jobs,
-            next_page_token,
-        }))
+        let (jobs, next_page_token) = jobs::list_mine(&self.state, &owner, request.into_inner()).await?;
+        Ok(Response::new(v1::ListMyJobsResponse { jobs, next_page_token }))
     }
 
     type DownloadResumeStream = ResponseStream<v1::DownloadResumeResponse>;
@@ -60,32 +53,21 @@ impl ResumeService for ResumeApi {
         request: Request<v1::DownloadResumeRequest>,
     ) -> Result<Response<Self::DownloadResumeStream>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
-        let (filename, content_type, content) =
-            jobs::download(&self.state, &owner, &request.get_ref().job_id).await?;
+        let (filename, content_type, content) = jobs::download(&self.state, &owner, &request.get_ref().job_id).await?;
         let mut first = Some((filename, content_type));
         // An empty file still gets its first message, with the name and type.
-        let chunks: Vec<Vec<u8>> = if content.is_empty() {
-            vec![Vec::new()]
-        } else {
-            content.chunks(CHUNK).map(<[u8]>::to_vec).collect()
-        };
+        let chunks: Vec<Vec<u8>> =
+            if content.is_empty() { vec![Vec::new()] } else { content.chunks(CHUNK).map(<[u8]>::to_vec).collect() };
         let messages = chunks.into_iter().map(move |chunk| {
             let (filename, content_type) = first.take().unwrap_or_default();
-            Ok(v1::DownloadResumeResponse {
-                filename,
-                content_type,
-                chunk,
-            })
+            Ok(v1::DownloadResumeResponse { filename, content_type, chunk })
         });
         Ok(Response::new(Box::pin(stream::iter(messages))))
     }
 
     type WatchJobStream = ResponseStream<v1::WatchJobResponse>;
 
-    async fn watch_job(
-        &self,
-        request: Request<v1::WatchJobRequest>,
-    ) -> Result<Response<Self::WatchJobStream>, Status> {
+    async fn watch_job(&self, request: Request<v1::WatchJobRequest>) -> Result<Response<Self::WatchJobStream>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
         let job_id = request.into_inner().job_id;
         // Fail fast, as a status rather than a broken stream, for a job the caller cannot see.
@@ -93,11 +75,8 @@ impl ResumeService for ResumeApi {
         let (tx, rx) = mpsc::channel(8);
         let state = self.state.clone();
         tokio::spawn(async move { jobs::watch(&state, &owner, &job_id, tx).await });
-        let updates = ReceiverStream::new(rx).map(|update| {
-            update
-                .map(|job| v1::WatchJobResponse { job: Some(job) })
-                .map_err(Status::from)
-        });
+        let updates = ReceiverStream::new(rx)
+            .map(|update| update.map(|job| v1::WatchJobResponse { job: Some(job) }).map_err(Status::from));
         Ok(Response::new(Box::pin(updates)))
     }
 

@@ -22,9 +22,7 @@ impl WorkerService for WorkerApi {
         request: Request<v1::ClaimTaskRequest>,
     ) -> Result<Response<v1::ClaimTaskResponse>, Status> {
         let v1::ClaimTaskRequest { job_id, worker_id } = request.into_inner();
-        Ok(Response::new(
-            tasks::claim(&self.state, &job_id, &worker_id).await?,
-        ))
+        Ok(Response::new(tasks::claim(&self.state, &job_id, &worker_id).await?))
     }
 
     async fn report_progress(
@@ -41,10 +39,7 @@ impl WorkerService for WorkerApi {
         request: Request<Streaming<v1::CompleteTaskRequest>>,
     ) -> Result<Response<v1::CompleteTaskResponse>, Status> {
         let mut messages = request.into_inner();
-        let first = messages
-            .message()
-            .await?
-            .ok_or_else(|| super::missing("the first message"))?;
+        let first = messages.message().await?.ok_or_else(|| super::missing("the first message"))?;
         let v1::CompleteTaskRequest {
             job_id,
             filename,
@@ -53,14 +48,13 @@ impl WorkerService for WorkerApi {
             prompt_tokens,
             completion_tokens,
             generation_ms,
+            cache_hit,
         } = first;
         let mut content = chunk;
         while let Some(message) = messages.message().await? {
             content.extend_from_slice(&message.chunk);
             if content.len() > MAX_FILE {
-                return Err(Status::invalid_argument(format!(
-                    "the file is larger than {MAX_FILE} bytes"
-                )));
+                return Err(Status::invalid_argument(format!("the file is larger than {MAX_FILE} bytes")));
             }
         }
         let handover = tasks::Handover {
@@ -70,19 +64,14 @@ impl WorkerService for WorkerApi {
             prompt_tokens,
             completion_tokens,
             generation_ms,
+            cache_hit,
         };
         let job = tasks::complete(&self.state, &job_id, handover).await?;
         Ok(Response::new(v1::CompleteTaskResponse { job: Some(job) }))
     }
 
-    async fn fail_task(
-        &self,
-        request: Request<v1::FailTaskRequest>,
-    ) -> Result<Response<v1::FailTaskResponse>, Status> {
-        let v1::FailTaskRequest {
-            job_id,
-            error_message,
-        } = request.into_inner();
+    async fn fail_task(&self, request: Request<v1::FailTaskRequest>) -> Result<Response<v1::FailTaskResponse>, Status> {
+        let v1::FailTaskRequest { job_id, error_message } = request.into_inner();
         let job = tasks::fail(&self.state, &job_id, &error_message).await?;
         Ok(Response::new(v1::FailTaskResponse { job: Some(job) }))
     }

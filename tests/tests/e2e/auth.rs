@@ -1,9 +1,7 @@
 //! Authentication and per-user isolation, over REST and gRPC.
 
 use e2e::{Db, System, sign};
-use resume_proto::v1::{
-    self, resume_service_client::ResumeServiceClient, worker_service_client::WorkerServiceClient,
-};
+use resume_proto::v1::{self, resume_service_client::ResumeServiceClient, worker_service_client::WorkerServiceClient};
 use serde_json::{Value, json};
 use tonic::{Code, Request};
 
@@ -30,10 +28,7 @@ fn base64_url(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
         for i in 0..=chunk.len() {
             out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
         }
@@ -57,22 +52,13 @@ async fn bad_tokens_are_refused_everywhere() -> anyhow::Result<()> {
 
         let mut call = Request::new(v1::ListMyJobsRequest::default());
         if let Some(token) = &token {
-            call.metadata_mut()
-                .insert("authorization", format!("Bearer {token}").parse()?);
+            call.metadata_mut().insert("authorization", format!("Bearer {token}").parse()?);
         }
         let status = resumes.list_my_jobs(call).await.unwrap_err();
         assert_eq!(status.code(), Code::Unauthenticated, "{what}");
     }
     // Open routes stay open.
-    assert_eq!(
-        system
-            .http
-            .get(system.url("/api/healthz"))
-            .send()
-            .await?
-            .status(),
-        200
-    );
+    assert_eq!(system.http.get(system.url("/api/healthz")).send().await?.status(), 200);
     system.stop().await
 }
 
@@ -81,11 +67,7 @@ async fn other_users_rows_do_not_exist_for_them() -> anyhow::Result<()> {
     let system = System::start(Db::Sqlite, 1).await?;
     let (candidate, target) = system.candidate_with_target("alice").await?;
     let (_, job) = system
-        .post(
-            "alice",
-            "/api/resume-async/generate-async",
-            json!({"candidate_id": candidate, "job_row_id": target}),
-        )
+        .post("alice", "/api/resume-async/generate-async", json!({"candidate_id": candidate, "job_row_id": target}))
         .await?;
     let job_id = job["job_id"].as_str().unwrap().to_owned();
     system.poll_until_done("alice", &job_id).await?;
@@ -103,14 +85,8 @@ async fn other_users_rows_do_not_exist_for_them() -> anyhow::Result<()> {
         assert_eq!(body["error"]["code"], "NOT_FOUND", "GET {path}");
     }
     let posts = [
-        (
-            format!("/api/candidates/{candidate}/jobs"),
-            json!({"title": "t", "description": "d"}),
-        ),
-        (
-            "/api/resume-async/generate-async".to_owned(),
-            json!({"candidate_id": candidate}),
-        ),
+        (format!("/api/candidates/{candidate}/jobs"), json!({"title": "t", "description": "d"})),
+        ("/api/resume-async/generate-async".to_owned(), json!({"candidate_id": candidate})),
         (format!("/api/resume-async/cancel/{job_id}"), json!({})),
     ];
     for (path, body) in &posts {
@@ -120,11 +96,7 @@ async fn other_users_rows_do_not_exist_for_them() -> anyhow::Result<()> {
     // Bob may not aim his own candidate at Alice's target job either.
     let (bobs, _) = system.candidate_with_target("bob").await?;
     let (status, _) = system
-        .post(
-            "bob",
-            "/api/resume-async/generate-async",
-            json!({"candidate_id": bobs, "job_row_id": target}),
-        )
+        .post("bob", "/api/resume-async/generate-async", json!({"candidate_id": bobs, "job_row_id": target}))
         .await?;
     assert_eq!(status, 404);
     let (_, mine) = system.get("bob", "/api/resume-async/my-jobs").await?;
@@ -134,21 +106,11 @@ async fn other_users_rows_do_not_exist_for_them() -> anyhow::Result<()> {
 
     // The same over gRPC.
     let mut resumes = ResumeServiceClient::new(system.channel().await?);
-    let mut call = Request::new(v1::GetJobRequest {
-        job_id: job_id.clone(),
-    });
-    call.metadata_mut().insert(
-        "authorization",
-        format!("Bearer {}", system.token("bob")).parse()?,
-    );
-    assert_eq!(
-        resumes.get_job(call).await.unwrap_err().code(),
-        Code::NotFound
-    );
+    let mut call = Request::new(v1::GetJobRequest { job_id: job_id.clone() });
+    call.metadata_mut().insert("authorization", format!("Bearer {}", system.token("bob")).parse()?);
+    assert_eq!(resumes.get_job(call).await.unwrap_err().code(), Code::NotFound);
     // Alice still sees it.
-    let (status, _) = system
-        .get("alice", &format!("/api/resume-async/job-status/{job_id}"))
-        .await?;
+    let (status, _) = system.get("alice", &format!("/api/resume-async/job-status/{job_id}")).await?;
     assert_eq!(status, 200);
     system.stop().await
 }
@@ -157,38 +119,18 @@ async fn other_users_rows_do_not_exist_for_them() -> anyhow::Result<()> {
 async fn user_tokens_cannot_act_as_workers_or_admins() -> anyhow::Result<()> {
     let system = System::start(Db::Sqlite, 0).await?;
     let mut workers = WorkerServiceClient::new(system.channel().await?);
-    let mut call = Request::new(v1::ClaimTaskRequest {
-        job_id: uuid::Uuid::now_v7().to_string(),
-        worker_id: "x".into(),
-    });
-    call.metadata_mut().insert(
-        "authorization",
-        format!("Bearer {}", system.token("mallory")).parse()?,
-    );
-    assert_eq!(
-        workers.claim_task(call).await.unwrap_err().code(),
-        Code::PermissionDenied
-    );
+    let mut call =
+        Request::new(v1::ClaimTaskRequest { job_id: uuid::Uuid::now_v7().to_string(), worker_id: "x".into() });
+    call.metadata_mut().insert("authorization", format!("Bearer {}", system.token("mallory")).parse()?);
+    assert_eq!(workers.claim_task(call).await.unwrap_err().code(), Code::PermissionDenied);
     let call = Request::new(v1::FailTaskRequest::default());
-    assert_eq!(
-        workers.fail_task(call).await.unwrap_err().code(),
-        Code::Unauthenticated
-    );
+    assert_eq!(workers.fail_task(call).await.unwrap_err().code(), Code::Unauthenticated);
 
     let (status, body) = system.get("mallory", "/api/admin/queues").await?;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (403, Some("PERMISSION_DENIED"))
-    );
-    let admin = system.token_with(
-        json!({"sub": "root", "exp": chrono::Utc::now().timestamp() + 60, "roles": ["admin"]}),
-    );
-    let response = system
-        .http
-        .get(system.url("/api/admin/queues"))
-        .bearer_auth(admin)
-        .send()
-        .await?;
+    assert_eq!((status, body["error"]["code"].as_str()), (403, Some("PERMISSION_DENIED")));
+    let admin =
+        system.token_with(json!({"sub": "root", "exp": chrono::Utc::now().timestamp() + 60, "roles": ["admin"]}));
+    let response = system.http.get(system.url("/api/admin/queues")).bearer_auth(admin).send().await?;
     assert_eq!(response.status(), 200);
     let queues: Value = response.json().await?;
     assert_eq!(queues["queues"][0]["name"], "priority_high");

@@ -2,8 +2,7 @@
 
 use e2e::{Db, System, docx_text};
 use resume_proto::v1::{
-    self, candidate_service_client::CandidateServiceClient,
-    resume_service_client::ResumeServiceClient,
+    self, candidate_service_client::CandidateServiceClient, resume_service_client::ResumeServiceClient,
 };
 use tokio_stream::StreamExt;
 use tonic::Request;
@@ -39,13 +38,7 @@ async fn generate_watch_and_download_over_grpc() -> anyhow::Result<()> {
     let mut resumes = ResumeServiceClient::new(channel);
 
     let created = candidates
-        .create_candidate(authed(
-            &system,
-            "grace",
-            v1::CreateCandidateRequest {
-                candidate: Some(candidate()),
-            },
-        ))
+        .create_candidate(authed(&system, "grace", v1::CreateCandidateRequest { candidate: Some(candidate()) }))
         .await?
         .into_inner()
         .candidate
@@ -53,28 +46,14 @@ async fn generate_watch_and_download_over_grpc() -> anyhow::Result<()> {
     assert!(created.id > 0);
     assert!(created.created_at.is_some());
 
-    let request = v1::GenerateResumeRequest {
-        candidate_id: created.id,
-        ..Default::default()
-    };
-    let job = resumes
-        .generate_resume(authed(&system, "grace", request))
-        .await?
-        .into_inner()
-        .job
-        .unwrap();
+    let request = v1::GenerateResumeRequest { candidate_id: created.id, ..Default::default() };
+    let job = resumes.generate_resume(authed(&system, "grace", request)).await?.into_inner().job.unwrap();
     assert_eq!(job.file_type, "word");
     assert_eq!(job.priority, "default");
     assert_eq!(job.job_row_id, None);
 
     let mut updates = resumes
-        .watch_job(authed(
-            &system,
-            "grace",
-            v1::WatchJobRequest {
-                job_id: job.job_id.clone(),
-            },
-        ))
+        .watch_job(authed(&system, "grace", v1::WatchJobRequest { job_id: job.job_id.clone() }))
         .await?
         .into_inner();
     let mut seen = Vec::new();
@@ -88,13 +67,7 @@ async fn generate_watch_and_download_over_grpc() -> anyhow::Result<()> {
     assert!(seen.len() >= 2, "only {progress:?}");
 
     let mut chunks = resumes
-        .download_resume(authed(
-            &system,
-            "grace",
-            v1::DownloadResumeRequest {
-                job_id: job.job_id.clone(),
-            },
-        ))
+        .download_resume(authed(&system, "grace", v1::DownloadResumeRequest { job_id: job.job_id.clone() }))
         .await?
         .into_inner();
     let first = chunks.next().await.unwrap()?;
@@ -108,16 +81,11 @@ async fn generate_watch_and_download_over_grpc() -> anyhow::Result<()> {
     }
     let (text, _) = docx_text(&bytes)?;
     assert!(
-        text.contains("Grace Hopper")
-            && text.contains("US Navy")
-            && text.contains("Led the COBOL effort"),
+        text.contains("Grace Hopper") && text.contains("US Navy") && text.contains("Led the COBOL effort"),
         "{text}"
     );
 
-    let mine = resumes
-        .list_my_jobs(authed(&system, "grace", v1::ListMyJobsRequest::default()))
-        .await?
-        .into_inner();
+    let mine = resumes.list_my_jobs(authed(&system, "grace", v1::ListMyJobsRequest::default())).await?.into_inner();
     assert_eq!(mine.jobs.len(), 1);
     assert_eq!(mine.jobs[0].job_id, job.job_id);
     system.stop().await
@@ -125,9 +93,7 @@ async fn generate_watch_and_download_over_grpc() -> anyhow::Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_answers_serving_and_reflection_lists_the_services() -> anyhow::Result<()> {
-    use tonic_health::pb::{
-        HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
-    };
+    use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
     use tonic_reflection::pb::v1::{
         ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
         server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
@@ -137,13 +103,7 @@ async fn health_answers_serving_and_reflection_lists_the_services() -> anyhow::R
     let channel = system.channel().await?;
     let mut health = HealthClient::new(channel.clone());
     for service in ["", "resume.v1.ResumeService", "resume.v1.CandidateService"] {
-        let status = health
-            .check(HealthCheckRequest {
-                service: service.into(),
-            })
-            .await?
-            .into_inner()
-            .status;
+        let status = health.check(HealthCheckRequest { service: service.into() }).await?.into_inner().status;
         assert_eq!(status, ServingStatus::Serving as i32, "{service:?}");
     }
 
@@ -152,10 +112,7 @@ async fn health_answers_serving_and_reflection_lists_the_services() -> anyhow::R
         host: String::new(),
         message_request: Some(MessageRequest::ListServices(String::new())),
     };
-    let mut answers = reflection
-        .server_reflection_info(tokio_stream::once(request))
-        .await?
-        .into_inner();
+    let mut answers = reflection.server_reflection_info(tokio_stream::once(request)).await?.into_inner();
     let answer = answers.next().await.unwrap()?;
     let Some(MessageResponse::ListServicesResponse(list)) = answer.message_response else {
         panic!("unexpected answer {answer:?}")
@@ -169,10 +126,7 @@ async fn health_answers_serving_and_reflection_lists_the_services() -> anyhow::R
         "grpc.health.v1.Health",
         "grpc.reflection.v1.ServerReflection",
     ] {
-        assert!(
-            names.iter().any(|n| n == service),
-            "{service} not in {names:?}"
-        );
+        assert!(names.iter().any(|n| n == service), "{service} not in {names:?}");
     }
     system.stop().await
 }

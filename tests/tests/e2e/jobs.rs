@@ -11,9 +11,7 @@ async fn redis(system: &System) -> anyhow::Result<Client> {
 }
 
 async fn submit(system: &System, user: &str, body: Value) -> anyhow::Result<String> {
-    let (status, job) = system
-        .post(user, "/api/resume-async/generate-async", body)
-        .await?;
+    let (status, job) = system.post(user, "/api/resume-async/generate-async", body).await?;
     anyhow::ensure!(status == 202, "{status} {job}");
     Ok(job["job_id"].as_str().unwrap().to_owned())
 }
@@ -24,56 +22,30 @@ async fn a_cancelled_job_is_never_built() -> anyhow::Result<()> {
     let (candidate, _) = system.candidate_with_target("canceller").await?;
     let job_id = submit(&system, "canceller", json!({"candidate_id": candidate})).await?;
     let redis = redis(&system).await?;
-    let queued: i64 = redis
-        .llen(format!("{{{}}}:resume_generation", system.prefix))
-        .await?;
+    let queued: i64 = redis.llen(format!("{{{}}}:resume_generation", system.prefix)).await?;
     assert_eq!(queued, 1, "the task waits in its queue");
 
-    let (status, job) = system
-        .post(
-            "canceller",
-            &format!("/api/resume-async/cancel/{job_id}"),
-            json!({}),
-        )
-        .await?;
+    let (status, job) = system.post("canceller", &format!("/api/resume-async/cancel/{job_id}"), json!({})).await?;
     assert_eq!((status, job["status"].as_str()), (200, Some("CANCELLED")));
     assert!(job["completed_at"].is_string());
-    let (status, body) = system
-        .get("canceller", &format!("/api/resume-async/download/{job_id}"))
-        .await?;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (409, Some("FAILED_PRECONDITION"))
-    );
+    let (status, body) = system.get("canceller", &format!("/api/resume-async/download/{job_id}")).await?;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("FAILED_PRECONDITION")));
 
     // A worker takes the task, finds the job cancelled and drops it.
     system.start_worker(1);
     for _ in 0..200 {
-        let left: i64 = redis
-            .llen(format!("{{{}}}:resume_generation", system.prefix))
-            .await?;
+        let left: i64 = redis.llen(format!("{{{}}}:resume_generation", system.prefix)).await?;
         if left == 0 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let (_, job) = system
-        .get(
-            "canceller",
-            &format!("/api/resume-async/job-status/{job_id}"),
-        )
-        .await?;
+    let (_, job) = system.get("canceller", &format!("/api/resume-async/job-status/{job_id}")).await?;
     assert_eq!(job["status"], "CANCELLED");
     assert_eq!(job["attempts"], 0);
     // Cancelling again answers the job as it is.
-    let (status, again) = system
-        .post(
-            "canceller",
-            &format!("/api/resume-async/cancel/{job_id}"),
-            json!({}),
-        )
-        .await?;
+    let (status, again) = system.post("canceller", &format!("/api/resume-async/cancel/{job_id}"), json!({})).await?;
     assert_eq!((status, again["status"].as_str()), (200, Some("CANCELLED")));
     system.stop().await
 }
@@ -86,27 +58,17 @@ async fn high_priority_starts_before_waiting_default_tasks() -> anyhow::Result<(
     for _ in 0..3 {
         defaults.push(submit(&system, "prio", json!({"candidate_id": candidate})).await?);
     }
-    let high = submit(
-        &system,
-        "prio",
-        json!({"candidate_id": candidate, "priority": "high"}),
-    )
-    .await?;
+    let high = submit(&system, "prio", json!({"candidate_id": candidate, "priority": "high"})).await?;
     system.start_worker(1);
     let mut started = Vec::new();
     for job_id in defaults.iter().chain([&high]) {
         let seen = system.poll_until_done("prio", job_id).await?;
         let last = seen.last().unwrap();
         assert_eq!(last["status"], "SUCCESS");
-        started.push(chrono::DateTime::parse_from_rfc3339(
-            last["started_at"].as_str().unwrap(),
-        )?);
+        started.push(chrono::DateTime::parse_from_rfc3339(last["started_at"].as_str().unwrap())?);
     }
     let high_started = started[3];
-    assert!(
-        started[..3].iter().all(|t| *t > high_started),
-        "high started at {high_started}, defaults at {started:?}"
-    );
+    assert!(started[..3].iter().all(|t| *t > high_started), "high started at {high_started}, defaults at {started:?}");
     system.stop().await
 }
 
@@ -116,49 +78,23 @@ async fn my_jobs_are_newest_first_filtered_and_paged() -> anyhow::Result<()> {
     let (first, _) = system.candidate_with_target("pager").await?;
     let (second, _) = system.candidate_with_target("pager").await?;
     let a = submit(&system, "pager", json!({"candidate_id": first})).await?;
-    let b = submit(
-        &system,
-        "pager",
-        json!({"candidate_id": second, "file_type": "pdf"}),
-    )
-    .await?;
+    let b = submit(&system, "pager", json!({"candidate_id": second, "file_type": "pdf"})).await?;
     let c = submit(&system, "pager", json!({"candidate_id": first})).await?;
 
-    let (_, page) = system
-        .get("pager", "/api/resume-async/my-jobs?limit=2")
-        .await?;
-    let ids: Vec<&str> = page["jobs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|j| j["job_id"].as_str().unwrap())
-        .collect();
+    let (_, page) = system.get("pager", "/api/resume-async/my-jobs?limit=2").await?;
+    let ids: Vec<&str> = page["jobs"].as_array().unwrap().iter().map(|j| j["job_id"].as_str().unwrap()).collect();
     assert_eq!(ids, [c.as_str(), b.as_str()]);
     let token = page["next_page_token"].as_str().unwrap();
-    let (_, page) = system
-        .get(
-            "pager",
-            &format!("/api/resume-async/my-jobs?limit=2&page_token={token}"),
-        )
-        .await?;
+    let (_, page) = system.get("pager", &format!("/api/resume-async/my-jobs?limit=2&page_token={token}")).await?;
     assert_eq!(page["jobs"][0]["job_id"], a.as_str());
     assert_eq!(page["next_page_token"], Value::Null);
 
-    let (_, filtered) = system
-        .get(
-            "pager",
-            &format!("/api/resume-async/my-jobs?candidate_id={second}"),
-        )
-        .await?;
+    let (_, filtered) = system.get("pager", &format!("/api/resume-async/my-jobs?candidate_id={second}")).await?;
     assert_eq!(filtered["jobs"].as_array().unwrap().len(), 1);
     assert_eq!(filtered["jobs"][0]["file_type"], "pdf");
-    let (_, pending) = system
-        .get("pager", "/api/resume-async/my-jobs?status=PENDING")
-        .await?;
+    let (_, pending) = system.get("pager", "/api/resume-async/my-jobs?status=PENDING").await?;
     assert_eq!(pending["jobs"].as_array().unwrap().len(), 3);
-    let (_, done) = system
-        .get("pager", "/api/resume-async/my-jobs?status=SUCCESS")
-        .await?;
+    let (_, done) = system.get("pager", "/api/resume-async/my-jobs?status=SUCCESS").await?;
     assert_eq!(done["jobs"], json!([]));
     system.stop().await
 }
@@ -167,26 +103,17 @@ async fn my_jobs_are_newest_first_filtered_and_paged() -> anyhow::Result<()> {
 async fn a_finished_task_leaves_no_trace_in_the_queues() -> anyhow::Result<()> {
     let system = System::start(Db::Sqlite, 1).await?;
     let (candidate, _) = system.candidate_with_target("tidy").await?;
-    let job_id = submit(
-        &system,
-        "tidy",
-        json!({"candidate_id": candidate, "priority": "high"}),
-    )
-    .await?;
+    let job_id = submit(&system, "tidy", json!({"candidate_id": candidate, "priority": "high"})).await?;
     let seen = system.poll_until_done("tidy", &job_id).await?;
     assert_eq!(seen.last().unwrap()["status"], "SUCCESS");
     let redis = redis(&system).await?;
     let mut leftovers = 0;
     for _ in 0..100 {
-        let workers: Vec<String> = redis
-            .smembers(format!("{{{}}}:workers", system.prefix))
-            .await?;
+        let workers: Vec<String> = redis.smembers(format!("{{{}}}:workers", system.prefix)).await?;
         assert_eq!(workers.len(), 1);
         leftovers = 0;
         for worker in workers {
-            let n: i64 = redis
-                .llen(format!("{{{}}}:inflight:{worker}", system.prefix))
-                .await?;
+            let n: i64 = redis.llen(format!("{{{}}}:inflight:{worker}", system.prefix)).await?;
             leftovers += n;
         }
         if leftovers == 0 {
@@ -194,13 +121,8 @@ async fn a_finished_task_leaves_no_trace_in_the_queues() -> anyhow::Result<()> {
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    assert_eq!(
-        leftovers, 0,
-        "the task stayed in flight after its outcome was recorded"
-    );
-    let high: i64 = redis
-        .llen(format!("{{{}}}:priority_high", system.prefix))
-        .await?;
+    assert_eq!(leftovers, 0, "the task stayed in flight after its outcome was recorded");
+    let high: i64 = redis.llen(format!("{{{}}}:priority_high", system.prefix)).await?;
     assert_eq!(high, 0);
     system.stop().await
 }

@@ -9,15 +9,14 @@ use e2e::{
 };
 use serde_json::{Value, json};
 
-async fn system_with_model(
-    model: &FakeModel,
-    base_delay_ms: u64,
-    workers: usize,
-) -> anyhow::Result<System> {
+/// A system whose workers ask `model`, with the result cache off so that every job
+/// calls the model.
+async fn system_with_model(model: &FakeModel, base_delay_ms: u64, workers: usize) -> anyhow::Result<System> {
     let options = Options {
         model_url: Some(model.url.clone()),
         retry_base_delay_ms: base_delay_ms,
         max_attempts: 3,
+        result_cache_ttl_secs: 0,
     };
     System::start_with(Db::Sqlite, workers, options).await
 }
@@ -25,23 +24,14 @@ async fn system_with_model(
 async fn generate(system: &System, user: &str) -> anyhow::Result<Value> {
     let (candidate, target) = system.candidate_with_target(user).await?;
     let body = json!({"candidate_id": candidate, "job_row_id": target});
-    let (status, job) = system
-        .post(user, "/api/resume-async/generate-async", body)
-        .await?;
+    let (status, job) = system.post(user, "/api/resume-async/generate-async", body).await?;
     anyhow::ensure!(status == 202, "{status} {job}");
-    let seen = system
-        .poll_until_done(user, job["job_id"].as_str().unwrap())
-        .await?;
+    let seen = system.poll_until_done(user, job["job_id"].as_str().unwrap()).await?;
     Ok(seen.last().unwrap().clone())
 }
 
 fn main_calls(model: &FakeModel) -> Vec<std::time::Instant> {
-    model
-        .seen()
-        .into_iter()
-        .filter(|s| s.schema == "resume_main")
-        .map(|s| s.at)
-        .collect()
+    model.seen().into_iter().filter(|s| s.schema == "resume_main").map(|s| s.at).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -62,10 +52,7 @@ async fn two_concurrent_calls_make_one_tailored_resume() -> anyhow::Result<()> {
     schemas.sort();
     assert_eq!(schemas, ["resume_experience", "resume_main"]);
     assert_eq!(model.max_in_flight(), 2, "the two calls did not overlap");
-    assert!(
-        seen.iter()
-            .all(|s| s.authorization == format!("Bearer {API_KEY}") && s.model == "fake-model")
-    );
+    assert!(seen.iter().all(|s| s.authorization == format!("Bearer {API_KEY}") && s.model == "fake-model"));
 
     let response = system
         .http
@@ -82,10 +69,7 @@ async fn two_concurrent_calls_make_one_tailored_resume() -> anyhow::Result<()> {
         "Analytical Engines Ltd",
         "University of London",
     ] {
-        assert!(
-            text.contains(expected),
-            "{expected:?} missing from:\n{text}"
-        );
+        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
     }
     system.stop().await
 }
@@ -100,16 +84,8 @@ async fn server_errors_are_retried_with_growing_pauses() -> anyhow::Result<()> {
     assert_eq!(job["attempts"], 3);
     let calls = main_calls(&model);
     assert_eq!(calls.len(), 3);
-    assert!(
-        calls[1] - calls[0] >= Duration::from_millis(150),
-        "first pause {:?}",
-        calls[1] - calls[0]
-    );
-    assert!(
-        calls[2] - calls[1] >= Duration::from_millis(300),
-        "second pause {:?}",
-        calls[2] - calls[1]
-    );
+    assert!(calls[1] - calls[0] >= Duration::from_millis(150), "first pause {:?}", calls[1] - calls[0]);
+    assert!(calls[2] - calls[1] >= Duration::from_millis(300), "second pause {:?}", calls[2] - calls[1]);
     system.stop().await
 }
 
@@ -119,17 +95,9 @@ async fn retry_after_is_honoured() -> anyhow::Result<()> {
     model.script([Reply::Status(429, Some("1"))]);
     let system = system_with_model(&model, 10, 1).await?;
     let job = generate(&system, "limited").await?;
-    assert_eq!(
-        (job["status"].as_str(), job["attempts"].as_i64()),
-        (Some("SUCCESS"), Some(2)),
-        "{job}"
-    );
+    assert_eq!((job["status"].as_str(), job["attempts"].as_i64()), (Some("SUCCESS"), Some(2)), "{job}");
     let calls = main_calls(&model);
-    assert!(
-        calls[1] - calls[0] >= Duration::from_millis(1000),
-        "waited only {:?}",
-        calls[1] - calls[0]
-    );
+    assert!(calls[1] - calls[0] >= Duration::from_millis(1000), "waited only {:?}", calls[1] - calls[0]);
     system.stop().await
 }
 
@@ -143,10 +111,7 @@ async fn a_refused_key_fails_at_once_without_leaking_it() -> anyhow::Result<()> 
     assert_eq!(job["attempts"], 1);
     let message = job["error_message"].as_str().unwrap();
     assert!(message.contains("credentials"), "{message}");
-    assert!(
-        !message.contains(API_KEY) && !message.contains("upstream"),
-        "{message}"
-    );
+    assert!(!message.contains(API_KEY) && !message.contains("upstream"), "{message}");
     assert_eq!(main_calls(&model).len(), 1);
     system.stop().await
 }
@@ -157,30 +122,12 @@ async fn malformed_output_is_retried_and_exhaustion_fails_clearly() -> anyhow::R
     model.script([Reply::Malformed]);
     let system = system_with_model(&model, 10, 1).await?;
     let job = generate(&system, "garbled").await?;
-    assert_eq!(
-        (job["status"].as_str(), job["attempts"].as_i64()),
-        (Some("SUCCESS"), Some(2)),
-        "{job}"
-    );
+    assert_eq!((job["status"].as_str(), job["attempts"].as_i64()), (Some("SUCCESS"), Some(2)), "{job}");
 
-    model.script([
-        Reply::Status(503, None),
-        Reply::Status(503, None),
-        Reply::Status(503, None),
-    ]);
+    model.script([Reply::Status(503, None), Reply::Status(503, None), Reply::Status(503, None)]);
     let job = generate(&system, "garbled").await?;
-    assert_eq!(
-        (job["status"].as_str(), job["attempts"].as_i64()),
-        (Some("FAILURE"), Some(3)),
-        "{job}"
-    );
-    assert!(
-        job["error_message"]
-            .as_str()
-            .unwrap()
-            .contains("after 3 attempts"),
-        "{job}"
-    );
+    assert_eq!((job["status"].as_str(), job["attempts"].as_i64()), (Some("FAILURE"), Some(3)), "{job}");
+    assert!(job["error_message"].as_str().unwrap().contains("after 3 attempts"), "{job}");
     system.stop().await
 }
 
@@ -191,34 +138,17 @@ async fn a_waiting_retry_does_not_hold_the_slot() -> anyhow::Result<()> {
     let mut system = system_with_model(&model, 10, 0).await?;
     system.start_worker(1);
     let (candidate, _) = system.candidate_with_target("patient").await?;
-    let (_, first) = system
-        .post(
-            "patient",
-            "/api/resume-async/generate-async",
-            json!({"candidate_id": candidate}),
-        )
-        .await?;
+    let (_, first) =
+        system.post("patient", "/api/resume-async/generate-async", json!({"candidate_id": candidate})).await?;
     while main_calls(&model).is_empty() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    let (_, second) = system
-        .post(
-            "patient",
-            "/api/resume-async/generate-async",
-            json!({"candidate_id": candidate}),
-        )
-        .await?;
-    let second = system
-        .poll_until_done("patient", second["job_id"].as_str().unwrap())
-        .await?;
-    let first = system
-        .poll_until_done("patient", first["job_id"].as_str().unwrap())
-        .await?;
+    let (_, second) =
+        system.post("patient", "/api/resume-async/generate-async", json!({"candidate_id": candidate})).await?;
+    let second = system.poll_until_done("patient", second["job_id"].as_str().unwrap()).await?;
+    let first = system.poll_until_done("patient", first["job_id"].as_str().unwrap()).await?;
     let (first, second) = (first.last().unwrap(), second.last().unwrap());
-    assert_eq!(
-        (first["status"].as_str(), second["status"].as_str()),
-        (Some("SUCCESS"), Some("SUCCESS"))
-    );
+    assert_eq!((first["status"].as_str(), second["status"].as_str()), (Some("SUCCESS"), Some("SUCCESS")));
     assert!(
         second["completed_at"].as_str() < first["completed_at"].as_str(),
         "the one-slot worker sat out the retry pause: {first} {second}"

@@ -7,10 +7,9 @@ async fn generate_and_download(db: Db) -> anyhow::Result<()> {
     let system = System::start(db, 1).await?;
     let (candidate_id, job_row_id) = system.candidate_with_target("ada-owner").await?;
 
-    let body = json!({"candidate_id": candidate_id, "job_row_id": job_row_id, "file_type": "word", "priority": "default"});
-    let (status, job) = system
-        .post("ada-owner", "/api/resume-async/generate-async", body)
-        .await?;
+    let body =
+        json!({"candidate_id": candidate_id, "job_row_id": job_row_id, "file_type": "word", "priority": "default"});
+    let (status, job) = system.post("ada-owner", "/api/resume-async/generate-async", body).await?;
     assert_eq!(status, 202, "{job}");
     assert_eq!(job["status"], "PENDING");
     assert_eq!(job["progress"], 0);
@@ -22,29 +21,18 @@ async fn generate_and_download(db: Db) -> anyhow::Result<()> {
     uuid::Uuid::parse_str(&job_id)?;
 
     let seen = system.poll_until_done("ada-owner", &job_id).await?;
-    let progress: Vec<i64> = seen
-        .iter()
-        .map(|j| j["progress"].as_i64().unwrap())
-        .collect();
-    assert!(
-        progress.windows(2).all(|w| w[0] <= w[1]),
-        "progress went backwards: {progress:?}"
-    );
+    let progress: Vec<i64> = seen.iter().map(|j| j["progress"].as_i64().unwrap()).collect();
+    assert!(progress.windows(2).all(|w| w[0] <= w[1]), "progress went backwards: {progress:?}");
     let last = seen.last().unwrap();
     assert_eq!(last["status"], "SUCCESS", "{last}");
     assert_eq!(last["progress"], 100);
     assert_eq!(last["attempts"], 1);
     assert_eq!(last["cache_hit"], false);
     assert_eq!(last["filename"], "Ada_Lovelace_Resume.docx");
-    assert_eq!(
-        last["result_url"],
-        format!("/api/resume-async/download/{job_id}")
-    );
+    assert_eq!(last["result_url"], format!("/api/resume-async/download/{job_id}"));
     assert_eq!(last["error_message"], Value::Null);
     for time in ["created_at", "started_at", "completed_at"] {
-        let t = last[time]
-            .as_str()
-            .unwrap_or_else(|| panic!("{time} missing: {last}"));
+        let t = last[time].as_str().unwrap_or_else(|| panic!("{time} missing: {last}"));
         assert!(t.ends_with('Z'), "{time} = {t}");
         chrono::DateTime::parse_from_rfc3339(t)?;
     }
@@ -57,14 +45,8 @@ async fn generate_and_download(db: Db) -> anyhow::Result<()> {
         .await?;
     assert_eq!(response.status(), 200);
     let headers = response.headers().clone();
-    assert_eq!(
-        headers["content-type"],
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    );
-    assert_eq!(
-        headers["content-disposition"],
-        "attachment; filename=\"Ada_Lovelace_Resume.docx\""
-    );
+    assert_eq!(headers["content-type"], "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    assert_eq!(headers["content-disposition"], "attachment; filename=\"Ada_Lovelace_Resume.docx\"");
     let bytes = response.bytes().await?;
     let (text, xml) = docx_text(&bytes)?;
     for expected in [
@@ -81,24 +63,15 @@ async fn generate_and_download(db: Db) -> anyhow::Result<()> {
         "Translated Menabrea's memoir",
         "Jan 2020 – Present",
     ] {
-        assert!(
-            text.contains(expected),
-            "{expected:?} missing from:\n{text}"
-        );
+        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
     }
     // Tailored: the skills and highlight the target job asks for come first.
-    assert!(
-        text.contains("Rust · PostgreSQL · Mathematics · Poetry"),
-        "{text}"
-    );
+    assert!(text.contains("Rust · PostgreSQL · Mathematics · Poetry"), "{text}");
     let rust = text.find("Built a Rust service").unwrap();
     let memoir = text.find("Translated Menabrea").unwrap();
     assert!(rust < memoir, "matching highlight not first:\n{text}");
     // Real bullets and a real link, not drawn characters.
-    assert!(
-        xml.contains("<w:numId w:val=\"1\"/>"),
-        "no numbered bullet list"
-    );
+    assert!(xml.contains("<w:numId w:val=\"1\"/>"), "no numbered bullet list");
     assert!(xml.contains("<w:hyperlink r:id="), "no hyperlink");
     assert!(!text.contains('•'));
 
@@ -119,13 +92,8 @@ async fn generate_and_download_on_postgres() -> anyhow::Result<()> {
 async fn job_events_stream_every_change_and_close() -> anyhow::Result<()> {
     let system = System::start(Db::Sqlite, 1).await?;
     let (candidate_id, _) = system.candidate_with_target("sse-user").await?;
-    let (_, job) = system
-        .post(
-            "sse-user",
-            "/api/resume-async/generate-async",
-            json!({"candidate_id": candidate_id}),
-        )
-        .await?;
+    let (_, job) =
+        system.post("sse-user", "/api/resume-async/generate-async", json!({"candidate_id": candidate_id})).await?;
     let job_id = job["job_id"].as_str().unwrap();
     let response = system
         .http
@@ -134,32 +102,19 @@ async fn job_events_stream_every_change_and_close() -> anyhow::Result<()> {
         .send()
         .await?;
     assert_eq!(response.status(), 200);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()?
-            .starts_with("text/event-stream")
-    );
+    assert!(response.headers()["content-type"].to_str()?.starts_with("text/event-stream"));
     // The stream ends by itself after the terminal event.
     let body = tokio::time::timeout(std::time::Duration::from_secs(30), response.text()).await??;
     let events: Vec<Value> = body
         .split("\n\n")
         .filter(|block| block.contains("event: progress"))
         .map(|block| {
-            let data = block
-                .lines()
-                .find_map(|l| l.strip_prefix("data: "))
-                .expect("data line");
+            let data = block.lines().find_map(|l| l.strip_prefix("data: ")).expect("data line");
             serde_json::from_str(data).expect("a Job")
         })
         .collect();
-    let progress: Vec<i64> = events
-        .iter()
-        .map(|e| e["progress"].as_i64().unwrap())
-        .collect();
-    assert!(
-        progress.windows(2).all(|w| w[0] < w[1] || w[0] == 100),
-        "{progress:?}"
-    );
+    let progress: Vec<i64> = events.iter().map(|e| e["progress"].as_i64().unwrap()).collect();
+    assert!(progress.windows(2).all(|w| w[0] < w[1] || w[0] == 100), "{progress:?}");
     assert_eq!(events.last().unwrap()["status"], "SUCCESS");
     assert_eq!(events.last().unwrap()["progress"], 100);
     system.stop().await
@@ -175,22 +130,13 @@ async fn health_readiness_and_listing() -> anyhow::Result<()> {
     let mut ready = Value::Null;
     // The worker registers with its first heartbeat.
     for _ in 0..100 {
-        ready = system
-            .http
-            .get(system.url("/api/readyz"))
-            .send()
-            .await?
-            .json()
-            .await?;
+        ready = system.http.get(system.url("/api/readyz")).send().await?.json().await?;
         if ready["checks"]["workers"] == 1 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    assert_eq!(
-        ready,
-        json!({"status": "ok", "checks": {"database": "ok", "redis": "ok", "workers": 1}})
-    );
+    assert_eq!(ready, json!({"status": "ok", "checks": {"database": "ok", "redis": "ok", "workers": 1}}));
 
     let (a, _) = system.candidate_with_target("lister").await?;
     let (b, _) = system.candidate_with_target("lister").await?;
@@ -198,23 +144,14 @@ async fn health_readiness_and_listing() -> anyhow::Result<()> {
     assert_eq!(status, 200);
     assert_eq!(page["candidates"][0]["id"], a);
     let token = page["next_page_token"].as_str().unwrap();
-    let (_, page) = system
-        .get(
-            "lister",
-            &format!("/api/candidates?limit=1&page_token={token}"),
-        )
-        .await?;
+    let (_, page) = system.get("lister", &format!("/api/candidates?limit=1&page_token={token}")).await?;
     assert_eq!(page["candidates"][0]["id"], b);
     assert_eq!(page["next_page_token"], Value::Null);
-    let (_, one) = system
-        .get("lister", &format!("/api/candidates/{a}"))
-        .await?;
+    let (_, one) = system.get("lister", &format!("/api/candidates/{a}")).await?;
     assert_eq!(one["full_name"], "Ada Lovelace");
     assert_eq!(one["experience"][0]["end"], Value::Null);
     assert_eq!(one["certifications"][0]["year"], 2021);
-    let (_, jobs) = system
-        .get("lister", &format!("/api/candidates/{a}/jobs"))
-        .await?;
+    let (_, jobs) = system.get("lister", &format!("/api/candidates/{a}/jobs")).await?;
     assert_eq!(jobs["jobs"][0]["company"], "Babbage & Co");
     system.stop().await
 }
@@ -224,12 +161,8 @@ async fn a_pdf_resume_comes_out_readable() -> anyhow::Result<()> {
     let system = System::start(Db::Sqlite, 1).await?;
     let (candidate_id, job_row_id) = system.candidate_with_target("pdf-user").await?;
     let body = json!({"candidate_id": candidate_id, "job_row_id": job_row_id, "file_type": "pdf"});
-    let (_, job) = system
-        .post("pdf-user", "/api/resume-async/generate-async", body)
-        .await?;
-    let seen = system
-        .poll_until_done("pdf-user", job["job_id"].as_str().unwrap())
-        .await?;
+    let (_, job) = system.post("pdf-user", "/api/resume-async/generate-async", body).await?;
+    let seen = system.poll_until_done("pdf-user", job["job_id"].as_str().unwrap()).await?;
     let last = seen.last().unwrap();
     assert_eq!(last["status"], "SUCCESS", "{last}");
     assert_eq!(last["filename"], "Ada_Lovelace_Resume.pdf");
@@ -241,16 +174,8 @@ async fn a_pdf_resume_comes_out_readable() -> anyhow::Result<()> {
         .await?;
     assert_eq!(response.headers()["content-type"], "application/pdf");
     let text = e2e::pdf_text(&response.bytes().await?)?;
-    for expected in [
-        "Ada Lovelace",
-        "EXPERIENCE",
-        "Analytical Engines Ltd",
-        "University of London",
-    ] {
-        assert!(
-            text.contains(expected),
-            "{expected:?} missing from:\n{text}"
-        );
+    for expected in ["Ada Lovelace", "EXPERIENCE", "Analytical Engines Ltd", "University of London"] {
+        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
     }
     system.stop().await
 }

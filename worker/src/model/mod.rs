@@ -34,10 +34,7 @@ pub enum ModelError {
     /// Worth another attempt (timeouts, connection errors, 5xx, 429, invalid output),
     /// not before `retry_after` when the service said so. `reason` is for the log.
     #[error("transient model failure: {reason}")]
-    Transient {
-        reason: String,
-        retry_after: Option<Duration>,
-    },
+    Transient { reason: String, retry_after: Option<Duration> },
     /// Another attempt would fail the same way (bad key, invalid request). `message` is
     /// for the job's owner: no key, no upstream body.
     #[error("{message}")]
@@ -108,11 +105,7 @@ impl Resume {
     /// The file name for this resume: `Ada_Lovelace_Resume.docx`.
     pub fn filename(&self, extension: &str) -> String {
         let mut name = String::new();
-        for word in self
-            .full_name
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-        {
+        for word in self.full_name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
             name.push_str(word);
             name.push('_');
         }
@@ -126,26 +119,11 @@ mod tests {
 
     #[test]
     fn filenames_keep_letters_only() {
-        let resume = |name: &str| Resume {
-            full_name: name.into(),
-            ..Default::default()
-        };
-        assert_eq!(
-            resume("Ada Lovelace").filename("docx"),
-            "Ada_Lovelace_Resume.docx"
-        );
-        assert_eq!(
-            resume("  Jean-Luc  O'Neil ").filename("pdf"),
-            "Jean_Luc_O_Neil_Resume.pdf"
-        );
-        assert_eq!(
-            resume("../../etc/passwd").filename("docx"),
-            "etc_passwd_Resume.docx"
-        );
-        assert_eq!(
-            resume("Иван Петров").filename("docx"),
-            "Иван_Петров_Resume.docx"
-        );
+        let resume = |name: &str| Resume { full_name: name.into(), ..Default::default() };
+        assert_eq!(resume("Ada Lovelace").filename("docx"), "Ada_Lovelace_Resume.docx");
+        assert_eq!(resume("  Jean-Luc  O'Neil ").filename("pdf"), "Jean_Luc_O_Neil_Resume.pdf");
+        assert_eq!(resume("../../etc/passwd").filename("docx"), "etc_passwd_Resume.docx");
+        assert_eq!(resume("Иван Петров").filename("docx"), "Иван_Петров_Resume.docx");
         assert_eq!(resume("!!!").filename("docx"), "Resume.docx");
     }
 }

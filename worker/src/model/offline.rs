@@ -22,21 +22,14 @@ impl Generator for Offline {
         target: Option<&'a v1::CandidateJob>,
     ) -> BoxFuture<'a, Result<Generated, ModelError>> {
         let resume = generate(candidate, target);
-        async move {
-            Ok(Generated {
-                resume,
-                usage: Usage::default(),
-            })
-        }
-        .boxed()
+        async move { Ok(Generated { resume, usage: Usage::default() }) }.boxed()
     }
 }
 
 /// Words too common to say anything about a job.
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on",
-    "or", "our", "the", "to", "we", "will", "with", "you", "your", "who", "this", "that", "have",
-    "has", "can", "all",
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or", "our", "the",
+    "to", "we", "will", "with", "you", "your", "who", "this", "that", "have", "has", "can", "all",
 ];
 
 /// Builds the resume of `candidate`, ordered for `target` when there is one.
@@ -73,74 +66,41 @@ pub fn generate(candidate: &v1::Candidate, target: Option<&v1::CandidateJob>) ->
             .iter()
             .map(|c| Certification {
                 name: c.name.clone(),
-                detail: join(
-                    &[
-                        c.issuer.as_deref(),
-                        c.year.map(|y| y.to_string()).as_deref(),
-                    ],
-                    ", ",
-                ),
+                detail: join(&[c.issuer.as_deref(), c.year.map(|y| y.to_string()).as_deref()], ", "),
             })
             .collect(),
     }
 }
 
 pub(super) fn non_blank(value: Option<&str>) -> Option<String> {
-    value
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
+    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
 pub(super) fn join(parts: &[Option<&str>], separator: &str) -> Option<String> {
-    let parts: Vec<&str> = parts
-        .iter()
-        .flatten()
-        .map(|p| p.trim())
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = parts.iter().flatten().map(|p| p.trim()).filter(|p| !p.is_empty()).collect();
     (!parts.is_empty()).then(|| parts.join(separator))
 }
 
 pub(super) fn contact(c: &v1::Candidate) -> Vec<Contact> {
     let mut items = Vec::new();
     if let Some(email) = non_blank(c.email.as_deref()) {
-        items.push(Contact {
-            url: Some(format!("mailto:{email}")),
-            text: email,
-        });
+        items.push(Contact { url: Some(format!("mailto:{email}")), text: email });
     }
-    for text in [&c.phone, &c.location]
-        .into_iter()
-        .filter_map(|v| non_blank(v.as_deref()))
-    {
+    for text in [&c.phone, &c.location].into_iter().filter_map(|v| non_blank(v.as_deref())) {
         items.push(Contact { text, url: None });
     }
     for link in &c.links {
-        let shown = link
-            .url
-            .trim_start_matches("https://")
-            .trim_start_matches("http://")
-            .trim_end_matches('/');
-        items.push(Contact {
-            text: shown.to_owned(),
-            url: Some(link.url.clone()),
-        });
+        let shown = link.url.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/');
+        items.push(Contact { text: shown.to_owned(), url: Some(link.url.clone()) });
     }
     items
 }
 
 /// "2020-01" → "Jan 2020"; "2020" → "2020".
 fn month(value: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     match value.split_once('-') {
-        Some((year, m)) => match m
-            .parse::<usize>()
-            .ok()
-            .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
-        {
+        Some((year, m)) => match m.parse::<usize>().ok().and_then(|m| MONTHS.get(m.wrapping_sub(1))) {
             Some(name) => format!("{name} {year}"),
             None => value.to_owned(),
         },
@@ -151,9 +111,7 @@ fn month(value: &str) -> String {
 /// "Jan 2020 – Present", "2012 – 2015", or `None` without a start.
 pub(super) fn period(start: Option<&str>, end: Option<&str>) -> Option<String> {
     let start = start.filter(|s| !s.is_empty())?;
-    let end = end
-        .filter(|e| !e.is_empty())
-        .map_or_else(|| "Present".to_owned(), month);
+    let end = end.filter(|e| !e.is_empty()).map_or_else(|| "Present".to_owned(), month);
     Some(format!("{} – {end}", month(start)))
 }
 
@@ -174,9 +132,7 @@ fn keywords(target: &v1::CandidateJob) -> HashSet<String> {
 /// `items` with those sharing more words with the target first; ties keep their order.
 fn by_relevance(mut items: Vec<String>, keywords: &HashSet<String>) -> Vec<String> {
     if !keywords.is_empty() {
-        items.sort_by_cached_key(|item| {
-            std::cmp::Reverse(words(item).filter(|w| keywords.contains(w)).count())
-        });
+        items.sort_by_cached_key(|item| std::cmp::Reverse(words(item).filter(|w| keywords.contains(w)).count()));
     }
     items
 }
@@ -190,20 +146,14 @@ mod tests {
             full_name: " Ada Lovelace ".into(),
             email: Some("ada@example.com".into()),
             location: Some("London, UK".into()),
-            links: vec![v1::Link {
-                label: "GitHub".into(),
-                url: "https://github.com/ada/".into(),
-            }],
+            links: vec![v1::Link { label: "GitHub".into(), url: "https://github.com/ada/".into() }],
             skills: vec!["Mathematics".into(), "Rust".into(), "PostgreSQL".into()],
             experience: vec![v1::Experience {
                 company: "Analytical Engines".into(),
                 title: "Programmer".into(),
                 start: "2020-01".into(),
                 end: None,
-                highlights: vec![
-                    "Wrote notes on the engine".into(),
-                    "Built a Rust service on PostgreSQL".into(),
-                ],
+                highlights: vec!["Wrote notes on the engine".into(), "Built a Rust service on PostgreSQL".into()],
                 ..Default::default()
             }],
             education: vec![v1::Education {
@@ -236,31 +186,19 @@ mod tests {
         assert_eq!(resume.full_name, "Ada Lovelace");
         assert_eq!(resume.skills, ["Mathematics", "Rust", "PostgreSQL"]);
         assert_eq!(resume.experience[0].period, "Jan 2020 – Present");
-        assert_eq!(
-            resume.education[0].degree.as_deref(),
-            Some("BSc, Mathematics")
-        );
+        assert_eq!(resume.education[0].degree.as_deref(), Some("BSc, Mathematics"));
         assert_eq!(resume.education[0].period.as_deref(), Some("2012 – 2015"));
-        assert_eq!(
-            resume.certifications[0].detail.as_deref(),
-            Some("CNCF, 2021")
-        );
+        assert_eq!(resume.certifications[0].detail.as_deref(), Some("CNCF, 2021"));
         let contact: Vec<_> = resume.contact.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(contact, ["ada@example.com", "London, UK", "github.com/ada"]);
-        assert_eq!(
-            resume.contact[0].url.as_deref(),
-            Some("mailto:ada@example.com")
-        );
+        assert_eq!(resume.contact[0].url.as_deref(), Some("mailto:ada@example.com"));
     }
 
     #[test]
     fn a_target_moves_matching_skills_and_highlights_first() {
         let resume = generate(&ada(), Some(&rust_job()));
         assert_eq!(resume.skills, ["Rust", "PostgreSQL", "Mathematics"]);
-        assert_eq!(
-            resume.experience[0].highlights[0],
-            "Built a Rust service on PostgreSQL"
-        );
+        assert_eq!(resume.experience[0].highlights[0], "Built a Rust service on PostgreSQL");
         // Ordering only: the same items, none added or lost.
         assert_eq!(resume.experience[0].highlights.len(), 2);
     }

@@ -22,9 +22,8 @@ use async_openai::{
     error::OpenAIError,
     middleware::{HttpRequestFactory, ReqwestService},
     types::chat::{
-        ChatCompletionRequestSystemMessageArgs, ChatCompletionRequestUserMessageArgs,
-        CreateChatCompletionRequestArgs, CreateChatCompletionResponse, ResponseFormat,
-        ResponseFormatJsonSchema,
+        ChatCompletionRequestSystemMessageArgs, ChatCompletionRequestUserMessageArgs, CreateChatCompletionRequestArgs,
+        CreateChatCompletionResponse, ResponseFormat, ResponseFormatJsonSchema,
     },
 };
 use futures::{FutureExt, future::BoxFuture};
@@ -81,18 +80,13 @@ pub struct OpenAi {
 impl OpenAi {
     /// A generator calling `settings.model` at `settings.base_url`.
     pub fn new(settings: &OpenAiSettings) -> Result<OpenAi, reqwest::Error> {
-        let config = OpenAIConfig::new()
-            .with_api_base(settings.base_url.trim_end_matches('/'))
-            .with_api_key(&settings.api_key);
+        let config =
+            OpenAIConfig::new().with_api_base(settings.base_url.trim_end_matches('/')).with_api_key(&settings.api_key);
         // The process's one TLS backend; a second install (another generator) is a no-op.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder().timeout(CALL_TIMEOUT).build()?;
-        let client = Client::with_config(config)
-            .with_http_service(RateLimitAware(ReqwestService::new(http)));
-        Ok(OpenAi {
-            client,
-            model: settings.model.clone(),
-        })
+        let client = Client::with_config(config).with_http_service(RateLimitAware(ReqwestService::new(http)));
+        Ok(OpenAi { client, model: settings.model.clone() })
     }
 
     async fn call<T: DeserializeOwned>(
@@ -125,15 +119,11 @@ impl OpenAi {
             })
             .build()
             .map_err(classify)?;
-        let response: CreateChatCompletionResponse =
-            self.client.chat().create(request).await.map_err(classify)?;
+        let response: CreateChatCompletionResponse = self.client.chat().create(request).await.map_err(classify)?;
         let usage = response
             .usage
             .as_ref()
-            .map(|u| Usage {
-                prompt_tokens: u.prompt_tokens,
-                completion_tokens: u.completion_tokens,
-            })
+            .map(|u| Usage { prompt_tokens: u.prompt_tokens, completion_tokens: u.completion_tokens })
             .unwrap_or_default();
         let content = response
             .choices
@@ -141,8 +131,8 @@ impl OpenAi {
             .next()
             .and_then(|choice| choice.message.content)
             .ok_or_else(|| invalid("the reply has no content"))?;
-        let parsed = serde_json::from_str(&content)
-            .map_err(|e| invalid(&format!("the reply is not the schema's JSON: {e}")))?;
+        let parsed =
+            serde_json::from_str(&content).map_err(|e| invalid(&format!("the reply is not the schema's JSON: {e}")))?;
         Ok((parsed, usage))
     }
 }
@@ -171,10 +161,7 @@ impl Generator for OpenAi {
 }
 
 fn invalid(reason: &str) -> ModelError {
-    ModelError::Transient {
-        reason: format!("invalid model output: {reason}"),
-        retry_after: None,
-    }
+    ModelError::Transient { reason: format!("invalid model output: {reason}"), retry_after: None }
 }
 
 /// The candidate and target as the model sees them.
@@ -255,26 +242,15 @@ fn merge(
     if experience.roles.len() != candidate.experience.len() {
         return Err(invalid("the number of roles differs from the candidate's"));
     }
-    for ((role, given), bullets) in resume
-        .experience
-        .iter_mut()
-        .zip(&candidate.experience)
-        .zip(experience.roles)
-    {
-        let highlights: Vec<String> = bullets
-            .highlights
-            .iter()
-            .map(|h| h.trim().to_owned())
-            .filter(|h| !h.is_empty())
-            .collect();
+    for ((role, given), bullets) in resume.experience.iter_mut().zip(&candidate.experience).zip(experience.roles) {
+        let highlights: Vec<String> =
+            bullets.highlights.iter().map(|h| h.trim().to_owned()).filter(|h| !h.is_empty()).collect();
         let allowed = given.highlights.len().max(1) + 2;
         if given.highlights.is_empty() != highlights.is_empty()
             || highlights.len() > allowed
             || highlights.iter().any(|h| h.chars().count() > 500)
         {
-            return Err(invalid(
-                "a role's highlights are missing, too many or too long",
-            ));
+            return Err(invalid("a role's highlights are missing, too many or too long"));
         }
         role.highlights = highlights;
     }
@@ -355,10 +331,7 @@ impl tower::Service<HttpRequestFactory> for RateLimitAware {
 
 /// Every client failure, classified once.
 fn classify(error: OpenAIError) -> ModelError {
-    let transient = |reason: String| ModelError::Transient {
-        reason,
-        retry_after: None,
-    };
+    let transient = |reason: String| ModelError::Transient { reason, retry_after: None };
     match error {
         OpenAIError::Reqwest(e) => transient(format!("http: {}", e.without_url())),
         OpenAIError::ApiError(response) => {
@@ -366,28 +339,28 @@ fn classify(error: OpenAIError) -> ModelError {
             match status {
                 408 | 409 | 425 | 429 | 500..=599 => transient(format!("HTTP {status}")),
                 401 | 403 => ModelError::Permanent {
-                    message: "the model service refused the configured credentials; an administrator must check the API key"
-                        .into(),
+                    message:
+                        "the model service refused the configured credentials; an administrator must check the API key"
+                            .into(),
                 },
                 _ => ModelError::Permanent {
-                    message: format!("the model service rejected the request (HTTP {status}); check the model name and the candidate's data"),
+                    message: format!(
+                        "the model service rejected the request (HTTP {status}); check the model name and the candidate's data"
+                    ),
                 },
             }
         }
         OpenAIError::JSONDeserialize(..) => transient("the reply could not be read".into()),
         OpenAIError::Boxed(boxed) => match boxed.downcast::<RateLimited>() {
-            Ok(limited) => ModelError::Transient {
-                reason: "HTTP 429".into(),
-                retry_after: limited.retry_after,
-            },
+            Ok(limited) => ModelError::Transient { reason: "HTTP 429".into(), retry_after: limited.retry_after },
             Err(other) => transient(other.to_string()),
         },
-        OpenAIError::StreamError(_)
-        | OpenAIError::FileSaveError(_)
-        | OpenAIError::FileReadError(_) => transient("the reply was interrupted".into()),
-        OpenAIError::InvalidArgument(_) => ModelError::Permanent {
-            message: "the model request could not be built".into(),
-        },
+        OpenAIError::StreamError(_) | OpenAIError::FileSaveError(_) | OpenAIError::FileReadError(_) => {
+            transient("the reply was interrupted".into())
+        }
+        OpenAIError::InvalidArgument(_) => {
+            ModelError::Permanent { message: "the model request could not be built".into() }
+        }
     }
 }
 
@@ -398,16 +371,7 @@ mod tests {
     #[test]
     fn skills_are_the_candidates_own_in_the_models_order() {
         let mine = vec!["Rust".to_owned(), "SQL".to_owned(), "Go".to_owned()];
-        let ordered = reordered(
-            &mine,
-            &[
-                "sql".into(),
-                "Kubernetes".into(),
-                "Rust".into(),
-                "SQL".into(),
-            ],
-        )
-        .unwrap();
+        let ordered = reordered(&mine, &["sql".into(), "Kubernetes".into(), "Rust".into(), "SQL".into()]).unwrap();
         assert_eq!(ordered, ["SQL", "Rust", "Go"]);
         assert!(reordered(&mine, &[]).is_err());
     }
@@ -431,11 +395,8 @@ mod tests {
             summary: "Writes Rust.".into(),
             skills: vec!["Rust".into()],
         };
-        let experience = ExperienceSection {
-            roles: vec![RoleBullets {
-                highlights: vec!["Shipped Rust code".into()],
-            }],
-        };
+        let experience =
+            ExperienceSection { roles: vec![RoleBullets { highlights: vec!["Shipped Rust code".into()] }] };
         let resume = merge(&candidate, None, main, experience).unwrap();
         assert_eq!(resume.experience[0].company, "Engines");
         assert_eq!(resume.experience[0].title, "Programmer");
@@ -443,15 +404,8 @@ mod tests {
         assert_eq!(resume.headline.as_deref(), Some("Rust engineer"));
 
         let wrong_count = ExperienceSection { roles: vec![] };
-        let main = MainSections {
-            headline: "x".into(),
-            summary: "y".into(),
-            skills: vec!["Rust".into()],
-        };
-        assert!(matches!(
-            merge(&candidate, None, main, wrong_count),
-            Err(ModelError::Transient { .. })
-        ));
+        let main = MainSections { headline: "x".into(), summary: "y".into(), skills: vec!["Rust".into()] };
+        assert!(matches!(merge(&candidate, None, main, wrong_count), Err(ModelError::Transient { .. })));
     }
 
     #[test]

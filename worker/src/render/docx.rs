@@ -8,12 +8,12 @@ use docx_rust::{
     Docx,
     content_type::OverrideContentType,
     document::{
-        AbstractNum, AbstractNumId, Hyperlink, Level, LevelStart, LevelText, Num, NumFmt,
-        Numbering, PPr, Paragraph, Run, TextSpace,
+        AbstractNum, AbstractNumId, Hyperlink, Level, LevelStart, LevelText, Num, NumFmt, Numbering, PPr, Paragraph,
+        Run, TextSpace,
     },
     formatting::{
-        CharacterProperty, Fonts, Indent, IndentLevel, NumberingId, NumberingProperty,
-        ParagraphProperty, Spacing, Underline, UnderlineStyle,
+        CharacterProperty, Fonts, Indent, IndentLevel, NumberingId, NumberingProperty, ParagraphProperty, Spacing,
+        Underline, UnderlineStyle,
     },
     styles::{DefaultStyle, Style, StyleType},
 };
@@ -22,13 +22,10 @@ use super::RenderError;
 use crate::model::Resume;
 
 /// The MIME type of a DOCX file.
-pub const CONTENT_TYPE: &str =
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
-const NUMBERING_CONTENT_TYPE: &str =
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml";
-const HYPERLINK_REL: &str =
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink";
+const NUMBERING_CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml";
+const HYPERLINK_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink";
 /// The `numId` of the bullet list.
 const BULLETS: isize = 1;
 const ACCENT: u32 = 0x1F3864;
@@ -61,11 +58,7 @@ pub fn render(resume: &Resume) -> Result<Vec<u8>, RenderError> {
         for role in &resume.experience {
             let mut line = Paragraph::default()
                 .property(ParagraphProperty::default().style_id("RoleLine"))
-                .push(
-                    Run::default()
-                        .property(CharacterProperty::default().bold(true))
-                        .push_text(text(&role.title)),
-                )
+                .push(Run::default().property(CharacterProperty::default().bold(true)).push_text(text(&role.title)))
                 .push(Run::default().push_text(text(&format!(", {}", role.company))));
             let mut details: Vec<&str> = Vec::new();
             details.extend(role.location.as_deref());
@@ -89,19 +82,11 @@ pub fn render(resume: &Resume) -> Result<Vec<u8>, RenderError> {
         section(&mut docx, "Education");
         for study in &resume.education {
             let mut line = Paragraph::default().push(
-                Run::default()
-                    .property(CharacterProperty::default().bold(true))
-                    .push_text(text(&study.institution)),
+                Run::default().property(CharacterProperty::default().bold(true)).push_text(text(&study.institution)),
             );
-            let details: Vec<&str> = study
-                .degree
-                .iter()
-                .chain(&study.period)
-                .map(String::as_str)
-                .collect();
+            let details: Vec<&str> = study.degree.iter().chain(&study.period).map(String::as_str).collect();
             if !details.is_empty() {
-                line = line
-                    .push(Run::default().push_text(text(&format!(" · {}", details.join(" · ")))));
+                line = line.push(Run::default().push_text(text(&format!(" · {}", details.join(" · ")))));
             }
             docx.document.push(line);
         }
@@ -117,9 +102,7 @@ pub fn render(resume: &Resume) -> Result<Vec<u8>, RenderError> {
         }
     }
 
-    let written = docx
-        .write(Cursor::new(Vec::new()))
-        .map_err(|e| RenderError::Docx(e.to_string()))?;
+    let written = docx.write(Cursor::new(Vec::new())).map_err(|e| RenderError::Docx(e.to_string()))?;
     Ok(written.into_inner())
 }
 
@@ -149,9 +132,7 @@ fn bullet(value: &str) -> Paragraph<'static> {
         id: Some(NumberingId { value: BULLETS }),
         ..Default::default()
     });
-    Paragraph::default()
-        .property(property)
-        .push(Run::default().push_text(text(value)))
+    Paragraph::default().property(property).push(Run::default().push_text(text(value)))
 }
 
 /// Email, phone, location and links on one line, links clickable.
@@ -165,19 +146,11 @@ fn contact_line<'a>(docx: &mut Docx<'a>, resume: &'a Resume) {
             Some(url) => {
                 let rels = docx.document_rels.get_or_insert_with(Default::default);
                 rels.add_rel_with_target_mode(HYPERLINK_REL, url, Some("External"));
-                let id = rels
-                    .relationships
-                    .iter()
-                    .find(|r| r.target == url.as_str())
-                    .map(|r| r.id.clone());
+                let id = rels.relationships.iter().find(|r| r.target == url.as_str()).map(|r| r.id.clone());
                 let run = Run::default()
                     .property(CharacterProperty::default().style_id("Hyperlink"))
                     .push_text(text(&item.text));
-                line = line.push(Hyperlink {
-                    id,
-                    content: Some(run),
-                    ..Default::default()
-                });
+                line = line.push(Hyperlink { id, content: Some(run), ..Default::default() });
             }
             None => line = line.push(Run::default().push_text(text(&item.text))),
         }
@@ -186,38 +159,18 @@ fn contact_line<'a>(docx: &mut Docx<'a>, resume: &'a Resume) {
 }
 
 fn spacing(before: isize, after: isize) -> Spacing {
-    Spacing {
-        before: Some(before),
-        after: Some(after),
-        ..Default::default()
-    }
+    Spacing { before: Some(before), after: Some(after), ..Default::default() }
 }
 
 fn styles(docx: &mut Docx<'_>) {
-    let font = || {
-        Fonts::default()
-            .ascii("Calibri")
-            .h_ansi("Calibri")
-            .east_asia("Calibri")
-            .custom("Calibri")
-    };
-    docx.styles.default(
-        DefaultStyle::default().character(CharacterProperty::default().size(21isize).fonts(font())),
-    );
-    let paragraph = |before, after| ParagraphProperty {
-        spacing: Some(spacing(before, after)),
-        ..Default::default()
-    };
+    let font = || Fonts::default().ascii("Calibri").h_ansi("Calibri").east_asia("Calibri").custom("Calibri");
+    docx.styles.default(DefaultStyle::default().character(CharacterProperty::default().size(21isize).fonts(font())));
+    let paragraph = |before, after| ParagraphProperty { spacing: Some(spacing(before, after)), ..Default::default() };
     docx.styles.push(
         Style::new(StyleType::Paragraph, "Title")
             .name("Title")
             .paragraph(paragraph(0, 40))
-            .character(
-                CharacterProperty::default()
-                    .size(40isize)
-                    .bold(true)
-                    .color(ACCENT),
-            ),
+            .character(CharacterProperty::default().size(40isize).bold(true).color(ACCENT)),
     );
     docx.styles.push(
         Style::new(StyleType::Paragraph, "Subtitle")
@@ -225,47 +178,25 @@ fn styles(docx: &mut Docx<'_>) {
             .paragraph(paragraph(40, 80))
             .character(CharacterProperty::default().size(24isize).italics(true)),
     );
-    docx.styles.push(
-        Style::new(StyleType::Paragraph, "Contact")
-            .name("Contact")
-            .paragraph(paragraph(0, 60)),
-    );
+    docx.styles.push(Style::new(StyleType::Paragraph, "Contact").name("Contact").paragraph(paragraph(0, 60)));
     let mut heading = paragraph(200, 60);
     heading.keep_next = Some(Default::default());
     docx.styles.push(
         Style::new(StyleType::Paragraph, "Heading1")
             .name("heading 1")
             .paragraph(heading)
-            .character(
-                CharacterProperty::default()
-                    .size(26isize)
-                    .bold(true)
-                    .color(ACCENT),
-            ),
+            .character(CharacterProperty::default().size(26isize).bold(true).color(ACCENT)),
     );
     let mut role = paragraph(120, 20);
     role.keep_next = Some(Default::default());
+    docx.styles.push(Style::new(StyleType::Paragraph, "RoleLine").name("Role Line").paragraph(role));
+    docx.styles.push(Style::new(StyleType::Paragraph, "ListBullet").name("List Bullet").paragraph(paragraph(0, 20)));
     docx.styles.push(
-        Style::new(StyleType::Paragraph, "RoleLine")
-            .name("Role Line")
-            .paragraph(role),
-    );
-    docx.styles.push(
-        Style::new(StyleType::Paragraph, "ListBullet")
-            .name("List Bullet")
-            .paragraph(paragraph(0, 20)),
-    );
-    docx.styles.push(
-        Style::new(StyleType::Character, "Hyperlink")
-            .name("Hyperlink")
-            .character(
-                CharacterProperty::default()
-                    .color(0x0563C1u32)
-                    .underline(Underline {
-                        val: Some(UnderlineStyle::Single),
-                        color: None,
-                    }),
-            ),
+        Style::new(StyleType::Character, "Hyperlink").name("Hyperlink").character(
+            CharacterProperty::default()
+                .color(0x0563C1u32)
+                .underline(Underline { val: Some(UnderlineStyle::Single), color: None }),
+        ),
     );
 }
 
@@ -273,27 +204,13 @@ fn numbering(docx: &mut Docx<'_>) {
     let level = Level {
         i_level: Some(0),
         start: Some(LevelStart { value: Some(1) }),
-        number_format: Some(NumFmt {
-            value: Cow::Borrowed("bullet"),
-        }),
-        level_text: Some(LevelText {
-            value: Some(Cow::Borrowed("•")),
-        }),
-        p_pr: Some(PPr {
-            indent: Some(Indent {
-                left: Some(360),
-                hanging: Some(240),
-                ..Default::default()
-            }),
-        }),
+        number_format: Some(NumFmt { value: Cow::Borrowed("bullet") }),
+        level_text: Some(LevelText { value: Some(Cow::Borrowed("•")) }),
+        p_pr: Some(PPr { indent: Some(Indent { left: Some(360), hanging: Some(240), ..Default::default() }) }),
         ..Default::default()
     };
     docx.numbering = Some(Numbering {
-        abstract_numberings: vec![AbstractNum {
-            abstract_num_id: Some(0),
-            levels: vec![level],
-            ..Default::default()
-        }],
+        abstract_numberings: vec![AbstractNum { abstract_num_id: Some(0), levels: vec![level], ..Default::default() }],
         numberings: vec![Num {
             num_id: Some(BULLETS),
             abstract_num_id: Some(AbstractNumId { value: Some(0) }),

@@ -11,7 +11,7 @@ use crate::model::Resume;
 #[derive(Debug, Clone)]
 pub struct Document {
     pub filename: String,
-    pub content_type: &'static str,
+    pub content_type: String,
     pub bytes: Vec<u8>,
 }
 
@@ -31,12 +31,12 @@ pub fn render(resume: &Resume, file_type: &str, paper: Paper) -> Result<Document
     match file_type {
         "word" => Ok(Document {
             filename: resume.filename("docx"),
-            content_type: docx::CONTENT_TYPE,
+            content_type: docx::CONTENT_TYPE.to_owned(),
             bytes: docx::render(resume)?,
         }),
         "pdf" => Ok(Document {
             filename: resume.filename("pdf"),
-            content_type: pdf::CONTENT_TYPE,
+            content_type: pdf::CONTENT_TYPE.to_owned(),
             bytes: pdf::render(resume, paper)?,
         }),
         other => Err(RenderError::UnsupportedType(other.to_owned())),

@@ -27,11 +27,7 @@ pub const CONTENT_TYPE: &str = "application/pdf";
 
 const TEMPLATE: &str = include_str!("resume.typ");
 /// Font families in order of preference; later ones fill glyphs the first lacks.
-const FONTS: &[&str] = &[
-    "Libertinus Serif",
-    "New Computer Modern",
-    "DejaVu Sans Mono",
-];
+const FONTS: &[&str] = &["Libertinus Serif", "New Computer Modern", "DejaVu Sans Mono"];
 /// How many renders a cached layout may go unused before it is dropped.
 const CACHE_MAX_AGE: usize = 16;
 
@@ -45,9 +41,7 @@ struct Typesetter {
 }
 
 static TYPESETTER: LazyLock<Typesetter> = LazyLock::new(|| {
-    let fonts: Vec<Font> = typst_assets::fonts()
-        .flat_map(|data| Font::iter(Bytes::new(data)))
-        .collect();
+    let fonts: Vec<Font> = typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
     let file = |path: &str| {
         let path = VirtualPath::new(path).expect("a valid virtual path");
         RootedPath::new(VirtualRoot::Project, path).intern()
@@ -85,19 +79,11 @@ impl World for RenderWorld {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == TYPESETTER.main.id() {
-            Ok(TYPESETTER.main.clone())
-        } else {
-            Err(FileError::AccessDenied)
-        }
+        if id == TYPESETTER.main.id() { Ok(TYPESETTER.main.clone()) } else { Err(FileError::AccessDenied) }
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == TYPESETTER.data {
-            Ok(self.data.clone())
-        } else {
-            Err(FileError::AccessDenied)
-        }
+        if id == TYPESETTER.data { Ok(self.data.clone()) } else { Err(FileError::AccessDenied) }
     }
 
     fn font(&self, index: usize) -> Option<Font> {
@@ -123,21 +109,11 @@ impl Paper {
         let Some(location) = location else {
             return Paper::A4;
         };
-        let last = location
-            .rsplit(',')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_lowercase();
+        let last = location.rsplit(',').next().unwrap_or_default().trim().to_lowercase();
         match last.as_str() {
-            "us"
-            | "usa"
-            | "u.s."
-            | "u.s.a."
-            | "united states"
-            | "united states of america"
-            | "canada"
-            | "ca" => Paper::UsLetter,
+            "us" | "usa" | "u.s." | "u.s.a." | "united states" | "united states of america" | "canada" | "ca" => {
+                Paper::UsLetter
+            }
             _ => Paper::A4,
         }
     }
@@ -153,28 +129,17 @@ struct Data<'a> {
 
 /// The PDF bytes of `resume` on `paper`.
 pub fn render(resume: &Resume, paper: Paper) -> Result<Vec<u8>, RenderError> {
-    let data = serde_json::to_vec(&Data {
-        paper,
-        fonts: FONTS,
-        resume,
-    })
-    .map_err(|e| RenderError::Pdf(format!("resume data: {e}")))?;
-    let world = RenderWorld {
-        data: Bytes::new(data),
-    };
+    let data = serde_json::to_vec(&Data { paper, fonts: FONTS, resume })
+        .map_err(|e| RenderError::Pdf(format!("resume data: {e}")))?;
+    let world = RenderWorld { data: Bytes::new(data) };
     let compiled = typst::compile::<PagedDocument>(&world).output;
     typst::comemo::evict(CACHE_MAX_AGE);
     let document = compiled.map_err(|errors| RenderError::Pdf(messages(&errors)))?;
-    typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
-        .map_err(|errors| RenderError::Pdf(messages(&errors)))
+    typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|errors| RenderError::Pdf(messages(&errors)))
 }
 
 fn messages(errors: &[typst::diag::SourceDiagnostic]) -> String {
-    errors
-        .iter()
-        .map(|e| e.message.to_string())
-        .collect::<Vec<_>>()
-        .join("; ")
+    errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")
 }
 
 #[cfg(test)]
@@ -183,14 +148,8 @@ mod tests {
 
     #[test]
     fn north_america_gets_letter() {
-        assert_eq!(
-            Paper::for_location(Some("Austin, TX, USA")),
-            Paper::UsLetter
-        );
-        assert_eq!(
-            Paper::for_location(Some("Toronto, Canada")),
-            Paper::UsLetter
-        );
+        assert_eq!(Paper::for_location(Some("Austin, TX, USA")), Paper::UsLetter);
+        assert_eq!(Paper::for_location(Some("Toronto, Canada")), Paper::UsLetter);
         assert_eq!(Paper::for_location(Some("London, UK")), Paper::A4);
         assert_eq!(Paper::for_location(None), Paper::A4);
     }

@@ -8,18 +8,9 @@ fn sample() -> Resume {
     Resume {
         full_name: "Ada Lovelace".into(),
         contact: vec![
-            Contact {
-                text: "ada@example.com".into(),
-                url: Some("mailto:ada@example.com".into()),
-            },
-            Contact {
-                text: "London, UK".into(),
-                url: None,
-            },
-            Contact {
-                text: "github.com/ada".into(),
-                url: Some("https://github.com/ada".into()),
-            },
+            Contact { text: "ada@example.com".into(), url: Some("mailto:ada@example.com".into()) },
+            Contact { text: "London, UK".into(), url: None },
+            Contact { text: "github.com/ada".into(), url: Some("https://github.com/ada".into()) },
         ],
         headline: Some("Analytical engine programmer".into()),
         summary: Some("Mathematician who wrote the first published algorithm.".into()),
@@ -30,10 +21,7 @@ fn sample() -> Resume {
                 company: "Analytical Engines Ltd".into(),
                 location: Some("London".into()),
                 period: "Jan 2020 – Present".into(),
-                highlights: vec![
-                    "Built a Rust service on PostgreSQL".into(),
-                    "Translated the memoir".into(),
-                ],
+                highlights: vec!["Built a Rust service on PostgreSQL".into(), "Translated the memoir".into()],
             },
             Role {
                 title: "Assistant".into(),
@@ -78,11 +66,7 @@ fn docx_xml(bytes: &[u8]) -> String {
     use std::io::Read;
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
     let mut xml = String::new();
-    archive
-        .by_name("word/document.xml")
-        .expect("document.xml")
-        .read_to_string(&mut xml)
-        .expect("utf-8");
+    archive.by_name("word/document.xml").expect("document.xml").read_to_string(&mut xml).expect("utf-8");
     xml
 }
 
@@ -111,10 +95,7 @@ fn the_pdf_carries_every_section() {
         "CERTIFICATIONS",
         "CertifiedEngineOperator",
     ] {
-        assert!(
-            text.contains(expected),
-            "{expected:?} missing from {text:?}"
-        );
+        assert!(text.contains(expected), "{expected:?} missing from {text:?}");
     }
     // Links are real link annotations.
     let raw = String::from_utf8_lossy(&document.bytes);
@@ -127,33 +108,18 @@ fn letter_and_a4_differ_in_page_size() {
     let letter = pdf::render(&sample(), Paper::UsLetter).unwrap();
     let a4 = String::from_utf8_lossy(&a4);
     let letter = String::from_utf8_lossy(&letter);
-    assert!(
-        a4.contains("595.2756") || a4.contains("595.28"),
-        "A4 width missing"
-    );
-    assert!(
-        letter.contains("/MediaBox [0 0 612 792]") || letter.contains("612 792"),
-        "Letter size missing"
-    );
+    assert!(a4.contains("595.2756") || a4.contains("595.28"), "A4 width missing");
+    assert!(letter.contains("/MediaBox [0 0 612 792]") || letter.contains("612 792"), "Letter size missing");
 }
 
 #[test]
 fn a_long_resume_flows_onto_more_pages() {
     let mut long = sample();
-    long.experience = (0..30)
-        .map(|i| Role {
-            company: format!("Company {i}"),
-            ..sample().experience[0].clone()
-        })
-        .collect();
+    long.experience =
+        (0..30).map(|i| Role { company: format!("Company {i}"), ..sample().experience[0].clone() }).collect();
     let short = pdf::render(&sample(), Paper::A4).unwrap();
     let long = pdf::render(&long, Paper::A4).unwrap();
-    let pages = |bytes: &[u8]| {
-        pdf_extract::Document::load_mem(bytes)
-            .expect("a PDF")
-            .get_pages()
-            .len()
-    };
+    let pages = |bytes: &[u8]| pdf_extract::Document::load_mem(bytes).expect("a PDF").get_pages().len();
     assert_eq!(pages(&short), 1, "a typical resume fits one page");
     assert!(pages(&long) >= 2, "a long resume flows on");
     assert!(squeezed(&pdf_text(&long)).contains("Company29"));
@@ -173,22 +139,14 @@ fn hostile_strings_render_literally_in_both_formats() {
 
     let text = squeezed(&pdf_text(&pdf::render(&resume, Paper::A4).unwrap()));
     for hostile in HOSTILE {
-        assert!(
-            text.contains(&squeezed(hostile)),
-            "{hostile:?} not literal in {text:?}"
-        );
+        assert!(text.contains(&squeezed(hostile)), "{hostile:?} not literal in {text:?}");
     }
 
     let xml = docx_xml(&docx::render(&resume).unwrap());
     assert!(!xml.contains("<w:t>injected"), "XML injected");
     assert!(xml.contains("&lt;/w:t&gt;&lt;w:t&gt;injected"));
-    assert!(
-        xml.contains("#import \"/etc/passwd\"") || xml.contains("#import &quot;/etc/passwd&quot;")
-    );
-    assert!(
-        !xml.contains("<w:fldSimple") && !xml.contains("<w:instrText"),
-        "no fields"
-    );
+    assert!(xml.contains("#import \"/etc/passwd\"") || xml.contains("#import &quot;/etc/passwd&quot;"));
+    assert!(!xml.contains("<w:fldSimple") && !xml.contains("<w:instrText"), "no fields");
 }
 
 #[test]
@@ -223,10 +181,7 @@ fn the_docx_carries_every_section() {
         assert!(xml.contains(expected), "{expected:?} missing");
     }
     assert!(xml.contains("w:val=\"Heading1\""), "heading style");
-    assert!(
-        xml.contains("<w:b/>") || xml.contains("<w:b "),
-        "bold role lines"
-    );
+    assert!(xml.contains("<w:b/>") || xml.contains("<w:b "), "bold role lines");
 }
 
 /// The sample's text as laid out, kept in `golden/sample.txt`: a change to the template
@@ -238,10 +193,6 @@ fn the_pdf_layout_matches_the_golden_copy() {
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(path, &text).unwrap();
     }
-    let golden =
-        std::fs::read_to_string(path).expect("golden/sample.txt (run with UPDATE_GOLDEN=1)");
-    assert_eq!(
-        text, golden,
-        "the PDF layout changed; inspect it, then run with UPDATE_GOLDEN=1"
-    );
+    let golden = std::fs::read_to_string(path).expect("golden/sample.txt (run with UPDATE_GOLDEN=1)");
+    assert_eq!(text, golden, "the PDF layout changed; inspect it, then run with UPDATE_GOLDEN=1");
 }

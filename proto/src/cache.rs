@@ -1,0 +1,68 @@
+//! The result cache: how a request's content becomes a key, shared by the server (which
+//! answers a repeated request from the cache at submit) and the worker (which fills it).
+
+use prost::Message;
+use sha2::{Digest, Sha256};
+
+use crate::v1;
+
+/// Bumped whenever a template changes what a document looks like, so that cached
+/// documents from an older template are not served.
+pub const TEMPLATE_VERSION: &str = "2026-11-28.1";
+
+/// The generator identity that goes into the key: `"offline"` or `"openai:<model>"`.
+pub fn generator(model: Option<&str>) -> String {
+    model.map_or_else(|| "offline".to_owned(), |model| format!("openai:{model}"))
+}
+
+/// The hex SHA-256 of the request's canonical content. Row ids and creation times are
+/// left out: two requests with the same data are the same request.
+pub fn key(
+    owner: &str,
+    candidate: &v1::Candidate,
+    target: Option<&v1::CandidateJob>,
+    file_type: &str,
+    generator: &str,
+) -> String {
+    let candidate = v1::Candidate { id: 0, created_at: None, ..candidate.clone() };
+    let target = target.map(|t| v1::CandidateJob { id: 0, candidate_id: 0, created_at: None, ..t.clone() });
+    let content = v1::CacheKeyContent {
+        owner: owner.to_owned(),
+        candidate: Some(candidate),
+        target,
+        file_type: file_type.to_owned(),
+        generator: generator.to_owned(),
+        template_version: TEMPLATE_VERSION.to_owned(),
+    };
+    let digest = Sha256::digest(content.encode_to_vec());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ada(id: i64) -> v1::Candidate {
+        v1::Candidate { id, full_name: "Ada".into(), skills: vec!["Rust".into()], ..Default::default() }
+    }
+
+    #[test]
+    fn the_same_content_gives_the_same_key_whatever_the_ids() {
+        let a = key("u", &ada(1), None, "word", "offline");
+        assert_eq!(a, key("u", &ada(2), None, "word", "offline"));
+        assert_eq!(a.len(), 64);
+    }
+
+    #[test]
+    fn any_difference_gives_another_key() {
+        let a = key("u", &ada(1), None, "word", "offline");
+        assert_ne!(a, key("v", &ada(1), None, "word", "offline"));
+        assert_ne!(a, key("u", &ada(1), None, "pdf", "offline"));
+        assert_ne!(a, key("u", &ada(1), None, "word", "openai:gpt-4o-mini"));
+        let target = v1::CandidateJob { title: "Engineer".into(), ..Default::default() };
+        assert_ne!(a, key("u", &ada(1), Some(&target), "word", "offline"));
+        let mut other = ada(1);
+        other.skills.push("Go".into());
+        assert_ne!(a, key("u", &other, None, "word", "offline"));
+    }
+}

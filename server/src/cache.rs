@@ -1,0 +1,30 @@
+//! Reading the result cache: a request whose content was generated before is answered
+//! from Redis at submit, without queueing anything.
+
+use fred::prelude::*;
+use prost::Message;
+use resume_proto::{queue::Keys, v1::CachedResume};
+
+use crate::error::Result;
+
+/// The server's read side of the result cache (workers fill it).
+pub struct ResultCache {
+    client: Client,
+    keys: Keys,
+    /// `"offline"` or `"openai:<model>"`: part of every key, as the workers compute it.
+    pub generator: String,
+}
+
+impl ResultCache {
+    /// A cache over an initialised client.
+    pub fn new(client: Client, keys: Keys, generator: String) -> ResultCache {
+        ResultCache { client, keys, generator }
+    }
+
+    /// The cached resume for `cache_key`, if one is there. An unreadable entry counts as a
+    /// miss (it is rewritten by the next generation).
+    pub async fn get(&self, cache_key: &str) -> Result<Option<CachedResume>> {
+        let bytes: Option<Vec<u8>> = self.client.get(self.keys.cached(cache_key)).await?;
+        Ok(bytes.and_then(|bytes| CachedResume::decode(bytes.as_slice()).ok()))
+    }
+}

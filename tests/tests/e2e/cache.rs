@@ -1,0 +1,102 @@
+//! The result cache and in-flight deduplication, against the fake model.
+
+use std::time::Duration;
+
+use e2e::{
+    Db, Options, System,
+    fake_model::{FakeModel, Reply},
+};
+use serde_json::{Value, json};
+
+async fn cached_system(model: &FakeModel) -> anyhow::Result<System> {
+    let options = Options {
+        model_url: Some(model.url.clone()),
+        retry_base_delay_ms: 10,
+        max_attempts: 3,
+        result_cache_ttl_secs: 3600,
+    };
+    System::start_with(Db::Sqlite, 1, options).await
+}
+
+async fn submit(system: &System, user: &str, body: &Value) -> anyhow::Result<Value> {
+    let (status, job) = system.post(user, "/api/resume-async/generate-async", body.clone()).await?;
+    anyhow::ensure!(status == 202, "{status} {job}");
+    Ok(job)
+}
+
+async fn finish(system: &System, user: &str, job: &Value) -> anyhow::Result<Value> {
+    Ok(system.poll_until_done(user, job["job_id"].as_str().unwrap()).await?.last().unwrap().clone())
+}
+
+async fn download(system: &System, user: &str, job: &Value) -> anyhow::Result<Vec<u8>> {
+    let url = system.url(job["result_url"].as_str().unwrap());
+    Ok(system.http.get(url).bearer_auth(system.token(user)).send().await?.bytes().await?.to_vec())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_request_succeeds_at_submit_without_a_model_call() -> anyhow::Result<()> {
+    let model = FakeModel::start().await?;
+    let system = cached_system(&model).await?;
+    let (candidate, target) = system.candidate_with_target("repeat").await?;
+    let body = json!({"candidate_id": candidate, "job_row_id": target, "file_type": "pdf"});
+    let first = finish(&system, "repeat", &submit(&system, "repeat", &body).await?).await?;
+    assert_eq!((first["status"].as_str(), first["cache_hit"].as_bool()), (Some("SUCCESS"), Some(false)));
+    assert_eq!(model.seen().len(), 2);
+
+    let second = submit(&system, "repeat", &body).await?;
+    assert_eq!(second["status"], "SUCCESS", "{second}");
+    assert_eq!(second["cache_hit"], true);
+    assert_eq!(second["progress"], 100);
+    assert_eq!(second["prompt_tokens"], 0);
+    assert_eq!(second["filename"], "Ada_Lovelace_Resume.pdf");
+    assert_ne!(second["job_id"], first["job_id"]);
+    assert_eq!(model.seen().len(), 2, "the cache hit called the model");
+    assert_eq!(download(&system, "repeat", &second).await?, download(&system, "repeat", &first).await?);
+
+    // Another file type is another request.
+    let word = json!({"candidate_id": candidate, "job_row_id": target, "file_type": "word"});
+    let third = submit(&system, "repeat", &word).await?;
+    assert_eq!(third["status"], "PENDING");
+    assert_eq!(finish(&system, "repeat", &third).await?["cache_hit"], false);
+    assert_eq!(model.seen().len(), 4);
+    system.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_duplicates_make_one_resume() -> anyhow::Result<()> {
+    let model = FakeModel::start().await?;
+    model.set_latency(Duration::from_millis(400));
+    let system = cached_system(&model).await?;
+    let (candidate, target) = system.candidate_with_target("twins").await?;
+    let body = json!({"candidate_id": candidate, "job_row_id": target});
+    let a = submit(&system, "twins", &body).await?;
+    let b = submit(&system, "twins", &body).await?;
+    assert_eq!((a["status"].as_str(), b["status"].as_str()), (Some("PENDING"), Some("PENDING")));
+    let (a, b) = (finish(&system, "twins", &a).await?, finish(&system, "twins", &b).await?);
+    assert_eq!((a["status"].as_str(), b["status"].as_str()), (Some("SUCCESS"), Some("SUCCESS")), "{a} {b}");
+    assert_eq!(model.seen().len(), 2, "{:?}", model.seen());
+    let hits = [&a, &b].iter().filter(|j| j["cache_hit"] == true).count();
+    assert_eq!(hits, 1, "{a} {b}");
+    system.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_first_fails_the_duplicate_does_the_work() -> anyhow::Result<()> {
+    let model = FakeModel::start().await?;
+    model.set_latency(Duration::from_millis(300));
+    model.script([Reply::Status(400, None)]);
+    let system = cached_system(&model).await?;
+    let (candidate, target) = system.candidate_with_target("second").await?;
+    let body = json!({"candidate_id": candidate, "job_row_id": target});
+    let a = submit(&system, "second", &body).await?;
+    let b = submit(&system, "second", &body).await?;
+    let (a, b) = (finish(&system, "second", &a).await?, finish(&system, "second", &b).await?);
+    let mut statuses = [a["status"].as_str().unwrap(), b["status"].as_str().unwrap()];
+    statuses.sort();
+    assert_eq!(statuses, ["FAILURE", "SUCCESS"], "{a} {b}");
+    let succeeded = if a["status"] == "SUCCESS" { &a } else { &b };
+    assert_eq!(succeeded["cache_hit"], false, "the second generated it itself");
+    let main_calls = model.seen().iter().filter(|s| s.schema == "resume_main").count();
+    assert_eq!(main_calls, 2);
+    system.stop().await
+}
