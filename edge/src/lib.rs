@@ -24,7 +24,7 @@ use axum::{
     routing::{get, post},
 };
 use tokio::net::TcpListener;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Channel;
 use tower_http::{
     cors::{AllowOrigin, CorsLayer},
     trace::TraceLayer,
@@ -84,28 +84,13 @@ fn cors(origins: &[String]) -> CorsLayer {
         .max_age(Duration::from_secs(600))
 }
 
-/// A channel balanced over every URL in `urls`; it connects lazily, so the edge starts
-/// (and answers `/api/healthz`) before the server does.
-pub fn channel(urls: &[String]) -> Result<Channel, tonic::transport::Error> {
-    let endpoints = urls
-        .iter()
-        .map(|url| {
-            Ok(Endpoint::from_shared(url.clone())?
-                .connect_timeout(Duration::from_secs(3))
-                .tcp_nodelay(true)
-                .http2_keep_alive_interval(Duration::from_secs(30)))
-        })
-        .collect::<Result<Vec<_>, tonic::transport::Error>>()?;
-    Ok(Channel::balance_list(endpoints.into_iter()))
-}
-
 /// Serves the edge on `listener` until `shutdown` completes.
 pub async fn run(
     config: Config,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let app = app(channel(&config.server_url)?, &config.cors_allowed_origins);
+    let app = app(resume_proto::client::balanced(&config.server_url)?, &config.cors_allowed_origins);
     tracing::info!(addr = %listener.local_addr()?, "edge listening");
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
     tracing::info!("edge stopped");

@@ -5,9 +5,11 @@
 //! - [`FILE_DESCRIPTOR_SET`]: the encoded descriptors, served by gRPC reflection.
 //! - [`queue`]: the Redis keys producer (server) and consumer (worker) agree on.
 //! - [`cache`]: the result cache key of a request's content.
+//! - [`client`]: the balanced channel through which edge and workers reach the servers.
 //! - [`time`]: conversions between protobuf timestamps and `chrono`.
 
 pub mod cache;
+pub mod client;
 pub mod queue;
 pub mod time;
 

@@ -16,11 +16,13 @@ use tonic::{
     Request, Status,
     metadata::MetadataValue,
     service::{Interceptor, interceptor::InterceptedService},
-    transport::{Channel, Endpoint},
+    transport::Channel,
 };
 
 /// Size of the chunks a file is handed over in.
 const CHUNK: usize = 64 * 1024;
+/// How long one call to the server may take.
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 /// Lifetime of a minted token; it is renewed well before it ends.
 const TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 
@@ -75,22 +77,9 @@ impl WorkerToken {
 impl Interceptor for WorkerToken {
     fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
         request.metadata_mut().insert("authorization", self.header()?);
+        request.set_timeout(CALL_TIMEOUT);
         Ok(request)
     }
-}
-
-/// A channel balanced over every URL in `urls`.
-pub fn channel(urls: &[String]) -> Result<Channel, tonic::transport::Error> {
-    let endpoints = urls
-        .iter()
-        .map(|url| {
-            Ok(Endpoint::from_shared(url.clone())?
-                .connect_timeout(Duration::from_secs(3))
-                .timeout(Duration::from_secs(30))
-                .tcp_nodelay(true))
-        })
-        .collect::<Result<Vec<_>, tonic::transport::Error>>()?;
-    Ok(Channel::balance_list(endpoints.into_iter()))
 }
 
 /// Where a finished document came from and what it cost.
