@@ -8,17 +8,17 @@ use docx_rust::{
     Docx,
     content_type::OverrideContentType,
     document::{
-        AbstractNum, AbstractNumId, Hyperlink, Level, LevelStart, LevelText, Num, NumFmt, Numbering, PPr, Paragraph,
-        Run, TextSpace,
+        AbstractNum, AbstractNumId, BodyContent, Hyperlink, Level, LevelStart, LevelText, Num, NumFmt, Numbering, PPr,
+        Paragraph, Run, TextSpace,
     },
     formatting::{
-        CharacterProperty, Fonts, Indent, IndentLevel, NumberingId, NumberingProperty, ParagraphProperty, Spacing,
-        Underline, UnderlineStyle,
+        CharacterProperty, Fonts, Indent, IndentLevel, NumberingId, NumberingProperty, PageMargin, PageSize,
+        ParagraphProperty, SectionProperty, Spacing, Underline, UnderlineStyle,
     },
     styles::{DefaultStyle, Style, StyleType},
 };
 
-use super::RenderError;
+use super::{Paper, RenderError};
 use crate::model::Resume;
 
 /// The MIME type of a DOCX file.
@@ -30,8 +30,8 @@ const HYPERLINK_REL: &str = "http://schemas.openxmlformats.org/officeDocument/20
 const BULLETS: isize = 1;
 const ACCENT: u32 = 0x1F3864;
 
-/// The DOCX bytes of `resume`.
-pub fn render(resume: &Resume) -> Result<Vec<u8>, RenderError> {
+/// The DOCX bytes of `resume` on `paper`.
+pub fn render(resume: &Resume, paper: Paper) -> Result<Vec<u8>, RenderError> {
     let mut docx = Docx::default();
     styles(&mut docx);
     numbering(&mut docx);
@@ -102,6 +102,7 @@ pub fn render(resume: &Resume) -> Result<Vec<u8>, RenderError> {
         }
     }
 
+    docx.document.push(BodyContent::SectionProperty(page(paper)));
     let written = docx.write(Cursor::new(Vec::new())).map_err(|e| RenderError::Docx(e.to_string()))?;
     Ok(written.into_inner())
 }
@@ -156,6 +157,27 @@ fn contact_line<'a>(docx: &mut Docx<'a>, resume: &'a Resume) {
         }
     }
     docx.document.push(line);
+}
+
+/// Page size and margins in twentieths of a point, as the PDF's.
+fn page(paper: Paper) -> SectionProperty<'static> {
+    let (width, height) = match paper {
+        Paper::A4 => (11906, 16838),
+        Paper::UsLetter => (12240, 15840),
+    };
+    SectionProperty {
+        page_size: Some(PageSize { weight: width, height }),
+        page_margin: Some(PageMargin {
+            top: Some(850),
+            bottom: Some(850),
+            left: Some(964),
+            right: Some(964),
+            header: Some(567),
+            footer: Some(567),
+            gutter: Some(0),
+        }),
+        ..Default::default()
+    }
 }
 
 fn spacing(before: isize, after: isize) -> Spacing {

@@ -32,7 +32,7 @@ pub fn render(resume: &Resume, file_type: &str, paper: Paper) -> Result<Document
         "word" => Ok(Document {
             filename: resume.filename("docx"),
             content_type: docx::CONTENT_TYPE.to_owned(),
-            bytes: docx::render(resume)?,
+            bytes: docx::render(resume, paper)?,
         }),
         "pdf" => Ok(Document {
             filename: resume.filename("pdf"),

@@ -142,7 +142,7 @@ fn hostile_strings_render_literally_in_both_formats() {
         assert!(text.contains(&squeezed(hostile)), "{hostile:?} not literal in {text:?}");
     }
 
-    let xml = docx_xml(&docx::render(&resume).unwrap());
+    let xml = docx_xml(&docx::render(&resume, Paper::A4).unwrap());
     assert!(!xml.contains("<w:t>injected"), "XML injected");
     assert!(xml.contains("&lt;/w:t&gt;&lt;w:t&gt;injected"));
     assert!(xml.contains("#import \"/etc/passwd\"") || xml.contains("#import &quot;/etc/passwd&quot;"));
@@ -181,6 +181,9 @@ fn the_docx_carries_every_section() {
         assert!(xml.contains(expected), "{expected:?} missing");
     }
     assert!(xml.contains("w:val=\"Heading1\""), "heading style");
+    assert!(xml.contains("w:w=\"11906\""), "A4 page");
+    let letter = docx_xml(&docx::render(&sample(), Paper::UsLetter).unwrap());
+    assert!(letter.contains("w:w=\"12240\"") && letter.contains("w:h=\"15840\""), "US Letter page");
     assert!(xml.contains("<w:b/>") || xml.contains("<w:b "), "bold role lines");
 }
 
