@@ -3,8 +3,8 @@
 //! The template is fixed source; the resume reaches it only as data, a virtual
 //! `/resume.json` that the template reads with `json(..)`. Candidate or model text is
 //! therefore never parsed as Typst markup. The world denies every other file, so a
-//! template can read nothing from disk or network. Fonts come from typst-assets,
-//! loaded once per process and shared by every render.
+//! template can read nothing from disk or network. Fonts come from typst-assets plus a
+//! compiled-in CJK fallback, loaded once per process and shared by every render.
 
 use std::sync::LazyLock;
 
@@ -27,7 +27,9 @@ pub const CONTENT_TYPE: &str = "application/pdf";
 
 const TEMPLATE: &str = include_str!("resume.typ");
 /// Font families in order of preference; later ones fill glyphs the first lacks.
-const FONTS: &[&str] = &["Libertinus Serif", "New Computer Modern", "DejaVu Sans Mono"];
+const FONTS: &[&str] = &["Libertinus Serif", "New Computer Modern", "Droid Sans Fallback"];
+/// Chinese, Japanese and Korean glyphs (see `worker/fonts/README.md`).
+const CJK_FONT: &[u8] = include_bytes!("../../fonts/DroidSansFallback.ttf");
 /// How many renders a cached layout may go unused before it is dropped.
 const CACHE_MAX_AGE: usize = 16;
 
@@ -41,7 +43,8 @@ struct Typesetter {
 }
 
 static TYPESETTER: LazyLock<Typesetter> = LazyLock::new(|| {
-    let fonts: Vec<Font> = typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
+    let fonts: Vec<Font> =
+        typst_assets::fonts().chain([CJK_FONT]).flat_map(|data| Font::iter(Bytes::new(data))).collect();
     let file = |path: &str| {
         let path = VirtualPath::new(path).expect("a valid virtual path");
         RootedPath::new(VirtualRoot::Project, path).intern()

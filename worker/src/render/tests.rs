@@ -150,6 +150,19 @@ fn hostile_strings_render_literally_in_both_formats() {
 }
 
 #[test]
+fn cjk_names_keep_their_glyphs_in_regular_and_bold() {
+    let mut resume = sample();
+    resume.full_name = "山田 太郎".into();
+    resume.experience[0].title = "김민수 팀장".into();
+    resume.summary = Some("负责支付平台 — 東京".into());
+    let bytes = pdf::render(&resume, Paper::A4).unwrap();
+    let text = squeezed(&pdf_text(&bytes));
+    for expected in ["山田太郎", "김민수팀장", "负责支付平台", "東京"] {
+        assert!(text.contains(expected), "{expected:?} missing from {text}");
+    }
+}
+
+#[test]
 fn cyrillic_and_accents_keep_their_glyphs() {
     let mut resume = sample();
     resume.full_name = "Иван Петров".into();
