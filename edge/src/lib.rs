@@ -39,6 +39,7 @@ pub fn app(channel: Channel, cors_origins: &[String]) -> Router {
     let api = Router::new()
         .route("/api/healthz", get(health::healthz))
         .route("/api/readyz", get(health::readyz))
+        .route("/api/openapi.json", get(health::openapi))
         .route("/api/candidates", post(candidates::create).get(candidates::list))
         .route("/api/candidates/{id}", get(candidates::get))
         .route("/api/candidates/{id}/jobs", post(candidates::create_job).get(candidates::list_jobs))

@@ -127,6 +127,11 @@ async fn health_readiness_and_listing() -> anyhow::Result<()> {
     assert_eq!(response.status(), 200);
     assert_eq!(response.json::<Value>().await?, json!({"status": "ok"}));
 
+    let response = system.http.get(system.url("/api/openapi.json")).send().await?;
+    assert_eq!(response.status(), 200);
+    let spec: Value = response.json().await?;
+    assert!(spec["paths"]["/api/resume-async/generate-async"]["post"].is_object());
+
     let mut ready = Value::Null;
     // The worker registers with its first heartbeat.
     for _ in 0..100 {
