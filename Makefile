@@ -5,7 +5,7 @@ CARGO ?= cargo
 PROFILE ?= dev
 BUF ?= $(shell command -v buf 2>/dev/null || echo .ci/.tools/node_modules/.bin/buf)
 
-.PHONY: build run test lint fmt clean
+.PHONY: build run test lint bench fmt clean
 
 build:
 	$(CARGO) build --profile $(PROFILE) --bins
@@ -20,6 +20,10 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(BUF) lint
+
+# BENCH_DB=sqlite|postgres, BENCH_RUNS (3), BENCH_SECONDS per closed-loop scenario (10).
+bench:
+	./bench/run.sh
 
 fmt:
 	$(CARGO) fmt --all

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# `make bench`: builds in release, runs every scenario BENCH_RUNS times (default 3), each
+# against a freshly started system (server, workers, edge, a fake model with set latency,
+# Redis, and the database BENCH_DB=sqlite|postgres names), then writes BENCHMARKS.md.
+# Raw results go to bench/results/ (ignored by git).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BENCH_DB="${BENCH_DB:-sqlite}"
+RUNS="${BENCH_RUNS:-3}"
+SECS="${BENCH_SECONDS:-10}"
+# BENCH_PROFILE=dev and BENCH_SCALE=10 (a tenth of the jobs) make a quick smoke run.
+PROFILE="${BENCH_PROFILE:-release}"
+SCALE="${BENCH_SCALE:-1}"
+BIN="target/$([[ "$PROFILE" == dev ]] && echo debug || echo "$PROFILE")"
+SERVER_ADDR=127.0.0.1:50071
+EDGE_ADDR=127.0.0.1:8091
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+export JWT_SECRET="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export RUST_LOG=warn
+PG_ADMIN="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+
+cargo build --profile "$PROFILE" --bins
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+dir="bench/results/${stamp}-${BENCH_DB}"
+mkdir -p "$dir"
+results="$dir/results.jsonl"
+
+pids=()
+stop_system() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  pids=()
+}
+trap stop_system EXIT
+
+wait_for_port() {
+  for _ in $(seq 300); do (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null && return 0; sleep 0.1; done
+  echo "nothing listens on $1" >&2; exit 1
+}
+
+# start_system WORKERS CONCURRENCY MODEL_LATENCY_MS CACHE_TTL_SECS
+start_system() {
+  local prefix="bench$RANDOM$RANDOM" database
+  case "$BENCH_DB" in
+    sqlite) database="sqlite://$PWD/$dir/$prefix.db?mode=rwc" ;;
+    postgres)
+      psql "$PG_ADMIN" -qc "CREATE DATABASE $prefix" >/dev/null
+      database="${PG_ADMIN%/*}/$prefix" ;;
+    *) echo "BENCH_DB must be sqlite or postgres" >&2; exit 1 ;;
+  esac
+  rm -f "$dir/model.url"
+  "$BIN/loadgen" fake-model --latency-ms "$3" > "$dir/model.url" & pids+=($!)
+  for _ in $(seq 300); do grep -q '^http' "$dir/model.url" 2>/dev/null && break; sleep 0.1; done
+  grep -q '^http' "$dir/model.url" || { echo "the fake model did not start" >&2; exit 1; }
+  export OPENAI_API_KEY=sk-bench OPENAI_MODEL=fake-model OPENAI_BASE_URL="$(cat "$dir/model.url")"
+  REDIS_KEY_PREFIX="$prefix" SERVER_ADDR="$SERVER_ADDR" DATABASE_URL="$database" \
+    "$BIN/server" >> "$dir/server.log" 2>&1 & pids+=($!)
+  SERVER_PID=$!
+  wait_for_port "$SERVER_ADDR"
+  for i in $(seq "$1"); do
+    REDIS_KEY_PREFIX="$prefix" SERVER_URL="http://$SERVER_ADDR" WORKER_CONCURRENCY="$2" RESULT_CACHE_TTL_SECS="$4" \
+      WORKER_METRICS_ADDR="127.0.0.1:$((9190 + i))" WORKER_ID="$prefix-$i" \
+      "$BIN/worker" >> "$dir/worker.log" 2>&1 & pids+=($!)
+    WORKER_PID=$!
+  done
+  EDGE_ADDR="$EDGE_ADDR" SERVER_URL="http://$SERVER_ADDR" "$BIN/edge" >> "$dir/edge.log" 2>&1 & pids+=($!)
+  EDGE_PID=$!
+  wait_for_port "$EDGE_ADDR"
+  sleep 0.5
+}
+
+# rss LABEL PID FIELD: the process's VmRSS (now) or VmHWM (peak) as a result line.
+rss() {
+  local kib
+  kib=$(awk -v f="$3:" '$1 == f {print $2}' "/proc/$2/status")
+  printf '{"label":"rss-%s","rss_mib":%s}\n' "$1" "$(awk -v k="$kib" 'BEGIN {printf "%.1f", k / 1024}')" >> "$results"
+}
+
+run() {
+  echo "  $*" >&2
+  "$BIN/loadgen" run "$@" --edge "http://$EDGE_ADDR" --server "http://$SERVER_ADDR" >> "$results"
+}
+
+for round in $(seq "$RUNS"); do
+  echo "round $round of $RUNS" >&2
+  start_system 0 2 0 0
+  rss server-idle "$SERVER_PID" VmRSS
+  rss edge-idle "$EDGE_PID" VmRSS
+  run rest-submit --concurrency 64 --seconds "$SECS"
+  run grpc-submit --concurrency 64 --seconds "$SECS"
+  run rest-status --concurrency 64 --seconds "$SECS"
+  stop_system
+
+  start_system 1 8 0 0
+  rss worker-idle "$WORKER_PID" VmRSS
+  run e2e --label e2e-word --jobs $((2000 / SCALE)) --concurrency 64
+  run e2e --label e2e-pdf --file-type pdf --jobs $((500 / SCALE)) --concurrency 64
+  rss server-peak "$SERVER_PID" VmHWM
+  rss edge-peak "$EDGE_PID" VmHWM
+  rss worker-peak "$WORKER_PID" VmHWM
+  stop_system
+
+  start_system 1 2 300 0
+  run e2e --label e2e-300ms-c2 --jobs $((500 / SCALE)) --concurrency 8
+  stop_system
+
+  start_system 1 128 300 0
+  run e2e --label e2e-300ms-c128 --jobs $((2000 / SCALE)) --concurrency 256
+  stop_system
+
+  start_system 1 2 0 3600
+  run cache-hit --concurrency 1 --seconds 5
+  stop_system
+done
+
+machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
+"$BIN/loadgen" report --results "$results" --out BENCHMARKS.md --machine "$machine" \
+  --commit "$(git rev-parse --short HEAD)" --db "$BENCH_DB"
+echo "wrote BENCHMARKS.md (raw: $results)" >&2

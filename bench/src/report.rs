@@ -1,0 +1,127 @@
+//! `BENCHMARKS.md` from the raw result lines: for every scenario the median of its runs,
+//! the range, and the target beside it.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context as _, Result};
+use serde_json::Value;
+
+/// Where the results are and where the report goes.
+#[derive(clap::Args)]
+pub struct Args {
+    /// JSON lines written by `loadgen run` (and `rss_mib` lines from the run script).
+    #[arg(long)]
+    results: std::path::PathBuf,
+    #[arg(long, default_value = "BENCHMARKS.md")]
+    out: std::path::PathBuf,
+    /// What the numbers were measured on.
+    #[arg(long)]
+    machine: String,
+    #[arg(long)]
+    commit: String,
+    /// `sqlite` or `postgres`.
+    #[arg(long)]
+    db: String,
+}
+
+/// The target for each scenario label, from the issue that set them.
+const TARGETS: &[(&str, &str, &str)] = &[
+    ("rest-submit", "throughput", "≥ 5,000 req/s on SQLite, ≥ 3,000 on Postgres; p99 ≤ 25 ms"),
+    ("grpc-submit", "throughput", "≥ 8,000 req/s; p99 ≤ 15 ms"),
+    ("rest-status", "throughput", "≥ 15,000 req/s; p99 ≤ 10 ms"),
+    ("e2e-word", "throughput", "≥ 400 jobs/s; every job SUCCESS"),
+    ("e2e-pdf", "throughput", "≥ 150 jobs/s"),
+    ("e2e-300ms-c2", "throughput", "≥ 95 % of the 6.7 jobs/s bound"),
+    ("e2e-300ms-c128", "throughput", "≥ 150 jobs/s"),
+    ("cache-hit", "p50", "p50 ≤ 5 ms"),
+];
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n == 0 {
+        0.0
+    } else if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+fn range(values: &[f64]) -> String {
+    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    format!("{min:.0}–{max:.0}")
+}
+
+/// Writes the report.
+pub fn write(args: Args) -> Result<()> {
+    let text = std::fs::read_to_string(&args.results).context("reading the results")?;
+    let rows: Vec<Value> =
+        text.lines().filter(|l| l.starts_with('{')).map(serde_json::from_str).collect::<Result<_, _>>()?;
+    let mut by_label: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
+    for row in &rows {
+        by_label.entry(row["label"].as_str().unwrap_or_default().to_owned()).or_default().push(row);
+    }
+    let field = |label: &str, name: &str| -> Vec<f64> {
+        by_label.get(label).map(|rows| rows.iter().filter_map(|r| r[name].as_f64()).collect()).unwrap_or_default()
+    };
+    let mut out = String::new();
+    out.push_str("# Benchmarks\n\n");
+    out.push_str(&format!(
+        "Written by `make bench` (BENCH_DB={}) on {}, commit `{}`. Each number is the median of the runs \
+         (range beside it); latencies in ms. Raw results: `bench/results/`.\n\n",
+        args.db, args.machine, args.commit
+    ));
+    out.push_str(
+        "| scenario | runs | throughput /s (range) | p50 | p95 | p99 | max | errors | loadgen CPU | target |\n",
+    );
+    out.push_str("|---|---|---|---|---|---|---|---|---|---|\n");
+    for (label, _, target) in TARGETS {
+        let throughput = field(label, "throughput");
+        if throughput.is_empty() {
+            out.push_str(&format!("| {label} | 0 | not run | | | | | | | {target} |\n"));
+            continue;
+        }
+        out.push_str(&format!(
+            "| {label} | {} | {:.0} ({}) | {:.2} | {:.2} | {:.2} | {:.1} | {:.0} | {:.0} % | {target} |\n",
+            throughput.len(),
+            median(throughput.clone()),
+            range(&throughput),
+            median(field(label, "p50_ms")),
+            median(field(label, "p95_ms")),
+            median(field(label, "p99_ms")),
+            median(field(label, "max_ms")),
+            median(field(label, "errors")),
+            median(field(label, "loadgen_cpu_pct")),
+        ));
+    }
+    let memory: Vec<&String> = by_label.keys().filter(|l| l.starts_with("rss-")).collect();
+    if !memory.is_empty() {
+        out.push_str("\n| memory (RSS) | MiB, median (range) |\n|---|---|\n");
+        for label in memory {
+            let values = field(label, "rss_mib");
+            out.push_str(&format!(
+                "| {} | {:.0} ({}) |\n",
+                label.trim_start_matches("rss-"),
+                median(values.clone()),
+                range(&values)
+            ));
+        }
+        out.push_str("\nTargets (idle / under the e2e load): server ≤ 30/60, edge ≤ 20/40, worker ≤ 80/160 MiB.\n");
+    }
+    std::fs::write(&args.out, out)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_of_odd_and_even_counts() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert_eq!(median(vec![]), 0.0);
+    }
+}
