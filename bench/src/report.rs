@@ -48,10 +48,15 @@ fn median(mut values: Vec<f64>) -> f64 {
     }
 }
 
+/// A number with the precision its size deserves: 6.4 jobs/s, 2921 req/s.
+fn shown(value: f64) -> String {
+    if value.abs() < 100.0 { format!("{value:.1}") } else { format!("{value:.0}") }
+}
+
 fn range(values: &[f64]) -> String {
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    format!("{min:.0}–{max:.0}")
+    format!("{}–{}", shown(min), shown(max))
 }
 
 /// Writes the report.
@@ -84,9 +89,9 @@ pub fn write(args: Args) -> Result<()> {
             continue;
         }
         out.push_str(&format!(
-            "| {label} | {} | {:.0} ({}) | {:.2} | {:.2} | {:.2} | {:.1} | {:.0} | {:.0} % | {target} |\n",
+            "| {label} | {} | {} ({}) | {:.2} | {:.2} | {:.2} | {:.1} | {:.0} | {:.0} % | {target} |\n",
             throughput.len(),
-            median(throughput.clone()),
+            shown(median(throughput.clone())),
             range(&throughput),
             median(field(label, "p50_ms")),
             median(field(label, "p95_ms")),
@@ -123,5 +128,11 @@ mod tests {
         assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
         assert_eq!(median(vec![]), 0.0);
+    }
+
+    #[test]
+    fn small_rates_keep_a_decimal() {
+        assert_eq!(shown(6.43), "6.4");
+        assert_eq!(shown(2921.4), "2921");
     }
 }
