@@ -22,6 +22,7 @@ use axum::{
     extract::{DefaultBodyLimit, MatchedPath, Request},
     http::{HeaderValue, Method, StatusCode, header},
     routing::{get, post},
+    serve::ListenerExt,
 };
 use tokio::net::TcpListener;
 use tonic::transport::Channel;
@@ -93,6 +94,10 @@ pub async fn run(
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let app = app(resume_proto::client::balanced(&config.server_url)?, &config.cors_allowed_origins);
     tracing::info!(addr = %listener.local_addr()?, "edge listening");
+    let listener = listener.tap_io(|tcp| {
+        // Small responses and SSE events go out at once.
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
     tracing::info!("edge stopped");
     Ok(())

@@ -37,8 +37,7 @@ use resume_proto::{
 };
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
-use tonic::transport::Server;
+use tonic::transport::{Server, server::TcpIncoming};
 use tower::Layer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -117,7 +116,9 @@ pub async fn run(
 
     tracing::info!(addr = %listener.local_addr()?, "server listening");
     let shutdown = shutdown.shared();
-    let serve = router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown.clone());
+    // Without TCP_NODELAY a streamed reply (WatchJob) can wait out a 40 ms delayed ACK.
+    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+    let serve = router.serve_with_incoming_shutdown(incoming, shutdown.clone());
     tokio::select! {
         served = serve => served?,
         () = async { shutdown.await; tokio::time::sleep(DRAIN_DEADLINE).await } => {
