@@ -114,6 +114,14 @@ for round in $(seq "$RUNS"); do
   stop_system
 done
 
+# One resume rendered warm, by criterion (its median over 100 samples).
+cargo bench -p worker --bench render -- --noplot >> "$dir/criterion.log" 2>&1
+for name in render-docx render-pdf; do
+  median_ns=$(sed -E 's/.*"median":\{"confidence_interval":\{[^}]*\},"point_estimate":([0-9.e+-]+).*/\1/' \
+    "target/criterion/$name/new/estimates.json")
+  printf '{"label":"%s","median_ms":%s}\n' "$name" "$(awk -v n="$median_ns" 'BEGIN {printf "%.3f", n / 1e6}')" >> "$results"
+done
+
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
 "$BIN/loadgen" report --results "$results" --out BENCHMARKS.md --machine "$machine" \
   --commit "$(git rev-parse --short HEAD)" --db "$BENCH_DB"

@@ -101,17 +101,21 @@ pub fn write(args: Args) -> Result<()> {
             median(field(label, "loadgen_cpu_pct")),
         ));
     }
+    let renders: Vec<&String> = by_label.keys().filter(|l| l.starts_with("render-")).collect();
+    if !renders.is_empty() {
+        out.push_str("\n| render one resume, warm (criterion) | median ms | target |\n|---|---|---|\n");
+        for label in renders {
+            let target = if label.ends_with("pdf") { "≤ 8 ms" } else { "≤ 1.5 ms" };
+            out.push_str(&format!("| {label} | {:.2} | {target} |\n", median(field(label, "median_ms"))));
+        }
+    }
     let memory: Vec<&String> = by_label.keys().filter(|l| l.starts_with("rss-")).collect();
     if !memory.is_empty() {
         out.push_str("\n| memory (RSS) | MiB, median (range) |\n|---|---|\n");
         for label in memory {
             let values = field(label, "rss_mib");
-            out.push_str(&format!(
-                "| {} | {:.0} ({}) |\n",
-                label.trim_start_matches("rss-"),
-                median(values.clone()),
-                range(&values)
-            ));
+            let label = label.trim_start_matches("rss-");
+            out.push_str(&format!("| {label} | {} ({}) |\n", shown(median(values.clone())), range(&values)));
         }
         out.push_str("\nTargets (idle / under the e2e load): server ≤ 30/60, edge ≤ 20/40, worker ≤ 80/160 MiB.\n");
     }
