@@ -6,10 +6,12 @@
 //! - [`queue`]: the Redis keys producer (server) and consumer (worker) agree on.
 //! - [`cache`]: the result cache key of a request's content.
 //! - [`client`]: the balanced channel through which edge and workers reach the servers.
+//! - [`process`]: logging set-up and the shutdown signal every binary uses.
 //! - [`time`]: conversions between protobuf timestamps and `chrono`.
 
 pub mod cache;
 pub mod client;
+pub mod process;
 pub mod queue;
 pub mod time;
 

@@ -1,32 +1,16 @@
 //! `server`: reads its configuration, binds and serves until Ctrl-C or SIGTERM.
 
 use clap::Parser;
+use resume_proto::process::{init_logging, shutdown_signal};
 use server::Config;
 use tokio::net::TcpListener;
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .init();
+    init_logging();
     let config = Config::parse();
     config.validate().map_err(anyhow::Error::msg)?;
     tracing::info!(?config, "starting");
     let listener = TcpListener::bind(config.server_addr).await?;
     server::run(config, listener, shutdown_signal()).await.map_err(|e| anyhow::anyhow!(e))
-}
-
-/// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("installing the SIGTERM handler");
-    tokio::select! {
-        () = ctrl_c => {}
-        _ = term.recv() => {}
-    }
-    tracing::info!("shutdown signal received");
 }
