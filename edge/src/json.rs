@@ -6,7 +6,8 @@ use chrono::SecondsFormat;
 use resume_proto::{time::from_timestamp, v1};
 use serde::{Deserialize, Serialize};
 
-fn time(t: Option<prost_types::Timestamp>) -> Option<String> {
+/// A protobuf time as the API shows times: RFC 3339, UTC, `Z`.
+pub fn time(t: Option<prost_types::Timestamp>) -> Option<String> {
     t.as_ref().and_then(from_timestamp).map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true))
 }
 

@@ -1,5 +1,7 @@
 //! The producer side of the Redis task queues: pushing tasks and reading queue depths.
 
+use std::collections::HashMap;
+
 use fred::prelude::*;
 use prost::Message;
 use resume_proto::{
@@ -20,16 +22,6 @@ impl TaskQueue {
     /// A queue over an initialised client.
     pub fn new(client: Client, keys: Keys) -> TaskQueue {
         TaskQueue { client, keys }
-    }
-
-    /// The Redis client, for callers that read worker descriptions.
-    pub fn client(&self) -> &Client {
-        &self.client
-    }
-
-    /// The key names in use.
-    pub fn keys(&self) -> &Keys {
-        &self.keys
     }
 
     /// Queues the task of job `job_id` and wakes an idle worker. The job row must already
@@ -58,16 +50,18 @@ impl TaskQueue {
         Ok(depths)
     }
 
-    /// Ids of workers whose heartbeat has not expired.
-    pub async fn live_workers(&self) -> Result<Vec<String>> {
+    /// Every worker whose heartbeat has not expired, with the fields it last wrote, in one
+    /// round trip (an expired heartbeat reads as an empty hash).
+    pub async fn live_workers(&self) -> Result<Vec<(String, HashMap<String, String>)>> {
         let ids: Vec<String> = self.client.smembers(self.keys.workers()).await?;
-        let mut live = Vec::with_capacity(ids.len());
-        for id in ids {
-            let exists: i64 = self.client.exists(self.keys.heartbeat(&id)).await?;
-            if exists == 1 {
-                live.push(id);
-            }
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(live)
+        let pipeline = self.client.pipeline();
+        for id in &ids {
+            let _: () = pipeline.hgetall(self.keys.heartbeat(id)).await?;
+        }
+        let heartbeats: Vec<HashMap<String, String>> = pipeline.all().await?;
+        Ok(ids.into_iter().zip(heartbeats).filter(|(_, fields)| !fields.is_empty()).collect())
     }
 }

@@ -1,14 +1,11 @@
 //! `/api/admin/*`: queues, workers and statistics, for the `admin` role.
 
 use axum::{Json, extract::State, http::HeaderMap};
-use resume_proto::{
-    time::from_timestamp,
-    v1::{self, admin_service_client::AdminServiceClient},
-};
+use resume_proto::v1::{self, admin_service_client::AdminServiceClient};
 use serde_json::{Value, json};
 
 use super::AppState;
-use crate::{error::ApiError, extract::grpc};
+use crate::{error::ApiError, extract::grpc, json::time};
 
 /// `GET /api/admin/queues`.
 pub async fn queues(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
@@ -37,10 +34,7 @@ pub async fn workers(State(state): State<AppState>, headers: HeaderMap) -> Resul
         .workers
         .into_iter()
         .map(|v1::Worker { id, host, concurrency, active, processed, failed, last_heartbeat }| {
-            let last_heartbeat = last_heartbeat
-                .as_ref()
-                .and_then(from_timestamp)
-                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+            let last_heartbeat = time(last_heartbeat);
             json!({"id": id, "host": host, "concurrency": concurrency, "active": active,
                    "processed": processed, "failed": failed, "last_heartbeat": last_heartbeat})
         })

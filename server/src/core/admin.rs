@@ -1,9 +1,6 @@
 //! The operators' view: readiness, queue depths, live workers, job statistics.
 
-use std::collections::HashMap;
-
-use chrono::{TimeDelta, Utc};
-use fred::prelude::*;
+use chrono::{DateTime, TimeDelta, Utc};
 use resume_proto::{queue::Queue, time::to_timestamp, v1};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -57,8 +54,7 @@ pub async fn queues(state: &AppState) -> Result<Vec<v1::Queue>> {
 /// Every worker with a live heartbeat, as it last described itself.
 pub async fn workers(state: &AppState) -> Result<Vec<v1::Worker>> {
     let mut workers = Vec::new();
-    for id in state.queue.live_workers().await? {
-        let fields: HashMap<String, String> = state.queue.client().hgetall(state.queue.keys().heartbeat(&id)).await?;
+    for (id, fields) in state.queue.live_workers().await? {
         let number = |name: &str| fields.get(name).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
         let last_heartbeat = chrono::DateTime::from_timestamp_millis(number("last_heartbeat_ms"))
             .ok_or_else(|| Error::Corrupt(format!("worker {id} heartbeat time")))?;
@@ -90,16 +86,21 @@ pub async fn stats(state: &AppState) -> Result<v1::GetStatsResponse> {
         .filter(resume_job::Column::CreatedAt.gt(Utc::now() - TimeDelta::minutes(1)))
         .count(&state.db)
         .await? as i64;
-    let recent: Vec<resume_job::Model> = resume_job::Entity::find()
+    // Only the three times are read, not whole rows.
+    type Times = (DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+    let recent: Vec<Times> = resume_job::Entity::find()
+        .select_only()
+        .columns([resume_job::Column::CreatedAt, resume_job::Column::StartedAt, resume_job::Column::CompletedAt])
         .filter(resume_job::Column::Status.eq(JobStatus::Success.as_str()))
         .order_by_desc(resume_job::Column::Id)
         .limit(DURATION_SAMPLE)
+        .into_tuple()
         .all(&state.db)
         .await?;
     let durations: Vec<f64> = recent
         .iter()
-        .filter_map(|job| {
-            Some((job.completed_at? - job.started_at.unwrap_or(job.created_at)).num_microseconds()? as f64 / 1000.0)
+        .filter_map(|(created, started, completed)| {
+            Some(((*completed)? - started.unwrap_or(*created)).num_microseconds()? as f64 / 1000.0)
         })
         .collect();
     let avg_duration_ms =
