@@ -75,6 +75,17 @@ async fn generate_and_download(db: Db) -> anyhow::Result<()> {
     assert!(xml.contains("<w:hyperlink r:id="), "no hyperlink");
     assert!(!text.contains('•'));
 
+    // The operators' view counts it.
+    let admin =
+        system.token_with(json!({"sub": "ops", "exp": chrono::Utc::now().timestamp() + 60, "roles": ["admin"]}));
+    let stats: Value = system.http.get(system.url("/api/admin/stats")).bearer_auth(&admin).send().await?.json().await?;
+    assert_eq!((stats["succeeded"].as_i64(), stats["failed"].as_i64()), (Some(1), Some(0)), "{stats}");
+    assert_eq!((stats["cache_hits"].as_i64(), stats["jobs_last_minute"].as_i64()), (Some(0), Some(1)), "{stats}");
+    assert!(stats["avg_duration_ms"].as_f64().unwrap() > 0.0, "{stats}");
+    let queues: Value =
+        system.http.get(system.url("/api/admin/queues")).bearer_auth(&admin).send().await?.json().await?;
+    assert_eq!(queues["queues"][1], json!({"name": "resume_generation", "pending": 0, "in_progress": 0}));
+
     system.stop().await
 }
 
@@ -142,6 +153,15 @@ async fn health_readiness_and_listing() -> anyhow::Result<()> {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(ready, json!({"status": "ok", "checks": {"database": "ok", "redis": "ok", "workers": 1}}));
+    let admin =
+        system.token_with(json!({"sub": "ops", "exp": chrono::Utc::now().timestamp() + 60, "roles": ["admin"]}));
+    let workers: Value =
+        system.http.get(system.url("/api/admin/workers")).bearer_auth(admin).send().await?.json().await?;
+    let workers = workers["workers"].as_array().expect("a worker list");
+    assert_eq!(workers.len(), 1, "{workers:?}");
+    assert_eq!(workers[0]["concurrency"], 2);
+    assert!(workers[0]["id"].as_str().unwrap().starts_with("test-worker-"));
+    assert!(workers[0]["last_heartbeat"].as_str().unwrap().ends_with('Z'));
 
     let (a, _) = system.candidate_with_target("lister").await?;
     let (b, _) = system.candidate_with_target("lister").await?;
