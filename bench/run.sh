@@ -18,6 +18,11 @@ EDGE_ADDR=127.0.0.1:8091
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export JWT_SECRET="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export RUST_LOG=warn
+# The limits are measured, not the load generator's user throttled: the API limit is on but
+# far above the load (its Redis check is part of every request); model calls are not limited.
+export API_RATE_LIMIT_PER_MIN="${API_RATE_LIMIT_PER_MIN:-1000000000}" TASK_RATE_LIMIT_PER_MIN=0
+# BENCH_GROUPS picks scenario groups (api e2e model cache render); all by default.
+GROUPS_TO_RUN=" ${BENCH_GROUPS:-api e2e model cache render} "
 PG_ADMIN="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
 cargo build --profile "$PROFILE" --bins
@@ -42,6 +47,7 @@ wait_for_port() {
 # start_system WORKERS CONCURRENCY MODEL_LATENCY_MS CACHE_TTL_SECS
 start_system() {
   local prefix="bench$RANDOM$RANDOM" database
+  WORKER_PID=""
   case "$BENCH_DB" in
     sqlite) database="sqlite://$PWD/$dir/$prefix.db?mode=rwc" ;;
     postgres)
@@ -77,52 +83,84 @@ rss() {
   printf '{"label":"rss-%s","rss_mib":%s}\n' "$1" "$(awk -v k="$kib" 'BEGIN {printf "%.1f", k / 1024}')" >> "$results"
 }
 
+# CPU clock ticks a process has used so far (0 when it is gone).
+ticks() { [[ -n "${1:-}" && -r "/proc/$1/stat" ]] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
+REDIS_PID="$(pgrep -x redis-server | head -1 || true)"
+
+# run SCENARIO [--label L] ARGS…: one measurement, and the cores each process used meanwhile.
 run() {
   echo "  $*" >&2
+  local label="$1" names=(server edge worker redis) pids_now=("$SERVER_PID" "$EDGE_PID" "${WORKER_PID:-}" "$REDIS_PID")
+  [[ "${2:-}" == "--label" ]] && label="$3"
+  local before=() started ended i line
+  for i in "${!names[@]}"; do before[i]=$(ticks "${pids_now[i]}"); done
+  started=$(date +%s.%N)
   "$BIN/loadgen" run "$@" --edge "http://$EDGE_ADDR" --server "http://$SERVER_ADDR" >> "$results"
+  ended=$(date +%s.%N)
+  line="{\"label\":\"cpu-$label\""
+  for i in "${!names[@]}"; do
+    line+=$(awk -v a="${before[i]}" -v b="$(ticks "${pids_now[i]}")" -v t="$(getconf CLK_TCK)" -v s="$started" -v e="$ended" \
+      -v n="${names[i]}" 'BEGIN {printf ",\"%s\":%.2f", n, (b - a) / t / (e - s)}')
+  done
+  echo "$line}" >> "$results"
 }
+
+wants() { [[ "$GROUPS_TO_RUN" == *" $1 "* ]]; }
 
 for round in $(seq "$RUNS"); do
   echo "round $round of $RUNS" >&2
-  start_system 0 2 0 0
-  rss server-idle "$SERVER_PID" VmRSS
-  rss edge-idle "$EDGE_PID" VmRSS
-  run rest-submit --concurrency 64 --seconds "$SECS"
-  run grpc-submit --concurrency 64 --seconds "$SECS"
-  run rest-status --concurrency 64 --seconds "$SECS"
-  stop_system
+  if wants api; then
+    start_system 0 2 0 0
+    rss server-idle "$SERVER_PID" VmRSS
+    rss edge-idle "$EDGE_PID" VmRSS
+    run rest-submit --concurrency 64 --seconds "$SECS"
+    run grpc-submit --concurrency 64 --seconds "$SECS"
+    run rest-status --concurrency 64 --seconds "$SECS"
+    stop_system
+  fi
 
-  start_system 1 8 0 0
-  rss worker-idle "$WORKER_PID" VmRSS
-  run e2e --label e2e-word --jobs $((2000 / SCALE)) --concurrency 64
-  run e2e --label e2e-pdf --file-type pdf --jobs $((500 / SCALE)) --concurrency 64
-  rss server-peak "$SERVER_PID" VmHWM
-  rss edge-peak "$EDGE_PID" VmHWM
-  rss worker-peak "$WORKER_PID" VmHWM
-  stop_system
+  if wants e2e; then
+    start_system 1 8 0 3600
+    rss worker-idle "$WORKER_PID" VmRSS
+    run e2e --label e2e-word --jobs $((2000 / SCALE)) --concurrency 64
+    run e2e --label e2e-pdf --file-type pdf --jobs $((500 / SCALE)) --concurrency 64
+    rss server-peak "$SERVER_PID" VmHWM
+    rss edge-peak "$EDGE_PID" VmHWM
+    rss worker-peak "$WORKER_PID" VmHWM
+    stop_system
+  fi
 
-  start_system 1 2 300 0
-  run e2e --label e2e-300ms-c2 --jobs $((500 / SCALE)) --concurrency 8
-  stop_system
+  if wants model; then
+    start_system 1 2 300 3600
+    run e2e --label e2e-300ms-c2 --jobs $((500 / SCALE)) --concurrency 8
+    stop_system
 
-  start_system 1 128 300 0
-  run e2e --label e2e-300ms-c128 --jobs $((2000 / SCALE)) --concurrency 256
-  stop_system
+    start_system 1 128 300 3600
+    run e2e --label e2e-300ms-c128 --jobs $((2000 / SCALE)) --concurrency 256
+    stop_system
+  fi
 
-  start_system 1 2 0 3600
-  run cache-hit --concurrency 1 --seconds 5
-  stop_system
+  if wants cache; then
+    start_system 1 2 0 3600
+    run cache-hit --concurrency 1 --seconds 5
+    stop_system
+  fi
 done
 
 # One resume rendered warm, by criterion (its median over 100 samples).
-cargo bench -p worker --bench render -- --noplot >> "$dir/criterion.log" 2>&1
-for name in render-docx render-pdf; do
-  median_ns=$(sed -E 's/.*"median":\{"confidence_interval":\{[^}]*\},"point_estimate":([0-9.e+-]+).*/\1/' \
-    "target/criterion/$name/new/estimates.json")
-  printf '{"label":"%s","median_ms":%s}\n' "$name" "$(awk -v n="$median_ns" 'BEGIN {printf "%.3f", n / 1e6}')" >> "$results"
-done
+if wants render; then
+  cargo bench -p worker --bench render -- --noplot >> "$dir/criterion.log" 2>&1
+  for name in render-docx render-pdf; do
+    median_ns=$(sed -E 's/.*"median":\{"confidence_interval":\{[^}]*\},"point_estimate":([0-9.e+-]+).*/\1/' \
+      "target/criterion/$name/new/estimates.json")
+    printf '{"label":"%s","median_ms":%s}\n' "$name" "$(awk -v n="$median_ns" 'BEGIN {printf "%.3f", n / 1e6}')" >> "$results"
+  done
+fi
 
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
-"$BIN/loadgen" report --results "$results" --out BENCHMARKS.md --machine "$machine" \
+# A partial run (BENCH_GROUPS) reports next to its raw results, leaving BENCHMARKS.md alone.
+out=BENCHMARKS.md
+[[ -n "${BENCH_GROUPS:-}" ]] && out="$dir/BENCHMARKS.md"
+"$BIN/loadgen" report --results "$results" --out "$out" --machine "$machine" \
   --commit "$(git rev-parse --short HEAD)" --db "$BENCH_DB"
-echo "wrote BENCHMARKS.md (raw: $results)" >&2
+echo "wrote $out (raw: $results)" >&2

@@ -35,7 +35,7 @@ async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     match Cli::parse().command {
         Command::FakeModel { latency_ms } => {
-            let model = e2e::fake_model::FakeModel::start().await?;
+            let model = bench::fake_model::FakeModel::start().await?;
             model.set_latency(std::time::Duration::from_millis(latency_ms));
             println!("{}", model.url);
             std::future::pending::<()>().await;

@@ -101,6 +101,23 @@ pub fn write(args: Args) -> Result<()> {
             median(field(label, "loadgen_cpu_pct")),
         ));
     }
+    let cpu: Vec<&str> =
+        TARGETS.iter().map(|(label, _, _)| *label).filter(|l| by_label.contains_key(&format!("cpu-{l}"))).collect();
+    if !cpu.is_empty() {
+        out.push_str("\n| where the CPU went (cores, median) | server | edge | worker | redis | loadgen |\n");
+        out.push_str("|---|---|---|---|---|---|\n");
+        for label in cpu {
+            let cores = |name: &str| format!("{:.2}", median(field(&format!("cpu-{label}"), name)));
+            out.push_str(&format!(
+                "| {label} | {} | {} | {} | {} | {:.2} |\n",
+                cores("server"),
+                cores("edge"),
+                cores("worker"),
+                cores("redis"),
+                median(field(label, "loadgen_cpu_pct")) / 100.0,
+            ));
+        }
+    }
     let renders: Vec<&String> = by_label.keys().filter(|l| l.starts_with("render-")).collect();
     if !renders.is_empty() {
         out.push_str("\n| render one resume, warm (criterion) | median ms | target |\n|---|---|---|\n");

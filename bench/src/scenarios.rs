@@ -7,11 +7,11 @@ use std::{
 };
 
 use anyhow::{Context as _, Result, bail, ensure};
+use futures::StreamExt;
 use hdrhistogram::Histogram;
 use resume_proto::v1::{self, resume_service_client::ResumeServiceClient};
 use serde::Serialize;
 use serde_json::{Value, json};
-use tokio_stream::StreamExt;
 use tonic::{Request, transport::Channel};
 
 /// What to run.
@@ -80,7 +80,7 @@ impl Tally {
 
 fn token(secret: &str, sub: &str, roles: &[&str]) -> String {
     let claims = json!({"sub": sub, "exp": chrono::Utc::now().timestamp() + 3600, "roles": roles});
-    e2e::sign(secret, &claims)
+    bench::fixtures::sign(secret, &claims)
 }
 
 /// CPU seconds this process has used (user + system), from /proc.
@@ -98,6 +98,11 @@ pub async fn run(args: Args) -> Result<Outcome> {
     let bearer = token(&args.jwt_secret, &user, &[]);
     let http = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
     let candidate = create_candidate(&http, &args.edge, &bearer).await?;
+    // Every end-to-end job is unique content (its own target job), so none is a cache hit.
+    let targets = match args.scenario.as_str() {
+        "e2e" => create_targets(&args, &http, &bearer, candidate).await?,
+        _ => Vec::new(),
+    };
     let cpu_before = cpu_seconds();
     let started = Instant::now();
     let tally = match args.scenario.as_str() {
@@ -114,7 +119,7 @@ pub async fn run(args: Args) -> Result<Outcome> {
             .await
         }
         "rest-status" => {
-            let job = submit(&http, &args.edge, &bearer, candidate, &args.file_type).await?;
+            let job = submit(&http, &args.edge, &bearer, candidate, None, &args.file_type).await?;
             let url =
                 format!("{}/api/resume-async/job-status/{}", args.edge, job["job_id"].as_str().unwrap_or_default());
             closed_loop(&args, move |_| {
@@ -140,7 +145,7 @@ pub async fn run(args: Args) -> Result<Outcome> {
             })
             .await
         }
-        "e2e" => end_to_end(&args, &http, &bearer, candidate).await?,
+        "e2e" => end_to_end(&args, &http, &bearer, candidate, targets).await?,
         "cache-hit" => cache_hit(&args, &http, &bearer, candidate).await?,
         other => bail!("unknown scenario {other:?}"),
     };
@@ -210,15 +215,45 @@ fn authed<T>(bearer: &str, message: T) -> Request<T> {
 }
 
 async fn create_candidate(http: &reqwest::Client, edge: &str, bearer: &str) -> Result<i64> {
-    let response =
-        http.post(format!("{edge}/api/candidates")).bearer_auth(bearer).json(&e2e::sample_candidate()).send().await?;
+    let response = http
+        .post(format!("{edge}/api/candidates"))
+        .bearer_auth(bearer)
+        .json(&bench::fixtures::sample_candidate())
+        .send()
+        .await?;
     ensure!(response.status() == 201, "create candidate: {}", response.status());
     let body: Value = response.json().await?;
     body["id"].as_i64().context("candidate id")
 }
 
-async fn submit(http: &reqwest::Client, edge: &str, bearer: &str, candidate: i64, file_type: &str) -> Result<Value> {
-    let body = json!({"candidate_id": candidate, "file_type": file_type});
+/// One target job per end-to-end job, created `concurrency` at a time.
+async fn create_targets(args: &Args, http: &reqwest::Client, bearer: &str, candidate: i64) -> Result<Vec<i64>> {
+    let url = format!("{}/api/candidates/{candidate}/jobs", args.edge);
+    let posts = (0..args.jobs).map(|i| {
+        let request = http.post(&url).bearer_auth(bearer).json(&json!({
+            "title": format!("Backend Engineer {i}"),
+            "company": "Babbage & Co",
+            "description": format!("Opening {i}: build services in Rust on PostgreSQL."),
+        }));
+        async move {
+            let response = request.send().await?;
+            ensure!(response.status() == 201, "create target job: {}", response.status());
+            let body: Value = response.json().await?;
+            body["id"].as_i64().context("target job id")
+        }
+    });
+    futures::stream::iter(posts).buffered(args.concurrency).collect::<Vec<_>>().await.into_iter().collect()
+}
+
+async fn submit(
+    http: &reqwest::Client,
+    edge: &str,
+    bearer: &str,
+    candidate: i64,
+    target: Option<i64>,
+    file_type: &str,
+) -> Result<Value> {
+    let body = json!({"candidate_id": candidate, "job_row_id": target, "file_type": file_type});
     let response =
         http.post(format!("{edge}/api/resume-async/generate-async")).bearer_auth(bearer).json(&body).send().await?;
     ensure!(response.status() == 202, "submit: {}", response.status());
@@ -227,21 +262,32 @@ async fn submit(http: &reqwest::Client, edge: &str, bearer: &str, candidate: i64
 
 /// Submits `jobs` jobs at `concurrency`, then follows each to its end; the latency of a
 /// job is submit to SUCCESS, the throughput jobs per second from first submit to last end.
-async fn end_to_end(args: &Args, http: &reqwest::Client, bearer: &str, candidate: i64) -> Result<Tally> {
+async fn end_to_end(
+    args: &Args,
+    http: &reqwest::Client,
+    bearer: &str,
+    candidate: i64,
+    targets: Vec<i64>,
+) -> Result<Tally> {
+    let targets = Arc::new(targets);
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let tally = Arc::new(Mutex::new(Tally::new()));
     let channels = channels(&args.server, 4).await?;
     let tasks: Vec<_> = (0..args.concurrency.min(args.jobs))
         .map(|i| {
-            let (next, tally, http) = (next.clone(), tally.clone(), http.clone());
+            let (next, tally, http, targets) = (next.clone(), tally.clone(), http.clone(), targets.clone());
             let (edge, bearer, file_type, jobs) =
                 (args.edge.clone(), bearer.to_owned(), args.file_type.clone(), args.jobs);
             let mut client = ResumeServiceClient::new(channels[i % channels.len()].clone());
             tokio::spawn(async move {
-                while next.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < jobs {
+                loop {
+                    let n = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    if n >= jobs {
+                        break;
+                    }
                     let start = Instant::now();
                     let ok = async {
-                        let job = submit(&http, &edge, &bearer, candidate, &file_type).await?;
+                        let job = submit(&http, &edge, &bearer, candidate, Some(targets[n]), &file_type).await?;
                         let job_id = job["job_id"].as_str().context("job id")?.to_owned();
                         let mut updates =
                             client.watch_job(authed(&bearer, v1::WatchJobRequest { job_id })).await?.into_inner();
@@ -268,7 +314,7 @@ async fn end_to_end(args: &Args, http: &reqwest::Client, bearer: &str, candidate
 /// cache hit, timed from submit until WatchJob shows SUCCESS.
 async fn cache_hit(args: &Args, http: &reqwest::Client, bearer: &str, candidate: i64) -> Result<Tally> {
     let mut client = ResumeServiceClient::new(channels(&args.server, 1).await?.remove(0));
-    let first = submit(http, &args.edge, bearer, candidate, &args.file_type).await?;
+    let first = submit(http, &args.edge, bearer, candidate, None, &args.file_type).await?;
     let job_id = first["job_id"].as_str().context("job id")?.to_owned();
     let mut updates = client.watch_job(authed(bearer, v1::WatchJobRequest { job_id })).await?.into_inner();
     while updates.next().await.transpose()?.is_some() {}

@@ -16,12 +16,19 @@ pub struct ApiError {
     /// The gRPC status name, e.g. `INVALID_ARGUMENT`.
     pub code: &'static str,
     pub message: String,
+    /// Seconds to wait before retrying, sent as `Retry-After` with a 429.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
+    /// An error with no `Retry-After`.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { status, code, message: message.into(), retry_after: None }
+    }
+
     /// A 400 naming what is wrong with the request.
     pub fn invalid(message: impl Into<String>) -> ApiError {
-        ApiError { status: StatusCode::BAD_REQUEST, code: "INVALID_ARGUMENT", message: message.into() }
+        ApiError::new(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", message)
     }
 }
 
@@ -57,7 +64,11 @@ impl From<tonic::Status> for ApiError {
         } else {
             status.message().to_owned()
         };
-        ApiError { status: http, code, message }
+        // The server says how long a rate-limited client should wait.
+        let retry_after = (status.code() == Code::ResourceExhausted)
+            .then(|| status.metadata().get("retry-after")?.to_str().ok()?.parse().ok())
+            .flatten();
+        ApiError { status: http, code, message, retry_after }
     }
 }
 
@@ -66,7 +77,8 @@ impl IntoResponse for ApiError {
         let body = json!({"error": {"code": self.code, "message": self.message}});
         let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::TOO_MANY_REQUESTS {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+            let seconds = HeaderValue::from(self.retry_after.unwrap_or(60));
+            response.headers_mut().insert(header::RETRY_AFTER, seconds);
         }
         response
     }
@@ -106,8 +118,13 @@ mod tests {
     }
 
     #[test]
-    fn too_many_requests_carries_retry_after() {
+    fn too_many_requests_carries_the_servers_retry_after() {
+        let mut status = tonic::Status::resource_exhausted("slow down");
+        status.metadata_mut().insert("retry-after", "7".parse().unwrap());
+        let response = ApiError::from(status).into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "7");
         let response = ApiError::from(tonic::Status::resource_exhausted("slow down")).into_response();
-        assert!(response.headers().contains_key(header::RETRY_AFTER));
+        assert_eq!(response.headers()[header::RETRY_AFTER], "60");
     }
 }

@@ -22,11 +22,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
         let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError {
-                    status: StatusCode::PAYLOAD_TOO_LARGE,
-                    code: "INVALID_ARGUMENT",
-                    message: "request body is larger than 1 MiB".into(),
-                }
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "INVALID_ARGUMENT", "request body is larger than 1 MiB")
             } else {
                 ApiError::invalid(format!("request body could not be read: {}", rejection.body_text()))
             }

@@ -54,18 +54,14 @@ pub fn app(channel: Channel, cors_origins: &[String]) -> Router {
         .route("/api/admin/workers", get(admin::workers))
         .route("/api/admin/stats", get(admin::stats))
         .fallback(|method: Method, uri: axum::http::Uri| async move {
-            ApiError {
-                status: StatusCode::NOT_FOUND,
-                code: "NOT_FOUND",
-                message: format!("no route {method} {}", uri.path()),
-            }
+            ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", format!("no route {method} {}", uri.path()))
         })
         .method_not_allowed_fallback(|method: Method, uri: axum::http::Uri| async move {
-            ApiError {
-                status: StatusCode::METHOD_NOT_ALLOWED,
-                code: "UNIMPLEMENTED",
-                message: format!("{method} is not allowed on {}", uri.path()),
-            }
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "UNIMPLEMENTED",
+                format!("{method} is not allowed on {}", uri.path()),
+            )
         })
         .layer(DefaultBodyLimit::max(extract::MAX_BODY))
         .with_state(AppState { channel });

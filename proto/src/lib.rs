@@ -5,6 +5,8 @@
 //! - [`FILE_DESCRIPTOR_SET`]: the encoded descriptors, served by gRPC reflection.
 //! - [`queue`]: the Redis keys producer (server) and consumer (worker) agree on.
 //! - [`cache`]: the result cache key of a request's content.
+//! - [`rate`]: per-minute rate limits kept in Redis, shared by every replica.
+//! - [`redis`]: the Redis client every process builds (TLS, ACL, cluster).
 //! - [`client`]: the balanced channel through which edge and workers reach the servers.
 //! - [`process`]: logging set-up and the shutdown signal every binary uses.
 //! - [`time`]: conversions between protobuf timestamps and `chrono`.
@@ -13,6 +15,8 @@ pub mod cache;
 pub mod client;
 pub mod process;
 pub mod queue;
+pub mod rate;
+pub mod redis;
 pub mod time;
 
 /// Generated code for package `resume.v1`.

@@ -78,6 +78,11 @@ impl Keys {
         format!("{}:generating:{cache_key}", self.tag)
     }
 
+    /// The state of one rate limit (see [`crate::rate`]): `api:<user id>` or `tasks`.
+    pub fn rate(&self, limit: &str) -> String {
+        format!("{}:rate:{limit}", self.tag)
+    }
+
     /// The channel on which the server announces new tasks, waking idle workers.
     pub fn wake_channel(&self) -> String {
         format!("{}:wake", self.tag)
@@ -104,6 +109,7 @@ mod tests {
             keys.delayed(Queue::ResumeGeneration),
             keys.heartbeat("w1"),
             keys.workers(),
+            keys.rate("api:u1"),
         ] {
             assert!(key.starts_with("{resume}:"), "{key}");
         }

@@ -4,15 +4,23 @@
 //! what is decided here from the request path alone, so that no handler can forget:
 //! health, reflection and readiness are open; `WorkerService` needs the `worker` role;
 //! the rest of `AdminService` needs `admin`; everything else needs any valid user token.
-//! The verified [`Caller`] is put in the request's extensions for the handlers.
+//! The verified [`Caller`] is put in the request's extensions for the handlers, after
+//! the call was counted against its user's rate limit ([`ApiLimit`]).
 
 use std::{
     sync::Arc,
     task::{Context, Poll},
 };
 
-use futures::future::{Either, Ready, ready};
+use futures::{
+    FutureExt,
+    future::{BoxFuture, ready},
+};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
+use resume_proto::{
+    queue::Keys,
+    rate::{self, RateLimit},
+};
 use serde::Deserialize;
 use tonic::{Request, Status};
 use tower::{Layer, Service};
@@ -47,6 +55,13 @@ enum Requirement {
     Nothing,
     User,
     Role(&'static str),
+}
+
+impl Requirement {
+    /// Whether a call counts against its user's rate limit (workers are not users).
+    fn is_counted(self) -> bool {
+        matches!(self, Requirement::User | Requirement::Role("admin"))
+    }
 }
 
 fn requirement(path: &str) -> Requirement {
@@ -126,16 +141,56 @@ impl Verifier {
     }
 }
 
-/// Tower layer that runs [`Verifier`] before any gRPC handler.
+/// The per-user request limit (`API_RATE_LIMIT_PER_MIN`), counted in Redis so that every
+/// server counts together. Workers are not users: their calls are not counted.
+pub struct ApiLimit {
+    client: fred::clients::Client,
+    keys: Keys,
+    limit: RateLimit,
+    per_minute: u64,
+}
+
+impl ApiLimit {
+    /// At most `per_minute` requests per user per minute; 0 is unlimited.
+    pub fn new(client: fred::clients::Client, keys: Keys, per_minute: u64) -> ApiLimit {
+        ApiLimit { client, keys, limit: RateLimit::per_minute(per_minute), per_minute }
+    }
+
+    /// Counts one request of `caller`: RESOURCE_EXHAUSTED, with a `retry-after` in
+    /// seconds, past the limit. If Redis cannot be read the request is let through: the
+    /// limit protects the API, it must not take it down.
+    async fn admit(&self, caller: &Caller) -> Result<(), Status> {
+        let key = self.keys.rate(&format!("api:{}", caller.user_id));
+        match self.limit.check(&self.client, key).await {
+            Ok(None) => Ok(()),
+            Ok(Some(wait)) => {
+                let secs = rate::retry_after_secs(wait);
+                let mut status = Status::resource_exhausted(format!(
+                    "rate limit of {} requests per minute exceeded; retry in {secs} s",
+                    self.per_minute
+                ));
+                status.metadata_mut().insert("retry-after", secs.into());
+                Err(status)
+            }
+            Err(error) => {
+                tracing::warn!(%error, "rate limit unreadable; request let through");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Tower layer that runs [`Verifier`] and the [`ApiLimit`] before any gRPC handler.
 #[derive(Clone)]
 pub struct AuthLayer {
     verifier: Arc<Verifier>,
+    limit: Option<Arc<ApiLimit>>,
 }
 
 impl AuthLayer {
-    /// A layer verifying with `verifier`.
-    pub fn new(verifier: Arc<Verifier>) -> AuthLayer {
-        AuthLayer { verifier }
+    /// A layer verifying with `verifier` and counting requests against `limit`.
+    pub fn new(verifier: Arc<Verifier>, limit: ApiLimit) -> AuthLayer {
+        AuthLayer { verifier, limit: (!limit.limit.is_unlimited()).then(|| Arc::new(limit)) }
     }
 }
 
@@ -143,7 +198,7 @@ impl<S> Layer<S> for AuthLayer {
     type Service = Auth<S>;
 
     fn layer(&self, inner: S) -> Auth<S> {
-        Auth { inner, verifier: self.verifier.clone() }
+        Auth { inner, verifier: self.verifier.clone(), limit: self.limit.clone() }
     }
 }
 
@@ -152,16 +207,20 @@ impl<S> Layer<S> for AuthLayer {
 pub struct Auth<S> {
     inner: S,
     verifier: Arc<Verifier>,
+    limit: Option<Arc<ApiLimit>>,
 }
 
 impl<S, B, ResBody> Service<http::Request<B>> for Auth<S>
 where
-    S: Service<http::Request<B>, Response = http::Response<ResBody>>,
-    ResBody: Default,
+    S: Service<http::Request<B>, Response = http::Response<ResBody>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+    B: Send + 'static,
+    ResBody: Default + Send + 'static,
 {
     type Response = S::Response;
     type Error = S::Error;
-    type Future = Either<Ready<Result<S::Response, S::Error>>, S::Future>;
+    type Future = BoxFuture<'static, Result<S::Response, S::Error>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -170,18 +229,30 @@ where
     fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
         // CORS preflights carry no token; the CORS layer answers them.
         if request.method() == http::Method::OPTIONS {
-            return Either::Right(self.inner.call(request));
+            return self.inner.call(request).boxed();
         }
+        let path = request.uri().path();
+        let counted = requirement(path).is_counted();
         let authorization = request.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        match self.verifier.authorize(request.uri().path(), authorization) {
-            Ok(caller) => {
-                if let Some(caller) = caller {
-                    request.extensions_mut().insert(caller);
-                }
-                Either::Right(self.inner.call(request))
+        let caller = match self.verifier.authorize(path, authorization) {
+            Ok(Some(caller)) => caller,
+            Ok(None) => return self.inner.call(request).boxed(),
+            Err(status) => return ready(Ok(status.into_http())).boxed(),
+        };
+        let limit = self.limit.clone().filter(|_| counted);
+        // The service polled ready is the one that must be called; a clone stays behind.
+        let fresh = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, fresh);
+        async move {
+            if let Some(limit) = limit
+                && let Err(status) = limit.admit(&caller).await
+            {
+                return Ok(status.into_http());
             }
-            Err(status) => Either::Left(ready(Ok(status.into_http()))),
+            request.extensions_mut().insert(caller);
+            inner.call(request).await
         }
+        .boxed()
     }
 }
 

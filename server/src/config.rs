@@ -17,6 +17,9 @@ pub struct Config {
     /// The Redis that carries the queues, progress events and worker registry.
     #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
     pub redis_url: String,
+    /// `REDIS_URL` names a node of a Redis Cluster.
+    #[arg(long, env = "REDIS_CLUSTER")]
+    pub redis_cluster: bool,
     /// Hash tag every Redis key lives under, so that deployments (and tests) can share a Redis.
     #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "resume")]
     pub redis_key_prefix: String,
@@ -33,6 +36,9 @@ pub struct Config {
     /// Origins allowed to call gRPC-Web from a browser, comma-separated.
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<String>,
+    /// Requests per user per minute, across every server; 0 is unlimited.
+    #[arg(long, env = "API_RATE_LIMIT_PER_MIN", default_value_t = 100)]
+    pub api_rate_limit_per_min: u64,
 }
 
 impl Config {
@@ -62,11 +68,13 @@ impl fmt::Debug for Config {
             .field("server_addr", &self.server_addr)
             .field("database_url", &redact_url(&self.database_url))
             .field("redis_url", &redact_url(&self.redis_url))
+            .field("redis_cluster", &self.redis_cluster)
             .field("redis_key_prefix", &self.redis_key_prefix)
             .field("jwt_secret", &"<redacted>")
             .field("openai_api_key", &self.openai_api_key.as_ref().map(|_| "<redacted>"))
             .field("openai_model", &self.openai_model)
             .field("cors_allowed_origins", &self.cors_allowed_origins)
+            .field("api_rate_limit_per_min", &self.api_rate_limit_per_min)
             .finish()
     }
 }

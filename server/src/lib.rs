@@ -50,6 +50,10 @@ const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
 pub struct AppState {
     /// The database, which holds the truth about every job.
     pub db: DatabaseConnection,
+    /// New job rows, inserted in groups.
+    pub new_jobs: db::group_insert::GroupInsert,
+    /// Rows read by key, in groups.
+    pub by_key: db::ByKey,
     /// Where new tasks are pushed.
     pub queue: queue::TaskQueue,
     /// Finished resumes by request content.
@@ -61,11 +65,11 @@ pub struct AppState {
 /// Any failure to start or keep serving.
 pub type StartError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Connects the database (applying migrations) and Redis.
-pub async fn connect(config: &Config) -> Result<Arc<AppState>, StartError> {
+/// Connects the database (applying migrations) and Redis: the handlers' state and the
+/// API's rate limit.
+async fn connect(config: &Config) -> Result<(Arc<AppState>, auth::ApiLimit), StartError> {
     let db = db::connect(&config.database_url).await?;
-    let redis_config = fred::types::config::Config::from_url(&config.redis_url)?;
-    let builder = fred::types::Builder::from_config(redis_config);
+    let builder = resume_proto::redis::builder(&config.redis_url, config.redis_cluster)?;
     let client = builder.build()?;
     fred::interfaces::ClientLike::init(&client).await?;
     let subscriber = builder.build_subscriber_client()?;
@@ -73,7 +77,11 @@ pub async fn connect(config: &Config) -> Result<Arc<AppState>, StartError> {
     let keys = Keys::new(&config.redis_key_prefix);
     let events = events::Events::start(client.clone(), subscriber, keys.events_channel()).await?;
     let cache = cache::ResultCache::new(client.clone(), keys.clone(), config.generator());
-    Ok(Arc::new(AppState { db, queue: queue::TaskQueue::new(client, keys), cache, events }))
+    let new_jobs = db::group_insert::GroupInsert::start(db.clone());
+    let by_key = db::ByKey::start(&db);
+    let limit = auth::ApiLimit::new(client.clone(), keys.clone(), config.api_rate_limit_per_min);
+    let state = AppState { db, new_jobs, by_key, queue: queue::TaskQueue::new(client, keys), cache, events };
+    Ok((Arc::new(state), limit))
 }
 
 /// Serves the API on `listener` until `shutdown` completes, then drains open calls for
@@ -83,7 +91,7 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
-    let state = connect(&config).await?;
+    let (state, limit) = connect(&config).await?;
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_serving::<CandidateServiceServer<grpc::candidate::CandidateApi>>().await;
     health.set_serving::<ResumeServiceServer<grpc::resume::ResumeApi>>().await;
@@ -105,7 +113,7 @@ pub async fn run(
     let router = Server::builder()
         .accept_http1(true)
         .layer(tower::util::option_layer(cors))
-        .layer(auth::AuthLayer::new(verifier))
+        .layer(auth::AuthLayer::new(verifier, limit))
         .add_service(web.layer(CandidateServiceServer::new(grpc::candidate::CandidateApi { state: state.clone() })))
         .add_service(web.layer(ResumeServiceServer::new(grpc::resume::ResumeApi { state: state.clone() })))
         .add_service(web.layer(AdminServiceServer::new(grpc::admin::AdminApi { state: state.clone() })))

@@ -2,12 +2,14 @@
 //! ephemeral ports, against the real Redis and a fresh SQLite file or Postgres database,
 //! with its own JWT secret and Redis key prefix so that tests run in parallel.
 
-pub mod fake_model;
+pub use bench::{
+    fake_model,
+    fixtures::{sample_candidate, sample_target, sign},
+};
 
 use std::{net::SocketAddr, time::Duration};
 
 use anyhow::{Context as _, Result, bail};
-use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
@@ -31,6 +33,10 @@ pub struct Options {
     pub max_attempts: u32,
     /// `RESULT_CACHE_TTL_SECS`; 0 turns the cache off.
     pub result_cache_ttl_secs: u64,
+    /// `API_RATE_LIMIT_PER_MIN`; 0 (what most tests want) is unlimited.
+    pub api_rate_limit_per_min: u64,
+    /// `TASK_RATE_LIMIT_PER_MIN`; 0 is unlimited.
+    pub task_rate_limit_per_min: u64,
 }
 
 /// A running system.
@@ -77,7 +83,7 @@ impl System {
     /// Server, `workers` workers (concurrency 2 each, offline generator) and edge on `db`.
     pub async fn start(db: Db, workers: usize) -> Result<System> {
         let options =
-            Options { model_url: None, retry_base_delay_ms: 50, max_attempts: 3, result_cache_ttl_secs: 3600 };
+            Options { retry_base_delay_ms: 50, max_attempts: 3, result_cache_ttl_secs: 3600, ..Options::default() };
         System::start_with(db, workers, options).await
     }
 
@@ -110,11 +116,13 @@ impl System {
             server_addr: grpc_addr,
             database_url,
             redis_url: redis_url(),
+            redis_cluster: false,
             redis_key_prefix: prefix.clone(),
             jwt_secret: secret.clone(),
             openai_api_key: options.model_url.as_ref().map(|_| fake_model::API_KEY.to_owned()),
             openai_model: "fake-model".into(),
             cors_allowed_origins: vec!["http://localhost:5173".into()],
+            api_rate_limit_per_min: options.api_rate_limit_per_min,
         };
         let mut tasks = vec![tokio::spawn({
             let shutdown = stopped(stop_rx.clone());
@@ -156,6 +164,7 @@ impl System {
         let config = worker::Config {
             server_url: vec![format!("http://{}", self.grpc_addr)],
             redis_url: self.redis_url.clone(),
+            redis_cluster: false,
             redis_key_prefix: self.prefix.clone(),
             jwt_secret: self.secret.clone(),
             concurrency,
@@ -167,6 +176,7 @@ impl System {
             retry_base_delay_ms: self.options.retry_base_delay_ms,
             max_attempts: self.options.max_attempts,
             result_cache_ttl_secs: self.options.result_cache_ttl_secs,
+            task_rate_limit_per_min: self.options.task_rate_limit_per_min,
         };
         let shutdown = stopped(self.stop.subscribe());
         self.tasks.push(tokio::spawn(async move { worker::run(config, shutdown).await.expect("worker failed") }));
@@ -210,6 +220,14 @@ impl System {
     /// A token with any claims, signed with this system's secret.
     pub fn token_with(&self, claims: Value) -> String {
         sign(&self.secret, &claims)
+    }
+
+    /// A gRPC request carrying `user`'s token.
+    pub fn grpc_request<T>(&self, user: &str, message: T) -> tonic::Request<T> {
+        let mut request = tonic::Request::new(message);
+        let value = format!("Bearer {}", self.token(user)).parse().expect("a token is ASCII");
+        request.metadata_mut().insert("authorization", value);
+        request
     }
 
     /// A gRPC channel to the server.
@@ -256,42 +274,6 @@ impl System {
         }
         bail!("job {job_id} did not end: last {:?}", seen.last())
     }
-}
-
-/// An HS256 token over `claims`.
-pub fn sign(secret: &str, claims: &Value) -> String {
-    let key = EncodingKey::from_secret(secret.as_bytes()).expect("key");
-    encode(&Header::new(Algorithm::HS256), claims, &key).expect("token")
-}
-
-/// A complete candidate, as a client would post it.
-pub fn sample_candidate() -> Value {
-    json!({
-        "full_name": "Ada Lovelace",
-        "email": "ada@example.com",
-        "phone": "+44 20 0000 0000",
-        "location": "London, UK",
-        "headline": "Analytical engine programmer",
-        "summary": "Mathematician who wrote the first published algorithm.",
-        "links": [{"label": "GitHub", "url": "https://github.com/ada"}],
-        "skills": ["Mathematics", "Poetry", "Rust", "PostgreSQL"],
-        "experience": [
-            {"company": "Analytical Engines Ltd", "title": "Programmer", "location": "London",
-             "start": "2020-01", "end": null,
-             "highlights": ["Translated Menabrea's memoir", "Built a Rust service on PostgreSQL"]},
-            {"company": "Difference Works", "title": "Assistant", "location": null,
-             "start": "2018-03", "end": "2019-12", "highlights": ["Tabulated polynomials"]}
-        ],
-        "education": [{"institution": "University of London", "degree": "BSc", "field": "Mathematics",
-                       "start": "2012", "end": "2015"}],
-        "certifications": [{"name": "Certified Engine Operator", "issuer": "Royal Society", "year": 2021}]
-    })
-}
-
-/// A target job that matches some of the sample's skills.
-pub fn sample_target() -> Value {
-    json!({"title": "Backend Engineer", "company": "Babbage & Co",
-           "description": "You will build services in Rust on PostgreSQL."})
 }
 
 /// The text of every `<w:t>` in a DOCX's `word/document.xml`, and the XML itself.

@@ -14,6 +14,9 @@ pub struct Config {
     /// The Redis holding the task queues.
     #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
     pub redis_url: String,
+    /// `REDIS_URL` names a node of a Redis Cluster.
+    #[arg(long, env = "REDIS_CLUSTER")]
+    pub redis_cluster: bool,
     /// Hash tag every Redis key lives under; must match the server's.
     #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "resume")]
     pub redis_key_prefix: String,
@@ -47,6 +50,9 @@ pub struct Config {
     /// Lifetime of a cached result in seconds; 0 turns the cache off.
     #[arg(long, env = "RESULT_CACHE_TTL_SECS", default_value_t = 3600)]
     pub result_cache_ttl_secs: u64,
+    /// Task starts that call the model, per minute, across all workers; 0 is unlimited.
+    #[arg(long, env = "TASK_RATE_LIMIT_PER_MIN", default_value_t = 10)]
+    pub task_rate_limit_per_min: u64,
 }
 
 impl Config {
@@ -89,6 +95,7 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("server_url", &self.server_url)
+            .field("redis_cluster", &self.redis_cluster)
             .field("redis_key_prefix", &self.redis_key_prefix)
             .field("jwt_secret", &"<redacted>")
             .field("concurrency", &self.concurrency)
@@ -100,6 +107,7 @@ impl fmt::Debug for Config {
             .field("retry_base_delay_ms", &self.retry_base_delay_ms)
             .field("max_attempts", &self.max_attempts)
             .field("result_cache_ttl_secs", &self.result_cache_ttl_secs)
+            .field("task_rate_limit_per_min", &self.task_rate_limit_per_min)
             .finish_non_exhaustive()
     }
 }

@@ -24,11 +24,7 @@ pub mod stats;
 use std::{future::Future, sync::Arc, time::Duration};
 
 use axum::{Router, routing::get};
-use prost::Message;
-use resume_proto::{
-    queue::{Keys, Queue},
-    v1::ResumeTask,
-};
+use resume_proto::{queue::Keys, rate::RateLimit};
 use tokio::{
     net::TcpListener,
     sync::{Semaphore, watch},
@@ -38,11 +34,13 @@ use tokio::{
 pub use config::Config;
 
 /// How often a worker renews its heartbeat.
-const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(3);
 /// How long an idle worker waits before looking again without a wake-up.
 const IDLE_RECHECK: Duration = Duration::from_secs(1);
 /// How often due retries are moved back to their queues.
 const PROMOTE_EVERY: Duration = Duration::from_millis(100);
+/// How often the registry is checked for dead workers whose tasks need a new home.
+const RECOVER_EVERY: Duration = Duration::from_secs(2);
 /// How long running tasks may take to finish after a shutdown signal.
 const DRAIN_DEADLINE: Duration = Duration::from_secs(30);
 
@@ -54,7 +52,8 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
     let worker_id = config.worker_id();
     let host = config::host_name();
     let keys = Keys::new(&config.redis_key_prefix);
-    let queue = queue::TaskQueue::connect(&config.redis_url, keys, &worker_id).await?;
+    let redis = resume_proto::redis::builder(&config.redis_url, config.redis_cluster)?;
+    let queue = queue::TaskQueue::connect(&redis, keys, &worker_id).await?;
     let token = report::WorkerToken::new(&config.jwt_secret, &worker_id)?;
     let reporter = report::Reporter::new(resume_proto::client::balanced(&config.server_url)?, token, &worker_id);
     let stats = Arc::new(stats::Stats::new(config.concurrency));
@@ -74,7 +73,11 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         max_attempts: config.max_attempts,
     };
     let cache_ttl = (config.result_cache_ttl_secs > 0).then(|| Duration::from_secs(config.result_cache_ttl_secs));
-    let ctx = Arc::new(pipeline::Context { queue, reporter, generator, retry, cache_ttl, stats: stats.clone() });
+    // Only a generator that calls a model spends the model's quota.
+    let model_calls =
+        RateLimit::per_minute(if config.openai_api_key.is_some() { config.task_rate_limit_per_min } else { 0 });
+    let ctx =
+        Arc::new(pipeline::Context { queue, reporter, generator, retry, cache_ttl, model_calls, stats: stats.clone() });
     // Fonts and template load once, before the first task waits for them.
     tokio::task::spawn_blocking(render::pdf::warm_up);
 
@@ -84,11 +87,29 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         let _ = stop_tx.send(true);
     });
 
+    // An earlier run under this id may have died holding tasks: they go back first.
+    let leftovers = ctx.queue.return_own().await?;
+    if leftovers > 0 {
+        tracing::warn!(%worker_id, tasks = leftovers, "returned the tasks an earlier run left in flight");
+    }
     let metrics = TcpListener::bind(config.metrics_addr).await?;
     tracing::info!(%worker_id, metrics = %metrics.local_addr()?, concurrency = config.concurrency, "worker started");
     tokio::spawn(serve_metrics(metrics, stats.clone(), stop.clone()));
-    tokio::spawn(beat(ctx.clone(), host, stop.clone()));
-    tokio::spawn(promote_retries(ctx.clone(), stop.clone()));
+    let c = ctx.clone();
+    tokio::spawn(every(HEARTBEAT_EVERY, "heartbeat", stop.clone(), move || {
+        let (c, host) = (c.clone(), host.clone());
+        async move { c.queue.heartbeat(&host, &c.stats).await }
+    }));
+    let c = ctx.clone();
+    tokio::spawn(every(PROMOTE_EVERY, "promoting due retries", stop.clone(), move || {
+        let c = c.clone();
+        async move { c.queue.promote_due().await }
+    }));
+    let c = ctx.clone();
+    tokio::spawn(every(RECOVER_EVERY, "looking for dead workers", stop.clone(), move || {
+        let c = c.clone();
+        async move { c.queue.recover_dead_workers().await }
+    }));
 
     let mut running = take_tasks(&ctx, config.concurrency, stop).await;
     let drained = tokio::time::timeout(DRAIN_DEADLINE, async { while running.join_next().await.is_some() {} }).await;
@@ -96,11 +117,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'st
         tracing::warn!("drain deadline passed; handing back unfinished tasks");
         running.abort_all();
     }
-    for raw in ctx.queue.in_flight().await? {
-        let queue =
-            ResumeTask::decode(raw.as_slice()).map_or(Queue::ResumeGeneration, |t| Queue::for_priority(&t.priority));
-        ctx.queue.hand_back(&raw, queue).await?;
-    }
+    ctx.queue.return_own().await?;
     ctx.queue.deregister().await?;
     tracing::info!(%worker_id, "worker stopped");
     Ok(())
@@ -144,27 +161,19 @@ async fn take_tasks(ctx: &Arc<pipeline::Context>, concurrency: usize, mut stop: 
     running
 }
 
-/// Renews the heartbeat until `stop`.
-async fn beat(ctx: Arc<pipeline::Context>, host: String, mut stop: watch::Receiver<bool>) {
+/// Runs `chore` every `period` until `stop`; a failure is logged as `what` and the
+/// chore runs again at its next turn.
+async fn every<F, Fut, T>(period: Duration, what: &'static str, mut stop: watch::Receiver<bool>, chore: F)
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T, fred::error::Error>>,
+{
     loop {
-        if let Err(error) = ctx.queue.heartbeat(&host, &ctx.stats).await {
-            tracing::warn!(%error, "heartbeat failed");
+        if let Err(error) = chore().await {
+            tracing::warn!(%error, "{what} failed");
         }
         tokio::select! {
-            () = tokio::time::sleep(HEARTBEAT_EVERY) => {}
-            _ = stop.changed() => return,
-        }
-    }
-}
-
-/// Returns tasks whose retry delay has passed to their queues, until `stop`.
-async fn promote_retries(ctx: Arc<pipeline::Context>, mut stop: watch::Receiver<bool>) {
-    loop {
-        if let Err(error) = ctx.queue.promote_due().await {
-            tracing::warn!(%error, "could not promote due retries");
-        }
-        tokio::select! {
-            () = tokio::time::sleep(PROMOTE_EVERY) => {}
+            () = tokio::time::sleep(period) => {}
             _ = stop.changed() => return,
         }
     }

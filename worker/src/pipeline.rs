@@ -17,6 +17,7 @@ use std::{
 use prost::Message;
 use resume_proto::{
     queue::Queue,
+    rate::RateLimit,
     v1::{CachedResume, ResumeTask},
 };
 use tonic::{Code, Status};
@@ -34,6 +35,9 @@ use crate::{
 const CONTENT_STARTED: i32 = 30;
 const CONTENT_READY: i32 = 70;
 const RENDERED: i32 = 90;
+
+/// The least time between two progress reports of one task.
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 /// How long a task waits for an identical request's result before looking again.
 const DUPLICATE_WAIT: Duration = Duration::from_millis(100);
@@ -67,6 +71,8 @@ pub struct Context {
     pub retry: RetryPolicy,
     /// Lifetime of cached results; `None` when the cache is off.
     pub cache_ttl: Option<Duration>,
+    /// `TASK_RATE_LIMIT_PER_MIN`, shared by every worker (unlimited offline).
+    pub model_calls: RateLimit,
     pub stats: Arc<Stats>,
 }
 
@@ -76,7 +82,7 @@ enum Outcome {
     Done,
     /// The job must not or need not run (cancelled, already ended).
     Dropped,
-    /// A transient failure: try again after this pause.
+    /// A transient failure, or the task rate limit: try again after this pause.
     RetryAfter(Duration),
     /// An identical request is being generated: look again shortly, unclaimed.
     Wait,
@@ -239,13 +245,23 @@ async fn deliver_cached(ctx: &Context, task: &ResumeTask, cached: CachedResume) 
 /// Claims the job and makes its resume; with a cache key, keeps the result for identical
 /// requests.
 async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Result<Outcome, TaskError> {
+    match ctx.queue.admit(&ctx.model_calls).await {
+        Ok(None) => {}
+        // Over the model's quota: the task waits, unclaimed (the job stays PENDING).
+        Ok(Some(wait)) => {
+            tracing::debug!(?wait, "task rate limit reached; task parked");
+            return Ok(Outcome::RetryAfter(wait));
+        }
+        Err(error) => tracing::warn!(%error, "task rate limit unreadable; starting anyway"),
+    }
     let claim = retrying(|| ctx.reporter.claim(&task.job_id)).await?;
     if !claim.proceed {
         return Ok(Outcome::Dropped);
     }
     let candidate = claim.candidate.ok_or(TaskError::NoCandidate)?;
     let (file_type, attempt) = claim.job.map(|job| (job.file_type, job.attempts.max(1) as u32)).unwrap_or_default();
-    if progressed(ctx, task, CONTENT_STARTED).await? {
+    let mut reported = Instant::now();
+    if progressed(ctx, task, CONTENT_STARTED, &mut reported).await? {
         return Ok(Outcome::Dropped);
     }
     let paper = render::Paper::for_location(candidate.location.as_deref());
@@ -264,7 +280,7 @@ async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Res
     };
     let provenance =
         Provenance { usage: generated.usage, generation_ms: started.elapsed().as_millis() as i64, cache_hit: false };
-    if progressed(ctx, task, CONTENT_READY).await? {
+    if progressed(ctx, task, CONTENT_READY, &mut reported).await? {
         return Ok(Outcome::Dropped);
     }
     let resume = generated.resume;
@@ -281,7 +297,7 @@ async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Res
             tracing::warn!(%error, "could not cache the result");
         }
     }
-    if progressed(ctx, task, RENDERED).await? {
+    if progressed(ctx, task, RENDERED, &mut reported).await? {
         return Ok(Outcome::Dropped);
     }
     hand_over(ctx, task, &document, provenance).await
@@ -302,8 +318,19 @@ async fn hand_over(
     }
 }
 
-/// Reports progress; true when the job was cancelled and the task should stop.
-async fn progressed(ctx: &Context, task: &ResumeTask, progress: i32) -> Result<bool, TaskError> {
+/// Reports progress, unless the last report (or the claim, at `reported`) was less than
+/// [`PROGRESS_EVERY`] ago: steps faster than that are not worth a write nobody could see.
+/// True when the job was cancelled and the task should stop.
+async fn progressed(
+    ctx: &Context,
+    task: &ResumeTask,
+    progress: i32,
+    reported: &mut Instant,
+) -> Result<bool, TaskError> {
+    if reported.elapsed() < PROGRESS_EVERY {
+        return Ok(false);
+    }
+    *reported = Instant::now();
     let cancelled = retrying(|| ctx.reporter.progress(&task.job_id, progress)).await?;
     if cancelled {
         tracing::info!("job cancelled; stopping");

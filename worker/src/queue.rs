@@ -4,7 +4,8 @@
 //! queue list into this worker's own in-flight list, and it leaves that list only once
 //! the server has recorded the outcome ([`TaskQueue::ack`]) or the task was handed back
 //! to the head of its queue ([`TaskQueue::hand_back`]). A worker that dies leaves its
-//! tasks in its in-flight list, where its expired heartbeat marks them for recovery.
+//! tasks in its in-flight list; once its heartbeat has expired, any other worker returns
+//! them to their queues ([`TaskQueue::recover_dead_workers`]).
 //!
 //! Idle workers do not poll: the server publishes on a wake channel after each push.
 //! A periodic re-check covers a wake-up lost while the subscriber reconnects.
@@ -19,14 +20,15 @@ use fred::{
 use prost::Message;
 use resume_proto::{
     queue::{Keys, Queue},
-    v1::CachedResume,
+    rate::RateLimit,
+    v1::{CachedResume, ResumeTask},
 };
-use tokio::sync::Notify;
+use tokio::sync::{Notify, broadcast::error::RecvError};
 
 use crate::stats::Stats;
 
 /// How long a heartbeat lives unless renewed.
-pub const HEARTBEAT_TTL: Duration = Duration::from_secs(15);
+pub const HEARTBEAT_TTL: Duration = Duration::from_secs(10);
 /// How long a generation lock lives: past it, a job whose worker died no longer blocks
 /// identical requests.
 const GENERATION_LOCK: Duration = Duration::from_secs(120);
@@ -47,6 +49,16 @@ const HAND_BACK: &str = r"
 if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
   redis.call('LPUSH', KEYS[2], ARGV[1])
   return 1
+end
+return 0
+";
+
+/// Removes a worker from the registry if it is still dead and holds no task.
+/// KEYS: 1 the worker registry set, 2 the worker's heartbeat, 3 its in-flight list.
+/// ARGV: 1 the worker id. Returns 1 when the worker was removed.
+const FORGET: &str = r"
+if redis.call('EXISTS', KEYS[2]) == 0 and redis.call('LLEN', KEYS[3]) == 0 then
+  return redis.call('SREM', KEYS[1], ARGV[1])
 end
 return 0
 ";
@@ -108,6 +120,7 @@ pub struct TaskQueue {
     in_flight: String,
     take: Script,
     hand_back: Script,
+    forget: Script,
     retry_later: Script,
     promote: Script,
     lock: Script,
@@ -120,8 +133,7 @@ pub struct TaskQueue {
 
 impl TaskQueue {
     /// Connects to Redis and subscribes to the wake channel.
-    pub async fn connect(redis_url: &str, keys: Keys, worker_id: &str) -> Result<TaskQueue, Error> {
-        let builder = Builder::from_config(Config::from_url(redis_url)?);
+    pub async fn connect(builder: &Builder, keys: Keys, worker_id: &str) -> Result<TaskQueue, Error> {
         let client = builder.build()?;
         client.init().await?;
         let subscriber = builder.build_subscriber_client()?;
@@ -132,7 +144,8 @@ impl TaskQueue {
         subscriber.subscribe(keys.wake_channel()).await?;
         let notify = wake.clone();
         tokio::spawn(async move {
-            while let Ok(_message) = messages.recv().await {
+            // Fallen behind, some wake-ups were missed: wake up all the same.
+            while let Ok(_) | Err(RecvError::Lagged(_)) = messages.recv().await {
                 notify.notify_one();
             }
         });
@@ -143,6 +156,7 @@ impl TaskQueue {
             client,
             take: Script::from_lua(TAKE),
             hand_back: Script::from_lua(HAND_BACK),
+            forget: Script::from_lua(FORGET),
             retry_later: Script::from_lua(RETRY_LATER),
             promote: Script::from_lua(PROMOTE),
             lock: Script::from_lua(LOCK),
@@ -176,10 +190,73 @@ impl TaskQueue {
 
     /// Returns an unfinished task to the head of `queue` for another worker.
     pub async fn hand_back(&self, task: &[u8], queue: Queue) -> Result<(), Error> {
-        let keys = vec![self.in_flight.clone(), self.keys.queue(queue)];
-        let _: i64 = self.hand_back.evalsha_with_reload(&self.client, keys, vec![task]).await?;
+        self.move_back(&self.in_flight, task, queue).await?;
+        self.wake_workers().await
+    }
+
+    /// Moves `task` from the in-flight list `in_flight` to the head of `queue`; whether
+    /// it was still there (of two workers recovering it, one moves it).
+    async fn move_back(&self, in_flight: &str, task: &[u8], queue: Queue) -> Result<bool, Error> {
+        let keys = vec![in_flight.to_owned(), self.keys.queue(queue)];
+        let moved: i64 = self.hand_back.evalsha_with_reload(&self.client, keys, vec![task]).await?;
+        Ok(moved == 1)
+    }
+
+    async fn wake_workers(&self) -> Result<(), Error> {
         let _: i64 = self.client.publish(self.keys.wake_channel(), "").await?;
         Ok(())
+    }
+
+    /// Returns every task in the in-flight list `in_flight` to the head of its queue, in
+    /// the order they were taken; how many this call moved.
+    async fn return_all(&self, in_flight: &str) -> Result<usize, Error> {
+        let tasks: Vec<Vec<u8>> = self.client.lrange(in_flight, 0, -1).await?;
+        let mut moved = 0;
+        // The last taken goes back first, so the first taken ends up at the head.
+        for task in tasks.iter().rev() {
+            let queue = ResumeTask::decode(task.as_slice())
+                .map_or(Queue::ResumeGeneration, |t| Queue::for_priority(&t.priority));
+            moved += usize::from(self.move_back(in_flight, task, queue).await?);
+        }
+        if moved > 0 {
+            self.wake_workers().await?;
+        }
+        Ok(moved)
+    }
+
+    /// Returns every task this worker holds to its queue: at shutdown, for the tasks it
+    /// did not finish, and at start, for those an earlier run under the same id left.
+    pub async fn return_own(&self) -> Result<usize, Error> {
+        self.return_all(&self.in_flight).await
+    }
+
+    /// Returns the tasks of every registered worker whose heartbeat has expired (it died
+    /// or lost Redis for longer than [`HEARTBEAT_TTL`]) to their queues, and removes
+    /// such workers from the registry; how many tasks were recovered. Any number of
+    /// workers may run this at once: each task moves once.
+    pub async fn recover_dead_workers(&self) -> Result<usize, Error> {
+        let ids: Vec<String> = self.client.smembers(self.keys.workers()).await?;
+        let ids: Vec<String> = ids.into_iter().filter(|id| *id != self.worker_id).collect();
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let pipeline = self.client.pipeline();
+        for id in &ids {
+            let _: () = pipeline.exists(self.keys.heartbeat(id)).await?;
+        }
+        let alive: Vec<i64> = pipeline.all().await?;
+        let mut recovered = 0;
+        for (id, _) in ids.iter().zip(alive).filter(|(_, alive)| *alive == 0) {
+            let in_flight = self.keys.in_flight(id);
+            let moved = self.return_all(&in_flight).await?;
+            if moved > 0 {
+                tracing::warn!(worker_id = %id, tasks = moved, "recovered the tasks of a dead worker");
+            }
+            recovered += moved;
+            let keys = vec![self.keys.workers(), self.keys.heartbeat(id), in_flight];
+            let _: i64 = self.forget.evalsha_with_reload(&self.client, keys, vec![id.as_str()]).await?;
+        }
+        Ok(recovered)
     }
 
     /// Parks an in-flight task for `delay`, after which it returns to the head of `queue`.
@@ -203,6 +280,12 @@ impl TaskQueue {
         let now = chrono::Utc::now().timestamp_millis();
         let args: Vec<Value> = vec![now.into(), self.keys.wake_channel().into()];
         self.promote.evalsha_with_reload(&self.client, keys, args).await
+    }
+
+    /// Counts one task start against the shared `limit`: `None` when it may start, else
+    /// how long until one may.
+    pub async fn admit(&self, limit: &RateLimit) -> Result<Option<Duration>, Error> {
+        limit.check(&self.client, self.keys.rate("tasks")).await
     }
 
     /// The cached resume for `cache_key`; an unreadable entry is a miss.
@@ -231,11 +314,6 @@ impl TaskQueue {
         let _: i64 =
             self.unlock.evalsha_with_reload(&self.client, vec![self.keys.generating(cache_key)], vec![job_id]).await?;
         Ok(())
-    }
-
-    /// Every task still in this worker's in-flight list.
-    pub async fn in_flight(&self) -> Result<Vec<Vec<u8>>, Error> {
-        self.client.lrange(&self.in_flight, 0, -1).await
     }
 
     /// Announces this worker as alive, with its counters, for [`HEARTBEAT_TTL`].

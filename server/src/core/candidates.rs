@@ -2,12 +2,11 @@
 
 use chrono::Utc;
 use resume_proto::{time::to_timestamp, v1};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    AppState,
     core::{page, validate},
     db::{candidate, candidate_job},
     error::{Error, Result},
@@ -56,7 +55,7 @@ fn job_to_proto(row: candidate_job::Model) -> v1::CandidateJob {
 }
 
 /// Stores a new candidate for `owner`.
-pub async fn create(db: &DatabaseConnection, owner: &str, c: v1::Candidate) -> Result<v1::Candidate> {
+pub async fn create(state: &AppState, owner: &str, c: v1::Candidate) -> Result<v1::Candidate> {
     validate::candidate(&c)?;
     let v1::Candidate {
         id: _,
@@ -87,29 +86,31 @@ pub async fn create(db: &DatabaseConnection, owner: &str, c: v1::Candidate) -> R
         created_at: Set(now()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&state.db)
     .await?;
     to_proto(row)
 }
 
 /// The candidate `id` of `owner`, or NOT_FOUND.
-pub async fn find(db: &DatabaseConnection, owner: &str, id: i64) -> Result<candidate::Model> {
+pub async fn find(state: &AppState, owner: &str, id: i64) -> Result<candidate::Model> {
     validate::positive_id("candidate_id", id)?;
-    candidate::Entity::find_by_id(id)
-        .filter(candidate::Column::Owner.eq(owner))
-        .one(db)
+    state
+        .by_key
+        .candidates
+        .get(id)
         .await?
+        .filter(|row| row.owner == owner)
         .ok_or_else(|| Error::NotFound(format!("candidate {id} not found")))
 }
 
 /// The candidate `id` of `owner` as the API shows it.
-pub async fn get(db: &DatabaseConnection, owner: &str, id: i64) -> Result<v1::Candidate> {
-    to_proto(find(db, owner, id).await?)
+pub async fn get(state: &AppState, owner: &str, id: i64) -> Result<v1::Candidate> {
+    to_proto(find(state, owner, id).await?)
 }
 
 /// One page of `owner`'s candidates, oldest first, and the token of the next page.
 pub async fn list(
-    db: &DatabaseConnection,
+    state: &AppState,
     owner: &str,
     limit: Option<i32>,
     page_token: &str,
@@ -121,7 +122,7 @@ pub async fn list(
             after.parse().map_err(|_| Error::InvalidArgument("page_token is not a token this API issued".into()))?;
         query = query.filter(candidate::Column::Id.gt(after));
     }
-    let mut rows = query.order_by_asc(candidate::Column::Id).limit(limit + 1).all(db).await?;
+    let mut rows = query.order_by_asc(candidate::Column::Id).limit(limit + 1).all(&state.db).await?;
     let next = (rows.len() as u64 > limit).then(|| {
         rows.truncate(limit as usize);
         page::token(&rows.last().map(|r| r.id).unwrap_or_default().to_string())
@@ -130,36 +131,25 @@ pub async fn list(
     Ok((candidates, next))
 }
 
-/// The target job `id` of `owner`'s candidate `candidate_id`, or NOT_FOUND.
-pub async fn find_job(
-    db: &DatabaseConnection,
-    owner: &str,
-    candidate_id: i64,
-    id: i64,
-) -> Result<candidate_job::Model> {
+/// The target job `id` of `owner`'s candidate `candidate_id`, as the API shows it, or
+/// NOT_FOUND.
+pub async fn job_by_id(state: &AppState, owner: &str, candidate_id: i64, id: i64) -> Result<v1::CandidateJob> {
     validate::positive_id("job_row_id", id)?;
-    candidate_job::Entity::find_by_id(id)
-        .filter(candidate_job::Column::Owner.eq(owner))
-        .filter(candidate_job::Column::CandidateId.eq(candidate_id))
-        .one(db)
+    state
+        .by_key
+        .targets
+        .get(id)
         .await?
+        .filter(|row| row.owner == owner && row.candidate_id == candidate_id)
+        .map(job_to_proto)
         .ok_or_else(|| Error::NotFound(format!("job_row_id {id} not found for candidate {candidate_id}")))
 }
 
-/// The target job as the API shows it.
-pub async fn job_by_id(db: &DatabaseConnection, owner: &str, candidate_id: i64, id: i64) -> Result<v1::CandidateJob> {
-    find_job(db, owner, candidate_id, id).await.map(job_to_proto)
-}
-
 /// Stores a target job for one of `owner`'s candidates.
-pub async fn create_job(
-    db: &DatabaseConnection,
-    owner: &str,
-    req: v1::CreateCandidateJobRequest,
-) -> Result<v1::CandidateJob> {
+pub async fn create_job(state: &AppState, owner: &str, req: v1::CreateCandidateJobRequest) -> Result<v1::CandidateJob> {
     validate::candidate_job(&req)?;
     let v1::CreateCandidateJobRequest { candidate_id, title, company, description } = req;
-    find(db, owner, candidate_id).await?;
+    find(state, owner, candidate_id).await?;
     let row = candidate_job::ActiveModel {
         candidate_id: Set(candidate_id),
         owner: Set(owner.to_owned()),
@@ -169,19 +159,19 @@ pub async fn create_job(
         created_at: Set(now()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&state.db)
     .await?;
     Ok(job_to_proto(row))
 }
 
 /// Every target job of one of `owner`'s candidates, oldest first.
-pub async fn list_jobs(db: &DatabaseConnection, owner: &str, candidate_id: i64) -> Result<Vec<v1::CandidateJob>> {
-    find(db, owner, candidate_id).await?;
+pub async fn list_jobs(state: &AppState, owner: &str, candidate_id: i64) -> Result<Vec<v1::CandidateJob>> {
+    find(state, owner, candidate_id).await?;
     let rows = candidate_job::Entity::find()
         .filter(candidate_job::Column::CandidateId.eq(candidate_id))
         .filter(candidate_job::Column::Owner.eq(owner))
         .order_by_asc(candidate_job::Column::Id)
-        .all(db)
+        .all(&state.db)
         .await?;
     Ok(rows.into_iter().map(job_to_proto).collect())
 }

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use resume_proto::{cache, time::to_timestamp, v1, v1::CachedResume};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait, sea_query::Expr,
+    ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    sea_query::Expr,
 };
 use tokio::sync::{broadcast::error::RecvError, mpsc};
 
@@ -76,11 +76,14 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     let v1::GenerateResumeRequest { candidate_id, job_row_id, file_type, priority } = req;
     let file_type = validate::file_type(&file_type)?;
     let priority = validate::priority(&priority)?;
-    let candidate = candidates::to_proto(candidates::find(&state.db, owner, candidate_id).await?)?;
-    let target = match job_row_id {
-        Some(id) => Some(candidates::job_by_id(&state.db, owner, candidate_id, id).await?),
-        None => None,
-    };
+    // Both reads at once; a missing candidate is the error to report, if both are missing.
+    let (candidate, target) = futures::join!(candidates::find(state, owner, candidate_id), async {
+        match job_row_id {
+            Some(id) => candidates::job_by_id(state, owner, candidate_id, id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    let (candidate, target) = (candidates::to_proto(candidate?)?, target?);
     let cache_key = cache::key(owner, &candidate, target.as_ref(), file_type, &state.cache.generator);
     let cached = state.cache.get(&cache_key).await.unwrap_or_else(|error| {
         // The cache only saves work: without it the job is generated as usual.
@@ -88,31 +91,31 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
         None
     });
     let now = candidates::now();
-    let row = resume_job::ActiveModel {
-        id: Set(uuid::Uuid::now_v7().to_string()),
-        owner: Set(owner.to_owned()),
-        candidate_id: Set(candidate_id),
-        job_row_id: Set(job_row_id),
-        status: Set(JobStatus::Pending.to_string()),
-        progress: Set(0),
-        file_type: Set(file_type.to_owned()),
-        priority: Set(priority.to_owned()),
-        result_url: Set(None),
-        filename: Set(None),
-        error_message: Set(None),
-        cache_hit: Set(false),
-        attempts: Set(0),
-        created_at: Set(now),
-        started_at: Set(None),
-        completed_at: Set(None),
-        prompt_tokens: Set(0),
-        completion_tokens: Set(0),
-        generation_ms: Set(0),
+    let row = resume_job::Model {
+        id: uuid::Uuid::now_v7().to_string(),
+        owner: owner.to_owned(),
+        candidate_id,
+        job_row_id,
+        status: JobStatus::Pending.to_string(),
+        progress: 0,
+        file_type: file_type.to_owned(),
+        priority: priority.to_owned(),
+        result_url: None,
+        filename: None,
+        error_message: None,
+        cache_hit: false,
+        attempts: 0,
+        created_at: now,
+        started_at: None,
+        completed_at: None,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        generation_ms: 0,
     };
     if let Some(cached) = cached {
         return complete_from_cache(state, row, cached).await;
     }
-    let row = row.insert(&state.db).await?;
+    state.new_jobs.insert(row.clone()).await?;
     if let Err(error) = state.queue.push(&row.id, priority, cache_key).await {
         // Not queued, so not accepted: take the row back rather than leave it stranded.
         if let Err(cleanup) = resume_job::Entity::delete_by_id(row.id.clone()).exec(&state.db).await {
@@ -125,25 +128,23 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
 }
 
 /// Stores a job that the cache already answers as SUCCESS, with its file, at once.
-async fn complete_from_cache(
-    state: &AppState,
-    mut row: resume_job::ActiveModel,
-    cached: CachedResume,
-) -> Result<v1::Job> {
+async fn complete_from_cache(state: &AppState, row: resume_job::Model, cached: CachedResume) -> Result<v1::Job> {
     let CachedResume { filename, content_type, content } = cached;
-    let id = row.id.clone().unwrap();
     let now = candidates::now();
-    row.status = Set(JobStatus::Success.to_string());
-    row.progress = Set(100);
-    row.cache_hit = Set(true);
-    row.result_url = Set(Some(result_url(&id)));
-    row.filename = Set(Some(filename));
-    row.started_at = Set(Some(now));
-    row.completed_at = Set(Some(now));
+    let row = resume_job::Model {
+        status: JobStatus::Success.to_string(),
+        progress: 100,
+        cache_hit: true,
+        result_url: Some(result_url(&row.id)),
+        filename: Some(filename),
+        started_at: Some(now),
+        completed_at: Some(now),
+        ..row
+    };
     let txn = state.db.begin().await?;
-    let row = row.insert(&txn).await?;
+    resume_job::Entity::insert(row.clone().into_active_model()).exec_without_returning(&txn).await?;
     resume_file::Entity::insert(resume_file::ActiveModel {
-        job_id: Set(id.clone()),
+        job_id: Set(row.id.clone()),
         content_type: Set(content_type),
         size: Set(content.len() as i64),
         content: Set(content),
@@ -152,23 +153,25 @@ async fn complete_from_cache(
     .exec_without_returning(&txn)
     .await?;
     txn.commit().await?;
-    tracing::info!(job_id = %id, "job answered from the result cache");
+    tracing::info!(job_id = %row.id, "job answered from the result cache");
     Ok(to_proto(row))
 }
 
 /// `owner`'s job `job_id`, or NOT_FOUND.
-async fn find(db: &DatabaseConnection, owner: &str, job_id: &str) -> Result<resume_job::Model> {
+async fn find(state: &AppState, owner: &str, job_id: &str) -> Result<resume_job::Model> {
     let job_id = validate::job_id(job_id)?;
-    resume_job::Entity::find_by_id(job_id.clone())
-        .filter(resume_job::Column::Owner.eq(owner))
-        .one(db)
+    state
+        .by_key
+        .jobs
+        .get(job_id.clone())
         .await?
+        .filter(|row| row.owner == owner)
         .ok_or_else(|| Error::NotFound(format!("job {job_id} not found")))
 }
 
 /// `owner`'s job `job_id` as it is now.
 pub async fn get(state: &AppState, owner: &str, job_id: &str) -> Result<v1::Job> {
-    find(&state.db, owner, job_id).await.map(to_proto)
+    find(state, owner, job_id).await.map(to_proto)
 }
 
 /// One page of `owner`'s jobs, newest first, and the token of the next page.
@@ -204,7 +207,7 @@ pub async fn list_mine(
 
 /// Cancels `owner`'s job unless it has ended; answers the job as it then is.
 pub async fn cancel(state: &AppState, owner: &str, job_id: &str) -> Result<v1::Job> {
-    let row = find(&state.db, owner, job_id).await?;
+    let row = find(state, owner, job_id).await?;
     let cancelled = resume_job::Entity::update_many()
         .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Cancelled.as_str()))
         .col_expr(resume_job::Column::CompletedAt, Expr::value(candidates::now()))
@@ -226,7 +229,7 @@ pub async fn cancel(state: &AppState, owner: &str, job_id: &str) -> Result<v1::J
 
 /// The finished file of `owner`'s job: (filename, content type, bytes).
 pub async fn download(state: &AppState, owner: &str, job_id: &str) -> Result<(String, String, Vec<u8>)> {
-    let row = find(&state.db, owner, job_id).await?;
+    let row = find(state, owner, job_id).await?;
     if row.status != JobStatus::Success.as_str() {
         return Err(Error::FailedPrecondition(format!(
             "job {} is {}; the file can be downloaded once it is SUCCESS",
@@ -253,14 +256,14 @@ async fn follow(state: &AppState, owner: &str, job_id: &str, out: &mpsc::Sender<
     let job_id = validate::job_id(job_id)?;
     // Register first, read second: a change in between arrives as an event.
     let mut watch = state.events.watch(&job_id);
-    let mut last = to_proto(find(&state.db, owner, &job_id).await?);
+    let mut last = to_proto(find(state, owner, &job_id).await?);
     if out.send(Ok(last.clone())).await.is_err() {
         return Ok(());
     }
     while !is_terminal(&last) {
         let next = match tokio::time::timeout(WATCH_RECHECK, watch.receiver.recv()).await {
             Ok(Ok(job)) => job,
-            Ok(Err(RecvError::Lagged(_))) | Err(_) => to_proto(find(&state.db, owner, &job_id).await?),
+            Ok(Err(RecvError::Lagged(_))) | Err(_) => to_proto(find(state, owner, &job_id).await?),
             Ok(Err(RecvError::Closed)) => {
                 return Err(Error::Unavailable("job events stopped".into()));
             }

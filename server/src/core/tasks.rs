@@ -64,7 +64,7 @@ pub async fn claim(state: &AppState, job_id: &str, worker_id: &str) -> Result<v1
         .await?
         .ok_or_else(|| Error::Corrupt(format!("job {job_id} has no candidate")))?;
     let target = match row.job_row_id {
-        Some(id) => Some(candidates::job_by_id(&state.db, &owner, row.candidate_id, id).await?),
+        Some(id) => Some(candidates::job_by_id(state, &owner, row.candidate_id, id).await?),
         None => None,
     };
     let job = to_proto(row);

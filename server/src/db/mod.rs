@@ -1,17 +1,39 @@
-//! Storage: the sea-orm entities and the connection (with migrations applied).
+//! Storage: the sea-orm entities, the connection (with migrations applied), the group
+//! insert of new jobs and the grouped reads by key.
 
 pub mod candidate;
 pub mod candidate_job;
+pub mod group_insert;
+pub mod group_read;
 pub mod resume_file;
 pub mod resume_job;
 
 use std::time::Duration;
 
+use group_read::{GroupRead, by_primary_key};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DbErr,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
+
+/// The rows the API reads by key, each kind through its own [`GroupRead`].
+pub struct ByKey {
+    pub jobs: GroupRead<String, resume_job::Model>,
+    pub candidates: GroupRead<i64, candidate::Model>,
+    pub targets: GroupRead<i64, candidate_job::Model>,
+}
+
+impl ByKey {
+    /// Starts the three readers over `db`.
+    pub fn start(db: &DatabaseConnection) -> ByKey {
+        ByKey {
+            jobs: by_primary_key::<resume_job::Entity, _>(db, |row| row.id.clone()),
+            candidates: by_primary_key::<candidate::Entity, _>(db, |row| row.id),
+            targets: by_primary_key::<candidate_job::Entity, _>(db, |row| row.id),
+        }
+    }
+}
 
 /// Connects to `url`, tunes SQLite for concurrent use and applies pending migrations.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {

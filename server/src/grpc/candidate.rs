@@ -20,7 +20,7 @@ impl CandidateService for CandidateApi {
     ) -> Result<Response<v1::CreateCandidateResponse>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
         let candidate = request.into_inner().candidate.ok_or_else(|| super::missing("candidate"))?;
-        let candidate = candidates::create(&self.state.db, &owner, candidate).await?;
+        let candidate = candidates::create(&self.state, &owner, candidate).await?;
         Ok(Response::new(v1::CreateCandidateResponse { candidate: Some(candidate) }))
     }
 
@@ -29,7 +29,7 @@ impl CandidateService for CandidateApi {
         request: Request<v1::GetCandidateRequest>,
     ) -> Result<Response<v1::GetCandidateResponse>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
-        let candidate = candidates::get(&self.state.db, &owner, request.get_ref().id).await?;
+        let candidate = candidates::get(&self.state, &owner, request.get_ref().id).await?;
         Ok(Response::new(v1::GetCandidateResponse { candidate: Some(candidate) }))
     }
 
@@ -39,7 +39,7 @@ impl CandidateService for CandidateApi {
     ) -> Result<Response<v1::ListCandidatesResponse>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
         let v1::ListCandidatesRequest { limit, page_token } = request.into_inner();
-        let (candidates, next_page_token) = candidates::list(&self.state.db, &owner, limit, &page_token).await?;
+        let (candidates, next_page_token) = candidates::list(&self.state, &owner, limit, &page_token).await?;
         Ok(Response::new(v1::ListCandidatesResponse { candidates, next_page_token }))
     }
 
@@ -48,7 +48,7 @@ impl CandidateService for CandidateApi {
         request: Request<v1::CreateCandidateJobRequest>,
     ) -> Result<Response<v1::CreateCandidateJobResponse>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
-        let job = candidates::create_job(&self.state.db, &owner, request.into_inner()).await?;
+        let job = candidates::create_job(&self.state, &owner, request.into_inner()).await?;
         Ok(Response::new(v1::CreateCandidateJobResponse { job: Some(job) }))
     }
 
@@ -57,7 +57,7 @@ impl CandidateService for CandidateApi {
         request: Request<v1::ListCandidateJobsRequest>,
     ) -> Result<Response<v1::ListCandidateJobsResponse>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
-        let jobs = candidates::list_jobs(&self.state.db, &owner, request.get_ref().candidate_id).await?;
+        let jobs = candidates::list_jobs(&self.state, &owner, request.get_ref().candidate_id).await?;
         Ok(Response::new(v1::ListCandidateJobsResponse { jobs }))
     }
 }

@@ -14,6 +14,7 @@ async fn cached_system(model: &FakeModel) -> anyhow::Result<System> {
         retry_base_delay_ms: 10,
         max_attempts: 3,
         result_cache_ttl_secs: 3600,
+        ..Options::default()
     };
     System::start_with(Db::Sqlite, 1, options).await
 }

@@ -5,14 +5,6 @@ use resume_proto::v1::{
     self, candidate_service_client::CandidateServiceClient, resume_service_client::ResumeServiceClient,
 };
 use tokio_stream::StreamExt;
-use tonic::Request;
-
-fn authed<T>(system: &System, user: &str, message: T) -> Request<T> {
-    let mut request = Request::new(message);
-    let value = format!("Bearer {}", system.token(user)).parse().unwrap();
-    request.metadata_mut().insert("authorization", value);
-    request
-}
 
 fn candidate() -> v1::Candidate {
     v1::Candidate {
@@ -38,7 +30,7 @@ async fn generate_watch_and_download_over_grpc() -> anyhow::Result<()> {
     let mut resumes = ResumeServiceClient::new(channel);
 
     let created = candidates
-        .create_candidate(authed(&system, "grace", v1::CreateCandidateRequest { candidate: Some(candidate()) }))
+        .create_candidate(system.grpc_request("grace", v1::CreateCandidateRequest { candidate: Some(candidate()) }))
         .await?
         .into_inner()
         .candidate
@@ -47,13 +39,13 @@ async fn generate_watch_and_download_over_grpc() -> anyhow::Result<()> {
     assert!(created.created_at.is_some());
 
     let request = v1::GenerateResumeRequest { candidate_id: created.id, ..Default::default() };
-    let job = resumes.generate_resume(authed(&system, "grace", request)).await?.into_inner().job.unwrap();
+    let job = resumes.generate_resume(system.grpc_request("grace", request)).await?.into_inner().job.unwrap();
     assert_eq!(job.file_type, "word");
     assert_eq!(job.priority, "default");
     assert_eq!(job.job_row_id, None);
 
     let mut updates = resumes
-        .watch_job(authed(&system, "grace", v1::WatchJobRequest { job_id: job.job_id.clone() }))
+        .watch_job(system.grpc_request("grace", v1::WatchJobRequest { job_id: job.job_id.clone() }))
         .await?
         .into_inner();
     let mut seen = Vec::new();
@@ -67,7 +59,7 @@ async fn generate_watch_and_download_over_grpc() -> anyhow::Result<()> {
     assert!(seen.len() >= 2, "only {progress:?}");
 
     let mut chunks = resumes
-        .download_resume(authed(&system, "grace", v1::DownloadResumeRequest { job_id: job.job_id.clone() }))
+        .download_resume(system.grpc_request("grace", v1::DownloadResumeRequest { job_id: job.job_id.clone() }))
         .await?
         .into_inner();
     let first = chunks.next().await.unwrap()?;
@@ -85,7 +77,7 @@ async fn generate_watch_and_download_over_grpc() -> anyhow::Result<()> {
         "{text}"
     );
 
-    let mine = resumes.list_my_jobs(authed(&system, "grace", v1::ListMyJobsRequest::default())).await?.into_inner();
+    let mine = resumes.list_my_jobs(system.grpc_request("grace", v1::ListMyJobsRequest::default())).await?.into_inner();
     assert_eq!(mine.jobs.len(), 1);
     assert_eq!(mine.jobs[0].job_id, job.job_id);
     system.stop().await

@@ -1,7 +1,7 @@
 //! Job lifecycle beyond the happy path: cancel, priority, listing, the queue's bookkeeping.
 
 use e2e::{Db, System};
-use fred::prelude::*;
+use fred::{prelude::*, types::lists::LMoveDirection};
 use serde_json::{Value, json};
 
 async fn redis(system: &System) -> anyhow::Result<Client> {
@@ -124,5 +124,38 @@ async fn a_finished_task_leaves_no_trace_in_the_queues() -> anyhow::Result<()> {
     assert_eq!(leftovers, 0, "the task stayed in flight after its outcome was recorded");
     let high: i64 = redis.llen(format!("{{{}}}:priority_high", system.prefix)).await?;
     assert_eq!(high, 0);
+    system.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_workers_task_is_taken_over_once_its_heartbeat_expires() -> anyhow::Result<()> {
+    let mut system = System::start(Db::Sqlite, 0).await?;
+    let (candidate, _) = system.candidate_with_target("orphan").await?;
+    let job_id = submit(&system, "orphan", json!({"candidate_id": candidate})).await?;
+    // What a worker killed mid-task leaves in Redis: the task in its in-flight list, its
+    // registry entry, and a heartbeat that is about to expire.
+    let redis = redis(&system).await?;
+    let prefix = system.prefix.clone();
+    let (dead, in_flight) = ("killed-worker", format!("{{{prefix}}}:inflight:killed-worker"));
+    let task: Option<Vec<u8>> = redis
+        .lmove(format!("{{{prefix}}}:resume_generation"), &in_flight, LMoveDirection::Left, LMoveDirection::Right)
+        .await?;
+    assert!(task.is_some(), "the task was queued");
+    let heartbeat = format!("{{{prefix}}}:worker:{dead}");
+    let _: () = redis.hset(&heartbeat, ("host", "gone")).await?;
+    let _: () = redis.pexpire(&heartbeat, 3_000, None).await?;
+    let _: () = redis.sadd(format!("{{{prefix}}}:workers"), dead).await?;
+
+    system.start_worker(2);
+    tokio::time::sleep(std::time::Duration::from_millis(1_000)).await;
+    let (_, job) = system.get("orphan", &format!("/api/resume-async/job-status/{job_id}")).await?;
+    assert_eq!(job["status"], "PENDING", "a task is not taken from a worker whose heartbeat lives");
+
+    let seen = system.poll_until_done("orphan", &job_id).await?;
+    assert_eq!(seen.last().unwrap()["status"], "SUCCESS", "{seen:?}");
+    let left: i64 = redis.llen(&in_flight).await?;
+    assert_eq!(left, 0, "the dead worker's in-flight list is empty");
+    let workers: Vec<String> = redis.smembers(format!("{{{prefix}}}:workers")).await?;
+    assert!(!workers.contains(&dead.to_owned()), "the dead worker left the registry: {workers:?}");
     system.stop().await
 }

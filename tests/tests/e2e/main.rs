@@ -5,6 +5,7 @@ mod auth;
 mod cache;
 mod grpc;
 mod jobs;
+mod limits;
 mod model;
 mod rest;
 mod validation;

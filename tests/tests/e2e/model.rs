@@ -17,6 +17,7 @@ async fn system_with_model(model: &FakeModel, base_delay_ms: u64, workers: usize
         retry_base_delay_ms: base_delay_ms,
         max_attempts: 3,
         result_cache_ttl_secs: 0,
+        ..Options::default()
     };
     System::start_with(Db::Sqlite, workers, options).await
 }

@@ -1,0 +1,76 @@
+//! Rate limits shared by every process through Redis: the API's requests per user and
+//! the workers' model calls, each "N per minute".
+//!
+//! The limit is a GCRA (generic cell rate algorithm) kept in one Redis key: a burst of
+//! up to N is allowed, after which one more is allowed every minute/N. The whole check is
+//! one Lua script on Redis's own clock, so replicas on different machines agree.
+
+use std::time::Duration;
+
+use fred::{clients::Client, error::Error, types::scripts::Script};
+
+/// Allows one more event under a limit, or says how long until one is allowed.
+/// KEYS: 1 the limit's state (the theoretical arrival time, unix µs).
+/// ARGV: 1 the interval between events in µs, 2 the burst window in µs.
+/// Returns 0 when allowed, else the µs to wait.
+const GCRA: &str = r"
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local interval = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local next_tat = tat + interval
+if next_tat - window > now then return next_tat - window - now end
+redis.call('SET', KEYS[1], string.format('%d', next_tat), 'PX', math.ceil((next_tat - now) / 1000))
+return 0
+";
+
+const MINUTE_US: i64 = 60_000_000;
+
+/// A limit of so many events per minute (0: none).
+pub struct RateLimit {
+    per_minute: u64,
+    script: Script,
+}
+
+impl RateLimit {
+    /// At most `per_minute` events per minute; 0 is unlimited.
+    pub fn per_minute(per_minute: u64) -> RateLimit {
+        RateLimit { per_minute, script: Script::from_lua(GCRA) }
+    }
+
+    /// Whether the limit is off.
+    pub fn is_unlimited(&self) -> bool {
+        self.per_minute == 0
+    }
+
+    /// Counts one event against the limit kept under `key`: `None` when it is allowed,
+    /// else how long until the next one will be.
+    pub async fn check(&self, client: &Client, key: String) -> Result<Option<Duration>, Error> {
+        if self.is_unlimited() {
+            return Ok(None);
+        }
+        let interval = (MINUTE_US / self.per_minute.min(MINUTE_US as u64) as i64).max(1);
+        let wait_us: i64 = self.script.evalsha_with_reload(client, vec![key], vec![interval, MINUTE_US]).await?;
+        Ok((wait_us > 0).then(|| Duration::from_micros(wait_us as u64)))
+    }
+}
+
+/// Whole seconds to tell a client to wait (`Retry-After`), at least 1.
+pub fn retry_after_secs(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_rounds_up_to_whole_seconds() {
+        assert_eq!(retry_after_secs(Duration::from_millis(1)), 1);
+        assert_eq!(retry_after_secs(Duration::from_millis(600)), 1);
+        assert_eq!(retry_after_secs(Duration::from_secs(2)), 2);
+        assert_eq!(retry_after_secs(Duration::from_millis(2_001)), 3);
+    }
+}

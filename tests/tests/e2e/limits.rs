@@ -1,0 +1,96 @@
+//! Rate limits: the API's requests per user (REST and gRPC counted together, in Redis)
+//! and the workers' task starts that call the model.
+
+use std::time::Duration;
+
+use e2e::{Db, Options, System, fake_model::FakeModel};
+use resume_proto::v1::{self, resume_service_client::ResumeServiceClient};
+use serde_json::json;
+use tokio_stream::StreamExt;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_past_the_api_limit_gets_429_with_retry_after_on_rest_and_grpc() -> anyhow::Result<()> {
+    let options = Options { api_rate_limit_per_min: 6, result_cache_ttl_secs: 3600, ..Options::default() };
+    let system = System::start_with(Db::Sqlite, 1, options).await?;
+    // 1 and 2: a candidate and a job; 3: watching it to the end over gRPC. The worker's
+    // own calls (claim, progress, hand-over) are not the user's and are not counted.
+    let (status, candidate) = system.post("eve", "/api/candidates", e2e::sample_candidate()).await?;
+    assert_eq!(status, 201);
+    let body = json!({"candidate_id": candidate["id"]});
+    let (status, job) = system.post("eve", "/api/resume-async/generate-async", body).await?;
+    assert_eq!(status, 202, "{job}");
+    let mut resumes = ResumeServiceClient::new(system.channel().await?);
+    let watch = v1::WatchJobRequest { job_id: job["job_id"].as_str().unwrap().to_owned() };
+    let mut updates = resumes.watch_job(system.grpc_request("eve", watch)).await?.into_inner();
+    let mut last = None;
+    while let Some(update) = updates.next().await {
+        last = update?.job;
+    }
+    assert_eq!(last.map(|j| j.status).as_deref(), Some("SUCCESS"));
+    // 4 to 6 pass; the 7th is refused, on REST and then on gRPC.
+    for _ in 4..=6 {
+        assert_eq!(system.get("eve", "/api/candidates").await?.0, 200);
+    }
+    let response = system.http.get(system.url("/api/candidates")).bearer_auth(system.token("eve")).send().await?;
+    assert_eq!(response.status(), 429);
+    let retry_after: u64 = response.headers()["retry-after"].to_str()?.parse()?;
+    assert!((1..=10).contains(&retry_after), "one request frees up every 10 s: {retry_after}");
+    let body: serde_json::Value = response.json().await?;
+    assert_eq!(body["error"]["code"], "RESOURCE_EXHAUSTED");
+    assert!(body["error"]["message"].as_str().unwrap().contains("6 requests per minute"), "{body}");
+    let refused = resumes.list_my_jobs(system.grpc_request("eve", v1::ListMyJobsRequest::default())).await;
+    let status = refused.expect_err("over the limit on gRPC too");
+    assert_eq!(status.code(), tonic::Code::ResourceExhausted);
+    assert!(status.metadata().get("retry-after").is_some());
+    // Another user has a limit of their own; health is never counted.
+    assert_eq!(system.get("mallory", "/api/candidates").await?.0, 200);
+    assert_eq!(system.http.get(system.url("/api/readyz")).send().await?.status(), 200);
+    system.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn task_starts_that_call_the_model_wait_for_the_shared_limit() -> anyhow::Result<()> {
+    let model = FakeModel::start().await?;
+    let options = Options {
+        model_url: Some(model.url.clone()),
+        retry_base_delay_ms: 50,
+        max_attempts: 3,
+        task_rate_limit_per_min: 2,
+        ..Options::default()
+    };
+    // Two workers: the limit is theirs together.
+    let system = System::start_with(Db::Sqlite, 2, options).await?;
+    let (candidate, _) = system.candidate_with_target("rita").await?;
+    let mut jobs = Vec::new();
+    for n in 0..3 {
+        let target = json!({"title": format!("Engineer {n}"), "company": "Acme", "description": "Rust"});
+        let (status, target) = system.post("rita", &format!("/api/candidates/{candidate}/jobs"), target).await?;
+        assert_eq!(status, 201);
+        let body = json!({"candidate_id": candidate, "job_row_id": target["id"]});
+        let (status, job) = system.post("rita", "/api/resume-async/generate-async", body).await?;
+        assert_eq!(status, 202, "{job}");
+        jobs.push(job["job_id"].as_str().unwrap().to_owned());
+    }
+    // Two of the three start at once (the minute's burst); the third waits, unclaimed.
+    let mut succeeded = Vec::new();
+    for _ in 0..500 {
+        succeeded.clear();
+        for job_id in &jobs {
+            let (_, job) = system.get("rita", &format!("/api/resume-async/job-status/{job_id}")).await?;
+            if job["status"] == "SUCCESS" {
+                succeeded.push(job_id.clone());
+            }
+        }
+        if succeeded.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(succeeded.len(), 2, "two jobs run within the limit");
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let waiting = jobs.iter().find(|j| !succeeded.contains(j)).unwrap();
+    let (_, job) = system.get("rita", &format!("/api/resume-async/job-status/{waiting}")).await?;
+    assert_eq!((job["status"].as_str(), job["attempts"].as_i64()), (Some("PENDING"), Some(0)), "{job}");
+    assert_eq!(model.seen().len(), 4, "two resumes, two model calls each");
+    system.stop().await
+}
