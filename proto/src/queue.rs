@@ -78,6 +78,17 @@ impl Keys {
         format!("{}:generating:{cache_key}", self.tag)
     }
 
+    /// A marker that is always there while Redis keeps its data: its absence means the
+    /// queues were lost and must be rebuilt from the database.
+    pub fn intact(&self) -> String {
+        format!("{}:intact", self.tag)
+    }
+
+    /// The lock held by the one server rebuilding lost queues.
+    pub fn recovery_lock(&self) -> String {
+        format!("{}:recovering", self.tag)
+    }
+
     /// The state of one rate limit (see [`crate::rate`]): `api:<user id>` or `tasks`.
     pub fn rate(&self, limit: &str) -> String {
         format!("{}:rate:{limit}", self.tag)
@@ -110,6 +121,8 @@ mod tests {
             keys.heartbeat("w1"),
             keys.workers(),
             keys.rate("api:u1"),
+            keys.intact(),
+            keys.recovery_lock(),
         ] {
             assert!(key.starts_with("{resume}:"), "{key}");
         }

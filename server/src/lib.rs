@@ -117,13 +117,14 @@ pub async fn run(
         .add_service(web.layer(CandidateServiceServer::new(grpc::candidate::CandidateApi { state: state.clone() })))
         .add_service(web.layer(ResumeServiceServer::new(grpc::resume::ResumeApi { state: state.clone() })))
         .add_service(web.layer(AdminServiceServer::new(grpc::admin::AdminApi { state: state.clone() })))
-        .add_service(web.layer(WorkerServiceServer::new(grpc::worker::WorkerApi { state })))
+        .add_service(web.layer(WorkerServiceServer::new(grpc::worker::WorkerApi { state: state.clone() })))
         .add_service(web.layer(health_service))
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha);
 
     tracing::info!(addr = %listener.local_addr()?, "server listening");
     let shutdown = shutdown.shared();
+    tokio::spawn(core::recovery::watch_redis(state, shutdown.clone()));
     // Without TCP_NODELAY a streamed reply (WatchJob) can wait out a 40 ms delayed ACK.
     let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
     let serve = router.serve_with_incoming_shutdown(incoming, shutdown.clone());

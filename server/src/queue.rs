@@ -1,8 +1,15 @@
-//! The producer side of the Redis task queues: pushing tasks and reading queue depths.
+//! The producer side of the Redis task queues: pushing tasks, reading queue depths and
+//! noticing (and rebuilding after) a Redis that lost its data.
 
-use std::collections::HashMap;
+use std::{
+    collections::{HashMap, HashSet},
+    time::Duration,
+};
 
-use fred::prelude::*;
+use fred::{
+    prelude::*,
+    types::{Expiration, SetOptions},
+};
 use prost::Message;
 use resume_proto::{
     queue::{Keys, Queue},
@@ -11,6 +18,9 @@ use resume_proto::{
 };
 
 use crate::error::Result;
+
+/// How long a server may take to rebuild lost queues before another may try.
+const RECOVERY_LOCK: Duration = Duration::from_secs(30);
 
 /// Pushes tasks onto the Redis lists workers take them from.
 pub struct TaskQueue {
@@ -39,6 +49,42 @@ impl TaskQueue {
         let _: () = pipeline.publish(self.keys.wake_channel(), "").await?;
         let _: Vec<Value> = pipeline.all().await?;
         Ok(())
+    }
+
+    /// Whether Redis still holds its data (the marker [`TaskQueue::mark_intact`] set).
+    pub async fn is_intact(&self) -> Result<bool> {
+        Ok(self.client.exists::<i64, _>(self.keys.intact()).await? == 1)
+    }
+
+    /// Takes the right to rebuild lost queues, for at most [`RECOVERY_LOCK`].
+    pub async fn lock_recovery(&self) -> Result<bool> {
+        let expire = Some(Expiration::PX(RECOVERY_LOCK.as_millis() as i64));
+        let taken: Option<String> =
+            self.client.set(self.keys.recovery_lock(), "1", expire, Some(SetOptions::NX), false).await?;
+        Ok(taken.is_some())
+    }
+
+    /// Records that the queues are whole, and releases the recovery lock.
+    pub async fn mark_intact(&self) -> Result<()> {
+        let _: () = self.client.set(self.keys.intact(), "1", None, None, false).await?;
+        let _: i64 = self.client.del(self.keys.recovery_lock()).await?;
+        Ok(())
+    }
+
+    /// The job id of every task Redis holds: waiting, parked for a retry, or in flight.
+    pub async fn job_ids(&self) -> Result<HashSet<String>> {
+        let mut tasks: Vec<Vec<u8>> = Vec::new();
+        for queue in Queue::ALL {
+            tasks.extend(self.client.lrange::<Vec<Vec<u8>>, _>(self.keys.queue(queue), 0, -1).await?);
+            let delayed: Vec<Vec<u8>> =
+                self.client.zrange(self.keys.delayed(queue), 0, -1, None, false, None, false).await?;
+            tasks.extend(delayed);
+        }
+        let workers: Vec<String> = self.client.smembers(self.keys.workers()).await?;
+        for worker in workers {
+            tasks.extend(self.client.lrange::<Vec<Vec<u8>>, _>(self.keys.in_flight(&worker), 0, -1).await?);
+        }
+        Ok(tasks.iter().filter_map(|task| ResumeTask::decode(task.as_slice()).ok()).map(|task| task.job_id).collect())
     }
 
     /// How many tasks wait in each queue, highest priority first.

@@ -76,15 +76,7 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     let v1::GenerateResumeRequest { candidate_id, job_row_id, file_type, priority } = req;
     let file_type = validate::file_type(&file_type)?;
     let priority = validate::priority(&priority)?;
-    // Both reads at once; a missing candidate is the error to report, if both are missing.
-    let (candidate, target) = futures::join!(candidates::find(state, owner, candidate_id), async {
-        match job_row_id {
-            Some(id) => candidates::job_by_id(state, owner, candidate_id, id).await.map(Some),
-            None => Ok(None),
-        }
-    });
-    let (candidate, target) = (candidates::to_proto(candidate?)?, target?);
-    let cache_key = cache::key(owner, &candidate, target.as_ref(), file_type, &state.cache.generator);
+    let cache_key = cache_key(state, owner, candidate_id, job_row_id, file_type).await?;
     let cached = state.cache.get(&cache_key).await.unwrap_or_else(|error| {
         // The cache only saves work: without it the job is generated as usual.
         tracing::warn!(%error, "result cache unreadable");
@@ -125,6 +117,26 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     }
     tracing::info!(job_id = %row.id, candidate_id, priority, file_type, "job queued");
     Ok(to_proto(row))
+}
+
+/// The result cache key of a request: its candidate's and target job's content, file
+/// type and generator. NOT_FOUND unless `owner` has both.
+pub async fn cache_key(
+    state: &AppState,
+    owner: &str,
+    candidate_id: i64,
+    job_row_id: Option<i64>,
+    file_type: &str,
+) -> Result<String> {
+    // Both reads at once; a missing candidate is the error to report, if both are missing.
+    let (candidate, target) = futures::join!(candidates::find(state, owner, candidate_id), async {
+        match job_row_id {
+            Some(id) => candidates::job_by_id(state, owner, candidate_id, id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    let (candidate, target) = (candidates::to_proto(candidate?)?, target?);
+    Ok(cache::key(owner, &candidate, target.as_ref(), file_type, &state.cache.generator))
 }
 
 /// Stores a job that the cache already answers as SUCCESS, with its file, at once.

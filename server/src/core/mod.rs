@@ -6,6 +6,7 @@ pub mod admin;
 pub mod candidates;
 pub mod jobs;
 pub mod page;
+pub mod recovery;
 pub mod status;
 pub mod tasks;
 pub mod validate;

@@ -159,3 +159,32 @@ async fn a_dead_workers_task_is_taken_over_once_its_heartbeat_expires() -> anyho
     assert!(!workers.contains(&dead.to_owned()), "the dead worker left the registry: {workers:?}");
     system.stop().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accepted_jobs_survive_redis_losing_its_data() -> anyhow::Result<()> {
+    use futures::TryStreamExt;
+    let mut system = System::start(Db::Sqlite, 0).await?;
+    let (candidate, target) = system.candidate_with_target("phoenix").await?;
+    let mut jobs = vec![
+        submit(&system, "phoenix", json!({"candidate_id": candidate})).await?,
+        submit(&system, "phoenix", json!({"candidate_id": candidate, "job_row_id": target, "priority": "high"}))
+            .await?,
+    ];
+    // Redis restarts without persistence: every key of this deployment is gone.
+    let redis = redis(&system).await?;
+    let keys: Vec<fred::types::Key> =
+        redis.scan_buffered(format!("{{{}}}:*", system.prefix), Some(100), None).try_collect().await?;
+    assert!(keys.len() >= 2, "the queue and the marker were there: {keys:?}");
+    let _: i64 = redis.del(keys).await?;
+    // A job accepted after the loss is queued into the empty Redis, and must run once.
+    jobs.push(submit(&system, "phoenix", json!({"candidate_id": candidate, "file_type": "pdf"})).await?);
+    system.start_worker(2);
+    for job_id in &jobs {
+        let seen = system.poll_until_done("phoenix", job_id).await?;
+        let last = seen.last().unwrap();
+        assert_eq!((last["status"].as_str(), last["attempts"].as_i64()), (Some("SUCCESS"), Some(1)), "{last}");
+    }
+    let intact: i64 = redis.exists(format!("{{{}}}:intact", system.prefix)).await?;
+    assert_eq!(intact, 1, "the server marked the rebuilt queues");
+    system.stop().await
+}
