@@ -2,6 +2,8 @@
 //! ephemeral ports, against the real Redis and a fresh SQLite file or Postgres database,
 //! with its own JWT secret and Redis key prefix so that tests run in parallel.
 
+pub mod redis_cluster;
+
 pub use bench::{
     fake_model,
     fixtures::{sample_candidate, sample_target, sign},
@@ -37,6 +39,8 @@ pub struct Options {
     pub api_rate_limit_per_min: u64,
     /// `TASK_RATE_LIMIT_PER_MIN`; 0 is unlimited.
     pub task_rate_limit_per_min: u64,
+    /// A Redis Cluster node to use (`REDIS_CLUSTER=1`) instead of the tests' Redis.
+    pub redis_cluster_url: Option<String>,
 }
 
 /// A running system.
@@ -109,14 +113,15 @@ impl System {
                 (format!("{base}/{name}"), Some((admin, name)), None)
             }
         };
+        let redis_url = options.redis_cluster_url.clone().unwrap_or_else(redis_url);
         let (stop, stop_rx) = watch::channel(false);
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let grpc_addr = listener.local_addr()?;
         let server_config = server::Config {
             server_addr: grpc_addr,
             database_url,
-            redis_url: redis_url(),
-            redis_cluster: false,
+            redis_url: redis_url.clone(),
+            redis_cluster: options.redis_cluster_url.is_some(),
             redis_key_prefix: prefix.clone(),
             jwt_secret: secret.clone(),
             openai_api_key: options.model_url.as_ref().map(|_| fake_model::API_KEY.to_owned()),
@@ -144,7 +149,7 @@ impl System {
             prefix,
             grpc_addr,
             edge_url,
-            redis_url: redis_url(),
+            redis_url,
             http: reqwest::Client::new(),
             stop,
             tasks,
@@ -164,7 +169,7 @@ impl System {
         let config = worker::Config {
             server_url: vec![format!("http://{}", self.grpc_addr)],
             redis_url: self.redis_url.clone(),
-            redis_cluster: false,
+            redis_cluster: self.options.redis_cluster_url.is_some(),
             redis_key_prefix: self.prefix.clone(),
             jwt_secret: self.secret.clone(),
             concurrency,
