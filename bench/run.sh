@@ -160,6 +160,7 @@ fi
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
 # A partial run (BENCH_GROUPS) reports next to its raw results, leaving BENCHMARKS.md alone.
 out=BENCHMARKS.md
+[[ "$BENCH_DB" == postgres ]] && out=BENCHMARKS-postgres.md
 [[ -n "${BENCH_GROUPS:-}" ]] && out="$dir/BENCHMARKS.md"
 "$BIN/loadgen" report --results "$results" --out "$out" --machine "$machine" \
   --commit "$(git rev-parse --short HEAD)" --db "$BENCH_DB"

@@ -156,3 +156,28 @@ async fn a_waiting_retry_does_not_hold_the_slot() -> anyhow::Result<()> {
     );
     system.stop().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_model_shows_its_progress_steps() -> anyhow::Result<()> {
+    use resume_proto::v1::{self, resume_service_client::ResumeServiceClient};
+    use tokio_stream::StreamExt;
+    let model = FakeModel::start().await?;
+    model.set_latency(Duration::from_millis(300));
+    let system = system_with_model(&model, 50, 1).await?;
+    let (candidate, target) = system.candidate_with_target("patient").await?;
+    let body = json!({"candidate_id": candidate, "job_row_id": target});
+    let (status, job) = system.post("patient", "/api/resume-async/generate-async", body).await?;
+    assert_eq!(status, 202, "{job}");
+    let watch = v1::WatchJobRequest { job_id: job["job_id"].as_str().unwrap().to_owned() };
+    let mut updates =
+        ResumeServiceClient::new(system.channel().await?).watch_job(system.grpc_request("patient", watch)).await?;
+    let mut progress = Vec::new();
+    while let Some(update) = updates.get_mut().next().await {
+        progress.push(update?.job.map(|j| j.progress).unwrap_or_default());
+    }
+    // Claimed (10), content made after 300 ms (70), done (100); steps of a few ms are
+    // not reported separately.
+    assert!(progress.contains(&10) && progress.contains(&70), "{progress:?}");
+    assert_eq!(progress.last(), Some(&100), "{progress:?}");
+    system.stop().await
+}
