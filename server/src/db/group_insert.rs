@@ -69,3 +69,33 @@ async fn write(db: &DatabaseConnection, group: Vec<Pending>) {
         let _ = done.send(outcome);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use sea_orm::{EntityTrait, PaginatorTrait};
+
+    use super::*;
+    use crate::db::testing::{job, temp_db};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_inserts_all_land_and_a_bad_row_fails_alone() {
+        let temp = temp_db().await;
+        let inserts = Arc::new(GroupInsert::start(temp.db.clone()));
+        inserts.insert(job("taken")).await.expect("first insert");
+        // 50 at once (grouped), one of them a duplicate key.
+        let mut handles = Vec::new();
+        for n in 0..50 {
+            let inserts = inserts.clone();
+            let id = if n == 25 { "taken".to_owned() } else { format!("job-{n}") };
+            handles.push(tokio::spawn(async move { inserts.insert(job(&id)).await }));
+        }
+        let mut failed = 0;
+        for handle in handles {
+            failed += usize::from(handle.await.unwrap().is_err());
+        }
+        assert_eq!(failed, 1, "only the duplicate fails");
+        assert_eq!(resume_job::Entity::find().count(&temp.db).await.unwrap(), 50);
+    }
+}

@@ -86,3 +86,38 @@ where
         key_of,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::db::{
+        group_insert::GroupInsert,
+        resume_job,
+        testing::{job, temp_db},
+    };
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_lookups_each_get_their_own_row_or_none() {
+        let temp = temp_db().await;
+        let inserts = GroupInsert::start(temp.db.clone());
+        for n in 0..20 {
+            inserts.insert(job(&format!("job-{n}"))).await.unwrap();
+        }
+        let jobs = Arc::new(by_primary_key::<resume_job::Entity, _>(&temp.db, |row| row.id.clone()));
+        let mut handles = Vec::new();
+        // Present, absent and repeated keys, all at once.
+        for n in (0..30).chain(0..5) {
+            let jobs = jobs.clone();
+            handles.push(tokio::spawn(async move { (n, jobs.get(format!("job-{n}")).await.unwrap()) }));
+        }
+        for handle in handles {
+            let (n, row) = handle.await.unwrap();
+            match row {
+                Some(row) => assert!(n < 20 && row.id == format!("job-{n}"), "{n}: {}", row.id),
+                None => assert!(n >= 20, "job-{n} exists"),
+            }
+        }
+    }
+}

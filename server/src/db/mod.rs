@@ -72,3 +72,65 @@ fn create_sqlite_dir(url: &str) {
         let _ = std::fs::create_dir_all(dir);
     }
 }
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A throwaway SQLite database, migrated, with one candidate (id 1).
+
+    use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+
+    use super::{candidate, resume_job};
+
+    /// The database and its folder (removed on drop).
+    pub struct TempDb {
+        pub db: DatabaseConnection,
+        dir: std::path::PathBuf,
+    }
+
+    impl Drop for TempDb {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    pub async fn temp_db() -> TempDb {
+        let dir = std::env::temp_dir().join(format!("resume-db-test-{}", uuid::Uuid::new_v4().simple()));
+        let db = super::connect(&format!("sqlite://{}/t.db?mode=rwc", dir.display())).await.expect("database");
+        candidate::ActiveModel {
+            owner: Set("u".into()),
+            full_name: Set("Ada".into()),
+            profile: Set("{}".into()),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .expect("candidate");
+        TempDb { db, dir }
+    }
+
+    /// A PENDING job `id` of candidate 1.
+    pub fn job(id: &str) -> resume_job::Model {
+        resume_job::Model {
+            id: id.to_owned(),
+            owner: "u".into(),
+            candidate_id: 1,
+            job_row_id: None,
+            status: "PENDING".into(),
+            progress: 0,
+            file_type: "word".into(),
+            priority: "default".into(),
+            result_url: None,
+            filename: None,
+            error_message: None,
+            cache_hit: false,
+            attempts: 0,
+            created_at: chrono::Utc::now(),
+            started_at: None,
+            completed_at: None,
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            generation_ms: 0,
+        }
+    }
+}
