@@ -25,7 +25,11 @@ export API_RATE_LIMIT_PER_MIN="${API_RATE_LIMIT_PER_MIN:-1000000000}" TASK_RATE_
 GROUPS_TO_RUN=" ${BENCH_GROUPS:-api e2e model cache render} "
 PG_ADMIN="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
-cargo build --profile "$PROFILE" --bins
+# The packages the bench runs, built once with one set of features: the criterion bench
+# below then reuses every artifact (selecting only the worker, or the whole workspace with
+# the test crates, unifies features differently and rebuilt 61 crates, typst among them).
+PACKAGES=(-p server -p worker -p edge -p bench)
+cargo build --profile "$PROFILE" "${PACKAGES[@]}" --bins
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 dir="bench/results/${stamp}-${BENCH_DB}"
 mkdir -p "$dir"
@@ -149,7 +153,7 @@ done
 
 # One resume rendered warm, by criterion (its median over 100 samples).
 if wants render; then
-  cargo bench -p worker --bench render -- --noplot >> "$dir/criterion.log" 2>&1
+  cargo bench "${PACKAGES[@]}" --bench render -- --noplot >> "$dir/criterion.log" 2>&1
   for name in render-docx render-pdf; do
     median_ns=$(sed -E 's/.*"median":\{"confidence_interval":\{[^}]*\},"point_estimate":([0-9.e+-]+).*/\1/' \
       "target/criterion/$name/new/estimates.json")
