@@ -239,14 +239,15 @@ where
             Ok(None) => return self.inner.call(request).boxed(),
             Err(status) => return ready(Ok(status.into_http())).boxed(),
         };
-        let limit = self.limit.clone().filter(|_| counted);
+        let Some(limit) = self.limit.clone().filter(|_| counted) else {
+            request.extensions_mut().insert(caller);
+            return self.inner.call(request).boxed();
+        };
         // The service polled ready is the one that must be called; a clone stays behind.
         let fresh = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, fresh);
         async move {
-            if let Some(limit) = limit
-                && let Err(status) = limit.admit(&caller).await
-            {
+            if let Err(status) = limit.admit(&caller).await {
                 return Ok(status.into_http());
             }
             request.extensions_mut().insert(caller);
