@@ -90,14 +90,21 @@ rss() {
 # CPU clock ticks a process has used so far (0 when it is gone).
 ticks() { [[ -n "${1:-}" && -r "/proc/$1/stat" ]] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
 REDIS_PID="$(pgrep -x redis-server | head -1 || true)"
+# All of PostgreSQL's processes together (its backends live as long as the server's pool).
+postgres_ticks() {
+  local total=0 pid
+  for pid in $(pgrep -x postgres || true); do total=$((total + $(ticks "$pid"))); done
+  echo "$total"
+}
 
 # run SCENARIO [--label L] ARGS…: one measurement, and the cores each process used meanwhile.
 run() {
   echo "  $*" >&2
   local label="$1" names=(server edge worker redis) pids_now=("$SERVER_PID" "$EDGE_PID" "${WORKER_PID:-}" "$REDIS_PID")
   [[ "${2:-}" == "--label" ]] && label="$3"
-  local before=() started ended i line
+  local before=() started ended i line pg_before=0
   for i in "${!names[@]}"; do before[i]=$(ticks "${pids_now[i]}"); done
+  [[ "$BENCH_DB" == postgres ]] && pg_before=$(postgres_ticks)
   started=$(date +%s.%N)
   "$BIN/loadgen" run "$@" --edge "http://$EDGE_ADDR" --server "http://$SERVER_ADDR" >> "$results"
   ended=$(date +%s.%N)
@@ -106,6 +113,10 @@ run() {
     line+=$(awk -v a="${before[i]}" -v b="$(ticks "${pids_now[i]}")" -v t="$(getconf CLK_TCK)" -v s="$started" -v e="$ended" \
       -v n="${names[i]}" 'BEGIN {printf ",\"%s\":%.2f", n, (b - a) / t / (e - s)}')
   done
+  if [[ "$BENCH_DB" == postgres ]]; then
+    line+=$(awk -v a="$pg_before" -v b="$(postgres_ticks)" -v t="$(getconf CLK_TCK)" -v s="$started" -v e="$ended" \
+      'BEGIN {printf ",\"postgres\":%.2f", (b - a) / t / (e - s)}')
+  fi
   echo "$line}" >> "$results"
 }
 

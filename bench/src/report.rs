@@ -104,18 +104,18 @@ pub fn write(args: Args) -> Result<()> {
     let cpu: Vec<&str> =
         TARGETS.iter().map(|(label, _, _)| *label).filter(|l| by_label.contains_key(&format!("cpu-{l}"))).collect();
     if !cpu.is_empty() {
-        out.push_str("\n| where the CPU went (cores, median) | server | edge | worker | redis | loadgen |\n");
-        out.push_str("|---|---|---|---|---|---|\n");
+        // PostgreSQL is a process of its own (SQLite runs inside the server).
+        let mut processes = vec!["server", "edge", "worker", "redis"];
+        if cpu.iter().any(|label| !field(&format!("cpu-{label}"), "postgres").is_empty()) {
+            processes.push("postgres");
+        }
+        out.push_str(&format!("\n| where the CPU went (cores, median) | {} | loadgen |\n", processes.join(" | ")));
+        out.push_str(&format!("|---|{}---|\n", "---|".repeat(processes.len())));
         for label in cpu {
-            let cores = |name: &str| format!("{:.2}", median(field(&format!("cpu-{label}"), name)));
-            out.push_str(&format!(
-                "| {label} | {} | {} | {} | {} | {:.2} |\n",
-                cores("server"),
-                cores("edge"),
-                cores("worker"),
-                cores("redis"),
-                median(field(label, "loadgen_cpu_pct")) / 100.0,
-            ));
+            let cores: Vec<String> =
+                processes.iter().map(|name| format!("{:.2}", median(field(&format!("cpu-{label}"), name)))).collect();
+            let loadgen = median(field(label, "loadgen_cpu_pct")) / 100.0;
+            out.push_str(&format!("| {label} | {} | {loadgen:.2} |\n", cores.join(" | ")));
         }
     }
     let renders: Vec<&String> = by_label.keys().filter(|l| l.starts_with("render-")).collect();
