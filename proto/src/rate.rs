@@ -40,6 +40,11 @@ impl RateLimit {
         RateLimit { per_minute, script: Script::from_lua(GCRA) }
     }
 
+    /// The events allowed per minute (0: no limit).
+    pub fn events_per_minute(&self) -> u64 {
+        self.per_minute
+    }
+
     /// Whether the limit is off.
     pub fn is_unlimited(&self) -> bool {
         self.per_minute == 0

@@ -147,13 +147,12 @@ pub struct ApiLimit {
     client: fred::clients::Client,
     keys: Keys,
     limit: RateLimit,
-    per_minute: u64,
 }
 
 impl ApiLimit {
     /// At most `per_minute` requests per user per minute; 0 is unlimited.
     pub fn new(client: fred::clients::Client, keys: Keys, per_minute: u64) -> ApiLimit {
-        ApiLimit { client, keys, limit: RateLimit::per_minute(per_minute), per_minute }
+        ApiLimit { client, keys, limit: RateLimit::per_minute(per_minute) }
     }
 
     /// Counts one request of `caller`: RESOURCE_EXHAUSTED, with a `retry-after` in
@@ -167,7 +166,7 @@ impl ApiLimit {
                 let secs = rate::retry_after_secs(wait);
                 let mut status = Status::resource_exhausted(format!(
                     "rate limit of {} requests per minute exceeded; retry in {secs} s",
-                    self.per_minute
+                    self.limit.events_per_minute()
                 ));
                 status.metadata_mut().insert("retry-after", secs.into());
                 Err(status)

@@ -10,7 +10,7 @@ use std::{
 };
 
 use anyhow::{Context as _, Result, bail, ensure};
-use jsonwebtoken::{EncodingKey, Header, encode};
+use bench::fixtures::sign;
 use resume_proto::v1::{
     self, admin_service_client::AdminServiceClient, candidate_service_client::CandidateServiceClient,
     resume_service_client::ResumeServiceClient,
@@ -91,8 +91,7 @@ fn server(dir: &Path, addr: &str, redis_url: &str) -> Command {
 }
 
 fn authed<T>(message: T) -> Request<T> {
-    let claims = serde_json::json!({"sub": "tess", "exp": chrono::Utc::now().timestamp() + 600});
-    let token = encode(&Header::default(), &claims, &EncodingKey::from_secret(SECRET.as_bytes()).unwrap()).unwrap();
+    let token = sign(SECRET, &serde_json::json!({"sub": "tess", "exp": chrono::Utc::now().timestamp() + 600}));
     let mut request = Request::new(message);
     request.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
     request

@@ -264,6 +264,12 @@ impl System {
         Ok((id, job["id"].as_i64().context("job id")?))
     }
 
+    /// `GET` the file of a finished job (its `result_url`) as `user`.
+    pub async fn download(&self, user: &str, job: &Value) -> Result<reqwest::Response> {
+        let path = job["result_url"].as_str().context("the job has no result_url")?;
+        Ok(self.http.get(self.url(path)).bearer_auth(self.token(user)).send().await?)
+    }
+
     /// Polls a job over REST until it ends; every state seen, in order.
     pub async fn poll_until_done(&self, user: &str, job_id: &str) -> Result<Vec<Value>> {
         let mut seen = Vec::new();

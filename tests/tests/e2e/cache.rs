@@ -30,8 +30,7 @@ async fn finish(system: &System, user: &str, job: &Value) -> anyhow::Result<Valu
 }
 
 async fn download(system: &System, user: &str, job: &Value) -> anyhow::Result<Vec<u8>> {
-    let url = system.url(job["result_url"].as_str().unwrap());
-    Ok(system.http.get(url).bearer_auth(system.token(user)).send().await?.bytes().await?.to_vec())
+    Ok(system.download(user, job).await?.bytes().await?.to_vec())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

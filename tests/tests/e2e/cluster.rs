@@ -27,12 +27,7 @@ async fn the_whole_flow_runs_on_a_redis_cluster() -> anyhow::Result<()> {
     let done = seen.last().unwrap();
     assert_eq!(done["status"], "SUCCESS", "{seen:?}");
 
-    let response = system
-        .http
-        .get(system.url(done["result_url"].as_str().unwrap()))
-        .bearer_auth(system.token("cleo"))
-        .send()
-        .await?;
+    let response = system.download("cleo", done).await?;
     let (text, _) = docx_text(&response.bytes().await?)?;
     assert!(text.contains("Ada Lovelace"), "{text}");
 

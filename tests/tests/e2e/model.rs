@@ -55,12 +55,7 @@ async fn two_concurrent_calls_make_one_tailored_resume() -> anyhow::Result<()> {
     assert_eq!(model.max_in_flight(), 2, "the two calls did not overlap");
     assert!(seen.iter().all(|s| s.authorization == format!("Bearer {API_KEY}") && s.model == "fake-model"));
 
-    let response = system
-        .http
-        .get(system.url(job["result_url"].as_str().unwrap()))
-        .bearer_auth(system.token("modeller"))
-        .send()
-        .await?;
+    let response = system.download("modeller", &job).await?;
     let (text, _) = docx_text(&response.bytes().await?)?;
     for expected in [
         "Model headline for the target",

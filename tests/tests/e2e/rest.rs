@@ -37,12 +37,7 @@ async fn generate_and_download(db: Db) -> anyhow::Result<()> {
         chrono::DateTime::parse_from_rfc3339(t)?;
     }
 
-    let response = system
-        .http
-        .get(system.url(last["result_url"].as_str().unwrap()))
-        .bearer_auth(system.token("ada-owner"))
-        .send()
-        .await?;
+    let response = system.download("ada-owner", last).await?;
     assert_eq!(response.status(), 200);
     let headers = response.headers().clone();
     assert_eq!(headers["content-type"], "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
@@ -191,12 +186,7 @@ async fn a_pdf_resume_comes_out_readable() -> anyhow::Result<()> {
     let last = seen.last().unwrap();
     assert_eq!(last["status"], "SUCCESS", "{last}");
     assert_eq!(last["filename"], "Ada_Lovelace_Resume.pdf");
-    let response = system
-        .http
-        .get(system.url(last["result_url"].as_str().unwrap()))
-        .bearer_auth(system.token("pdf-user"))
-        .send()
-        .await?;
+    let response = system.download("pdf-user", last).await?;
     assert_eq!(response.headers()["content-type"], "application/pdf");
     let text = e2e::pdf_text(&response.bytes().await?)?;
     for expected in ["Ada Lovelace", "EXPERIENCE", "Analytical Engines Ltd", "University of London"] {
