@@ -5,15 +5,14 @@ use std::time::Duration;
 
 use e2e::{Db, Options, System, fake_model::FakeModel};
 use resume_proto::v1::{self, resume_service_client::ResumeServiceClient};
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio_stream::StreamExt;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_past_the_api_limit_gets_429_with_retry_after_on_rest_and_grpc() -> anyhow::Result<()> {
     let options = Options { api_rate_limit_per_min: 6, result_cache_ttl_secs: 3600, ..Options::default() };
     let system = System::start_with(Db::Sqlite, 1, options).await?;
-    // 1 and 2: a candidate and a job; 3: watching it to the end over gRPC. The worker's
-    // own calls (claim, progress, hand-over) are not the user's and are not counted.
+    // 1 and 2: a candidate and a job; 3: watching it to the end over gRPC.
     let (status, candidate) = system.post("eve", "/api/candidates", e2e::sample_candidate()).await?;
     assert_eq!(status, 201);
     let body = json!({"candidate_id": candidate["id"]});
@@ -45,6 +44,39 @@ async fn a_user_past_the_api_limit_gets_429_with_retry_after_on_rest_and_grpc() 
     // Another user has a limit of their own; health is never counted.
     assert_eq!(system.get("mallory", "/api/candidates").await?.0, 200);
     assert_eq!(system.http.get(system.url("/api/readyz")).send().await?.status(), 200);
+    system.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workers_own_calls_are_not_counted_against_any_limit() -> anyhow::Result<()> {
+    // At 2 requests per minute, one worker running three jobs (a claim and a hand-over
+    // each: six calls under its own token) would be refused from its third call on.
+    let options = Options { api_rate_limit_per_min: 2, result_cache_ttl_secs: 3600, ..Options::default() };
+    let system = System::start_with(Db::Sqlite, 0, options).await?;
+    for user in ["u1", "u2", "u3"] {
+        let (status, candidate) = system.post(user, "/api/candidates", e2e::sample_candidate()).await?;
+        assert_eq!(status, 201);
+        let body = json!({"candidate_id": candidate["id"]});
+        let (status, job) = system.post(user, "/api/resume-async/generate-async", body).await?;
+        assert_eq!(status, 202, "{job}");
+    }
+    let mut system = system;
+    system.start_worker(1);
+    // Each look at the stats is a new admin, with a limit of their own.
+    let mut succeeded = Value::Null;
+    for look in 0..300 {
+        let claims =
+            json!({"sub": format!("ops-{look}"), "exp": chrono::Utc::now().timestamp() + 600, "roles": ["admin"]});
+        let response =
+            system.http.get(system.url("/api/admin/stats")).bearer_auth(system.token_with(claims)).send().await?;
+        assert_eq!(response.status(), 200);
+        succeeded = response.json::<Value>().await?["succeeded"].clone();
+        if succeeded == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(succeeded, 3, "the worker finished every job");
     system.stop().await
 }
 
