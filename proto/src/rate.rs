@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use fred::{clients::Client, error::Error, types::scripts::Script};
 
-/// Allows one more event under a limit, or says how long until one is allowed.
+/// Takes up to ARGV[3] events under a limit at once, or says how long until one is allowed.
 /// KEYS: 1 the limit's state (the theoretical arrival time, unix µs).
-/// ARGV: 1 the interval between events in µs, 2 the burst window in µs.
-/// Returns 0 when allowed, else the µs to wait.
+/// ARGV: 1 the interval between events in µs, 2 the burst window in µs, 3 the events wanted.
+/// Returns {events granted, 0}, or {0, µs to wait} when not even one is allowed.
 const GCRA: &str = r"
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
@@ -20,10 +20,12 @@ local interval = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then tat = now end
-local next_tat = tat + interval
-if next_tat - window > now then return next_tat - window - now end
+local free = math.floor((now + window - tat) / interval)
+if free < 1 then return {0, tat + interval - window - now} end
+local granted = math.min(free, tonumber(ARGV[3]))
+local next_tat = tat + granted * interval
 redis.call('SET', KEYS[1], string.format('%d', next_tat), 'PX', math.ceil((next_tat - now) / 1000))
-return 0
+return {granted, 0}
 ";
 
 const MINUTE_US: i64 = 60_000_000;
@@ -53,13 +55,32 @@ impl RateLimit {
     /// Counts one event against the limit kept under `key`: `None` when it is allowed,
     /// else how long until the next one will be.
     pub async fn check(&self, client: &Client, key: String) -> Result<Option<Duration>, Error> {
+        Ok(match self.take(client, key, 1).await? {
+            Take::Granted(_) => None,
+            Take::Wait(wait) => Some(wait),
+        })
+    }
+
+    /// Counts up to `wanted` events at once against the limit kept under `key`: as many as
+    /// the limit allows now (at least one), or how long until one will be allowed.
+    pub async fn take(&self, client: &Client, key: String, wanted: u64) -> Result<Take, Error> {
         if self.is_unlimited() {
-            return Ok(None);
+            return Ok(Take::Granted(wanted));
         }
         let interval = (MINUTE_US / self.per_minute.min(MINUTE_US as u64) as i64).max(1);
-        let wait_us: i64 = self.script.evalsha_with_reload(client, vec![key], vec![interval, MINUTE_US]).await?;
-        Ok((wait_us > 0).then(|| Duration::from_micros(wait_us as u64)))
+        let (granted, wait_us): (u64, u64) =
+            self.script.evalsha_with_reload(client, vec![key], vec![interval, MINUTE_US, wanted.max(1) as i64]).await?;
+        Ok(if granted > 0 { Take::Granted(granted) } else { Take::Wait(Duration::from_micros(wait_us)) })
     }
+}
+
+/// What [`RateLimit::take`] gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Take {
+    /// This many events were counted (at least one, at most the number wanted).
+    Granted(u64),
+    /// None was allowed: the next one will be after this long.
+    Wait(Duration),
 }
 
 /// Whole seconds to tell a client to wait (`Retry-After`), at least 1.

@@ -17,13 +17,11 @@ use futures::{
     future::{BoxFuture, ready},
 };
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
-use resume_proto::{
-    queue::Keys,
-    rate::{self, RateLimit},
-};
 use serde::Deserialize;
 use tonic::{Request, Status};
 use tower::{Layer, Service};
+
+use crate::api_limit::ApiLimit;
 
 /// The claims we read from a token.
 #[derive(Debug, Deserialize)]
@@ -141,44 +139,6 @@ impl Verifier {
     }
 }
 
-/// The per-user request limit (`API_RATE_LIMIT_PER_MIN`), counted in Redis so that every
-/// server counts together. Workers are not users: their calls are not counted.
-pub struct ApiLimit {
-    client: fred::clients::Client,
-    keys: Keys,
-    limit: RateLimit,
-}
-
-impl ApiLimit {
-    /// At most `per_minute` requests per user per minute; 0 is unlimited.
-    pub fn new(client: fred::clients::Client, keys: Keys, per_minute: u64) -> ApiLimit {
-        ApiLimit { client, keys, limit: RateLimit::per_minute(per_minute) }
-    }
-
-    /// Counts one request of `caller`: RESOURCE_EXHAUSTED, with a `retry-after` in
-    /// seconds, past the limit. If Redis cannot be read the request is let through: the
-    /// limit protects the API, it must not take it down.
-    async fn admit(&self, caller: &Caller) -> Result<(), Status> {
-        let key = self.keys.rate(&format!("api:{}", caller.user_id));
-        match self.limit.check(&self.client, key).await {
-            Ok(None) => Ok(()),
-            Ok(Some(wait)) => {
-                let secs = rate::retry_after_secs(wait);
-                let mut status = Status::resource_exhausted(format!(
-                    "rate limit of {} requests per minute exceeded; retry in {secs} s",
-                    self.limit.events_per_minute()
-                ));
-                status.metadata_mut().insert("retry-after", secs.into());
-                Err(status)
-            }
-            Err(error) => {
-                tracing::warn!(%error, "rate limit unreadable; request let through");
-                Ok(())
-            }
-        }
-    }
-}
-
 /// Tower layer that runs [`Verifier`] and the [`ApiLimit`] before any gRPC handler.
 #[derive(Clone)]
 pub struct AuthLayer {
@@ -189,7 +149,7 @@ pub struct AuthLayer {
 impl AuthLayer {
     /// A layer verifying with `verifier` and counting requests against `limit`.
     pub fn new(verifier: Arc<Verifier>, limit: ApiLimit) -> AuthLayer {
-        AuthLayer { verifier, limit: (!limit.limit.is_unlimited()).then(|| Arc::new(limit)) }
+        AuthLayer { verifier, limit: (!limit.is_unlimited()).then(|| Arc::new(limit)) }
     }
 }
 
@@ -246,7 +206,7 @@ where
         let fresh = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, fresh);
         async move {
-            if let Err(status) = limit.admit(&caller).await {
+            if let Err(status) = limit.admit(&caller.user_id).await {
                 return Ok(status.into_http());
             }
             request.extensions_mut().insert(caller);

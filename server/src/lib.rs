@@ -3,6 +3,7 @@
 //! # Layout
 //! - [`config`]: the typed configuration, read once at start.
 //! - [`auth`]: the tower layer that verifies JWTs and enforces roles per call.
+//! - [`api_limit`]: the per-user request limit, counted in Redis in leases.
 //! - [`core`]: what the API does, free of any transport: candidates, jobs, worker tasks, admin.
 //! - [`grpc`]: thin tonic adapters, one per service.
 //! - [`db`]: sea-orm entities and the connection (migrations run at start).
@@ -14,6 +15,7 @@
 //! [`run`] serves the API on a bound listener until a shutdown signal; `main.rs` only
 //! reads the configuration, binds and calls it.
 
+pub mod api_limit;
 pub mod auth;
 pub mod cache;
 pub mod config;
@@ -67,7 +69,7 @@ pub type StartError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Connects the database (applying migrations) and Redis: the handlers' state and the
 /// API's rate limit.
-async fn connect(config: &Config) -> Result<(Arc<AppState>, auth::ApiLimit), StartError> {
+async fn connect(config: &Config) -> Result<(Arc<AppState>, api_limit::ApiLimit), StartError> {
     let db = db::connect(&config.database_url).await?;
     let builder = resume_proto::redis::builder(&config.redis_url, config.redis_cluster)?;
     let client = builder.build()?;
@@ -79,7 +81,7 @@ async fn connect(config: &Config) -> Result<(Arc<AppState>, auth::ApiLimit), Sta
     let cache = cache::ResultCache::new(client.clone(), keys.clone(), config.generator());
     let new_jobs = db::group_insert::GroupInsert::start(db.clone());
     let by_key = db::ByKey::start(&db);
-    let limit = auth::ApiLimit::new(client.clone(), keys.clone(), config.api_rate_limit_per_min);
+    let limit = api_limit::ApiLimit::new(client.clone(), keys.clone(), config.api_rate_limit_per_min);
     let state = AppState { db, new_jobs, by_key, queue: queue::TaskQueue::new(client, keys), cache, events };
     Ok((Arc::new(state), limit))
 }

@@ -240,6 +240,14 @@ impl System {
         Ok(Channel::from_shared(format!("http://{}", self.grpc_addr))?.connect().await?)
     }
 
+    /// A client of the system's Redis, to look at or break what it keeps.
+    pub async fn redis(&self) -> Result<fred::clients::Client> {
+        let client =
+            resume_proto::redis::builder(&self.redis_url, self.options.redis_cluster_url.is_some())?.build()?;
+        fred::interfaces::ClientLike::init(&client).await?;
+        Ok(client)
+    }
+
     /// `POST path` with a JSON body as `user`; the status and the JSON answer.
     pub async fn post(&self, user: &str, path: &str, body: Value) -> Result<(u16, Value)> {
         let response = self.http.post(self.url(path)).bearer_auth(self.token(user)).json(&body).send().await?;

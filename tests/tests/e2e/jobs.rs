@@ -4,12 +4,6 @@ use e2e::{Db, System};
 use fred::{prelude::*, types::lists::LMoveDirection};
 use serde_json::{Value, json};
 
-async fn redis(system: &System) -> anyhow::Result<Client> {
-    let client = Builder::from_config(Config::from_url(&system.redis_url)?).build()?;
-    client.init().await?;
-    Ok(client)
-}
-
 async fn submit(system: &System, user: &str, body: Value) -> anyhow::Result<String> {
     let (status, job) = system.post(user, "/api/resume-async/generate-async", body).await?;
     anyhow::ensure!(status == 202, "{status} {job}");
@@ -21,7 +15,7 @@ async fn a_cancelled_job_is_never_built() -> anyhow::Result<()> {
     let mut system = System::start(Db::Sqlite, 0).await?;
     let (candidate, _) = system.candidate_with_target("canceller").await?;
     let job_id = submit(&system, "canceller", json!({"candidate_id": candidate})).await?;
-    let redis = redis(&system).await?;
+    let redis = system.redis().await?;
     let queued: i64 = redis.llen(format!("{{{}}}:resume_generation", system.prefix)).await?;
     assert_eq!(queued, 1, "the task waits in its queue");
 
@@ -106,7 +100,7 @@ async fn a_finished_task_leaves_no_trace_in_the_queues() -> anyhow::Result<()> {
     let job_id = submit(&system, "tidy", json!({"candidate_id": candidate, "priority": "high"})).await?;
     let seen = system.poll_until_done("tidy", &job_id).await?;
     assert_eq!(seen.last().unwrap()["status"], "SUCCESS");
-    let redis = redis(&system).await?;
+    let redis = system.redis().await?;
     let mut leftovers = 0;
     for _ in 0..100 {
         let workers: Vec<String> = redis.smembers(format!("{{{}}}:workers", system.prefix)).await?;
@@ -134,7 +128,7 @@ async fn a_dead_workers_task_is_taken_over_once_its_heartbeat_expires() -> anyho
     let job_id = submit(&system, "orphan", json!({"candidate_id": candidate})).await?;
     // What a worker killed mid-task leaves in Redis: the task in its in-flight list, its
     // registry entry, and a heartbeat that is about to expire.
-    let redis = redis(&system).await?;
+    let redis = system.redis().await?;
     let prefix = system.prefix.clone();
     let (dead, in_flight) = ("killed-worker", format!("{{{prefix}}}:inflight:killed-worker"));
     let task: Option<Vec<u8>> = redis
@@ -171,7 +165,7 @@ async fn accepted_jobs_survive_redis_losing_its_data() -> anyhow::Result<()> {
             .await?,
     ];
     // Redis restarts without persistence: every key of this deployment is gone.
-    let redis = redis(&system).await?;
+    let redis = system.redis().await?;
     let keys: Vec<fred::types::Key> =
         redis.scan_buffered(format!("{{{}}}:*", system.prefix), Some(100), None).try_collect().await?;
     assert!(keys.len() >= 2, "the queue and the marker were there: {keys:?}");

@@ -126,3 +126,45 @@ async fn task_starts_that_call_the_model_wait_for_the_shared_limit() -> anyhow::
     assert_eq!(model.seen().len(), 4, "two resumes, two model calls each");
     system.stop().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generous_limit_is_taken_from_redis_a_lease_at_a_time() -> anyhow::Result<()> {
+    use fred::interfaces::KeysInterface;
+    // 6,000 a minute: one request every 10 ms, leased ten at a time (a tenth of a second).
+    let options = Options { api_rate_limit_per_min: 6_000, ..Options::default() };
+    let system = System::start_with(Db::Sqlite, 0, options).await?;
+    let redis = system.redis().await?;
+    let key = resume_proto::queue::Keys::new(&system.prefix).rate("api:lena");
+    assert_eq!(system.get("lena", "/api/candidates").await?.0, 200);
+    // The state lives until Redis's clock catches up with the requests counted: 10 ms for
+    // one request, 100 ms for a lease of ten.
+    let expires_in: i64 = redis.pttl(&key).await?;
+    assert!(expires_in > 20, "ten requests were counted for the first: state expires in {expires_in} ms");
+    // Thirty more requests take three more leases, not thirty (a few more only if this
+    // machine stalled past a lease's one-second life).
+    let mut states = std::collections::HashSet::new();
+    for _ in 0..30 {
+        assert_eq!(system.get("lena", "/api/candidates").await?.0, 200);
+        states.extend(redis.get::<Option<u64>, _>(&key).await?);
+    }
+    assert!((1..=8).contains(&states.len()), "{} leases seen for 30 requests", states.len());
+    system.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lease_never_takes_more_than_the_limit_has_left() -> anyhow::Result<()> {
+    use resume_proto::rate::{RateLimit, Take};
+    let system = System::start(Db::Sqlite, 0).await?;
+    let redis = system.redis().await?;
+    let key = resume_proto::queue::Keys::new(&system.prefix).rate("api:lease-test");
+    // 60 a minute: a burst of 60, then one a second.
+    let limit = RateLimit::per_minute(60);
+    assert_eq!(limit.take(&redis, key.clone(), 50).await?, Take::Granted(50));
+    assert_eq!(limit.take(&redis, key.clone(), 50).await?, Take::Granted(10), "only ten were left");
+    match limit.take(&redis, key.clone(), 50).await? {
+        Take::Wait(wait) => assert!(wait <= Duration::from_secs(1) && wait > Duration::ZERO, "{wait:?}"),
+        granted => panic!("the burst is spent: {granted:?}"),
+    }
+    assert!(limit.check(&redis, key).await?.is_some(), "and one at a time too");
+    system.stop().await
+}
