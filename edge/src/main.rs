@@ -5,6 +5,9 @@ use edge::Config;
 use resume_proto::process::{init_logging, shutdown_signal};
 use tokio::net::TcpListener;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     init_logging();

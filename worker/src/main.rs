@@ -4,6 +4,9 @@ use clap::Parser;
 use resume_proto::process::{init_logging, shutdown_signal};
 use worker::Config;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     init_logging();
