@@ -21,7 +21,7 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(BUF) lint
 
-# BENCH_DB=sqlite|postgres, BENCH_RUNS (3), BENCH_SECONDS per closed-loop scenario (10).
+# BENCH_DB=sqlite|postgres, BENCH_RUNS (3), BENCH_SECONDS per closed-loop scenario (5).
 bench:
 	./bench/run.sh
 

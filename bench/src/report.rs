@@ -53,6 +53,12 @@ fn shown(value: f64) -> String {
     if value.abs() < 100.0 { format!("{value:.1}") } else { format!("{value:.0}") }
 }
 
+/// A duration in seconds as "12 min 5 s".
+fn minutes(seconds: f64) -> String {
+    let seconds = seconds.round() as u64;
+    format!("{} min {} s", seconds / 60, seconds % 60)
+}
+
 fn range(values: &[f64]) -> String {
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -78,6 +84,17 @@ pub fn write(args: Args) -> Result<()> {
          (range beside it); latencies in ms. Raw results: `bench/results/`.\n\n",
         args.db, args.machine, args.commit
     ));
+    if let (Some(build), Some(scenarios)) =
+        (field("took-build", "seconds").pop(), field("took-scenarios", "seconds").pop())
+    {
+        out.push_str(&format!(
+            "This `make bench` took {} (the release build {}, the scenarios {}); the target is under 15 minutes \
+             on a fresh machine.\n\n",
+            minutes(build + scenarios),
+            minutes(build),
+            minutes(scenarios)
+        ));
+    }
     out.push_str(
         "| scenario | runs | throughput /s (range) | p50 | p95 | p99 | max | errors | loadgen CPU | target |\n",
     );
@@ -149,6 +166,12 @@ mod tests {
         assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
         assert_eq!(median(vec![]), 0.0);
+    }
+
+    #[test]
+    fn durations_in_minutes_and_seconds() {
+        assert_eq!(minutes(59.4), "0 min 59 s");
+        assert_eq!(minutes(838.0), "13 min 58 s");
     }
 
     #[test]
