@@ -15,7 +15,7 @@ pub mod extract;
 pub mod json;
 pub mod routes;
 
-use std::{future::Future, time::Duration};
+use std::time::Duration;
 
 use axum::{
     Router,
@@ -24,6 +24,7 @@ use axum::{
     routing::{get, post},
     serve::ListenerExt,
 };
+use resume_proto::process::Shutdown;
 use tokio::net::TcpListener;
 use tonic::transport::Channel;
 use tower_http::{
@@ -86,7 +87,7 @@ fn cors(origins: &[String]) -> CorsLayer {
 pub async fn run(
     config: Config,
     listener: TcpListener,
-    shutdown: impl Future<Output = ()> + Send + 'static,
+    shutdown: Shutdown,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let app = app(resume_proto::client::balanced(&config.server_url)?, &config.cors_allowed_origins);
     tracing::info!(addr = %listener.local_addr()?, "edge listening");

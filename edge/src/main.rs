@@ -15,5 +15,5 @@ async fn main() -> anyhow::Result<()> {
     config.validate().map_err(anyhow::Error::msg)?;
     tracing::info!(?config, "starting");
     let listener = TcpListener::bind(config.edge_addr).await?;
-    edge::run(config, listener, shutdown_signal()).await.map_err(|e| anyhow::anyhow!(e))
+    edge::run(config, listener, Box::pin(shutdown_signal())).await.map_err(|e| anyhow::anyhow!(e))
 }

@@ -1,6 +1,6 @@
 //! How every process (server, worker, edge) logs and learns it must stop.
 
-use std::io::IsTerminal;
+use std::{future::Future, io::IsTerminal, pin::Pin};
 
 use tracing_subscriber::EnvFilter;
 
@@ -15,6 +15,11 @@ pub fn init_logging() {
         builder.with_ansi(std::io::stdout().is_terminal()).init();
     }
 }
+
+/// What tells a process's `run` to stop. A boxed future rather than a type parameter, so
+/// that `run` is compiled once, in its library: a generic `run` was compiled again into
+/// each binary, about three minutes of a release build's CPU time.
+pub type Shutdown = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// Completes on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {

@@ -26,11 +26,12 @@ pub mod events;
 pub mod grpc;
 pub mod queue;
 
-use std::{future::Future, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use futures::FutureExt;
 use resume_proto::{
     FILE_DESCRIPTOR_SET,
+    process::Shutdown,
     queue::Keys,
     v1::{
         admin_service_server::AdminServiceServer, candidate_service_server::CandidateServiceServer,
@@ -88,11 +89,7 @@ async fn connect(config: &Config) -> Result<(Arc<AppState>, api_limit::ApiLimit)
 
 /// Serves the API on `listener` until `shutdown` completes, then drains open calls for
 /// at most [`DRAIN_DEADLINE`].
-pub async fn run(
-    config: Config,
-    listener: TcpListener,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), StartError> {
+pub async fn run(config: Config, listener: TcpListener, shutdown: Shutdown) -> Result<(), StartError> {
     let (state, limit) = connect(&config).await?;
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_serving::<CandidateServiceServer<grpc::candidate::CandidateApi>>().await;

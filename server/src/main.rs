@@ -15,5 +15,5 @@ async fn main() -> anyhow::Result<()> {
     config.validate().map_err(anyhow::Error::msg)?;
     tracing::info!(?config, "starting");
     let listener = TcpListener::bind(config.server_addr).await?;
-    server::run(config, listener, shutdown_signal()).await.map_err(|e| anyhow::anyhow!(e))
+    server::run(config, listener, Box::pin(shutdown_signal())).await.map_err(|e| anyhow::anyhow!(e))
 }

@@ -130,7 +130,7 @@ impl System {
             api_rate_limit_per_min: options.api_rate_limit_per_min,
         };
         let mut tasks = vec![tokio::spawn({
-            let shutdown = stopped(stop_rx.clone());
+            let shutdown = Box::pin(stopped(stop_rx.clone()));
             async move { server::run(server_config, listener, shutdown).await.expect("server failed") }
         })];
         let edge_listener = TcpListener::bind("127.0.0.1:0").await?;
@@ -141,7 +141,7 @@ impl System {
             cors_allowed_origins: vec!["http://localhost:5173".into()],
         };
         tasks.push(tokio::spawn({
-            let shutdown = stopped(stop_rx.clone());
+            let shutdown = Box::pin(stopped(stop_rx.clone()));
             async move { edge::run(edge_config, edge_listener, shutdown).await.expect("edge failed") }
         }));
         let mut system = System {
@@ -183,7 +183,7 @@ impl System {
             result_cache_ttl_secs: self.options.result_cache_ttl_secs,
             task_rate_limit_per_min: self.options.task_rate_limit_per_min,
         };
-        let shutdown = stopped(self.stop.subscribe());
+        let shutdown = Box::pin(stopped(self.stop.subscribe()));
         self.tasks.push(tokio::spawn(async move { worker::run(config, shutdown).await.expect("worker failed") }));
     }
 

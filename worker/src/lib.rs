@@ -24,7 +24,7 @@ pub mod stats;
 use std::{future::Future, sync::Arc, time::Duration};
 
 use axum::{Router, routing::get};
-use resume_proto::{queue::Keys, rate::RateLimit};
+use resume_proto::{process::Shutdown, queue::Keys, rate::RateLimit};
 use tokio::{
     net::TcpListener,
     sync::{Semaphore, watch},
@@ -48,7 +48,7 @@ const DRAIN_DEADLINE: Duration = Duration::from_secs(30);
 pub type StartError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Runs the worker until `shutdown` completes.
-pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), StartError> {
+pub async fn run(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
     let worker_id = config.worker_id();
     let host = config::host_name();
     let keys = Keys::new(&config.redis_key_prefix);

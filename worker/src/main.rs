@@ -13,5 +13,5 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
     config.validate().map_err(anyhow::Error::msg)?;
     tracing::info!(?config, "starting");
-    worker::run(config, shutdown_signal()).await.map_err(|e| anyhow::anyhow!(e))
+    worker::run(config, Box::pin(shutdown_signal())).await.map_err(|e| anyhow::anyhow!(e))
 }
