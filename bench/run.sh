@@ -27,7 +27,10 @@ PG_ADMIN="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 # below then reuses every artifact (selecting only the worker, or the whole workspace with
 # the test crates, unifies features differently and rebuilt 61 crates, typst among them).
 PACKAGES=(-p server -p worker -p edge -p bench)
+wants() { [[ "$GROUPS_TO_RUN" == *" $1 "* ]]; }
 cargo build --profile "$PROFILE" "${PACKAGES[@]}" --bins
+# The criterion bench is built here too, so that the scenarios' time is theirs alone.
+if wants render; then cargo bench "${PACKAGES[@]}" --bench render --no-run; fi
 build_seconds=$SECONDS
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 dir="bench/results/${stamp}-${BENCH_DB}"
@@ -48,10 +51,12 @@ wait_for_port() {
 }
 
 # start_system WORKERS CONCURRENCY MODEL_LATENCY_MS CACHE_TTL_SECS [INSTANCE]: a system on
-# ports of its own (INSTANCE 0 by default), so that several can run side by side.
+# ports of its own (INSTANCE 0 by default), so that several can run side by side. The ports
+# are below the kernel's ephemeral range (32768 up), where outgoing connections could hold
+# them: a server once failed to bind 50072 so.
 start_system() {
   local prefix="bench$RANDOM$RANDOM" database instance="${5:-0}"
-  SERVER_ADDR="127.0.0.1:$((50071 + instance))" EDGE_ADDR="127.0.0.1:$((8091 + instance))"
+  SERVER_ADDR="127.0.0.1:$((20071 + instance))" EDGE_ADDR="127.0.0.1:$((20091 + instance))"
   WORKER_PID=""
   case "$BENCH_DB" in
     sqlite) database="sqlite://$PWD/$dir/$prefix.db?mode=rwc" ;;
@@ -71,7 +76,7 @@ start_system() {
   wait_for_port "$SERVER_ADDR"
   for i in $(seq "$1"); do
     REDIS_KEY_PREFIX="$prefix" SERVER_URL="http://$SERVER_ADDR" WORKER_CONCURRENCY="$2" RESULT_CACHE_TTL_SECS="$4" \
-      WORKER_METRICS_ADDR="127.0.0.1:$((9190 + 10 * instance + i))" WORKER_ID="$prefix-$i" \
+      WORKER_METRICS_ADDR="127.0.0.1:$((20190 + 10 * instance + i))" WORKER_ID="$prefix-$i" \
       "$BIN/worker" >> "$dir/worker.log" 2>&1 & pids+=($!)
     WORKER_PID=$!
   done
@@ -120,8 +125,6 @@ run() {
   fi
   echo "$line}" >> "$results"
 }
-
-wants() { [[ "$GROUPS_TO_RUN" == *" $1 "* ]]; }
 
 for round in $(seq "$RUNS"); do
   echo "round $round of $RUNS" >&2
