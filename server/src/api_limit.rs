@@ -39,7 +39,6 @@ pub struct ApiLimit {
     client: fred::clients::Client,
     keys: Keys,
     limit: RateLimit,
-    lease_size: u64,
     leases: Mutex<Leases>,
 }
 
@@ -60,13 +59,7 @@ impl ApiLimit {
     /// At most `per_minute` requests per user per minute; 0 is unlimited.
     pub fn new(client: fred::clients::Client, keys: Keys, per_minute: u64) -> ApiLimit {
         let leases = Leases { by_user: HashMap::new(), next_sweep: Instant::now() };
-        ApiLimit {
-            client,
-            keys,
-            limit: RateLimit::per_minute(per_minute),
-            lease_size: lease_size(per_minute),
-            leases: Mutex::new(leases),
-        }
+        ApiLimit { client, keys, limit: RateLimit::per_minute(per_minute), leases: Mutex::new(leases) }
     }
 
     /// Whether the limit is off.
@@ -87,7 +80,7 @@ impl ApiLimit {
             return Ok(());
         }
         let key = self.keys.rate(&format!("api:{user_id}"));
-        match self.limit.take(&self.client, key, self.lease_size).await {
+        match self.limit.take(&self.client, key, lease_size(self.limit.events_per_minute())).await {
             Ok(Take::Granted(permits)) => {
                 self.store(user_id, permits - 1);
                 Ok(())
