@@ -13,8 +13,11 @@ build:
 run: build
 	PROFILE=$(PROFILE) ./deploy/run-local.sh
 
+# The Rust tests, then `make run` itself, checked from the outside.
 test:
 	$(CARGO) test --workspace
+	$(MAKE) build
+	./deploy/run-local-test.sh
 
 lint:
 	$(CARGO) fmt --all -- --check

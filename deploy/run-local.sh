@@ -2,25 +2,30 @@
 # Runs the whole system in the foreground on the embedded default: SQLite under .data/,
 # the Redis at REDIS_URL (started here when none answers on this machine), one server,
 # two workers and the edge. Prints the URLs, a demo token and examples; Ctrl-C stops all.
+# DATA_DIR (.data) holds the database, the dev secret and the demo token; the second
+# worker's metrics port is the first's (WORKER_METRICS_ADDR) plus one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 profile_dir() { case "${PROFILE:-dev}" in dev) echo debug ;; *) echo "${PROFILE}" ;; esac; }
 BIN="target/$(profile_dir)"
 
+DATA_DIR="${DATA_DIR:-.data}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
-export DATABASE_URL="${DATABASE_URL:-sqlite://.data/resume.db?mode=rwc}"
+export DATABASE_URL="${DATABASE_URL:-sqlite://${DATA_DIR}/resume.db?mode=rwc}"
 export SERVER_ADDR="${SERVER_ADDR:-127.0.0.1:50051}"
 export EDGE_ADDR="${EDGE_ADDR:-127.0.0.1:8080}"
 export SERVER_URL="${SERVER_URL:-http://${SERVER_ADDR}}"
 export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS:-http://localhost:5173,http://127.0.0.1:5173}"
 export RUST_LOG="${RUST_LOG:-info}"
-mkdir -p .data
+metrics_addr="${WORKER_METRICS_ADDR:-127.0.0.1:9102}"
+metrics_host="${metrics_addr%:*}" metrics_port="${metrics_addr##*:}"
+mkdir -p "$DATA_DIR"
 
 # A development secret, kept so that tokens stay valid across runs.
 if [[ -z "${JWT_SECRET:-}" ]]; then
-  [[ -s .data/jwt_secret ]] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > .data/jwt_secret
-  JWT_SECRET="$(cat .data/jwt_secret)"
+  [[ -s "$DATA_DIR/jwt_secret" ]] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DATA_DIR/jwt_secret"
+  JWT_SECRET="$(cat "$DATA_DIR/jwt_secret")"
 fi
 export JWT_SECRET
 
@@ -47,7 +52,7 @@ if ! redis_answers; then
   fi
   command -v redis-server >/dev/null || { echo "no Redis answers and redis-server is not installed (apt-get install redis-server)" >&2; exit 1; }
   echo "starting redis-server on port ${redis_port}"
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --logfile .data/redis.log &
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --logfile "$DATA_DIR/redis.log" &
   pids+=($!)
   for _ in $(seq 50); do redis_answers && break; sleep 0.1; done
 fi
@@ -59,8 +64,8 @@ wait_for_port() {
 
 "$BIN/server" & pids+=($!)
 wait_for_port "$SERVER_ADDR"
-WORKER_ID="local-1" WORKER_METRICS_ADDR=127.0.0.1:9102 "$BIN/worker" & pids+=($!)
-WORKER_ID="local-2" WORKER_METRICS_ADDR=127.0.0.1:9103 "$BIN/worker" & pids+=($!)
+WORKER_ID="local-1" WORKER_METRICS_ADDR="$metrics_host:$metrics_port" "$BIN/worker" & pids+=($!)
+WORKER_ID="local-2" WORKER_METRICS_ADDR="$metrics_host:$((metrics_port + 1))" "$BIN/worker" & pids+=($!)
 "$BIN/edge" & pids+=($!)
 wait_for_port "$EDGE_ADDR"
 
@@ -70,18 +75,18 @@ header=$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)
 payload=$(printf '{"sub":"demo","exp":%d,"roles":["admin"]}' "$(( $(date +%s) + 30*24*3600 ))" | b64url)
 signature=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -hmac "$JWT_SECRET" -binary | b64url)
 TOKEN="${header}.${payload}.${signature}"
-echo "$TOKEN" > .data/demo_token
+echo "$TOKEN" > "$DATA_DIR/demo_token"
 
 cat <<MSG
 
   The resume service is running.
     REST edge     http://${EDGE_ADDR}/api        (health: http://${EDGE_ADDR}/api/readyz)
     gRPC server   ${SERVER_ADDR}                 (reflection, health, gRPC-Web)
-    worker        http://127.0.0.1:9102/metrics, http://127.0.0.1:9103/metrics
+    worker        http://$metrics_host:$metrics_port/metrics, http://$metrics_host:$((metrics_port + 1))/metrics
     database      ${DATABASE_URL}
     redis         ${REDIS_URL}
 
-  Demo token (user "demo", admin; also in .data/demo_token):
+  Demo token (user "demo", admin; also in ${DATA_DIR}/demo_token):
     export TOKEN=${TOKEN}
 
   Try:

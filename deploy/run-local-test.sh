@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Checks `make run` from the outside, as a user would: starts deploy/run-local.sh on free
+# ports, with a data directory and Redis key prefix of its own, takes the demo token it
+# prints, asks /api/readyz, creates a candidate, generates a resume, downloads it, then
+# stops the system with SIGTERM and checks that every process exited and freed its port.
+# Needs the dev binaries (`make build`); `make test` runs it after the Rust tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fail() { echo "run-local-test: $*" >&2; [[ -n "${work:-}" ]] && tail -n 30 "$work/out.log" >&2; exit 1; }
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# A port nothing answers on, below the ephemeral range, and the one above it free too.
+free_port() {
+  local port
+  for _ in $(seq 100); do
+    port=$((20000 + RANDOM % 10000))
+    answers "$port" || answers "$((port + 1))" || { echo "$port"; return; }
+  done
+  fail "found no free port"
+}
+
+work="$(mktemp -d)"
+system=""
+cleanup() {
+  if [[ -n "$system" ]]; then kill -KILL -- "-$system" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+server_port=$(free_port) edge_port=$(free_port) metrics_port=$(free_port)
+edge="http://127.0.0.1:$edge_port"
+unset JWT_SECRET OPENAI_API_KEY SERVER_URL
+export DATA_DIR="$work/data" REDIS_KEY_PREFIX="runlocal$RANDOM$RANDOM" RUST_LOG=warn \
+  DATABASE_URL="sqlite://$work/data/resume.db?mode=rwc" SERVER_ADDR="127.0.0.1:$server_port" \
+  EDGE_ADDR="127.0.0.1:$edge_port" WORKER_METRICS_ADDR="127.0.0.1:$metrics_port"
+
+# In a session of its own, so that the cleanup can reach every process it started.
+setsid ./deploy/run-local.sh > "$work/out.log" 2>&1 &
+system=$!
+for _ in $(seq 600); do grep -q "Ctrl-C stops everything" "$work/out.log" && break; sleep 0.1; done
+grep -q "Ctrl-C stops everything" "$work/out.log" || fail "the system did not say it was running within 60 s"
+token="$(sed -n 's/^ *export TOKEN=//p' "$work/out.log")"
+[[ -n "$token" && "$token" == "$(cat "$DATA_DIR/demo_token")" ]] || fail "no demo token printed and saved"
+
+api() { curl -sS --max-time 10 -H "Authorization: Bearer $token" "$@"; }
+field() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
+
+ready=""
+for _ in $(seq 100); do
+  ready="$(curl -sS --max-time 5 "$edge/api/readyz" || true)"
+  [[ "$ready" == *'"workers":2'* ]] && break
+  sleep 0.1
+done
+[[ "$ready" == *'"status":"ok"'* && "$ready" == *'"workers":2'* ]] || fail "readyz: $ready"
+
+candidate="$(api -H 'Content-Type: application/json' "$edge/api/candidates" \
+  -d '{"full_name":"Ada Lovelace","email":"ada@example.com","skills":["Rust"]}')"
+candidate_id="$(field '["id"]' <<< "$candidate")" || fail "create candidate: $candidate"
+job="$(api -H 'Content-Type: application/json' "$edge/api/resume-async/generate-async" \
+  -d "{\"candidate_id\":$candidate_id,\"file_type\":\"word\"}")"
+job_id="$(field '["job_id"]' <<< "$job")" || fail "generate: $job"
+status=""
+for _ in $(seq 300); do
+  status="$(api "$edge/api/resume-async/job-status/$job_id" | field '["status"]' || true)"
+  [[ "$status" == SUCCESS || "$status" == FAILURE ]] && break
+  sleep 0.1
+done
+[[ "$status" == SUCCESS ]] || fail "job $job_id ended $status"
+headers="$(api -D - -o "$work/resume.docx" "$edge/api/resume-async/download/$job_id")"
+[[ "$headers" == *'filename="Ada_Lovelace_Resume.docx"'* ]] || fail "download headers: $headers"
+python3 - "$work/resume.docx" <<'PY' || fail "the download is not a DOCX naming the candidate"
+import sys, zipfile
+assert "Ada Lovelace" in zipfile.ZipFile(sys.argv[1]).read("word/document.xml").decode()
+PY
+
+kill -TERM "$system"
+code=0
+wait "$system" || code=$?
+[[ "$code" == 0 ]] || fail "run-local.sh exited $code on SIGTERM"
+for _ in $(seq 50); do pgrep -s "$system" >/dev/null || break; sleep 0.1; done
+pgrep -s "$system" >/dev/null && fail "processes left running: $(pgrep -s "$system" -a)"
+system=""
+for port in "$server_port" "$edge_port" "$metrics_port" "$((metrics_port + 1))"; do
+  answers "$port" && fail "port $port still answers after the stop"
+done
+echo "run-local-test: make run served a resume end to end and stopped cleanly"
