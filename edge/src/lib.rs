@@ -24,7 +24,7 @@ use axum::{
     routing::{get, post},
     serve::ListenerExt,
 };
-use resume_proto::process::Shutdown;
+use resume_proto::process::{Running, Shutdown, StartError};
 use tokio::net::TcpListener;
 use tonic::transport::Channel;
 use tower_http::{
@@ -83,12 +83,13 @@ fn cors(origins: &[String]) -> CorsLayer {
         .max_age(Duration::from_secs(600))
 }
 
-/// Serves the edge on `listener` until `shutdown` completes.
-pub async fn run(
-    config: Config,
-    listener: TcpListener,
-    shutdown: Shutdown,
-) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+/// Serves the edge on `listener` until `shutdown` completes. See [`Shutdown`] for why the
+/// future comes boxed.
+pub fn run(config: Config, listener: TcpListener, shutdown: Shutdown) -> Running {
+    Box::pin(serve(config, listener, shutdown))
+}
+
+async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Result<(), StartError> {
     let app = app(resume_proto::client::balanced(&config.server_url)?, &config.cors_allowed_origins);
     tracing::info!(addr = %listener.local_addr()?, "edge listening");
     let listener = listener.tap_io(|tcp| {

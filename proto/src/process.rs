@@ -16,10 +16,19 @@ pub fn init_logging() {
     }
 }
 
-/// What tells a process's `run` to stop. A boxed future rather than a type parameter, so
-/// that `run` is compiled once, in its library: a generic `run` was compiled again into
-/// each binary, about three minutes of a release build's CPU time.
+/// What tells a process's `run` to stop. Each `run` takes this boxed future and returns
+/// its own work boxed, so that the work is compiled once, in its library: an `async fn`'s
+/// body is compiled where it is polled, so a `run` that was an `async fn` (or generic over
+/// its shutdown) was compiled again into the binary, with every generic it uses. Release
+/// build, one run each: the server binary 43 s alone before, 1.5 s after; its library and
+/// binary together 110 s of CPU before, 73 s after.
 pub type Shutdown = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Any failure of a process to start or keep running.
+pub type StartError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A process's whole work, as its `run` returns it (see [`Shutdown`] for why boxed).
+pub type Running = Pin<Box<dyn Future<Output = Result<(), StartError>> + Send>>;
 
 /// Completes on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {

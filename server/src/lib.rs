@@ -31,7 +31,7 @@ use std::{sync::Arc, time::Duration};
 use futures::FutureExt;
 use resume_proto::{
     FILE_DESCRIPTOR_SET,
-    process::Shutdown,
+    process::{Running, Shutdown, StartError},
     queue::Keys,
     v1::{
         admin_service_server::AdminServiceServer, candidate_service_server::CandidateServiceServer,
@@ -65,9 +65,6 @@ pub struct AppState {
     pub events: events::Events,
 }
 
-/// Any failure to start or keep serving.
-pub type StartError = Box<dyn std::error::Error + Send + Sync>;
-
 /// Connects the database (applying migrations) and Redis: the handlers' state and the
 /// API's rate limit.
 async fn connect(config: &Config) -> Result<(Arc<AppState>, api_limit::ApiLimit), StartError> {
@@ -88,8 +85,12 @@ async fn connect(config: &Config) -> Result<(Arc<AppState>, api_limit::ApiLimit)
 }
 
 /// Serves the API on `listener` until `shutdown` completes, then drains open calls for
-/// at most [`DRAIN_DEADLINE`].
-pub async fn run(config: Config, listener: TcpListener, shutdown: Shutdown) -> Result<(), StartError> {
+/// at most [`DRAIN_DEADLINE`]. See [`Shutdown`] for why the future comes boxed.
+pub fn run(config: Config, listener: TcpListener, shutdown: Shutdown) -> Running {
+    Box::pin(serve(config, listener, shutdown))
+}
+
+async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Result<(), StartError> {
     let (state, limit) = connect(&config).await?;
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_serving::<CandidateServiceServer<grpc::candidate::CandidateApi>>().await;

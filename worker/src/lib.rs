@@ -24,7 +24,11 @@ pub mod stats;
 use std::{future::Future, sync::Arc, time::Duration};
 
 use axum::{Router, routing::get};
-use resume_proto::{process::Shutdown, queue::Keys, rate::RateLimit};
+use resume_proto::{
+    process::{Running, Shutdown, StartError},
+    queue::Keys,
+    rate::RateLimit,
+};
 use tokio::{
     net::TcpListener,
     sync::{Semaphore, watch},
@@ -44,11 +48,13 @@ const RECOVER_EVERY: Duration = Duration::from_secs(2);
 /// How long running tasks may take to finish after a shutdown signal.
 const DRAIN_DEADLINE: Duration = Duration::from_secs(30);
 
-/// Any failure to start.
-pub type StartError = Box<dyn std::error::Error + Send + Sync>;
+/// Runs the worker until `shutdown` completes. See [`Shutdown`] for why the future comes
+/// boxed.
+pub fn run(config: Config, shutdown: Shutdown) -> Running {
+    Box::pin(work(config, shutdown))
+}
 
-/// Runs the worker until `shutdown` completes.
-pub async fn run(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
+async fn work(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
     let worker_id = config.worker_id();
     let host = config::host_name();
     let keys = Keys::new(&config.redis_key_prefix);
