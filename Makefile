@@ -17,7 +17,7 @@ run: build
 test:
 	$(CARGO) test --workspace
 	$(MAKE) build
-	./deploy/run-local-test.sh
+	PROFILE=$(PROFILE) ./deploy/run-local-test.sh
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -47,10 +47,7 @@ stop_system() {
 }
 trap stop_system EXIT
 
-wait_for_port() {
-  for _ in $(seq 300); do (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null && return 0; sleep 0.1; done
-  echo "nothing listens on $1" >&2; exit 1
-}
+source deploy/ports.sh
 
 # start_system WORKERS CONCURRENCY MODEL_LATENCY_MS CACHE_TTL_SECS [INSTANCE]: a system on
 # ports of its own (INSTANCE 0 by default), so that several can run side by side. The ports

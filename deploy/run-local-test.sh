@@ -3,18 +3,18 @@
 # ports, with a data directory and Redis key prefix of its own, takes the demo token it
 # prints, asks /api/readyz, creates a candidate, generates a resume, downloads it, then
 # stops the system with SIGTERM and checks that every process exited and freed its port.
-# Needs the dev binaries (`make build`); `make test` runs it after the Rust tests.
+# Needs the binaries of PROFILE (dev; `make build`); `make test` runs it after the Rust tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 fail() { echo "run-local-test: $*" >&2; [[ -n "${work:-}" ]] && tail -n 30 "$work/out.log" >&2; exit 1; }
-answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+source deploy/ports.sh
 # A port nothing answers on, below the ephemeral range, and the one above it free too.
 free_port() {
   local port
   for _ in $(seq 100); do
     port=$((20000 + RANDOM % 10000))
-    answers "$port" || answers "$((port + 1))" || { echo "$port"; return; }
+    answers "127.0.0.1:$port" || answers "127.0.0.1:$((port + 1))" || { echo "$port"; return; }
   done
   fail "found no free port"
 }
@@ -81,6 +81,6 @@ for _ in $(seq 50); do pgrep -s "$system" >/dev/null || break; sleep 0.1; done
 pgrep -s "$system" >/dev/null && fail "processes left running: $(pgrep -s "$system" -a)"
 system=""
 for port in "$server_port" "$edge_port" "$metrics_port" "$((metrics_port + 1))"; do
-  answers "$port" && fail "port $port still answers after the stop"
+  answers "127.0.0.1:$port" && fail "port $port still answers after the stop"
 done
 echo "run-local-test: make run served a resume end to end and stopped cleanly"

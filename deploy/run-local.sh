@@ -45,8 +45,8 @@ trap stop INT TERM EXIT
 redis_hostport="${REDIS_URL#*://}"; redis_hostport="${redis_hostport##*@}"; redis_hostport="${redis_hostport%%/*}"
 redis_host="${redis_hostport%%:*}"; redis_port="${redis_hostport##*:}"
 [[ "$redis_port" == "$redis_hostport" ]] && redis_port=6379
-redis_answers() { (exec 3<>"/dev/tcp/${redis_host}/${redis_port}") 2>/dev/null; }
-if ! redis_answers; then
+source deploy/ports.sh
+if ! answers "$redis_host:$redis_port"; then
   if [[ "$redis_host" != "127.0.0.1" && "$redis_host" != "localhost" ]]; then
     echo "Redis at ${REDIS_URL} does not answer" >&2; exit 1
   fi
@@ -54,13 +54,9 @@ if ! redis_answers; then
   echo "starting redis-server on port ${redis_port}"
   redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --logfile "$DATA_DIR/redis.log" &
   pids+=($!)
-  for _ in $(seq 50); do redis_answers && break; sleep 0.1; done
+  wait_for_port "$redis_host:$redis_port" 50
 fi
 
-wait_for_port() {
-  for _ in $(seq 300); do (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null && return 0; sleep 0.1; done
-  echo "nothing listens on $1" >&2; exit 1
-}
 
 "$BIN/server" & pids+=($!)
 wait_for_port "$SERVER_ADDR"
