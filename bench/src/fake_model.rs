@@ -1,7 +1,8 @@
 //! An OpenAI-compatible chat completions server on 127.0.0.1 for the tests: it answers
 //! with valid structured output built from the request's own data, or with what a test
-//! scripted (a status with an optional `Retry-After`, or malformed JSON), after a set
-//! latency, and records every request.
+//! scripted for the next calls of either schema (a status with an optional `Retry-After`,
+//! content that is not JSON, a verbatim body, or the valid answer changed by a function),
+//! after a set latency, and records every request.
 
 use std::{
     collections::VecDeque,
@@ -26,13 +27,53 @@ use tokio::net::TcpListener;
 /// The API key the tests configure; it must never reach a job's error message.
 pub const API_KEY: &str = "sk-test-0123456789abcdef";
 
-/// A scripted answer to one main-sections call.
-#[derive(Debug, Clone)]
+/// Which of the two calls a script is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// `resume_main`: headline, summary, skills.
+    Main,
+    /// `resume_experience`: the bullets of each role.
+    Experience,
+}
+
+impl Call {
+    fn of(schema: &str) -> Call {
+        if schema == "resume_main" { Call::Main } else { Call::Experience }
+    }
+}
+
+/// A change made to the valid answer (a JSON object) before it is sent.
+pub type Transform = Arc<dyn Fn(&mut Value) + Send + Sync>;
+
+/// A scripted answer to one call.
+#[derive(Clone)]
 pub enum Reply {
     /// An HTTP error status, with a `Retry-After` header when given.
     Status(u16, Option<&'static str>),
-    /// 200 with content that is not the schema's JSON.
-    Malformed,
+    /// 200 with content that is not JSON.
+    NotJson,
+    /// 200 with this content, verbatim.
+    Body(String),
+    /// 200 with the valid answer as changed by the function.
+    Transform(Transform),
+}
+
+impl Reply {
+    /// The valid answer, changed by `change`.
+    pub fn transform(change: impl Fn(&mut Value) + Send + Sync + 'static) -> Reply {
+        Reply::Transform(Arc::new(change))
+    }
+}
+
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reply::Status(status, retry_after) => write!(f, "Status({status}, {retry_after:?})"),
+            Reply::NotJson => f.write_str("NotJson"),
+            Reply::Body(body) => write!(f, "Body({body:?})"),
+            Reply::Transform(_) => f.write_str("Transform"),
+        }
+    }
 }
 
 /// One request the fake received.
@@ -43,12 +84,17 @@ pub struct Seen {
     pub schema: String,
     pub authorization: String,
     pub model: String,
+    /// The messages before the last (system prompt and data), as sent.
+    pub prefix: Value,
+    /// The last message's text: the call's own task.
+    pub task: String,
 }
 
 #[derive(Default)]
 struct Inner {
-    /// Answers for the coming main-sections calls; once empty, calls succeed.
-    script: Mutex<VecDeque<Reply>>,
+    /// Answers for the coming calls of each kind (main, experience); once empty, calls
+    /// succeed.
+    scripts: Mutex<[VecDeque<Reply>; 2]>,
     latency: Mutex<Duration>,
     seen: Mutex<Vec<Seen>>,
     in_flight: AtomicUsize,
@@ -81,7 +127,12 @@ impl FakeModel {
 
     /// The next main-sections calls answer these, in order.
     pub fn script(&self, replies: impl IntoIterator<Item = Reply>) {
-        self.inner.script.lock().unwrap().extend(replies);
+        self.script_for(Call::Main, replies);
+    }
+
+    /// The next calls of `call` answer these, in order.
+    pub fn script_for(&self, call: Call, replies: impl IntoIterator<Item = Reply>) {
+        self.inner.scripts.lock().unwrap()[call as usize].extend(replies);
     }
 
     /// Every request so far.
@@ -104,10 +155,12 @@ async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body
         schema: schema.clone(),
         authorization: headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned(),
         model: body["model"].as_str().unwrap_or_default().to_owned(),
+        prefix: body["messages"].as_array().map(|m| json!(m[..m.len().saturating_sub(1)])).unwrap_or_default(),
+        task: body["messages"].as_array().and_then(|m| m.last()).map(|m| m["content"].to_string()).unwrap_or_default(),
     });
     let latency = *inner.latency.lock().unwrap();
     tokio::time::sleep(latency).await;
-    let scripted = if schema == "resume_main" { inner.script.lock().unwrap().pop_front() } else { None };
+    let scripted = inner.scripts.lock().unwrap()[Call::of(&schema) as usize].pop_front();
     inner.in_flight.fetch_sub(1, SeqCst);
     match scripted {
         Some(Reply::Status(status, retry_after)) => {
@@ -120,7 +173,13 @@ async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body
             }
             response
         }
-        Some(Reply::Malformed) => Json(completion("{\"headline\": \"unterminated")).into_response(),
+        Some(Reply::NotJson) => Json(completion("{\"headline\": \"unterminated")).into_response(),
+        Some(Reply::Body(content)) => Json(completion(&content)).into_response(),
+        Some(Reply::Transform(change)) => {
+            let mut answer = answer(&schema, &body);
+            change(&mut answer);
+            Json(completion(&answer.to_string())).into_response()
+        }
         None => Json(completion(&answer(&schema, &body).to_string())).into_response(),
     }
 }
@@ -138,6 +197,7 @@ fn answer(schema: &str, body: &Value) -> Value {
                "summary": "Model summary built from the candidate's facts.",
                "skills": skills})
     } else {
+        // Every role by its number, with its company and title echoed, bullets rephrased.
         let roles: Vec<Value> = candidate["experience"]
             .as_array()
             .cloned()
@@ -151,7 +211,7 @@ fn answer(schema: &str, body: &Value) -> Value {
                     .iter()
                     .map(|h| json!(format!("Rephrased: {}", h.as_str().unwrap_or_default())))
                     .collect();
-                json!({"highlights": highlights})
+                json!({"role": role["role"], "company": role["company"], "title": role["title"], "highlights": highlights})
             })
             .collect();
         json!({"roles": roles})

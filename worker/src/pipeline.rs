@@ -103,9 +103,10 @@ enum TaskError {
     /// The model refused for good; the message is for the job's owner.
     #[error("model: {0}")]
     Model(String),
-    /// Every attempt failed transiently.
-    #[error("gave up after {0} attempts")]
-    Exhausted(u32),
+    /// Every attempt failed transiently; `unusable` when the last one's reply had
+    /// nothing usable in it.
+    #[error("gave up after {attempts} attempts")]
+    Exhausted { attempts: u32, unusable: bool },
 }
 
 impl From<Status> for TaskError {
@@ -136,9 +137,12 @@ impl TaskError {
         match self {
             TaskError::Render(error) => format!("the document could not be rendered: {error}"),
             TaskError::Model(message) => message.clone(),
-            TaskError::Exhausted(attempts) => {
+            TaskError::Exhausted { attempts, unusable: false } => {
                 format!("the model service was unavailable after {attempts} attempts; please try again later")
             }
+            TaskError::Exhausted { attempts, unusable: true } => format!(
+                "the model's replies could not be read after {attempts} attempts (no usable JSON); please try again later"
+            ),
             TaskError::Unreachable(_) | TaskError::Refused(_) | TaskError::NoCandidate => {
                 "the resume could not be generated because of an internal error".to_owned()
             }
@@ -268,16 +272,24 @@ async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Res
     let started = Instant::now();
     let generated = match ctx.generator.generate(&candidate, claim.target.as_ref()).await {
         Ok(generated) => generated,
-        Err(ModelError::Transient { reason, retry_after }) => {
-            tracing::warn!(attempt, %reason, "attempt failed");
+        Err(error @ (ModelError::Transient { .. } | ModelError::Invalid { .. })) => {
+            tracing::warn!(attempt, %error, "attempt failed");
+            let (retry_after, unusable) = match error {
+                ModelError::Transient { retry_after, .. } => (retry_after, false),
+                ModelError::Invalid { .. } | ModelError::Permanent { .. } => (None, true),
+            };
             return if attempt < ctx.retry.max_attempts {
                 Ok(Outcome::RetryAfter(ctx.retry.delay(attempt, retry_after)))
             } else {
-                Err(TaskError::Exhausted(attempt))
+                Err(TaskError::Exhausted { attempts: attempt, unusable })
             };
         }
         Err(ModelError::Permanent { message }) => return Err(TaskError::Model(message)),
     };
+    for repair in &generated.repairs {
+        tracing::info!(repair = repair.kind.name(), detail = %repair.detail, "model reply repaired");
+        ctx.stats.repaired(repair.kind);
+    }
     let provenance =
         Provenance { usage: generated.usage, generation_ms: started.elapsed().as_millis() as i64, cache_hit: false };
     if progressed(ctx, task, CONTENT_READY, &mut reported).await? {

@@ -8,5 +8,6 @@ mod grpc;
 mod jobs;
 mod limits;
 mod model;
+mod repair;
 mod rest;
 mod validation;

@@ -115,7 +115,7 @@ async fn a_refused_key_fails_at_once_without_leaking_it() -> anyhow::Result<()> 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_output_is_retried_and_exhaustion_fails_clearly() -> anyhow::Result<()> {
     let model = FakeModel::start().await?;
-    model.script([Reply::Malformed]);
+    model.script([Reply::NotJson]);
     let system = system_with_model(&model, 10, 1).await?;
     let job = generate(&system, "garbled").await?;
     assert_eq!((job["status"].as_str(), job["attempts"].as_i64()), (Some("SUCCESS"), Some(2)), "{job}");

@@ -7,6 +7,7 @@
 
 pub mod offline;
 pub mod openai;
+pub mod reply;
 
 use std::time::Duration;
 
@@ -14,11 +15,12 @@ use futures::future::BoxFuture;
 use resume_proto::v1;
 use serde::Serialize;
 
-/// A resume and what making it cost.
+/// A resume, what making it cost, and what of the model's reply had to be repaired.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Generated {
     pub resume: Resume,
     pub usage: Usage,
+    pub repairs: Vec<reply::Repair>,
 }
 
 /// Tokens spent on one resume (zero for the offline generator).
@@ -35,6 +37,10 @@ pub enum ModelError {
     /// not before `retry_after` when the service said so. `reason` is for the log.
     #[error("transient model failure: {reason}")]
     Transient { reason: String, retry_after: Option<Duration> },
+    /// A reply with nothing usable in it (not JSON, not the schema's shape): tried again
+    /// like a transient failure. `reason` is for the log.
+    #[error("invalid model output: {reason}")]
+    Invalid { reason: String },
     /// Another attempt would fail the same way (bad key, invalid request). `message` is
     /// for the job's owner: no key, no upstream body.
     #[error("{message}")]

@@ -22,7 +22,7 @@ impl Generator for Offline {
         target: Option<&'a v1::CandidateJob>,
     ) -> BoxFuture<'a, Result<Generated, ModelError>> {
         let resume = generate(candidate, target);
-        async move { Ok(Generated { resume, usage: Usage::default() }) }.boxed()
+        async move { Ok(Generated { resume, usage: Usage::default(), repairs: Vec::new() }) }.boxed()
     }
 }
 
