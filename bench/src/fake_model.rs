@@ -156,7 +156,12 @@ async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body
         authorization: headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned(),
         model: body["model"].as_str().unwrap_or_default().to_owned(),
         prefix: body["messages"].as_array().map(|m| json!(m[..m.len().saturating_sub(1)])).unwrap_or_default(),
-        task: body["messages"].as_array().and_then(|m| m.last()).map(|m| m["content"].to_string()).unwrap_or_default(),
+        task: body["messages"]
+            .as_array()
+            .and_then(|m| m.last())
+            .and_then(|m| m["content"].as_str())
+            .unwrap_or_default()
+            .to_owned(),
     });
     let latency = *inner.latency.lock().unwrap();
     tokio::time::sleep(latency).await;

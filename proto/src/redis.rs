@@ -4,17 +4,48 @@
 //!
 //! Every key of one deployment shares one hash tag (see [`crate::queue::Keys`]), so the
 //! Lua scripts' keys always live in one cluster slot.
+//!
+//! No call waits for Redis without bound: a lost connection is re-made for ever (backing
+//! off to [`RECONNECT_MAX_DELAY_MS`]), a command not answered within [`COMMAND_TIMEOUT`]
+//! fails (also while the client is reconnecting), and a connection that stops answering
+//! is closed and made again.
 
-use fred::{error::Error, types::Builder, types::config::Config};
+use std::time::Duration;
+
+use fred::{
+    error::Error,
+    types::Builder,
+    types::config::{Config, ReconnectPolicy},
+};
 
 /// How many pub/sub messages a subscriber may fall behind by before it misses some
 /// (fred's default of 32 is soon outrun when thousands of jobs change per second).
 const PUBSUB_BACKLOG: usize = 1024;
+/// The longest any command waits for its answer, queued behind a reconnect included.
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long connecting (TCP, TLS, AUTH, HELLO) may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+/// An answer this late marks the connection dead: it is closed and made again.
+const UNRESPONSIVE_AFTER: Duration = Duration::from_secs(3);
+/// Reconnect delays: 100 ms, doubling, at most this.
+const RECONNECT_MAX_DELAY_MS: u32 = 1000;
 
 /// A client builder for `url`; `cluster` when it names a Redis Cluster node.
 pub fn builder(url: &str, cluster: bool) -> Result<Builder, Error> {
     let config = if cluster { Config::from_url_clustered(url)? } else { Config::from_url(url)? };
     let mut builder = Builder::from_config(config);
-    builder.with_performance_config(|perf| perf.broadcast_channel_capacity = PUBSUB_BACKLOG);
+    builder
+        .with_performance_config(|perf| {
+            perf.broadcast_channel_capacity = PUBSUB_BACKLOG;
+            perf.default_command_timeout = COMMAND_TIMEOUT;
+        })
+        .with_connection_config(|connection| {
+            connection.connection_timeout = CONNECT_TIMEOUT;
+            connection.internal_command_timeout = COMMAND_TIMEOUT;
+            connection.unresponsive.max_timeout = Some(UNRESPONSIVE_AFTER);
+            connection.unresponsive.interval = Duration::from_millis(500);
+        })
+        // 0 attempts: unlimited.
+        .set_policy(ReconnectPolicy::new_exponential(0, 100, RECONNECT_MAX_DELAY_MS, 2));
     Ok(builder)
 }

@@ -17,7 +17,7 @@ use resume_proto::{
     v1::ResumeTask,
 };
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// How long a server may take to rebuild lost queues before another may try.
 const RECOVERY_LOCK: Duration = Duration::from_secs(30);
@@ -32,6 +32,16 @@ impl TaskQueue {
     /// A queue over an initialised client.
     pub fn new(client: Client, keys: Keys) -> TaskQueue {
         TaskQueue { client, keys }
+    }
+
+    /// Fails at once while the connection to Redis is down (being made again), so that a
+    /// submission answers UNAVAILABLE now instead of after two command timeouts.
+    pub fn ensure_connected(&self) -> Result<()> {
+        if self.client.is_connected() {
+            Ok(())
+        } else {
+            Err(Error::Unavailable("the queue is unavailable; try again".into()))
+        }
     }
 
     /// Queues the task of job `job_id` and wakes an idle worker. The job row must already

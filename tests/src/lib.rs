@@ -2,7 +2,9 @@
 //! ephemeral ports, against the real Redis and a fresh SQLite file or Postgres database,
 //! with its own JWT secret and Redis key prefix so that tests run in parallel.
 
+pub mod proxy;
 pub mod redis_cluster;
+pub mod redis_server;
 
 pub use bench::{
     fake_model,
@@ -39,8 +41,13 @@ pub struct Options {
     pub api_rate_limit_per_min: u64,
     /// `TASK_RATE_LIMIT_PER_MIN`; 0 is unlimited.
     pub task_rate_limit_per_min: u64,
-    /// A Redis Cluster node to use (`REDIS_CLUSTER=1`) instead of the tests' Redis.
-    pub redis_cluster_url: Option<String>,
+    /// A Redis of the test's own instead of the shared one (`REDIS_URL`).
+    pub redis_url: Option<String>,
+    /// `redis_url` names a Redis Cluster node (`REDIS_CLUSTER=1`).
+    pub redis_cluster: bool,
+    /// On Postgres: the server reaches the database through a [`proxy::TcpProxy`] the test
+    /// can cut ([`System::db_proxy`]).
+    pub database_proxy: bool,
 }
 
 /// A running system.
@@ -51,6 +58,8 @@ pub struct System {
     pub edge_url: String,
     pub redis_url: String,
     pub http: reqwest::Client,
+    /// The proxy between the server and Postgres, with [`Options::database_proxy`].
+    pub db_proxy: Option<proxy::TcpProxy>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
     cleanup: Option<(String, String)>,
@@ -98,6 +107,7 @@ impl System {
         let id = unique();
         let secret = format!("test-secret-{id}");
         let prefix = format!("test-{id}");
+        let mut db_proxy = None;
         let (database_url, cleanup, dir) = match db {
             Db::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("resume-test-{id}"));
@@ -110,10 +120,20 @@ impl System {
                 let conn = Database::connect(&admin).await.context("connecting to Postgres (TEST_POSTGRES_URL)")?;
                 conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
                 let base = admin.rsplit_once('/').map(|(base, _)| base.to_owned()).context("Postgres URL")?;
-                (format!("{base}/{name}"), Some((admin, name)), None)
+                let (user, address) = base.rsplit_once('@').context("Postgres URL without a user")?;
+                let url = if options.database_proxy {
+                    let target = tokio::net::lookup_host(address).await?.next().context("Postgres address")?;
+                    let proxy = proxy::TcpProxy::start(target).await?;
+                    let url = format!("{user}@{}/{name}", proxy.addr);
+                    db_proxy = Some(proxy);
+                    url
+                } else {
+                    format!("{base}/{name}")
+                };
+                (url, Some((admin, name)), None)
             }
         };
-        let redis_url = options.redis_cluster_url.clone().unwrap_or_else(redis_url);
+        let redis_url = options.redis_url.clone().unwrap_or_else(redis_url);
         let (stop, stop_rx) = watch::channel(false);
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let grpc_addr = listener.local_addr()?;
@@ -121,7 +141,7 @@ impl System {
             server_addr: grpc_addr,
             database_url,
             redis_url: redis_url.clone(),
-            redis_cluster: options.redis_cluster_url.is_some(),
+            redis_cluster: options.redis_cluster,
             redis_key_prefix: prefix.clone(),
             jwt_secret: secret.clone(),
             openai_api_key: options.model_url.as_ref().map(|_| fake_model::API_KEY.to_owned()),
@@ -151,6 +171,7 @@ impl System {
             edge_url,
             redis_url,
             http: reqwest::Client::new(),
+            db_proxy,
             stop,
             tasks,
             cleanup,
@@ -169,7 +190,7 @@ impl System {
         let config = worker::Config {
             server_url: vec![format!("http://{}", self.grpc_addr)],
             redis_url: self.redis_url.clone(),
-            redis_cluster: self.options.redis_cluster_url.is_some(),
+            redis_cluster: self.options.redis_cluster,
             redis_key_prefix: self.prefix.clone(),
             jwt_secret: self.secret.clone(),
             concurrency,
@@ -242,8 +263,7 @@ impl System {
 
     /// A client of the system's Redis, to look at or break what it keeps.
     pub async fn redis(&self) -> Result<fred::clients::Client> {
-        let client =
-            resume_proto::redis::builder(&self.redis_url, self.options.redis_cluster_url.is_some())?.build()?;
+        let client = resume_proto::redis::builder(&self.redis_url, self.options.redis_cluster)?.build()?;
         fred::interfaces::ClientLike::init(&client).await?;
         Ok(client)
     }
@@ -295,12 +315,18 @@ impl System {
     }
 }
 
-/// The text of every `<w:t>` in a DOCX's `word/document.xml`, and the XML itself.
-pub fn docx_text(bytes: &[u8]) -> Result<(String, String)> {
+/// One part of a DOCX (a file in its zip), as text.
+pub fn docx_part(bytes: &[u8], name: &str) -> Result<String> {
     use std::io::Read;
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).context("not a zip")?;
     let mut xml = String::new();
-    archive.by_name("word/document.xml")?.read_to_string(&mut xml)?;
+    archive.by_name(name).with_context(|| format!("no {name} in the DOCX"))?.read_to_string(&mut xml)?;
+    Ok(xml)
+}
+
+/// The text of every `<w:t>` in a DOCX's `word/document.xml`, and the XML itself.
+pub fn docx_text(bytes: &[u8]) -> Result<(String, String)> {
+    let xml = docx_part(bytes, "word/document.xml")?;
     let mut text = String::new();
     for piece in xml.split("<w:t").skip(1) {
         let Some(start) = piece.find('>') else {

@@ -1,5 +1,7 @@
 //! Liveness, readiness and the API's own description.
 
+use std::time::Duration;
+
 use axum::{Json, extract::State, http::StatusCode};
 use resume_proto::v1::{GetReadinessRequest, admin_service_client::AdminServiceClient};
 use serde_json::{Value, json};
@@ -19,9 +21,18 @@ pub async fn openapi() -> ([(axum::http::HeaderName, &'static str); 1], &'static
     ([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI)
 }
 
+/// How long the edge waits for the server's readiness (which bounds its own checks
+/// below this): `/api/readyz` answers within a second whatever is down.
+const READINESS_DEADLINE: Duration = Duration::from_millis(900);
+
 /// `GET /api/readyz`: the server, its database and Redis answer.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let readiness = AdminServiceClient::new(state.channel).get_readiness(GetReadinessRequest {}).await;
+    let mut request = tonic::Request::new(GetReadinessRequest {});
+    request.set_timeout(READINESS_DEADLINE);
+    let mut client = AdminServiceClient::new(state.channel);
+    let readiness = tokio::time::timeout(READINESS_DEADLINE, client.get_readiness(request))
+        .await
+        .unwrap_or_else(|_| Err(tonic::Status::deadline_exceeded("no answer in time")));
     match readiness {
         Ok(response) => {
             let r = response.into_inner();

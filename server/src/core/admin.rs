@@ -1,5 +1,7 @@
 //! The operators' view: readiness, queue depths, live workers, job statistics.
 
+use std::time::Duration;
+
 use chrono::{DateTime, TimeDelta, Utc};
 use resume_proto::{queue::Queue, time::to_timestamp, v1};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -14,22 +16,37 @@ use crate::{
 /// How many recent successes the average duration is taken over.
 const DURATION_SAMPLE: u64 = 1000;
 
-/// Whether the database and Redis answer, and how many workers are alive.
+/// The longest a readiness check waits for one backend: `/api/readyz` answers within a
+/// second whatever is down.
+const CHECK_DEADLINE: Duration = Duration::from_millis(700);
+
+/// Whether the database and Redis answer, and how many workers are alive; both checked at
+/// once, each for at most [`CHECK_DEADLINE`].
 pub async fn readiness(state: &AppState) -> v1::GetReadinessResponse {
-    let database = match state.db.ping().await {
+    let database = async {
+        match tokio::time::timeout(CHECK_DEADLINE, state.db.ping()).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(error)) => Err(error.to_string()),
+            Err(_) => Err("no answer in time".to_owned()),
+        }
+    };
+    let redis = async {
+        match tokio::time::timeout(CHECK_DEADLINE, state.queue.live_workers()).await {
+            Ok(Ok(workers)) => Ok(workers.len() as i32),
+            Ok(Err(error)) => Err(error.to_string()),
+            Err(_) => Err("no answer in time".to_owned()),
+        }
+    };
+    let (database, redis) = tokio::join!(database, redis);
+    let shown = |check: &str, result: Result<(), String>| match result {
         Ok(()) => "ok".to_owned(),
         Err(error) => {
-            tracing::warn!(%error, "readiness: database");
+            tracing::warn!(%error, "readiness: {check}");
             "unavailable".to_owned()
         }
     };
-    let (redis, workers) = match state.queue.live_workers().await {
-        Ok(workers) => ("ok".to_owned(), workers.len() as i32),
-        Err(error) => {
-            tracing::warn!(%error, "readiness: redis");
-            ("unavailable".to_owned(), 0)
-        }
-    };
+    let workers = *redis.as_ref().unwrap_or(&0);
+    let (database, redis) = (shown("database", database), shown("redis", redis.map(|_| ())));
     v1::GetReadinessResponse { ready: database == "ok" && redis == "ok", database, redis, workers }
 }
 

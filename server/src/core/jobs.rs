@@ -76,6 +76,7 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     let v1::GenerateResumeRequest { candidate_id, job_row_id, file_type, priority } = req;
     let file_type = validate::file_type(&file_type)?;
     let priority = validate::priority(&priority)?;
+    state.queue.ensure_connected()?;
     let cache_key = cache_key(state, owner, candidate_id, job_row_id, file_type).await?;
     let cached = state.cache.get(&cache_key).await.unwrap_or_else(|error| {
         // The cache only saves work: without it the job is generated as usual.

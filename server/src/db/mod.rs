@@ -45,8 +45,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     options
         .max_connections(if sqlite { 8 } else { 16 })
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(5))
+        // An unreachable database fails a request within two seconds, not thirty.
+        .connect_timeout(Duration::from_secs(1))
+        .acquire_timeout(Duration::from_secs(2))
         .sqlx_logging(false)
         // Set on every pooled connection: WAL lets readers run beside the writer, NORMAL
         // is durable across process crashes, and a busy writer is waited for, not an error.

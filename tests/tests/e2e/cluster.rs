@@ -12,7 +12,8 @@ async fn the_whole_flow_runs_on_a_redis_cluster() -> anyhow::Result<()> {
         max_attempts: 3,
         result_cache_ttl_secs: 3600,
         api_rate_limit_per_min: 1_000,
-        redis_cluster_url: Some(cluster.url.clone()),
+        redis_url: Some(cluster.url.clone()),
+        redis_cluster: true,
         ..Options::default()
     };
     let system = System::start_with(Db::Sqlite, 1, options).await?;

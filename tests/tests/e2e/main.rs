@@ -8,6 +8,7 @@ mod grpc;
 mod jobs;
 mod limits;
 mod model;
+mod outage;
 mod repair;
 mod rest;
 mod validation;

@@ -169,7 +169,8 @@ async fn imperfect_replies_keep_what_is_usable_and_fall_back_for_the_rest() -> a
 
     // Both calls share the system prompt and the data, and each ends with its own task.
     let seen = model.seen();
-    let (main, experience) = (&seen[seen.len() - 2], &seen[seen.len() - 1]);
+    let last = |schema: &str| seen.iter().rev().find(|s| s.schema == schema).expect("a call");
+    let (main, experience) = (last("resume_main"), last("resume_experience"));
     assert_eq!(main.prefix, experience.prefix);
     assert_ne!(main.task, experience.task);
     assert!(main.task.contains("headline") && experience.task.contains("highlights"), "{main:?} {experience:?}");
