@@ -93,13 +93,17 @@ pub async fn download(
     Ok(([(header::CONTENT_TYPE, content_type), (header::CONTENT_DISPOSITION, disposition)], body).into_response())
 }
 
-/// `attachment; filename="…"` with an ASCII fallback and, when needed, the UTF-8 name
-/// in `filename*` (RFC 6266).
+/// `attachment; filename="…"` with an ASCII fallback (transliterated: `Zoë` → `Zoe`) and,
+/// when needed, the UTF-8 name in `filename*` (RFC 6266).
 fn content_disposition(filename: &str) -> String {
-    let ascii: String = filename
-        .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
-        .collect();
+    let mut ascii = String::with_capacity(filename.len());
+    for c in deunicode::deunicode_with_tofu(filename, "_").chars() {
+        let c = if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' };
+        // Transliteration can leave runs of separators ("王小明" → "Wang Xiao Ming").
+        if !(c == '_' && ascii.ends_with('_')) {
+            ascii.push(c);
+        }
+    }
     if ascii == filename {
         return format!("attachment; filename=\"{ascii}\"");
     }
@@ -152,7 +156,12 @@ mod tests {
     #[test]
     fn other_names_get_a_utf8_form() {
         let header = content_disposition("Иван_Resume.pdf");
-        assert!(header.starts_with("attachment; filename=\"_____Resume.pdf\"; filename*=UTF-8''%D0%98"), "{header}");
+        assert!(header.starts_with("attachment; filename=\"Ivan_Resume.pdf\"; filename*=UTF-8''%D0%98"), "{header}");
         assert!(HeaderValue::from_str(&header).is_ok());
+        let header = content_disposition("Zoë_Ångström-Müller_Resume.pdf");
+        assert!(header.starts_with("attachment; filename=\"Zoe_Angstrom-Muller_Resume.pdf\"; filename*="), "{header}");
+        let header = content_disposition("王小明_Resume.docx");
+        assert!(header.starts_with("attachment; filename=\"Wang_Xiao_Ming_Resume.docx\""), "{header}");
+        assert!(!content_disposition("a\"b\\c.pdf").contains("a\"b"));
     }
 }

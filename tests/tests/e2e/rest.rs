@@ -1,6 +1,6 @@
 //! The whole path over REST: candidate, target job, generate, poll, download, open.
 
-use e2e::{Db, System, docx_text};
+use e2e::{Db, System, docx_part, docx_text, sample_candidate};
 use serde_json::{Value, json};
 
 async fn generate_and_download(db: Db) -> anyhow::Result<()> {
@@ -69,6 +69,10 @@ async fn generate_and_download(db: Db) -> anyhow::Result<()> {
     assert!(xml.contains("<w:numId w:val=\"1\"/>"), "no numbered bullet list");
     assert!(xml.contains("<w:hyperlink r:id="), "no hyperlink");
     assert!(!text.contains('•'));
+    // What other tools read: the document's title and author, and a default paragraph style.
+    let core = docx_part(&bytes, "docProps/core.xml")?;
+    assert!(core.contains("<dc:title>Ada Lovelace — Resume</dc:title>"), "{core}");
+    assert!(docx_part(&bytes, "word/styles.xml")?.contains("w:styleId=\"Normal\" w:default=\"true\""));
 
     // The operators' view counts it.
     let admin =
@@ -192,5 +196,20 @@ async fn a_pdf_resume_comes_out_readable() -> anyhow::Result<()> {
     for expected in ["Ada Lovelace", "EXPERIENCE", "Analytical Engines Ltd", "University of London"] {
         assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
     }
+
+    // A name beyond ASCII: the plain `filename=` is transliterated, `filename*` exact.
+    let mut zoe = sample_candidate();
+    zoe["full_name"] = json!("Zoë Ångström-Müller");
+    let (_, created) = system.post("pdf-user", "/api/candidates", zoe).await?;
+    let body = json!({"candidate_id": created["id"], "file_type": "pdf"});
+    let (_, job) = system.post("pdf-user", "/api/resume-async/generate-async", body).await?;
+    let seen = system.poll_until_done("pdf-user", job["job_id"].as_str().unwrap()).await?;
+    let response = system.download("pdf-user", seen.last().unwrap()).await?;
+    let disposition = response.headers()["content-disposition"].to_str()?.to_owned();
+    assert_eq!(
+        disposition,
+        "attachment; filename=\"Zoe_Angstrom-Muller_Resume.pdf\"; \
+         filename*=UTF-8''Zo%C3%AB_%C3%85ngstr%C3%B6m-M%C3%BCller_Resume.pdf"
+    );
     system.stop().await
 }

@@ -108,12 +108,16 @@ pub struct Certification {
 }
 
 impl Resume {
-    /// The file name for this resume: `Ada_Lovelace_Resume.docx`.
+    /// The file name for this resume: `Ada_Lovelace_Resume.docx`; letters and digits of
+    /// the name, a hyphen inside a word kept (`Jean-Luc`).
     pub fn filename(&self, extension: &str) -> String {
         let mut name = String::new();
-        for word in self.full_name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-            name.push_str(word);
-            name.push('_');
+        for word in self.full_name.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
+            let word = word.trim_matches('-');
+            if !word.is_empty() {
+                name.push_str(word);
+                name.push('_');
+            }
         }
         format!("{name}Resume.{extension}")
     }
@@ -127,7 +131,9 @@ mod tests {
     fn filenames_keep_letters_only() {
         let resume = |name: &str| Resume { full_name: name.into(), ..Default::default() };
         assert_eq!(resume("Ada Lovelace").filename("docx"), "Ada_Lovelace_Resume.docx");
-        assert_eq!(resume("  Jean-Luc  O'Neil ").filename("pdf"), "Jean_Luc_O_Neil_Resume.pdf");
+        assert_eq!(resume("  Jean-Luc  O'Neil ").filename("pdf"), "Jean-Luc_O_Neil_Resume.pdf");
+        assert_eq!(resume("Zoë Ångström-Müller").filename("pdf"), "Zoë_Ångström-Müller_Resume.pdf");
+        assert_eq!(resume("- Ada -- Lovelace-").filename("pdf"), "Ada_Lovelace_Resume.pdf");
         assert_eq!(resume("../../etc/passwd").filename("docx"), "etc_passwd_Resume.docx");
         assert_eq!(resume("Иван Петров").filename("docx"), "Иван_Петров_Resume.docx");
         assert_eq!(resume("!!!").filename("docx"), "Resume.docx");

@@ -1,21 +1,29 @@
-//! DOCX rendering with docx-rust, at the OOXML level: our own heading styles, a real
-//! bullet list (a numbering definition, not "•" characters) and external hyperlinks.
+//! DOCX rendering with docx-rust, at the OOXML level: our own styles over a default
+//! `Normal` paragraph style (so that tools such as python-docx resolve every paragraph's
+//! style), a real bullet list (a numbering definition, not "•" characters), external
+//! hyperlinks, and the document's properties (`docProps/core.xml`: title and author;
+//! `docProps/app.xml`). The typeface is a serif like the PDF's, named rather than embedded:
+//! Cambria (in Word; LibreOffice shows its metric twin Caladea), declared a "roman" family
+//! in the font table so that any reader without it falls back to a serif.
 //! docx-rust escapes all text, so candidate data can never become markup.
 
 use std::{borrow::Cow, io::Cursor};
 
 use docx_rust::{
     Docx,
+    app::{App, AppNoApNamespace},
     content_type::OverrideContentType,
+    core::{Core, CoreNamespace},
     document::{
         AbstractNum, AbstractNumId, BodyContent, Hyperlink, Level, LevelStart, LevelText, Num, NumFmt, Numbering, PPr,
         Paragraph, Run, TextSpace,
     },
+    font_table::{Family, Font, FontTable, Pitch},
     formatting::{
         CharacterProperty, Fonts, Indent, IndentLevel, NumberingId, NumberingProperty, PageMargin, PageSize,
         ParagraphProperty, SectionProperty, Spacing, Underline, UnderlineStyle,
     },
-    styles::{DefaultStyle, Style, StyleType},
+    styles::{BasedOn, DefaultStyle, Style, StyleType},
 };
 
 use super::{Paper, RenderError};
@@ -25,6 +33,15 @@ use crate::model::Resume;
 pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 const NUMBERING_CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml";
+const FONT_TABLE_CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml";
+/// The typeface of every run: a serif, as the PDF's.
+const TYPEFACE: &str = "Cambria";
+/// What `docProps/app.xml` names as the application.
+const APPLICATION: &str = "Resume service";
+/// The core properties' relationship type; docx-rust's own constant has it wrong (Word and
+/// python-docx then find no properties), so ours is added first and the crate's skipped.
+const CORE_PROPERTIES_REL: &str =
+    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties";
 const HYPERLINK_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink";
 /// The `numId` of the bullet list.
 const BULLETS: isize = 1;
@@ -34,7 +51,9 @@ const ACCENT: u32 = 0x1F3864;
 pub fn render(resume: &Resume, paper: Paper) -> Result<Vec<u8>, RenderError> {
     let mut docx = Docx::default();
     styles(&mut docx);
+    fonts(&mut docx);
     numbering(&mut docx);
+    properties(&mut docx, &resume.full_name);
 
     docx.document.push(styled("Title", &resume.full_name));
     contact_line(&mut docx, resume);
@@ -184,35 +203,39 @@ fn spacing(before: isize, after: isize) -> Spacing {
     Spacing { before: Some(before), after: Some(after), ..Default::default() }
 }
 
+/// A paragraph style named `name`, based on `Normal`.
+fn paragraph_style(id: &'static str, name: &'static str, paragraph: ParagraphProperty<'static>) -> Style<'static> {
+    let mut style = Style::new(StyleType::Paragraph, id).name(name).paragraph(paragraph);
+    style.base = Some(BasedOn { value: Cow::Borrowed("Normal") });
+    style
+}
+
 fn styles(docx: &mut Docx<'_>) {
-    let font = || Fonts::default().ascii("Calibri").h_ansi("Calibri").east_asia("Calibri").custom("Calibri");
+    let font = || Fonts::default().ascii(TYPEFACE).h_ansi(TYPEFACE).custom(TYPEFACE);
     docx.styles.default(DefaultStyle::default().character(CharacterProperty::default().size(21isize).fonts(font())));
     let paragraph = |before, after| ParagraphProperty { spacing: Some(spacing(before, after)), ..Default::default() };
+    let mut normal = Style::new(StyleType::Paragraph, "Normal").name("Normal").paragraph(paragraph(0, 60));
+    normal.default = Some(true);
+    docx.styles.push(normal);
     docx.styles.push(
-        Style::new(StyleType::Paragraph, "Title")
-            .name("Title")
-            .paragraph(paragraph(0, 40))
+        paragraph_style("Title", "Title", paragraph(0, 40))
             .character(CharacterProperty::default().size(40isize).bold(true).color(ACCENT)),
     );
     docx.styles.push(
-        Style::new(StyleType::Paragraph, "Subtitle")
-            .name("Subtitle")
-            .paragraph(paragraph(40, 80))
+        paragraph_style("Subtitle", "Subtitle", paragraph(40, 80))
             .character(CharacterProperty::default().size(24isize).italics(true)),
     );
-    docx.styles.push(Style::new(StyleType::Paragraph, "Contact").name("Contact").paragraph(paragraph(0, 60)));
+    docx.styles.push(paragraph_style("Contact", "Contact", paragraph(0, 60)));
     let mut heading = paragraph(200, 60);
     heading.keep_next = Some(Default::default());
     docx.styles.push(
-        Style::new(StyleType::Paragraph, "Heading1")
-            .name("heading 1")
-            .paragraph(heading)
+        paragraph_style("Heading1", "heading 1", heading)
             .character(CharacterProperty::default().size(26isize).bold(true).color(ACCENT)),
     );
     let mut role = paragraph(120, 20);
     role.keep_next = Some(Default::default());
-    docx.styles.push(Style::new(StyleType::Paragraph, "RoleLine").name("Role Line").paragraph(role));
-    docx.styles.push(Style::new(StyleType::Paragraph, "ListBullet").name("List Bullet").paragraph(paragraph(0, 20)));
+    docx.styles.push(paragraph_style("RoleLine", "Role Line", role));
+    docx.styles.push(paragraph_style("ListBullet", "List Bullet", paragraph(0, 20)));
     docx.styles.push(
         Style::new(StyleType::Character, "Hyperlink").name("Hyperlink").character(
             CharacterProperty::default()
@@ -220,6 +243,51 @@ fn styles(docx: &mut Docx<'_>) {
                 .underline(Underline { val: Some(UnderlineStyle::Single), color: None }),
         ),
     );
+}
+
+/// The font table: the typeface as a variable-pitch serif ("roman"), for substitution.
+fn fonts(docx: &mut Docx<'_>) {
+    let mut font = Font::new(TYPEFACE);
+    font.family = Some(Family { value: Cow::Borrowed("roman") });
+    font.pitch = Some(Pitch { value: Cow::Borrowed("variable") });
+    let mut table = FontTable::default();
+    table.push_font(font);
+    docx.font_table = Some(table);
+    docx.content_types.overrides.push(OverrideContentType {
+        part: Cow::Borrowed("/word/fontTable.xml"),
+        ty: Cow::Borrowed(FONT_TABLE_CONTENT_TYPE),
+    });
+}
+
+/// `docProps/core.xml` (title "<name> — Resume", the candidate as author) and `app.xml`.
+fn properties(docx: &mut Docx<'_>, full_name: &str) {
+    docx.rels.add_rel(CORE_PROPERTIES_REL, "docProps/core.xml");
+    docx.core = Some(Core::CoreNamespace(CoreNamespace {
+        title: Some(Cow::Owned(format!("{full_name} — Resume"))),
+        creator: Some(Cow::Owned(full_name.to_owned())),
+        language: Some(Cow::Borrowed("en")),
+        ..Default::default()
+    }));
+    // Only what is true of this document (the crate's default claims a template, a word
+    // count and a company).
+    docx.app = Some(App::AppNoApNamespace(AppNoApNamespace {
+        application: Some(Cow::Borrowed(APPLICATION)),
+        template: None,
+        total_time: None,
+        pages: None,
+        words: None,
+        characters: None,
+        doc_security: Some(Cow::Borrowed("0")),
+        lines: None,
+        paragraphs: None,
+        scale_crop: Some(Cow::Borrowed("false")),
+        company: None,
+        links_up_to_date: Some(Cow::Borrowed("false")),
+        characters_with_spaces: None,
+        shared_doc: Some(Cow::Borrowed("false")),
+        hyperlinks_changed: Some(Cow::Borrowed("false")),
+        app_version: None,
+    }));
 }
 
 fn numbering(docx: &mut Docx<'_>) {

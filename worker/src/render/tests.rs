@@ -62,12 +62,42 @@ fn squeezed(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn docx_xml(bytes: &[u8]) -> String {
+/// One part of a DOCX, as text.
+fn docx_part(bytes: &[u8], name: &str) -> String {
     use std::io::Read;
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
     let mut xml = String::new();
-    archive.by_name("word/document.xml").expect("document.xml").read_to_string(&mut xml).expect("utf-8");
+    archive.by_name(name).unwrap_or_else(|_| panic!("{name} missing")).read_to_string(&mut xml).expect("utf-8");
     xml
+}
+
+fn docx_xml(bytes: &[u8]) -> String {
+    docx_part(bytes, "word/document.xml")
+}
+
+#[test]
+fn the_docx_declares_a_default_style_its_properties_and_a_serif() {
+    let bytes = docx::render(&sample(), Paper::A4).unwrap();
+    let styles = docx_part(&bytes, "word/styles.xml");
+    let normal = styles.split("<w:style ").find(|s| s.contains("w:styleId=\"Normal\"")).expect("a Normal style");
+    assert!(normal.contains("w:type=\"paragraph\"") && normal.contains("w:default=\"true\""), "{normal}");
+    let heading = styles.split("<w:style ").find(|s| s.contains("w:styleId=\"Heading1\"")).unwrap();
+    assert!(heading.contains("<w:basedOn w:val=\"Normal\"/>"), "{heading}");
+    assert!(styles.contains("w:ascii=\"Cambria\""), "{styles}");
+
+    let core = docx_part(&bytes, "docProps/core.xml");
+    assert!(core.contains("<dc:title>Ada Lovelace — Resume</dc:title>"), "{core}");
+    assert!(core.contains("<dc:creator>Ada Lovelace</dc:creator>"), "{core}");
+    let app = docx_part(&bytes, "docProps/app.xml");
+    assert!(app.contains("<Application>Resume service</Application>") && !app.contains("<Company>"), "{app}");
+    let fonts = docx_part(&bytes, "word/fontTable.xml");
+    assert!(fonts.contains("w:name=\"Cambria\"") && fonts.contains("<w:family w:val=\"roman\"/>"), "{fonts}");
+    let types = docx_part(&bytes, "[Content_Types].xml");
+    assert!(types.contains("/word/fontTable.xml") && types.contains("/docProps/core.xml"), "{types}");
+    let rels = docx_part(&bytes, "_rels/.rels");
+    assert!(rels.contains("docProps/app.xml"), "{rels}");
+    let core_rel = rels.split("<Relationship ").find(|r| r.contains("docProps/core.xml")).expect("core.xml related");
+    assert!(core_rel.contains("/package/2006/relationships/metadata/core-properties"), "{core_rel}");
 }
 
 #[test]
