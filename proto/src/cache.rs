@@ -6,9 +6,9 @@ use sha2::{Digest, Sha256};
 
 use crate::v1;
 
-/// Bumped whenever a template changes what a document looks like, so that cached
-/// documents from an older template are not served.
-pub const TEMPLATE_VERSION: &str = "2026-11-28.1";
+/// Bumped whenever a template or the prompt changes what a document says or looks like,
+/// so that documents cached before the change are not served.
+pub const TEMPLATE_VERSION: &str = "2026-12-01.1";
 
 /// The generator identity that goes into the key: `"offline"` or `"openai:<model>"`.
 pub fn generator(model: Option<&str>) -> String {

@@ -69,7 +69,7 @@ impl ApiLimit {
 
     /// Counts one request of `user_id`: RESOURCE_EXHAUSTED, with a `retry-after` in
     /// seconds, past the limit. If Redis cannot be read the request is let through: the
-    /// limit protects the API, it must not take it down.
+    /// limit protects the API, it must not take it down (nor slow it while Redis is away).
     pub async fn admit(&self, user_id: &str) -> Result<(), Status> {
         let refill = match self.take_leased(user_id) {
             Ok(()) => return Ok(()),
@@ -77,6 +77,11 @@ impl ApiLimit {
         };
         let _one_refill_at_a_time = refill.lock().await;
         if self.take_leased(user_id).is_ok() {
+            return Ok(());
+        }
+        if !fred::interfaces::ClientLike::is_connected(&self.client) {
+            // Redis is down (being reconnected): let the request through now rather than
+            // after a command timeout.
             return Ok(());
         }
         let key = self.keys.rate(&format!("api:{user_id}"));
