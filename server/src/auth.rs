@@ -2,8 +2,10 @@
 //!
 //! Tokens are HS256 JWTs with `sub` and `exp` (and optional `roles`). Which calls need
 //! what is decided here from the request path alone, so that no handler can forget:
-//! health, reflection and readiness are open; `WorkerService` needs the `worker` role;
-//! the rest of `AdminService` needs `admin`; everything else needs any valid user token.
+//! health, reflection and `ReadinessService` are open; `CandidateService` and
+//! `ResumeService` need any valid user token; `WorkerService` needs the `worker` role;
+//! each `AdminService` call needs `ops` or `admin` (reads) or `admin` (actions). Services
+//! are named by their generated constants and a call the table does not name is refused.
 //! The verified [`Caller`] is put in the request's extensions for the handlers, after
 //! the call was counted against its user's rate limit ([`ApiLimit`]).
 
@@ -47,34 +49,60 @@ impl Caller {
     }
 }
 
-/// What a path requires.
+/// What a call requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Requirement {
     Nothing,
     User,
-    Role(&'static str),
+    /// A token with one of these roles.
+    AnyRole(&'static [&'static str]),
 }
+
+/// The roles that may read the operators' views.
+const READERS: &[&str] = &["ops", "admin"];
+/// The role of the workers' own calls.
+const WORKERS: &[&str] = &["worker"];
 
 impl Requirement {
     /// Whether a call counts against its user's rate limit (workers are not users).
     fn is_counted(self) -> bool {
-        matches!(self, Requirement::User | Requirement::Role("admin"))
+        !matches!(self, Requirement::Nothing | Requirement::AnyRole(WORKERS))
     }
 }
 
-fn requirement(path: &str) -> Requirement {
-    if path.starts_with("/grpc.health.")
-        || path.starts_with("/grpc.reflection.")
-        || path == "/resume.v1.AdminService/GetReadiness"
-    {
-        Requirement::Nothing
-    } else if path.starts_with("/resume.v1.WorkerService/") {
-        Requirement::Role("worker")
-    } else if path.starts_with("/resume.v1.AdminService/") {
-        Requirement::Role("admin")
-    } else {
-        Requirement::User
+/// What the call at `path` (`/<service>/<method>`) requires; `None` for a call this table
+/// does not name, which is refused. Services are matched by their generated names, so a
+/// renamed or new service is refused until it is given a requirement here.
+fn requirement(path: &str) -> Option<Requirement> {
+    use resume_proto::v1::{
+        admin_service_server, candidate_service_server, readiness_service_server, resume_service_server,
+        worker_service_server,
+    };
+    let (service, method) = path.strip_prefix('/')?.split_once('/')?;
+    let open = [
+        tonic_health::pb::health_server::SERVICE_NAME,
+        tonic_reflection::pb::v1::server_reflection_server::SERVICE_NAME,
+        tonic_reflection::pb::v1alpha::server_reflection_server::SERVICE_NAME,
+        readiness_service_server::SERVICE_NAME,
+    ];
+    if open.contains(&service) {
+        return Some(Requirement::Nothing);
     }
+    if [candidate_service_server::SERVICE_NAME, resume_service_server::SERVICE_NAME].contains(&service) {
+        return Some(Requirement::User);
+    }
+    if service == worker_service_server::SERVICE_NAME {
+        return Some(Requirement::AnyRole(WORKERS));
+    }
+    if service == admin_service_server::SERVICE_NAME {
+        // Each admin call by name: one added later is refused until it is sorted here
+        // into reads (ops) or actions (admin only).
+        return match method {
+            "ListQueues" | "ListWorkers" | "GetStats" => Some(Requirement::AnyRole(READERS)),
+            _ => None,
+        };
+    }
+    None
 }
 
 /// Verifies tokens against the shared secret.
@@ -125,15 +153,17 @@ impl Verifier {
 
     /// What the request at `path` may do, given its `authorization` value.
     fn authorize(&self, path: &str, authorization: Option<&str>) -> Result<Option<Caller>, Status> {
-        let needed = requirement(path);
+        let Some(needed) = requirement(path) else {
+            return Err(Status::permission_denied(format!("{path} is not a call this server opens")));
+        };
         if needed == Requirement::Nothing {
             return Ok(None);
         }
         let caller = self.verify(authorization)?;
-        if let Requirement::Role(role) = needed
-            && !caller.roles.iter().any(|r| r == role)
+        if let Requirement::AnyRole(roles) = needed
+            && !caller.roles.iter().any(|r| roles.contains(&r.as_str()))
         {
-            return Err(Status::permission_denied(format!("this call needs the {role} role")));
+            return Err(Status::permission_denied(format!("this call needs the {} role", roles.join(" or "))));
         }
         Ok(Some(caller))
     }
@@ -191,7 +221,7 @@ where
             return self.inner.call(request).boxed();
         }
         let path = request.uri().path();
-        let counted = requirement(path).is_counted();
+        let counted = requirement(path).is_some_and(Requirement::is_counted);
         let authorization = request.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         let caller = match self.verifier.authorize(path, authorization) {
             Ok(Some(caller)) => caller,
@@ -234,12 +264,59 @@ mod tests {
 
     #[test]
     fn paths_map_to_requirements() {
-        assert_eq!(requirement("/grpc.health.v1.Health/Check"), Requirement::Nothing);
-        assert_eq!(requirement("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"), Requirement::Nothing);
-        assert_eq!(requirement("/resume.v1.WorkerService/ClaimTask"), Requirement::Role("worker"));
-        assert_eq!(requirement("/resume.v1.AdminService/ListQueues"), Requirement::Role("admin"));
-        assert_eq!(requirement("/resume.v1.AdminService/GetReadiness"), Requirement::Nothing);
-        assert_eq!(requirement("/resume.v1.ResumeService/GetJob"), Requirement::User);
+        assert_eq!(requirement("/grpc.health.v1.Health/Check"), Some(Requirement::Nothing));
+        let reflection = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo";
+        assert_eq!(requirement(reflection), Some(Requirement::Nothing));
+        assert_eq!(requirement("/resume.v1.WorkerService/ClaimTask"), Some(Requirement::AnyRole(WORKERS)));
+        assert_eq!(requirement("/resume.v1.AdminService/ListQueues"), Some(Requirement::AnyRole(READERS)));
+        assert_eq!(requirement("/resume.v1.ReadinessService/GetReadiness"), Some(Requirement::Nothing));
+        assert_eq!(requirement("/resume.v1.ResumeService/GetJob"), Some(Requirement::User));
+        // Unknown services and admin calls nobody sorted are refused.
+        assert_eq!(requirement("/resume.v1.NewService/Anything"), None);
+        assert_eq!(requirement("/resume.v1.AdminService/DropEverything"), None);
+        assert_eq!(requirement("/resume.v1.AdminService/GetReadiness"), None);
+        assert_eq!(requirement("no-slash"), None);
+    }
+
+    /// Every RPC of every service the server describes (and so serves) is in the table.
+    #[test]
+    fn every_served_rpc_has_an_explicit_requirement() {
+        use prost::Message;
+        let sets = [
+            resume_proto::FILE_DESCRIPTOR_SET,
+            tonic_health::pb::FILE_DESCRIPTOR_SET,
+            tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET,
+            tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
+        ];
+        let mut rpcs = 0;
+        for set in sets {
+            let set = prost_types::FileDescriptorSet::decode(set).unwrap();
+            for file in set.file {
+                for service in &file.service {
+                    for method in &service.method {
+                        let path = format!("/{}.{}/{}", file.package(), service.name(), method.name());
+                        assert!(requirement(&path).is_some(), "{path} has no requirement");
+                        rpcs += 1;
+                    }
+                }
+            }
+        }
+        assert!(rpcs >= 20, "only {rpcs} RPCs described");
+    }
+
+    #[test]
+    fn ops_may_read_the_operators_views_and_users_may_not() {
+        let v = Verifier::new("k").unwrap();
+        let bearer = |roles: serde_json::Value| {
+            format!("Bearer {}", token("k", json!({"sub": "u1", "exp": in_an_hour(), "roles": roles})))
+        };
+        let path = "/resume.v1.AdminService/GetStats";
+        assert!(v.authorize(path, Some(&bearer(json!(["ops"])))).unwrap().is_some());
+        assert!(v.authorize(path, Some(&bearer(json!(["admin"])))).unwrap().is_some());
+        let refused = v.authorize(path, Some(&bearer(json!([])))).unwrap_err();
+        assert_eq!(refused.code(), Code::PermissionDenied);
+        let unknown = v.authorize("/resume.v1.Unknown/Call", Some(&bearer(json!(["admin"])))).unwrap_err();
+        assert_eq!(unknown.code(), Code::PermissionDenied);
     }
 
     #[test]

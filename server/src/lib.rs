@@ -35,7 +35,8 @@ use resume_proto::{
     queue::Keys,
     v1::{
         admin_service_server::AdminServiceServer, candidate_service_server::CandidateServiceServer,
-        resume_service_server::ResumeServiceServer, worker_service_server::WorkerServiceServer,
+        readiness_service_server::ReadinessServiceServer, resume_service_server::ResumeServiceServer,
+        worker_service_server::WorkerServiceServer,
     },
 };
 use sea_orm::DatabaseConnection;
@@ -96,6 +97,7 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
     health.set_serving::<CandidateServiceServer<grpc::candidate::CandidateApi>>().await;
     health.set_serving::<ResumeServiceServer<grpc::resume::ResumeApi>>().await;
     health.set_serving::<AdminServiceServer<grpc::admin::AdminApi>>().await;
+    health.set_serving::<ReadinessServiceServer<grpc::readiness::ReadinessApi>>().await;
     health.set_serving::<WorkerServiceServer<grpc::worker::WorkerApi>>().await;
     // Every served service is described, so grpcurl needs no .proto files at hand.
     let reflection = || {
@@ -117,6 +119,7 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
         .add_service(web.layer(CandidateServiceServer::new(grpc::candidate::CandidateApi { state: state.clone() })))
         .add_service(web.layer(ResumeServiceServer::new(grpc::resume::ResumeApi { state: state.clone() })))
         .add_service(web.layer(AdminServiceServer::new(grpc::admin::AdminApi { state: state.clone() })))
+        .add_service(web.layer(ReadinessServiceServer::new(grpc::readiness::ReadinessApi { state: state.clone() })))
         .add_service(web.layer(WorkerServiceServer::new(grpc::worker::WorkerApi { state: state.clone() })))
         .add_service(web.layer(health_service))
         .add_service(reflection_v1)

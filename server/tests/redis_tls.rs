@@ -12,7 +12,7 @@ use std::{
 use anyhow::{Context as _, Result, bail, ensure};
 use bench::fixtures::sign;
 use resume_proto::v1::{
-    self, admin_service_client::AdminServiceClient, candidate_service_client::CandidateServiceClient,
+    self, candidate_service_client::CandidateServiceClient, readiness_service_client::ReadinessServiceClient,
     resume_service_client::ResumeServiceClient,
 };
 use tonic::{Request, transport::Channel};
@@ -135,7 +135,8 @@ async fn the_server_uses_a_tls_redis_with_an_acl_user() -> Result<()> {
     let url = format!("rediss://resume:{PASSWORD}@127.0.0.1:{redis_port}");
     let _server = Killed(server(&dir.0, &addr, &url).stderr(Stdio::null()).spawn()?);
     let channel = connect(&addr).await?;
-    let ready = AdminServiceClient::new(channel.clone()).get_readiness(v1::GetReadinessRequest {}).await?.into_inner();
+    let ready =
+        ReadinessServiceClient::new(channel.clone()).get_readiness(v1::GetReadinessRequest {}).await?.into_inner();
     assert_eq!((ready.database.as_str(), ready.redis.as_str()), ("ok", "ok"), "{ready:?}");
 
     // A job's task goes over TLS into the queue.

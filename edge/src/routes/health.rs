@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use axum::{Json, extract::State, http::StatusCode};
-use resume_proto::v1::{GetReadinessRequest, admin_service_client::AdminServiceClient};
+use resume_proto::v1::{GetReadinessRequest, readiness_service_client::ReadinessServiceClient};
 use serde_json::{Value, json};
 
 use super::AppState;
@@ -29,7 +29,7 @@ const READINESS_DEADLINE: Duration = Duration::from_millis(900);
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let mut request = tonic::Request::new(GetReadinessRequest {});
     request.set_timeout(READINESS_DEADLINE);
-    let mut client = AdminServiceClient::new(state.channel);
+    let mut client = ReadinessServiceClient::new(state.channel);
     let readiness = tokio::time::timeout(READINESS_DEADLINE, client.get_readiness(request))
         .await
         .unwrap_or_else(|_| Err(tonic::Status::deadline_exceeded("no answer in time")));

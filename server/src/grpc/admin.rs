@@ -14,13 +14,6 @@ pub struct AdminApi {
 
 #[tonic::async_trait]
 impl AdminService for AdminApi {
-    async fn get_readiness(
-        &self,
-        _request: Request<v1::GetReadinessRequest>,
-    ) -> Result<Response<v1::GetReadinessResponse>, Status> {
-        Ok(Response::new(admin::readiness(&self.state).await))
-    }
-
     async fn list_queues(
         &self,
         _request: Request<v1::ListQueuesRequest>,

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod candidate;
+pub mod readiness;
 pub mod resume;
 pub mod worker;
 

@@ -123,5 +123,12 @@ async fn user_tokens_cannot_act_as_workers_or_admins() -> anyhow::Result<()> {
     let queues: Value = response.json().await?;
     assert_eq!(queues["queues"][0]["name"], "priority_high");
     assert_eq!(queues["queues"][1]["name"], "resume_generation");
+    // The read-only role reads every operators' view.
+    let ops =
+        system.token_with(json!({"sub": "watcher", "exp": chrono::Utc::now().timestamp() + 60, "roles": ["ops"]}));
+    for path in ["/api/admin/queues", "/api/admin/workers", "/api/admin/stats"] {
+        let response = system.http.get(system.url(path)).bearer_auth(&ops).send().await?;
+        assert_eq!(response.status(), 200, "{path}");
+    }
     system.stop().await
 }
