@@ -32,6 +32,15 @@ impl ApiError {
     }
 }
 
+/// The message a server's answer must carry: its absence is the server's fault, a 500
+/// with no internals, never an empty `200 {}`.
+pub fn required<T>(message: Option<T>, what: &'static str) -> Result<T, ApiError> {
+    message.ok_or_else(|| {
+        tracing::error!(what, "the server's answer lacks its message");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
+    })
+}
+
 /// The HTTP status and code name of a gRPC code.
 fn http_of(code: Code) -> (StatusCode, &'static str) {
     match code {
@@ -87,6 +96,16 @@ impl IntoResponse for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_message_is_an_internal_error() {
+        let error = required(None::<u8>, "job").unwrap_err();
+        assert_eq!(
+            (error.status, error.code, error.message.as_str()),
+            (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
+        );
+        assert_eq!(required(Some(7), "job"), Ok(7));
+    }
 
     #[test]
     fn codes_map_to_the_contract_table() {

@@ -24,8 +24,9 @@ use axum::{
     routing::{get, post},
     serve::ListenerExt,
 };
+use futures::FutureExt;
 use resume_proto::process::{Running, Shutdown, StartError};
-use tokio::net::TcpListener;
+use tokio::{net::TcpListener, sync::watch};
 use tonic::transport::Channel;
 use tower_http::{
     cors::{AllowOrigin, CorsLayer},
@@ -36,8 +37,13 @@ pub use config::Config;
 use error::ApiError;
 use routes::{AppState, admin, candidates, health, resume};
 
-/// The edge's routes over a channel to the servers.
-pub fn app(channel: Channel, cors_origins: &[String]) -> Router {
+/// How long open calls (event streams, downloads) may run on after a shutdown signal
+/// before the edge closes them and exits.
+const DRAIN_DEADLINE: Duration = Duration::from_secs(5);
+
+/// The edge's routes over a channel to the servers; event streams end once `stopping`
+/// turns true.
+pub fn app(channel: Channel, cors_origins: &[String], stopping: watch::Receiver<bool>) -> Router {
     let api = Router::new()
         .route("/api/healthz", get(health::healthz))
         .route("/api/readyz", get(health::readyz))
@@ -65,7 +71,7 @@ pub fn app(channel: Channel, cors_origins: &[String]) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(extract::MAX_BODY))
-        .with_state(AppState { channel });
+        .with_state(AppState { channel, stopping });
     let api = if cors_origins.is_empty() { api } else { api.layer(cors(cors_origins)) };
     api.layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
         let path = request.extensions().get::<MatchedPath>().map_or(request.uri().path(), MatchedPath::as_str);
@@ -90,13 +96,25 @@ pub fn run(config: Config, listener: TcpListener, shutdown: Shutdown) -> Running
 }
 
 async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Result<(), StartError> {
-    let app = app(resume_proto::client::balanced(&config.server_url)?, &config.cors_allowed_origins);
+    let (stop, stopping) = watch::channel(false);
+    let app = app(resume_proto::client::balanced(&config.server_url)?, &config.cors_allowed_origins, stopping.clone());
     tracing::info!(addr = %listener.local_addr()?, "edge listening");
     let listener = listener.tap_io(|tcp| {
         // Small responses and SSE events go out at once.
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let stopped = routes::stopped(stopping).boxed().shared();
+    let serve = axum::serve(listener, app).with_graceful_shutdown(stopped.clone());
+    tokio::select! {
+        served = serve => served?,
+        () = async { stopped.await; tokio::time::sleep(DRAIN_DEADLINE).await } => {
+            tracing::warn!("drain deadline passed; closing open connections");
+        }
+    }
     tracing::info!("edge stopped");
     Ok(())
 }

@@ -9,7 +9,7 @@ use resume_proto::v1::{self, candidate_service_client::CandidateServiceClient};
 
 use super::AppState;
 use crate::{
-    error::ApiError,
+    error::{ApiError, required},
     extract::{JsonBody, grpc, id, query_error},
     json::{Candidate, CandidateJob, CandidateJobList, CandidateList, ListQuery, NewCandidateJob},
 };
@@ -26,7 +26,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Candidate>), ApiError> {
     let request = v1::CreateCandidateRequest { candidate: Some(candidate.into()) };
     let response = client(state).create_candidate(grpc(&headers, request)).await?.into_inner();
-    Ok((StatusCode::CREATED, Json(response.candidate.unwrap_or_default().into())))
+    Ok((StatusCode::CREATED, Json(required(response.candidate, "candidate")?.into())))
 }
 
 /// `GET /api/candidates`.
@@ -52,7 +52,7 @@ pub async fn get(
 ) -> Result<Json<Candidate>, ApiError> {
     let request = v1::GetCandidateRequest { id: id("id", &candidate_id)? };
     let response = client(state).get_candidate(grpc(&headers, request)).await?.into_inner();
-    Ok(Json(response.candidate.unwrap_or_default().into()))
+    Ok(Json(required(response.candidate, "candidate")?.into()))
 }
 
 /// `POST /api/candidates/{id}/jobs`.
@@ -65,7 +65,7 @@ pub async fn create_job(
     let NewCandidateJob { title, company, description } = job;
     let request = v1::CreateCandidateJobRequest { candidate_id: id("id", &candidate_id)?, title, company, description };
     let response = client(state).create_candidate_job(grpc(&headers, request)).await?.into_inner();
-    Ok((StatusCode::CREATED, Json(response.job.unwrap_or_default().into())))
+    Ok((StatusCode::CREATED, Json(required(response.job, "job")?.into())))
 }
 
 /// `GET /api/candidates/{id}/jobs`.

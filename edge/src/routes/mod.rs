@@ -5,10 +5,25 @@ pub mod candidates;
 pub mod health;
 pub mod resume;
 
+use tokio::sync::watch;
 use tonic::transport::Channel;
 
-/// What every route shares: the balanced channel to the servers.
+/// What every route shares: the balanced channel to the servers, and whether the edge is
+/// stopping (open event streams end then).
 #[derive(Clone)]
 pub struct AppState {
     pub channel: Channel,
+    pub stopping: watch::Receiver<bool>,
+}
+
+impl AppState {
+    /// Completes once the edge is stopping.
+    pub async fn stopped(self) {
+        stopped(self.stopping).await;
+    }
+}
+
+/// Completes once `stopping` turns true (or its sender is gone).
+pub async fn stopped(mut stopping: watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|stopping| *stopping).await;
 }

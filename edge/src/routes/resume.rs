@@ -17,7 +17,7 @@ use resume_proto::v1::{self, resume_service_client::ResumeServiceClient};
 
 use super::AppState;
 use crate::{
-    error::ApiError,
+    error::{ApiError, required},
     extract::{JsonBody, grpc, query_error},
     json::{Generate, Job, JobList, ListQuery},
 };
@@ -26,8 +26,8 @@ fn client(state: AppState) -> ResumeServiceClient<tonic::transport::Channel> {
     ResumeServiceClient::new(state.channel)
 }
 
-fn job(job: Option<v1::Job>) -> Json<Job> {
-    Json(job.unwrap_or_default().into())
+fn job(job: Option<v1::Job>) -> Result<Json<Job>, ApiError> {
+    Ok(Json(required(job, "job")?.into()))
 }
 
 /// `POST /api/resume-async/generate-async`: 202 with the job.
@@ -37,7 +37,7 @@ pub async fn generate(
     JsonBody(body): JsonBody<Generate>,
 ) -> Result<(StatusCode, Json<Job>), ApiError> {
     let response = client(state).generate_resume(grpc(&headers, v1::GenerateResumeRequest::from(body))).await?;
-    Ok((StatusCode::ACCEPTED, job(response.into_inner().job)))
+    Ok((StatusCode::ACCEPTED, job(response.into_inner().job)?))
 }
 
 /// `GET /api/resume-async/job-status/{job_id}`.
@@ -47,7 +47,7 @@ pub async fn status(
     Path(job_id): Path<String>,
 ) -> Result<Json<Job>, ApiError> {
     let response = client(state).get_job(grpc(&headers, v1::GetJobRequest { job_id })).await?;
-    Ok(job(response.into_inner().job))
+    job(response.into_inner().job)
 }
 
 /// `POST /api/resume-async/cancel/{job_id}`.
@@ -57,7 +57,7 @@ pub async fn cancel(
     Path(job_id): Path<String>,
 ) -> Result<Json<Job>, ApiError> {
     let response = client(state).cancel_job(grpc(&headers, v1::CancelJobRequest { job_id })).await?;
-    Ok(job(response.into_inner().job))
+    job(response.into_inner().job)
 }
 
 /// `GET /api/resume-async/my-jobs`.
@@ -119,26 +119,32 @@ fn content_disposition(filename: &str) -> String {
 }
 
 /// `GET /api/resume-async/job-events/{job_id}`: one `progress` event per change, closed
-/// after a terminal status.
+/// after a terminal status (or when the edge stops).
 pub async fn events(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(job_id): Path<String>,
 ) -> Result<Sse<impl futures::Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let stopped = state.clone().stopped();
     let updates = client(state).watch_job(grpc(&headers, v1::WatchJobRequest { job_id })).await?.into_inner();
-    let events = updates.map(|update| {
+    // A stopping edge ends the stream, so that its connection can close; the client
+    // reconnects to another edge (or polls).
+    let events = updates.take_until(stopped).map(|update| {
         let event = match update {
-            Ok(update) => Event::default().event("progress").json_data(Job::from(update.job.unwrap_or_default())),
-            Err(status) => {
-                let error = ApiError::from(status);
-                Event::default()
-                    .event("error")
-                    .json_data(serde_json::json!({"error": {"code": error.code, "message": error.message}}))
-            }
+            Ok(v1::WatchJobResponse { job: Some(job) }) => Event::default().event("progress").json_data(Job::from(job)),
+            Ok(v1::WatchJobResponse { job: None }) => error_event(required(None::<v1::Job>, "job").unwrap_err()),
+            Err(status) => error_event(ApiError::from(status)),
         };
         Ok(event.unwrap_or_else(|_| Event::default().event("error")))
     });
     Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
+
+/// An `error` event with the contract's error body.
+fn error_event(error: ApiError) -> Result<Event, axum::Error> {
+    Event::default()
+        .event("error")
+        .json_data(serde_json::json!({"error": {"code": error.code, "message": error.message}}))
 }
 
 #[cfg(test)]

@@ -32,7 +32,6 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         progress,
         file_type,
         priority,
-        result_url,
         filename,
         error_message,
         cache_hit,
@@ -44,6 +43,8 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         completion_tokens,
         generation_ms,
     } = row;
+    // Derived, not stored: where a REST client downloads the file.
+    let result_url = (status == JobStatus::Success.as_str()).then(|| result_url(&id));
     v1::Job {
         job_id: id,
         candidate_id,
@@ -93,7 +94,6 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
         progress: 0,
         file_type: file_type.to_owned(),
         priority: priority.to_owned(),
-        result_url: None,
         filename: None,
         error_message: None,
         cache_hit: false,
@@ -148,7 +148,6 @@ async fn complete_from_cache(state: &AppState, row: resume_job::Model, cached: C
         status: JobStatus::Success.to_string(),
         progress: 100,
         cache_hit: true,
-        result_url: Some(result_url(&row.id)),
         filename: Some(filename),
         started_at: Some(now),
         completed_at: Some(now),

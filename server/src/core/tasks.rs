@@ -10,12 +10,7 @@ use sea_orm::{
 
 use crate::{
     AppState,
-    core::{
-        candidates,
-        jobs::{result_url, to_proto},
-        status::JobStatus,
-        validate,
-    },
+    core::{candidates, jobs::to_proto, status::JobStatus, validate},
     db::{candidate, resume_file, resume_job},
     error::{Error, Result},
 };
@@ -123,7 +118,6 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
     let done = resume_job::Entity::update_many()
         .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Success.as_str()))
         .col_expr(resume_job::Column::Progress, Expr::value(100))
-        .col_expr(resume_job::Column::ResultUrl, Expr::value(result_url(&job_id)))
         .col_expr(resume_job::Column::Filename, Expr::value(filename))
         .col_expr(resume_job::Column::CompletedAt, Expr::value(now))
         .col_expr(resume_job::Column::PromptTokens, Expr::value(Ord::max(prompt_tokens, 0)))

@@ -121,7 +121,6 @@ pub(crate) mod testing {
             progress: 0,
             file_type: "word".into(),
             priority: "default".into(),
-            result_url: None,
             filename: None,
             error_message: None,
             cache_hit: false,

@@ -15,7 +15,6 @@ pub struct Model {
     pub progress: i32,
     pub file_type: String,
     pub priority: String,
-    pub result_url: Option<String>,
     pub filename: Option<String>,
     pub error_message: Option<String>,
     pub cache_hit: bool,
