@@ -137,7 +137,7 @@ pub async fn run(args: Args) -> Result<Outcome> {
                     &bearer,
                     v1::GenerateResumeRequest {
                         candidate_id: candidate,
-                        file_type: file_type.clone(),
+                        file_type: Some(file_type.clone()),
                         ..Default::default()
                     },
                 );
@@ -324,7 +324,7 @@ async fn cache_hit(args: &Args, http: &reqwest::Client, bearer: &str, candidate:
         let start = Instant::now();
         let request = v1::GenerateResumeRequest {
             candidate_id: candidate,
-            file_type: args.file_type.clone(),
+            file_type: Some(args.file_type.clone()),
             ..Default::default()
         };
         let job = client.generate_resume(authed(bearer, request)).await?.into_inner().job.context("job")?;

@@ -6,8 +6,9 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use serde_json::json;
+use serde::Serialize;
 use tonic::Code;
+use utoipa::{IntoResponses, ToSchema};
 
 /// An error as the client sees it: `{"error":{"code","message"}}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,10 +82,90 @@ impl From<tonic::Status> for ApiError {
     }
 }
 
+/// The body of every error: `{"error":{"code","message"}}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// The gRPC status name, e.g. `INVALID_ARGUMENT`.
+    #[schema(example = "INVALID_ARGUMENT")]
+    pub code: &'static str,
+    /// For the caller: names the offending field where there is one; no internals.
+    #[schema(example = "file_type must be \"word\" or \"pdf\"")]
+    pub message: String,
+}
+
+impl ApiError {
+    /// The error's body.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody { error: ErrorDetail { code: self.code, message: self.message.clone() } }
+    }
+}
+
+/// The errors every route that needs a token may answer.
+#[derive(IntoResponses)]
+pub enum CallerErrors {
+    /// Missing, malformed, expired or wrongly signed bearer token.
+    #[response(status = 401)]
+    Unauthenticated(ErrorBody),
+    /// Over the per-user request limit; `Retry-After` says when to try again.
+    #[response(status = 429, headers(("Retry-After" = u64, description = "Seconds to wait")))]
+    RateLimited(ErrorBody),
+    /// An internal error (no internals in the message).
+    #[response(status = 500)]
+    Internal(ErrorBody),
+    /// A backend (database, Redis, server) is unavailable; try again.
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+}
+
+/// The errors of a request with a path id, a query or a body.
+#[derive(IntoResponses)]
+pub enum InputErrors {
+    /// The request is invalid; the message names the field.
+    #[response(status = 400)]
+    Invalid(ErrorBody),
+}
+
+/// The errors of a request with a JSON body.
+#[derive(IntoResponses)]
+pub enum BodyErrors {
+    /// The body is over 1 MiB.
+    #[response(status = 413)]
+    TooLarge(ErrorBody),
+}
+
+/// No such row for the caller: another user's looks exactly the same.
+#[derive(IntoResponses)]
+pub enum NotFound {
+    /// No such candidate, target job or job of yours.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+}
+
+/// The row exists but is not in a state that allows the call.
+#[derive(IntoResponses)]
+pub enum Conflict {
+    /// Not in a state that allows this (for example, a download before `SUCCESS`).
+    #[response(status = 409)]
+    Conflict(ErrorBody),
+}
+
+/// The caller's token lacks the role the call needs.
+#[derive(IntoResponses)]
+pub enum Forbidden {
+    /// The call needs the `ops` or `admin` role.
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"error": {"code": self.code, "message": self.message}});
-        let mut response = (self.status, Json(body)).into_response();
+        let mut response = (self.status, Json(self.body())).into_response();
         if self.status == StatusCode::TOO_MANY_REQUESTS {
             let seconds = HeaderValue::from(self.retry_after.unwrap_or(60));
             response.headers_mut().insert(header::RETRY_AFTER, seconds);

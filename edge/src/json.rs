@@ -5,86 +5,147 @@
 use chrono::SecondsFormat;
 use resume_proto::{time::from_timestamp, v1};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Schema-only shapes of list items the server checks, so that the document states the
+/// server's rules (required text is not blank, `\S`; lengths in characters) for them as
+/// the fields' own attributes do for the rest.
+pub mod rules {
+    use utoipa::ToSchema;
+
+    /// One skill: not blank, at most 100 characters.
+    #[derive(ToSchema)]
+    #[schema(value_type = String, min_length = 1, max_length = 100, pattern = r"\S")]
+    pub struct Skill(pub String);
+
+    /// A file's bytes.
+    #[derive(ToSchema)]
+    #[schema(value_type = String, format = Binary)]
+    pub struct Document(pub Vec<u8>);
+
+    /// One highlight of a role: not blank, at most 1,000 characters.
+    #[derive(ToSchema)]
+    #[schema(value_type = String, min_length = 1, max_length = 1000, pattern = r"\S")]
+    pub struct Highlight(pub String);
+}
 
 /// A protobuf time as the API shows times: RFC 3339, UTC, `Z`.
 pub fn time(t: Option<prost_types::Timestamp>) -> Option<String> {
     t.as_ref().and_then(from_timestamp).map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true))
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// A link shown in the contact line.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Link {
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S", example = "GitHub")]
     pub label: String,
+    #[schema(max_length = 2048, pattern = r"^https?://\S+$", example = "https://github.com/ada")]
     pub url: String,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// One role; `end` null while current.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Experience {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub company: String,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub location: Option<String>,
+    #[schema(pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$", example = "2020-01")]
     pub start: String,
+    /// Not before `start`.
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$")]
     pub end: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Vec<rules::Highlight>, max_items = 30)]
     pub highlights: Vec<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// One degree or course.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Education {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub institution: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub degree: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub field: Option<String>,
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$")]
     pub start: Option<String>,
+    /// Not before `start`.
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$")]
     pub end: Option<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// One certification.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Certification {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub issuer: Option<String>,
     #[serde(default)]
+    #[schema(minimum = 1900, maximum = 2100)]
     pub year: Option<i32>,
 }
 
 /// A candidate as the API shows it, and (without `id` and `created_at`, which are
 /// ignored when sent) as it is created.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Candidate {
+    /// Given by the server; ignored when sent.
     #[serde(default)]
+    #[schema(read_only)]
     pub id: Option<i64>,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S", example = "Ada Lovelace")]
     pub full_name: String,
     #[serde(default)]
+    #[schema(max_length = 254, pattern = r"^[^@\s]+@[^\s.]\S*\.\S*[^\s.]$", example = "ada@example.com")]
     pub email: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 50)]
     pub phone: Option<String>,
+    /// Decides the PDF's paper: US Letter in the US or Canada, A4 elsewhere.
     #[serde(default)]
+    #[schema(max_length = 200, example = "London, UK")]
     pub location: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 300)]
     pub headline: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub summary: Option<String>,
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub links: Vec<Link>,
     #[serde(default)]
+    #[schema(value_type = Vec<rules::Skill>, max_items = 100)]
     pub skills: Vec<String>,
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub experience: Vec<Experience>,
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub education: Vec<Education>,
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub certifications: Vec<Certification>,
+    /// Given by the server (RFC 3339, UTC); ignored when sent.
     #[serde(default)]
+    #[schema(read_only)]
     pub created_at: Option<String>,
 }
 
@@ -202,25 +263,28 @@ impl From<v1::Candidate> for Candidate {
     }
 }
 
-/// `GET /api/candidates`.
-#[derive(Debug, Serialize)]
+/// A page of candidates, newest first.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CandidateList {
     pub candidates: Vec<Candidate>,
     pub next_page_token: Option<String>,
 }
 
-/// `POST /api/candidates/{id}/jobs`.
-#[derive(Debug, Deserialize)]
+/// A target job to add: the job a resume is tailored to.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCandidateJob {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S", example = "Backend Engineer")]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub company: Option<String>,
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
     pub description: String,
 }
 
 /// A target job as the API shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CandidateJob {
     pub id: i64,
     pub candidate_id: i64,
@@ -237,50 +301,78 @@ impl From<v1::CandidateJob> for CandidateJob {
     }
 }
 
-/// `GET /api/candidates/{id}/jobs`.
-#[derive(Debug, Serialize)]
+/// A candidate's target jobs.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CandidateJobList {
     pub jobs: Vec<CandidateJob>,
 }
 
-/// `POST /api/resume-async/generate-async`.
-#[derive(Debug, Deserialize)]
+/// What to generate: a resume of a candidate, for one of their target jobs or general.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Generate {
+    #[schema(minimum = 1)]
     pub candidate_id: i64,
+    /// The target job; absent or null for a general resume.
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub job_row_id: Option<i64>,
+    /// `word` when absent.
     #[serde(default)]
+    #[schema(value_type = Option<FileType>)]
     pub file_type: Option<String>,
+    /// `default` when absent.
     #[serde(default)]
+    #[schema(value_type = Option<Priority>)]
     pub priority: Option<String>,
+}
+
+/// The format of a resume (the server checks it; the document names the values).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FileType {
+    Word,
+    Pdf,
+}
+
+/// Which queue a job waits in: `high` starts before any waiting `default` job.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Default,
+    High,
 }
 
 impl From<Generate> for v1::GenerateResumeRequest {
     fn from(g: Generate) -> v1::GenerateResumeRequest {
         let Generate { candidate_id, job_row_id, file_type, priority } = g;
-        v1::GenerateResumeRequest {
-            candidate_id,
-            job_row_id,
-            file_type: file_type.unwrap_or_default(),
-            priority: priority.unwrap_or_default(),
-        }
+        v1::GenerateResumeRequest { candidate_id, job_row_id, file_type, priority }
     }
 }
 
 /// A generation job as the API shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Job {
+    /// A UUID.
     pub job_id: String,
     pub candidate_id: i64,
     pub job_row_id: Option<i64>,
+    #[schema(value_type = JobStatus)]
     pub status: String,
+    /// 0–100, never backwards; 100 exactly when `SUCCESS`.
+    #[schema(minimum = 0, maximum = 100)]
     pub progress: i32,
+    #[schema(value_type = FileType)]
     pub file_type: String,
+    #[schema(value_type = Priority)]
     pub priority: String,
+    /// The download path, once `SUCCESS`.
     pub result_url: Option<String>,
+    /// For example `Ada_Lovelace_Resume.docx`, once `SUCCESS`.
     pub filename: Option<String>,
+    /// What went wrong, in words a user can act on, on `FAILURE`.
     pub error_message: Option<String>,
+    /// Answered from the result cache, without a model call.
     pub cache_hit: bool,
     pub attempts: i32,
     pub created_at: Option<String>,
@@ -289,6 +381,30 @@ pub struct Job {
     pub prompt_tokens: i32,
     pub completion_tokens: i32,
     pub generation_ms: i64,
+}
+
+/// Where a job is.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum JobStatus {
+    Pending,
+    Processing,
+    Success,
+    Failure,
+    Cancelled,
+}
+
+impl JobStatus {
+    /// The name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Pending => "PENDING",
+            JobStatus::Processing => "PROCESSING",
+            JobStatus::Success => "SUCCESS",
+            JobStatus::Failure => "FAILURE",
+            JobStatus::Cancelled => "CANCELLED",
+        }
+    }
 }
 
 impl From<v1::Job> for Job {
@@ -336,20 +452,113 @@ impl From<v1::Job> for Job {
     }
 }
 
-/// `GET /api/resume-async/my-jobs`.
-#[derive(Debug, Serialize)]
+/// A page of jobs, newest first.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct JobList {
     pub jobs: Vec<Job>,
+    /// Pass as `page_token` for the next page; null on the last.
     pub next_page_token: Option<String>,
 }
 
-/// Query of the list routes.
-#[derive(Debug, Deserialize)]
-pub struct ListQuery {
+/// The paging query of the list routes.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1–100 (20 when absent).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i32>,
+    /// The `next_page_token` of the page before.
     pub page_token: Option<String>,
-    pub status: Option<String>,
+}
+
+/// The query of `GET /api/resume-async/my-jobs`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MyJobsQuery {
+    /// Page size, 1–100 (20 when absent).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i32>,
+    /// The `next_page_token` of the page before.
+    pub page_token: Option<String>,
+    /// Only jobs in this status.
+    pub status: Option<JobStatus>,
+    /// Only this candidate's jobs.
+    #[param(minimum = 1)]
     pub candidate_id: Option<i64>,
+}
+
+/// One queue's depth.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Queue {
+    /// `priority_high` or `resume_generation`.
+    pub name: String,
+    pub pending: i64,
+    pub in_progress: i64,
+}
+
+/// Every queue, highest priority first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueList {
+    pub queues: Vec<Queue>,
+}
+
+/// A worker with a live heartbeat.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Worker {
+    pub id: String,
+    pub host: String,
+    pub concurrency: i32,
+    pub active: i32,
+    pub processed: i64,
+    pub failed: i64,
+    pub last_heartbeat: Option<String>,
+}
+
+/// The workers with a live heartbeat.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkerList {
+    pub workers: Vec<Worker>,
+}
+
+/// Totals across every user's jobs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Stats {
+    pub succeeded: i64,
+    pub failed: i64,
+    pub cancelled: i64,
+    pub cache_hits: i64,
+    pub cache_hit_ratio: f64,
+    pub jobs_last_minute: i64,
+    pub avg_duration_ms: f64,
+}
+
+/// Liveness.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: String,
+}
+
+/// Readiness and what it checked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ok` or `unavailable`.
+    pub status: String,
+    pub checks: Checks,
+}
+
+/// Each check of readiness: `ok` or `unavailable`; `server` only when it did not answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Checks {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis: Option<String>,
+    /// Workers with a live heartbeat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workers: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
 }
 
 #[cfg(test)]

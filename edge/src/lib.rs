@@ -7,12 +7,15 @@
 //! - [`routes`]: one module per route group, each handler one gRPC call.
 //! - [`json`]: the JSON shapes and their conversions to protobuf.
 //! - [`extract`]: strict body, query and path parsing with field-named errors.
-//! - [`error`]: the error body and the gRPC-code-to-HTTP table.
+//! - [`error`]: the error body, the error sets routes document, and the
+//!   gRPC-code-to-HTTP table.
+//! - [`openapi`]: the OpenAPI document, generated from the routes.
 
 pub mod config;
 pub mod error;
 pub mod extract;
 pub mod json;
+pub mod openapi;
 pub mod routes;
 
 use std::time::Duration;
@@ -21,7 +24,6 @@ use axum::{
     Router,
     extract::{DefaultBodyLimit, MatchedPath, Request},
     http::{HeaderValue, Method, StatusCode, header},
-    routing::{get, post},
     serve::ListenerExt,
 };
 use futures::FutureExt;
@@ -32,6 +34,8 @@ use tower_http::{
     cors::{AllowOrigin, CorsLayer},
     trace::TraceLayer,
 };
+use utoipa::OpenApi as _;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub use config::Config;
 use error::ApiError;
@@ -41,25 +45,31 @@ use routes::{AppState, admin, candidates, health, resume};
 /// before the edge closes them and exits.
 const DRAIN_DEADLINE: Duration = Duration::from_secs(5);
 
+/// Every `/api` route with its OpenAPI description, in the document's frame.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::Frame::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(health::openapi))
+        .routes(routes!(candidates::create, candidates::list))
+        .routes(routes!(candidates::get))
+        .routes(routes!(candidates::create_job, candidates::list_jobs))
+        .routes(routes!(resume::generate))
+        .routes(routes!(resume::status))
+        .routes(routes!(resume::download))
+        .routes(routes!(resume::my_jobs))
+        .routes(routes!(resume::events))
+        .routes(routes!(resume::cancel))
+        .routes(routes!(admin::queues))
+        .routes(routes!(admin::workers))
+        .routes(routes!(admin::stats))
+}
+
 /// The edge's routes over a channel to the servers; event streams end once `stopping`
 /// turns true.
 pub fn app(channel: Channel, cors_origins: &[String], stopping: watch::Receiver<bool>) -> Router {
-    let api = Router::new()
-        .route("/api/healthz", get(health::healthz))
-        .route("/api/readyz", get(health::readyz))
-        .route("/api/openapi.json", get(health::openapi))
-        .route("/api/candidates", post(candidates::create).get(candidates::list))
-        .route("/api/candidates/{id}", get(candidates::get))
-        .route("/api/candidates/{id}/jobs", post(candidates::create_job).get(candidates::list_jobs))
-        .route("/api/resume-async/generate-async", post(resume::generate))
-        .route("/api/resume-async/job-status/{job_id}", get(resume::status))
-        .route("/api/resume-async/download/{job_id}", get(resume::download))
-        .route("/api/resume-async/my-jobs", get(resume::my_jobs))
-        .route("/api/resume-async/job-events/{job_id}", get(resume::events))
-        .route("/api/resume-async/cancel/{job_id}", post(resume::cancel))
-        .route("/api/admin/queues", get(admin::queues))
-        .route("/api/admin/workers", get(admin::workers))
-        .route("/api/admin/stats", get(admin::stats))
+    let (api, _) = routes().split_for_parts();
+    let api = api
         .fallback(|method: Method, uri: axum::http::Uri| async move {
             ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", format!("no route {method} {}", uri.path()))
         })

@@ -1,50 +1,58 @@
-//! `/api/admin/*`: queues, workers and statistics, for the `admin` role.
+//! `/api/admin/*`: queues, workers and statistics, for the `ops` and `admin` roles.
 
 use axum::{Json, extract::State, http::HeaderMap};
 use resume_proto::v1::{self, admin_service_client::AdminServiceClient};
-use serde_json::{Value, json};
 
 use super::AppState;
-use crate::{error::ApiError, extract::grpc, json::time};
+use crate::{
+    error::{ApiError, CallerErrors, Forbidden},
+    extract::grpc,
+    json::{Queue, QueueList, Stats, Worker, WorkerList, time},
+};
 
-/// `GET /api/admin/queues`.
-pub async fn queues(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
-    let response = AdminServiceClient::new(state.channel).list_queues(grpc(&headers, v1::ListQueuesRequest {})).await?;
-    let queues: Vec<Value> = response
-        .into_inner()
+fn client(state: AppState) -> AdminServiceClient<tonic::transport::Channel> {
+    AdminServiceClient::new(state.channel)
+}
+
+/// Waiting and running tasks per queue, highest priority first.
+#[utoipa::path(get, path = "/api/admin/queues", tag = "admin", operation_id = "listQueues",
+    responses((status = 200, description = "The queues", body = QueueList), Forbidden, CallerErrors))]
+pub async fn queues(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<QueueList>, ApiError> {
+    let response = client(state).list_queues(grpc(&headers, v1::ListQueuesRequest {})).await?.into_inner();
+    let queues = response
         .queues
         .into_iter()
-        .map(
-            |v1::Queue {
-                 name,
-                 pending,
-                 in_progress,
-             }| json!({"name": name, "pending": pending, "in_progress": in_progress}),
-        )
+        .map(|v1::Queue { name, pending, in_progress }| Queue { name, pending, in_progress })
         .collect();
-    Ok(Json(json!({"queues": queues})))
+    Ok(Json(QueueList { queues }))
 }
 
-/// `GET /api/admin/workers`.
-pub async fn workers(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
-    let response =
-        AdminServiceClient::new(state.channel).list_workers(grpc(&headers, v1::ListWorkersRequest {})).await?;
-    let workers: Vec<Value> = response
-        .into_inner()
+/// Every worker with a live heartbeat.
+#[utoipa::path(get, path = "/api/admin/workers", tag = "admin", operation_id = "listWorkers",
+    responses((status = 200, description = "The live workers", body = WorkerList), Forbidden, CallerErrors))]
+pub async fn workers(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<WorkerList>, ApiError> {
+    let response = client(state).list_workers(grpc(&headers, v1::ListWorkersRequest {})).await?.into_inner();
+    let workers = response
         .workers
         .into_iter()
-        .map(|v1::Worker { id, host, concurrency, active, processed, failed, last_heartbeat }| {
-            let last_heartbeat = time(last_heartbeat);
-            json!({"id": id, "host": host, "concurrency": concurrency, "active": active,
-                   "processed": processed, "failed": failed, "last_heartbeat": last_heartbeat})
+        .map(|v1::Worker { id, host, concurrency, active, processed, failed, last_heartbeat }| Worker {
+            id,
+            host,
+            concurrency,
+            active,
+            processed,
+            failed,
+            last_heartbeat: time(last_heartbeat),
         })
         .collect();
-    Ok(Json(json!({"workers": workers})))
+    Ok(Json(WorkerList { workers }))
 }
 
-/// `GET /api/admin/stats`.
-pub async fn stats(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
-    let response = AdminServiceClient::new(state.channel).get_stats(grpc(&headers, v1::GetStatsRequest {})).await?;
+/// Totals across every user's jobs.
+#[utoipa::path(get, path = "/api/admin/stats", tag = "admin", operation_id = "getStats",
+    responses((status = 200, description = "The totals", body = Stats), Forbidden, CallerErrors))]
+pub async fn stats(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Stats>, ApiError> {
+    let response = client(state).get_stats(grpc(&headers, v1::GetStatsRequest {})).await?;
     let v1::GetStatsResponse {
         succeeded,
         failed,
@@ -54,8 +62,5 @@ pub async fn stats(State(state): State<AppState>, headers: HeaderMap) -> Result<
         jobs_last_minute,
         avg_duration_ms,
     } = response.into_inner();
-    Ok(Json(json!({
-        "succeeded": succeeded, "failed": failed, "cancelled": cancelled, "cache_hits": cache_hits,
-        "cache_hit_ratio": cache_hit_ratio, "jobs_last_minute": jobs_last_minute, "avg_duration_ms": avg_duration_ms,
-    })))
+    Ok(Json(Stats { succeeded, failed, cancelled, cache_hits, cache_hit_ratio, jobs_last_minute, avg_duration_ms }))
 }

@@ -9,16 +9,19 @@ use resume_proto::v1::{self, candidate_service_client::CandidateServiceClient};
 
 use super::AppState;
 use crate::{
-    error::{ApiError, required},
+    error::{ApiError, BodyErrors, CallerErrors, InputErrors, NotFound, required},
     extract::{JsonBody, grpc, id, query_error},
-    json::{Candidate, CandidateJob, CandidateJobList, CandidateList, ListQuery, NewCandidateJob},
+    json::{Candidate, CandidateJob, CandidateJobList, CandidateList, NewCandidateJob, PageQuery},
 };
 
 fn client(state: AppState) -> CandidateServiceClient<tonic::transport::Channel> {
     CandidateServiceClient::new(state.channel)
 }
 
-/// `POST /api/candidates`.
+/// Creates a candidate.
+#[utoipa::path(post, path = "/api/candidates", tag = "candidates", operation_id = "createCandidate",
+    request_body = Candidate,
+    responses((status = 201, description = "Created, with its id", body = Candidate), InputErrors, BodyErrors, CallerErrors))]
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -29,11 +32,13 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(required(response.candidate, "candidate")?.into())))
 }
 
-/// `GET /api/candidates`.
+/// The caller's candidates, newest first, a page at a time.
+#[utoipa::path(get, path = "/api/candidates", tag = "candidates", operation_id = "listCandidates", params(PageQuery),
+    responses((status = 200, description = "A page of candidates, newest first", body = CandidateList), InputErrors, CallerErrors))]
 pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
-    query: Result<Query<ListQuery>, QueryRejection>,
+    query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Json<CandidateList>, ApiError> {
     let Query(query) = query.map_err(query_error)?;
     let request = v1::ListCandidatesRequest { limit: query.limit, page_token: query.page_token.unwrap_or_default() };
@@ -44,7 +49,10 @@ pub async fn list(
     }))
 }
 
-/// `GET /api/candidates/{id}`.
+/// One of the caller's candidates.
+#[utoipa::path(get, path = "/api/candidates/{id}", tag = "candidates", operation_id = "getCandidate",
+    params(("id" = i64, Path, description = "The candidate's id")),
+    responses((status = 200, description = "The candidate", body = Candidate), InputErrors, NotFound, CallerErrors))]
 pub async fn get(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -55,7 +63,10 @@ pub async fn get(
     Ok(Json(required(response.candidate, "candidate")?.into()))
 }
 
-/// `POST /api/candidates/{id}/jobs`.
+/// Adds a target job (the job a resume is tailored to) to a candidate.
+#[utoipa::path(post, path = "/api/candidates/{id}/jobs", tag = "candidates", operation_id = "createCandidateJob",
+    params(("id" = i64, Path, description = "The candidate's id")), request_body = NewCandidateJob,
+    responses((status = 201, description = "Created, with its id", body = CandidateJob), InputErrors, BodyErrors, NotFound, CallerErrors))]
 pub async fn create_job(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -68,7 +79,10 @@ pub async fn create_job(
     Ok((StatusCode::CREATED, Json(required(response.job, "job")?.into())))
 }
 
-/// `GET /api/candidates/{id}/jobs`.
+/// A candidate's target jobs.
+#[utoipa::path(get, path = "/api/candidates/{id}/jobs", tag = "candidates", operation_id = "listCandidateJobs",
+    params(("id" = i64, Path, description = "The candidate's id")),
+    responses((status = 200, description = "The target jobs", body = CandidateJobList), InputErrors, NotFound, CallerErrors))]
 pub async fn list_jobs(
     State(state): State<AppState>,
     headers: HeaderMap,

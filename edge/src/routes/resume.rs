@@ -17,9 +17,9 @@ use resume_proto::v1::{self, resume_service_client::ResumeServiceClient};
 
 use super::AppState;
 use crate::{
-    error::{ApiError, required},
+    error::{ApiError, BodyErrors, CallerErrors, Conflict, InputErrors, NotFound, required},
     extract::{JsonBody, grpc, query_error},
-    json::{Generate, Job, JobList, ListQuery},
+    json::{Generate, Job, JobList, MyJobsQuery, rules::Document},
 };
 
 fn client(state: AppState) -> ResumeServiceClient<tonic::transport::Channel> {
@@ -30,7 +30,11 @@ fn job(job: Option<v1::Job>) -> Result<Json<Job>, ApiError> {
     Ok(Json(required(job, "job")?.into()))
 }
 
-/// `POST /api/resume-async/generate-async`: 202 with the job.
+/// Submits a resume job and answers at once: `PENDING`, or already `SUCCESS` with
+/// `cache_hit` when an identical request was answered within the cache's lifetime.
+#[utoipa::path(post, path = "/api/resume-async/generate-async", tag = "resumes", operation_id = "generateResume",
+    request_body = Generate,
+    responses((status = 202, description = "Accepted: PENDING, or SUCCESS with cache_hit", body = Job), InputErrors, BodyErrors, NotFound, CallerErrors))]
 pub async fn generate(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -40,7 +44,10 @@ pub async fn generate(
     Ok((StatusCode::ACCEPTED, job(response.into_inner().job)?))
 }
 
-/// `GET /api/resume-async/job-status/{job_id}`.
+/// A job of the caller's, as it is now.
+#[utoipa::path(get, path = "/api/resume-async/job-status/{job_id}", tag = "resumes", operation_id = "getJob",
+    params(("job_id" = String, Path, description = "The job's id, a UUID")),
+    responses((status = 200, description = "The job", body = Job), InputErrors, NotFound, CallerErrors))]
 pub async fn status(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -50,7 +57,11 @@ pub async fn status(
     job(response.into_inner().job)
 }
 
-/// `POST /api/resume-async/cancel/{job_id}`.
+/// Cancels a job: `CANCELLED` unless it had already ended.
+#[utoipa::path(post, path = "/api/resume-async/cancel/{job_id}", tag = "resumes", operation_id = "cancelJob",
+    params(("job_id" = String, Path, description = "The job's id, a UUID")),
+    responses((status = 200, description = "The job, CANCELLED unless it had ended", body = Job), InputErrors, NotFound,
+        CallerErrors))]
 pub async fn cancel(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -60,13 +71,17 @@ pub async fn cancel(
     job(response.into_inner().job)
 }
 
-/// `GET /api/resume-async/my-jobs`.
+/// The caller's jobs, newest first, a page at a time.
+#[utoipa::path(get, path = "/api/resume-async/my-jobs", tag = "resumes", operation_id = "listMyJobs",
+    params(MyJobsQuery),
+    responses((status = 200, description = "A page of jobs, newest first", body = JobList), InputErrors, CallerErrors))]
 pub async fn my_jobs(
     State(state): State<AppState>,
     headers: HeaderMap,
-    query: Result<Query<ListQuery>, QueryRejection>,
+    query: Result<Query<MyJobsQuery>, QueryRejection>,
 ) -> Result<Json<JobList>, ApiError> {
-    let Query(ListQuery { limit, page_token, status, candidate_id }) = query.map_err(query_error)?;
+    let Query(MyJobsQuery { limit, page_token, status, candidate_id }) = query.map_err(query_error)?;
+    let status = status.map(|s| s.as_str().to_owned());
     let request = v1::ListMyJobsRequest { limit, page_token: page_token.unwrap_or_default(), status, candidate_id };
     let response = client(state).list_my_jobs(grpc(&headers, request)).await?.into_inner();
     Ok(Json(JobList {
@@ -75,7 +90,17 @@ pub async fn my_jobs(
     }))
 }
 
-/// `GET /api/resume-async/download/{job_id}`: the file, streamed as the server sends it.
+/// The finished file, streamed as the server sends it; 409 while the job is not `SUCCESS`.
+#[utoipa::path(get, path = "/api/resume-async/download/{job_id}", tag = "resumes", operation_id = "downloadResume",
+    params(("job_id" = String, Path, description = "The job's id, a UUID")),
+    responses(
+        (status = 200, description = "The resume",
+            headers(("Content-Disposition" = String, description = "attachment; filename=\"…\"")),
+            content(
+                (Document = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                (Document = "application/pdf"),
+            )),
+        InputErrors, NotFound, Conflict, CallerErrors))]
 pub async fn download(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -118,8 +143,13 @@ fn content_disposition(filename: &str) -> String {
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
-/// `GET /api/resume-async/job-events/{job_id}`: one `progress` event per change, closed
-/// after a terminal status (or when the edge stops).
+/// A job's changes as Server-Sent Events: one `progress` event (data: the Job) per
+/// change, closed after a terminal status (or when the edge stops); an `error` event
+/// (data: the error body) if the server fails.
+#[utoipa::path(get, path = "/api/resume-async/job-events/{job_id}", tag = "resumes", operation_id = "watchJob",
+    params(("job_id" = String, Path, description = "The job's id, a UUID")),
+    responses((status = 200, description = "`progress` events, each carrying a Job", content_type = "text/event-stream",
+        body = Job), InputErrors, NotFound, CallerErrors))]
 pub async fn events(
     State(state): State<AppState>,
     headers: HeaderMap,

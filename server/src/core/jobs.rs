@@ -75,8 +75,8 @@ pub fn result_url(job_id: &str) -> String {
 /// Stores a job and queues its task; the answer does not wait for any worker.
 pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequest) -> Result<v1::Job> {
     let v1::GenerateResumeRequest { candidate_id, job_row_id, file_type, priority } = req;
-    let file_type = validate::file_type(&file_type)?;
-    let priority = validate::priority(&priority)?;
+    let file_type = validate::file_type(file_type.as_deref())?;
+    let priority = validate::priority(priority.as_deref())?;
     state.queue.ensure_connected()?;
     let cache_key = cache_key(state, owner, candidate_id, job_row_id, file_type).await?;
     let cached = state.cache.get(&cache_key).await.unwrap_or_else(|error| {

@@ -152,19 +152,19 @@ pub fn job_id(value: &str) -> Result<String> {
         .map_err(|_| invalid("job_id must be a UUID".into()))
 }
 
-/// `file_type`: `"word"` (also for empty) or `"pdf"`.
-pub fn file_type(value: &str) -> Result<&'static str> {
-    match value {
-        "" | "word" => Ok("word"),
+/// `file_type`: `"word"` (also when absent) or `"pdf"`.
+pub fn file_type(value: Option<&str>) -> Result<&'static str> {
+    match value.unwrap_or("word") {
+        "word" => Ok("word"),
         "pdf" => Ok("pdf"),
         _ => Err(invalid("file_type must be \"word\" or \"pdf\"".into())),
     }
 }
 
-/// `priority`: `"default"` (also for empty) or `"high"`.
-pub fn priority(value: &str) -> Result<&'static str> {
-    match value {
-        "" | "default" => Ok("default"),
+/// `priority`: `"default"` (also when absent) or `"high"`.
+pub fn priority(value: Option<&str>) -> Result<&'static str> {
+    match value.unwrap_or("default") {
+        "default" => Ok("default"),
         "high" => Ok("high"),
         _ => Err(invalid("priority must be \"default\" or \"high\"".into())),
     }
@@ -233,11 +233,14 @@ mod tests {
 
     #[test]
     fn enums_and_ids() {
-        assert_eq!(file_type("").unwrap(), "word");
-        assert_eq!(file_type("pdf").unwrap(), "pdf");
-        assert!(file_type("docx").is_err());
-        assert_eq!(priority("high").unwrap(), "high");
-        assert!(priority("urgent").is_err());
+        assert_eq!(file_type(None).unwrap(), "word");
+        assert_eq!(file_type(Some("pdf")).unwrap(), "pdf");
+        assert!(file_type(Some("docx")).is_err());
+        assert!(file_type(Some("")).is_err(), "empty is not absent");
+        assert_eq!(priority(None).unwrap(), "default");
+        assert_eq!(priority(Some("high")).unwrap(), "high");
+        assert!(priority(Some("urgent")).is_err());
+        assert!(priority(Some("")).is_err());
         assert!(job_id("nope").is_err());
         let id = uuid::Uuid::now_v7();
         assert_eq!(job_id(&id.simple().to_string()).unwrap(), id.to_string());

@@ -1,0 +1,123 @@
+//! The OpenAPI 3.1 document of the REST edge, generated from the routes themselves: each
+//! handler's `#[utoipa::path]`, the JSON types' schemas and the error sets in
+//! [`crate::error`], so that a route or field added to the code is in the document.
+
+use std::sync::OnceLock;
+
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{Http, HttpAuthScheme, SecurityScheme},
+};
+
+/// The document's frame: what it is, and how callers authenticate.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Resume service REST API",
+        version = "1.0.0",
+        description = "Asynchronous resume generation. Every route but healthz, readyz and this \
+            description needs `Authorization: Bearer <JWT>` (HS256 with `sub` and `exp`; \
+            `roles` may hold `ops` or `admin` for the operators' routes). Errors are \
+            `{\"error\":{\"code\",\"message\"}}`, `code` being the gRPC status name."
+    ),
+    security(("bearerAuth" = [])),
+    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "candidates", description = "Candidates and the jobs they target"),
+        (name = "resumes", description = "Resume jobs: submit, follow, download, cancel"),
+        (name = "admin", description = "Operators' views (`ops` or `admin` role)"),
+        (name = "health", description = "Liveness, readiness and this document (no token)"),
+    )
+)]
+pub struct Frame;
+
+/// The `bearerAuth` scheme every route refers to.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("JWT".into());
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearerAuth", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The document as served at `/api/openapi.json`, built once.
+pub fn document() -> &'static str {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        let (_, api) = crate::routes().split_for_parts();
+        api.to_json().expect("the OpenAPI document serializes")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+
+    fn doc() -> Value {
+        serde_json::from_str(document()).expect("valid JSON")
+    }
+
+    #[test]
+    fn every_route_is_described_with_its_errors() {
+        let doc = doc();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+        let routes = [
+            ("get", "/api/healthz"),
+            ("get", "/api/readyz"),
+            ("get", "/api/openapi.json"),
+            ("post", "/api/candidates"),
+            ("get", "/api/candidates"),
+            ("get", "/api/candidates/{id}"),
+            ("post", "/api/candidates/{id}/jobs"),
+            ("get", "/api/candidates/{id}/jobs"),
+            ("post", "/api/resume-async/generate-async"),
+            ("get", "/api/resume-async/job-status/{job_id}"),
+            ("get", "/api/resume-async/download/{job_id}"),
+            ("get", "/api/resume-async/my-jobs"),
+            ("get", "/api/resume-async/job-events/{job_id}"),
+            ("post", "/api/resume-async/cancel/{job_id}"),
+            ("get", "/api/admin/queues"),
+            ("get", "/api/admin/workers"),
+            ("get", "/api/admin/stats"),
+        ];
+        for (method, path) in routes {
+            let operation = &doc["paths"][path][method];
+            assert!(operation.is_object(), "{method} {path} undocumented");
+            assert!(operation["operationId"].is_string(), "{method} {path} has no operationId");
+            let open = path.starts_with("/api/healthz") || path == "/api/readyz" || path == "/api/openapi.json";
+            if !open {
+                for status in ["401", "429", "500", "503"] {
+                    let schema = &operation["responses"][status]["content"]["application/json"]["schema"]["$ref"];
+                    assert_eq!(schema, "#/components/schemas/ErrorBody", "{method} {path} {status}");
+                }
+            } else {
+                assert_eq!(operation["security"], serde_json::json!([]), "{method} {path} needs no token");
+            }
+        }
+        let operations: usize = doc["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
+        assert_eq!(operations, routes.len());
+        assert_eq!(doc["security"], serde_json::json!([{"bearerAuth": []}]));
+        assert_eq!(doc["components"]["securitySchemes"]["bearerAuth"]["scheme"], "bearer");
+    }
+
+    #[test]
+    fn schemas_state_the_servers_rules() {
+        let doc = doc();
+        let schemas = &doc["components"]["schemas"];
+        let candidate = &schemas["Candidate"];
+        assert_eq!(candidate["required"], serde_json::json!(["full_name"]));
+        assert_eq!(candidate["additionalProperties"], false);
+        assert_eq!(candidate["properties"]["full_name"]["maxLength"], 200);
+        assert_eq!(schemas["Generate"]["properties"]["file_type"]["oneOf"][0]["$ref"], "#/components/schemas/FileType");
+        assert_eq!(schemas["FileType"]["enum"], serde_json::json!(["word", "pdf"]));
+        assert_eq!(schemas["ErrorDetail"]["required"], serde_json::json!(["code", "message"]));
+    }
+}
