@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Checks `make run` from the outside, as a user would: starts deploy/run-local.sh on free
 # ports, with a data directory and Redis key prefix of its own, takes the demo token it
-# prints, asks /api/readyz, creates a candidate, generates a resume, downloads it, then
-# stops the system with SIGTERM and checks that every process exited and freed its port.
+# prints, asks /api/readyz, creates a candidate, generates a resume, downloads it, tests
+# the API against its own OpenAPI document (tests/schemathesis/run.sh), then stops the
+# system with SIGTERM and checks that every process exited and freed its port. The API
+# rate limit is off here: schemathesis sends a few thousand requests as one user.
 # Needs the binaries of PROFILE (dev; `make build`); `make test` runs it after the Rust tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +32,7 @@ trap cleanup EXIT
 server_port=$(free_port) edge_port=$(free_port) metrics_port=$(free_port)
 edge="http://127.0.0.1:$edge_port"
 unset JWT_SECRET OPENAI_API_KEY SERVER_URL
-export DATA_DIR="$work/data" REDIS_KEY_PREFIX="runlocal$RANDOM$RANDOM" RUST_LOG=warn \
+export DATA_DIR="$work/data" REDIS_KEY_PREFIX="runlocal$RANDOM$RANDOM" RUST_LOG=warn API_RATE_LIMIT_PER_MIN=0 \
   DATABASE_URL="sqlite://$work/data/resume.db?mode=rwc" SERVER_ADDR="127.0.0.1:$server_port" \
   EDGE_ADDR="127.0.0.1:$edge_port" WORKER_METRICS_ADDR="127.0.0.1:$metrics_port"
 
@@ -72,6 +74,8 @@ python3 - "$work/resume.docx" <<'PY' || fail "the download is not a DOCX naming 
 import sys, zipfile
 assert "Ada Lovelace" in zipfile.ZipFile(sys.argv[1]).read("word/document.xml").decode()
 PY
+
+tests/schemathesis/run.sh "$edge" "$token" || fail "the API does not conform to its document"
 
 kill -TERM "$system"
 code=0

@@ -7,6 +7,32 @@ use resume_proto::{time::from_timestamp, v1};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+/// Integers in request bodies as JSON Schema counts them: `7` and `7.0` alike (serde's own
+/// integers refuse `7.0`, which the document's `integer` type allows).
+mod integer {
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    /// A whole number in range of `T`, written with or without a zero fraction.
+    fn whole<'de, D: Deserializer<'de>, T: TryFrom<i64>>(value: serde_json::Number) -> Result<T, D::Error> {
+        let n = match (value.as_i64(), value.as_f64()) {
+            (Some(n), _) => Some(n),
+            // Beyond 2^53 a float is not exactly the integer it was written as.
+            (None, Some(f)) if f.fract() == 0.0 && f.abs() < 2f64.powi(53) => Some(f as i64),
+            _ => None,
+        };
+        n.and_then(|n| T::try_from(n).ok())
+            .ok_or_else(|| D::Error::custom(format!("invalid value: {value}, expected an integer in range")))
+    }
+
+    pub fn required<'de, D: Deserializer<'de>, T: TryFrom<i64>>(deserializer: D) -> Result<T, D::Error> {
+        whole::<D, T>(serde_json::Number::deserialize(deserializer)?)
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>, T: TryFrom<i64>>(deserializer: D) -> Result<Option<T>, D::Error> {
+        Option::<serde_json::Number>::deserialize(deserializer)?.map(whole::<D, T>).transpose()
+    }
+}
+
 /// Schema-only shapes of list items the server checks, so that the document states the
 /// server's rules (required text is not blank, `\S`; lengths in characters) for them as
 /// the fields' own attributes do for the rest.
@@ -96,7 +122,7 @@ pub struct Certification {
     #[serde(default)]
     #[schema(max_length = 200)]
     pub issuer: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "integer::optional")]
     #[schema(minimum = 1900, maximum = 2100)]
     pub year: Option<i32>,
 }
@@ -107,8 +133,7 @@ pub struct Certification {
 #[serde(deny_unknown_fields)]
 pub struct Candidate {
     /// Given by the server; ignored when sent.
-    #[serde(default)]
-    #[schema(read_only)]
+    #[serde(default, deserialize_with = "integer::optional")]
     pub id: Option<i64>,
     #[schema(min_length = 1, max_length = 200, pattern = r"\S", example = "Ada Lovelace")]
     pub full_name: String,
@@ -145,7 +170,6 @@ pub struct Candidate {
     pub certifications: Vec<Certification>,
     /// Given by the server (RFC 3339, UTC); ignored when sent.
     #[serde(default)]
-    #[schema(read_only)]
     pub created_at: Option<String>,
 }
 
@@ -311,10 +335,11 @@ pub struct CandidateJobList {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Generate {
+    #[serde(deserialize_with = "integer::required")]
     #[schema(minimum = 1)]
     pub candidate_id: i64,
     /// The target job; absent or null for a general resume.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "integer::optional")]
     #[schema(minimum = 1)]
     pub job_row_id: Option<i64>,
     /// `word` when absent.
@@ -460,6 +485,24 @@ pub struct JobList {
     pub next_page_token: Option<String>,
 }
 
+/// The path of the routes about one candidate.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CandidatePath {
+    /// The candidate's id.
+    #[param(minimum = 1)]
+    pub id: i64,
+}
+
+/// The path of the routes about one job.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct JobPath {
+    /// The job's id, a UUID (hyphenated).
+    #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    pub job_id: String,
+}
+
 /// The paging query of the list routes.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -583,6 +626,24 @@ mod tests {
         let shown = serde_json::to_value(Candidate::from(proto)).unwrap();
         assert_eq!(shown["email"], serde_json::Value::Null);
         assert_eq!(shown["skills"][0], "Rust");
+    }
+
+    #[test]
+    fn integers_may_carry_a_zero_fraction() {
+        let generate: Generate = serde_json::from_str(r#"{"candidate_id": 7632.0, "job_row_id": 2}"#).unwrap();
+        assert_eq!((generate.candidate_id, generate.job_row_id), (7632, Some(2)));
+        for body in [
+            r#"{"candidate_id": 1.5}"#,
+            r#"{"candidate_id": "1"}"#,
+            r#"{"candidate_id": 1e300}"#,
+            r#"{"candidate_id": 9223372036854775808}"#,
+            r#"{"candidate_id": -9223372036854775809}"#,
+        ] {
+            assert!(serde_json::from_str::<Generate>(body).is_err(), "{body}");
+        }
+        let year = r#"{"name": "CKA", "year": 2021.0}"#;
+        assert_eq!(serde_json::from_str::<Certification>(year).unwrap().year, Some(2021));
+        assert!(serde_json::from_str::<Certification>(r#"{"name": "CKA", "year": 9999999999}"#).is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::sync::OnceLock;
 
+use serde_json::json;
 use utoipa::{
     Modify, OpenApi,
     openapi::security::{Http, HttpAuthScheme, SecurityScheme},
@@ -51,8 +52,30 @@ pub fn document() -> &'static str {
     static DOCUMENT: OnceLock<String> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
         let (_, api) = crate::routes().split_for_parts();
-        api.to_json().expect("the OpenAPI document serializes")
+        let mut document = serde_json::to_value(api).expect("the OpenAPI document serializes");
+        describe_events(&mut document);
+        document.to_string()
     })
+}
+
+/// The event stream's schema, which utoipa cannot state: in OpenAPI 3.1 the schema of
+/// `text/event-stream` describes each event (its `event` and `data` fields), and `data`
+/// carries a Job as JSON, or the error body in an `error` event.
+fn describe_events(document: &mut serde_json::Value) {
+    let stream = &mut document["paths"]["/api/resume-async/job-events/{job_id}"]["get"]["responses"]["200"]["content"]
+        ["text/event-stream"];
+    let data = |schema: &str| {
+        json!({"type": "string", "contentMediaType": "application/json",
+               "contentSchema": {"$ref": format!("#/components/schemas/{schema}")}})
+    };
+    stream["schema"] = json!({
+        "oneOf": [
+            {"type": "object", "required": ["event", "data"],
+             "properties": {"event": {"const": "progress"}, "data": data("Job")}},
+            {"type": "object", "required": ["event", "data"],
+             "properties": {"event": {"const": "error"}, "data": data("ErrorBody")}},
+        ]
+    });
 }
 
 #[cfg(test)]
@@ -119,5 +142,8 @@ mod tests {
         assert_eq!(schemas["Generate"]["properties"]["file_type"]["oneOf"][0]["$ref"], "#/components/schemas/FileType");
         assert_eq!(schemas["FileType"]["enum"], serde_json::json!(["word", "pdf"]));
         assert_eq!(schemas["ErrorDetail"]["required"], serde_json::json!(["code", "message"]));
+        let events = &doc["paths"]["/api/resume-async/job-events/{job_id}"]["get"]["responses"]["200"]["content"]["text/event-stream"]
+            ["schema"];
+        assert_eq!(events["oneOf"][0]["properties"]["data"]["contentSchema"]["$ref"], "#/components/schemas/Job");
     }
 }

@@ -11,7 +11,7 @@ use super::AppState;
 use crate::{
     error::{ApiError, BodyErrors, CallerErrors, InputErrors, NotFound, required},
     extract::{JsonBody, grpc, id, query_error},
-    json::{Candidate, CandidateJob, CandidateJobList, CandidateList, NewCandidateJob, PageQuery},
+    json::{Candidate, CandidateJob, CandidateJobList, CandidateList, CandidatePath, NewCandidateJob, PageQuery},
 };
 
 fn client(state: AppState) -> CandidateServiceClient<tonic::transport::Channel> {
@@ -51,7 +51,7 @@ pub async fn list(
 
 /// One of the caller's candidates.
 #[utoipa::path(get, path = "/api/candidates/{id}", tag = "candidates", operation_id = "getCandidate",
-    params(("id" = i64, Path, description = "The candidate's id")),
+    params(CandidatePath),
     responses((status = 200, description = "The candidate", body = Candidate), InputErrors, NotFound, CallerErrors))]
 pub async fn get(
     State(state): State<AppState>,
@@ -65,7 +65,7 @@ pub async fn get(
 
 /// Adds a target job (the job a resume is tailored to) to a candidate.
 #[utoipa::path(post, path = "/api/candidates/{id}/jobs", tag = "candidates", operation_id = "createCandidateJob",
-    params(("id" = i64, Path, description = "The candidate's id")), request_body = NewCandidateJob,
+    params(CandidatePath), request_body = NewCandidateJob,
     responses((status = 201, description = "Created, with its id", body = CandidateJob), InputErrors, BodyErrors, NotFound, CallerErrors))]
 pub async fn create_job(
     State(state): State<AppState>,
@@ -81,7 +81,7 @@ pub async fn create_job(
 
 /// A candidate's target jobs.
 #[utoipa::path(get, path = "/api/candidates/{id}/jobs", tag = "candidates", operation_id = "listCandidateJobs",
-    params(("id" = i64, Path, description = "The candidate's id")),
+    params(CandidatePath),
     responses((status = 200, description = "The target jobs", body = CandidateJobList), InputErrors, NotFound, CallerErrors))]
 pub async fn list_jobs(
     State(state): State<AppState>,

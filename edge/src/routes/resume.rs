@@ -19,7 +19,7 @@ use super::AppState;
 use crate::{
     error::{ApiError, BodyErrors, CallerErrors, Conflict, InputErrors, NotFound, required},
     extract::{JsonBody, grpc, query_error},
-    json::{Generate, Job, JobList, MyJobsQuery, rules::Document},
+    json::{Generate, Job, JobList, JobPath, MyJobsQuery, rules::Document},
 };
 
 fn client(state: AppState) -> ResumeServiceClient<tonic::transport::Channel> {
@@ -46,7 +46,7 @@ pub async fn generate(
 
 /// A job of the caller's, as it is now.
 #[utoipa::path(get, path = "/api/resume-async/job-status/{job_id}", tag = "resumes", operation_id = "getJob",
-    params(("job_id" = String, Path, description = "The job's id, a UUID")),
+    params(JobPath),
     responses((status = 200, description = "The job", body = Job), InputErrors, NotFound, CallerErrors))]
 pub async fn status(
     State(state): State<AppState>,
@@ -59,7 +59,7 @@ pub async fn status(
 
 /// Cancels a job: `CANCELLED` unless it had already ended.
 #[utoipa::path(post, path = "/api/resume-async/cancel/{job_id}", tag = "resumes", operation_id = "cancelJob",
-    params(("job_id" = String, Path, description = "The job's id, a UUID")),
+    params(JobPath),
     responses((status = 200, description = "The job, CANCELLED unless it had ended", body = Job), InputErrors, NotFound,
         CallerErrors))]
 pub async fn cancel(
@@ -92,7 +92,7 @@ pub async fn my_jobs(
 
 /// The finished file, streamed as the server sends it; 409 while the job is not `SUCCESS`.
 #[utoipa::path(get, path = "/api/resume-async/download/{job_id}", tag = "resumes", operation_id = "downloadResume",
-    params(("job_id" = String, Path, description = "The job's id, a UUID")),
+    params(JobPath),
     responses(
         (status = 200, description = "The resume",
             headers(("Content-Disposition" = String, description = "attachment; filename=\"…\"")),
@@ -147,7 +147,7 @@ fn content_disposition(filename: &str) -> String {
 /// change, closed after a terminal status (or when the edge stops); an `error` event
 /// (data: the error body) if the server fails.
 #[utoipa::path(get, path = "/api/resume-async/job-events/{job_id}", tag = "resumes", operation_id = "watchJob",
-    params(("job_id" = String, Path, description = "The job's id, a UUID")),
+    params(JobPath),
     responses((status = 200, description = "`progress` events, each carrying a Job", content_type = "text/event-stream",
         body = Job), InputErrors, NotFound, CallerErrors))]
 pub async fn events(

@@ -145,11 +145,14 @@ pub fn positive_id(field: &str, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// A job id in a request: a UUID, returned in its canonical form.
+/// A job id in a request: a hyphenated UUID (as the API gives them), returned in its
+/// canonical (lower-case) form.
 pub fn job_id(value: &str) -> Result<String> {
     uuid::Uuid::try_parse(value)
+        .ok()
+        .filter(|_| value.len() == 36)
         .map(|id| id.hyphenated().to_string())
-        .map_err(|_| invalid("job_id must be a UUID".into()))
+        .ok_or_else(|| invalid("job_id must be a UUID".into()))
 }
 
 /// `file_type`: `"word"` (also when absent) or `"pdf"`.
@@ -243,7 +246,10 @@ mod tests {
         assert!(priority(Some("")).is_err());
         assert!(job_id("nope").is_err());
         let id = uuid::Uuid::now_v7();
-        assert_eq!(job_id(&id.simple().to_string()).unwrap(), id.to_string());
+        assert_eq!(job_id(&id.to_string().to_uppercase()).unwrap(), id.to_string());
+        // Only the form the API gives out (the document states it as a pattern).
+        assert!(job_id(&id.simple().to_string()).is_err());
+        assert!(job_id(&id.urn().to_string()).is_err());
         assert!(positive_id("candidate_id", 0).is_err());
     }
 }
