@@ -88,7 +88,10 @@ mod tests {
 
     #[test]
     fn errors_name_the_field() {
-        assert_eq!(message(r#"{"candidate_id": "one"}"#), "candidate_id: invalid type: string \"one\", expected i64");
+        assert_eq!(
+            message(r#"{"candidate_id": "one"}"#),
+            "candidate_id: invalid type: string \"one\", expected a JSON number"
+        );
         assert!(message(r#"{"candidate_id": 1, "extra": 2}"#).contains("unknown field `extra`"));
         assert_eq!(message(r#"{"file_type": "pdf"}"#), "missing field `candidate_id`");
         assert!(message("not json").starts_with("request body is not valid JSON"));

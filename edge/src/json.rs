@@ -353,15 +353,16 @@ pub struct Generate {
 }
 
 /// The format of a resume (the server checks it; the document names the values).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[derive(ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FileType {
     Word,
     Pdf,
 }
 
-/// Which queue a job waits in: `high` starts before any waiting `default` job.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+/// Which queue a job waits in: `high` starts before any waiting `default` job (the server
+/// checks it; the document names the values).
+#[derive(ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
     Default,
@@ -408,8 +409,8 @@ pub struct Job {
     pub generation_ms: i64,
 }
 
-/// Where a job is.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+/// Where a job is (the server checks it; the document names the values).
+#[derive(ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum JobStatus {
     Pending,
@@ -417,19 +418,6 @@ pub enum JobStatus {
     Success,
     Failure,
     Cancelled,
-}
-
-impl JobStatus {
-    /// The name on the wire.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::Pending => "PENDING",
-            JobStatus::Processing => "PROCESSING",
-            JobStatus::Success => "SUCCESS",
-            JobStatus::Failure => "FAILURE",
-            JobStatus::Cancelled => "CANCELLED",
-        }
-    }
 }
 
 impl From<v1::Job> for Job {
@@ -524,7 +512,8 @@ pub struct MyJobsQuery {
     /// The `next_page_token` of the page before.
     pub page_token: Option<String>,
     /// Only jobs in this status.
-    pub status: Option<JobStatus>,
+    #[param(value_type = Option<JobStatus>)]
+    pub status: Option<String>,
     /// Only this candidate's jobs.
     #[param(minimum = 1)]
     pub candidate_id: Option<i64>,

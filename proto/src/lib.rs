@@ -3,18 +3,17 @@
 //! # Layout
 //! - [`v1`]: the generated protobuf messages, gRPC clients and servers.
 //! - [`FILE_DESCRIPTOR_SET`]: the encoded descriptors, served by gRPC reflection.
-//! - [`queue`]: the Redis keys producer (server) and consumer (worker) agree on.
-//! - [`cache`]: the result cache key of a request's content.
+//! - [`job`]: priority, file type and status as Rust enums over the wire's strings.
+//! - [`redis`]: everything that crosses Redis, in one place: keys, the task message, the
+//!   workers' heartbeat, the result cache's key and record, and the client builder.
 //! - [`rate`]: per-minute rate limits kept in Redis, shared by every replica.
-//! - [`redis`]: the Redis client every process builds (TLS, ACL, cluster).
 //! - [`client`]: the balanced channel through which edge and workers reach the servers.
 //! - [`process`]: logging set-up and the shutdown signal every binary uses.
 //! - [`time`]: conversions between protobuf timestamps and `chrono`.
 
-pub mod cache;
 pub mod client;
+pub mod job;
 pub mod process;
-pub mod queue;
 pub mod rate;
 pub mod redis;
 pub mod time;

@@ -17,8 +17,8 @@ use std::{
 };
 
 use resume_proto::{
-    queue::Keys,
     rate::{self, RateLimit, Take},
+    redis::Keys,
 };
 use tonic::Status;
 

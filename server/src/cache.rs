@@ -2,8 +2,10 @@
 //! from Redis at submit, without queueing anything.
 
 use fred::prelude::*;
-use prost::Message;
-use resume_proto::{queue::Keys, v1::CachedResume};
+use resume_proto::{
+    redis::{Keys, cache},
+    v1::CachedResume,
+};
 
 use crate::error::Result;
 
@@ -25,6 +27,6 @@ impl ResultCache {
     /// miss (it is rewritten by the next generation).
     pub async fn get(&self, cache_key: &str) -> Result<Option<CachedResume>> {
         let bytes: Option<Vec<u8>> = self.client.get(self.keys.cached(cache_key)).await?;
-        Ok(bytes.and_then(|bytes| CachedResume::decode(bytes.as_slice()).ok()))
+        Ok(cache::decode(bytes.as_deref()))
     }
 }

@@ -44,7 +44,7 @@ pub struct Config {
 impl Config {
     /// The generator workers use, as it goes into cache keys.
     pub fn generator(&self) -> String {
-        resume_proto::cache::generator(self.openai_api_key.as_ref().map(|_| self.openai_model.as_str()))
+        resume_proto::redis::cache::generator(self.openai_api_key.as_ref().map(|_| self.openai_model.as_str()))
     }
 
     /// Checks what the types cannot: a usable secret and a database URL we support.

@@ -7,7 +7,8 @@
 //! - [`core`]: what the API does, free of any transport: candidates, jobs, worker tasks, admin.
 //! - [`grpc`]: thin tonic adapters, one per service.
 //! - [`db`]: sea-orm entities and the connection (migrations run at start).
-//! - [`queue`]: pushing tasks onto the Redis lists workers take them from.
+//! - [`queue`]: pushing tasks onto the Redis lists workers take them from, reading queue
+//!   depths and the workers' heartbeats.
 //! - [`cache`]: the result cache, read at submit.
 //! - [`events`]: job changes fanned out to every server's watchers through Redis pub/sub.
 //! - [`error`]: the one error type and its mapping to `tonic::Status`.
@@ -32,7 +33,7 @@ use futures::FutureExt;
 use resume_proto::{
     FILE_DESCRIPTOR_SET,
     process::{Running, Shutdown, StartError},
-    queue::Keys,
+    redis::Keys,
     v1::{
         admin_service_server::AdminServiceServer, candidate_service_server::CandidateServiceServer,
         readiness_service_server::ReadinessServiceServer, resume_service_server::ResumeServiceServer,
@@ -58,8 +59,8 @@ pub struct AppState {
     pub new_jobs: db::group_insert::GroupInsert,
     /// Rows read by key, in groups.
     pub by_key: db::ByKey,
-    /// Where new tasks are pushed.
-    pub queue: queue::TaskQueue,
+    /// Where new tasks are pushed and workers' heartbeats read.
+    pub queue: queue::Dispatch,
     /// Finished resumes by request content.
     pub cache: cache::ResultCache,
     /// Job changes, published and watched.
@@ -70,7 +71,7 @@ pub struct AppState {
 /// API's rate limit.
 async fn connect(config: &Config) -> Result<(Arc<AppState>, api_limit::ApiLimit), StartError> {
     let db = db::connect(&config.database_url).await?;
-    let builder = resume_proto::redis::builder(&config.redis_url, config.redis_cluster)?;
+    let builder = resume_proto::redis::client::builder(&config.redis_url, config.redis_cluster)?;
     let client = builder.build()?;
     fred::interfaces::ClientLike::init(&client).await?;
     let subscriber = builder.build_subscriber_client()?;
@@ -81,7 +82,7 @@ async fn connect(config: &Config) -> Result<(Arc<AppState>, api_limit::ApiLimit)
     let new_jobs = db::group_insert::GroupInsert::start(db.clone());
     let by_key = db::ByKey::start(&db);
     let limit = api_limit::ApiLimit::new(client.clone(), keys.clone(), config.api_rate_limit_per_min);
-    let state = AppState { db, new_jobs, by_key, queue: queue::TaskQueue::new(client, keys), cache, events };
+    let state = AppState { db, new_jobs, by_key, queue: queue::Dispatch::new(client, keys), cache, events };
     Ok((Arc::new(state), limit))
 }
 

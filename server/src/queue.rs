@@ -1,20 +1,16 @@
-//! The producer side of the Redis task queues: pushing tasks, reading queue depths and
-//! noticing (and rebuilding after) a Redis that lost its data.
+//! The server's side of Redis's queues: pushing tasks, reading queue depths and the
+//! workers' heartbeats, and noticing (and rebuilding after) a Redis that lost its data.
 
-use std::{
-    collections::{HashMap, HashSet},
-    time::Duration,
-};
+use std::{collections::HashSet, time::Duration};
 
 use fred::{
     prelude::*,
     types::{Expiration, SetOptions},
 };
-use prost::Message;
 use resume_proto::{
-    queue::{Keys, Queue},
-    time::to_timestamp,
-    v1::ResumeTask,
+    job::Priority,
+    redis::{Keys, Queue, registry, task},
+    v1::WorkerHeartbeat,
 };
 
 use crate::error::{Error, Result};
@@ -22,16 +18,16 @@ use crate::error::{Error, Result};
 /// How long a server may take to rebuild lost queues before another may try.
 const RECOVERY_LOCK: Duration = Duration::from_secs(30);
 
-/// Pushes tasks onto the Redis lists workers take them from.
-pub struct TaskQueue {
+/// Where the server hands tasks to workers and reads what workers say of themselves.
+pub struct Dispatch {
     client: Client,
     keys: Keys,
 }
 
-impl TaskQueue {
-    /// A queue over an initialised client.
-    pub fn new(client: Client, keys: Keys) -> TaskQueue {
-        TaskQueue { client, keys }
+impl Dispatch {
+    /// Dispatch over an initialised client.
+    pub fn new(client: Client, keys: Keys) -> Dispatch {
+        Dispatch { client, keys }
     }
 
     /// Fails at once while the connection to Redis is down (being made again), so that a
@@ -46,22 +42,17 @@ impl TaskQueue {
 
     /// Queues the task of job `job_id` and wakes an idle worker. The job row must already
     /// be committed: a worker may claim it the moment this returns.
-    pub async fn push(&self, job_id: &str, priority: &str, cache_key: String) -> Result<()> {
-        let queue = Queue::for_priority(priority);
-        let task = ResumeTask {
-            job_id: job_id.to_owned(),
-            enqueued_at: Some(to_timestamp(chrono::Utc::now())),
-            priority: priority.to_owned(),
-            cache_key,
-        };
+    pub async fn push(&self, job_id: &str, priority: Priority, cache_key: String) -> Result<()> {
+        let queue = Queue::of(priority);
+        let task = task::new(job_id, priority, cache_key);
         let pipeline = self.client.pipeline();
-        let _: () = pipeline.rpush(self.keys.queue(queue), task.encode_to_vec()).await?;
+        let _: () = pipeline.rpush(self.keys.queue(queue), task::encode(&task)).await?;
         let _: () = pipeline.publish(self.keys.wake_channel(), "").await?;
         let _: Vec<Value> = pipeline.all().await?;
         Ok(())
     }
 
-    /// Whether Redis still holds its data (the marker [`TaskQueue::mark_intact`] set).
+    /// Whether Redis still holds its data (the marker [`Dispatch::mark_intact`] set).
     pub async fn is_intact(&self) -> Result<bool> {
         Ok(self.client.exists::<i64, _>(self.keys.intact()).await? == 1)
     }
@@ -94,7 +85,7 @@ impl TaskQueue {
         for worker in workers {
             tasks.extend(self.client.lrange::<Vec<Vec<u8>>, _>(self.keys.in_flight(&worker), 0, -1).await?);
         }
-        Ok(tasks.iter().filter_map(|task| ResumeTask::decode(task.as_slice()).ok()).map(|task| task.job_id).collect())
+        Ok(tasks.iter().filter_map(|raw| task::decode(raw)).map(|task| task.job_id).collect())
     }
 
     /// How many tasks wait in each queue, highest priority first.
@@ -106,18 +97,17 @@ impl TaskQueue {
         Ok(depths)
     }
 
-    /// Every worker whose heartbeat has not expired, with the fields it last wrote, in one
-    /// round trip (an expired heartbeat reads as an empty hash).
-    pub async fn live_workers(&self) -> Result<Vec<(String, HashMap<String, String>)>> {
+    /// Every worker whose heartbeat has not expired, as it last described itself, in one
+    /// round trip (an expired heartbeat reads as nil).
+    pub async fn live_workers(&self) -> Result<Vec<(String, WorkerHeartbeat)>> {
         let ids: Vec<String> = self.client.smembers(self.keys.workers()).await?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let pipeline = self.client.pipeline();
-        for id in &ids {
-            let _: () = pipeline.hgetall(self.keys.heartbeat(id)).await?;
-        }
-        let heartbeats: Vec<HashMap<String, String>> = pipeline.all().await?;
-        Ok(ids.into_iter().zip(heartbeats).filter(|(_, fields)| !fields.is_empty()).collect())
+        // Every key shares the deployment's hash tag, so one MGET reads them all, on a
+        // cluster too.
+        let keys: Vec<String> = ids.iter().map(|id| self.keys.heartbeat(id)).collect();
+        let beats: Vec<Option<Vec<u8>>> = self.client.mget(keys).await?;
+        Ok(ids.into_iter().zip(beats).filter_map(|(id, raw)| Some((id, registry::decode(raw.as_deref())?))).collect())
     }
 }

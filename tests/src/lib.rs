@@ -261,9 +261,14 @@ impl System {
         Ok(Channel::from_shared(format!("http://{}", self.grpc_addr))?.connect().await?)
     }
 
+    /// The names of this system's Redis keys.
+    pub fn keys(&self) -> resume_proto::redis::Keys {
+        resume_proto::redis::Keys::new(&self.prefix)
+    }
+
     /// A client of the system's Redis, to look at or break what it keeps.
     pub async fn redis(&self) -> Result<fred::clients::Client> {
-        let client = resume_proto::redis::builder(&self.redis_url, self.options.redis_cluster)?.build()?;
+        let client = resume_proto::redis::client::builder(&self.redis_url, self.options.redis_cluster)?.build()?;
         fred::interfaces::ClientLike::init(&client).await?;
         Ok(client)
     }

@@ -3,7 +3,8 @@
 //!
 //! # Layout
 //! - [`config`]: the typed configuration, read once at start.
-//! - [`queue`]: the crash-safe Redis consumer (in-flight list, wake-ups, heartbeat).
+//! - [`redis`]: the worker's side of Redis, a module per job: the crash-safe task lists,
+//!   the registry and heartbeat, the result cache, generation locks, the task limit.
 //! - [`report`]: the gRPC client of the server's `WorkerService`, with the worker token.
 //! - [`model`]: what a resume says, and the generator that writes it.
 //! - [`render`]: the resume as a DOCX or PDF file.
@@ -16,7 +17,7 @@
 pub mod config;
 pub mod model;
 pub mod pipeline;
-pub mod queue;
+pub mod redis;
 pub mod render;
 pub mod report;
 pub mod stats;
@@ -26,8 +27,8 @@ use std::{future::Future, sync::Arc, time::Duration};
 use axum::{Router, routing::get};
 use resume_proto::{
     process::{Running, Shutdown, StartError},
-    queue::Keys,
     rate::RateLimit,
+    redis::Keys,
 };
 use tokio::{
     net::TcpListener,
@@ -58,8 +59,11 @@ async fn work(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
     let worker_id = config.worker_id();
     let host = config::host_name();
     let keys = Keys::new(&config.redis_key_prefix);
-    let redis = resume_proto::redis::builder(&config.redis_url, config.redis_cluster)?;
-    let queue = queue::TaskQueue::connect(&redis, keys, &worker_id).await?;
+    // Only a generator that calls a model spends the model's quota.
+    let task_limit =
+        RateLimit::per_minute(if config.openai_api_key.is_some() { config.task_rate_limit_per_min } else { 0 });
+    let builder = resume_proto::redis::client::builder(&config.redis_url, config.redis_cluster)?;
+    let redis = redis::Redis::connect(&builder, keys, &worker_id, task_limit).await?;
     let token = report::WorkerToken::new(&config.jwt_secret, &worker_id)?;
     let reporter = report::Reporter::new(resume_proto::client::balanced(&config.server_url)?, token, &worker_id);
     let stats = Arc::new(stats::Stats::new(config.concurrency));
@@ -79,11 +83,7 @@ async fn work(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
         max_attempts: config.max_attempts,
     };
     let cache_ttl = (config.result_cache_ttl_secs > 0).then(|| Duration::from_secs(config.result_cache_ttl_secs));
-    // Only a generator that calls a model spends the model's quota.
-    let model_calls =
-        RateLimit::per_minute(if config.openai_api_key.is_some() { config.task_rate_limit_per_min } else { 0 });
-    let ctx =
-        Arc::new(pipeline::Context { queue, reporter, generator, retry, cache_ttl, model_calls, stats: stats.clone() });
+    let ctx = Arc::new(pipeline::Context { redis, reporter, generator, retry, cache_ttl, stats: stats.clone() });
     // Fonts and template load once, before the first task waits for them.
     tokio::task::spawn_blocking(render::pdf::warm_up);
 
@@ -94,7 +94,7 @@ async fn work(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
     });
 
     // An earlier run under this id may have died holding tasks: they go back first.
-    let leftovers = ctx.queue.return_own().await?;
+    let leftovers = ctx.redis.tasks.return_own().await?;
     if leftovers > 0 {
         tracing::warn!(%worker_id, tasks = leftovers, "returned the tasks an earlier run left in flight");
     }
@@ -104,17 +104,17 @@ async fn work(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
     let c = ctx.clone();
     tokio::spawn(every(HEARTBEAT_EVERY, "heartbeat", stop.clone(), move || {
         let (c, host) = (c.clone(), host.clone());
-        async move { c.queue.heartbeat(&host, &c.stats).await }
+        async move { c.redis.registry.heartbeat(&host, &c.stats).await }
     }));
     let c = ctx.clone();
     tokio::spawn(every(PROMOTE_EVERY, "promoting due retries", stop.clone(), move || {
         let c = c.clone();
-        async move { c.queue.promote_due().await }
+        async move { c.redis.tasks.promote_due().await }
     }));
     let c = ctx.clone();
     tokio::spawn(every(RECOVER_EVERY, "looking for dead workers", stop.clone(), move || {
         let c = c.clone();
-        async move { c.queue.recover_dead_workers().await }
+        async move { c.redis.registry.recover_dead_workers(&c.redis.tasks).await }
     }));
 
     let mut running = take_tasks(&ctx, config.concurrency, stop).await;
@@ -123,8 +123,8 @@ async fn work(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
         tracing::warn!("drain deadline passed; handing back unfinished tasks");
         running.abort_all();
     }
-    ctx.queue.return_own().await?;
-    ctx.queue.deregister().await?;
+    ctx.redis.tasks.return_own().await?;
+    ctx.redis.registry.deregister().await?;
     tracing::info!(%worker_id, "worker stopped");
     Ok(())
 }
@@ -139,7 +139,7 @@ async fn take_tasks(ctx: &Arc<pipeline::Context>, concurrency: usize, mut stop: 
             _ = stop.changed() => break,
         };
         while running.try_join_next().is_some() {}
-        match ctx.queue.take().await {
+        match ctx.redis.tasks.take().await {
             Ok(Some(raw)) => {
                 let ctx = ctx.clone();
                 running.spawn(async move {
@@ -150,7 +150,7 @@ async fn take_tasks(ctx: &Arc<pipeline::Context>, concurrency: usize, mut stop: 
             Ok(None) => {
                 drop(permit);
                 tokio::select! {
-                    () = ctx.queue.wait_for_work(IDLE_RECHECK) => {}
+                    () = ctx.redis.tasks.wait_for_work(IDLE_RECHECK) => {}
                     _ = stop.changed() => break,
                 }
             }

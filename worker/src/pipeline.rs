@@ -14,10 +14,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use prost::Message;
 use resume_proto::{
-    queue::Queue,
-    rate::RateLimit,
+    redis::task,
     v1::{CachedResume, ResumeTask},
 };
 use tonic::{Code, Status};
@@ -25,7 +23,7 @@ use tracing::Instrument;
 
 use crate::{
     model::{Generator, ModelError},
-    queue::TaskQueue,
+    redis::Redis,
     render::{self, Document, RenderError},
     report::{Provenance, Reporter},
     stats::Stats,
@@ -65,14 +63,12 @@ impl RetryPolicy {
 
 /// What every task shares.
 pub struct Context {
-    pub queue: TaskQueue,
+    pub redis: Redis,
     pub reporter: Reporter,
     pub generator: Box<dyn Generator>,
     pub retry: RetryPolicy,
     /// Lifetime of cached results; `None` when the cache is off.
     pub cache_ttl: Option<Duration>,
-    /// `TASK_RATE_LIMIT_PER_MIN`, shared by every worker (unlimited offline).
-    pub model_calls: RateLimit,
     pub stats: Arc<Stats>,
 }
 
@@ -152,9 +148,9 @@ impl TaskError {
 
 /// Runs the task `raw` (as taken off the queue) and settles it in Redis.
 pub async fn process(ctx: &Context, raw: Vec<u8>) {
-    let Ok(task) = ResumeTask::decode(raw.as_slice()) else {
+    let Some(task) = task::decode(&raw) else {
         tracing::error!("undecodable task dropped");
-        settle(ctx.queue.ack(&raw).await);
+        settle(ctx.redis.tasks.ack(&raw).await);
         return;
     };
     let span = tracing::info_span!("task", job_id = %task.job_id);
@@ -165,31 +161,29 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
         match outcome {
             Ok(Outcome::Done) => {
                 ctx.stats.processed.fetch_add(1, Relaxed);
-                settle(ctx.queue.ack(&raw).await);
+                settle(ctx.redis.tasks.ack(&raw).await);
             }
-            Ok(Outcome::Dropped) => settle(ctx.queue.ack(&raw).await),
+            Ok(Outcome::Dropped) => settle(ctx.redis.tasks.ack(&raw).await),
             Ok(Outcome::Wait) => {
-                let queue = Queue::for_priority(&task.priority);
-                settle(ctx.queue.retry_later(&raw, queue, DUPLICATE_WAIT).await);
+                settle(ctx.redis.tasks.retry_later(&raw, task::queue(&task), DUPLICATE_WAIT).await);
             }
             Ok(Outcome::RetryAfter(delay)) => {
                 tracing::info!(?delay, "retry scheduled");
-                let queue = Queue::for_priority(&task.priority);
-                settle(ctx.queue.retry_later(&raw, queue, delay).await);
+                settle(ctx.redis.tasks.retry_later(&raw, task::queue(&task), delay).await);
             }
             Err(TaskError::Unreachable(status)) => {
                 tracing::warn!(%status, "server unreachable; handing the task back");
-                settle(ctx.queue.hand_back(&raw, Queue::for_priority(&task.priority)).await);
+                settle(ctx.redis.tasks.hand_back(&raw, task::queue(&task)).await);
             }
             Err(error) => {
                 tracing::error!(%error, "task failed");
                 ctx.stats.failed.fetch_add(1, Relaxed);
                 let message = error.user_message();
                 match retrying(|| ctx.reporter.fail(&task.job_id, &message)).await {
-                    Ok(()) => settle(ctx.queue.ack(&raw).await),
+                    Ok(()) => settle(ctx.redis.tasks.ack(&raw).await),
                     Err(status) => {
                         tracing::warn!(%status, "could not record the failure; handing the task back");
-                        settle(ctx.queue.hand_back(&raw, Queue::for_priority(&task.priority)).await);
+                        settle(ctx.redis.tasks.hand_back(&raw, task::queue(&task)).await);
                     }
                 }
             }
@@ -210,7 +204,7 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
     let Some(cache_key) = ctx.cache_ttl.and(Some(task.cache_key.as_str()).filter(|k| !k.is_empty())) else {
         return build(ctx, task, None).await;
     };
-    match ctx.queue.cached(cache_key).await {
+    match ctx.redis.cache.get(cache_key).await {
         Ok(Some(cached)) => return deliver_cached(ctx, task, cached).await,
         Ok(None) => {}
         Err(error) => {
@@ -218,7 +212,7 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
             return build(ctx, task, None).await;
         }
     }
-    match ctx.queue.lock_generation(cache_key, &task.job_id).await {
+    match ctx.redis.locks.lock(cache_key, &task.job_id).await {
         Ok(true) => {}
         // An identical request is being generated: wait for its result, unclaimed.
         Ok(false) => return Ok(Outcome::Wait),
@@ -228,7 +222,7 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
         }
     }
     let outcome = build(ctx, task, Some(cache_key)).await;
-    if let Err(error) = ctx.queue.unlock_generation(cache_key, &task.job_id).await {
+    if let Err(error) = ctx.redis.locks.unlock(cache_key, &task.job_id).await {
         tracing::warn!(%error, "could not release the generation lock; it expires");
     }
     outcome
@@ -249,7 +243,7 @@ async fn deliver_cached(ctx: &Context, task: &ResumeTask, cached: CachedResume) 
 /// Claims the job and makes its resume; with a cache key, keeps the result for identical
 /// requests.
 async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Result<Outcome, TaskError> {
-    match ctx.queue.admit(&ctx.model_calls).await {
+    match ctx.redis.task_limit.admit().await {
         Ok(None) => {}
         // Over the model's quota: the task waits, unclaimed (the job stays PENDING).
         Ok(Some(wait)) => {
@@ -305,7 +299,7 @@ async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Res
             content_type: document.content_type.clone(),
             content: document.bytes.clone(),
         };
-        if let Err(error) = ctx.queue.cache(cache_key, &cached, ttl).await {
+        if let Err(error) = ctx.redis.cache.put(cache_key, &cached, ttl).await {
             tracing::warn!(%error, "could not cache the result");
         }
     }

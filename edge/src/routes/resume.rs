@@ -81,7 +81,6 @@ pub async fn my_jobs(
     query: Result<Query<MyJobsQuery>, QueryRejection>,
 ) -> Result<Json<JobList>, ApiError> {
     let Query(MyJobsQuery { limit, page_token, status, candidate_id }) = query.map_err(query_error)?;
-    let status = status.map(|s| s.as_str().to_owned());
     let request = v1::ListMyJobsRequest { limit, page_token: page_token.unwrap_or_default(), status, candidate_id };
     let response = client(state).list_my_jobs(grpc(&headers, request)).await?.into_inner();
     Ok(Json(JobList {

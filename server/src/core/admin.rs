@@ -3,15 +3,10 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use resume_proto::{queue::Queue, time::to_timestamp, v1};
+use resume_proto::{job::JobStatus, v1};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::{
-    AppState,
-    core::status::JobStatus,
-    db::resume_job,
-    error::{Error, Result},
-};
+use crate::{AppState, db::resume_job, error::Result};
 
 /// How many recent successes the average duration is taken over.
 const DURATION_SAMPLE: u64 = 1000;
@@ -54,13 +49,9 @@ pub async fn readiness(state: &AppState) -> v1::GetReadinessResponse {
 pub async fn queues(state: &AppState) -> Result<Vec<v1::Queue>> {
     let mut queues = Vec::new();
     for (queue, pending) in state.queue.depths().await? {
-        let priority = match queue {
-            Queue::PriorityHigh => "high",
-            Queue::ResumeGeneration => "default",
-        };
         let in_progress = resume_job::Entity::find()
             .filter(resume_job::Column::Status.eq(JobStatus::Processing.as_str()))
-            .filter(resume_job::Column::Priority.eq(priority))
+            .filter(resume_job::Column::Priority.eq(queue.priority().as_str()))
             .count(&state.db)
             .await?;
         queues.push(v1::Queue { name: queue.name().to_owned(), pending, in_progress: in_progress as i64 });
@@ -70,21 +61,16 @@ pub async fn queues(state: &AppState) -> Result<Vec<v1::Queue>> {
 
 /// Every worker with a live heartbeat, as it last described itself.
 pub async fn workers(state: &AppState) -> Result<Vec<v1::Worker>> {
-    let mut workers = Vec::new();
-    for (id, fields) in state.queue.live_workers().await? {
-        let number = |name: &str| fields.get(name).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-        let last_heartbeat = chrono::DateTime::from_timestamp_millis(number("last_heartbeat_ms"))
-            .ok_or_else(|| Error::Corrupt(format!("worker {id} heartbeat time")))?;
-        workers.push(v1::Worker {
-            host: fields.get("host").cloned().unwrap_or_default(),
-            concurrency: number("concurrency") as i32,
-            active: number("active") as i32,
-            processed: number("processed"),
-            failed: number("failed"),
-            last_heartbeat: Some(to_timestamp(last_heartbeat)),
-            id,
-        });
-    }
+    let mut workers: Vec<v1::Worker> = state
+        .queue
+        .live_workers()
+        .await?
+        .into_iter()
+        .map(|(id, beat)| {
+            let v1::WorkerHeartbeat { host, concurrency, active, processed, failed, last_heartbeat } = beat;
+            v1::Worker { id, host, concurrency, active, processed, failed, last_heartbeat }
+        })
+        .collect();
     workers.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(workers)
 }

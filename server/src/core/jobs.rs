@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use resume_proto::{cache, time::to_timestamp, v1, v1::CachedResume};
+use resume_proto::{job::JobStatus, redis::cache, time::to_timestamp, v1, v1::CachedResume};
 use sea_orm::{
     ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
     sea_query::Expr,
@@ -12,7 +12,7 @@ use tokio::sync::{broadcast::error::RecvError, mpsc};
 
 use crate::{
     AppState,
-    core::{candidates, page, status::JobStatus, validate},
+    core::{candidates, page, validate},
     db::{resume_file, resume_job},
     error::{Error, Result},
 };
@@ -78,7 +78,7 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     let file_type = validate::file_type(file_type.as_deref())?;
     let priority = validate::priority(priority.as_deref())?;
     state.queue.ensure_connected()?;
-    let cache_key = cache_key(state, owner, candidate_id, job_row_id, file_type).await?;
+    let cache_key = cache_key(state, owner, candidate_id, job_row_id, file_type.as_str()).await?;
     let cached = state.cache.get(&cache_key).await.unwrap_or_else(|error| {
         // The cache only saves work: without it the job is generated as usual.
         tracing::warn!(%error, "result cache unreadable");
@@ -92,8 +92,8 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
         job_row_id,
         status: JobStatus::Pending.to_string(),
         progress: 0,
-        file_type: file_type.to_owned(),
-        priority: priority.to_owned(),
+        file_type: file_type.to_string(),
+        priority: priority.to_string(),
         filename: None,
         error_message: None,
         cache_hit: false,
@@ -116,7 +116,7 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
         }
         return Err(error);
     }
-    tracing::info!(job_id = %row.id, candidate_id, priority, file_type, "job queued");
+    tracing::info!(job_id = %row.id, candidate_id, %priority, %file_type, "job queued");
     Ok(to_proto(row))
 }
 
@@ -195,7 +195,7 @@ pub async fn list_mine(
     let v1::ListMyJobsRequest { limit, page_token, status, candidate_id } = req;
     let limit = page::limit(limit)?;
     let mut query = resume_job::Entity::find().filter(resume_job::Column::Owner.eq(owner));
-    if let Some(status) = status.filter(|s| !s.is_empty()) {
+    if let Some(status) = status {
         let status: JobStatus = status.parse().map_err(Error::InvalidArgument)?;
         query = query.filter(resume_job::Column::Status.eq(status.as_str()));
     }

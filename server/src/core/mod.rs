@@ -7,6 +7,5 @@ pub mod candidates;
 pub mod jobs;
 pub mod page;
 pub mod recovery;
-pub mod status;
 pub mod tasks;
 pub mod validate;

@@ -10,14 +10,10 @@
 
 use std::{collections::HashSet, future::Future, sync::Arc, time::Duration};
 
+use resume_proto::job::JobStatus;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::{
-    AppState,
-    core::{jobs, status::JobStatus},
-    db::resume_job,
-    error::Result,
-};
+use crate::{AppState, core::jobs, db::resume_job, error::Result};
 
 /// How often each server checks that Redis still holds its data.
 const CHECK_EVERY: Duration = Duration::from_secs(2);
@@ -52,7 +48,10 @@ async fn recover(state: &AppState) -> Result<usize> {
     let mut requeued = 0;
     for row in running.into_iter().filter(|row| !present.contains(&row.id)) {
         let cache_key = jobs::cache_key(state, &row.owner, row.candidate_id, row.job_row_id, &row.file_type).await?;
-        state.queue.push(&row.id, &row.priority, cache_key).await?;
+        // A stored priority is one the server wrote; a row older than this version's
+        // names keeps to the default queue.
+        let priority = row.priority.parse().unwrap_or_default();
+        state.queue.push(&row.id, priority, cache_key).await?;
         tracing::info!(job_id = %row.id, "job queued again after Redis lost its task");
         requeued += 1;
     }

@@ -2,7 +2,7 @@
 //! failure. Every transition is one conditional UPDATE, so concurrent or repeated calls
 //! (a task delivered twice, a cancel racing a completion) cannot move a job backwards.
 
-use resume_proto::v1;
+use resume_proto::{job::JobStatus, v1};
 use sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
     sea_query::{Expr, ExprTrait, Func},
@@ -10,7 +10,7 @@ use sea_orm::{
 
 use crate::{
     AppState,
-    core::{candidates, jobs::to_proto, status::JobStatus, validate},
+    core::{candidates, jobs::to_proto, validate},
     db::{candidate, resume_file, resume_job},
     error::{Error, Result},
 };

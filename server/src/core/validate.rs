@@ -1,7 +1,10 @@
 //! Input validation. Every error names the offending field, as a client would write its
 //! path (`experience[0].start`).
 
-use resume_proto::v1;
+use resume_proto::{
+    job::{FileType, Priority},
+    v1,
+};
 
 use crate::error::{Error, Result};
 
@@ -156,21 +159,13 @@ pub fn job_id(value: &str) -> Result<String> {
 }
 
 /// `file_type`: `"word"` (also when absent) or `"pdf"`.
-pub fn file_type(value: Option<&str>) -> Result<&'static str> {
-    match value.unwrap_or("word") {
-        "word" => Ok("word"),
-        "pdf" => Ok("pdf"),
-        _ => Err(invalid("file_type must be \"word\" or \"pdf\"".into())),
-    }
+pub fn file_type(value: Option<&str>) -> Result<FileType> {
+    value.map_or(Ok(FileType::Word), |v| v.parse().map_err(invalid))
 }
 
 /// `priority`: `"default"` (also when absent) or `"high"`.
-pub fn priority(value: Option<&str>) -> Result<&'static str> {
-    match value.unwrap_or("default") {
-        "default" => Ok("default"),
-        "high" => Ok("high"),
-        _ => Err(invalid("priority must be \"default\" or \"high\"".into())),
-    }
+pub fn priority(value: Option<&str>) -> Result<Priority> {
+    value.map_or(Ok(Priority::Default), |v| v.parse().map_err(invalid))
 }
 
 #[cfg(test)]
@@ -236,12 +231,13 @@ mod tests {
 
     #[test]
     fn enums_and_ids() {
-        assert_eq!(file_type(None).unwrap(), "word");
-        assert_eq!(file_type(Some("pdf")).unwrap(), "pdf");
+        assert_eq!(file_type(None).unwrap(), FileType::Word);
+        assert_eq!(file_type(Some("pdf")).unwrap(), FileType::Pdf);
+        assert_eq!(file_type(Some("docx")).unwrap_err().to_string(), "file_type must be \"word\" or \"pdf\"");
         assert!(file_type(Some("docx")).is_err());
         assert!(file_type(Some("")).is_err(), "empty is not absent");
-        assert_eq!(priority(None).unwrap(), "default");
-        assert_eq!(priority(Some("high")).unwrap(), "high");
+        assert_eq!(priority(None).unwrap(), Priority::Default);
+        assert_eq!(priority(Some("high")).unwrap(), Priority::High);
         assert!(priority(Some("urgent")).is_err());
         assert!(priority(Some("")).is_err());
         assert!(job_id("nope").is_err());

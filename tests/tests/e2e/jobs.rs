@@ -1,7 +1,14 @@
 //! Job lifecycle beyond the happy path: cancel, priority, listing, the queue's bookkeeping.
 
 use e2e::{Db, System};
-use fred::{prelude::*, types::lists::LMoveDirection};
+use fred::{
+    prelude::*,
+    types::{Expiration, lists::LMoveDirection},
+};
+use resume_proto::{
+    redis::{Queue, registry},
+    v1,
+};
 use serde_json::{Value, json};
 
 async fn submit(system: &System, user: &str, body: Value) -> anyhow::Result<String> {
@@ -16,7 +23,7 @@ async fn a_cancelled_job_is_never_built() -> anyhow::Result<()> {
     let (candidate, _) = system.candidate_with_target("canceller").await?;
     let job_id = submit(&system, "canceller", json!({"candidate_id": candidate})).await?;
     let redis = system.redis().await?;
-    let queued: i64 = redis.llen(format!("{{{}}}:resume_generation", system.prefix)).await?;
+    let queued: i64 = redis.llen(system.keys().queue(Queue::ResumeGeneration)).await?;
     assert_eq!(queued, 1, "the task waits in its queue");
 
     let (status, job) = system.post("canceller", &format!("/api/resume-async/cancel/{job_id}"), json!({})).await?;
@@ -28,7 +35,7 @@ async fn a_cancelled_job_is_never_built() -> anyhow::Result<()> {
     // A worker takes the task, finds the job cancelled and drops it.
     system.start_worker(1);
     for _ in 0..200 {
-        let left: i64 = redis.llen(format!("{{{}}}:resume_generation", system.prefix)).await?;
+        let left: i64 = redis.llen(system.keys().queue(Queue::ResumeGeneration)).await?;
         if left == 0 {
             break;
         }
@@ -103,11 +110,11 @@ async fn a_finished_task_leaves_no_trace_in_the_queues() -> anyhow::Result<()> {
     let redis = system.redis().await?;
     let mut leftovers = 0;
     for _ in 0..100 {
-        let workers: Vec<String> = redis.smembers(format!("{{{}}}:workers", system.prefix)).await?;
+        let workers: Vec<String> = redis.smembers(system.keys().workers()).await?;
         assert_eq!(workers.len(), 1);
         leftovers = 0;
         for worker in workers {
-            let n: i64 = redis.llen(format!("{{{}}}:inflight:{worker}", system.prefix)).await?;
+            let n: i64 = redis.llen(system.keys().in_flight(&worker)).await?;
             leftovers += n;
         }
         if leftovers == 0 {
@@ -116,7 +123,7 @@ async fn a_finished_task_leaves_no_trace_in_the_queues() -> anyhow::Result<()> {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert_eq!(leftovers, 0, "the task stayed in flight after its outcome was recorded");
-    let high: i64 = redis.llen(format!("{{{}}}:priority_high", system.prefix)).await?;
+    let high: i64 = redis.llen(system.keys().queue(Queue::PriorityHigh)).await?;
     assert_eq!(high, 0);
     system.stop().await
 }
@@ -129,16 +136,15 @@ async fn a_dead_workers_task_is_taken_over_once_its_heartbeat_expires() -> anyho
     // What a worker killed mid-task leaves in Redis: the task in its in-flight list, its
     // registry entry, and a heartbeat that is about to expire.
     let redis = system.redis().await?;
-    let prefix = system.prefix.clone();
-    let (dead, in_flight) = ("killed-worker", format!("{{{prefix}}}:inflight:killed-worker"));
+    let keys = system.keys();
+    let (dead, in_flight) = ("killed-worker", keys.in_flight("killed-worker"));
     let task: Option<Vec<u8>> = redis
-        .lmove(format!("{{{prefix}}}:resume_generation"), &in_flight, LMoveDirection::Left, LMoveDirection::Right)
+        .lmove(keys.queue(Queue::ResumeGeneration), &in_flight, LMoveDirection::Left, LMoveDirection::Right)
         .await?;
     assert!(task.is_some(), "the task was queued");
-    let heartbeat = format!("{{{prefix}}}:worker:{dead}");
-    let _: () = redis.hset(&heartbeat, ("host", "gone")).await?;
-    let _: () = redis.pexpire(&heartbeat, 3_000, None).await?;
-    let _: () = redis.sadd(format!("{{{prefix}}}:workers"), dead).await?;
+    let beat = registry::encode(&v1::WorkerHeartbeat { host: "gone".into(), ..Default::default() });
+    let _: () = redis.set(keys.heartbeat(dead), beat, Some(Expiration::PX(3_000)), None, false).await?;
+    let _: () = redis.sadd(keys.workers(), dead).await?;
 
     system.start_worker(2);
     tokio::time::sleep(std::time::Duration::from_millis(1_000)).await;
@@ -149,7 +155,7 @@ async fn a_dead_workers_task_is_taken_over_once_its_heartbeat_expires() -> anyho
     assert_eq!(seen.last().unwrap()["status"], "SUCCESS", "{seen:?}");
     let left: i64 = redis.llen(&in_flight).await?;
     assert_eq!(left, 0, "the dead worker's in-flight list is empty");
-    let workers: Vec<String> = redis.smembers(format!("{{{prefix}}}:workers")).await?;
+    let workers: Vec<String> = redis.smembers(keys.workers()).await?;
     assert!(!workers.contains(&dead.to_owned()), "the dead worker left the registry: {workers:?}");
     system.stop().await
 }
@@ -167,7 +173,7 @@ async fn accepted_jobs_survive_redis_losing_its_data() -> anyhow::Result<()> {
     // Redis restarts without persistence: every key of this deployment is gone.
     let redis = system.redis().await?;
     let keys: Vec<fred::types::Key> =
-        redis.scan_buffered(format!("{{{}}}:*", system.prefix), Some(100), None).try_collect().await?;
+        redis.scan_buffered(system.keys().every_key(), Some(100), None).try_collect().await?;
     assert!(keys.len() >= 2, "the queue and the marker were there: {keys:?}");
     let _: i64 = redis.del(keys).await?;
     // A job accepted after the loss is queued into the empty Redis, and must run once.
@@ -178,7 +184,7 @@ async fn accepted_jobs_survive_redis_losing_its_data() -> anyhow::Result<()> {
         let last = seen.last().unwrap();
         assert_eq!((last["status"].as_str(), last["attempts"].as_i64()), (Some("SUCCESS"), Some(1)), "{last}");
     }
-    let intact: i64 = redis.exists(format!("{{{}}}:intact", system.prefix)).await?;
+    let intact: i64 = redis.exists(system.keys().intact()).await?;
     assert_eq!(intact, 1, "the server marked the rebuilt queues");
     system.stop().await
 }

@@ -134,7 +134,7 @@ async fn a_generous_limit_is_taken_from_redis_a_lease_at_a_time() -> anyhow::Res
     let options = Options { api_rate_limit_per_min: 6_000, ..Options::default() };
     let system = System::start_with(Db::Sqlite, 0, options).await?;
     let redis = system.redis().await?;
-    let key = resume_proto::queue::Keys::new(&system.prefix).rate("api:lena");
+    let key = resume_proto::redis::Keys::new(&system.prefix).rate("api:lena");
     assert_eq!(system.get("lena", "/api/candidates").await?.0, 200);
     // The state lives until Redis's clock catches up with the requests counted: 10 ms for
     // one request, 100 ms for a lease of ten.
@@ -156,7 +156,7 @@ async fn a_lease_never_takes_more_than_the_limit_has_left() -> anyhow::Result<()
     use resume_proto::rate::{RateLimit, Take};
     let system = System::start(Db::Sqlite, 0).await?;
     let redis = system.redis().await?;
-    let key = resume_proto::queue::Keys::new(&system.prefix).rate("api:lease-test");
+    let key = resume_proto::redis::Keys::new(&system.prefix).rate("api:lease-test");
     // 60 a minute: a burst of 60, then one a second.
     let limit = RateLimit::per_minute(60);
     assert_eq!(limit.take(&redis, key.clone(), 50).await?, Take::Granted(50));

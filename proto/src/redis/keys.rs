@@ -1,7 +1,10 @@
-//! The Redis keys and channels through which the server hands tasks to workers.
+//! Every Redis key and channel of one deployment, and the queues.
 //!
 //! Every key carries the hash tag `{<prefix>}` so that all of them live in one Redis
-//! Cluster slot: a task moves between lists (`LMOVE`) atomically only within one slot.
+//! Cluster slot: a task moves between lists (`LMOVE`) atomically only within one slot,
+//! and one `MGET` reads every heartbeat.
+
+use crate::job::Priority;
 
 /// A queue list, in the order workers take from them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,9 +27,20 @@ impl Queue {
         }
     }
 
-    /// The queue a job of this priority (`"high"` or `"default"`) goes to.
-    pub fn for_priority(priority: &str) -> Queue {
-        if priority == "high" { Queue::PriorityHigh } else { Queue::ResumeGeneration }
+    /// The queue a job of `priority` goes to.
+    pub fn of(priority: Priority) -> Queue {
+        match priority {
+            Priority::High => Queue::PriorityHigh,
+            Priority::Default => Queue::ResumeGeneration,
+        }
+    }
+
+    /// The priority of the jobs this queue holds.
+    pub fn priority(self) -> Priority {
+        match self {
+            Queue::PriorityHigh => Priority::High,
+            Queue::ResumeGeneration => Priority::Default,
+        }
     }
 }
 
@@ -63,7 +77,8 @@ impl Keys {
         format!("{}:workers", self.tag)
     }
 
-    /// The hash describing one worker; it expires unless the worker keeps beating.
+    /// One worker's heartbeat (an encoded `WorkerHeartbeat`); it expires unless the
+    /// worker keeps beating.
     pub fn heartbeat(&self, worker_id: &str) -> String {
         format!("{}:worker:{worker_id}", self.tag)
     }
@@ -92,6 +107,11 @@ impl Keys {
     /// The state of one rate limit (see [`crate::rate`]): `api:<user id>` or `tasks`.
     pub fn rate(&self, limit: &str) -> String {
         format!("{}:rate:{limit}", self.tag)
+    }
+
+    /// A `SCAN` pattern matching every key of the deployment.
+    pub fn every_key(&self) -> String {
+        format!("{}:*", self.tag)
     }
 
     /// The channel on which the server announces new tasks, waking idle workers.
@@ -131,7 +151,10 @@ mod tests {
 
     #[test]
     fn high_priority_goes_to_its_own_queue() {
-        assert_eq!(Queue::for_priority("high"), Queue::PriorityHigh);
-        assert_eq!(Queue::for_priority("default"), Queue::ResumeGeneration);
+        assert_eq!(Queue::of(Priority::High), Queue::PriorityHigh);
+        assert_eq!(Queue::of(Priority::Default), Queue::ResumeGeneration);
+        for queue in Queue::ALL {
+            assert_eq!(Queue::of(queue.priority()), queue);
+        }
     }
 }

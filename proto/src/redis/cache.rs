@@ -1,14 +1,26 @@
-//! The result cache: how a request's content becomes a key, shared by the server (which
-//! answers a repeated request from the cache at submit) and the worker (which fills it).
+//! The result cache: how a request's content becomes a key, and the record kept under it,
+//! shared by the server (which answers a repeated request from the cache at submit) and
+//! the worker (which fills it).
 
 use prost::Message;
 use sha2::{Digest, Sha256};
 
-use crate::v1;
+use crate::v1::{self, CachedResume};
 
 /// Bumped whenever a template or the prompt changes what a document says or looks like,
 /// so that documents cached before the change are not served.
 pub const TEMPLATE_VERSION: &str = "2026-12-01.1";
+
+/// A cached resume as read back; an unreadable record is a miss (the next generation
+/// writes it again).
+pub fn decode(raw: Option<&[u8]>) -> Option<CachedResume> {
+    CachedResume::decode(raw?).ok()
+}
+
+/// A cached resume's bytes.
+pub fn encode(resume: &CachedResume) -> Vec<u8> {
+    resume.encode_to_vec()
+}
 
 /// The generator identity that goes into the key: `"offline"` or `"openai:<model>"`.
 pub fn generator(model: Option<&str>) -> String {
