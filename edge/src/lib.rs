@@ -27,7 +27,7 @@ use axum::{
     serve::ListenerExt,
 };
 use futures::FutureExt;
-use resume_proto::process::{Running, Shutdown, StartError};
+use runtime::process::{Running, Shutdown, StartError};
 use tokio::{net::TcpListener, sync::watch};
 use tonic::transport::Channel;
 use tower_http::{
@@ -107,7 +107,7 @@ pub fn run(config: Config, listener: TcpListener, shutdown: Shutdown) -> Running
 
 async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Result<(), StartError> {
     let (stop, stopping) = watch::channel(false);
-    let app = app(resume_proto::client::balanced(&config.server_url)?, &config.cors_allowed_origins, stopping.clone());
+    let app = app(runtime::client::balanced(&config.server_url)?, &config.cors_allowed_origins, stopping.clone());
     tracing::info!(addr = %listener.local_addr()?, "edge listening");
     let listener = listener.tap_io(|tcp| {
         // Small responses and SSE events go out at once.

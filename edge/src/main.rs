@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use edge::Config;
-use resume_proto::process::{init_logging, shutdown_signal};
+use runtime::process::{init_logging, shutdown_signal};
 use tokio::net::TcpListener;
 
 #[global_allocator]

@@ -5,16 +5,10 @@
 //! - [`FILE_DESCRIPTOR_SET`]: the encoded descriptors, served by gRPC reflection.
 //! - [`job`]: priority, file type and status as Rust enums over the wire's strings.
 //! - [`redis`]: everything that crosses Redis, in one place: keys, the task message, the
-//!   workers' heartbeat, the result cache's key and record, and the client builder.
-//! - [`rate`]: per-minute rate limits kept in Redis, shared by every replica.
-//! - [`client`]: the balanced channel through which edge and workers reach the servers.
-//! - [`process`]: logging set-up and the shutdown signal every binary uses.
+//!   workers' heartbeat, the result cache's key and record.
 //! - [`time`]: conversions between protobuf timestamps and `chrono`.
 
-pub mod client;
 pub mod job;
-pub mod process;
-pub mod rate;
 pub mod redis;
 pub mod time;
 

@@ -16,10 +16,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use resume_proto::{
-    rate::{self, RateLimit, Take},
-    redis::Keys,
-};
+use resume_proto::redis::Keys;
+use runtime::rate::{self, RateLimit, Take};
 use tonic::Status;
 
 /// How long leased permits may be handed out.

@@ -3,6 +3,7 @@
 use std::{fmt, net::SocketAddr};
 
 use clap::Parser;
+use runtime::shared::{Shared, redact_url};
 
 /// Everything the server needs to know before it starts.
 #[derive(Parser, Clone)]
@@ -14,18 +15,9 @@ pub struct Config {
     /// `sqlite://…` or `postgres://…`.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://.data/resume.db?mode=rwc")]
     pub database_url: String,
-    /// The Redis that carries the queues, progress events and worker registry.
-    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
-    pub redis_url: String,
-    /// `REDIS_URL` names a node of a Redis Cluster.
-    #[arg(long, env = "REDIS_CLUSTER")]
-    pub redis_cluster: bool,
-    /// Hash tag every Redis key lives under, so that deployments (and tests) can share a Redis.
-    #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "resume")]
-    pub redis_key_prefix: String,
-    /// HS256 key for user and worker tokens.
-    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
-    pub jwt_secret: String,
+    /// Redis and the JWT secret, as the workers have them.
+    #[command(flatten)]
+    pub shared: Shared,
     /// Read only to know whether workers ask a model (it goes into cache keys); the
     /// server never calls the model.
     #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true)]
@@ -49,14 +41,9 @@ impl Config {
 
     /// Checks what the types cannot: a usable secret and a database URL we support.
     pub fn validate(&self) -> Result<(), String> {
-        if self.jwt_secret.trim().is_empty() {
-            return Err("JWT_SECRET must not be empty".into());
-        }
+        self.shared.validate()?;
         if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres")) {
             return Err("DATABASE_URL must start with sqlite: or postgres://".into());
-        }
-        if self.redis_key_prefix.is_empty() || self.redis_key_prefix.contains(['{', '}']) {
-            return Err("REDIS_KEY_PREFIX must be non-empty and contain no braces".into());
         }
         Ok(())
     }
@@ -67,27 +54,12 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("server_addr", &self.server_addr)
             .field("database_url", &redact_url(&self.database_url))
-            .field("redis_url", &redact_url(&self.redis_url))
-            .field("redis_cluster", &self.redis_cluster)
-            .field("redis_key_prefix", &self.redis_key_prefix)
-            .field("jwt_secret", &"<redacted>")
+            .field("shared", &self.shared)
             .field("openai_api_key", &self.openai_api_key.as_ref().map(|_| "<redacted>"))
             .field("openai_model", &self.openai_model)
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("api_rate_limit_per_min", &self.api_rate_limit_per_min)
             .finish()
-    }
-}
-
-/// The URL with any password replaced, for logs.
-pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
-            let user = userinfo.split(':').next().unwrap_or_default();
-            format!("{}://{user}:***@{}", &url[..scheme], &url[at + 1..])
-        }
-        _ => url.to_owned(),
     }
 }
 

@@ -32,14 +32,13 @@ use std::{sync::Arc, time::Duration};
 use futures::FutureExt;
 use resume_proto::{
     FILE_DESCRIPTOR_SET,
-    process::{Running, Shutdown, StartError},
-    redis::Keys,
     v1::{
         admin_service_server::AdminServiceServer, candidate_service_server::CandidateServiceServer,
         readiness_service_server::ReadinessServiceServer, resume_service_server::ResumeServiceServer,
         worker_service_server::WorkerServiceServer,
     },
 };
+use runtime::process::{Running, Shutdown, StartError};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tonic::transport::{Server, server::TcpIncoming};
@@ -71,12 +70,12 @@ pub struct AppState {
 /// API's rate limit.
 async fn connect(config: &Config) -> Result<(Arc<AppState>, api_limit::ApiLimit), StartError> {
     let db = db::connect(&config.database_url).await?;
-    let builder = resume_proto::redis::client::builder(&config.redis_url, config.redis_cluster)?;
+    let builder = config.shared.redis()?;
     let client = builder.build()?;
     fred::interfaces::ClientLike::init(&client).await?;
     let subscriber = builder.build_subscriber_client()?;
     fred::interfaces::ClientLike::init(&subscriber).await?;
-    let keys = Keys::new(&config.redis_key_prefix);
+    let keys = config.shared.keys();
     let events = events::Events::start(client.clone(), subscriber, keys.events_channel()).await?;
     let cache = cache::ResultCache::new(client.clone(), keys.clone(), config.generator());
     let new_jobs = db::group_insert::GroupInsert::start(db.clone());
@@ -111,7 +110,7 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
     let reflection_v1alpha = reflection().build_v1alpha()?;
 
     let web = tonic_web::GrpcWebLayer::new();
-    let verifier = Arc::new(auth::Verifier::new(&config.jwt_secret)?);
+    let verifier = Arc::new(auth::Verifier::new(&config.shared.jwt_secret)?);
     let cors = (!config.cors_allowed_origins.is_empty()).then(|| cors(&config.cors_allowed_origins));
     let router = Server::builder()
         .accept_http1(true)

@@ -1,7 +1,7 @@
 //! `server`: reads its configuration, binds and serves until Ctrl-C or SIGTERM.
 
 use clap::Parser;
-use resume_proto::process::{init_logging, shutdown_signal};
+use runtime::process::{init_logging, shutdown_signal};
 use server::Config;
 use tokio::net::TcpListener;
 

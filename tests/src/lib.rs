@@ -14,6 +14,7 @@ pub use bench::{
 use std::{net::SocketAddr, time::Duration};
 
 use anyhow::{Context as _, Result, bail};
+use runtime::shared::Shared;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
@@ -140,10 +141,12 @@ impl System {
         let server_config = server::Config {
             server_addr: grpc_addr,
             database_url,
-            redis_url: redis_url.clone(),
-            redis_cluster: options.redis_cluster,
-            redis_key_prefix: prefix.clone(),
-            jwt_secret: secret.clone(),
+            shared: Shared {
+                redis_url: redis_url.clone(),
+                redis_cluster: options.redis_cluster,
+                redis_key_prefix: prefix.clone(),
+                jwt_secret: secret.clone(),
+            },
             openai_api_key: options.model_url.as_ref().map(|_| fake_model::API_KEY.to_owned()),
             openai_model: "fake-model".into(),
             cors_allowed_origins: vec!["http://localhost:5173".into()],
@@ -189,10 +192,12 @@ impl System {
     pub fn start_worker(&mut self, concurrency: usize) {
         let config = worker::Config {
             server_url: vec![format!("http://{}", self.grpc_addr)],
-            redis_url: self.redis_url.clone(),
-            redis_cluster: self.options.redis_cluster,
-            redis_key_prefix: self.prefix.clone(),
-            jwt_secret: self.secret.clone(),
+            shared: Shared {
+                redis_url: self.redis_url.clone(),
+                redis_cluster: self.options.redis_cluster,
+                redis_key_prefix: self.prefix.clone(),
+                jwt_secret: self.secret.clone(),
+            },
             concurrency,
             metrics_addr: "127.0.0.1:0".parse().expect("address"),
             worker_id: Some(format!("test-worker-{}", unique())),
@@ -268,7 +273,7 @@ impl System {
 
     /// A client of the system's Redis, to look at or break what it keeps.
     pub async fn redis(&self) -> Result<fred::clients::Client> {
-        let client = resume_proto::redis::client::builder(&self.redis_url, self.options.redis_cluster)?.build()?;
+        let client = runtime::redis::builder(&self.redis_url, self.options.redis_cluster)?.build()?;
         fred::interfaces::ClientLike::init(&client).await?;
         Ok(client)
     }

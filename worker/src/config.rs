@@ -3,6 +3,7 @@
 use std::{fmt, net::SocketAddr};
 
 use clap::Parser;
+use runtime::shared::Shared;
 
 /// Everything a worker needs to know before it starts.
 #[derive(Parser, Clone)]
@@ -11,18 +12,10 @@ pub struct Config {
     /// Where the server is: one URL or a comma-separated list to balance across.
     #[arg(long, env = "SERVER_URL", default_value = "http://127.0.0.1:50051", value_delimiter = ',')]
     pub server_url: Vec<String>,
-    /// The Redis holding the task queues.
-    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
-    pub redis_url: String,
-    /// `REDIS_URL` names a node of a Redis Cluster.
-    #[arg(long, env = "REDIS_CLUSTER")]
-    pub redis_cluster: bool,
-    /// Hash tag every Redis key lives under; must match the server's.
-    #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "resume")]
-    pub redis_key_prefix: String,
-    /// Key the worker signs its own worker-role token with.
-    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
-    pub jwt_secret: String,
+    /// Redis and the JWT secret (the worker signs its own worker-role token with it), as
+    /// the servers have them.
+    #[command(flatten)]
+    pub shared: Shared,
     /// Tasks this worker runs at once.
     #[arg(long, env = "WORKER_CONCURRENCY", default_value_t = 2)]
     pub concurrency: usize,
@@ -58,9 +51,7 @@ pub struct Config {
 impl Config {
     /// Checks what the types cannot.
     pub fn validate(&self) -> Result<(), String> {
-        if self.jwt_secret.trim().is_empty() {
-            return Err("JWT_SECRET must not be empty".into());
-        }
+        self.shared.validate()?;
         if self.max_attempts == 0 {
             return Err("MAX_ATTEMPTS must be at least 1".into());
         }
@@ -95,9 +86,7 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("server_url", &self.server_url)
-            .field("redis_cluster", &self.redis_cluster)
-            .field("redis_key_prefix", &self.redis_key_prefix)
-            .field("jwt_secret", &"<redacted>")
+            .field("shared", &self.shared)
             .field("concurrency", &self.concurrency)
             .field("metrics_addr", &self.metrics_addr)
             .field("worker_id", &self.worker_id)

@@ -25,10 +25,9 @@ pub mod stats;
 use std::{future::Future, sync::Arc, time::Duration};
 
 use axum::{Router, routing::get};
-use resume_proto::{
+use runtime::{
     process::{Running, Shutdown, StartError},
     rate::RateLimit,
-    redis::Keys,
 };
 use tokio::{
     net::TcpListener,
@@ -58,14 +57,14 @@ pub fn run(config: Config, shutdown: Shutdown) -> Running {
 async fn work(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
     let worker_id = config.worker_id();
     let host = config::host_name();
-    let keys = Keys::new(&config.redis_key_prefix);
+    let keys = config.shared.keys();
     // Only a generator that calls a model spends the model's quota.
     let task_limit =
         RateLimit::per_minute(if config.openai_api_key.is_some() { config.task_rate_limit_per_min } else { 0 });
-    let builder = resume_proto::redis::client::builder(&config.redis_url, config.redis_cluster)?;
+    let builder = config.shared.redis()?;
     let redis = redis::Redis::connect(&builder, keys, &worker_id, task_limit).await?;
-    let token = report::WorkerToken::new(&config.jwt_secret, &worker_id)?;
-    let reporter = report::Reporter::new(resume_proto::client::balanced(&config.server_url)?, token, &worker_id);
+    let token = report::WorkerToken::new(&config.shared.jwt_secret, &worker_id)?;
+    let reporter = report::Reporter::new(runtime::client::balanced(&config.server_url)?, token, &worker_id);
     let stats = Arc::new(stats::Stats::new(config.concurrency));
     let generator: Box<dyn model::Generator> = match &config.openai_api_key {
         Some(api_key) => {

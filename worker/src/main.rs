@@ -1,7 +1,7 @@
 //! `worker`: reads its configuration and takes tasks until Ctrl-C or SIGTERM.
 
 use clap::Parser;
-use resume_proto::process::{init_logging, shutdown_signal};
+use runtime::process::{init_logging, shutdown_signal};
 use worker::Config;
 
 #[global_allocator]

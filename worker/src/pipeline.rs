@@ -15,6 +15,7 @@ use std::{
 };
 
 use resume_proto::{
+    job::FileType,
     redis::task,
     v1::{CachedResume, ResumeTask},
 };
@@ -99,6 +100,9 @@ enum TaskError {
     /// The model refused for good; the message is for the job's owner.
     #[error("model: {0}")]
     Model(String),
+    /// The job names a file type this worker cannot make.
+    #[error("{0}")]
+    Unsupported(String),
     /// Every attempt failed transiently; `unusable` when the last one's reply had
     /// nothing usable in it.
     #[error("gave up after {attempts} attempts")]
@@ -132,6 +136,7 @@ impl TaskError {
     fn user_message(&self) -> String {
         match self {
             TaskError::Render(error) => format!("the document could not be rendered: {error}"),
+            TaskError::Unsupported(why) => format!("the document could not be rendered: {why}"),
             TaskError::Model(message) => message.clone(),
             TaskError::Exhausted { attempts, unusable: false } => {
                 format!("the model service was unavailable after {attempts} attempts; please try again later")
@@ -258,6 +263,8 @@ async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Res
     }
     let candidate = claim.candidate.ok_or(TaskError::NoCandidate)?;
     let (file_type, attempt) = claim.job.map(|job| (job.file_type, job.attempts.max(1) as u32)).unwrap_or_default();
+    // The server stored a file type it validated; one it does not know fails the job.
+    let file_type: FileType = file_type.parse().map_err(TaskError::Unsupported)?;
     let mut reported = Instant::now();
     if progressed(ctx, task, CONTENT_STARTED, &mut reported).await? {
         return Ok(Outcome::Dropped);
@@ -290,7 +297,7 @@ async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Res
         return Ok(Outcome::Dropped);
     }
     let resume = generated.resume;
-    let document = tokio::task::spawn_blocking(move || render::render(&resume, &file_type, paper))
+    let document = tokio::task::spawn_blocking(move || render::render(&resume, file_type, paper))
         .await
         .map_err(|e| TaskError::Render(RenderError::Docx(e.to_string())))??;
     if let (Some(cache_key), Some(ttl)) = (cache_key, ctx.cache_ttl) {

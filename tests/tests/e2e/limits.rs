@@ -153,7 +153,7 @@ async fn a_generous_limit_is_taken_from_redis_a_lease_at_a_time() -> anyhow::Res
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lease_never_takes_more_than_the_limit_has_left() -> anyhow::Result<()> {
-    use resume_proto::rate::{RateLimit, Take};
+    use runtime::rate::{RateLimit, Take};
     let system = System::start(Db::Sqlite, 0).await?;
     let redis = system.redis().await?;
     let key = resume_proto::redis::Keys::new(&system.prefix).rate("api:lease-test");

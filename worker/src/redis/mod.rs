@@ -10,7 +10,8 @@ pub mod task_limit;
 pub mod tasks;
 
 use fred::{error::Error, prelude::*, types::Builder};
-use resume_proto::{rate::RateLimit, redis::Keys};
+use resume_proto::redis::Keys;
+use runtime::rate::RateLimit;
 
 /// Everything the worker keeps in Redis.
 pub struct Redis {

@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use fred::{error::Error, prelude::Client};
-use resume_proto::{rate::RateLimit, redis::Keys};
+use resume_proto::redis::Keys;
+use runtime::rate::RateLimit;
 
 /// The shared limit on model-calling task starts.
 pub struct TaskLimit {

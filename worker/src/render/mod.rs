@@ -5,6 +5,8 @@ pub mod pdf;
 
 pub use pdf::Paper;
 
+use resume_proto::job::FileType;
+
 use crate::model::Resume;
 
 /// A finished document.
@@ -18,29 +20,19 @@ pub struct Document {
 /// What rendering can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    #[error("unsupported file type {0:?}")]
-    UnsupportedType(String),
     #[error("could not write the DOCX: {0}")]
     Docx(String),
     #[error("could not typeset the PDF: {0}")]
     Pdf(String),
 }
 
-/// Renders `resume` as `file_type` (`"word"` or `"pdf"`); `paper` sizes a PDF's pages.
-pub fn render(resume: &Resume, file_type: &str, paper: Paper) -> Result<Document, RenderError> {
-    match file_type {
-        "word" => Ok(Document {
-            filename: resume.filename("docx"),
-            content_type: docx::CONTENT_TYPE.to_owned(),
-            bytes: docx::render(resume, paper)?,
-        }),
-        "pdf" => Ok(Document {
-            filename: resume.filename("pdf"),
-            content_type: pdf::CONTENT_TYPE.to_owned(),
-            bytes: pdf::render(resume, paper)?,
-        }),
-        other => Err(RenderError::UnsupportedType(other.to_owned())),
-    }
+/// Renders `resume` as `file_type`; `paper` sizes a PDF's pages.
+pub fn render(resume: &Resume, file_type: FileType, paper: Paper) -> Result<Document, RenderError> {
+    let (content_type, bytes) = match file_type {
+        FileType::Word => (docx::CONTENT_TYPE, docx::render(resume, paper)?),
+        FileType::Pdf => (pdf::CONTENT_TYPE, pdf::render(resume, paper)?),
+    };
+    Ok(Document { filename: resume.filename(file_type.extension()), content_type: content_type.to_owned(), bytes })
 }
 
 #[cfg(test)]

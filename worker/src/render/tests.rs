@@ -1,6 +1,8 @@
 //! Both formats rendered from one resume and read back: every section's content is
 //! there, hostile strings come out literally, non-Latin scripts keep their glyphs.
 
+use resume_proto::job::FileType;
+
 use super::{Paper, docx, pdf, render};
 use crate::model::{Certification, Contact, Resume, Role, Study};
 
@@ -102,7 +104,7 @@ fn the_docx_declares_a_default_style_its_properties_and_a_serif() {
 
 #[test]
 fn the_pdf_carries_every_section() {
-    let document = render(&sample(), "pdf", Paper::A4).unwrap();
+    let document = render(&sample(), FileType::Pdf, Paper::A4).unwrap();
     assert_eq!(document.filename, "Ada_Lovelace_Resume.pdf");
     assert_eq!(document.content_type, "application/pdf");
     assert!(document.bytes.starts_with(b"%PDF-"));
@@ -197,7 +199,7 @@ fn cyrillic_and_accents_keep_their_glyphs() {
     let mut resume = sample();
     resume.full_name = "Иван Петров".into();
     resume.summary = Some("Zoë Ødegård, Ærøskøbing — naïve café".into());
-    let document = render(&resume, "pdf", Paper::A4).unwrap();
+    let document = render(&resume, FileType::Pdf, Paper::A4).unwrap();
     assert_eq!(document.filename, "Иван_Петров_Resume.pdf");
     let text = pdf_text(&document.bytes);
     assert!(text.contains("Иван Петров"), "{text}");
@@ -206,7 +208,7 @@ fn cyrillic_and_accents_keep_their_glyphs() {
 
 #[test]
 fn the_docx_carries_every_section() {
-    let document = render(&sample(), "word", Paper::A4).unwrap();
+    let document = render(&sample(), FileType::Word, Paper::A4).unwrap();
     let xml = docx_xml(&document.bytes);
     for expected in [
         "Ada Lovelace",

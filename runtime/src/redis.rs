@@ -2,8 +2,8 @@
 //! system's roots) with optional ACL user and password in the URL, a single node or, with
 //! `REDIS_CLUSTER=1`, a cluster reached through the node the URL names.
 //!
-//! Every key of one deployment shares one hash tag (see [`super::Keys`]), so the Lua
-//! scripts' keys always live in one cluster slot.
+//! Every key of one deployment shares one hash tag (see `resume_proto::redis::Keys`), so
+//! the Lua scripts' keys always live in one cluster slot.
 //!
 //! No call waits for Redis without bound: a lost connection is re-made for ever (backing
 //! off to [`RECONNECT_MAX_DELAY_MS`]), a command not answered within [`COMMAND_TIMEOUT`]

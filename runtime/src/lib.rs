@@ -1,0 +1,21 @@
+//! What every process of the service runs on, apart from the API itself.
+//!
+//! # Layout
+//! - [`process`]: logging set-up, the shutdown signal and the boxed `run` types.
+//! - [`client`]: the balanced channel through which edge and workers reach the servers.
+//! - [`redis`] (feature `redis`): the Redis client every process builds (TLS, ACL,
+//!   cluster, bounded waits).
+//! - [`rate`] (feature `redis`): per-minute rate limits kept in Redis, shared by every
+//!   replica.
+//! - [`shared`] (feature `redis`): the configuration server and worker share, checked once.
+//!
+//! The edge builds this crate without `redis`, so it compiles no Redis client.
+
+pub mod client;
+pub mod process;
+#[cfg(feature = "redis")]
+pub mod rate;
+#[cfg(feature = "redis")]
+pub mod redis;
+#[cfg(feature = "redis")]
+pub mod shared;
