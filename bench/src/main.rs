@@ -38,7 +38,7 @@ async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     match Cli::parse().command {
         Command::FakeModel { latency_ms } => {
-            let model = bench::fake_model::FakeModel::start().await?;
+            let model = test_support::fake_model::FakeModel::start().await?;
             model.set_latency(std::time::Duration::from_millis(latency_ms));
             println!("{}", model.url);
             std::future::pending::<()>().await;

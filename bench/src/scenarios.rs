@@ -80,7 +80,7 @@ impl Tally {
 
 fn token(secret: &str, sub: &str, roles: &[&str]) -> String {
     let claims = json!({"sub": sub, "exp": chrono::Utc::now().timestamp() + 3600, "roles": roles});
-    bench::fixtures::sign(secret, &claims)
+    test_support::fixtures::sign(secret, &claims)
 }
 
 /// CPU seconds this process has used (user + system), from /proc.
@@ -218,7 +218,7 @@ async fn create_candidate(http: &reqwest::Client, edge: &str, bearer: &str) -> R
     let response = http
         .post(format!("{edge}/api/candidates"))
         .bearer_auth(bearer)
-        .json(&bench::fixtures::sample_candidate())
+        .json(&test_support::fixtures::sample_candidate())
         .send()
         .await?;
     ensure!(response.status() == 201, "create candidate: {}", response.status());

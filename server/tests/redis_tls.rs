@@ -10,11 +10,11 @@ use std::{
 };
 
 use anyhow::{Context as _, Result, bail, ensure};
-use bench::fixtures::sign;
 use resume_proto::v1::{
     self, candidate_service_client::CandidateServiceClient, readiness_service_client::ReadinessServiceClient,
     resume_service_client::ResumeServiceClient,
 };
+use test_support::fixtures::sign;
 use tonic::{Request, transport::Channel};
 
 const SECRET: &str = "tls-test-secret";

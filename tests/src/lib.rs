@@ -6,7 +6,9 @@ pub mod proxy;
 pub mod redis_cluster;
 pub mod redis_server;
 
-pub use bench::{
+pub use test_support::{
+    TempDir,
+    documents::{docx_part, docx_text, pdf_text},
     fake_model,
     fixtures::{sample_candidate, sample_target, sign},
 };
@@ -68,15 +70,6 @@ pub struct System {
     _dir: Option<TempDir>,
 }
 
-/// A folder removed when dropped.
-struct TempDir(std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn unique() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
@@ -111,9 +104,8 @@ impl System {
         let mut db_proxy = None;
         let (database_url, cleanup, dir) = match db {
             Db::Sqlite => {
-                let dir = std::env::temp_dir().join(format!("resume-test-{id}"));
-                std::fs::create_dir_all(&dir)?;
-                (format!("sqlite://{}/resume.db?mode=rwc", dir.display()), None, Some(TempDir(dir)))
+                let dir = TempDir::new("resume-test")?;
+                (format!("sqlite://{}/resume.db?mode=rwc", dir.path().display()), None, Some(dir))
             }
             Db::Postgres => {
                 let admin = postgres_admin_url();
@@ -323,39 +315,4 @@ impl System {
         }
         bail!("job {job_id} did not end: last {:?}", seen.last())
     }
-}
-
-/// One part of a DOCX (a file in its zip), as text.
-pub fn docx_part(bytes: &[u8], name: &str) -> Result<String> {
-    use std::io::Read;
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).context("not a zip")?;
-    let mut xml = String::new();
-    archive.by_name(name).with_context(|| format!("no {name} in the DOCX"))?.read_to_string(&mut xml)?;
-    Ok(xml)
-}
-
-/// The text of every `<w:t>` in a DOCX's `word/document.xml`, and the XML itself.
-pub fn docx_text(bytes: &[u8]) -> Result<(String, String)> {
-    let xml = docx_part(bytes, "word/document.xml")?;
-    let mut text = String::new();
-    for piece in xml.split("<w:t").skip(1) {
-        let Some(start) = piece.find('>') else {
-            continue;
-        };
-        let Some(end) = piece.find("</w:t>") else {
-            continue;
-        };
-        text.push_str(&xml_unescape(&piece[start + 1..end]));
-        text.push('\n');
-    }
-    Ok((text, xml))
-}
-
-fn xml_unescape(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
-}
-
-/// The text of a PDF, as a text extractor reads it.
-pub fn pdf_text(bytes: &[u8]) -> Result<String> {
-    pdf_extract::extract_text_from_mem(bytes).context("not a readable PDF")
 }

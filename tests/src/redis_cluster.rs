@@ -2,9 +2,10 @@
 //! `redis-server` processes on free ports, joined by `redis-cli --cluster create`, killed
 //! and their folder removed when dropped.
 
-use std::{path::PathBuf, time::Duration};
+use std::time::Duration;
 
 use anyhow::{Result, bail};
+use test_support::TempDir;
 
 use crate::redis_server::{Node, cli, free_port_pair};
 
@@ -13,21 +14,20 @@ pub struct RedisCluster {
     /// `redis://` URL of one node, as `REDIS_URL` names it with `REDIS_CLUSTER=1`.
     pub url: String,
     nodes: Vec<Node>,
-    dir: PathBuf,
+    dir: TempDir,
 }
 
 impl RedisCluster {
     /// Starts three nodes and waits until the cluster is up.
     pub async fn start() -> Result<RedisCluster> {
-        let dir = std::env::temp_dir().join(format!("resume-cluster-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir)?;
+        let dir = TempDir::new("resume-cluster")?;
         let mut cluster = RedisCluster { url: String::new(), nodes: Vec::new(), dir };
         let mut ports = Vec::new();
         for _ in 0..3 {
             let port = free_port_pair()?;
             let config = format!("nodes-{port}.conf");
             let args = ["--cluster-enabled", "yes", "--cluster-config-file", &config];
-            cluster.nodes.push(Node::start(port, &cluster.dir, &args).await?);
+            cluster.nodes.push(Node::start(port, cluster.dir.path(), &args).await?);
             ports.push(port);
         }
         let addresses: Vec<String> = ports.iter().map(|p| format!("127.0.0.1:{p}")).collect();
@@ -46,12 +46,5 @@ impl RedisCluster {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         bail!("the Redis Cluster did not become ready")
-    }
-}
-
-impl Drop for RedisCluster {
-    fn drop(&mut self) {
-        self.nodes.clear();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -10,6 +10,7 @@ use std::{
 };
 
 use anyhow::{Context as _, Result, bail};
+use test_support::TempDir;
 
 /// A free port on 127.0.0.1 whose `+10000` neighbour (a cluster node's bus) is free too.
 pub(crate) fn free_port_pair() -> Result<u16> {
@@ -85,16 +86,15 @@ pub struct RedisServer {
     /// `redis://127.0.0.1:<port>`.
     pub url: String,
     node: Node,
-    dir: PathBuf,
+    _dir: TempDir,
 }
 
 impl RedisServer {
     /// Starts one on a free port.
     pub async fn start() -> Result<RedisServer> {
-        let dir = std::env::temp_dir().join(format!("resume-redis-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir)?;
-        let node = Node::start(free_port_pair()?, &dir, &[]).await?;
-        Ok(RedisServer { url: format!("redis://127.0.0.1:{}", node.port), node, dir })
+        let dir = TempDir::new("resume-redis")?;
+        let node = Node::start(free_port_pair()?, dir.path(), &[]).await?;
+        Ok(RedisServer { url: format!("redis://127.0.0.1:{}", node.port), node, _dir: dir })
     }
 
     /// Kills it: every connection drops and the port refuses new ones.
@@ -105,12 +105,5 @@ impl RedisServer {
     /// Starts it again on the same port, empty (it keeps nothing on disk).
     pub async fn start_again(&mut self) -> Result<()> {
         self.node.restart().await
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        self.node.kill();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -79,24 +79,19 @@ pub(crate) mod testing {
     //! A throwaway SQLite database, migrated, with one candidate (id 1).
 
     use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+    use test_support::TempDir;
 
     use super::{candidate, resume_job};
 
     /// The database and its folder (removed on drop).
     pub struct TempDb {
         pub db: DatabaseConnection,
-        dir: std::path::PathBuf,
-    }
-
-    impl Drop for TempDb {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
+        _dir: TempDir,
     }
 
     pub async fn temp_db() -> TempDb {
-        let dir = std::env::temp_dir().join(format!("resume-db-test-{}", uuid::Uuid::new_v4().simple()));
-        let db = super::connect(&format!("sqlite://{}/t.db?mode=rwc", dir.display())).await.expect("database");
+        let dir = TempDir::new("resume-db-test").expect("a temporary folder");
+        let db = super::connect(&format!("sqlite://{}/t.db?mode=rwc", dir.path().display())).await.expect("database");
         candidate::ActiveModel {
             owner: Set("u".into()),
             full_name: Set("Ada".into()),
@@ -107,7 +102,7 @@ pub(crate) mod testing {
         .insert(&db)
         .await
         .expect("candidate");
-        TempDb { db, dir }
+        TempDb { db, _dir: dir }
     }
 
     /// A PENDING job `id` of candidate 1.

@@ -2,6 +2,7 @@
 //! there, hostile strings come out literally, non-Latin scripts keep their glyphs.
 
 use resume_proto::job::FileType;
+use test_support::documents;
 
 use super::{Paper, docx, pdf, render};
 use crate::model::{Certification, Contact, Resume, Role, Study};
@@ -56,7 +57,7 @@ const HOSTILE: &[&str] = &[
 ];
 
 fn pdf_text(bytes: &[u8]) -> String {
-    pdf_extract::extract_text_from_mem(bytes).expect("a readable PDF")
+    documents::pdf_text(bytes).expect("a readable PDF")
 }
 
 /// Text with all white space removed, to compare what line breaking may split.
@@ -66,11 +67,7 @@ fn squeezed(text: &str) -> String {
 
 /// One part of a DOCX, as text.
 fn docx_part(bytes: &[u8], name: &str) -> String {
-    use std::io::Read;
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
-    let mut xml = String::new();
-    archive.by_name(name).unwrap_or_else(|_| panic!("{name} missing")).read_to_string(&mut xml).expect("utf-8");
-    xml
+    documents::docx_part(bytes, name).expect("a DOCX part")
 }
 
 fn docx_xml(bytes: &[u8]) -> String {
@@ -151,7 +148,7 @@ fn a_long_resume_flows_onto_more_pages() {
         (0..30).map(|i| Role { company: format!("Company {i}"), ..sample().experience[0].clone() }).collect();
     let short = pdf::render(&sample(), Paper::A4).unwrap();
     let long = pdf::render(&long, Paper::A4).unwrap();
-    let pages = |bytes: &[u8]| pdf_extract::Document::load_mem(bytes).expect("a PDF").get_pages().len();
+    let pages = |bytes: &[u8]| documents::pdf_pages(bytes).expect("a PDF");
     assert_eq!(pages(&short), 1, "a typical resume fits one page");
     assert!(pages(&long) >= 2, "a long resume flows on");
     assert!(squeezed(&pdf_text(&long)).contains("Company29"));

@@ -1,0 +1,35 @@
+//! What the tests and the load generator share: a fake OpenAI-compatible model server
+//! ([`fake_model`]), the sample data and tokens both send ([`fixtures`]), folders removed
+//! when dropped ([`TempDir`]), and, with feature `documents`, the readers that open a
+//! DOCX and a PDF and give back their text ([`documents`]).
+
+#[cfg(feature = "documents")]
+pub mod documents;
+pub mod fake_model;
+pub mod fixtures;
+
+use std::path::{Path, PathBuf};
+
+/// A new folder under the system's temporary directory, removed with what it holds when
+/// dropped.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    /// A new folder named `<label>-<random>`.
+    pub fn new(label: &str) -> std::io::Result<TempDir> {
+        let dir = std::env::temp_dir().join(format!("{label}-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(TempDir(dir))
+    }
+
+    /// Where it is.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
