@@ -119,12 +119,7 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
     });
     let stopped = routes::stopped(stopping).boxed().shared();
     let serve = axum::serve(listener, app).with_graceful_shutdown(stopped.clone());
-    tokio::select! {
-        served = serve => served?,
-        () = async { stopped.await; tokio::time::sleep(DRAIN_DEADLINE).await } => {
-            tracing::warn!("drain deadline passed; closing open connections");
-        }
-    }
+    runtime::process::drain(serve.into_future(), stopped, DRAIN_DEADLINE).await?;
     tracing::info!("edge stopped");
     Ok(())
 }

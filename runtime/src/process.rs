@@ -31,6 +31,23 @@ pub type StartError = Box<dyn std::error::Error + Send + Sync>;
 /// A process's whole work, as its `run` returns it (see [`Shutdown`] for why boxed).
 pub type Running = Pin<Box<dyn Future<Output = Result<(), StartError>> + Send>>;
 
+/// Runs `serve` (which stops taking work and drains once `stopped` completes) to its end,
+/// or until `deadline` after `stopped`, whichever comes first: open streams cannot keep a
+/// stopping process alive.
+pub async fn drain<E>(
+    serve: impl Future<Output = Result<(), E>>,
+    stopped: impl Future<Output = ()>,
+    deadline: std::time::Duration,
+) -> Result<(), E> {
+    tokio::select! {
+        served = serve => served,
+        () = async { stopped.await; tokio::time::sleep(deadline).await } => {
+            tracing::warn!(?deadline, "drain deadline passed; closing what is still open");
+            Ok(())
+        }
+    }
+}
+
 /// Completes on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {

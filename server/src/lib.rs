@@ -131,12 +131,7 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
     // Without TCP_NODELAY a streamed reply (WatchJob) can wait out a 40 ms delayed ACK.
     let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
     let serve = router.serve_with_incoming_shutdown(incoming, shutdown.clone());
-    tokio::select! {
-        served = serve => served?,
-        () = async { shutdown.await; tokio::time::sleep(DRAIN_DEADLINE).await } => {
-            tracing::warn!("drain deadline passed; closing open streams");
-        }
-    }
+    runtime::process::drain(serve, shutdown, DRAIN_DEADLINE).await?;
     tracing::info!("server stopped");
     Ok(())
 }

@@ -1,6 +1,14 @@
 //! The one end-to-end test harness: a whole system (server, workers, edge) in this process on
 //! ephemeral ports, against the real Redis and a fresh SQLite file or Postgres database,
 //! with its own JWT secret and Redis key prefix so that tests run in parallel.
+//!
+//! # Layout
+//! - [`System`]: a running system, with helpers for REST, gRPC and its Redis.
+//! - [`redis_server`]: a Redis of a test's own that it can stop and start again (and the
+//!   nodes [`redis_cluster`] builds a throwaway Redis Cluster from).
+//! - [`proxy`]: a TCP proxy a test can cut, to make the database unreachable.
+//! - What tests and the load generator share (fake model, fixtures, document readers) is
+//!   `test_support`'s, re-exported here.
 
 pub mod proxy;
 pub mod redis_cluster;
