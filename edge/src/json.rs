@@ -482,6 +482,18 @@ pub struct CandidatePath {
     pub id: i64,
 }
 
+/// The path of the routes about one target job of a candidate.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CandidateJobPath {
+    /// The candidate's id.
+    #[param(minimum = 1)]
+    pub id: i64,
+    /// The target job's id.
+    #[param(minimum = 1)]
+    pub job_row_id: i64,
+}
+
 /// The path of the routes about one job.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]

@@ -23,6 +23,15 @@ impl ResultCache {
         ResultCache { client, keys, generator }
     }
 
+    /// Removes the cached resumes of `cache_keys` (and nothing else).
+    pub async fn forget(&self, cache_keys: &[String]) -> Result<()> {
+        let keys: Vec<String> = cache_keys.iter().map(|key| self.keys.cached(key)).collect();
+        if !keys.is_empty() {
+            let _: i64 = self.client.del(keys).await?;
+        }
+        Ok(())
+    }
+
     /// The cached resume for `cache_key`, if one is there. An unreadable entry counts as a
     /// miss (it is rewritten by the next generation).
     pub async fn get(&self, cache_key: &str) -> Result<Option<CachedResume>> {

@@ -11,7 +11,10 @@ use super::AppState;
 use crate::{
     error::{ApiError, BodyErrors, CallerErrors, InputErrors, NotFound, required},
     extract::{JsonBody, grpc, id, query_error},
-    json::{Candidate, CandidateJob, CandidateJobList, CandidateList, CandidatePath, NewCandidateJob, PageQuery},
+    json::{
+        Candidate, CandidateJob, CandidateJobList, CandidateJobPath, CandidateList, CandidatePath, NewCandidateJob,
+        PageQuery,
+    },
 };
 
 fn client(state: AppState) -> CandidateServiceClient<tonic::transport::Channel> {
@@ -61,6 +64,52 @@ pub async fn get(
     let request = v1::GetCandidateRequest { id: id("id", &candidate_id)? };
     let response = client(state).get_candidate(grpc(&headers, request)).await?.into_inner();
     Ok(Json(required(response.candidate, "candidate")?.into()))
+}
+
+/// Replaces every field of a candidate (the same rules as creating one).
+#[utoipa::path(put, path = "/api/candidates/{id}", tag = "candidates", operation_id = "updateCandidate",
+    params(CandidatePath), request_body = Candidate,
+    responses((status = 200, description = "The candidate as stored", body = Candidate), InputErrors, BodyErrors,
+        NotFound, CallerErrors))]
+pub async fn update(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(candidate_id): Path<String>,
+    JsonBody(candidate): JsonBody<Candidate>,
+) -> Result<Json<Candidate>, ApiError> {
+    let request = v1::UpdateCandidateRequest { id: id("id", &candidate_id)?, candidate: Some(candidate.into()) };
+    let response = client(state).update_candidate(grpc(&headers, request)).await?.into_inner();
+    Ok(Json(required(response.candidate, "candidate")?.into()))
+}
+
+/// Deletes a candidate with their target jobs, resume jobs, files and cached results (a
+/// running job of theirs is cancelled first).
+#[utoipa::path(delete, path = "/api/candidates/{id}", tag = "candidates", operation_id = "deleteCandidate",
+    params(CandidatePath),
+    responses((status = 204, description = "Deleted"), InputErrors, NotFound, CallerErrors))]
+pub async fn delete(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(candidate_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let request = v1::DeleteCandidateRequest { id: id("id", &candidate_id)? };
+    client(state).delete_candidate(grpc(&headers, request)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes one of a candidate's target jobs (resumes made for it stay).
+#[utoipa::path(delete, path = "/api/candidates/{id}/jobs/{job_row_id}", tag = "candidates",
+    operation_id = "deleteCandidateJob", params(CandidateJobPath),
+    responses((status = 204, description = "Deleted"), InputErrors, NotFound, CallerErrors))]
+pub async fn delete_job(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((candidate_id, job_row_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let request =
+        v1::DeleteCandidateJobRequest { candidate_id: id("id", &candidate_id)?, id: id("job_row_id", &job_row_id)? };
+    client(state).delete_candidate_job(grpc(&headers, request)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Adds a target job (the job a resume is tailored to) to a candidate.

@@ -1,14 +1,19 @@
 //! Candidates and their target jobs.
 
 use chrono::Utc;
-use resume_proto::{time::to_timestamp, v1};
+use resume_proto::{
+    job::{FileType, JobStatus},
+    redis::cache,
+    time::to_timestamp,
+    v1,
+};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 
 use crate::{
     AppState,
-    core::{page, validate},
-    db::{candidate, candidate_job},
+    core::{jobs, page, validate},
+    db::{candidate, candidate_job, resume_job},
     error::{Error, Result},
 };
 
@@ -54,8 +59,11 @@ fn job_to_proto(row: candidate_job::Model) -> v1::CandidateJob {
     }
 }
 
-/// Stores a new candidate for `owner`.
-pub async fn create(state: &AppState, owner: &str, c: v1::Candidate) -> Result<v1::Candidate> {
+/// The stored columns of a candidate: (full_name, email, phone, location, headline,
+/// summary, profile JSON), after validation.
+type Columns = (String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, String);
+
+fn columns(c: v1::Candidate) -> Result<Columns> {
     validate::candidate(&c)?;
     let v1::Candidate {
         id: _,
@@ -74,6 +82,12 @@ pub async fn create(state: &AppState, owner: &str, c: v1::Candidate) -> Result<v
     } = c;
     let profile = Profile { links, skills, experience, education, certifications };
     let profile = serde_json::to_string(&profile).map_err(|e| Error::Corrupt(e.to_string()))?;
+    Ok((full_name, email, phone, location, headline, summary, profile))
+}
+
+/// Stores a new candidate for `owner`.
+pub async fn create(state: &AppState, owner: &str, c: v1::Candidate) -> Result<v1::Candidate> {
+    let (full_name, email, phone, location, headline, summary, profile) = columns(c)?;
     let row = candidate::ActiveModel {
         owner: Set(owner.to_owned()),
         full_name: Set(full_name),
@@ -89,6 +103,61 @@ pub async fn create(state: &AppState, owner: &str, c: v1::Candidate) -> Result<v
     .insert(&state.db)
     .await?;
     to_proto(row)
+}
+
+/// Replaces every field of `owner`'s candidate `id`.
+pub async fn update(state: &AppState, owner: &str, id: i64, c: v1::Candidate) -> Result<v1::Candidate> {
+    let (full_name, email, phone, location, headline, summary, profile) = columns(c)?;
+    let row = find(state, owner, id).await?;
+    let mut row: candidate::ActiveModel = row.into();
+    row.full_name = Set(full_name);
+    row.email = Set(email);
+    row.phone = Set(phone);
+    row.location = Set(location);
+    row.headline = Set(headline);
+    row.summary = Set(summary);
+    row.profile = Set(profile);
+    to_proto(row.update(&state.db).await?)
+}
+
+/// Deletes `owner`'s candidate `id` and everything made from them: running jobs are
+/// cancelled first (their workers drop them), then the cached results of their current
+/// data are removed, then the rows (target jobs, resume jobs and stored files go with the
+/// candidate, by the schema's cascades).
+pub async fn delete(state: &AppState, owner: &str, id: i64) -> Result<()> {
+    let row = find(state, owner, id).await?;
+    let candidate = to_proto(row)?;
+    let running: Vec<String> = resume_job::Entity::find()
+        .select_only()
+        .column(resume_job::Column::Id)
+        .filter(resume_job::Column::CandidateId.eq(id))
+        .filter(resume_job::Column::Status.is_in([JobStatus::Pending.as_str(), JobStatus::Processing.as_str()]))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    for job_id in running {
+        jobs::cancel(state, owner, &job_id).await?;
+    }
+    let targets = list_jobs(state, owner, id).await?;
+    let mut keys = Vec::new();
+    for target in std::iter::once(None).chain(targets.iter().map(Some)) {
+        for file_type in FileType::ALL {
+            keys.push(cache::key(owner, &candidate, target, file_type.as_str(), &state.cache.generator));
+        }
+    }
+    state.cache.forget(&keys).await?;
+    candidate::Entity::delete_by_id(id).exec(&state.db).await?;
+    tracing::info!(candidate_id = id, "candidate deleted");
+    Ok(())
+}
+
+/// Deletes the target job `id` of `owner`'s candidate `candidate_id`; the resume jobs made
+/// for it stay, as general ones.
+pub async fn delete_job(state: &AppState, owner: &str, candidate_id: i64, id: i64) -> Result<()> {
+    find(state, owner, candidate_id).await?;
+    job_by_id(state, owner, candidate_id, id).await?;
+    candidate_job::Entity::delete_by_id(id).exec(&state.db).await?;
+    Ok(())
 }
 
 /// The candidate `id` of `owner`, or NOT_FOUND.

@@ -43,6 +43,36 @@ impl CandidateService for CandidateApi {
         Ok(Response::new(v1::ListCandidatesResponse { candidates, next_page_token }))
     }
 
+    async fn update_candidate(
+        &self,
+        request: Request<v1::UpdateCandidateRequest>,
+    ) -> Result<Response<v1::UpdateCandidateResponse>, Status> {
+        let owner = Caller::of(&request)?.user_id.clone();
+        let v1::UpdateCandidateRequest { id, candidate } = request.into_inner();
+        let candidate = candidate.ok_or_else(|| super::missing("candidate"))?;
+        let candidate = candidates::update(&self.state, &owner, id, candidate).await?;
+        Ok(Response::new(v1::UpdateCandidateResponse { candidate: Some(candidate) }))
+    }
+
+    async fn delete_candidate(
+        &self,
+        request: Request<v1::DeleteCandidateRequest>,
+    ) -> Result<Response<v1::DeleteCandidateResponse>, Status> {
+        let owner = Caller::of(&request)?.user_id.clone();
+        candidates::delete(&self.state, &owner, request.get_ref().id).await?;
+        Ok(Response::new(v1::DeleteCandidateResponse {}))
+    }
+
+    async fn delete_candidate_job(
+        &self,
+        request: Request<v1::DeleteCandidateJobRequest>,
+    ) -> Result<Response<v1::DeleteCandidateJobResponse>, Status> {
+        let owner = Caller::of(&request)?.user_id.clone();
+        let v1::DeleteCandidateJobRequest { candidate_id, id } = request.into_inner();
+        candidates::delete_job(&self.state, &owner, candidate_id, id).await?;
+        Ok(Response::new(v1::DeleteCandidateJobResponse {}))
+    }
+
     async fn create_candidate_job(
         &self,
         request: Request<v1::CreateCandidateJobRequest>,

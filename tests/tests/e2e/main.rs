@@ -3,6 +3,7 @@
 
 mod auth;
 mod cache;
+mod candidates;
 mod cluster;
 mod grpc;
 mod jobs;
