@@ -83,7 +83,9 @@ impl ApiLimit {
             return Ok(());
         }
         let key = self.keys.rate(&format!("api:{user_id}"));
-        match self.limit.take(&self.client, key, lease_size(self.limit.events_per_minute())).await {
+        match runtime::redis::within(self.limit.take(&self.client, key, lease_size(self.limit.events_per_minute())))
+            .await
+        {
             Ok(Take::Granted(permits)) => {
                 self.store(user_id, permits - 1);
                 Ok(())

@@ -6,6 +6,7 @@ use resume_proto::{
     redis::{Keys, cache},
     v1::CachedResume,
 };
+use runtime::redis::within;
 
 use crate::error::Result;
 
@@ -27,7 +28,7 @@ impl ResultCache {
     pub async fn forget(&self, cache_keys: &[String]) -> Result<()> {
         let keys: Vec<String> = cache_keys.iter().map(|key| self.keys.cached(key)).collect();
         if !keys.is_empty() {
-            let _: i64 = self.client.del(keys).await?;
+            let _: i64 = within(self.client.del(keys)).await?;
         }
         Ok(())
     }
@@ -35,7 +36,7 @@ impl ResultCache {
     /// The cached resume for `cache_key`, if one is there. An unreadable entry counts as a
     /// miss (it is rewritten by the next generation).
     pub async fn get(&self, cache_key: &str) -> Result<Option<CachedResume>> {
-        let bytes: Option<Vec<u8>> = self.client.get(self.keys.cached(cache_key)).await?;
+        let bytes: Option<Vec<u8>> = within(self.client.get(self.keys.cached(cache_key))).await?;
         Ok(cache::decode(bytes.as_deref()))
     }
 }

@@ -53,7 +53,8 @@ impl Events {
     /// Announces a job's new state to every server. Failures are logged: the database
     /// holds the truth and watchers re-read it when events stop coming.
     pub async fn publish(&self, job: &v1::Job) {
-        let result: Result<i64, _> = self.publisher.publish(self.channel.as_str(), job.encode_to_vec()).await;
+        let result: Result<i64, _> =
+            runtime::redis::within(self.publisher.publish(self.channel.as_str(), job.encode_to_vec())).await;
         if let Err(error) = result {
             tracing::warn!(job_id = %job.job_id, %error, "could not publish job event");
         }

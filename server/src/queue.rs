@@ -13,6 +13,8 @@ use resume_proto::{
     v1::WorkerHeartbeat,
 };
 
+use runtime::redis::within;
+
 use crate::error::{Error, Result};
 
 /// How long a server may take to rebuild lost queues before another may try.
@@ -48,7 +50,7 @@ impl Dispatch {
         let pipeline = self.client.pipeline();
         let _: () = pipeline.rpush(self.keys.queue(queue), task::encode(&task)).await?;
         let _: () = pipeline.publish(self.keys.wake_channel(), "").await?;
-        let _: Vec<Value> = pipeline.all().await?;
+        let _: Vec<Value> = within(pipeline.all()).await?;
         Ok(())
     }
 
@@ -92,7 +94,7 @@ impl Dispatch {
     pub async fn depths(&self) -> Result<Vec<(Queue, i64)>> {
         let mut depths = Vec::with_capacity(Queue::ALL.len());
         for queue in Queue::ALL {
-            depths.push((queue, self.client.llen(self.keys.queue(queue)).await?));
+            depths.push((queue, within(self.client.llen(self.keys.queue(queue))).await?));
         }
         Ok(depths)
     }
@@ -100,14 +102,14 @@ impl Dispatch {
     /// Every worker whose heartbeat has not expired, as it last described itself, in one
     /// round trip (an expired heartbeat reads as nil).
     pub async fn live_workers(&self) -> Result<Vec<(String, WorkerHeartbeat)>> {
-        let ids: Vec<String> = self.client.smembers(self.keys.workers()).await?;
+        let ids: Vec<String> = within(self.client.smembers(self.keys.workers())).await?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         // Every key shares the deployment's hash tag, so one MGET reads them all, on a
         // cluster too.
         let keys: Vec<String> = ids.iter().map(|id| self.keys.heartbeat(id)).collect();
-        let beats: Vec<Option<Vec<u8>>> = self.client.mget(keys).await?;
+        let beats: Vec<Option<Vec<u8>>> = within(self.client.mget(keys)).await?;
         Ok(ids.into_iter().zip(beats).filter_map(|(id, raw)| Some((id, registry::decode(raw.as_deref())?))).collect())
     }
 }
