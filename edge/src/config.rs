@@ -1,6 +1,6 @@
 //! The edge's configuration, read once from the environment (or flags) at start.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, path::PathBuf};
 
 use clap::Parser;
 
@@ -17,6 +17,9 @@ pub struct Config {
     /// Origins allowed to call the API from a browser, comma-separated.
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<String>,
+    /// The built web app, served at `/`.
+    #[arg(long, env = "WEB_DIR", default_value = "web/dist")]
+    pub web_dir: PathBuf,
 }
 
 impl Config {

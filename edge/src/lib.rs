@@ -10,6 +10,7 @@
 //! - [`error`]: the error body, the error sets routes document, and the
 //!   gRPC-code-to-HTTP table.
 //! - [`openapi`]: the OpenAPI document, generated from the routes.
+//! - [`web`]: the built web app at `/`, and the security headers of every response.
 
 pub mod config;
 pub mod error;
@@ -17,13 +18,15 @@ pub mod extract;
 pub mod json;
 pub mod openapi;
 pub mod routes;
+pub mod web;
 
-use std::time::Duration;
+use std::{path::Path, time::Duration};
 
 use axum::{
     Router,
     extract::{DefaultBodyLimit, MatchedPath, Request},
     http::{HeaderValue, Method, StatusCode, header},
+    routing::any,
     serve::ListenerExt,
 };
 use futures::FutureExt;
@@ -66,14 +69,18 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::stats))
 }
 
-/// The edge's routes over a channel to the servers; event streams end once `stopping`
-/// turns true.
-pub fn app(channel: Channel, cors_origins: &[String], stopping: watch::Receiver<bool>) -> Router {
+/// An `/api` path no route has: the contract's error body, not the web app.
+async fn no_route(method: Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", format!("no route {method} {}", uri.path()))
+}
+
+/// The edge's routes over a channel to the servers, with the web app in `web_dir` at `/`;
+/// event streams end once `stopping` turns true.
+pub fn app(channel: Channel, cors_origins: &[String], web_dir: &Path, stopping: watch::Receiver<bool>) -> Router {
     let (api, _) = routes().split_for_parts();
     let api = api
-        .fallback(|method: Method, uri: axum::http::Uri| async move {
-            ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", format!("no route {method} {}", uri.path()))
-        })
+        .route("/api", any(no_route))
+        .route("/api/{*rest}", any(no_route))
         .method_not_allowed_fallback(|method: Method, uri: axum::http::Uri| async move {
             ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -84,10 +91,12 @@ pub fn app(channel: Channel, cors_origins: &[String], stopping: watch::Receiver<
         .layer(DefaultBodyLimit::max(extract::MAX_BODY))
         .with_state(AppState { channel, stopping });
     let api = if cors_origins.is_empty() { api } else { api.layer(cors(cors_origins)) };
-    api.layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
-        let path = request.extensions().get::<MatchedPath>().map_or(request.uri().path(), MatchedPath::as_str);
-        tracing::info_span!("http", method = %request.method(), path)
-    }))
+    web::security_headers(web::with_app(api, web_dir)).layer(TraceLayer::new_for_http().make_span_with(
+        |request: &Request| {
+            let path = request.extensions().get::<MatchedPath>().map_or(request.uri().path(), MatchedPath::as_str);
+            tracing::info_span!("http", method = %request.method(), path)
+        },
+    ))
 }
 
 fn cors(origins: &[String]) -> CorsLayer {
@@ -108,7 +117,8 @@ pub fn run(config: Config, listener: TcpListener, shutdown: Shutdown) -> Running
 
 async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Result<(), StartError> {
     let (stop, stopping) = watch::channel(false);
-    let app = app(runtime::client::balanced(&config.server_url)?, &config.cors_allowed_origins, stopping.clone());
+    let channel = runtime::client::balanced(&config.server_url)?;
+    let app = app(channel, &config.cors_allowed_origins, &config.web_dir, stopping.clone());
     tracing::info!(addr = %listener.local_addr()?, "edge listening");
     let listener = listener.tap_io(|tcp| {
         // Small responses and SSE events go out at once.

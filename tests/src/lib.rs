@@ -56,6 +56,8 @@ pub struct Options {
     pub redis_url: Option<String>,
     /// `redis_url` names a Redis Cluster node (`REDIS_CLUSTER=1`).
     pub redis_cluster: bool,
+    /// The built web app the edge serves (`WEB_DIR`); none by default.
+    pub web_dir: Option<std::path::PathBuf>,
     /// On Postgres: the server reaches the database through a [`proxy::TcpProxy`] the test
     /// can cut ([`System::db_proxy`]).
     pub database_proxy: bool,
@@ -162,6 +164,7 @@ impl System {
             edge_addr: edge_listener.local_addr()?,
             server_url: vec![format!("http://{grpc_addr}")],
             cors_allowed_origins: vec!["http://localhost:5173".into()],
+            web_dir: options.web_dir.clone().unwrap_or_else(|| "web/dist".into()),
         };
         tasks.push(tokio::spawn({
             let shutdown = Box::pin(stopped(stop_rx.clone()));

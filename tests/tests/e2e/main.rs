@@ -13,3 +13,4 @@ mod outage;
 mod repair;
 mod rest;
 mod validation;
+mod web;

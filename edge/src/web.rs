@@ -1,0 +1,57 @@
+//! The built web app (`WEB_DIR`, default `web/dist`) served at `/`, and the security
+//! headers every response of the edge carries.
+//!
+//! Files are served as they are; a path that is no file (a client-side route such as
+//! `/candidates/7`) gets `index.html`, so a reload or a shared link opens the app there.
+//! Vite's hashed assets (`/assets/…`) are cached for a year; everything else (`index.html`
+//! above all) is revalidated on every load, so a deploy is seen at once.
+
+use std::path::Path;
+
+use axum::{
+    Router,
+    http::{HeaderName, HeaderValue, Request, header},
+    middleware::{self, Next},
+    response::Response,
+};
+use tower_http::{
+    services::{ServeDir, ServeFile},
+    set_header::SetResponseHeaderLayer,
+};
+
+/// The content security policy: scripts, styles and connections from the edge's own
+/// origin only (no inline script), PDFs shown from `blob:` URLs, never framed.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data: blob:; connect-src 'self'; frame-src 'self' blob:; object-src 'none'; \
+     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// `router` with the app in `web_dir` behind it, for every path it does not route.
+pub fn with_app<S: Clone + Send + Sync + 'static>(router: Router<S>, web_dir: &Path) -> Router<S> {
+    let app = ServeDir::new(web_dir).fallback(ServeFile::new(web_dir.join("index.html")));
+    router.fallback_service(app).layer(middleware::from_fn(caching))
+}
+
+/// `Cache-Control` by path: hashed assets for a year, the rest revalidated (the API's
+/// answers are never stored).
+async fn caching(request: Request<axum::body::Body>, next: Next) -> Response {
+    let policy = match request.uri().path() {
+        path if path.starts_with("/api/") => "no-store",
+        path if path.starts_with("/assets/") => "public, max-age=31536000, immutable",
+        _ => "no-cache",
+    };
+    let mut response = next.run(request).await;
+    response.headers_mut().entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static(policy));
+    response
+}
+
+/// The security headers, on every response.
+pub fn security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    let header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+    };
+    router
+        .layer(header(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+}
