@@ -95,7 +95,7 @@ pub struct ErrorDetail {
     #[schema(example = "INVALID_ARGUMENT")]
     pub code: &'static str,
     /// For the caller: names the offending field where there is one; no internals.
-    #[schema(example = "file_type must be \"word\" or \"pdf\"")]
+    #[schema(example = "priority must be \"default\" or \"high\"")]
     pub message: String,
 }
 

@@ -358,6 +358,8 @@ pub struct Generate {
 pub enum FileType {
     Word,
     Pdf,
+    Text,
+    Markdown,
 }
 
 /// Which queue a job waits in: `high` starts before any waiting `default` job (the server

@@ -143,7 +143,7 @@ mod tests {
         assert_eq!(candidate["additionalProperties"], false);
         assert_eq!(candidate["properties"]["full_name"]["maxLength"], 200);
         assert_eq!(schemas["Generate"]["properties"]["file_type"]["oneOf"][0]["$ref"], "#/components/schemas/FileType");
-        assert_eq!(schemas["FileType"]["enum"], serde_json::json!(["word", "pdf"]));
+        assert_eq!(schemas["FileType"]["enum"], serde_json::json!(["word", "pdf", "text", "markdown"]));
         assert_eq!(schemas["ErrorDetail"]["required"], serde_json::json!(["code", "message"]));
         let events = &doc["paths"]["/api/resume-async/job-events/{job_id}"]["get"]["responses"]["200"]["content"]["text/event-stream"]
             ["schema"];

@@ -19,6 +19,9 @@ pub enum FileType {
     #[default]
     Word,
     Pdf,
+    /// Plain text, for ATS forms and e-mails.
+    Text,
+    Markdown,
 }
 
 /// Where a job is in its life.
@@ -64,14 +67,11 @@ macro_rules! wire_names {
             fn from_str(value: &str) -> Result<$type, String> {
                 match value {
                     $($name => Ok(<$type>::$variant),)+
-                    _ => Err(match <$type>::ALL {
-                        [one, other] => format!("{} must be \"{one}\" or \"{other}\"", $field),
-                        all => format!(
-                            "{} must be one of {}",
-                            $field,
-                            all.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
-                        ),
-                    }),
+                    _ => {
+                        let quoted: Vec<String> = <$type>::ALL.iter().map(|v| format!("\"{v}\"")).collect();
+                        let (last, rest) = quoted.split_last().expect("an enum has values");
+                        Err(format!("{} must be {} or {last}", $field, rest.join(", ")))
+                    }
                 }
             }
         }
@@ -79,7 +79,7 @@ macro_rules! wire_names {
 }
 
 wire_names!(Priority, "priority", { Default => "default", High => "high" });
-wire_names!(FileType, "file_type", { Word => "word", Pdf => "pdf" });
+wire_names!(FileType, "file_type", { Word => "word", Pdf => "pdf", Text => "text", Markdown => "markdown" });
 wire_names!(JobStatus, "status", {
     Pending => "PENDING",
     Processing => "PROCESSING",
@@ -101,6 +101,8 @@ impl FileType {
         match self {
             FileType::Word => "docx",
             FileType::Pdf => "pdf",
+            FileType::Text => "txt",
+            FileType::Markdown => "md",
         }
     }
 }
@@ -116,8 +118,9 @@ mod tests {
         }
         assert_eq!("high".parse::<Priority>(), Ok(Priority::High));
         assert_eq!("urgent".parse::<Priority>(), Err("priority must be \"default\" or \"high\"".to_owned()));
-        assert_eq!("".parse::<FileType>(), Err("file_type must be \"word\" or \"pdf\"".to_owned()));
-        assert!("done".parse::<JobStatus>().unwrap_err().starts_with("status must be one of PENDING, "));
+        let all = "file_type must be \"word\", \"pdf\", \"text\" or \"markdown\"";
+        assert_eq!("".parse::<FileType>(), Err(all.to_owned()));
+        assert!("done".parse::<JobStatus>().unwrap_err().starts_with("status must be \"PENDING\", "));
         assert!(JobStatus::Cancelled.is_terminal() && !JobStatus::Processing.is_terminal());
     }
 }

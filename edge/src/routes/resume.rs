@@ -98,6 +98,8 @@ pub async fn my_jobs(
             content(
                 (Document = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
                 (Document = "application/pdf"),
+                (Document = "text/plain; charset=utf-8"),
+                (Document = "text/markdown; charset=utf-8"),
             )),
         InputErrors, NotFound, Conflict, CallerErrors))]
 pub async fn download(

@@ -233,7 +233,10 @@ mod tests {
     fn enums_and_ids() {
         assert_eq!(file_type(None).unwrap(), FileType::Word);
         assert_eq!(file_type(Some("pdf")).unwrap(), FileType::Pdf);
-        assert_eq!(file_type(Some("docx")).unwrap_err().to_string(), "file_type must be \"word\" or \"pdf\"");
+        assert_eq!(
+            file_type(Some("docx")).unwrap_err().to_string(),
+            "file_type must be \"word\", \"pdf\", \"text\" or \"markdown\""
+        );
         assert!(file_type(Some("docx")).is_err());
         assert!(file_type(Some("")).is_err(), "empty is not absent");
         assert_eq!(priority(None).unwrap(), Priority::Default);

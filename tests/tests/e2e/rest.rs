@@ -213,3 +213,27 @@ async fn a_pdf_resume_comes_out_readable() -> anyhow::Result<()> {
     );
     system.stop().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn text_and_markdown_resumes_come_out_as_text() -> anyhow::Result<()> {
+    let system = System::start(Db::Sqlite, 1).await?;
+    let (candidate_id, job_row_id) = system.candidate_with_target("plain-user").await?;
+    for (file_type, filename, content_type, heading) in [
+        ("text", "Ada_Lovelace_Resume.txt", "text/plain; charset=utf-8", "EXPERIENCE\n"),
+        ("markdown", "Ada_Lovelace_Resume.md", "text/markdown; charset=utf-8", "## Experience\n"),
+    ] {
+        let body = json!({"candidate_id": candidate_id, "job_row_id": job_row_id, "file_type": file_type});
+        let (status, job) = system.post("plain-user", "/api/resume-async/generate-async", body).await?;
+        assert_eq!(status, 202, "{job}");
+        let seen = system.poll_until_done("plain-user", job["job_id"].as_str().unwrap()).await?;
+        let last = seen.last().unwrap();
+        assert_eq!((last["status"].as_str(), last["filename"].as_str()), (Some("SUCCESS"), Some(filename)), "{last}");
+        let response = system.download("plain-user", last).await?;
+        assert_eq!(response.headers()["content-type"], content_type);
+        let text = response.text().await?;
+        for expected in ["Ada Lovelace", heading, "Analytical Engines Ltd", "Built a Rust service on PostgreSQL"] {
+            assert!(text.contains(expected), "{file_type}: {expected:?} missing from:\n{text}");
+        }
+    }
+    system.stop().await
+}

@@ -30,7 +30,7 @@ async fn bad_requests_name_the_problem() -> anyhow::Result<()> {
     let generate = "/api/resume-async/generate-async";
 
     let answer = system.post("val", generate, json!({"candidate_id": candidate, "file_type": "txt"})).await?;
-    assert_error(&answer, 400, "INVALID_ARGUMENT", "file_type must be \"word\" or \"pdf\"");
+    assert_error(&answer, 400, "INVALID_ARGUMENT", "file_type must be \"word\", \"pdf\", \"text\" or \"markdown\"");
     let answer = system.post("val", generate, json!({"candidate_id": candidate, "priority": "urgent"})).await?;
     assert_error(&answer, 400, "INVALID_ARGUMENT", "priority");
     let answer = system.post("val", generate, json!({"candidate_id": candidate, "colour": "red"})).await?;

@@ -2,6 +2,7 @@
 
 pub mod docx;
 pub mod pdf;
+pub mod text;
 
 pub use pdf::Paper;
 
@@ -31,6 +32,8 @@ pub fn render(resume: &Resume, file_type: FileType, paper: Paper) -> Result<Docu
     let (content_type, bytes) = match file_type {
         FileType::Word => (docx::CONTENT_TYPE, docx::render(resume, paper)?),
         FileType::Pdf => (pdf::CONTENT_TYPE, pdf::render(resume, paper)?),
+        FileType::Text => (text::TEXT_CONTENT_TYPE, text::plain(resume).into_bytes()),
+        FileType::Markdown => (text::MARKDOWN_CONTENT_TYPE, text::markdown(resume).into_bytes()),
     };
     Ok(Document { filename: resume.filename(file_type.extension()), content_type: content_type.to_owned(), bytes })
 }

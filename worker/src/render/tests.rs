@@ -241,3 +241,44 @@ fn the_pdf_layout_matches_the_golden_copy() {
     let golden = std::fs::read_to_string(path).expect("golden/sample.txt (run with UPDATE_GOLDEN=1)");
     assert_eq!(text, golden, "the PDF layout changed; inspect it, then run with UPDATE_GOLDEN=1");
 }
+
+#[test]
+fn text_and_markdown_carry_every_section_and_keep_data_as_text() {
+    let text = render(&sample(), FileType::Text, Paper::A4).unwrap();
+    assert_eq!(
+        (text.filename.as_str(), text.content_type.as_str()),
+        ("Ada_Lovelace_Resume.txt", "text/plain; charset=utf-8")
+    );
+    let text = String::from_utf8(text.bytes).unwrap();
+    for expected in [
+        "Ada Lovelace\nada@example.com | London, UK | github.com/ada\n",
+        "SUMMARY\nMathematician who wrote the first published algorithm.\n",
+        "SKILLS\nRust · PostgreSQL · Mathematics\n",
+        "Programmer, Analytical Engines Ltd · London · Jan 2020 – Present\n- Built a Rust service on PostgreSQL\n",
+        "EDUCATION\nUniversity of London · BSc, Mathematics · 2012 – 2015\n",
+        "CERTIFICATIONS\n- Certified Engine Operator · Royal Society, 2021",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+    }
+
+    let markdown = render(&sample(), FileType::Markdown, Paper::A4).unwrap();
+    assert_eq!(markdown.filename, "Ada_Lovelace_Resume.md");
+    let markdown = String::from_utf8(markdown.bytes).unwrap();
+    for expected in [
+        "# Ada Lovelace\n\nada@example.com | London, UK | [github.com/ada](<https://github.com/ada>)\n",
+        "\n*Analytical engine programmer*\n",
+        "## Experience\n\n### Programmer, Analytical Engines Ltd\n\nLondon · Jan 2020 – Present\n\n- Built a Rust service",
+        "- **University of London** · BSc, Mathematics · 2012 – 2015\n",
+    ] {
+        assert!(markdown.contains(expected), "{expected:?} missing from:\n{markdown}");
+    }
+
+    // Hostile strings stay text: every markup character escaped.
+    let mut hostile = sample();
+    hostile.summary = Some(HOSTILE.join(" "));
+    hostile.experience[0].highlights = vec!["# not a heading".into(), "- not a list\nnor a new line".into()];
+    let markdown = String::from_utf8(render(&hostile, FileType::Markdown, Paper::A4).unwrap().bytes).unwrap();
+    assert!(markdown.contains(r"\</w:t\>\<w:t\>injected"), "{markdown}");
+    assert!(markdown.contains(r"$x^2$ \*bold\* \_em\_ \`raw\` @label \<tag\>"), "{markdown}");
+    assert!(markdown.contains("- \\# not a heading\n- \\- not a list nor a new line\n"), "{markdown}");
+}
