@@ -70,7 +70,7 @@ start_system() {
   grep -q '^http' "$dir/model.url" || { echo "the fake model did not start" >&2; exit 1; }
   export OPENAI_API_KEY=sk-bench OPENAI_MODEL=fake-model OPENAI_BASE_URL="$(cat "$dir/model.url")"
   REDIS_KEY_PREFIX="$prefix" SERVER_ADDR="$SERVER_ADDR" DATABASE_URL="$database" \
-    "$BIN/server" >> "$dir/server.log" 2>&1 & pids+=($!)
+    SERVER_METRICS_ADDR="127.0.0.1:$((20111 + instance))" "$BIN/server" >> "$dir/server.log" 2>&1 & pids+=($!)
   SERVER_PID=$!
   wait_for_port "$SERVER_ADDR"
   for i in $(seq "$1"); do

@@ -29,12 +29,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-server_port=$(free_port) edge_port=$(free_port) metrics_port=$(free_port)
+server_port=$(free_port) edge_port=$(free_port) metrics_port=$(free_port) server_metrics_port=$(free_port)
 edge="http://127.0.0.1:$edge_port"
 unset JWT_SECRET OPENAI_API_KEY SERVER_URL
 export DATA_DIR="$work/data" REDIS_KEY_PREFIX="runlocal$RANDOM$RANDOM" RUST_LOG=warn API_RATE_LIMIT_PER_MIN=0 \
   DATABASE_URL="sqlite://$work/data/resume.db?mode=rwc" SERVER_ADDR="127.0.0.1:$server_port" \
-  EDGE_ADDR="127.0.0.1:$edge_port" WORKER_METRICS_ADDR="127.0.0.1:$metrics_port"
+  EDGE_ADDR="127.0.0.1:$edge_port" WORKER_METRICS_ADDR="127.0.0.1:$metrics_port" \
+  SERVER_METRICS_ADDR="127.0.0.1:$server_metrics_port"
 
 # In a session of its own, so that the cleanup can reach every process it started.
 setsid ./deploy/run-local.sh > "$work/out.log" 2>&1 &
@@ -54,6 +55,12 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 [[ "$ready" == *'"status":"ok"'* && "$ready" == *'"workers":2'* ]] || fail "readyz: $ready"
+
+# Every process's /metrics answers, without a token, in the OpenMetrics text format.
+for url in "$edge/metrics" "http://127.0.0.1:$server_metrics_port/metrics" "http://127.0.0.1:$metrics_port/metrics"; do
+  metrics="$(curl -sS --max-time 5 "$url")" || fail "$url does not answer"
+  [[ "$metrics" == *"_total"* ]] || fail "$url: no counters in: $metrics"
+done
 
 candidate="$(api -H 'Content-Type: application/json' "$edge/api/candidates" \
   -d '{"full_name":"Ada Lovelace","email":"ada@example.com","skills":["Rust"]}')"
@@ -84,7 +91,7 @@ wait "$system" || code=$?
 for _ in $(seq 50); do pgrep -s "$system" >/dev/null || break; sleep 0.1; done
 pgrep -s "$system" >/dev/null && fail "processes left running: $(pgrep -s "$system" -a)"
 system=""
-for port in "$server_port" "$edge_port" "$metrics_port" "$((metrics_port + 1))"; do
+for port in "$server_port" "$edge_port" "$metrics_port" "$((metrics_port + 1))" "$server_metrics_port"; do
   answers "127.0.0.1:$port" && fail "port $port still answers after the stop"
 done
 echo "run-local-test: make run served a resume end to end and stopped cleanly"

@@ -18,6 +18,7 @@ export EDGE_ADDR="${EDGE_ADDR:-127.0.0.1:8080}"
 export SERVER_URL="${SERVER_URL:-http://${SERVER_ADDR}}"
 export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS:-http://localhost:5173,http://127.0.0.1:5173}"
 export RUST_LOG="${RUST_LOG:-info}"
+export SERVER_METRICS_ADDR="${SERVER_METRICS_ADDR:-127.0.0.1:9101}"
 metrics_addr="${WORKER_METRICS_ADDR:-127.0.0.1:9102}"
 metrics_host="${metrics_addr%:*}" metrics_port="${metrics_addr##*:}"
 mkdir -p "$DATA_DIR"
@@ -78,7 +79,8 @@ cat <<MSG
   The resume service is running.
     REST edge     http://${EDGE_ADDR}/api        (health: http://${EDGE_ADDR}/api/readyz)
     gRPC server   ${SERVER_ADDR}                 (reflection, health, gRPC-Web)
-    worker        http://$metrics_host:$metrics_port/metrics, http://$metrics_host:$((metrics_port + 1))/metrics
+    metrics       http://${EDGE_ADDR}/metrics (edge), http://${SERVER_METRICS_ADDR}/metrics (server),
+                  http://$metrics_host:$metrics_port/metrics, http://$metrics_host:$((metrics_port + 1))/metrics (workers)
     database      ${DATABASE_URL}
     redis         ${REDIS_URL}
 

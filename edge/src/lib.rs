@@ -10,12 +10,14 @@
 //! - [`error`]: the error body, the error sets routes document, and the
 //!   gRPC-code-to-HTTP table.
 //! - [`openapi`]: the OpenAPI document, generated from the routes.
+//! - [`metrics`]: `/metrics`, every request counted by route and status.
 //! - [`web`]: the built web app at `/`, and the security headers of every response.
 
 pub mod config;
 pub mod error;
 pub mod extract;
 pub mod json;
+pub mod metrics;
 pub mod openapi;
 pub mod routes;
 pub mod web;
@@ -26,7 +28,8 @@ use axum::{
     Router,
     extract::{DefaultBodyLimit, MatchedPath, Request},
     http::{HeaderValue, Method, StatusCode, header},
-    routing::any,
+    middleware,
+    routing::{any, get},
     serve::ListenerExt,
 };
 use futures::FutureExt;
@@ -91,12 +94,14 @@ pub fn app(channel: Channel, cors_origins: &[String], web_dir: &Path, stopping: 
         .layer(DefaultBodyLimit::max(extract::MAX_BODY))
         .with_state(AppState { channel, stopping });
     let api = if cors_origins.is_empty() { api } else { api.layer(cors(cors_origins)) };
-    web::security_headers(web::with_app(api, web_dir)).layer(TraceLayer::new_for_http().make_span_with(
-        |request: &Request| {
+    let metrics = metrics::Metrics::new();
+    let api = api.route("/metrics", get(metrics::scrape).with_state(metrics.clone()));
+    web::security_headers(web::with_app(api, web_dir))
+        .layer(middleware::from_fn_with_state(metrics, metrics::observe))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             let path = request.extensions().get::<MatchedPath>().map_or(request.uri().path(), MatchedPath::as_str);
             tracing::info_span!("http", method = %request.method(), path)
-        },
-    ))
+        }))
 }
 
 fn cors(origins: &[String]) -> CorsLayer {

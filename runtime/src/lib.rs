@@ -3,6 +3,8 @@
 //! # Layout
 //! - [`process`]: logging set-up, the shutdown signal and the boxed `run` types.
 //! - [`client`]: the balanced channel through which edge and workers reach the servers.
+//! - [`metrics`]: the `/metrics` registry's text, and the request family edge and server
+//!   share.
 //! - [`redis`] (feature `redis`): the Redis client every process builds (TLS, ACL,
 //!   cluster, bounded waits).
 //! - [`rate`] (feature `redis`): per-minute rate limits kept in Redis, shared by every
@@ -12,6 +14,7 @@
 //! The edge builds this crate without `redis`, so it compiles no Redis client.
 
 pub mod client;
+pub mod metrics;
 pub mod process;
 #[cfg(feature = "redis")]
 pub mod rate;

@@ -105,6 +105,11 @@ fn requirement(path: &str) -> Option<Requirement> {
     None
 }
 
+/// Whether the server serves the call at `path` (every call it serves has a requirement).
+pub fn is_served(path: &str) -> bool {
+    requirement(path).is_some()
+}
+
 /// Verifies tokens against the shared secret.
 pub struct Verifier {
     key: DecodingKey,

@@ -12,6 +12,9 @@ pub struct Config {
     /// Address the gRPC API listens on.
     #[arg(long, env = "SERVER_ADDR", default_value = "127.0.0.1:50051")]
     pub server_addr: SocketAddr,
+    /// Address of the server's `/metrics`.
+    #[arg(long, env = "SERVER_METRICS_ADDR", default_value = "127.0.0.1:9101")]
+    pub server_metrics_addr: SocketAddr,
     /// `sqlite://…` or `postgres://…`.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://.data/resume.db?mode=rwc")]
     pub database_url: String,
@@ -53,6 +56,7 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("server_addr", &self.server_addr)
+            .field("server_metrics_addr", &self.server_metrics_addr)
             .field("database_url", &redact_url(&self.database_url))
             .field("shared", &self.shared)
             .field("openai_api_key", &self.openai_api_key.as_ref().map(|_| "<redacted>"))

@@ -12,6 +12,7 @@
 //! - [`cache`]: the result cache, read at submit.
 //! - [`events`]: job changes fanned out to every server's watchers through Redis pub/sub.
 //! - [`error`]: the one error type and its mapping to `tonic::Status`.
+//! - [`metrics`]: `/metrics` on `SERVER_METRICS_ADDR`, every call counted by RPC and code.
 //!
 //! [`run`] serves the API on a bound listener until a shutdown signal; `main.rs` only
 //! reads the configuration, binds and calls it.
@@ -25,6 +26,7 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod grpc;
+pub mod metrics;
 pub mod queue;
 
 use std::{sync::Arc, time::Duration};
@@ -112,8 +114,10 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
     let web = tonic_web::GrpcWebLayer::new();
     let verifier = Arc::new(auth::Verifier::new(&config.shared.jwt_secret)?);
     let cors = (!config.cors_allowed_origins.is_empty()).then(|| cors(&config.cors_allowed_origins));
+    let metrics = metrics::Metrics::new();
     let router = Server::builder()
         .accept_http1(true)
+        .layer(metrics.clone())
         .layer(tower::util::option_layer(cors))
         .layer(auth::AuthLayer::new(verifier, limit))
         .add_service(web.layer(CandidateServiceServer::new(grpc::candidate::CandidateApi { state: state.clone() })))
@@ -128,6 +132,9 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
     tracing::info!(addr = %listener.local_addr()?, "server listening");
     let shutdown = shutdown.shared();
     tokio::spawn(core::recovery::watch_redis(state, shutdown.clone()));
+    let metrics_listener = TcpListener::bind(config.server_metrics_addr).await?;
+    tracing::info!(addr = %metrics_listener.local_addr()?, "server metrics listening");
+    tokio::spawn(metrics.serve(metrics_listener, shutdown.clone()));
     // Without TCP_NODELAY a streamed reply (WatchJob) can wait out a 40 ms delayed ACK.
     let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
     let serve = router.serve_with_incoming_shutdown(incoming, shutdown.clone());

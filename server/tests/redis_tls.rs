@@ -82,6 +82,7 @@ fn server(dir: &Path, addr: &str, redis_url: &str) -> Command {
         .env("SERVER_ADDR", addr)
         .env("DATABASE_URL", format!("sqlite://{}/resume.db?mode=rwc", dir.display()))
         .env("REDIS_URL", redis_url)
+        .env("SERVER_METRICS_ADDR", "127.0.0.1:0")
         .env("SSL_CERT_FILE", dir.join("ca.crt"))
         .env("JWT_SECRET", SECRET)
         .env("REDIS_KEY_PREFIX", "tls")

@@ -142,6 +142,7 @@ impl System {
         let grpc_addr = listener.local_addr()?;
         let server_config = server::Config {
             server_addr: grpc_addr,
+            server_metrics_addr: "127.0.0.1:0".parse().expect("address"),
             database_url,
             shared: Shared {
                 redis_url: redis_url.clone(),

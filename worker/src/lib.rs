@@ -187,7 +187,12 @@ where
 /// Serves `/metrics` (Prometheus text) and `/healthz` until `stop`.
 async fn serve_metrics(listener: TcpListener, stats: Arc<stats::Stats>, mut stop: watch::Receiver<bool>) {
     let app = Router::new()
-        .route("/metrics", get(move || async move { stats.prometheus() }))
+        .route(
+            "/metrics",
+            get(move || async move {
+                ([(axum::http::header::CONTENT_TYPE, runtime::metrics::CONTENT_TYPE)], stats.prometheus())
+            }),
+        )
         .route("/healthz", get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }));
     let stopped = async move {
         let _ = stop.wait_for(|stopped| *stopped).await;

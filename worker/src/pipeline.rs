@@ -10,7 +10,6 @@
 use std::{
     future::Future,
     sync::Arc,
-    sync::atomic::Ordering::Relaxed,
     time::{Duration, Instant},
 };
 
@@ -160,12 +159,12 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
     };
     let span = tracing::info_span!("task", job_id = %task.job_id);
     async {
-        ctx.stats.active.fetch_add(1, Relaxed);
+        ctx.stats.active.inc();
         let outcome = run(ctx, &task).await;
-        ctx.stats.active.fetch_sub(1, Relaxed);
+        ctx.stats.active.dec();
         match outcome {
             Ok(Outcome::Done) => {
-                ctx.stats.processed.fetch_add(1, Relaxed);
+                ctx.stats.processed.inc();
                 settle(ctx.redis.tasks.ack(&raw).await);
             }
             Ok(Outcome::Dropped) => settle(ctx.redis.tasks.ack(&raw).await),
@@ -182,7 +181,7 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
             }
             Err(error) => {
                 tracing::error!(%error, "task failed");
-                ctx.stats.failed.fetch_add(1, Relaxed);
+                ctx.stats.failed.inc();
                 let message = error.user_message();
                 match retrying(|| ctx.reporter.fail(&task.job_id, &message)).await {
                     Ok(()) => settle(ctx.redis.tasks.ack(&raw).await),

@@ -1,21 +1,29 @@
-//! The worker's counters, shared by the pipeline, the heartbeat and `/metrics`.
+//! The worker's counters, shared by the pipeline, the heartbeat and `/metrics` (through
+//! prometheus-client, in the OpenMetrics text format).
 
-use std::{
-    fmt::Write as _,
-    sync::atomic::{AtomicU64, Ordering::Relaxed},
+use prometheus_client::{
+    encoding::EncodeLabelSet,
+    metrics::{counter::Counter, family::Family, gauge::Gauge},
 };
+use runtime::metrics::{MetricsRegistry, render};
 
 use crate::model::reply::RepairKind;
 
+/// A repair's kind, as a label.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RepairLabels {
+    kind: &'static str,
+}
+
 /// Counters since the worker started.
-#[derive(Debug, Default)]
 pub struct Stats {
-    pub concurrency: AtomicU64,
-    pub active: AtomicU64,
-    pub processed: AtomicU64,
-    pub failed: AtomicU64,
-    /// Repairs made to model replies, by kind (in [`RepairKind::ALL`]'s order).
-    repairs: [AtomicU64; RepairKind::ALL.len()],
+    pub concurrency: Gauge,
+    pub active: Gauge,
+    pub processed: Counter,
+    pub failed: Counter,
+    /// Repairs made to model replies, by kind.
+    repairs: Family<RepairLabels, Counter>,
+    registry: MetricsRegistry,
 }
 
 /// The counters at one moment.
@@ -30,43 +38,46 @@ pub struct Snapshot {
 impl Stats {
     /// Counters for a worker running `concurrency` tasks at once.
     pub fn new(concurrency: usize) -> Stats {
-        let stats = Stats::default();
-        stats.concurrency.store(concurrency as u64, Relaxed);
-        stats
+        let mut registry = MetricsRegistry::default();
+        let stats = Stats {
+            concurrency: Gauge::default(),
+            active: Gauge::default(),
+            processed: Counter::default(),
+            failed: Counter::default(),
+            repairs: Family::default(),
+            registry: MetricsRegistry::default(),
+        };
+        stats.concurrency.set(concurrency as i64);
+        registry.register("worker_concurrency", "Tasks this worker runs at once", stats.concurrency.clone());
+        registry.register("worker_tasks_active", "Tasks running now", stats.active.clone());
+        registry.register("worker_tasks_processed", "Tasks finished", stats.processed.clone());
+        registry.register("worker_tasks_failed", "Tasks that failed for good", stats.failed.clone());
+        registry.register("worker_model_repairs", "Repairs made to model replies, by kind", stats.repairs.clone());
+        // Every kind is shown from the start, at zero.
+        for kind in RepairKind::ALL {
+            let _ = stats.repairs.get_or_create(&RepairLabels { kind: kind.name() });
+        }
+        Stats { registry, ..stats }
     }
 
     /// The counters now.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
-            concurrency: self.concurrency.load(Relaxed),
-            active: self.active.load(Relaxed),
-            processed: self.processed.load(Relaxed),
-            failed: self.failed.load(Relaxed),
+            concurrency: self.concurrency.get().max(0) as u64,
+            active: self.active.get().max(0) as u64,
+            processed: self.processed.get(),
+            failed: self.failed.get(),
         }
     }
 
     /// Counts one repair of a model reply.
     pub fn repaired(&self, kind: RepairKind) {
-        if let Some(i) = RepairKind::ALL.iter().position(|k| *k == kind) {
-            self.repairs[i].fetch_add(1, Relaxed);
-        }
+        self.repairs.get_or_create(&RepairLabels { kind: kind.name() }).inc();
     }
 
-    /// The counters in the Prometheus text format.
+    /// The counters in the OpenMetrics text format.
     pub fn prometheus(&self) -> String {
-        let s = self.snapshot();
-        let mut text = format!(
-            "# TYPE worker_concurrency gauge\nworker_concurrency {}\n\
-             # TYPE worker_tasks_active gauge\nworker_tasks_active {}\n\
-             # TYPE worker_tasks_processed_total counter\nworker_tasks_processed_total {}\n\
-             # TYPE worker_tasks_failed_total counter\nworker_tasks_failed_total {}\n",
-            s.concurrency, s.active, s.processed, s.failed
-        );
-        text.push_str("# TYPE worker_model_repairs_total counter\n");
-        for (kind, count) in RepairKind::ALL.iter().zip(&self.repairs) {
-            let _ = writeln!(text, "worker_model_repairs_total{{kind=\"{}\"}} {}", kind.name(), count.load(Relaxed));
-        }
-        text
+        render(&self.registry)
     }
 }
 
@@ -75,9 +86,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn prometheus_text_carries_every_counter() {
+    fn the_text_carries_every_counter() {
         let stats = Stats::new(4);
-        stats.processed.fetch_add(3, Relaxed);
+        stats.processed.inc_by(3);
         let text = stats.prometheus();
         assert!(text.contains("worker_concurrency 4\n"), "{text}");
         assert!(text.contains("worker_tasks_processed_total 3\n"), "{text}");

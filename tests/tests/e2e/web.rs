@@ -43,5 +43,14 @@ async fn the_app_is_served_with_its_routes_caching_and_security_headers() -> any
         assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
     }
     assert_eq!(get("/api/healthz").await?.headers()["cache-control"], "no-store");
+
+    // /metrics (no token) counts every request by its route pattern, never by its ids.
+    let metrics = get("/metrics").await?;
+    assert!(metrics.headers()["content-type"].to_str()?.starts_with("application/openmetrics-text"));
+    let text = metrics.text().await?;
+    assert!(text.contains(r#"edge_http_requests_total{route="GET /api/healthz",status="200"} "#), "{text}");
+    assert!(text.contains(r#"edge_http_requests_total{route="app",status="200"} "#), "{text}");
+    assert!(text.contains(r#"edge_http_requests_total{route="none",status="404"} "#), "{text}");
+    assert!(text.contains("edge_http_request_duration_seconds_bucket"), "{text}");
     system.stop().await
 }

@@ -1,0 +1,96 @@
+//! Metrics every process exposes at `/metrics`, through prometheus-client (typed families,
+//! the OpenMetrics text format; nothing hand-formatted): each process registers its own
+//! into a [`Registry`] and serves [`render`]'s text. [`Requests`] is the one family pair
+//! the edge (per route) and the server (per RPC) share: requests by route and outcome, and
+//! their latency. Labels are bounded: a route is a path pattern or an RPC name, never an id.
+
+use std::time::Duration;
+
+use prometheus_client::{
+    encoding::{EncodeLabelSet, text::encode},
+    metrics::{
+        counter::Counter,
+        family::Family,
+        histogram::{Histogram, exponential_buckets},
+    },
+    registry::Registry,
+};
+
+pub use prometheus_client::registry::Registry as MetricsRegistry;
+
+/// The content type of [`render`]'s text.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// One request's route and outcome.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    /// `GET /api/candidates/{id}`, or `/resume.v1.ResumeService/GetJob`.
+    pub route: String,
+    /// The HTTP status, or the gRPC code name.
+    pub status: String,
+}
+
+/// One request's route.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RouteLabels {
+    pub route: String,
+}
+
+/// Latency buckets from 0.25 ms to about 8 s.
+fn latency() -> Histogram {
+    Histogram::new(exponential_buckets(0.000_25, 2.0, 16))
+}
+
+/// Requests by route and outcome, and their latency by route.
+#[derive(Clone)]
+pub struct Requests {
+    total: Family<RequestLabels, Counter>,
+    seconds: Family<RouteLabels, Histogram, fn() -> Histogram>,
+}
+
+impl Requests {
+    /// The pair, registered in `registry` as `<prefix>_requests_total` and
+    /// `<prefix>_request_duration_seconds`.
+    pub fn register(registry: &mut Registry, prefix: &str, what: &str) -> Requests {
+        let requests =
+            Requests { total: Family::default(), seconds: Family::new_with_constructor(latency as fn() -> Histogram) };
+        registry.register(format!("{prefix}_requests"), format!("{what} by route and outcome"), requests.total.clone());
+        registry.register(
+            format!("{prefix}_request_duration_seconds"),
+            format!("Time to answer {what}, by route"),
+            requests.seconds.clone(),
+        );
+        requests
+    }
+
+    /// Counts one request to `route` that ended with `status` after `took`.
+    pub fn observe(&self, route: &str, status: &str, took: Duration) {
+        self.total.get_or_create(&RequestLabels { route: route.to_owned(), status: status.to_owned() }).inc();
+        self.seconds.get_or_create(&RouteLabels { route: route.to_owned() }).observe(took.as_secs_f64());
+    }
+}
+
+/// The registry's metrics as OpenMetrics text.
+pub fn render(registry: &Registry) -> String {
+    let mut text = String::new();
+    // Writing into a String cannot fail.
+    let _ = encode(&mut text, registry);
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_are_counted_and_timed_by_route() {
+        let mut registry = Registry::default();
+        let requests = Requests::register(&mut registry, "http", "HTTP requests");
+        requests.observe("GET /api/healthz", "200", Duration::from_millis(2));
+        requests.observe("GET /api/healthz", "200", Duration::from_millis(3));
+        let text = render(&registry);
+        assert!(text.contains("http_requests_total{route=\"GET /api/healthz\",status=\"200\"} 2"), "{text}");
+        assert!(text.contains("http_request_duration_seconds_count{route=\"GET /api/healthz\"} 2"), "{text}");
+        assert!(text.ends_with("# EOF\n"), "{text}");
+    }
+}
