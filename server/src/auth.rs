@@ -157,8 +157,19 @@ impl Verifier {
     }
 
     /// What the request at `path` may do, given its `authorization` value.
+    #[cfg(test)]
     fn authorize(&self, path: &str, authorization: Option<&str>) -> Result<Option<Caller>, Status> {
-        let Some(needed) = requirement(path) else {
+        self.authorize_as(path, requirement(path), authorization)
+    }
+
+    /// The same, with the path's requirement already looked up.
+    fn authorize_as(
+        &self,
+        path: &str,
+        needed: Option<Requirement>,
+        authorization: Option<&str>,
+    ) -> Result<Option<Caller>, Status> {
+        let Some(needed) = needed else {
             return Err(Status::permission_denied(format!("{path} is not a call this server opens")));
         };
         if needed == Requirement::Nothing {
@@ -226,9 +237,10 @@ where
             return self.inner.call(request).boxed();
         }
         let path = request.uri().path();
-        let counted = requirement(path).is_some_and(Requirement::is_counted);
+        let needed = requirement(path);
+        let counted = needed.is_some_and(Requirement::is_counted);
         let authorization = request.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let caller = match self.verifier.authorize(path, authorization) {
+        let caller = match self.verifier.authorize_as(path, needed, authorization) {
             Ok(Some(caller)) => caller,
             Ok(None) => return self.inner.call(request).boxed(),
             Err(status) => return ready(Ok(status.into_http())).boxed(),

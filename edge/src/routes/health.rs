@@ -31,10 +31,8 @@ pub async fn openapi() -> ([(axum::http::HeaderName, &'static str); 1], &'static
 #[utoipa::path(get, path = "/api/readyz", tag = "health", operation_id = "readyz", security(),
     responses((status = 200, description = "Ready", body = Readiness), (status = 503, description = "Not ready: the failing check is named", body = Readiness)))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
-    let mut request = tonic::Request::new(GetReadinessRequest {});
-    request.set_timeout(READINESS_DEADLINE);
     let mut client = ReadinessServiceClient::new(state.channel);
-    let readiness = tokio::time::timeout(READINESS_DEADLINE, client.get_readiness(request))
+    let readiness = tokio::time::timeout(READINESS_DEADLINE, client.get_readiness(GetReadinessRequest {}))
         .await
         .unwrap_or_else(|_| Err(tonic::Status::deadline_exceeded("no answer in time")));
     match readiness {

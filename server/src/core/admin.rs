@@ -18,21 +18,8 @@ const CHECK_DEADLINE: Duration = Duration::from_millis(700);
 /// Whether the database and Redis answer, and how many workers are alive; both checked at
 /// once, each for at most [`CHECK_DEADLINE`].
 pub async fn readiness(state: &AppState) -> v1::GetReadinessResponse {
-    let database = async {
-        match tokio::time::timeout(CHECK_DEADLINE, state.db.ping()).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(error)) => Err(error.to_string()),
-            Err(_) => Err("no answer in time".to_owned()),
-        }
-    };
-    let redis = async {
-        match tokio::time::timeout(CHECK_DEADLINE, state.queue.live_workers()).await {
-            Ok(Ok(workers)) => Ok(workers.len() as i32),
-            Ok(Err(error)) => Err(error.to_string()),
-            Err(_) => Err("no answer in time".to_owned()),
-        }
-    };
-    let (database, redis) = tokio::join!(database, redis);
+    let (database, redis) = tokio::join!(check(state.db.ping()), check(state.queue.live_workers()));
+    let redis = redis.map(|workers| workers.len() as i32);
     let shown = |check: &str, result: Result<(), String>| match result {
         Ok(()) => "ok".to_owned(),
         Err(error) => {
@@ -43,6 +30,14 @@ pub async fn readiness(state: &AppState) -> v1::GetReadinessResponse {
     let workers = *redis.as_ref().unwrap_or(&0);
     let (database, redis) = (shown("database", database), shown("redis", redis.map(|_| ())));
     v1::GetReadinessResponse { ready: database == "ok" && redis == "ok", database, redis, workers }
+}
+
+/// One readiness check: its answer, or why there is none, within [`CHECK_DEADLINE`].
+async fn check<T, E: std::fmt::Display>(work: impl Future<Output = Result<T, E>>) -> Result<T, String> {
+    match tokio::time::timeout(CHECK_DEADLINE, work).await {
+        Ok(answer) => answer.map_err(|error| error.to_string()),
+        Err(_) => Err("no answer in time".to_owned()),
+    }
 }
 
 /// Waiting and running tasks per queue.

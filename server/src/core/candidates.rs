@@ -1,12 +1,7 @@
 //! Candidates and their target jobs.
 
 use chrono::Utc;
-use resume_proto::{
-    job::{FileType, JobStatus},
-    redis::cache,
-    time::to_timestamp,
-    v1,
-};
+use resume_proto::{job::FileType, redis::cache, time::to_timestamp, v1};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 
@@ -127,18 +122,14 @@ pub async fn update(state: &AppState, owner: &str, id: i64, c: v1::Candidate) ->
 pub async fn delete(state: &AppState, owner: &str, id: i64) -> Result<()> {
     let row = find(state, owner, id).await?;
     let candidate = to_proto(row)?;
-    let running: Vec<String> = resume_job::Entity::find()
-        .select_only()
-        .column(resume_job::Column::Id)
-        .filter(resume_job::Column::CandidateId.eq(id))
-        .filter(resume_job::Column::Status.is_in([JobStatus::Pending.as_str(), JobStatus::Processing.as_str()]))
-        .into_tuple()
+    jobs::cancel_running(state, resume_job::Column::CandidateId.eq(id)).await?;
+    let targets = candidate_job::Entity::find()
+        .filter(candidate_job::Column::CandidateId.eq(id))
         .all(&state.db)
-        .await?;
-    for job_id in running {
-        jobs::cancel(state, owner, &job_id).await?;
-    }
-    let targets = list_jobs(state, owner, id).await?;
+        .await?
+        .into_iter()
+        .map(job_to_proto)
+        .collect::<Vec<_>>();
     let mut keys = Vec::new();
     for target in std::iter::once(None).chain(targets.iter().map(Some)) {
         for file_type in FileType::ALL {
@@ -154,7 +145,7 @@ pub async fn delete(state: &AppState, owner: &str, id: i64) -> Result<()> {
 /// Deletes the target job `id` of `owner`'s candidate `candidate_id`; the resume jobs made
 /// for it stay, as general ones.
 pub async fn delete_job(state: &AppState, owner: &str, candidate_id: i64, id: i64) -> Result<()> {
-    find(state, owner, candidate_id).await?;
+    // Owner and candidate are checked with the row: another user's is NOT_FOUND.
     job_by_id(state, owner, candidate_id, id).await?;
     candidate_job::Entity::delete_by_id(id).exec(&state.db).await?;
     Ok(())

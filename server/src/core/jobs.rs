@@ -6,7 +6,7 @@ use std::time::Duration;
 use resume_proto::{job::JobStatus, redis::cache, time::to_timestamp, v1, v1::CachedResume};
 use sea_orm::{
     ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
-    sea_query::Expr,
+    sea_query::{Expr, IntoCondition},
 };
 use tokio::sync::{broadcast::error::RecvError, mpsc};
 
@@ -220,23 +220,31 @@ pub async fn list_mine(
 /// Cancels `owner`'s job unless it has ended; answers the job as it then is.
 pub async fn cancel(state: &AppState, owner: &str, job_id: &str) -> Result<v1::Job> {
     let row = find(state, owner, job_id).await?;
-    let cancelled = resume_job::Entity::update_many()
-        .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Cancelled.as_str()))
-        .col_expr(resume_job::Column::CompletedAt, Expr::value(candidates::now()))
-        .filter(resume_job::Column::Id.eq(row.id.as_str()))
-        .filter(resume_job::Column::Status.is_in([JobStatus::Pending.as_str(), JobStatus::Processing.as_str()]))
-        .exec_with_returning(&state.db)
-        .await?;
-    match cancelled.into_iter().next() {
-        Some(row) => {
-            let job = to_proto(row);
-            tracing::info!(job_id = %job.job_id, "job cancelled");
-            state.events.publish(&job).await;
-            Ok(job)
-        }
+    match cancel_running(state, resume_job::Column::Id.eq(row.id.as_str())).await?.pop() {
+        Some(job) => Ok(job),
         // It ended meanwhile: show how.
         None => get(state, owner, &row.id).await,
     }
+}
+
+/// Cancels every still running job that `condition` selects, in one conditional update,
+/// and announces each; the jobs as they are now.
+pub async fn cancel_running(state: &AppState, condition: impl IntoCondition) -> Result<Vec<v1::Job>> {
+    let cancelled = resume_job::Entity::update_many()
+        .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Cancelled.as_str()))
+        .col_expr(resume_job::Column::CompletedAt, Expr::value(candidates::now()))
+        .filter(condition)
+        .filter(resume_job::Column::Status.is_in([JobStatus::Pending.as_str(), JobStatus::Processing.as_str()]))
+        .exec_with_returning(&state.db)
+        .await?;
+    let mut jobs = Vec::with_capacity(cancelled.len());
+    for row in cancelled {
+        let job = to_proto(row);
+        tracing::info!(job_id = %job.job_id, "job cancelled");
+        state.events.publish(&job).await;
+        jobs.push(job);
+    }
+    Ok(jobs)
 }
 
 /// The finished file of `owner`'s job: (filename, content type, bytes).

@@ -49,7 +49,7 @@ async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them() ->
     let redis = system.redis().await?;
     let cached = || async {
         let keys: Vec<fred::types::Key> =
-            redis.scan_buffered(format!("{{{}}}:cache:*", system.prefix), Some(100), None).try_collect().await?;
+            redis.scan_buffered(system.keys().cached("*"), Some(100), None).try_collect().await?;
         anyhow::Ok(keys.len())
     };
     assert_eq!(cached().await?, 1, "the result is cached");
@@ -60,6 +60,15 @@ async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them() ->
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
+    // Its watcher sees it cancelled before the rows go.
+    let events = system
+        .http
+        .get(system.url(&format!("/api/resume-async/job-events/{running}")))
+        .bearer_auth(system.token(user))
+        .send()
+        .await?;
+    let watched = tokio::spawn(async move { events.text().await });
+
     let delete = |path: String, as_user: &'static str| {
         let request = system.http.delete(system.url(&path)).bearer_auth(system.token(as_user));
         async move { anyhow::Ok(request.send().await?.status().as_u16()) }
@@ -68,6 +77,8 @@ async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them() ->
     assert_eq!(delete(path.clone(), user).await?, 204);
     assert_eq!(delete(path.clone(), user).await?, 404, "gone");
     assert_eq!(cached().await?, 0, "the cached result went with the candidate");
+    let watched = tokio::time::timeout(Duration::from_secs(10), watched).await???;
+    assert!(watched.contains("\"status\":\"CANCELLED\""), "the running job was not cancelled first: {watched}");
     for gone in [
         path.clone(),
         format!("{path}/jobs"),
