@@ -204,7 +204,7 @@ pub fn merge(
             repairs.push(Repair::new(RepairKind::RoleGarbled, format!("role {shown}: company or title not its own")));
             continue;
         }
-        let highlights: Vec<String> = entry
+        let mut highlights: Vec<String> = entry
             .highlights
             .unwrap_or_default()
             .iter()
@@ -225,7 +225,6 @@ pub fn merge(
         }
         merged[index] = true;
         let allowed = given.highlights.len() + EXTRA_BULLETS;
-        let mut highlights = highlights;
         if highlights.len() > allowed {
             repairs.push(Repair::new(
                 RepairKind::BulletsExtra,
