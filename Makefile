@@ -5,24 +5,50 @@ CARGO ?= cargo
 PROFILE ?= dev
 BUF ?= $(shell command -v buf 2>/dev/null || echo .ci/.tools/node_modules/.bin/buf)
 
-.PHONY: build run test lint bench fmt clean
+.PHONY: build web run test test-web lint api-types bench fmt clean
 
 build:
 	$(CARGO) build --profile $(PROFILE) --bins
 
+# The web app (web/dist, which the edge serves), with its packages from the lock file.
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+web: web/node_modules/.package-lock.json
+	cd web && npm run build
+
 run: build
+	@if command -v npm >/dev/null; then $(MAKE) web; else \
+	  echo "npm is not installed: the API runs, the web app does not. Install Node.js 20.19+ and npm" \
+	       "(Debian: apt-get install nodejs npm) and run make run again."; fi
 	PROFILE=$(PROFILE) ./deploy/run-local.sh
 
-# The Rust tests, then `make run` itself, checked from the outside.
+# The Rust tests, the web app's unit and browser tests, then `make run` itself, checked
+# from the outside.
 test:
 	$(CARGO) test --workspace
 	$(MAKE) build
+	$(MAKE) test-web
 	PROFILE=$(PROFILE) ./deploy/run-local-test.sh
 
-lint:
+# Vitest, then Playwright in Debian's Chromium against the harness's web-system.
+test-web: web
+	cd web && npx vitest run
+	cd web && WEB_SYSTEM_BIN=$(CURDIR)/target/$(if $(filter dev,$(PROFILE)),debug,$(PROFILE))/web-system npx playwright test
+
+# The web app's API types, generated from the edge's OpenAPI document.
+api-types: web/node_modules/.package-lock.json
+	$(CARGO) run -q -p edge --bin openapi > target/openapi.json
+	cd web && npx openapi-typescript ../target/openapi.json -o src/api/schema.d.ts
+
+lint: web/node_modules/.package-lock.json
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(BUF) lint
+	$(CARGO) run -q -p edge --bin openapi > target/openapi.json
+	cd web && npx openapi-typescript ../target/openapi.json -o ../target/schema.d.ts >/dev/null
+	@diff -u web/src/api/schema.d.ts target/schema.d.ts || \
+	  { echo "web/src/api/schema.d.ts is not the edge's current OpenAPI document: run make api-types" >&2; exit 1; }
+	cd web && npx tsc --noEmit
 
 # BENCH_DB=sqlite|postgres, BENCH_RUNS (3), BENCH_SECONDS per closed-loop scenario (5).
 bench:

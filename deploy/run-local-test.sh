@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks `make run` from the outside, as a user would: starts deploy/run-local.sh on free
 # ports, with a data directory and Redis key prefix of its own, takes the demo token it
-# prints, asks /api/readyz, creates a candidate, generates a resume, downloads it, tests
+# prints with the app's sign-in link, asks /api/readyz, fetches the app, creates a candidate, generates a resume, downloads it, tests
 # the API against its own OpenAPI document (tests/schemathesis/run.sh), then stops the
 # system with SIGTERM and checks that every process exited and freed its port. The API
 # rate limit is off here: schemathesis sends a few thousand requests as one user.
@@ -44,6 +44,7 @@ for _ in $(seq 600); do grep -q "Ctrl-C stops everything" "$work/out.log" && bre
 grep -q "Ctrl-C stops everything" "$work/out.log" || fail "the system did not say it was running within 60 s"
 token="$(sed -n 's/^ *export TOKEN=//p' "$work/out.log")"
 [[ -n "$token" && "$token" == "$(cat "$DATA_DIR/demo_token")" ]] || fail "no demo token printed and saved"
+grep -qF "http://127.0.0.1:$edge_port/#token=$token" "$work/out.log" || fail "no sign-in link to the app printed"
 
 api() { curl -sS --max-time 10 -H "Authorization: Bearer $token" "$@"; }
 field() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
@@ -55,6 +56,11 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 [[ "$ready" == *'"status":"ok"'* && "$ready" == *'"workers":2'* ]] || fail "readyz: $ready"
+
+# The app at / (a client-side route too), with its security headers.
+page="$(curl -sS -D - --max-time 5 "$edge/candidates/1")" || fail "the app does not answer"
+[[ "$page" == *'<div id="root">'* && "${page,,}" == *"content-security-policy: default-src 'self'"* ]] \
+  || fail "the app is not served at / with its policy: $page"
 
 # Every process's /metrics answers, without a token, in the OpenMetrics text format.
 for url in "$edge/metrics" "http://127.0.0.1:$server_metrics_port/metrics" "http://127.0.0.1:$metrics_port/metrics"; do

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole system in the foreground on the embedded default: SQLite under .data/,
 # the Redis at REDIS_URL (started here when none answers on this machine), one server,
-# two workers and the edge. Prints the URLs, a demo token and examples; Ctrl-C stops all.
+# two workers and the edge serving the web app (WEB_DIR). Prints the app's sign-in link, the
+# URLs, a demo token and examples; Ctrl-C stops all.
 # DATA_DIR (.data) holds the database, the dev secret and the demo token; the second
 # worker's metrics port is the first's (WORKER_METRICS_ADDR) plus one.
 set -euo pipefail
@@ -74,9 +75,21 @@ signature=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -hmac "$J
 TOKEN="${header}.${payload}.${signature}"
 echo "$TOKEN" > "$DATA_DIR/demo_token"
 
+web_dir="${WEB_DIR:-web/dist}"
+if [[ -f "$web_dir/index.html" ]]; then
+  app="Open the app (signs in the demo user):
+    http://${EDGE_ADDR}/#token=${TOKEN}"
+else
+  app="The web app is not built ($web_dir/index.html is missing): install Node.js 20.19+ and npm,
+  then make run builds it. The API works without it."
+fi
+
 cat <<MSG
 
   The resume service is running.
+
+  ${app}
+
     REST edge     http://${EDGE_ADDR}/api        (health: http://${EDGE_ADDR}/api/readyz)
     gRPC server   ${SERVER_ADDR}                 (reflection, health, gRPC-Web)
     metrics       http://${EDGE_ADDR}/metrics (edge), http://${SERVER_METRICS_ADDR}/metrics (server),

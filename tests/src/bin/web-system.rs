@@ -1,0 +1,98 @@
+//! `web-system`: a whole system for the web app's browser tests (web/e2e): server, one
+//! worker on the fake model and the edge serving the built app (`WEB_DIR`, default
+//! `web/dist`), on SQLite and the shared Redis, plus a control server the tests steer it
+//! with. Prints one JSON line (`edge_url`, `control_url`) when ready; stops when its stdin
+//! closes or on SIGTERM.
+//!
+//! Control routes (127.0.0.1 only): `GET /token?sub=` a user token; `POST /latency?ms=`
+//! every model call's delay; `POST /fail?status=&times=` the next main-section calls answer
+//! that status; `POST /text?type=pdf|docx` the text of the document in the body.
+
+use std::{collections::HashMap, time::Duration};
+
+use anyhow::Result;
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{Query, State},
+    http::StatusCode,
+    routing::{get, post},
+};
+use e2e::{
+    Db, Options, System, docx_text,
+    fake_model::{Call, FakeModel, Reply},
+    pdf_text,
+};
+
+#[derive(Clone)]
+struct Control {
+    model: FakeModel,
+    secret: String,
+}
+
+type Params = Query<HashMap<String, String>>;
+
+fn number(params: &HashMap<String, String>, name: &str) -> Result<u64, (StatusCode, String)> {
+    params.get(name).and_then(|v| v.parse().ok()).ok_or((StatusCode::BAD_REQUEST, format!("{name} must be a number")))
+}
+
+async fn token(State(control): State<Control>, Query(params): Params) -> Result<String, (StatusCode, String)> {
+    let sub = params.get("sub").ok_or((StatusCode::BAD_REQUEST, "sub is required".to_owned()))?;
+    let exp = chrono::Utc::now().timestamp() + 3600;
+    Ok(e2e::sign(&control.secret, &serde_json::json!({"sub": sub, "exp": exp})))
+}
+
+async fn latency(State(control): State<Control>, Query(params): Params) -> Result<(), (StatusCode, String)> {
+    control.model.set_latency(Duration::from_millis(number(&params, "ms")?));
+    Ok(())
+}
+
+async fn fail(State(control): State<Control>, Query(params): Params) -> Result<(), (StatusCode, String)> {
+    let status = u16::try_from(number(&params, "status")?).map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
+    let times = usize::try_from(number(&params, "times")?).map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
+    control.model.script_for(Call::Main, std::iter::repeat_n(Reply::Status(status, None), times));
+    Ok(())
+}
+
+async fn text(Query(params): Params, body: Bytes) -> Result<String, (StatusCode, String)> {
+    let read = match params.get("type").map(String::as_str) {
+        Some("pdf") => pdf_text(&body),
+        Some("docx") => docx_text(&body).map(|(text, _)| text),
+        _ => return Err((StatusCode::BAD_REQUEST, "type must be pdf or docx".into())),
+    };
+    read.map_err(|e| (StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}")))
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    runtime::process::init_logging();
+    let model = FakeModel::start().await?;
+    let web_dir = std::env::var("WEB_DIR").unwrap_or_else(|_| "web/dist".into());
+    let options = Options {
+        model_url: Some(model.url.clone()),
+        retry_base_delay_ms: 200,
+        max_attempts: 3,
+        result_cache_ttl_secs: 3600,
+        web_dir: Some(web_dir.into()),
+        ..Options::default()
+    };
+    let system = System::start_with(Db::Sqlite, 1, options).await?;
+    let control = Control { model, secret: system.secret.clone() };
+    let app = Router::new()
+        .route("/token", get(token))
+        .route("/latency", post(latency))
+        .route("/fail", post(fail))
+        .route("/text", post(text))
+        .with_state(control);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let control_url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    println!("{}", serde_json::json!({"edge_url": system.edge_url, "control_url": control_url}));
+
+    let stdin_closed = tokio::task::spawn_blocking(|| std::io::copy(&mut std::io::stdin(), &mut std::io::sink()));
+    tokio::select! {
+        _ = stdin_closed => {}
+        _ = runtime::process::shutdown_signal() => {}
+    }
+    system.stop().await
+}

@@ -1,0 +1,79 @@
+// What the browser tests share: the system's URLs, its control routes (tokens, the fake
+// model's latency and failures, reading a document's text), candidates made over the API,
+// and the accessibility scan.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page } from "@playwright/test";
+
+export const edge = () => required("EDGE_URL");
+const controlUrl = () => required("CONTROL_URL");
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run through playwright.config.ts (global setup)`);
+  return value;
+}
+
+async function control(method: "GET" | "POST", path: string, body?: Buffer): Promise<string> {
+  const response = await fetch(`${controlUrl()}${path}`, { method, body: body ? new Uint8Array(body) : null });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`control ${path}: ${response.status} ${text}`);
+  return text;
+}
+
+export const tokenFor = (user: string) => control("GET", `/token?sub=${encodeURIComponent(user)}`);
+export const setModelLatency = (ms: number) => control("POST", `/latency?ms=${ms}`);
+export const failNextModelCalls = (status: number, times: number) => control("POST", `/fail?status=${status}&times=${times}`);
+export const documentText = (bytes: Buffer, type: "pdf" | "docx") => control("POST", `/text?type=${type}`, bytes);
+
+/** Signs `user` in the way `make run`'s link does; their token. */
+export async function signIn(page: Page, user: string): Promise<string> {
+  const token = await tokenFor(user);
+  await page.goto(`${edge()}/#token=${token}`);
+  await expect(page.getByText(`Signed in as ${user}`)).toBeVisible();
+  return token;
+}
+
+export interface Made {
+  id: number;
+  targetId: number;
+}
+
+/** A candidate with two roles and a target job, made over the API as `token`'s user. */
+export async function makeCandidate(token: string, fullName: string): Promise<Made> {
+  const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+  const candidate = {
+    full_name: fullName,
+    email: "grace@example.com",
+    location: "Arlington, VA, USA",
+    headline: "Compiler pioneer",
+    summary: "Built the first compiler and taught machines to read English.",
+    skills: ["COBOL", "Compilers", "Leadership"],
+    experience: [
+      { company: "Remington Rand", title: "Senior Mathematician", start: "1949-06", end: "1967-01", highlights: ["Wrote the A-0 compiler"] },
+      { company: "US Navy", title: "Rear Admiral", start: "1967-08", end: "1986-08", highlights: ["Standardised COBOL across the Navy"] },
+    ],
+  };
+  const created = await fetch(`${edge()}/api/candidates`, { method: "POST", headers, body: JSON.stringify(candidate) });
+  expect(created.status).toBe(201);
+  const { id } = (await created.json()) as { id: number };
+  const target = { title: "Staff Engineer", company: "Compilers Inc", description: "Lead a compiler team." };
+  const job = await fetch(`${edge()}/api/candidates/${id}/jobs`, { method: "POST", headers, body: JSON.stringify(target) });
+  expect(job.status).toBe(201);
+  return { id, targetId: ((await job.json()) as { id: number }).id };
+}
+
+/** No serious or critical accessibility violation on the page as it is now. */
+export async function expectAccessible(page: Page, where: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${where}: ${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+/** Chooses what to generate and clicks Generate. */
+export async function generate(page: Page, format: "Word (.docx)" | "PDF" | "Plain text" | "Markdown", target: string | null) {
+  await page.getByLabel("Tailored to").selectOption(target === null ? { index: 0 } : { label: target });
+  await page.getByRole("radio", { name: format }).check();
+  await page.getByRole("button", { name: "Generate" }).click();
+}
+
+export const progressBar = (page: Page) => page.getByRole("progressbar", { name: "Resume progress" });

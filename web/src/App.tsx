@@ -1,0 +1,78 @@
+// The app's frame: the query client, the routes, the header with who is signed in, and the
+// sign-in page for anyone who is not.
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useMemo } from "react";
+import { BrowserRouter, Link, Route, Routes } from "react-router";
+
+import { ApiError } from "./api/client";
+import { signOut, useSession } from "./auth/session";
+import { CandidatePage } from "./pages/CandidatePage";
+import { EditCandidatePage, NewCandidatePage } from "./pages/CandidateEditPage";
+import { CandidatesPage } from "./pages/CandidatesPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { SignInPage } from "./pages/SignInPage";
+
+/** Retries what may pass on its own (network, 5xx), never what will not (4xx). */
+function retry(failures: number, error: unknown) {
+  if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;
+  return failures < 3;
+}
+
+/** A fresh cache per session, so nothing one user loaded is ever shown to the next. */
+function newQueryClient(_token: string | null) {
+  return new QueryClient({
+    defaultOptions: { queries: { retry, staleTime: 10_000 }, mutations: { retry: false } },
+  });
+}
+
+function Header() {
+  const session = useSession();
+  return (
+    <header className="top">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <Link to="/" className="brand">
+        Resumes
+      </Link>
+      {session ? (
+        <div className="who">
+          <span>
+            Signed in as <strong>{session.user}</strong>
+          </span>
+          <button type="button" className="small" onClick={() => signOut()}>
+            Sign out
+          </button>
+        </div>
+      ) : null}
+    </header>
+  );
+}
+
+function Pages() {
+  const session = useSession();
+  if (!session) return <SignInPage />;
+  return (
+    <Routes>
+      <Route path="/" element={<CandidatesPage />} />
+      <Route path="/candidates/new" element={<NewCandidatePage />} />
+      <Route path="/candidates/:id" element={<CandidatePage />} />
+      <Route path="/candidates/:id/edit" element={<EditCandidatePage />} />
+      <Route path="*" element={<NotFoundPage />} />
+    </Routes>
+  );
+}
+
+export function App() {
+  const token = useSession()?.token ?? null;
+  // A new cache whenever the signed-in token changes.
+  const client = useMemo(() => newQueryClient(token), [token]);
+  return (
+    <QueryClientProvider client={client}>
+      <BrowserRouter>
+        <Header />
+        <Pages />
+      </BrowserRouter>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,168 @@
+// Server state: one TanStack Query hook per read and per action, with the query keys they
+// share, so that an action refreshes exactly what it changed.
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import { api, type Candidate, type Schemas, type FileType, type Job, type Priority, unwrap } from "./client";
+
+export const keys = {
+  candidates: ["candidates"] as const,
+  candidate: (id: number) => ["candidates", id] as const,
+  targets: (id: number) => ["candidates", id, "targets"] as const,
+  jobs: (candidateId: number) => ["jobs", "candidate", candidateId] as const,
+  job: (jobId: string) => ["job", jobId] as const,
+  readiness: ["readiness"] as const,
+};
+
+const PAGE = 20;
+
+/** The caller's candidates, newest first, a page at a time. */
+export function useCandidates() {
+  return useInfiniteQuery({
+    queryKey: keys.candidates,
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET("/api/candidates", {
+          params: { query: { limit: PAGE, ...(pageParam ? { page_token: pageParam } : {}) } },
+          signal,
+        }),
+      ),
+    getNextPageParam: (page) => page.next_page_token ?? null,
+  });
+}
+
+export function useCandidate(id: number) {
+  return useQuery({
+    queryKey: keys.candidate(id),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/candidates/{id}", { params: { path: { id } }, signal })),
+  });
+}
+
+export function useSaveCandidate(id: number | null) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Candidate) =>
+      id === null
+        ? unwrap(api.POST("/api/candidates", { body }))
+        : unwrap(api.PUT("/api/candidates/{id}", { params: { path: { id } }, body })),
+    onSuccess: (saved) => {
+      if (saved.id != null) client.setQueryData(keys.candidate(saved.id), saved);
+      return client.invalidateQueries({ queryKey: keys.candidates, exact: true });
+    },
+  });
+}
+
+export function useDeleteCandidate(id: number) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.DELETE("/api/candidates/{id}", { params: { path: { id } } })),
+    onSuccess: () => {
+      client.removeQueries({ queryKey: keys.candidate(id) });
+      client.removeQueries({ queryKey: keys.jobs(id) });
+      return client.invalidateQueries({ queryKey: keys.candidates, exact: true });
+    },
+  });
+}
+
+export function useTargets(candidateId: number) {
+  return useQuery({
+    queryKey: keys.targets(candidateId),
+    queryFn: ({ signal }) =>
+      unwrap(api.GET("/api/candidates/{id}/jobs", { params: { path: { id: candidateId } }, signal })),
+    select: (list) => list.jobs,
+  });
+}
+
+export interface NewTarget {
+  title: string;
+  company: string | null;
+  description: string;
+}
+
+export function useAddTarget(candidateId: number) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: NewTarget) =>
+      unwrap(api.POST("/api/candidates/{id}/jobs", { params: { path: { id: candidateId } }, body })),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.targets(candidateId) }),
+  });
+}
+
+export function useDeleteTarget(candidateId: number) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (jobRowId: number) =>
+      unwrap(
+        api.DELETE("/api/candidates/{id}/jobs/{job_row_id}", {
+          params: { path: { id: candidateId, job_row_id: jobRowId } },
+        }),
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.targets(candidateId) }),
+  });
+}
+
+export interface GenerateRequest {
+  candidate_id: number;
+  job_row_id: number | null;
+  file_type: FileType;
+  priority: Priority;
+}
+
+/** Submits a generation; the job it answers is put in the cache at once. */
+export function useGenerate() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: GenerateRequest) => unwrap(api.POST("/api/resume-async/generate-async", { body })),
+    onSuccess: (job) => {
+      client.setQueryData(keys.job(job.job_id), job);
+      return client.invalidateQueries({ queryKey: keys.jobs(job.candidate_id) });
+    },
+  });
+}
+
+export function useCancel() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (jobId: string) =>
+      unwrap(api.POST("/api/resume-async/cancel/{job_id}", { params: { path: { job_id: jobId } } })),
+    onSuccess: (job) => client.setQueryData(keys.job(job.job_id), job),
+  });
+}
+
+/** Fetches a job's state once (the progress hook decides when to poll). */
+export function fetchJob(jobId: string, signal?: AbortSignal): Promise<Job> {
+  return unwrap(api.GET("/api/resume-async/job-status/{job_id}", { params: { path: { job_id: jobId } }, signal }));
+}
+
+/** The candidate's resume jobs, newest first, a page at a time. */
+export function useCandidateJobs(candidateId: number) {
+  return useInfiniteQuery({
+    queryKey: keys.jobs(candidateId),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET("/api/resume-async/my-jobs", {
+          params: {
+            query: { candidate_id: candidateId, limit: 10, ...(pageParam ? { page_token: pageParam } : {}) },
+          },
+          signal,
+        }),
+      ),
+    getNextPageParam: (page) => page.next_page_token ?? null,
+  });
+}
+
+/** How many workers are live (readiness is open: no token needed). */
+export function useWorkers(enabled: boolean) {
+  return useQuery({
+    queryKey: keys.readiness,
+    enabled,
+    refetchInterval: enabled ? 5000 : false,
+    queryFn: async ({ signal }) => {
+      // A 503 still names the checks.
+      const { data, error } = await api.GET("/api/readyz", { signal });
+      const body = data ?? (error as Schemas["Readiness"] | undefined);
+      return body?.checks?.workers ?? null;
+    },
+  });
+}

@@ -1,0 +1,98 @@
+// The signed-in user's token: taken from a `#token=` link (the fragment never reaches a
+// server or its logs) or pasted on the sign-in page, kept in sessionStorage (gone with the
+// tab), removed on sign-out and whenever the API answers 401.
+import { useSyncExternalStore } from "react";
+
+const KEY = "resume.token";
+const listeners = new Set<() => void>();
+
+/** What the app shows of a token: its user and roles (read, not verified: the server does). */
+export interface Session {
+  token: string;
+  user: string;
+  roles: string[];
+}
+
+function storage(): Storage | null {
+  return typeof sessionStorage === "undefined" ? null : sessionStorage;
+}
+
+function notify() {
+  for (const listener of listeners) listener();
+}
+
+/** The claims of a JWT, or null when it is not one. */
+export function decodeClaims(token: string): { sub: string; roles: string[]; exp: number } | null {
+  const payload = token.split(".")[1];
+  if (token.split(".").length !== 3 || !payload) return null;
+  try {
+    const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/"));
+    const claims: unknown = JSON.parse(json);
+    if (typeof claims !== "object" || claims === null) return null;
+    const { sub, roles, exp } = claims as Record<string, unknown>;
+    if (typeof sub !== "string" || typeof exp !== "number") return null;
+    const roleList = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : [];
+    return { sub, roles: roleList, exp };
+  } catch {
+    return null;
+  }
+}
+
+let ended: string | null = null;
+
+/** Signs in with `token`; an error message when it is plainly not a usable token. */
+export function signIn(token: string): string | null {
+  const trimmed = token.trim();
+  const claims = decodeClaims(trimmed);
+  if (!claims) return "That is not a token: paste the whole JWT (three parts separated by dots).";
+  if (claims.exp * 1000 <= Date.now()) return "That token has expired; ask for a new one.";
+  storage()?.setItem(KEY, trimmed);
+  ended = null;
+  notify();
+  return null;
+}
+
+/** Signs out, forgetting everything the tab kept; `reason` is shown on the sign-in page (e.g. the server refused the token). */
+export function signOut(reason: string | null = null) {
+  storage()?.clear();
+  ended = reason;
+  notify();
+}
+
+/** The current token, for the API client. */
+export function currentToken(): string | null {
+  return storage()?.getItem(KEY) ?? null;
+}
+
+/** Why the last session ended, if the server ended it. */
+export function endedBecause(): string | null {
+  return ended;
+}
+
+/**
+ * Signs in from a `#token=…` fragment, then removes the fragment from the address bar and
+ * history so the token is not left in a bookmark or a shared link.
+ */
+export function takeTokenFromUrl(location: Location, history: History): string | null {
+  const match = /^#token=(.+)$/.exec(location.hash);
+  if (!match?.[1]) return null;
+  history.replaceState(history.state, "", location.pathname + location.search);
+  return signIn(decodeURIComponent(match[1]));
+}
+
+function snapshot(): string | null {
+  return currentToken();
+}
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** The session, re-rendering on sign-in and sign-out. */
+export function useSession(): Session | null {
+  const token = useSyncExternalStore(subscribe, snapshot, () => null);
+  if (!token) return null;
+  const claims = decodeClaims(token);
+  return claims ? { token, user: claims.sub, roles: claims.roles } : null;
+}

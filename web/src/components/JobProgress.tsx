@@ -1,0 +1,87 @@
+// One job followed live: the bar, the status line, milestones announced to screen readers,
+// Cancel while it runs, the server's message and Retry when it failed, and on success the
+// file saved once automatically, a Download button and, for a PDF, the document inline.
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+
+import type { Job } from "../api/client";
+import { claimAutoDownload, download, stopAwaiting } from "../api/documents";
+import { keys, useCancel, useWorkers } from "../api/queries";
+import { describe, isTerminal, milestone } from "../progress/machine";
+import { useJobProgress } from "../progress/useJobProgress";
+import { ErrorMessage } from "./ErrorMessage";
+import { PdfPreview } from "./PdfPreview";
+
+interface Props {
+  jobId: string;
+  known: Job | null;
+  onRetry: (job: Job) => void;
+  retrying: boolean;
+  /** Just submitted: move focus (and the view) here. */
+  focus: boolean;
+}
+
+export function JobProgress({ jobId, known, onRetry, retrying, focus }: Props) {
+  const client = useQueryClient();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (!focus || !heading.current) return;
+    heading.current.focus({ preventScroll: true });
+    // On a phone the job is below the form: bring it to the top.
+    const narrow = window.matchMedia("(max-width: 899px)").matches;
+    heading.current.scrollIntoView({ block: narrow ? "start" : "nearest" });
+  }, [focus]);
+  const { job, mode } = useJobProgress(jobId, known);
+  const cancel = useCancel();
+  const workers = useWorkers(job?.status === "PENDING");
+  const [saveError, setSaveError] = useState<unknown>(null);
+  const status = job?.status;
+
+  useEffect(() => {
+    if (!job || !isTerminal(job)) return;
+    void client.invalidateQueries({ queryKey: keys.jobs(job.candidate_id) });
+    if (job.status !== "SUCCESS") return stopAwaiting(job.job_id);
+    if (claimAutoDownload(job.job_id)) download(client, job).catch(setSaveError);
+  }, [client, job, status]);
+
+  const percent = job?.progress ?? 0;
+  const running = job != null && !isTerminal(job);
+  return (
+    <section className={`job-progress status-${(status ?? "pending").toLowerCase()}`} aria-labelledby={`job-${jobId}`}>
+      <h2 id={`job-${jobId}`} ref={heading} tabIndex={-1}>
+        {job?.filename ?? "Your resume"} <span className="badge">{job?.file_type ?? ""}</span>
+      </h2>
+      <div className="bar">
+        <progress aria-label="Resume progress" max={100} value={percent} />
+        <span className="percent" aria-hidden="true">
+          {percent}%
+        </span>
+      </div>
+      <p className="status-line">{describe(job, workers.data ?? null)}</p>
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {milestone(job)}
+      </p>
+      {mode === "polling" && running ? <p className="hint">Live updates unavailable; checking every 2 seconds.</p> : null}
+      <div className="actions">
+        {running ? (
+          <button type="button" onClick={() => cancel.mutate(jobId)} disabled={cancel.isPending}>
+            {cancel.isPending ? "Cancelling…" : "Cancel"}
+          </button>
+        ) : null}
+        {job?.status === "FAILURE" || job?.status === "CANCELLED" ? (
+          <button type="button" className="primary" onClick={() => onRetry(job)} disabled={retrying}>
+            {retrying ? "Submitting…" : "Retry"}
+          </button>
+        ) : null}
+        {job?.status === "SUCCESS" ? (
+          <button type="button" className="primary" onClick={() => download(client, job).catch(setSaveError)}>
+            Download<span className="visually-hidden"> {job.filename}</span>
+          </button>
+        ) : null}
+      </div>
+      <ErrorMessage error={cancel.error} title="Could not cancel" />
+      <ErrorMessage error={saveError} title="Could not download" />
+      {job?.status === "SUCCESS" && job.file_type === "pdf" ? <PdfPreview job={job} /> : null}
+    </section>
+  );
+}

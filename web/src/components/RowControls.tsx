@@ -1,0 +1,32 @@
+// Move up, move down and remove for one row of a repeated group (a link, a role, …), each
+// button naming the row it acts on for screen readers.
+interface Props {
+  index: number;
+  count: number;
+  name: string;
+  move: (from: number, to: number) => void;
+  remove: (index: number) => void;
+}
+
+export function RowControls({ index, count, name, move, remove }: Props) {
+  const which = `${name} ${index + 1}`;
+  return (
+    <div className="row-controls">
+      <button type="button" className="small" disabled={index === 0} onClick={() => move(index, index - 1)} aria-label={`Move ${which} up`}>
+        ↑
+      </button>
+      <button
+        type="button"
+        className="small"
+        disabled={index === count - 1}
+        onClick={() => move(index, index + 1)}
+        aria-label={`Move ${which} down`}
+      >
+        ↓
+      </button>
+      <button type="button" className="small danger-text" onClick={() => remove(index)} aria-label={`Remove ${which}`}>
+        Remove
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,129 @@
+// CandidateDetail: the candidate's data and target jobs, Generate, the job being followed
+// (kept in the address as ?job=, or the running one found again after a reload), and the
+// history of their resumes.
+import { useEffect, useState } from "react";
+import { useNavigate, useParams, useSearchParams, Link } from "react-router";
+
+import { ApiError, type Job } from "../api/client";
+import { awaitDocument } from "../api/documents";
+import { type GenerateRequest, useCandidate, useCandidateJobs, useDeleteCandidate, useGenerate, useTargets } from "../api/queries";
+import { CandidateProfile } from "../components/CandidateProfile";
+import { ErrorMessage } from "../components/ErrorMessage";
+import { GenerateForm } from "../components/GenerateForm";
+import { JobHistory } from "../components/JobHistory";
+import { JobProgress } from "../components/JobProgress";
+import { TargetJobs } from "../components/TargetJobs";
+import { isTerminal } from "../progress/machine";
+import { NotFoundPage } from "./NotFoundPage";
+
+export function CandidatePage() {
+  const id = Number(useParams().id);
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const candidate = useCandidate(id);
+  const targets = useTargets(id);
+  const jobs = useCandidateJobs(id);
+  const generate = useGenerate();
+  const remove = useDeleteCandidate(id);
+
+  const running = jobs.data?.pages[0]?.jobs.find((job) => !isTerminal(job));
+  const shownId = params.get("job") ?? running?.job_id ?? null;
+  const show = (job: Job) => setParams({ job: job.job_id }, { replace: true });
+  // A running job found again (after a reload) stays shown once it ends.
+  const found = params.get("job") ? null : (running?.job_id ?? null);
+  useEffect(() => {
+    if (found) setParams({ job: found }, { replace: true });
+  }, [found, setParams]);
+  const [submitted, setSubmitted] = useState<string | null>(null);
+  const submit = (request: GenerateRequest) =>
+    generate.mutate(request, {
+      onSuccess: (job) => {
+        awaitDocument(job.job_id);
+        setSubmitted(job.job_id);
+        show(job);
+      },
+    });
+
+  if (candidate.error instanceof ApiError && candidate.error.status === 404) return <NotFoundPage what="candidate" />;
+  const data = candidate.data;
+  const targetName = (jobRowId: number | null | undefined) => {
+    if (jobRowId == null) return "General";
+    const target = targets.data?.find((t) => t.id === jobRowId);
+    return target ? target.title : "A removed target job";
+  };
+  return (
+    <main id="main">
+      <p className="crumbs">
+        <Link to="/">Candidates</Link>
+      </p>
+      <div className="page-head">
+        <div>
+          <h1>{data?.full_name ?? "…"}</h1>
+          {data?.headline ? <p className="lead">{data.headline}</p> : null}
+        </div>
+        <div className="actions">
+          <Link className="button" to={`/candidates/${id}/edit`}>
+            Edit
+          </Link>
+          <button
+            type="button"
+            className="danger"
+            disabled={remove.isPending || !data}
+            onClick={() => {
+              if (!window.confirm(`Delete ${data?.full_name ?? "this candidate"}, their target jobs and every resume made for them?`)) return;
+              remove.mutate(undefined, { onSuccess: () => void navigate("/", { replace: true }) });
+            }}
+          >
+            {remove.isPending ? "Deleting…" : "Delete"}
+          </button>
+        </div>
+      </div>
+      <ErrorMessage error={candidate.error ?? remove.error} />
+      {data ? (
+        <div className="detail">
+          <div className="detail-main">
+            <section className="panel" aria-labelledby="generate-title">
+              <h2 id="generate-title">Generate a resume</h2>
+              {targets.data ? (
+                <GenerateForm candidateId={id} targets={targets.data} busy={generate.isPending} onGenerate={submit} />
+              ) : (
+                <p className="hint">Loading…</p>
+              )}
+              <ErrorMessage error={generate.error} title="Not submitted" />
+            </section>
+            {shownId ? (
+              <div className="panel">
+                <JobProgress
+                  key={shownId}
+                  jobId={shownId}
+                  known={running?.job_id === shownId ? running : null}
+                  retrying={generate.isPending}
+                  focus={submitted === shownId}
+                  onRetry={(job) =>
+                    submit({
+                      candidate_id: job.candidate_id,
+                      job_row_id: job.job_row_id ?? null,
+                      file_type: job.file_type,
+                      priority: job.priority,
+                    })
+                  }
+                />
+              </div>
+            ) : null}
+            <div className="panel">
+              <JobHistory candidateId={id} targetName={targetName} onShow={show} />
+            </div>
+          </div>
+          <div className="detail-side">
+            <div className="panel">
+              <CandidateProfile candidate={data} />
+            </div>
+            <div className="panel">
+              <TargetJobs candidateId={id} targets={targets.data ?? []} />
+            </div>
+          </div>
+        </div>
+      ) : null}
+    </main>
+  );
+}
