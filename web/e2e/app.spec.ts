@@ -256,6 +256,25 @@ test("at phone width: mid-progress and success, screenshots kept", async ({ page
   await page.screenshot({ path: testInfo.outputPath("candidate-detail-success-375.png") });
 });
 
+test("works by keyboard alone: skip link, choose a format, Generate, and the job takes focus", async ({ page }) => {
+  const token = await signIn(page, "kim");
+  const { id } = await makeCandidate(token, "Grace Hopper");
+  await page.goto(`${edge()}/candidates/${id}`);
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  // Tab to the format radios, move to PDF with the arrow keys, then on to Generate.
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute("value") ?? document.activeElement?.textContent);
+  for (let i = 0; i < 20 && (await focused()) !== "word"; i++) await page.keyboard.press("Tab");
+  await page.keyboard.press("ArrowRight");
+  await expect(page.getByRole("radio", { name: "PDF" })).toBeChecked();
+  for (let i = 0; i < 5 && (await focused()) !== "Generate"; i++) await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await expect(page.locator(".job-progress h2")).toBeFocused();
+  await expect(progressBar(page)).toHaveAttribute("value", "100", { timeout: 30_000 });
+  await expect(page.getByRole("button", { name: "Download Grace_Hopper_Resume.pdf", exact: true })).toBeVisible();
+});
+
 test("edits and deletes a candidate; what is deleted is gone", async ({ page }) => {
   const token = await signIn(page, "gina");
   const { id } = await makeCandidate(token, "Grace Hopper");
