@@ -9,7 +9,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-fail() { echo "run-local-test: $*" >&2; [[ -n "${work:-}" ]] && tail -n 30 "$work/out.log" >&2; exit 1; }
+# On failure: the message, any panic the processes printed (message and location, not the
+# backtrace), then the end of their output.
+fail() {
+  echo "run-local-test: $*" >&2
+  if [[ -n "${work:-}" ]]; then
+    grep -A2 "panicked at" "$work/out.log" | head -n 20 >&2 || true
+    grep -v '^ *at \|^ *[0-9]*: ' "$work/out.log" | tail -n 30 >&2
+  fi
+  exit 1
+}
 source deploy/ports.sh
 # A port nothing answers on, below the ephemeral range, and the one above it free too.
 free_port() {

@@ -200,33 +200,32 @@ impl From<Candidate> for v1::Candidate {
             summary,
             links: links.into_iter().map(|Link { label, url }| v1::Link { label, url }).collect(),
             skills,
-            experience: experience
-                .into_iter()
-                .map(|Experience { company, title, location, start, end, highlights }| v1::Experience {
-                    company,
-                    title,
-                    location,
-                    start,
-                    end,
-                    highlights,
-                })
-                .collect(),
-            education: education
-                .into_iter()
-                .map(|Education { institution, degree, field, start, end }| v1::Education {
-                    institution,
-                    degree,
-                    field,
-                    start,
-                    end,
-                })
-                .collect(),
-            certifications: certifications
-                .into_iter()
-                .map(|Certification { name, issuer, year }| v1::Certification { name, issuer, year })
-                .collect(),
+            experience: experience.into_iter().map(v1::Experience::from).collect(),
+            education: education.into_iter().map(v1::Education::from).collect(),
+            certifications: certifications.into_iter().map(v1::Certification::from).collect(),
             created_at: None,
         }
+    }
+}
+
+impl From<Experience> for v1::Experience {
+    fn from(e: Experience) -> v1::Experience {
+        let Experience { company, title, location, start, end, highlights } = e;
+        v1::Experience { company, title, location, start, end, highlights }
+    }
+}
+
+impl From<Education> for v1::Education {
+    fn from(e: Education) -> v1::Education {
+        let Education { institution, degree, field, start, end } = e;
+        v1::Education { institution, degree, field, start, end }
+    }
+}
+
+impl From<Certification> for v1::Certification {
+    fn from(c: Certification) -> v1::Certification {
+        let Certification { name, issuer, year } = c;
+        v1::Certification { name, issuer, year }
     }
 }
 
@@ -257,34 +256,119 @@ impl From<v1::Candidate> for Candidate {
             summary,
             links: links.into_iter().map(|v1::Link { label, url }| Link { label, url }).collect(),
             skills,
-            experience: experience
-                .into_iter()
-                .map(|v1::Experience { company, title, location, start, end, highlights }| Experience {
-                    company,
-                    title,
-                    location,
-                    start,
-                    end,
-                    highlights,
-                })
-                .collect(),
-            education: education
-                .into_iter()
-                .map(|v1::Education { institution, degree, field, start, end }| Education {
-                    institution,
-                    degree,
-                    field,
-                    start,
-                    end,
-                })
-                .collect(),
-            certifications: certifications
-                .into_iter()
-                .map(|v1::Certification { name, issuer, year }| Certification { name, issuer, year })
-                .collect(),
+            experience: experience.into_iter().map(Experience::from).collect(),
+            education: education.into_iter().map(Education::from).collect(),
+            certifications: certifications.into_iter().map(Certification::from).collect(),
             created_at: time(created_at),
         }
     }
+}
+
+impl From<v1::Experience> for Experience {
+    fn from(e: v1::Experience) -> Experience {
+        let v1::Experience { company, title, location, start, end, highlights } = e;
+        Experience { company, title, location, start, end, highlights }
+    }
+}
+
+impl From<v1::Education> for Education {
+    fn from(e: v1::Education) -> Education {
+        let v1::Education { institution, degree, field, start, end } = e;
+        Education { institution, degree, field, start, end }
+    }
+}
+
+impl From<v1::Certification> for Certification {
+    fn from(c: v1::Certification) -> Certification {
+        let v1::Certification { name, issuer, year } = c;
+        Certification { name, issuer, year }
+    }
+}
+
+/// What a finished resume says, ready to render: the model's wording (headline, summary,
+/// the skills in order, each role's bullets) over the candidate's facts. An edited one may
+/// reword, reorder and leave out, never add or change a fact (name, employers, titles,
+/// locations, dates, schools, certifications).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Content {
+    #[schema(example = "Ada Lovelace")]
+    pub full_name: String,
+    #[serde(default)]
+    #[schema(max_length = 300)]
+    pub headline: Option<String>,
+    #[serde(default)]
+    #[schema(max_length = 5000)]
+    pub summary: Option<String>,
+    /// Most relevant first.
+    #[serde(default)]
+    #[schema(value_type = Vec<rules::Skill>, max_items = 100)]
+    pub skills: Vec<String>,
+    #[serde(default)]
+    pub experience: Vec<Experience>,
+    #[serde(default)]
+    pub education: Vec<Education>,
+    #[serde(default)]
+    pub certifications: Vec<Certification>,
+}
+
+impl From<Content> for v1::ResumeContent {
+    fn from(c: Content) -> v1::ResumeContent {
+        let Content { full_name, headline, summary, skills, experience, education, certifications } = c;
+        v1::ResumeContent {
+            full_name,
+            headline,
+            summary,
+            skills,
+            experience: experience.into_iter().map(v1::Experience::from).collect(),
+            education: education.into_iter().map(v1::Education::from).collect(),
+            certifications: certifications.into_iter().map(v1::Certification::from).collect(),
+        }
+    }
+}
+
+/// An edited content of a SUCCESS job of the caller's, to render in a new job.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Render {
+    /// The SUCCESS job whose content was edited (a UUID, hyphenated).
+    #[schema(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    pub job_id: String,
+    pub content: Content,
+    /// `word` when absent.
+    #[serde(default)]
+    #[schema(value_type = Option<FileType>)]
+    pub file_type: Option<String>,
+}
+
+impl From<Render> for v1::RenderResumeRequest {
+    fn from(r: Render) -> v1::RenderResumeRequest {
+        let Render { job_id, content, file_type } = r;
+        v1::RenderResumeRequest { job_id, content: Some(content.into()), file_type }
+    }
+}
+
+impl From<v1::ResumeContent> for Content {
+    fn from(c: v1::ResumeContent) -> Content {
+        let v1::ResumeContent { full_name, headline, summary, skills, experience, education, certifications } = c;
+        Content {
+            full_name,
+            headline,
+            summary,
+            skills,
+            experience: experience.into_iter().map(Experience::from).collect(),
+            education: education.into_iter().map(Education::from).collect(),
+            certifications: certifications.into_iter().map(Certification::from).collect(),
+        }
+    }
+}
+
+/// A finished job's content.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobContent {
+    /// A UUID.
+    pub job_id: String,
+    pub content: Content,
 }
 
 /// A page of candidates, newest first.
@@ -350,6 +434,9 @@ pub struct Generate {
     #[serde(default)]
     #[schema(value_type = Option<Priority>)]
     pub priority: Option<String>,
+    /// Bypass every cache and make a new variant (false when absent).
+    #[serde(default)]
+    pub fresh: bool,
 }
 
 /// The format of a resume (the server checks it; the document names the values).
@@ -373,8 +460,8 @@ pub enum Priority {
 
 impl From<Generate> for v1::GenerateResumeRequest {
     fn from(g: Generate) -> v1::GenerateResumeRequest {
-        let Generate { candidate_id, job_row_id, file_type, priority } = g;
-        v1::GenerateResumeRequest { candidate_id, job_row_id, file_type, priority }
+        let Generate { candidate_id, job_row_id, file_type, priority, fresh } = g;
+        v1::GenerateResumeRequest { candidate_id, job_row_id, file_type, priority, fresh }
     }
 }
 
@@ -409,6 +496,8 @@ pub struct Job {
     pub prompt_tokens: i32,
     pub completion_tokens: i32,
     pub generation_ms: i64,
+    /// The job whose edited content this one rendered (no model call); null otherwise.
+    pub edited_from: Option<String>,
 }
 
 /// Where a job is (the server checks it; the document names the values).
@@ -443,6 +532,7 @@ impl From<v1::Job> for Job {
             prompt_tokens,
             completion_tokens,
             generation_ms,
+            edited_from,
         } = j;
         Job {
             job_id,
@@ -463,6 +553,7 @@ impl From<v1::Job> for Job {
             prompt_tokens,
             completion_tokens,
             generation_ms,
+            edited_from,
         }
     }
 }

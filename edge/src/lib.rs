@@ -67,6 +67,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(resume::my_jobs))
         .routes(routes!(resume::events))
         .routes(routes!(resume::cancel))
+        .routes(routes!(resume::content))
+        .routes(routes!(resume::render))
         .routes(routes!(admin::queues))
         .routes(routes!(admin::workers))
         .routes(routes!(admin::stats))

@@ -110,6 +110,8 @@ mod tests {
             ("get", "/api/resume-async/my-jobs"),
             ("get", "/api/resume-async/job-events/{job_id}"),
             ("post", "/api/resume-async/cancel/{job_id}"),
+            ("get", "/api/resume-async/content/{job_id}"),
+            ("post", "/api/resume-async/render"),
             ("get", "/api/admin/queues"),
             ("get", "/api/admin/workers"),
             ("get", "/api/admin/stats"),

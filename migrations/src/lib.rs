@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_create_tables;
 mod m20261128_000002_job_costs;
 mod m20261201_000003_no_result_url;
+mod m20261201_000004_resume_content;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_create_tables::Migration),
             Box::new(m20261128_000002_job_costs::Migration),
             Box::new(m20261201_000003_no_result_url::Migration),
+            Box::new(m20261201_000004_resume_content::Migration),
         ]
     }
 }

@@ -44,9 +44,9 @@ impl Dispatch {
 
     /// Queues the task of job `job_id` and wakes an idle worker. The job row must already
     /// be committed: a worker may claim it the moment this returns.
-    pub async fn push(&self, job_id: &str, priority: Priority, cache_key: String) -> Result<()> {
+    pub async fn push(&self, job_id: &str, priority: Priority, work: task::Work) -> Result<()> {
         let queue = Queue::of(priority);
-        let task = task::new(job_id, priority, cache_key);
+        let task = task::new(job_id, priority, work);
         let pipeline = self.client.pipeline();
         let _: () = pipeline.rpush(self.keys.queue(queue), task::encode(&task)).await?;
         let _: () = pipeline.publish(self.keys.wake_channel(), "").await?;

@@ -63,6 +63,20 @@ pub struct Options {
     pub database_proxy: bool,
 }
 
+impl Options {
+    /// Workers that ask the fake model at `model_url`, with the result cache on and
+    /// retries 10 ms apart.
+    pub fn on_model(model_url: &str) -> Options {
+        Options {
+            model_url: Some(model_url.to_owned()),
+            retry_base_delay_ms: 10,
+            max_attempts: 3,
+            result_cache_ttl_secs: 3600,
+            ..Options::default()
+        }
+    }
+}
+
 /// A running system.
 pub struct System {
     pub secret: String,
@@ -294,6 +308,13 @@ impl System {
         let response = self.http.get(self.url(path)).bearer_auth(self.token(user)).send().await?;
         let status = response.status().as_u16();
         Ok((status, response.json().await.unwrap_or(Value::Null)))
+    }
+
+    /// Submits a generation of `body` as `user`; the job the 202 answered.
+    pub async fn submit(&self, user: &str, body: &Value) -> Result<Value> {
+        let (status, job) = self.post(user, "/api/resume-async/generate-async", body.clone()).await?;
+        anyhow::ensure!(status == 202, "generate: {status} {job}");
+        Ok(job)
     }
 
     /// Creates the sample candidate and a target job for `user`; their ids.

@@ -14,6 +14,7 @@ import {
   failNextModelCalls,
   generate,
   makeCandidate,
+  modelCalls,
   progressBar,
   setModelLatency,
   signIn,
@@ -158,7 +159,7 @@ test("creates a candidate in the form, adds a target job, and generates a PDF th
   expect(downloads[2]!.suggestedFilename()).toBe("Ada_Lovelace_Resume.pdf");
 });
 
-test("a failed job shows the server's message, and Retry works once the model is fixed", async ({ page }) => {
+test("a failed job shows the server's message, Retry works once the model is fixed, then edit and regenerate", async ({ page }, testInfo) => {
   const token = await signIn(page, "bob");
   const { id } = await makeCandidate(token, "Grace Hopper");
   await page.goto(`${edge()}/candidates/${id}`);
@@ -180,6 +181,35 @@ test("a failed job shows the server's message, and Retry works once the model is
   expect(file.bytes.toString()).toContain("Grace Hopper");
   await expect(page.locator("table.history tbody tr")).toHaveCount(2);
   await expect(page.locator("table.history")).toContainText("failure");
+
+  // What it says: the model's wording over her facts, editable.
+  await page.getByText("What it says").click();
+  await expect(page.getByLabel("Headline")).toHaveValue("Model headline for the target");
+  const bullet = page.getByLabel("Role 1, bullet 1");
+  await expect(bullet).toHaveValue("Rephrased: Wrote the A-0 compiler");
+  await expectAccessible(page, "content editor");
+  await page.locator(".content-editor").screenshot({ path: testInfo.outputPath("content-editor.png") });
+
+  // Edit a bullet, drop the second role, and download the edit as a PDF: no model call.
+  const before = await modelCalls();
+  await bullet.fill("Led the team that wrote the A-0 compiler");
+  await page.getByRole("button", { name: "Remove role 2" }).click();
+  await page.getByRole("group", { name: "Download the edited resume" }).getByRole("button", { name: "PDF" }).click();
+  await expect(page.getByRole("heading", { name: /Grace_Hopper_Resume\.pdf/ })).toBeVisible({ timeout: 30_000 });
+  await expect(progressBar(page)).toHaveAttribute("value", "100", { timeout: 30_000 });
+  await expect.poll(() => downloads.length).toBe(2);
+  const edited = await documentText(await readFile((await downloads[1]!.path())!), "pdf");
+  expect(edited).toContain("Led the team that wrote the A-0 compiler");
+  expect(edited).not.toContain("Rear Admiral");
+  expect(await modelCalls()).toBe(before);
+
+  // Regenerate: a new variant past the cache (two more model calls), saved once more.
+  await page.getByRole("button", { name: "Regenerate" }).click();
+  await expect(page.locator("table.history tbody tr")).toHaveCount(4);
+  await expect(progressBar(page)).toHaveAttribute("value", "100", { timeout: 30_000 });
+  await expect.poll(() => downloads.length).toBe(3);
+  expect(await modelCalls()).toBe(before + 2);
+  await expect(page.locator("table.history tbody tr").first()).not.toContainText("cached");
 });
 
 test("Cancel ends a slow job as CANCELLED", async ({ page }) => {

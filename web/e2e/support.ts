@@ -23,6 +23,7 @@ async function control(method: "GET" | "POST", path: string, body?: Buffer): Pro
 export const tokenFor = (user: string) => control("GET", `/token?sub=${encodeURIComponent(user)}`);
 export const setModelLatency = (ms: number) => control("POST", `/latency?ms=${ms}`);
 export const failNextModelCalls = (status: number, times: number) => control("POST", `/fail?status=${status}&times=${times}`);
+export const modelCalls = async () => Number(await control("GET", "/calls"));
 export const documentText = (bytes: Buffer, type: "pdf" | "docx") => control("POST", `/text?type=${type}`, bytes);
 
 /** Signs `user` in the way `make run`'s link does; their token. */
@@ -73,7 +74,7 @@ export async function expectAccessible(page: Page, where: string) {
 export async function generate(page: Page, format: "Word (.docx)" | "PDF" | "Plain text" | "Markdown", target: string | null) {
   await page.getByLabel("Tailored to").selectOption(target === null ? { index: 0 } : { label: target });
   await page.getByRole("radio", { name: format }).check();
-  await page.getByRole("button", { name: "Generate" }).click();
+  await page.getByRole("button", { name: "Generate", exact: true }).click();
 }
 
 export const progressBar = (page: Page) => page.getByRole("progressbar", { name: "Resume progress" });

@@ -46,7 +46,8 @@ fn candidate() -> v1::Candidate {
 /// Every iteration renders a resume not seen before: typst memoizes layout, so the
 /// name, summary and every bullet change each time.
 fn render(c: &mut Criterion) {
-    let resume = offline::generate(&candidate(), None);
+    let candidate = candidate();
+    let resume = offline::present(&candidate, &offline::content(&candidate, None));
     pdf::warm_up();
     let mut n = 0u64;
     let mut next = move || {

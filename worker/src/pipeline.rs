@@ -16,13 +16,13 @@ use std::{
 use resume_proto::{
     job::FileType,
     redis::task,
-    v1::{CachedResume, ResumeTask},
+    v1::{self, CachedResume, ResumeTask},
 };
 use tonic::{Code, Status};
 use tracing::Instrument;
 
 use crate::{
-    model::{Generator, ModelError},
+    model::{Generator, ModelError, Resume, offline},
     redis::Redis,
     render::{self, Document, RenderError},
     report::{Provenance, Reporter},
@@ -208,7 +208,10 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
     let Some(cache_key) = ctx.cache_ttl.and(Some(task.cache_key.as_str()).filter(|k| !k.is_empty())) else {
         return build(ctx, task, None).await;
     };
-    match ctx.redis.cache.get(cache_key).await {
+    // A fresh variant takes no cached result; it still stores its own, and still waits
+    // for an identical request in flight.
+    let cached = if task.fresh { Ok(None) } else { ctx.redis.cache.get(cache_key).await };
+    match cached {
         Ok(Some(cached)) => return deliver_cached(ctx, task, cached).await,
         Ok(None) => {}
         Err(error) => {
@@ -238,16 +241,18 @@ async fn deliver_cached(ctx: &Context, task: &ResumeTask, cached: CachedResume) 
     if !claim.proceed {
         return Ok(Outcome::Dropped);
     }
-    let CachedResume { filename, content_type, content } = cached;
+    let CachedResume { filename, content_type, content, resume } = cached;
     let document = Document { filename, content_type, bytes: content };
     let provenance = Provenance { cache_hit: true, ..Provenance::default() };
-    hand_over(ctx, task, &document, provenance).await
+    hand_over(ctx, task, &document, resume.as_ref(), provenance).await
 }
 
 /// Claims the job and makes its resume; with a cache key, keeps the result for identical
 /// requests.
 async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Result<Outcome, TaskError> {
-    match ctx.redis.task_limit.admit().await {
+    // A render makes no model call, so it takes nothing of the model's quota.
+    let admitted = if task.render_only { Ok(None) } else { ctx.redis.task_limit.admit().await };
+    match admitted {
         Ok(None) => {}
         // Over the model's quota: the task waits, unclaimed (the job stays PENDING).
         Ok(Some(wait)) => {
@@ -265,6 +270,15 @@ async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Res
     // The server stored a file type it validated; one it does not know fails the job.
     let file_type: FileType = file_type.parse().map_err(TaskError::Unsupported)?;
     let mut reported = Instant::now();
+    if let Some(content) = claim.render {
+        // An edited content: rendered as it is, straight to 90 and then 100.
+        let paper = render::Paper::for_location(candidate.location.as_deref());
+        let document = render_file(offline::present(&candidate, &content), file_type, paper).await?;
+        if progressed(ctx, task, RENDERED, &mut reported).await? {
+            return Ok(Outcome::Dropped);
+        }
+        return hand_over(ctx, task, &document, None, Provenance::default()).await;
+    }
     if progressed(ctx, task, CONTENT_STARTED, &mut reported).await? {
         return Ok(Outcome::Dropped);
     }
@@ -295,15 +309,14 @@ async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Res
     if progressed(ctx, task, CONTENT_READY, &mut reported).await? {
         return Ok(Outcome::Dropped);
     }
-    let resume = generated.resume;
-    let document = tokio::task::spawn_blocking(move || render::render(&resume, file_type, paper))
-        .await
-        .map_err(|e| TaskError::Render(RenderError::Docx(e.to_string())))??;
+    let content = generated.content;
+    let document = render_file(offline::present(&candidate, &content), file_type, paper).await?;
     if let (Some(cache_key), Some(ttl)) = (cache_key, ctx.cache_ttl) {
         let cached = CachedResume {
             filename: document.filename.clone(),
             content_type: document.content_type.clone(),
             content: document.bytes.clone(),
+            resume: Some(content.clone()),
         };
         if let Err(error) = ctx.redis.cache.put(cache_key, &cached, ttl).await {
             tracing::warn!(%error, "could not cache the result");
@@ -312,17 +325,26 @@ async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Res
     if progressed(ctx, task, RENDERED, &mut reported).await? {
         return Ok(Outcome::Dropped);
     }
-    hand_over(ctx, task, &document, provenance).await
+    hand_over(ctx, task, &document, Some(&content), provenance).await
 }
 
-/// Hands the finished document to the server.
+/// Renders `resume` off the async threads.
+async fn render_file(resume: Resume, file_type: FileType, paper: render::Paper) -> Result<Document, TaskError> {
+    let rendered = tokio::task::spawn_blocking(move || render::render(&resume, file_type, paper))
+        .await
+        .map_err(|e| TaskError::Render(RenderError::Docx(e.to_string())))?;
+    Ok(rendered?)
+}
+
+/// Hands the finished document, and the content it was rendered from, to the server.
 async fn hand_over(
     ctx: &Context,
     task: &ResumeTask,
     document: &Document,
+    content: Option<&v1::ResumeContent>,
     provenance: Provenance,
 ) -> Result<Outcome, TaskError> {
-    match retrying(|| ctx.reporter.complete(&task.job_id, document, provenance)).await {
+    match retrying(|| ctx.reporter.complete(&task.job_id, document, content, provenance)).await {
         Ok(()) => Ok(Outcome::Done),
         // Cancelled while we worked.
         Err(status) if status.code() == Code::FailedPrecondition => Ok(Outcome::Dropped),

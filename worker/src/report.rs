@@ -117,7 +117,13 @@ impl Reporter {
     }
 
     /// Hands over the finished file, streamed in chunks, with what making it cost.
-    pub async fn complete(&self, job_id: &str, document: &Document, provenance: Provenance) -> Result<(), Status> {
+    pub async fn complete(
+        &self,
+        job_id: &str,
+        document: &Document,
+        content: Option<&v1::ResumeContent>,
+        provenance: Provenance,
+    ) -> Result<(), Status> {
         let Provenance { usage, generation_ms, cache_hit } = provenance;
         let Document { filename, content_type, bytes } = document;
         let mut messages: Vec<v1::CompleteTaskRequest> = bytes
@@ -134,6 +140,7 @@ impl Reporter {
         messages[0].completion_tokens = usage.completion_tokens as i32;
         messages[0].generation_ms = generation_ms;
         messages[0].cache_hit = cache_hit;
+        messages[0].resume = content.cloned();
         self.client.clone().complete_task(stream::iter(messages)).await?;
         Ok(())
     }

@@ -19,7 +19,7 @@ use super::AppState;
 use crate::{
     error::{ApiError, BodyErrors, CallerErrors, Conflict, InputErrors, NotFound, required},
     extract::{JsonBody, grpc, query_error},
-    json::{Generate, Job, JobList, JobPath, MyJobsQuery, rules::Document},
+    json::{Generate, Job, JobContent, JobList, JobPath, MyJobsQuery, Render, rules::Document},
 };
 
 fn client(state: AppState) -> ResumeServiceClient<tonic::transport::Channel> {
@@ -55,6 +55,36 @@ pub async fn status(
 ) -> Result<Json<Job>, ApiError> {
     let response = client(state).get_job(grpc(&headers, v1::GetJobRequest { job_id })).await?;
     job(response.into_inner().job)
+}
+
+/// Renders an edited content of a SUCCESS job of the caller's in a new job, without a model
+/// call: 202 with the new job, whose `edited_from` is that job.
+#[utoipa::path(post, path = "/api/resume-async/render", tag = "resumes", operation_id = "renderResume",
+    request_body = Render,
+    responses((status = 202, description = "Accepted: the render job, PENDING", body = Job), InputErrors, BodyErrors,
+        NotFound, Conflict, CallerErrors))]
+pub async fn render(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<Render>,
+) -> Result<(StatusCode, Json<Job>), ApiError> {
+    let response = client(state).render_resume(grpc(&headers, v1::RenderResumeRequest::from(body))).await?;
+    Ok((StatusCode::ACCEPTED, job(response.into_inner().job)?))
+}
+
+/// What a finished job's document was rendered from; 409 while the job has not succeeded.
+#[utoipa::path(get, path = "/api/resume-async/content/{job_id}", tag = "resumes", operation_id = "getResumeContent",
+    params(JobPath),
+    responses((status = 200, description = "The job's content", body = JobContent), InputErrors, NotFound, Conflict,
+        CallerErrors))]
+pub async fn content(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(job_id): Path<String>,
+) -> Result<Json<JobContent>, ApiError> {
+    let response = client(state).get_resume_content(grpc(&headers, v1::GetResumeContentRequest { job_id })).await?;
+    let v1::GetResumeContentResponse { job_id, content } = response.into_inner();
+    Ok(Json(JobContent { job_id, content: required(content, "content")?.into() }))
 }
 
 /// Cancels a job: `CANCELLED` unless it had already ended.

@@ -4,13 +4,27 @@ use prost::Message;
 
 use crate::{job::Priority, redis::keys::Queue, time::to_timestamp, v1::ResumeTask};
 
-/// A task of job `job_id`, queued now; `cache_key` empty when caching is off.
-pub fn new(job_id: &str, priority: Priority, cache_key: String) -> ResumeTask {
+/// How a task's job is made.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Work {
+    /// The result cache key of the request; empty when caching is off or for a render.
+    pub cache_key: String,
+    /// A new variant: no cached result is taken.
+    pub fresh: bool,
+    /// Only renders a content the job has: no model call.
+    pub render_only: bool,
+}
+
+/// A task of job `job_id`, queued now.
+pub fn new(job_id: &str, priority: Priority, work: Work) -> ResumeTask {
+    let Work { cache_key, fresh, render_only } = work;
     ResumeTask {
         job_id: job_id.to_owned(),
         enqueued_at: Some(to_timestamp(chrono::Utc::now())),
         priority: priority.as_str().to_owned(),
         cache_key,
+        fresh,
+        render_only,
     }
 }
 
@@ -37,9 +51,9 @@ mod tests {
 
     #[test]
     fn a_task_round_trips_and_knows_its_queue() {
-        let task = new("j1", Priority::High, "k".into());
+        let task = new("j1", Priority::High, Work { cache_key: "k".into(), fresh: true, render_only: false });
         let read = decode(&encode(&task)).unwrap();
-        assert_eq!((read.job_id.as_str(), read.cache_key.as_str()), ("j1", "k"));
+        assert_eq!((read.job_id.as_str(), read.cache_key.as_str(), read.fresh), ("j1", "k", true));
         assert_eq!(queue(&read), Queue::PriorityHigh);
         assert!(decode(b"\xff\xff").is_none());
     }

@@ -3,9 +3,18 @@
 
 use std::time::Duration;
 
-use resume_proto::{job::JobStatus, redis::cache, time::to_timestamp, v1, v1::CachedResume};
+use chrono::{DateTime, Utc};
+use prost::Message as _;
+use resume_proto::{
+    job::{FileType, JobStatus, Priority},
+    redis::{cache, task},
+    time::to_timestamp,
+    v1,
+    v1::CachedResume,
+};
 use sea_orm::{
-    ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
     sea_query::{Expr, IntoCondition},
 };
 use tokio::sync::{broadcast::error::RecvError, mpsc};
@@ -13,7 +22,7 @@ use tokio::sync::{broadcast::error::RecvError, mpsc};
 use crate::{
     AppState,
     core::{candidates, page, validate},
-    db::{resume_file, resume_job},
+    db::{resume_content, resume_file, resume_job},
     error::{Error, Result},
 };
 
@@ -42,6 +51,7 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         prompt_tokens,
         completion_tokens,
         generation_ms,
+        edited_from,
     } = row;
     // Derived, not stored: where a REST client downloads the file.
     let result_url = (status == JobStatus::Success.as_str()).then(|| result_url(&id));
@@ -64,6 +74,7 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         prompt_tokens,
         completion_tokens,
         generation_ms,
+        edited_from,
     }
 }
 
@@ -72,20 +83,15 @@ pub fn result_url(job_id: &str) -> String {
     format!("/api/resume-async/download/{job_id}")
 }
 
-/// Stores a job and queues its task; the answer does not wait for any worker.
-pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequest) -> Result<v1::Job> {
-    let v1::GenerateResumeRequest { candidate_id, job_row_id, file_type, priority } = req;
-    let file_type = validate::file_type(file_type.as_deref())?;
-    let priority = validate::priority(priority.as_deref())?;
-    state.queue.ensure_connected()?;
-    let cache_key = cache_key(state, owner, candidate_id, job_row_id, file_type.as_str()).await?;
-    let cached = state.cache.get(&cache_key).await.unwrap_or_else(|error| {
-        // The cache only saves work: without it the job is generated as usual.
-        tracing::warn!(%error, "result cache unreadable");
-        None
-    });
-    let now = candidates::now();
-    let row = resume_job::Model {
+/// A new PENDING job row, created now.
+fn pending(
+    owner: &str,
+    candidate_id: i64,
+    job_row_id: Option<i64>,
+    file_type: FileType,
+    priority: Priority,
+) -> resume_job::Model {
+    resume_job::Model {
         id: uuid::Uuid::now_v7().to_string(),
         owner: owner.to_owned(),
         candidate_id,
@@ -98,18 +104,40 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
         error_message: None,
         cache_hit: false,
         attempts: 0,
-        created_at: now,
+        created_at: candidates::now(),
         started_at: None,
         completed_at: None,
         prompt_tokens: 0,
         completion_tokens: 0,
         generation_ms: 0,
+        edited_from: None,
+    }
+}
+
+/// Stores a job and queues its task; the answer does not wait for any worker.
+pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequest) -> Result<v1::Job> {
+    let v1::GenerateResumeRequest { candidate_id, job_row_id, file_type, priority, fresh } = req;
+    let file_type = validate::file_type(file_type.as_deref())?;
+    let priority = validate::priority(priority.as_deref())?;
+    state.queue.ensure_connected()?;
+    let cache_key = cache_key(state, owner, candidate_id, job_row_id, file_type.as_str()).await?;
+    // A fresh variant is made anew (and then cached in place of the last one).
+    let cached = if fresh {
+        None
+    } else {
+        state.cache.get(&cache_key).await.unwrap_or_else(|error| {
+            // The cache only saves work: without it the job is generated as usual.
+            tracing::warn!(%error, "result cache unreadable");
+            None
+        })
     };
+    let row = pending(owner, candidate_id, job_row_id, file_type, priority);
     if let Some(cached) = cached {
         return complete_from_cache(state, row, cached).await;
     }
     state.new_jobs.insert(row.clone()).await?;
-    if let Err(error) = state.queue.push(&row.id, priority, cache_key).await {
+    let work = task::Work { cache_key, fresh, render_only: false };
+    if let Err(error) = state.queue.push(&row.id, priority, work).await {
         // Not queued, so not accepted: take the row back rather than leave it stranded.
         if let Err(cleanup) = resume_job::Entity::delete_by_id(row.id.clone()).exec(&state.db).await {
             tracing::error!(job_id = %row.id, %cleanup, "could not remove unqueued job");
@@ -118,6 +146,59 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     }
     tracing::info!(job_id = %row.id, candidate_id, %priority, %file_type, "job queued");
     Ok(to_proto(row))
+}
+
+/// Stores a job that renders `owner`'s edit of the content of their SUCCESS job, and queues
+/// it; no model call will be made.
+pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest) -> Result<v1::Job> {
+    let v1::RenderResumeRequest { job_id, content, file_type } = req;
+    let file_type = validate::file_type(file_type.as_deref())?;
+    let content = content.ok_or_else(|| Error::InvalidArgument("content is required".into()))?;
+    let source = find(state, owner, &job_id).await?;
+    if source.status != JobStatus::Success.as_str() {
+        return Err(Error::FailedPrecondition(format!(
+            "job {} is {}; its content can be edited once it is SUCCESS",
+            source.id, source.status
+        )));
+    }
+    let candidate = candidates::to_proto(candidates::find(state, owner, source.candidate_id).await?)?;
+    super::content::edited(&candidate, &content)?;
+    state.queue.ensure_connected()?;
+    let row = resume_job::Model {
+        edited_from: Some(source.id.clone()),
+        ..pending(owner, source.candidate_id, source.job_row_id, file_type, Priority::Default)
+    };
+    let now = row.created_at;
+    // The content is there before any worker can claim the job.
+    let txn = state.db.begin().await?;
+    resume_job::Entity::insert(row.clone().into_active_model()).exec_without_returning(&txn).await?;
+    resume_content::Entity::insert(resume_content::ActiveModel {
+        job_id: Set(row.id.clone()),
+        content: Set(content.encode_to_vec()),
+        created_at: Set(now),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    txn.commit().await?;
+    let work = task::Work { render_only: true, ..task::Work::default() };
+    if let Err(error) = state.queue.push(&row.id, Priority::Default, work).await {
+        if let Err(cleanup) = resume_job::Entity::delete_by_id(row.id.clone()).exec(&state.db).await {
+            tracing::error!(job_id = %row.id, %cleanup, "could not remove unqueued job");
+        }
+        return Err(error);
+    }
+    tracing::info!(job_id = %row.id, edited_from = %source.id, %file_type, "render queued");
+    Ok(to_proto(row))
+}
+
+/// The stored content of job `job_id`, when there is one.
+pub async fn stored_content(state: &AppState, job_id: &str) -> Result<Option<v1::ResumeContent>> {
+    let Some(stored) = resume_content::Entity::find_by_id(job_id.to_owned()).one(&state.db).await? else {
+        return Ok(None);
+    };
+    v1::ResumeContent::decode(stored.content.as_slice())
+        .map(Some)
+        .map_err(|e| Error::Corrupt(format!("job {job_id}: stored content unreadable: {e}")))
 }
 
 /// The result cache key of a request: its candidate's and target job's content, file
@@ -142,7 +223,7 @@ pub async fn cache_key(
 
 /// Stores a job that the cache already answers as SUCCESS, with its file, at once.
 async fn complete_from_cache(state: &AppState, row: resume_job::Model, cached: CachedResume) -> Result<v1::Job> {
-    let CachedResume { filename, content_type, content } = cached;
+    let CachedResume { filename, content_type, content, resume } = cached;
     let now = candidates::now();
     let row = resume_job::Model {
         status: JobStatus::Success.to_string(),
@@ -155,18 +236,56 @@ async fn complete_from_cache(state: &AppState, row: resume_job::Model, cached: C
     };
     let txn = state.db.begin().await?;
     resume_job::Entity::insert(row.clone().into_active_model()).exec_without_returning(&txn).await?;
-    resume_file::Entity::insert(resume_file::ActiveModel {
-        job_id: Set(row.id.clone()),
-        content_type: Set(content_type),
-        size: Set(content.len() as i64),
-        content: Set(content),
-        created_at: Set(now),
-    })
-    .exec_without_returning(&txn)
-    .await?;
+    store_result(&txn, &row.id, content_type, content, resume.as_ref(), now).await?;
     txn.commit().await?;
     tracing::info!(job_id = %row.id, "job answered from the result cache");
     Ok(to_proto(row))
+}
+
+/// Stores a finished job's file and, when there is one, the content it was rendered from,
+/// inside `txn` (the transaction that marks the job SUCCESS).
+pub async fn store_result(
+    txn: &DatabaseTransaction,
+    job_id: &str,
+    content_type: String,
+    bytes: Vec<u8>,
+    resume: Option<&v1::ResumeContent>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    resume_file::Entity::insert(resume_file::ActiveModel {
+        job_id: Set(job_id.to_owned()),
+        content_type: Set(content_type),
+        size: Set(bytes.len() as i64),
+        content: Set(bytes),
+        created_at: Set(now),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    if let Some(resume) = resume {
+        resume_content::Entity::insert(resume_content::ActiveModel {
+            job_id: Set(job_id.to_owned()),
+            content: Set(resume.encode_to_vec()),
+            created_at: Set(now),
+        })
+        .exec_without_returning(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// What `owner`'s SUCCESS job `job_id` was rendered from: (its canonical id, the content).
+pub async fn content(state: &AppState, owner: &str, job_id: &str) -> Result<(String, v1::ResumeContent)> {
+    let row = find(state, owner, job_id).await?;
+    if row.status != JobStatus::Success.as_str() {
+        return Err(Error::FailedPrecondition(format!(
+            "job {} is {}; its content can be read once it is SUCCESS",
+            row.id, row.status
+        )));
+    }
+    let content = stored_content(state, &row.id).await?.ok_or_else(|| {
+        Error::FailedPrecondition(format!("job {} was made before contents were kept; generate it again", row.id))
+    })?;
+    Ok((row.id, content))
 }
 
 /// `owner`'s job `job_id`, or NOT_FOUND.

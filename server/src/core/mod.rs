@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod candidates;
+pub mod content;
 pub mod jobs;
 pub mod page;
 pub mod recovery;

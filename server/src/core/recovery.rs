@@ -10,7 +10,7 @@
 
 use std::{collections::HashSet, future::Future, sync::Arc, time::Duration};
 
-use resume_proto::job::JobStatus;
+use resume_proto::{job::JobStatus, redis::task};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::{AppState, core::jobs, db::resume_job, error::Result};
@@ -47,11 +47,17 @@ async fn recover(state: &AppState) -> Result<usize> {
     let present: HashSet<String> = state.queue.job_ids().await?;
     let mut requeued = 0;
     for row in running.into_iter().filter(|row| !present.contains(&row.id)) {
-        let cache_key = jobs::cache_key(state, &row.owner, row.candidate_id, row.job_row_id, &row.file_type).await?;
+        // A render has its content already; a fresh request is not kept apart from its
+        // job, so it may now take a cached result.
+        let render_only = row.edited_from.is_some();
+        let cache_key = match render_only {
+            true => String::new(),
+            false => jobs::cache_key(state, &row.owner, row.candidate_id, row.job_row_id, &row.file_type).await?,
+        };
         // A stored priority is one the server wrote; a row older than this version's
         // names keeps to the default queue.
         let priority = row.priority.parse().unwrap_or_default();
-        state.queue.push(&row.id, priority, cache_key).await?;
+        state.queue.push(&row.id, priority, task::Work { cache_key, fresh: false, render_only }).await?;
         tracing::info!(job_id = %row.id, "job queued again after Redis lost its task");
         requeued += 1;
     }

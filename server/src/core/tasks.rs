@@ -4,14 +4,18 @@
 
 use resume_proto::{job::JobStatus, v1};
 use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
     sea_query::{Expr, ExprTrait, Func},
 };
 
 use crate::{
     AppState,
-    core::{candidates, jobs::to_proto, validate},
-    db::{candidate, resume_file, resume_job},
+    core::{
+        candidates,
+        jobs::{self, to_proto},
+        validate,
+    },
+    db::{candidate, resume_job},
     error::{Error, Result},
 };
 
@@ -51,7 +55,7 @@ pub async fn claim(state: &AppState, job_id: &str, worker_id: &str) -> Result<v1
     let Some(row) = claimed.into_iter().next() else {
         let job = resume_job::Entity::find_by_id(job_id.clone()).one(&state.db).await?.map(to_proto);
         tracing::info!(%job_id, worker_id, "task dropped: job not runnable");
-        return Ok(v1::ClaimTaskResponse { proceed: false, job, candidate: None, target: None });
+        return Ok(v1::ClaimTaskResponse { proceed: false, job, candidate: None, target: None, render: None });
     };
     let owner = row.owner.clone();
     let candidate_row = candidate::Entity::find_by_id(row.candidate_id)
@@ -62,6 +66,15 @@ pub async fn claim(state: &AppState, job_id: &str, worker_id: &str) -> Result<v1
         Some(id) => Some(candidates::job_by_id(state, &owner, row.candidate_id, id).await?),
         None => None,
     };
+    // A render job renders the content stored with it.
+    let render = match row.edited_from {
+        Some(_) => Some(
+            jobs::stored_content(state, &job_id)
+                .await?
+                .ok_or_else(|| Error::Corrupt(format!("render job {job_id} has no content")))?,
+        ),
+        None => None,
+    };
     let job = to_proto(row);
     tracing::info!(%job_id, worker_id, attempt = job.attempts, "task claimed");
     state.events.publish(&job).await;
@@ -70,6 +83,7 @@ pub async fn claim(state: &AppState, job_id: &str, worker_id: &str) -> Result<v1
         job: Some(job),
         candidate: Some(candidates::to_proto(candidate_row)?),
         target,
+        render,
     })
 }
 
@@ -104,12 +118,22 @@ pub struct Handover {
     pub completion_tokens: i32,
     pub generation_ms: i64,
     pub cache_hit: bool,
+    /// What the file was rendered from.
+    pub resume: Option<v1::ResumeContent>,
 }
 
 /// Stores the finished file and marks the job SUCCESS, in one transaction.
 pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Result<v1::Job> {
-    let Handover { filename, content_type, content, prompt_tokens, completion_tokens, generation_ms, cache_hit } =
-        handover;
+    let Handover {
+        filename,
+        content_type,
+        content,
+        prompt_tokens,
+        completion_tokens,
+        generation_ms,
+        cache_hit,
+        resume,
+    } = handover;
     let job_id = validate::job_id(job_id)?;
     validate::required("filename", &filename, 255)?;
     validate::required("content_type", &content_type, 255)?;
@@ -134,15 +158,7 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
         return Err(Error::FailedPrecondition(format!("job {job_id} is {}, not PROCESSING", row.status)));
     };
     let size = content.len() as i64;
-    resume_file::Entity::insert(resume_file::ActiveModel {
-        job_id: Set(job_id.clone()),
-        content_type: Set(content_type),
-        size: Set(size),
-        content: Set(content),
-        created_at: Set(now),
-    })
-    .exec_without_returning(&txn)
-    .await?;
+    jobs::store_result(&txn, &job_id, content_type, content, resume.as_ref(), now).await?;
     txn.commit().await?;
     let job = to_proto(row);
     tracing::info!(%job_id, size, "job succeeded");

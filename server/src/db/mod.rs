@@ -5,6 +5,7 @@ pub mod candidate;
 pub mod candidate_job;
 pub mod group_insert;
 pub mod group_read;
+pub mod resume_content;
 pub mod resume_file;
 pub mod resume_job;
 
@@ -126,6 +127,7 @@ pub(crate) mod testing {
             prompt_tokens: 0,
             completion_tokens: 0,
             generation_ms: 0,
+            edited_from: None,
         }
     }
 }

@@ -25,6 +25,8 @@ pub struct Model {
     pub prompt_tokens: i32,
     pub completion_tokens: i32,
     pub generation_ms: i64,
+    /// The job whose edited content this one renders (it makes no model call).
+    pub edited_from: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -88,4 +88,22 @@ impl ResumeService for ResumeApi {
         let job = jobs::cancel(&self.state, &owner, &request.get_ref().job_id).await?;
         Ok(Response::new(v1::CancelJobResponse { job: Some(job) }))
     }
+
+    async fn render_resume(
+        &self,
+        request: Request<v1::RenderResumeRequest>,
+    ) -> Result<Response<v1::RenderResumeResponse>, Status> {
+        let owner = Caller::of(&request)?.user_id.clone();
+        let job = jobs::render(&self.state, &owner, request.into_inner()).await?;
+        Ok(Response::new(v1::RenderResumeResponse { job: Some(job) }))
+    }
+
+    async fn get_resume_content(
+        &self,
+        request: Request<v1::GetResumeContentRequest>,
+    ) -> Result<Response<v1::GetResumeContentResponse>, Status> {
+        let owner = Caller::of(&request)?.user_id.clone();
+        let (job_id, content) = jobs::content(&self.state, &owner, &request.get_ref().job_id).await?;
+        Ok(Response::new(v1::GetResumeContentResponse { job_id, content: Some(content) }))
+    }
 }

@@ -49,6 +49,7 @@ impl WorkerService for WorkerApi {
             completion_tokens,
             generation_ms,
             cache_hit,
+            resume,
         } = first;
         let mut content = chunk;
         while let Some(message) = messages.message().await? {
@@ -65,6 +66,7 @@ impl WorkerService for WorkerApi {
             completion_tokens,
             generation_ms,
             cache_hit,
+            resume,
         };
         let job = tasks::complete(&self.state, &job_id, handover).await?;
         Ok(Response::new(v1::CompleteTaskResponse { job: Some(job) }))

@@ -6,7 +6,8 @@
 //!
 //! Control routes (127.0.0.1 only): `GET /token?sub=` a user token; `POST /latency?ms=`
 //! every model call's delay; `POST /fail?status=&times=` the next main-section calls answer
-//! that status; `POST /text?type=pdf|docx` the text of the document in the body.
+//! that status; `GET /calls` how many model calls were made; `POST /text?type=pdf|docx`
+//! the text of the document in the body.
 
 use std::{collections::HashMap, time::Duration};
 
@@ -54,6 +55,10 @@ async fn fail(State(control): State<Control>, Query(params): Params) -> Result<(
     Ok(())
 }
 
+async fn calls(State(control): State<Control>) -> String {
+    control.model.seen().len().to_string()
+}
+
 async fn text(Query(params): Params, body: Bytes) -> Result<String, (StatusCode, String)> {
     let read = match params.get("type").map(String::as_str) {
         Some("pdf") => pdf_text(&body),
@@ -82,6 +87,7 @@ async fn main() -> Result<()> {
         .route("/token", get(token))
         .route("/latency", post(latency))
         .route("/fail", post(fail))
+        .route("/calls", get(calls))
         .route("/text", post(text))
         .with_state(control);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -9,20 +9,7 @@ use e2e::{
 use serde_json::{Value, json};
 
 async fn cached_system(model: &FakeModel) -> anyhow::Result<System> {
-    let options = Options {
-        model_url: Some(model.url.clone()),
-        retry_base_delay_ms: 10,
-        max_attempts: 3,
-        result_cache_ttl_secs: 3600,
-        ..Options::default()
-    };
-    System::start_with(Db::Sqlite, 1, options).await
-}
-
-async fn submit(system: &System, user: &str, body: &Value) -> anyhow::Result<Value> {
-    let (status, job) = system.post(user, "/api/resume-async/generate-async", body.clone()).await?;
-    anyhow::ensure!(status == 202, "{status} {job}");
-    Ok(job)
+    System::start_with(Db::Sqlite, 1, Options::on_model(&model.url)).await
 }
 
 async fn finish(system: &System, user: &str, job: &Value) -> anyhow::Result<Value> {
@@ -39,11 +26,11 @@ async fn a_repeated_request_succeeds_at_submit_without_a_model_call() -> anyhow:
     let system = cached_system(&model).await?;
     let (candidate, target) = system.candidate_with_target("repeat").await?;
     let body = json!({"candidate_id": candidate, "job_row_id": target, "file_type": "pdf"});
-    let first = finish(&system, "repeat", &submit(&system, "repeat", &body).await?).await?;
+    let first = finish(&system, "repeat", &system.submit("repeat", &body).await?).await?;
     assert_eq!((first["status"].as_str(), first["cache_hit"].as_bool()), (Some("SUCCESS"), Some(false)));
     assert_eq!(model.seen().len(), 2);
 
-    let second = submit(&system, "repeat", &body).await?;
+    let second = system.submit("repeat", &body).await?;
     assert_eq!(second["status"], "SUCCESS", "{second}");
     assert_eq!(second["cache_hit"], true);
     assert_eq!(second["progress"], 100);
@@ -55,7 +42,7 @@ async fn a_repeated_request_succeeds_at_submit_without_a_model_call() -> anyhow:
 
     // Another file type is another request.
     let word = json!({"candidate_id": candidate, "job_row_id": target, "file_type": "word"});
-    let third = submit(&system, "repeat", &word).await?;
+    let third = system.submit("repeat", &word).await?;
     assert_eq!(third["status"], "PENDING");
     assert_eq!(finish(&system, "repeat", &third).await?["cache_hit"], false);
     assert_eq!(model.seen().len(), 4);
@@ -69,8 +56,8 @@ async fn concurrent_duplicates_make_one_resume() -> anyhow::Result<()> {
     let system = cached_system(&model).await?;
     let (candidate, target) = system.candidate_with_target("twins").await?;
     let body = json!({"candidate_id": candidate, "job_row_id": target});
-    let a = submit(&system, "twins", &body).await?;
-    let b = submit(&system, "twins", &body).await?;
+    let a = system.submit("twins", &body).await?;
+    let b = system.submit("twins", &body).await?;
     assert_eq!((a["status"].as_str(), b["status"].as_str()), (Some("PENDING"), Some("PENDING")));
     let (a, b) = (finish(&system, "twins", &a).await?, finish(&system, "twins", &b).await?);
     assert_eq!((a["status"].as_str(), b["status"].as_str()), (Some("SUCCESS"), Some("SUCCESS")), "{a} {b}");
@@ -88,8 +75,8 @@ async fn when_the_first_fails_the_duplicate_does_the_work() -> anyhow::Result<()
     let system = cached_system(&model).await?;
     let (candidate, target) = system.candidate_with_target("second").await?;
     let body = json!({"candidate_id": candidate, "job_row_id": target});
-    let a = submit(&system, "second", &body).await?;
-    let b = submit(&system, "second", &body).await?;
+    let a = system.submit("second", &body).await?;
+    let b = system.submit("second", &body).await?;
     let (a, b) = (finish(&system, "second", &a).await?, finish(&system, "second", &b).await?);
     let mut statuses = [a["status"].as_str().unwrap(), b["status"].as_str().unwrap()];
     statuses.sort();

@@ -5,6 +5,7 @@ mod auth;
 mod cache;
 mod candidates;
 mod cluster;
+mod content;
 mod grpc;
 mod jobs;
 mod limits;

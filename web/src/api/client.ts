@@ -10,6 +10,7 @@ export type Schemas = components["schemas"];
 export type Candidate = Schemas["Candidate"];
 export type CandidateJob = Schemas["CandidateJob"];
 export type Job = Schemas["Job"];
+export type Content = Schemas["Content"];
 export type FileType = Schemas["FileType"];
 export type Priority = Schemas["Priority"];
 

@@ -2,7 +2,7 @@
 // share, so that an action refreshes exactly what it changed.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { api, type Candidate, type Schemas, type FileType, type Job, type Priority, unwrap } from "./client";
+import { api, type Candidate, type Content, type Schemas, type FileType, type Job, type Priority, unwrap } from "./client";
 
 export const keys = {
   candidates: ["candidates"] as const,
@@ -106,6 +106,8 @@ export interface GenerateRequest {
   job_row_id: number | null;
   file_type: FileType;
   priority: Priority;
+  /** A new variant, past every cache. */
+  fresh?: boolean;
 }
 
 /** Submits a generation; the job it answers is put in the cache at once. */
@@ -132,6 +134,35 @@ export function useCancel() {
 /** Fetches a job's state once (the progress hook decides when to poll). */
 export function fetchJob(jobId: string, signal?: AbortSignal): Promise<Job> {
   return unwrap(api.GET("/api/resume-async/job-status/{job_id}", { params: { path: { job_id: jobId } }, signal }));
+}
+
+/** What a SUCCESS job's document says (it never changes). */
+export function useContent(jobId: string) {
+  return useQuery({
+    queryKey: ["content", jobId] as const,
+    queryFn: ({ signal }) =>
+      unwrap(api.GET("/api/resume-async/content/{job_id}", { params: { path: { job_id: jobId } }, signal })),
+    select: (answer) => answer.content,
+    staleTime: Infinity,
+  });
+}
+
+export interface RenderRequest {
+  job_id: string;
+  content: Content;
+  file_type: FileType;
+}
+
+/** Renders an edited content in a new job (no model call). */
+export function useRender() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: RenderRequest) => unwrap(api.POST("/api/resume-async/render", { body })),
+    onSuccess: (job) => {
+      client.setQueryData(keys.job(job.job_id), job);
+      return client.invalidateQueries({ queryKey: keys.jobs(job.candidate_id) });
+    },
+  });
 }
 
 /** The candidate's resume jobs, newest first, a page at a time. */

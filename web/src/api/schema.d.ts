@@ -198,6 +198,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/resume-async/content/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a finished job's document was rendered from; 409 while the job has not succeeded. */
+        get: operations["getResumeContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/resume-async/download/{job_id}": {
         parameters: {
             query?: never;
@@ -290,6 +307,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/resume-async/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renders an edited content of a SUCCESS job of the caller's in a new job, without a model
+         *     call: 202 with the new job, whose `edited_from` is that job.
+         */
+        post: operations["renderResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -363,6 +400,23 @@ export interface components {
             workers?: number | null;
         };
         /**
+         * @description What a finished resume says, ready to render: the model's wording (headline, summary,
+         *     the skills in order, each role's bullets) over the candidate's facts. An edited one may
+         *     reword, reorder and leave out, never add or change a fact (name, employers, titles,
+         *     locations, dates, schools, certifications).
+         */
+        Content: {
+            certifications?: components["schemas"]["Certification"][];
+            education?: components["schemas"]["Education"][];
+            experience?: components["schemas"]["Experience"][];
+            /** @example Ada Lovelace */
+            full_name: string;
+            headline?: string | null;
+            /** @description Most relevant first. */
+            skills?: components["schemas"]["Skill"][];
+            summary?: string | null;
+        };
+        /**
          * Format: binary
          * @description A file's bytes.
          */
@@ -414,6 +468,8 @@ export interface components {
             /** Format: int64 */
             candidate_id: number;
             file_type?: components["schemas"]["FileType"] | null;
+            /** @description Bypass every cache and make a new variant (false when absent). */
+            fresh?: boolean;
             /**
              * Format: int64
              * @description The target job; absent or null for a general resume.
@@ -440,6 +496,8 @@ export interface components {
             /** Format: int32 */
             completion_tokens: number;
             created_at?: string | null;
+            /** @description The job whose edited content this one rendered (no model call); null otherwise. */
+            edited_from?: string | null;
             /** @description What went wrong, in words a user can act on, on `FAILURE`. */
             error_message?: string | null;
             file_type: components["schemas"]["FileType"];
@@ -463,6 +521,12 @@ export interface components {
             result_url?: string | null;
             started_at?: string | null;
             status: components["schemas"]["JobStatus"];
+        };
+        /** @description A finished job's content. */
+        JobContent: {
+            content: components["schemas"]["Content"];
+            /** @description A UUID. */
+            job_id: string;
         };
         /** @description A page of jobs, newest first. */
         JobList: {
@@ -513,6 +577,13 @@ export interface components {
             checks: components["schemas"]["Checks"];
             /** @description `ok` or `unavailable`. */
             status: string;
+        };
+        /** @description An edited content of a SUCCESS job of the caller's, to render in a new job. */
+        Render: {
+            content: components["schemas"]["Content"];
+            file_type?: components["schemas"]["FileType"] | null;
+            /** @description The SUCCESS job whose content was edited (a UUID, hyphenated). */
+            job_id: string;
         };
         /** @description One skill: not blank, at most 100 characters. */
         Skill: string;
@@ -1559,6 +1630,94 @@ export interface operations {
             };
         };
     };
+    getResumeContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's id, a UUID (hyphenated). */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job's content */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobContent"];
+                };
+            };
+            /** @description The request is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such candidate, target job or job of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not in a state that allows this (for example, a download before `SUCCESS`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An internal error (no internals in the message). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A backend (database, Redis, server) is unavailable; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     downloadResume: {
         parameters: {
             query?: never;
@@ -1945,6 +2104,104 @@ export interface operations {
             };
             /** @description Missing, malformed, expired or wrongly signed bearer token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An internal error (no internals in the message). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A backend (database, Redis, server) is unavailable; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    renderResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Render"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the render job, PENDING */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The request is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such candidate, target job or job of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not in a state that allows this (for example, a download before `SUCCESS`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over 1 MiB. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,19 +9,23 @@ import { claimAutoDownload, download, stopAwaiting } from "../api/documents";
 import { keys, useCancel, useWorkers } from "../api/queries";
 import { describe, isTerminal, milestone } from "../progress/machine";
 import { useJobProgress } from "../progress/useJobProgress";
+import { ContentEditor } from "./ContentEditor";
 import { ErrorMessage } from "./ErrorMessage";
 import { PdfPreview } from "./PdfPreview";
 
 interface Props {
   jobId: string;
   known: Job | null;
-  onRetry: (job: Job) => void;
+  /** Submits `job`'s request again; `fresh` for a new variant past the cache. */
+  onRetry: (job: Job, fresh: boolean) => void;
   retrying: boolean;
   /** Just submitted: move focus (and the view) here. */
   focus: boolean;
+  /** Follow this job instead (a render of an edited content). */
+  onShow: (job: Job) => void;
 }
 
-export function JobProgress({ jobId, known, onRetry, retrying, focus }: Props) {
+export function JobProgress({ jobId, known, onRetry, retrying, focus, onShow }: Props) {
   const client = useQueryClient();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
@@ -69,7 +73,7 @@ export function JobProgress({ jobId, known, onRetry, retrying, focus }: Props) {
           </button>
         ) : null}
         {job?.status === "FAILURE" || job?.status === "CANCELLED" ? (
-          <button type="button" className="primary" onClick={() => onRetry(job)} disabled={retrying}>
+          <button type="button" className="primary" onClick={() => onRetry(job, false)} disabled={retrying}>
             {retrying ? "Submitting…" : "Retry"}
           </button>
         ) : null}
@@ -78,9 +82,15 @@ export function JobProgress({ jobId, known, onRetry, retrying, focus }: Props) {
             Download<span className="visually-hidden"> {job.filename}</span>
           </button>
         ) : null}
+        {job?.status === "SUCCESS" ? (
+          <button type="button" onClick={() => onRetry(job, true)} disabled={retrying}>
+            {retrying ? "Submitting…" : "Regenerate"}
+          </button>
+        ) : null}
       </div>
       <ErrorMessage error={cancel.error} title="Could not cancel" />
       <ErrorMessage error={saveError} title="Could not download" />
+      {job?.status === "SUCCESS" ? <ContentEditor job={job} onRendered={onShow} /> : null}
       {job?.status === "SUCCESS" && job.file_type === "pdf" ? <PdfPreview job={job} /> : null}
     </section>
   );

@@ -6,12 +6,15 @@ interface Props {
   name: string;
   move: (from: number, to: number) => void;
   remove: (index: number) => void;
+  /** Shown before the buttons, where it is not plain which row they act on. */
+  caption?: string;
 }
 
-export function RowControls({ index, count, name, move, remove }: Props) {
+export function RowControls({ index, count, name, move, remove, caption }: Props) {
   const which = `${name} ${index + 1}`;
   return (
     <div className="row-controls">
+      {caption ? <span className="hint">{caption}</span> : null}
       <button type="button" className="small" disabled={index === 0} onClick={() => move(index, index - 1)} aria-label={`Move ${which} up`}>
         ↑
       </button>

@@ -35,14 +35,13 @@ export function CandidatePage() {
     if (found) setParams({ job: found }, { replace: true });
   }, [found, setParams]);
   const [submitted, setSubmitted] = useState<string | null>(null);
-  const submit = (request: GenerateRequest) =>
-    generate.mutate(request, {
-      onSuccess: (job) => {
-        awaitDocument(job.job_id);
-        setSubmitted(job.job_id);
-        show(job);
-      },
-    });
+  /** Follows a job this tab just asked for, saving its file once it is ready. */
+  const follow = (job: Job) => {
+    awaitDocument(job.job_id);
+    setSubmitted(job.job_id);
+    show(job);
+  };
+  const submit = (request: GenerateRequest) => generate.mutate(request, { onSuccess: follow });
 
   if (candidate.error instanceof ApiError && candidate.error.status === 404) return <NotFoundPage what="candidate" />;
   const data = candidate.data;
@@ -99,12 +98,14 @@ export function CandidatePage() {
                   known={running?.job_id === shownId ? running : null}
                   retrying={generate.isPending}
                   focus={submitted === shownId}
-                  onRetry={(job) =>
+                  onShow={follow}
+                  onRetry={(job, fresh) =>
                     submit({
                       candidate_id: job.candidate_id,
                       job_row_id: job.job_row_id ?? null,
                       file_type: job.file_type,
                       priority: job.priority,
+                      fresh,
                     })
                   }
                 />

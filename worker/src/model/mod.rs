@@ -15,10 +15,11 @@ use futures::future::BoxFuture;
 use resume_proto::v1;
 use serde::Serialize;
 
-/// A resume, what making it cost, and what of the model's reply had to be repaired.
+/// A resume's content, what making it cost, and what of the model's reply had to be
+/// repaired.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Generated {
-    pub resume: Resume,
+    pub content: v1::ResumeContent,
     pub usage: Usage,
     pub repairs: Vec<reply::Repair>,
 }

@@ -21,8 +21,8 @@ impl Generator for Offline {
         candidate: &'a v1::Candidate,
         target: Option<&'a v1::CandidateJob>,
     ) -> BoxFuture<'a, Result<Generated, ModelError>> {
-        let resume = generate(candidate, target);
-        async move { Ok(Generated { resume, usage: Usage::default(), repairs: Vec::new() }) }.boxed()
+        let content = content(candidate, target);
+        async move { Ok(Generated { content, usage: Usage::default(), repairs: Vec::new() }) }.boxed()
     }
 }
 
@@ -32,16 +32,35 @@ const STOP_WORDS: &[&str] = &[
     "to", "we", "will", "with", "you", "your", "who", "this", "that", "have", "has", "can", "all",
 ];
 
-/// Builds the resume of `candidate`, ordered for `target` when there is one.
-pub fn generate(candidate: &v1::Candidate, target: Option<&v1::CandidateJob>) -> Resume {
+/// The content of `candidate`'s resume in their own words, ordered for `target` when there
+/// is one.
+pub fn content(candidate: &v1::Candidate, target: Option<&v1::CandidateJob>) -> v1::ResumeContent {
     let keywords = target.map(keywords).unwrap_or_default();
-    Resume {
+    v1::ResumeContent {
         full_name: candidate.full_name.trim().to_owned(),
-        contact: contact(candidate),
         headline: non_blank(candidate.headline.as_deref()),
         summary: non_blank(candidate.summary.as_deref()),
         skills: by_relevance(candidate.skills.clone(), &keywords),
         experience: candidate
+            .experience
+            .iter()
+            .map(|e| v1::Experience { highlights: by_relevance(e.highlights.clone(), &keywords), ..e.clone() })
+            .collect(),
+        education: candidate.education.clone(),
+        certifications: candidate.certifications.clone(),
+    }
+}
+
+/// The resume as the renderers show `content`: the contact line from `candidate`, periods
+/// and details spelled out.
+pub fn present(candidate: &v1::Candidate, content: &v1::ResumeContent) -> Resume {
+    Resume {
+        full_name: content.full_name.clone(),
+        contact: contact(candidate),
+        headline: non_blank(content.headline.as_deref()),
+        summary: non_blank(content.summary.as_deref()),
+        skills: content.skills.clone(),
+        experience: content
             .experience
             .iter()
             .map(|e| Role {
@@ -49,10 +68,10 @@ pub fn generate(candidate: &v1::Candidate, target: Option<&v1::CandidateJob>) ->
                 company: e.company.clone(),
                 location: non_blank(e.location.as_deref()),
                 period: period(Some(&e.start), e.end.as_deref()).unwrap_or_default(),
-                highlights: by_relevance(e.highlights.clone(), &keywords),
+                highlights: e.highlights.clone(),
             })
             .collect(),
-        education: candidate
+        education: content
             .education
             .iter()
             .map(|e| Study {
@@ -61,7 +80,7 @@ pub fn generate(candidate: &v1::Candidate, target: Option<&v1::CandidateJob>) ->
                 period: period(e.start.as_deref(), e.end.as_deref()),
             })
             .collect(),
-        certifications: candidate
+        certifications: content
             .certifications
             .iter()
             .map(|c| Certification {
@@ -182,7 +201,8 @@ mod tests {
 
     #[test]
     fn without_a_target_the_candidate_order_is_kept() {
-        let resume = generate(&ada(), None);
+        let ada = ada();
+        let resume = present(&ada, &content(&ada, None));
         assert_eq!(resume.full_name, "Ada Lovelace");
         assert_eq!(resume.skills, ["Mathematics", "Rust", "PostgreSQL"]);
         assert_eq!(resume.experience[0].period, "Jan 2020 – Present");
@@ -196,10 +216,25 @@ mod tests {
 
     #[test]
     fn a_target_moves_matching_skills_and_highlights_first() {
-        let resume = generate(&ada(), Some(&rust_job()));
+        let resume = content(&ada(), Some(&rust_job()));
         assert_eq!(resume.skills, ["Rust", "PostgreSQL", "Mathematics"]);
         assert_eq!(resume.experience[0].highlights[0], "Built a Rust service on PostgreSQL");
-        // Ordering only: the same items, none added or lost.
+        // Ordering only: the same items, none added or lost, and the facts as they are.
         assert_eq!(resume.experience[0].highlights.len(), 2);
+        assert_eq!(resume.experience[0].start, "2020-01");
+        assert_eq!(resume.education, ada().education);
+    }
+
+    #[test]
+    fn an_edited_content_is_shown_as_it_is() {
+        let ada = ada();
+        let mut edited = content(&ada, None);
+        edited.headline = Some("Edited headline".into());
+        edited.experience[0].highlights = vec!["An edited bullet".into()];
+        edited.skills.reverse();
+        let resume = present(&ada, &edited);
+        assert_eq!(resume.headline.as_deref(), Some("Edited headline"));
+        assert_eq!(resume.experience[0].highlights, ["An edited bullet"]);
+        assert_eq!(resume.skills, ["PostgreSQL", "Rust", "Mathematics"]);
     }
 }

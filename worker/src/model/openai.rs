@@ -151,12 +151,12 @@ impl Generator for OpenAi {
                 tokio::try_join!(self.call(main, &data), self.call(experience, &data))?;
             let main = MainSections::parse(&main).map_err(invalid)?;
             let roles = reply::parse_roles(&experience).map_err(invalid)?;
-            let (resume, repairs) = reply::merge(candidate, offline::generate(candidate, target), main, roles);
+            let (content, repairs) = reply::merge(candidate, offline::content(candidate, target), main, roles);
             let usage = Usage {
                 prompt_tokens: main_usage.prompt_tokens + experience_usage.prompt_tokens,
                 completion_tokens: main_usage.completion_tokens + experience_usage.completion_tokens,
             };
-            Ok(Generated { resume, usage, repairs })
+            Ok(Generated { content, usage, repairs })
         }
         .boxed()
     }

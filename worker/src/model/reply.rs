@@ -15,8 +15,6 @@ use std::collections::HashSet;
 use resume_proto::v1;
 use serde_json::Value;
 
-use super::Resume;
-
 /// The longest headline kept; a longer one falls back to the candidate's.
 pub const MAX_HEADLINE_CHARS: usize = 200;
 /// The longest summary kept; a longer one falls back to the candidate's.
@@ -168,14 +166,14 @@ pub fn parse_roles(content: &str) -> Result<Vec<RoleBullets>, Unusable> {
         .collect())
 }
 
-/// The resume: `base` (the candidate's facts and own text) with the reply's wording and
+/// The content: `base` (the candidate's facts and own text) with the reply's wording and
 /// order where it is usable, and every repair made on the way.
 pub fn merge(
     candidate: &v1::Candidate,
-    mut base: Resume,
+    mut base: v1::ResumeContent,
     main: MainSections,
     roles: Vec<RoleBullets>,
-) -> (Resume, Vec<Repair>) {
+) -> (v1::ResumeContent, Vec<Repair>) {
     let mut repairs = Vec::new();
     if let Some(headline) = kept_text(main.headline, MAX_HEADLINE_CHARS, RepairKind::Headline, &mut repairs) {
         base.headline = Some(headline);
@@ -364,9 +362,9 @@ mod tests {
         }
     }
 
-    fn run(main: MainSections, roles: Vec<RoleBullets>) -> (Resume, Vec<RepairKind>) {
+    fn run(main: MainSections, roles: Vec<RoleBullets>) -> (v1::ResumeContent, Vec<RepairKind>) {
         let c = candidate();
-        let (resume, repairs) = merge(&c, offline::generate(&c, None), main, roles);
+        let (resume, repairs) = merge(&c, offline::content(&c, None), main, roles);
         (resume, repairs.into_iter().map(|r| r.kind).collect())
     }
 
