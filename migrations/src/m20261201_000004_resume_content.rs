@@ -1,6 +1,8 @@
 //! A finished job's content (what its document was rendered from: the model's wording over
 //! the candidate's facts), kept beside its file as an encoded `resume.v1.ResumeContent`, and
-//! gone with its job; and `edited_from` on a job that only renders an edited content.
+//! gone with its job, under the content cache key it was made for (none for an edit), so
+//! that the same data within CONTENT_REUSE_DAYS is rendered without a model call; and
+//! `edited_from` on a job that only renders an edited content.
 
 use sea_orm_migration::prelude::*;
 
@@ -19,6 +21,7 @@ enum ResumeContent {
     Table,
     JobId,
     Content,
+    ContentKey,
     CreatedAt,
 }
 
@@ -29,6 +32,7 @@ impl MigrationTrait for Migration {
             .table(ResumeContent::Table)
             .col(ColumnDef::new(ResumeContent::JobId).string_len(36).not_null().primary_key())
             .col(ColumnDef::new(ResumeContent::Content).blob().not_null())
+            .col(ColumnDef::new(ResumeContent::ContentKey).string_len(64).null())
             .col(ColumnDef::new(ResumeContent::CreatedAt).timestamp_with_time_zone().not_null())
             .foreign_key(
                 ForeignKey::create()
@@ -38,6 +42,13 @@ impl MigrationTrait for Migration {
             )
             .to_owned();
         manager.create_table(table).await?;
+        let index = Index::create()
+            .name("resume_content_by_key")
+            .table(ResumeContent::Table)
+            .col(ResumeContent::ContentKey)
+            .col(ResumeContent::CreatedAt)
+            .to_owned();
+        manager.create_index(index).await?;
         let column = ColumnDef::new(ResumeGenerationJob::EditedFrom).string_len(36).null().to_owned();
         manager.alter_table(Table::alter().table(ResumeGenerationJob::Table).add_column(column).to_owned()).await
     }

@@ -16,12 +16,15 @@ pub struct ResultCache {
     keys: Keys,
     /// `"offline"` or `"openai:<model>"`: part of every key, as the workers compute it.
     pub generator: String,
+    /// How old a content in the database may be and still be reused (`CONTENT_REUSE_DAYS`);
+    /// `None`: never.
+    pub reuse: Option<chrono::Duration>,
 }
 
 impl ResultCache {
     /// A cache over an initialised client.
-    pub fn new(client: Client, keys: Keys, generator: String) -> ResultCache {
-        ResultCache { client, keys, generator }
+    pub fn new(client: Client, keys: Keys, generator: String, reuse: Option<chrono::Duration>) -> ResultCache {
+        ResultCache { client, keys, generator, reuse }
     }
 
     /// Removes the cached resumes of `cache_keys` (and nothing else).

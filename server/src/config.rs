@@ -34,6 +34,10 @@ pub struct Config {
     /// Requests per user per minute, across every server; 0 is unlimited.
     #[arg(long, env = "API_RATE_LIMIT_PER_MIN", default_value_t = 100)]
     pub api_rate_limit_per_min: u64,
+    /// Generated content younger than this many days is reused from the database before
+    /// the model is called; 0 turns that off.
+    #[arg(long, env = "CONTENT_REUSE_DAYS", default_value_t = 30)]
+    pub content_reuse_days: u32,
 }
 
 impl Config {
@@ -63,6 +67,7 @@ impl fmt::Debug for Config {
             .field("openai_model", &self.openai_model)
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("api_rate_limit_per_min", &self.api_rate_limit_per_min)
+            .field("content_reuse_days", &self.content_reuse_days)
             .finish()
     }
 }

@@ -79,7 +79,8 @@ async fn connect(config: &Config) -> Result<(Arc<AppState>, api_limit::ApiLimit)
     fred::interfaces::ClientLike::init(&subscriber).await?;
     let keys = config.shared.keys();
     let events = events::Events::start(client.clone(), subscriber, keys.events_channel()).await?;
-    let cache = cache::ResultCache::new(client.clone(), keys.clone(), config.generator());
+    let reuse = (config.content_reuse_days > 0).then(|| chrono::Duration::days(config.content_reuse_days.into()));
+    let cache = cache::ResultCache::new(client.clone(), keys.clone(), config.generator(), reuse);
     let new_jobs = db::group_insert::GroupInsert::start(db.clone());
     let by_key = db::ByKey::start(&db);
     let limit = api_limit::ApiLimit::new(client.clone(), keys.clone(), config.api_rate_limit_per_min);

@@ -168,6 +168,7 @@ impl System {
             openai_model: "fake-model".into(),
             cors_allowed_origins: vec!["http://localhost:5173".into()],
             api_rate_limit_per_min: options.api_rate_limit_per_min,
+            content_reuse_days: 30,
         };
         let mut tasks = vec![tokio::spawn({
             let shutdown = Box::pin(stopped(stop_rx.clone()));

@@ -204,32 +204,48 @@ fn settle(result: Result<(), fred::error::Error>) {
     }
 }
 
+/// Where a task keeps what it makes: the document under the request's key, the content
+/// under the key of what the model sees (the same for every file type).
+#[derive(Clone, Copy)]
+struct CacheKeys<'a> {
+    document: &'a str,
+    content: &'a str,
+}
+
 async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
-    let Some(cache_key) = ctx.cache_ttl.and(Some(task.cache_key.as_str()).filter(|k| !k.is_empty())) else {
-        return build(ctx, task, None).await;
+    let Some(document) = ctx.cache_ttl.and(Some(task.cache_key.as_str()).filter(|k| !k.is_empty())) else {
+        return build(ctx, task, None, None).await;
     };
+    // A task queued before contents were cached has no content key: its own key serves.
+    let content = Some(task.content_key.as_str()).filter(|k| !k.is_empty()).unwrap_or(document);
+    let keys = CacheKeys { document, content };
     // A fresh variant takes no cached result; it still stores its own, and still waits
     // for an identical request in flight.
-    let cached = if task.fresh { Ok(None) } else { ctx.redis.cache.get(cache_key).await };
-    match cached {
-        Ok(Some(cached)) => return deliver_cached(ctx, task, cached).await,
-        Ok(None) => {}
-        Err(error) => {
-            tracing::warn!(%error, "result cache unreadable; generating without it");
-            return build(ctx, task, None).await;
+    if !task.fresh {
+        match ctx.redis.cache.get(document).await {
+            Ok(Some(cached)) => return deliver_cached(ctx, task, cached).await,
+            Ok(None) => {}
+            Err(error) => {
+                tracing::warn!(%error, "result cache unreadable; generating without it");
+                return build(ctx, task, None, None).await;
+            }
+        }
+        // The content another format of the same request made: rendered, no model call.
+        if let Ok(Some(CachedResume { resume: Some(made), .. })) = ctx.redis.cache.get(content).await {
+            return build(ctx, task, Some(keys), Some(made)).await;
         }
     }
-    match ctx.redis.locks.lock(cache_key, &task.job_id).await {
+    match ctx.redis.locks.lock(content, &task.job_id).await {
         Ok(true) => {}
         // An identical request is being generated: wait for its result, unclaimed.
         Ok(false) => return Ok(Outcome::Wait),
         Err(error) => {
             tracing::warn!(%error, "generation lock unavailable; generating without it");
-            return build(ctx, task, None).await;
+            return build(ctx, task, None, None).await;
         }
     }
-    let outcome = build(ctx, task, Some(cache_key)).await;
-    if let Err(error) = ctx.redis.locks.unlock(cache_key, &task.job_id).await {
+    let outcome = build(ctx, task, Some(keys), None).await;
+    if let Err(error) = ctx.redis.locks.unlock(content, &task.job_id).await {
         tracing::warn!(%error, "could not release the generation lock; it expires");
     }
     outcome
@@ -237,7 +253,7 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
 
 /// Completes the job with a resume another job already made.
 async fn deliver_cached(ctx: &Context, task: &ResumeTask, cached: CachedResume) -> Result<Outcome, TaskError> {
-    let claim = retrying(|| ctx.reporter.claim(&task.job_id)).await?;
+    let claim = retrying(|| ctx.reporter.claim(task, false)).await?;
     if !claim.proceed {
         return Ok(Outcome::Dropped);
     }
@@ -247,11 +263,17 @@ async fn deliver_cached(ctx: &Context, task: &ResumeTask, cached: CachedResume) 
     hand_over(ctx, task, &document, resume.as_ref(), provenance).await
 }
 
-/// Claims the job and makes its resume; with a cache key, keeps the result for identical
-/// requests.
-async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Result<Outcome, TaskError> {
+/// Claims the job and makes its resume, from `made` (a cached content) when given; with
+/// cache keys, keeps the content and the document for identical requests.
+async fn build(
+    ctx: &Context,
+    task: &ResumeTask,
+    keys: Option<CacheKeys<'_>>,
+    made: Option<v1::ResumeContent>,
+) -> Result<Outcome, TaskError> {
     // A render makes no model call, so it takes nothing of the model's quota.
-    let admitted = if task.render_only { Ok(None) } else { ctx.redis.task_limit.admit().await };
+    let renders = task.render_only || made.is_some();
+    let admitted = if renders { Ok(None) } else { ctx.redis.task_limit.admit().await };
     match admitted {
         Ok(None) => {}
         // Over the model's quota: the task waits, unclaimed (the job stays PENDING).
@@ -261,7 +283,7 @@ async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Res
         }
         Err(error) => tracing::warn!(%error, "task rate limit unreadable; starting anyway"),
     }
-    let claim = retrying(|| ctx.reporter.claim(&task.job_id)).await?;
+    let claim = retrying(|| ctx.reporter.claim(task, ctx.cache_ttl.is_some())).await?;
     if !claim.proceed {
         return Ok(Outcome::Dropped);
     }
@@ -270,19 +292,34 @@ async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Res
     // The server stored a file type it validated; one it does not know fails the job.
     let file_type: FileType = file_type.parse().map_err(TaskError::Unsupported)?;
     let mut reported = Instant::now();
-    if let Some(content) = claim.render {
+    let paper = render::Paper::for_location(candidate.location.as_deref());
+    // A content an earlier job made from the same data, found in the database.
+    let (made, edited) = match (made, claim.render) {
+        (Some(made), _) => (Some(made), None),
+        (None, Some(stored)) if claim.reused => (Some(stored), None),
+        (None, stored) => (None, stored),
+    };
+    if let Some(content) = edited {
         // An edited content: rendered as it is, straight to 90 and then 100.
-        let paper = render::Paper::for_location(candidate.location.as_deref());
         let document = render_file(offline::present(&candidate, &content), file_type, paper).await?;
         if progressed(ctx, task, RENDERED, &mut reported).await? {
             return Ok(Outcome::Dropped);
         }
         return hand_over(ctx, task, &document, None, Provenance::default()).await;
     }
+    if let Some(content) = made {
+        // Another format's content: rendered, and kept as this format's document.
+        let document = render_file(offline::present(&candidate, &content), file_type, paper).await?;
+        keep(ctx, keys.map(|k| k.document), &document, &content).await;
+        if progressed(ctx, task, RENDERED, &mut reported).await? {
+            return Ok(Outcome::Dropped);
+        }
+        let provenance = Provenance { cache_hit: true, ..Provenance::default() };
+        return hand_over(ctx, task, &document, Some(&content), provenance).await;
+    }
     if progressed(ctx, task, CONTENT_STARTED, &mut reported).await? {
         return Ok(Outcome::Dropped);
     }
-    let paper = render::Paper::for_location(candidate.location.as_deref());
     let started = Instant::now();
     let generated = match ctx.generator.generate(&candidate, claim.target.as_ref()).await {
         Ok(generated) => generated,
@@ -311,21 +348,31 @@ async fn build(ctx: &Context, task: &ResumeTask, cache_key: Option<&str>) -> Res
     }
     let content = generated.content;
     let document = render_file(offline::present(&candidate, &content), file_type, paper).await?;
-    if let (Some(cache_key), Some(ttl)) = (cache_key, ctx.cache_ttl) {
-        let cached = CachedResume {
-            filename: document.filename.clone(),
-            content_type: document.content_type.clone(),
-            content: document.bytes.clone(),
-            resume: Some(content.clone()),
-        };
-        if let Err(error) = ctx.redis.cache.put(cache_key, &cached, ttl).await {
-            tracing::warn!(%error, "could not cache the result");
+    if let (Some(keys), Some(ttl)) = (keys, ctx.cache_ttl) {
+        let made = CachedResume { resume: Some(content.clone()), ..CachedResume::default() };
+        if let Err(error) = ctx.redis.cache.put(keys.content, &made, ttl).await {
+            tracing::warn!(%error, "could not cache the content");
         }
     }
+    keep(ctx, keys.map(|k| k.document), &document, &content).await;
     if progressed(ctx, task, RENDERED, &mut reported).await? {
         return Ok(Outcome::Dropped);
     }
     hand_over(ctx, task, &document, Some(&content), provenance).await
+}
+
+/// Keeps `document` (made from `content`) under the request's key, when caching.
+async fn keep(ctx: &Context, key: Option<&str>, document: &Document, content: &v1::ResumeContent) {
+    let (Some(key), Some(ttl)) = (key, ctx.cache_ttl) else { return };
+    let cached = CachedResume {
+        filename: document.filename.clone(),
+        content_type: document.content_type.clone(),
+        content: document.bytes.clone(),
+        resume: Some(content.clone()),
+    };
+    if let Err(error) = ctx.redis.cache.put(key, &cached, ttl).await {
+        tracing::warn!(%error, "could not cache the result");
+    }
 }
 
 /// Renders `resume` off the async threads.
@@ -344,7 +391,9 @@ async fn hand_over(
     content: Option<&v1::ResumeContent>,
     provenance: Provenance,
 ) -> Result<Outcome, TaskError> {
-    match retrying(|| ctx.reporter.complete(&task.job_id, document, content, provenance)).await {
+    // The model's content is kept under the task's content key (an edit under none).
+    let made = content.map(|c| (c, if task.render_only { "" } else { task.content_key.as_str() }));
+    match retrying(|| ctx.reporter.complete(&task.job_id, document, made, provenance)).await {
         Ok(()) => Ok(Outcome::Done),
         // Cancelled while we worked.
         Err(status) if status.code() == Code::FailedPrecondition => Ok(Outcome::Dropped),

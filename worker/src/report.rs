@@ -104,9 +104,15 @@ impl Reporter {
         Reporter { client: WorkerServiceClient::with_interceptor(channel, token), worker_id: worker_id.to_owned() }
     }
 
-    /// Claims the job for one more attempt.
-    pub async fn claim(&self, job_id: &str) -> Result<v1::ClaimTaskResponse, Status> {
-        let request = v1::ClaimTaskRequest { job_id: job_id.to_owned(), worker_id: self.worker_id.clone() };
+    /// Claims `task`'s job; with `reuse`, the server also looks for a content an earlier
+    /// job made from the same data.
+    pub async fn claim(&self, task: &v1::ResumeTask, reuse: bool) -> Result<v1::ClaimTaskResponse, Status> {
+        let request = v1::ClaimTaskRequest {
+            job_id: task.job_id.clone(),
+            worker_id: self.worker_id.clone(),
+            content_key: if reuse { task.content_key.clone() } else { String::new() },
+            fresh: task.fresh,
+        };
         Ok(self.client.clone().claim_task(request).await?.into_inner())
     }
 
@@ -121,7 +127,7 @@ impl Reporter {
         &self,
         job_id: &str,
         document: &Document,
-        content: Option<&v1::ResumeContent>,
+        made: Option<(&v1::ResumeContent, &str)>,
         provenance: Provenance,
     ) -> Result<(), Status> {
         let Provenance { usage, generation_ms, cache_hit } = provenance;
@@ -140,7 +146,10 @@ impl Reporter {
         messages[0].completion_tokens = usage.completion_tokens as i32;
         messages[0].generation_ms = generation_ms;
         messages[0].cache_hit = cache_hit;
-        messages[0].resume = content.cloned();
+        if let Some((content, content_key)) = made {
+            messages[0].resume = Some(content.clone());
+            messages[0].content_key = content_key.to_owned();
+        }
         self.client.clone().complete_task(stream::iter(messages)).await?;
         Ok(())
     }

@@ -7,9 +7,13 @@ use sha2::{Digest, Sha256};
 
 use crate::v1::{self, CachedResume};
 
-/// Bumped whenever a template or the prompt changes what a document says or looks like,
-/// so that documents cached before the change are not served.
+/// Bumped whenever a template changes what a document looks like, so that documents
+/// cached before the change are not served (their content still is: no model call).
 pub const TEMPLATE_VERSION: &str = "2026-12-01.1";
+
+/// Bumped whenever the prompt or the merge of the model's reply changes what a resume
+/// says, so that contents cached before the change are not reused.
+pub const PROMPT_VERSION: &str = "2026-12-01.1";
 
 /// A cached resume as read back; an unreadable record is a miss (the next generation
 /// writes it again).
@@ -27,14 +31,37 @@ pub fn generator(model: Option<&str>) -> String {
     model.map_or_else(|| "offline".to_owned(), |model| format!("openai:{model}"))
 }
 
-/// The hex SHA-256 of the request's canonical content. Row ids and creation times are
-/// left out: two requests with the same data are the same request.
+/// The hex SHA-256 of the request's canonical content: the document cache's key. Row ids
+/// and creation times are left out: two requests with the same data are the same request.
 pub fn key(
     owner: &str,
     candidate: &v1::Candidate,
     target: Option<&v1::CandidateJob>,
     file_type: &str,
     generator: &str,
+) -> String {
+    hashed(owner, candidate, target, file_type, generator, TEMPLATE_VERSION)
+}
+
+/// The content cache's key: what the model sees (no file type, no template), so that one
+/// model call serves every format.
+pub fn content_key(
+    owner: &str,
+    candidate: &v1::Candidate,
+    target: Option<&v1::CandidateJob>,
+    generator: &str,
+) -> String {
+    // No file type is empty, so this never equals a document's key.
+    hashed(owner, candidate, target, "", generator, &format!("prompt:{PROMPT_VERSION}"))
+}
+
+fn hashed(
+    owner: &str,
+    candidate: &v1::Candidate,
+    target: Option<&v1::CandidateJob>,
+    file_type: &str,
+    generator: &str,
+    version: &str,
 ) -> String {
     let candidate = v1::Candidate { id: 0, created_at: None, ..candidate.clone() };
     let target = target.map(|t| v1::CandidateJob { id: 0, candidate_id: 0, created_at: None, ..t.clone() });
@@ -44,7 +71,7 @@ pub fn key(
         target,
         file_type: file_type.to_owned(),
         generator: generator.to_owned(),
-        template_version: TEMPLATE_VERSION.to_owned(),
+        template_version: version.to_owned(),
     };
     let digest = Sha256::digest(content.encode_to_vec());
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -76,5 +103,16 @@ mod tests {
         let mut other = ada(1);
         other.skills.push("Go".into());
         assert_ne!(a, key("u", &other, None, "word", "offline"));
+    }
+
+    #[test]
+    fn the_content_key_is_the_same_for_every_format_and_no_documents() {
+        let content = content_key("u", &ada(1), None, "offline");
+        assert_eq!(content, content_key("u", &ada(2), None, "offline"));
+        assert_ne!(content, content_key("v", &ada(1), None, "offline"));
+        assert_ne!(content, content_key("u", &ada(1), None, "openai:gpt-4o-mini"));
+        for file_type in ["word", "pdf", "text", "markdown"] {
+            assert_ne!(content, key("u", &ada(1), None, file_type, "offline"));
+        }
     }
 }

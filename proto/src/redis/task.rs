@@ -7,8 +7,10 @@ use crate::{job::Priority, redis::keys::Queue, time::to_timestamp, v1::ResumeTas
 /// How a task's job is made.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Work {
-    /// The result cache key of the request; empty when caching is off or for a render.
+    /// The document cache key of the request; empty when caching is off or for a render.
     pub cache_key: String,
+    /// The content cache key (what the model sees); empty likewise.
+    pub content_key: String,
     /// A new variant: no cached result is taken.
     pub fresh: bool,
     /// Only renders a content the job has: no model call.
@@ -17,7 +19,7 @@ pub struct Work {
 
 /// A task of job `job_id`, queued now.
 pub fn new(job_id: &str, priority: Priority, work: Work) -> ResumeTask {
-    let Work { cache_key, fresh, render_only } = work;
+    let Work { cache_key, content_key, fresh, render_only } = work;
     ResumeTask {
         job_id: job_id.to_owned(),
         enqueued_at: Some(to_timestamp(chrono::Utc::now())),
@@ -25,6 +27,7 @@ pub fn new(job_id: &str, priority: Priority, work: Work) -> ResumeTask {
         cache_key,
         fresh,
         render_only,
+        content_key,
     }
 }
 
@@ -51,9 +54,11 @@ mod tests {
 
     #[test]
     fn a_task_round_trips_and_knows_its_queue() {
-        let task = new("j1", Priority::High, Work { cache_key: "k".into(), fresh: true, render_only: false });
+        let work = Work { cache_key: "k".into(), content_key: "c".into(), fresh: true, render_only: false };
+        let task = new("j1", Priority::High, work);
         let read = decode(&encode(&task)).unwrap();
         assert_eq!((read.job_id.as_str(), read.cache_key.as_str(), read.fresh), ("j1", "k", true));
+        assert_eq!(read.content_key, "c");
         assert_eq!(queue(&read), Queue::PriorityHigh);
         assert!(decode(b"\xff\xff").is_none());
     }

@@ -131,9 +131,11 @@ pub async fn delete(state: &AppState, owner: &str, id: i64) -> Result<()> {
         .map(job_to_proto)
         .collect::<Vec<_>>();
     let mut keys = Vec::new();
+    let generator = &state.cache.generator;
     for target in std::iter::once(None).chain(targets.iter().map(Some)) {
+        keys.push(cache::content_key(owner, &candidate, target, generator));
         for file_type in FileType::ALL {
-            keys.push(cache::key(owner, &candidate, target, file_type.as_str(), &state.cache.generator));
+            keys.push(cache::key(owner, &candidate, target, file_type.as_str(), generator));
         }
     }
     state.cache.forget(&keys).await?;

@@ -120,12 +120,12 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     let file_type = validate::file_type(file_type.as_deref())?;
     let priority = validate::priority(priority.as_deref())?;
     state.queue.ensure_connected()?;
-    let cache_key = cache_key(state, owner, candidate_id, job_row_id, file_type.as_str()).await?;
+    let work = task::Work { fresh, ..cache_keys(state, owner, candidate_id, job_row_id, file_type.as_str()).await? };
     // A fresh variant is made anew (and then cached in place of the last one).
     let cached = if fresh {
         None
     } else {
-        state.cache.get(&cache_key).await.unwrap_or_else(|error| {
+        state.cache.get(&work.cache_key).await.unwrap_or_else(|error| {
             // The cache only saves work: without it the job is generated as usual.
             tracing::warn!(%error, "result cache unreadable");
             None
@@ -133,10 +133,9 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     };
     let row = pending(owner, candidate_id, job_row_id, file_type, priority);
     if let Some(cached) = cached {
-        return complete_from_cache(state, row, cached).await;
+        return complete_from_cache(state, row, cached, &work.content_key).await;
     }
     state.new_jobs.insert(row.clone()).await?;
-    let work = task::Work { cache_key, fresh, render_only: false };
     if let Err(error) = state.queue.push(&row.id, priority, work).await {
         // Not queued, so not accepted: take the row back rather than leave it stranded.
         if let Err(cleanup) = resume_job::Entity::delete_by_id(row.id.clone()).exec(&state.db).await {
@@ -172,13 +171,8 @@ pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest)
     // The content is there before any worker can claim the job.
     let txn = state.db.begin().await?;
     resume_job::Entity::insert(row.clone().into_active_model()).exec_without_returning(&txn).await?;
-    resume_content::Entity::insert(resume_content::ActiveModel {
-        job_id: Set(row.id.clone()),
-        content: Set(content.encode_to_vec()),
-        created_at: Set(now),
-    })
-    .exec_without_returning(&txn)
-    .await?;
+    // An edit is not the model's: it is kept under no content key, so never reused.
+    store_content(&txn, &row.id, &content, None, now).await?;
     txn.commit().await?;
     let work = task::Work { render_only: true, ..task::Work::default() };
     if let Err(error) = state.queue.push(&row.id, Priority::Default, work).await {
@@ -193,23 +187,20 @@ pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest)
 
 /// The stored content of job `job_id`, when there is one.
 pub async fn stored_content(state: &AppState, job_id: &str) -> Result<Option<v1::ResumeContent>> {
-    let Some(stored) = resume_content::Entity::find_by_id(job_id.to_owned()).one(&state.db).await? else {
-        return Ok(None);
-    };
-    v1::ResumeContent::decode(stored.content.as_slice())
-        .map(Some)
-        .map_err(|e| Error::Corrupt(format!("job {job_id}: stored content unreadable: {e}")))
+    let stored = resume_content::Entity::find_by_id(job_id.to_owned()).one(&state.db).await?;
+    stored.map(|row| decode_content(&row)).transpose()
 }
 
-/// The result cache key of a request: its candidate's and target job's content, file
-/// type and generator. NOT_FOUND unless `owner` has both.
-pub async fn cache_key(
+/// The cache keys of a request (its document's: candidate's and target job's content, file
+/// type, generator and template; its content's: the same without file type and template),
+/// as the task's work. NOT_FOUND unless `owner` has both.
+pub async fn cache_keys(
     state: &AppState,
     owner: &str,
     candidate_id: i64,
     job_row_id: Option<i64>,
     file_type: &str,
-) -> Result<String> {
+) -> Result<task::Work> {
     // Both reads at once; a missing candidate is the error to report, if both are missing.
     let (candidate, target) = futures::join!(candidates::find(state, owner, candidate_id), async {
         match job_row_id {
@@ -218,11 +209,21 @@ pub async fn cache_key(
         }
     });
     let (candidate, target) = (candidates::to_proto(candidate?)?, target?);
-    Ok(cache::key(owner, &candidate, target.as_ref(), file_type, &state.cache.generator))
+    let generator = &state.cache.generator;
+    Ok(task::Work {
+        cache_key: cache::key(owner, &candidate, target.as_ref(), file_type, generator),
+        content_key: cache::content_key(owner, &candidate, target.as_ref(), generator),
+        ..task::Work::default()
+    })
 }
 
 /// Stores a job that the cache already answers as SUCCESS, with its file, at once.
-async fn complete_from_cache(state: &AppState, row: resume_job::Model, cached: CachedResume) -> Result<v1::Job> {
+async fn complete_from_cache(
+    state: &AppState,
+    row: resume_job::Model,
+    cached: CachedResume,
+    content_key: &str,
+) -> Result<v1::Job> {
     let CachedResume { filename, content_type, content, resume } = cached;
     let now = candidates::now();
     let row = resume_job::Model {
@@ -236,11 +237,15 @@ async fn complete_from_cache(state: &AppState, row: resume_job::Model, cached: C
     };
     let txn = state.db.begin().await?;
     resume_job::Entity::insert(row.clone().into_active_model()).exec_without_returning(&txn).await?;
-    store_result(&txn, &row.id, content_type, content, resume.as_ref(), now).await?;
+    store_result(&txn, &row.id, content_type, content, resume.as_ref().map(|r| (r, content_key)), now).await?;
     txn.commit().await?;
     tracing::info!(job_id = %row.id, "job answered from the result cache");
     Ok(to_proto(row))
 }
+
+/// The content a finished job was rendered from, and the content cache key it was made for
+/// (empty for none).
+pub type Made<'a> = Option<(&'a v1::ResumeContent, &'a str)>;
 
 /// Stores a finished job's file and, when there is one, the content it was rendered from,
 /// inside `txn` (the transaction that marks the job SUCCESS).
@@ -249,7 +254,7 @@ pub async fn store_result(
     job_id: &str,
     content_type: String,
     bytes: Vec<u8>,
-    resume: Option<&v1::ResumeContent>,
+    made: Made<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
     resume_file::Entity::insert(resume_file::ActiveModel {
@@ -261,16 +266,47 @@ pub async fn store_result(
     })
     .exec_without_returning(txn)
     .await?;
-    if let Some(resume) = resume {
-        resume_content::Entity::insert(resume_content::ActiveModel {
-            job_id: Set(job_id.to_owned()),
-            content: Set(resume.encode_to_vec()),
-            created_at: Set(now),
-        })
-        .exec_without_returning(txn)
-        .await?;
+    if let Some((resume, content_key)) = made {
+        store_content(txn, job_id, resume, Some(content_key).filter(|k| !k.is_empty()), now).await?;
     }
     Ok(())
+}
+
+async fn store_content(
+    txn: &DatabaseTransaction,
+    job_id: &str,
+    content: &v1::ResumeContent,
+    content_key: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    resume_content::Entity::insert(resume_content::ActiveModel {
+        job_id: Set(job_id.to_owned()),
+        content: Set(content.encode_to_vec()),
+        content_key: Set(content_key.map(str::to_owned)),
+        created_at: Set(now),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
+}
+
+/// The newest content made for `content_key` within `CONTENT_REUSE_DAYS`, if reuse is on.
+pub async fn reusable_content(state: &AppState, content_key: &str) -> Result<Option<v1::ResumeContent>> {
+    let Some(reuse) = state.cache.reuse.filter(|_| !content_key.is_empty()) else {
+        return Ok(None);
+    };
+    let found = resume_content::Entity::find()
+        .filter(resume_content::Column::ContentKey.eq(content_key))
+        .filter(resume_content::Column::CreatedAt.gte(candidates::now() - reuse))
+        .order_by_desc(resume_content::Column::CreatedAt)
+        .one(&state.db)
+        .await?;
+    found.map(|row| decode_content(&row)).transpose()
+}
+
+fn decode_content(row: &resume_content::Model) -> Result<v1::ResumeContent> {
+    v1::ResumeContent::decode(row.content.as_slice())
+        .map_err(|e| Error::Corrupt(format!("job {}: stored content unreadable: {e}", row.job_id)))
 }
 
 /// What `owner`'s SUCCESS job `job_id` was rendered from: (its canonical id, the content).

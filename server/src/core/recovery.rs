@@ -50,14 +50,14 @@ async fn recover(state: &AppState) -> Result<usize> {
         // A render has its content already; a fresh request is not kept apart from its
         // job, so it may now take a cached result.
         let render_only = row.edited_from.is_some();
-        let cache_key = match render_only {
-            true => String::new(),
-            false => jobs::cache_key(state, &row.owner, row.candidate_id, row.job_row_id, &row.file_type).await?,
+        let work = match render_only {
+            true => task::Work { render_only, ..task::Work::default() },
+            false => jobs::cache_keys(state, &row.owner, row.candidate_id, row.job_row_id, &row.file_type).await?,
         };
         // A stored priority is one the server wrote; a row older than this version's
         // names keeps to the default queue.
         let priority = row.priority.parse().unwrap_or_default();
-        state.queue.push(&row.id, priority, task::Work { cache_key, fresh: false, render_only }).await?;
+        state.queue.push(&row.id, priority, work).await?;
         tracing::info!(job_id = %row.id, "job queued again after Redis lost its task");
         requeued += 1;
     }

@@ -35,7 +35,9 @@ async fn current(state: &AppState, job_id: &str) -> Result<resume_job::Model> {
 
 /// Marks the job PROCESSING for one more attempt and returns what it is built from;
 /// `proceed: false` when it must not run (cancelled, ended, or gone).
-pub async fn claim(state: &AppState, job_id: &str, worker_id: &str) -> Result<v1::ClaimTaskResponse> {
+pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::ClaimTaskResponse> {
+    let v1::ClaimTaskRequest { job_id, worker_id, content_key, fresh } = req;
+    let (job_id, worker_id) = (job_id.as_str(), worker_id.as_str());
     let job_id = validate::job_id(job_id)?;
     let claimed = resume_job::Entity::update_many()
         .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Processing.as_str()))
@@ -55,7 +57,7 @@ pub async fn claim(state: &AppState, job_id: &str, worker_id: &str) -> Result<v1
     let Some(row) = claimed.into_iter().next() else {
         let job = resume_job::Entity::find_by_id(job_id.clone()).one(&state.db).await?.map(to_proto);
         tracing::info!(%job_id, worker_id, "task dropped: job not runnable");
-        return Ok(v1::ClaimTaskResponse { proceed: false, job, candidate: None, target: None, render: None });
+        return Ok(v1::ClaimTaskResponse { proceed: false, job, ..Default::default() });
     };
     let owner = row.owner.clone();
     let candidate_row = candidate::Entity::find_by_id(row.candidate_id)
@@ -66,14 +68,19 @@ pub async fn claim(state: &AppState, job_id: &str, worker_id: &str) -> Result<v1
         Some(id) => Some(candidates::job_by_id(state, &owner, row.candidate_id, id).await?),
         None => None,
     };
-    // A render job renders the content stored with it.
-    let render = match row.edited_from {
-        Some(_) => Some(
-            jobs::stored_content(state, &job_id)
-                .await?
-                .ok_or_else(|| Error::Corrupt(format!("render job {job_id} has no content")))?,
-        ),
-        None => None,
+    // A render job renders the content stored with it; another job, the content an
+    // earlier one made from the same data, if there is one young enough.
+    let (render, reused) = match row.edited_from {
+        Some(_) => {
+            let own = jobs::stored_content(state, &job_id).await?;
+            (Some(own.ok_or_else(|| Error::Corrupt(format!("render job {job_id} has no content")))?), false)
+        }
+        None if !fresh => {
+            let earlier = jobs::reusable_content(state, &content_key).await?;
+            let reused = earlier.is_some();
+            (earlier, reused)
+        }
+        None => (None, false),
     };
     let job = to_proto(row);
     tracing::info!(%job_id, worker_id, attempt = job.attempts, "task claimed");
@@ -84,6 +91,7 @@ pub async fn claim(state: &AppState, job_id: &str, worker_id: &str) -> Result<v1
         candidate: Some(candidates::to_proto(candidate_row)?),
         target,
         render,
+        reused,
     })
 }
 
@@ -120,6 +128,8 @@ pub struct Handover {
     pub cache_hit: bool,
     /// What the file was rendered from.
     pub resume: Option<v1::ResumeContent>,
+    /// The content cache key `resume` was made for; empty for none.
+    pub content_key: String,
 }
 
 /// Stores the finished file and marks the job SUCCESS, in one transaction.
@@ -133,6 +143,7 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
         generation_ms,
         cache_hit,
         resume,
+        content_key,
     } = handover;
     let job_id = validate::job_id(job_id)?;
     validate::required("filename", &filename, 255)?;
@@ -158,7 +169,8 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
         return Err(Error::FailedPrecondition(format!("job {job_id} is {}, not PROCESSING", row.status)));
     };
     let size = content.len() as i64;
-    jobs::store_result(&txn, &job_id, content_type, content, resume.as_ref(), now).await?;
+    let made = resume.as_ref().map(|r| (r, content_key.as_str()));
+    jobs::store_result(&txn, &job_id, content_type, content, made, now).await?;
     txn.commit().await?;
     let job = to_proto(row);
     tracing::info!(%job_id, size, "job succeeded");

@@ -1,5 +1,5 @@
-//! The `resume_content` table: what a successful job's document was rendered from, an
-//! encoded `resume.v1.ResumeContent`.
+//! The `resume_content` table: what a job's document is rendered from, an encoded
+//! `resume.v1.ResumeContent`, under the content cache key of the data it was made from.
 
 use sea_orm::entity::prelude::*;
 
@@ -9,6 +9,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub job_id: String,
     pub content: Vec<u8>,
+    /// The content cache key it was made for; `None` for an edited content.
+    pub content_key: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

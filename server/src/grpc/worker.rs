@@ -21,8 +21,7 @@ impl WorkerService for WorkerApi {
         &self,
         request: Request<v1::ClaimTaskRequest>,
     ) -> Result<Response<v1::ClaimTaskResponse>, Status> {
-        let v1::ClaimTaskRequest { job_id, worker_id } = request.into_inner();
-        Ok(Response::new(tasks::claim(&self.state, &job_id, &worker_id).await?))
+        Ok(Response::new(tasks::claim(&self.state, request.into_inner()).await?))
     }
 
     async fn report_progress(
@@ -50,6 +49,7 @@ impl WorkerService for WorkerApi {
             generation_ms,
             cache_hit,
             resume,
+            content_key,
         } = first;
         let mut content = chunk;
         while let Some(message) = messages.message().await? {
@@ -67,6 +67,7 @@ impl WorkerService for WorkerApi {
             generation_ms,
             cache_hit,
             resume,
+            content_key,
         };
         let job = tasks::complete(&self.state, &job_id, handover).await?;
         Ok(Response::new(v1::CompleteTaskResponse { job: Some(job) }))

@@ -107,8 +107,11 @@ async fn other_users_rows_do_not_exist_for_them() -> anyhow::Result<()> {
 async fn user_tokens_cannot_act_as_workers_or_admins() -> anyhow::Result<()> {
     let system = System::start(Db::Sqlite, 0).await?;
     let mut workers = WorkerServiceClient::new(system.channel().await?);
-    let mut call =
-        Request::new(v1::ClaimTaskRequest { job_id: uuid::Uuid::now_v7().to_string(), worker_id: "x".into() });
+    let mut call = Request::new(v1::ClaimTaskRequest {
+        job_id: uuid::Uuid::now_v7().to_string(),
+        worker_id: "x".into(),
+        ..Default::default()
+    });
     call.metadata_mut().insert("authorization", format!("Bearer {}", system.token("mallory")).parse()?);
     assert_eq!(workers.claim_task(call).await.unwrap_err().code(), Code::PermissionDenied);
     let call = Request::new(v1::FailTaskRequest::default());

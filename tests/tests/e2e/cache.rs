@@ -6,6 +6,8 @@ use e2e::{
     Db, Options, System,
     fake_model::{FakeModel, Reply},
 };
+use fred::prelude::*;
+use futures::TryStreamExt;
 use serde_json::{Value, json};
 
 async fn cached_system(model: &FakeModel) -> anyhow::Result<System> {
@@ -40,11 +42,34 @@ async fn a_repeated_request_succeeds_at_submit_without_a_model_call() -> anyhow:
     assert_eq!(model.seen().len(), 2, "the cache hit called the model");
     assert_eq!(download(&system, "repeat", &second).await?, download(&system, "repeat", &first).await?);
 
-    // Another file type is another request.
+    // Another file type is another document of the same content: rendered from the
+    // content cache, without a model call.
     let word = json!({"candidate_id": candidate, "job_row_id": target, "file_type": "word"});
     let third = system.submit("repeat", &word).await?;
     assert_eq!(third["status"], "PENDING");
-    assert_eq!(finish(&system, "repeat", &third).await?["cache_hit"], false);
+    let third = finish(&system, "repeat", &third).await?;
+    assert_eq!((third["status"].as_str(), third["cache_hit"].as_bool()), (Some("SUCCESS"), Some(true)), "{third}");
+    assert_eq!(model.seen().len(), 2, "Word after PDF called the model again");
+    let (text, _) = e2e::docx_text(&download(&system, "repeat", &third).await?)?;
+    assert!(text.contains("Model headline for the target"), "{text}");
+    // ...and then that document is cached too.
+    assert_eq!(system.submit("repeat", &word).await?["status"], "SUCCESS");
+    // With Redis emptied, the content is still in the database (younger than
+    // CONTENT_REUSE_DAYS): a third format is rendered from it, without a model call.
+    let redis = system.redis().await?;
+    let cached: Vec<fred::types::Key> =
+        redis.scan_buffered(system.keys().cached("*"), Some(100), None).try_collect().await?;
+    assert_eq!(cached.len(), 3, "one content and two documents");
+    let _: i64 = redis.del(cached).await?;
+    let text_body = json!({"candidate_id": candidate, "job_row_id": target, "file_type": "text"});
+    let text = finish(&system, "repeat", &system.submit("repeat", &text_body).await?).await?;
+    assert_eq!((text["status"].as_str(), text["cache_hit"].as_bool()), (Some("SUCCESS"), Some(true)), "{text}");
+    assert_eq!(model.seen().len(), 2, "the database's content was not reused");
+    let bytes = download(&system, "repeat", &text).await?;
+    assert!(String::from_utf8(bytes)?.contains("Model headline for the target"));
+    // A fresh variant still calls the model.
+    let fresh = json!({"candidate_id": candidate, "job_row_id": target, "file_type": "text", "fresh": true});
+    assert_eq!(finish(&system, "repeat", &system.submit("repeat", &fresh).await?).await?["cache_hit"], false);
     assert_eq!(model.seen().len(), 4);
     system.stop().await
 }
@@ -85,5 +110,22 @@ async fn when_the_first_fails_the_duplicate_does_the_work() -> anyhow::Result<()
     assert_eq!(succeeded["cache_hit"], false, "the second generated it itself");
     let main_calls = model.seen().iter().filter(|s| s.schema == "resume_main").count();
     assert_eq!(main_calls, 2);
+    system.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn word_and_pdf_at_once_share_one_content() -> anyhow::Result<()> {
+    let model = FakeModel::start().await?;
+    model.set_latency(Duration::from_millis(400));
+    let system = cached_system(&model).await?;
+    let (candidate, target) = system.candidate_with_target("formats").await?;
+    let word = system.submit("formats", &json!({"candidate_id": candidate, "job_row_id": target})).await?;
+    let pdf =
+        system.submit("formats", &json!({"candidate_id": candidate, "job_row_id": target, "file_type": "pdf"})).await?;
+    let (word, pdf) = (finish(&system, "formats", &word).await?, finish(&system, "formats", &pdf).await?);
+    assert_eq!((word["status"].as_str(), pdf["status"].as_str()), (Some("SUCCESS"), Some("SUCCESS")), "{word} {pdf}");
+    assert_eq!(model.seen().len(), 2, "one model call per section, not per format");
+    assert_eq!([&word, &pdf].iter().filter(|j| j["cache_hit"] == true).count(), 1, "{word} {pdf}");
+    assert_eq!(pdf["filename"], "Ada_Lovelace_Resume.pdf");
     system.stop().await
 }

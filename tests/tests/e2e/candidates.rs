@@ -52,7 +52,7 @@ async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them() ->
             redis.scan_buffered(system.keys().cached("*"), Some(100), None).try_collect().await?;
         anyhow::Ok(keys.len())
     };
-    assert_eq!(cached().await?, 1, "the result is cached");
+    assert_eq!(cached().await?, 2, "the content and the document are cached");
     model.set_latency(Duration::from_secs(3));
     let (_, running) = system.post(user, "/api/resume-async/generate-async", json!({"candidate_id": id})).await?;
     let running = running["job_id"].as_str().unwrap().to_owned();
