@@ -1,7 +1,7 @@
 // The app's frame: the query client, the routes, the header with who is signed in, and the
 // sign-in page for anyone who is not.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { type ReactNode, useState } from "react";
 import { BrowserRouter, Link, Route, Routes } from "react-router";
 
 import { ApiError } from "./api/client";
@@ -18,11 +18,17 @@ function retry(failures: number, error: unknown) {
   return failures < 3;
 }
 
-/** A fresh cache per session, so nothing one user loaded is ever shown to the next. */
-function newQueryClient(_token: string | null) {
+function newQueryClient() {
   return new QueryClient({
     defaultOptions: { queries: { retry, staleTime: 10_000 }, mutations: { retry: false } },
   });
+}
+
+/** A cache of one session's own (keyed by its token), so nothing one user loaded is ever
+ * shown to the next. */
+function SessionCache({ children }: { children: ReactNode }) {
+  const [client] = useState(newQueryClient);
+  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
 }
 
 function Header() {
@@ -64,15 +70,13 @@ function Pages() {
 }
 
 export function App() {
-  const token = useSession()?.token ?? null;
-  // A new cache whenever the signed-in token changes.
-  const client = useMemo(() => newQueryClient(token), [token]);
+  const token = useSession()?.token ?? "signed-out";
   return (
-    <QueryClientProvider client={client}>
+    <SessionCache key={token}>
       <BrowserRouter>
         <Header />
         <Pages />
       </BrowserRouter>
-    </QueryClientProvider>
+    </SessionCache>
   );
 }

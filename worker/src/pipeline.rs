@@ -293,29 +293,23 @@ async fn build(
     let file_type: FileType = file_type.parse().map_err(TaskError::Unsupported)?;
     let mut reported = Instant::now();
     let paper = render::Paper::for_location(candidate.location.as_deref());
-    // A content an earlier job made from the same data, found in the database.
-    let (made, edited) = match (made, claim.render) {
-        (Some(made), _) => (Some(made), None),
-        (None, Some(stored)) if claim.reused => (Some(stored), None),
-        (None, stored) => (None, stored),
+    // A content to render as it is, straight to 90 and then 100: the job's own edit, or one
+    // an earlier job made from the same data (from Redis, or from the database at claim),
+    // which is a cache hit and is kept as this format's document.
+    let ready = match (made, claim.render) {
+        (Some(made), _) => Some((made, true)),
+        (None, stored) => stored.map(|content| (content, claim.reused)),
     };
-    if let Some(content) = edited {
-        // An edited content: rendered as it is, straight to 90 and then 100.
+    if let Some((content, reused)) = ready {
         let document = render_file(offline::present(&candidate, &content), file_type, paper).await?;
+        if reused {
+            keep(ctx, keys.map(|k| k.document), &document, &content).await;
+        }
         if progressed(ctx, task, RENDERED, &mut reported).await? {
             return Ok(Outcome::Dropped);
         }
-        return hand_over(ctx, task, &document, None, Provenance::default()).await;
-    }
-    if let Some(content) = made {
-        // Another format's content: rendered, and kept as this format's document.
-        let document = render_file(offline::present(&candidate, &content), file_type, paper).await?;
-        keep(ctx, keys.map(|k| k.document), &document, &content).await;
-        if progressed(ctx, task, RENDERED, &mut reported).await? {
-            return Ok(Outcome::Dropped);
-        }
-        let provenance = Provenance { cache_hit: true, ..Provenance::default() };
-        return hand_over(ctx, task, &document, Some(&content), provenance).await;
+        let provenance = Provenance { cache_hit: reused, ..Provenance::default() };
+        return hand_over(ctx, task, &document, reused.then_some(&content), provenance).await;
     }
     if progressed(ctx, task, CONTENT_STARTED, &mut reported).await? {
         return Ok(Outcome::Dropped);
