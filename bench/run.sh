@@ -56,7 +56,7 @@ source deploy/ports.sh
 start_system() {
   local prefix="bench$RANDOM$RANDOM" database instance="${5:-0}"
   SERVER_ADDR="127.0.0.1:$((20071 + instance))" EDGE_ADDR="127.0.0.1:$((20091 + instance))"
-  WORKER_PID=""
+  WORKER_PID="" WORKER_METRICS=""
   case "$BENCH_DB" in
     sqlite) database="sqlite://$PWD/$dir/$prefix.db?mode=rwc" ;;
     postgres)
@@ -78,6 +78,7 @@ start_system() {
       WORKER_METRICS_ADDR="127.0.0.1:$((20190 + 10 * instance + i))" WORKER_ID="$prefix-$i" \
       "$BIN/worker" >> "$dir/worker.log" 2>&1 & pids+=($!)
     WORKER_PID=$!
+    WORKER_METRICS+="${WORKER_METRICS:+,}http://127.0.0.1:$((20190 + 10 * instance + i))/metrics"
   done
   EDGE_ADDR="$EDGE_ADDR" SERVER_URL="http://$SERVER_ADDR" "$BIN/edge" >> "$dir/edge.log" 2>&1 & pids+=($!)
   EDGE_PID=$!
@@ -135,6 +136,15 @@ for round in $(seq "$RUNS"); do
     run grpc-submit --concurrency 64 --seconds "$SECS"
     run rest-status --concurrency 64 --seconds "$SECS"
     stop_system
+    # The same submissions while two workers drain at full speed (no cache, so each is a miss
+    # and a model call), then repeated identical requests that the cache answers at submit;
+    # the report shows both as a ratio to this round's idle rest-submit.
+    start_system 2 8 0 0
+    run rest-submit --label rest-submit-draining --concurrency 64 --seconds "$SECS" --worker-metrics "$WORKER_METRICS"
+    stop_system
+    start_system 1 8 0 3600
+    run rest-submit-cached --concurrency 64 --seconds "$SECS"
+    stop_system
   fi
 
   if wants e2e; then
@@ -142,6 +152,8 @@ for round in $(seq "$RUNS"); do
     rss worker-idle "$WORKER_PID" VmRSS
     run e2e --label e2e-word --jobs $((2000 / SCALE)) --concurrency 64
     run e2e --label e2e-pdf --file-type pdf --jobs $((500 / SCALE)) --concurrency 64
+    # An edited content rendered again and again: no model call, content → PDF.
+    run e2e-render --label e2e-render-pdf --file-type pdf --jobs $((500 / SCALE)) --concurrency 64
     rss server-peak "$SERVER_PID" VmHWM
     rss edge-peak "$EDGE_PID" VmHWM
     rss worker-peak "$WORKER_PID" VmHWM

@@ -24,13 +24,20 @@ pub struct Args {
     db: String,
 }
 
+/// The rows shown also as a ratio to the idle submit row of the same round (ratios hold
+/// across machines; absolute rates do not).
+const RELATIVE_TO: (&str, &[&str]) = ("rest-submit", &["rest-submit-draining", "rest-submit-cached"]);
+
 /// The target for each scenario label, from the issue that set them.
 const TARGETS: &[(&str, &str, &str)] = &[
     ("rest-submit", "throughput", "≥ 5,000 req/s on SQLite, ≥ 3,000 on Postgres; p99 ≤ 25 ms"),
+    ("rest-submit-draining", "throughput", "≥ 80 % of rest-submit; p99 ≤ 25 ms"),
+    ("rest-submit-cached", "throughput", "≥ 100 % of rest-submit"),
     ("grpc-submit", "throughput", "≥ 8,000 req/s; p99 ≤ 15 ms"),
     ("rest-status", "throughput", "≥ 15,000 req/s; p99 ≤ 10 ms"),
     ("e2e-word", "throughput", "≥ 400 jobs/s; every job SUCCESS"),
     ("e2e-pdf", "throughput", "≥ 150 jobs/s"),
+    ("e2e-render-pdf", "throughput", "≥ e2e-pdf (no model call)"),
     ("e2e-300ms-c2", "throughput", "≥ 95 % of the 6.7 jobs/s bound"),
     ("e2e-300ms-c128", "throughput", "≥ 150 jobs/s"),
     ("cache-hit", "p50", "p50 ≤ 5 ms"),
@@ -118,6 +125,7 @@ pub fn write(args: Args) -> Result<()> {
             median(field(label, "loadgen_cpu_pct")),
         ));
     }
+    out.push_str(&relative(&field));
     let cpu: Vec<&str> =
         TARGETS.iter().map(|(label, _, _)| *label).filter(|l| by_label.contains_key(&format!("cpu-{l}"))).collect();
     if !cpu.is_empty() {
@@ -157,6 +165,35 @@ pub fn write(args: Args) -> Result<()> {
     Ok(())
 }
 
+/// The rows of [`RELATIVE_TO`] as ratios to its base row, round by round (the n-th run of a
+/// row beside the n-th of the base), with the workers' completion rate where measured.
+fn relative(field: &dyn Fn(&str, &str) -> Vec<f64>) -> String {
+    let (base, labels) = RELATIVE_TO;
+    let idle = field(base, "throughput");
+    let mut out = String::new();
+    for label in labels {
+        let ratios: Vec<f64> = field(label, "throughput").iter().zip(&idle).map(|(x, idle)| 100.0 * x / idle).collect();
+        if ratios.is_empty() {
+            continue;
+        }
+        if out.is_empty() {
+            out.push_str(&format!(
+                "\n| as a share of {base} in the same round | % of idle, median (range) | p99 ms | workers finished /s |\n\
+                 |---|---|---|---|\n"
+            ));
+        }
+        let completed = field(label, "completed_per_s");
+        let completed = if completed.is_empty() { "".to_owned() } else { shown(median(completed)) };
+        let (low, high) = ratios.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), r| (l.min(*r), h.max(*r)));
+        out.push_str(&format!(
+            "| {label} | {:.0} % ({low:.0}–{high:.0}) | {:.2} | {completed} |\n",
+            median(ratios.clone()),
+            median(field(label, "p99_ms"))
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +209,22 @@ mod tests {
     fn durations_in_minutes_and_seconds() {
         assert_eq!(minutes(59.4), "0 min 59 s");
         assert_eq!(minutes(838.0), "13 min 58 s");
+    }
+
+    #[test]
+    fn ratios_pair_each_round_with_its_own_idle_run() {
+        let rows = |label: &str, name: &str| -> Vec<f64> {
+            match (label, name) {
+                ("rest-submit", "throughput") => vec![1000.0, 2000.0, 4000.0],
+                ("rest-submit-draining", "throughput") => vec![800.0, 1000.0, 3600.0],
+                ("rest-submit-draining", "completed_per_s") => vec![300.0, 310.0, 320.0],
+                ("rest-submit-draining", "p99_ms") => vec![20.0, 21.0, 22.0],
+                _ => Vec::new(),
+            }
+        };
+        let table = relative(&rows);
+        assert!(table.contains("| rest-submit-draining | 80 % (50–90) | 21.00 | 310 |"), "{table}");
+        assert!(!table.contains("rest-submit-cached"), "a row not run is left out: {table}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The scenarios: closed-loop load at a fixed concurrency for a fixed time (submit,
-//! status), batches of jobs run to completion (end to end), and cache-hit latency.
+//! The scenarios: closed-loop load at a fixed concurrency for a fixed time (submit, with
+//! or without workers draining, cache hits, status), batches of jobs run to completion (end
+//! to end, generated or render-only), and cache-hit latency.
 
 use std::{
     sync::{Arc, Mutex},
@@ -17,7 +18,8 @@ use tonic::{Request, transport::Channel};
 /// What to run.
 #[derive(clap::Args)]
 pub struct Args {
-    /// rest-submit, grpc-submit, rest-status, e2e or cache-hit.
+    /// rest-submit, rest-submit-cached, grpc-submit, rest-status, e2e, e2e-render or
+    /// cache-hit.
     scenario: String,
     /// A name for the result row (defaults to the scenario).
     #[arg(long)]
@@ -39,6 +41,10 @@ pub struct Args {
     /// `word` or `pdf`.
     #[arg(long, default_value = "word")]
     file_type: String,
+    /// The workers' `/metrics` addresses: when given, the result says how many tasks they
+    /// finished per second during the run.
+    #[arg(long, value_delimiter = ',')]
+    worker_metrics: Vec<String>,
 }
 
 /// One measurement.
@@ -56,6 +62,9 @@ pub struct Outcome {
     pub max_ms: f64,
     /// The load generator's own CPU use over the run, in % of one core.
     pub loadgen_cpu_pct: f64,
+    /// Tasks the workers finished per second meanwhile (with `--worker-metrics`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed_per_s: Option<f64>,
 }
 
 /// Latencies and errors gathered by every client task.
@@ -103,10 +112,23 @@ pub async fn run(args: Args) -> Result<Outcome> {
         "e2e" => create_targets(&args, &http, &bearer, candidate).await?,
         _ => Vec::new(),
     };
+    // Rendered again and again: the content of one generated job.
+    let rendered = match args.scenario.as_str() {
+        "e2e-render" => Some(generated_content(&args, &http, &bearer, candidate).await?),
+        // Every submission is answered from the cache this fills.
+        "rest-submit-cached" => {
+            let job = submit(&http, &args.edge, &bearer, candidate, None, &args.file_type).await?;
+            finished(&args.server, &bearer, job_id(&job)?).await?;
+            None
+        }
+        _ => None,
+    };
+    let scrape = http.clone();
+    let processed_before = processed(&scrape, &args.worker_metrics).await?;
     let cpu_before = cpu_seconds();
     let started = Instant::now();
     let tally = match args.scenario.as_str() {
-        "rest-submit" => {
+        "rest-submit" | "rest-submit-cached" => {
             let body = json!({"candidate_id": candidate, "file_type": args.file_type});
             let url = format!("{}/api/resume-async/generate-async", args.edge);
             closed_loop(&args, move |_| {
@@ -145,12 +167,38 @@ pub async fn run(args: Args) -> Result<Outcome> {
             })
             .await
         }
-        "e2e" => end_to_end(&args, &http, &bearer, candidate, targets).await?,
+        "e2e" => {
+            let (http, edge, bearer, file_type) =
+                (http.clone(), args.edge.clone(), bearer.clone(), args.file_type.clone());
+            end_to_end(&args, &bearer.clone(), move |n| {
+                let (http, edge, bearer, file_type, target) =
+                    (http.clone(), edge.clone(), bearer.clone(), file_type.clone(), targets[n]);
+                async move { submit(&http, &edge, &bearer, candidate, Some(target), &file_type).await }
+            })
+            .await?
+        }
+        "e2e-render" => {
+            let (source, content) = rendered.context("a content to render")?;
+            let body = json!({"job_id": source, "content": content, "file_type": args.file_type});
+            let url = format!("{}/api/resume-async/render", args.edge);
+            let (http, bearer_) = (http.clone(), bearer.clone());
+            end_to_end(&args, &bearer, move |_| {
+                let request = http.post(&url).bearer_auth(&bearer_).json(&body);
+                async move {
+                    let response = request.send().await?;
+                    ensure!(response.status() == 202, "render: {}", response.status());
+                    Ok(response.json().await?)
+                }
+            })
+            .await?
+        }
         "cache-hit" => cache_hit(&args, &http, &bearer, candidate).await?,
         other => bail!("unknown scenario {other:?}"),
     };
     let seconds = started.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu_before;
+    let processed_after = processed(&scrape, &args.worker_metrics).await?;
+    let completed_per_s = processed_before.zip(processed_after).map(|(a, b)| b.saturating_sub(a) as f64 / seconds);
     let h = &tally.histogram;
     let ms = |q: f64| h.value_at_quantile(q) as f64 / 1000.0;
     let requests = h.len();
@@ -166,6 +214,7 @@ pub async fn run(args: Args) -> Result<Outcome> {
         p99_ms: ms(0.99),
         max_ms: h.max() as f64 / 1000.0,
         loadgen_cpu_pct: 100.0 * cpu / seconds,
+        completed_per_s,
     })
 }
 
@@ -260,24 +309,22 @@ async fn submit(
     Ok(response.json().await?)
 }
 
-/// Submits `jobs` jobs at `concurrency`, then follows each to its end; the latency of a
-/// job is submit to SUCCESS, the throughput jobs per second from first submit to last end.
-async fn end_to_end(
-    args: &Args,
-    http: &reqwest::Client,
-    bearer: &str,
-    candidate: i64,
-    targets: Vec<i64>,
-) -> Result<Tally> {
-    let targets = Arc::new(targets);
+/// Submits `jobs` jobs at `concurrency` (job `n` by `submit(n)`), then follows each to its
+/// end; the latency of a job is submit to SUCCESS, the throughput jobs per second from
+/// first submit to last end.
+async fn end_to_end<F, Fut>(args: &Args, bearer: &str, submit: F) -> Result<Tally>
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Value>> + Send,
+{
+    let submit = Arc::new(submit);
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let tally = Arc::new(Mutex::new(Tally::new()));
     let channels = channels(&args.server, 4).await?;
     let tasks: Vec<_> = (0..args.concurrency.min(args.jobs))
         .map(|i| {
-            let (next, tally, http, targets) = (next.clone(), tally.clone(), http.clone(), targets.clone());
-            let (edge, bearer, file_type, jobs) =
-                (args.edge.clone(), bearer.to_owned(), args.file_type.clone(), args.jobs);
+            let (next, tally, submit, bearer, jobs) =
+                (next.clone(), tally.clone(), submit.clone(), bearer.to_owned(), args.jobs);
             let mut client = ResumeServiceClient::new(channels[i % channels.len()].clone());
             tokio::spawn(async move {
                 loop {
@@ -287,15 +334,8 @@ async fn end_to_end(
                     }
                     let start = Instant::now();
                     let ok = async {
-                        let job = submit(&http, &edge, &bearer, candidate, Some(targets[n]), &file_type).await?;
-                        let job_id = job["job_id"].as_str().context("job id")?.to_owned();
-                        let mut updates =
-                            client.watch_job(authed(&bearer, v1::WatchJobRequest { job_id })).await?.into_inner();
-                        let mut last = String::new();
-                        while let Some(update) = updates.next().await {
-                            last = update?.job.map(|j| j.status).unwrap_or_default();
-                        }
-                        anyhow::Ok(last == "SUCCESS")
+                        let job_id = job_id(&submit(n).await?)?;
+                        anyhow::Ok(follow(&mut client, &bearer, job_id).await? == "SUCCESS")
                     }
                     .await
                     .unwrap_or(false);
@@ -310,14 +350,65 @@ async fn end_to_end(
     Ok(Arc::try_unwrap(tally).ok().expect("all tasks done").into_inner().expect("tally"))
 }
 
+fn job_id(job: &Value) -> Result<String> {
+    job["job_id"].as_str().map(str::to_owned).context("job id")
+}
+
+/// Watches job `job_id` to its end; its last status.
+async fn follow(client: &mut ResumeServiceClient<Channel>, bearer: &str, job_id: String) -> Result<String> {
+    let mut updates = client.watch_job(authed(bearer, v1::WatchJobRequest { job_id })).await?.into_inner();
+    let mut last = String::new();
+    while let Some(update) = updates.next().await {
+        last = update?.job.map(|j| j.status).unwrap_or_default();
+    }
+    Ok(last)
+}
+
+/// Waits for job `job_id` to succeed.
+async fn finished(server: &str, bearer: &str, job_id: String) -> Result<()> {
+    let mut client = ResumeServiceClient::new(channels(server, 1).await?.remove(0));
+    let status = follow(&mut client, bearer, job_id).await?;
+    ensure!(status == "SUCCESS", "the first job ended {status}");
+    Ok(())
+}
+
+/// Generates one resume of `candidate`: (its job id, its content as JSON).
+async fn generated_content(
+    args: &Args,
+    http: &reqwest::Client,
+    bearer: &str,
+    candidate: i64,
+) -> Result<(String, Value)> {
+    let job = job_id(&submit(http, &args.edge, bearer, candidate, None, &args.file_type).await?)?;
+    finished(&args.server, bearer, job.clone()).await?;
+    let response = http.get(format!("{}/api/resume-async/content/{job}", args.edge)).bearer_auth(bearer).send().await?;
+    ensure!(response.status() == 200, "content: {}", response.status());
+    let body: Value = response.json().await?;
+    Ok((job, body["content"].clone()))
+}
+
+/// Tasks the workers at `addresses` have finished, summed; none without addresses.
+async fn processed(http: &reqwest::Client, addresses: &[String]) -> Result<Option<u64>> {
+    if addresses.is_empty() {
+        return Ok(None);
+    }
+    let mut total = 0;
+    for address in addresses {
+        let text = http.get(address).send().await?.text().await?;
+        total += text
+            .lines()
+            .find_map(|line| line.strip_prefix("worker_tasks_processed_total ")?.trim().parse::<u64>().ok())
+            .with_context(|| format!("no worker_tasks_processed_total at {address}"))?;
+    }
+    Ok(Some(total))
+}
+
 /// Generates one resume, then submits the identical request again and again: each is a
 /// cache hit, timed from submit until WatchJob shows SUCCESS.
 async fn cache_hit(args: &Args, http: &reqwest::Client, bearer: &str, candidate: i64) -> Result<Tally> {
-    let mut client = ResumeServiceClient::new(channels(&args.server, 1).await?.remove(0));
     let first = submit(http, &args.edge, bearer, candidate, None, &args.file_type).await?;
-    let job_id = first["job_id"].as_str().context("job id")?.to_owned();
-    let mut updates = client.watch_job(authed(bearer, v1::WatchJobRequest { job_id })).await?.into_inner();
-    while updates.next().await.transpose()?.is_some() {}
+    finished(&args.server, bearer, job_id(&first)?).await?;
+    let mut client = ResumeServiceClient::new(channels(&args.server, 1).await?.remove(0));
     let mut tally = Tally::new();
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
     while Instant::now() < deadline {

@@ -9,6 +9,7 @@ mod m20261128_000001_create_tables;
 mod m20261128_000002_job_costs;
 mod m20261201_000003_no_result_url;
 mod m20261201_000004_resume_content;
+mod m20261201_000005_documents;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_job_costs::Migration),
             Box::new(m20261201_000003_no_result_url::Migration),
             Box::new(m20261201_000004_resume_content::Migration),
+            Box::new(m20261201_000005_documents::Migration),
         ]
     }
 }

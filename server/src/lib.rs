@@ -56,8 +56,8 @@ const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
 pub struct AppState {
     /// The database, which holds the truth about every job.
     pub db: DatabaseConnection,
-    /// New job rows, inserted in groups.
-    pub new_jobs: db::group_insert::GroupInsert,
+    /// The job path's writes (new jobs, transitions, results), committed in groups.
+    pub writer: db::writer::Writer,
     /// Rows read by key, in groups.
     pub by_key: db::ByKey,
     /// Where new tasks are pushed and workers' heartbeats read.
@@ -81,10 +81,10 @@ async fn connect(config: &Config) -> Result<(Arc<AppState>, api_limit::ApiLimit)
     let events = events::Events::start(client.clone(), subscriber, keys.events_channel()).await?;
     let reuse = (config.content_reuse_days > 0).then(|| chrono::Duration::days(config.content_reuse_days.into()));
     let cache = cache::ResultCache::new(client.clone(), keys.clone(), config.generator(), reuse);
-    let new_jobs = db::group_insert::GroupInsert::start(db.clone());
+    let writer = db::writer::Writer::start(db.clone());
     let by_key = db::ByKey::start(&db);
     let limit = api_limit::ApiLimit::new(client.clone(), keys.clone(), config.api_rate_limit_per_min);
-    let state = AppState { db, new_jobs, by_key, queue: queue::Dispatch::new(client, keys), cache, events };
+    let state = AppState { db, writer, by_key, queue: queue::Dispatch::new(client, keys), cache, events };
     Ok((Arc::new(state), limit))
 }
 

@@ -84,6 +84,8 @@ pub struct System {
     pub grpc_addr: SocketAddr,
     pub edge_url: String,
     pub redis_url: String,
+    /// The database the server runs on.
+    pub database_url: String,
     pub http: reqwest::Client,
     /// The proxy between the server and Postgres, with [`Options::database_proxy`].
     pub db_proxy: Option<proxy::TcpProxy>,
@@ -157,7 +159,7 @@ impl System {
         let server_config = server::Config {
             server_addr: grpc_addr,
             server_metrics_addr: "127.0.0.1:0".parse().expect("address"),
-            database_url,
+            database_url: database_url.clone(),
             shared: Shared {
                 redis_url: redis_url.clone(),
                 redis_cluster: options.redis_cluster,
@@ -192,6 +194,7 @@ impl System {
             grpc_addr,
             edge_url,
             redis_url,
+            database_url,
             http: reqwest::Client::new(),
             db_proxy,
             stop,
@@ -242,6 +245,21 @@ impl System {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         bail!("the system did not become ready")
+    }
+
+    /// How many rows `table` of the server's database holds.
+    pub async fn rows(&self, table: &str) -> Result<i64> {
+        let db = Database::connect(&self.database_url).await?;
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await?
+            .context("COUNT(*) answered no row")?;
+        let n = row.try_get::<i64>("", "n")?;
+        db.close().await?;
+        Ok(n)
     }
 
     /// Stops every process and drops the test database.

@@ -73,8 +73,13 @@ fn hashed(
         generator: generator.to_owned(),
         template_version: version.to_owned(),
     };
-    let digest = Sha256::digest(content.encode_to_vec());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex(&content.encode_to_vec())
+}
+
+/// The hex SHA-256 of `bytes`: the cache's keys, and the key the server stores a document
+/// under.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

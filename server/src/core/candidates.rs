@@ -117,8 +117,9 @@ pub async fn update(state: &AppState, owner: &str, id: i64, c: v1::Candidate) ->
 
 /// Deletes `owner`'s candidate `id` and everything made from them: running jobs are
 /// cancelled first (their workers drop them), then the cached results of their current
-/// data are removed, then the rows (target jobs, resume jobs and stored files go with the
-/// candidate, by the schema's cascades).
+/// data are removed, then the rows (target jobs, resume jobs, their contents and their
+/// references to documents go with the candidate, by the schema's cascades), then the
+/// documents no remaining job returns.
 pub async fn delete(state: &AppState, owner: &str, id: i64) -> Result<()> {
     let row = find(state, owner, id).await?;
     let candidate = to_proto(row)?;
@@ -139,8 +140,10 @@ pub async fn delete(state: &AppState, owner: &str, id: i64) -> Result<()> {
         }
     }
     state.cache.forget(&keys).await?;
+    let documents = jobs::documents_of(state, resume_job::Column::CandidateId.eq(id)).await?;
     candidate::Entity::delete_by_id(id).exec(&state.db).await?;
-    tracing::info!(candidate_id = id, "candidate deleted");
+    jobs::delete_unreferenced(state, &documents).await;
+    tracing::info!(candidate_id = id, documents = documents.len(), "candidate deleted");
     Ok(())
 }
 

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use prost::Message as _;
 use resume_proto::{
     job::{FileType, JobStatus, Priority},
@@ -13,16 +12,18 @@ use resume_proto::{
     v1::CachedResume,
 };
 use sea_orm::{
-    ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
-    sea_query::{Expr, IntoCondition},
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, IntoCondition, Query},
 };
 use tokio::sync::{broadcast::error::RecvError, mpsc};
 
 use crate::{
     AppState,
     core::{candidates, page, validate},
-    db::{resume_content, resume_file, resume_job},
+    db::{
+        resume_content, resume_document, resume_file, resume_job,
+        writer::{Content, Document, Kept},
+    },
     error::{Error, Result},
 };
 
@@ -135,7 +136,7 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     if let Some(cached) = cached {
         return complete_from_cache(state, row, cached, &work.content_key).await;
     }
-    state.new_jobs.insert(row.clone()).await?;
+    state.writer.insert(row.clone(), Kept::default()).await?;
     if let Err(error) = state.queue.push(&row.id, priority, work).await {
         // Not queued, so not accepted: take the row back rather than leave it stranded.
         if let Err(cleanup) = resume_job::Entity::delete_by_id(row.id.clone()).exec(&state.db).await {
@@ -167,13 +168,10 @@ pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest)
         edited_from: Some(source.id.clone()),
         ..pending(owner, source.candidate_id, source.job_row_id, file_type, Priority::Default)
     };
-    let now = row.created_at;
-    // The content is there before any worker can claim the job.
-    let txn = state.db.begin().await?;
-    resume_job::Entity::insert(row.clone().into_active_model()).exec_without_returning(&txn).await?;
-    // An edit is not the model's: it is kept under no content key, so never reused.
-    store_content(&txn, &row.id, &content, None, now).await?;
-    txn.commit().await?;
+    // The content is there before any worker can claim the job. An edit is not the model's:
+    // it is kept under no content key, so never reused.
+    let keeps = Kept { content: Some(Content { encoded: content.encode_to_vec(), key: None }), document: None };
+    state.writer.insert(row.clone(), keeps).await?;
     let work = task::Work { render_only: true, ..task::Work::default() };
     if let Err(error) = state.queue.push(&row.id, Priority::Default, work).await {
         if let Err(cleanup) = resume_job::Entity::delete_by_id(row.id.clone()).exec(&state.db).await {
@@ -235,10 +233,7 @@ async fn complete_from_cache(
         completed_at: Some(now),
         ..row
     };
-    let txn = state.db.begin().await?;
-    resume_job::Entity::insert(row.clone().into_active_model()).exec_without_returning(&txn).await?;
-    store_result(&txn, &row.id, content_type, content, resume.as_ref().map(|r| (r, content_key)), now).await?;
-    txn.commit().await?;
+    state.writer.insert(row.clone(), kept(content_type, content, resume.as_ref().map(|r| (r, content_key)))).await?;
     tracing::info!(job_id = %row.id, "job answered from the result cache");
     Ok(to_proto(row))
 }
@@ -247,47 +242,51 @@ async fn complete_from_cache(
 /// (empty for none).
 pub type Made<'a> = Option<(&'a v1::ResumeContent, &'a str)>;
 
-/// Stores a finished job's file and, when there is one, the content it was rendered from,
-/// inside `txn` (the transaction that marks the job SUCCESS).
-pub async fn store_result(
-    txn: &DatabaseTransaction,
-    job_id: &str,
-    content_type: String,
-    bytes: Vec<u8>,
-    made: Made<'_>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    resume_file::Entity::insert(resume_file::ActiveModel {
-        job_id: Set(job_id.to_owned()),
-        content_type: Set(content_type),
-        size: Set(bytes.len() as i64),
-        content: Set(bytes),
-        created_at: Set(now),
-    })
-    .exec_without_returning(txn)
-    .await?;
-    if let Some((resume, content_key)) = made {
-        store_content(txn, job_id, resume, Some(content_key).filter(|k| !k.is_empty()), now).await?;
+/// What a finished job keeps: its file and, when there is one, the content it was rendered
+/// from (under its content key, if it has one).
+pub fn kept(content_type: String, bytes: Vec<u8>, made: Made<'_>) -> Kept {
+    Kept {
+        document: Some(Document::new(content_type, bytes)),
+        content: made.map(|(resume, key)| Content {
+            encoded: resume.encode_to_vec(),
+            key: Some(key).filter(|k| !k.is_empty()).map(str::to_owned),
+        }),
     }
-    Ok(())
 }
 
-async fn store_content(
-    txn: &DatabaseTransaction,
-    job_id: &str,
-    content: &v1::ResumeContent,
-    content_key: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    resume_content::Entity::insert(resume_content::ActiveModel {
-        job_id: Set(job_id.to_owned()),
-        content: Set(content.encode_to_vec()),
-        content_key: Set(content_key.map(str::to_owned)),
-        created_at: Set(now),
-    })
-    .exec_without_returning(txn)
-    .await?;
-    Ok(())
+/// The documents (their hashes) the jobs `condition` selects return.
+pub async fn documents_of(state: &AppState, condition: impl IntoCondition) -> Result<Vec<String>> {
+    let jobs = Query::select().column(resume_job::Column::Id).from(resume_job::Entity).cond_where(condition).to_owned();
+    let hashes = resume_file::Entity::find()
+        .select_only()
+        .column(resume_file::Column::DocumentHash)
+        .distinct()
+        .filter(resume_file::Column::JobId.in_subquery(jobs))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    Ok(hashes)
+}
+
+/// Deletes those of `documents` that no job returns any more. A failure leaves them
+/// stored, and is logged: the jobs that returned them are gone all the same.
+pub async fn delete_unreferenced(state: &AppState, documents: &[String]) {
+    // Well inside either database's limit on bound parameters.
+    for hashes in documents.chunks(500) {
+        let referenced = Query::select()
+            .column(resume_file::Column::DocumentHash)
+            .from(resume_file::Entity)
+            .and_where(resume_file::Column::DocumentHash.is_in(hashes))
+            .to_owned();
+        let deleted = resume_document::Entity::delete_many()
+            .filter(resume_document::Column::Hash.is_in(hashes))
+            .filter(resume_document::Column::Hash.not_in_subquery(referenced))
+            .exec(&state.db)
+            .await;
+        if let Err(error) = deleted {
+            tracing::warn!(%error, documents = hashes.len(), "could not delete unreferenced documents");
+        }
+    }
 }
 
 /// The newest content made for `content_key` within `CONTENT_REUSE_DAYS`, if reuse is on.
@@ -385,13 +384,12 @@ pub async fn cancel(state: &AppState, owner: &str, job_id: &str) -> Result<v1::J
 /// Cancels every still running job that `condition` selects, in one conditional update,
 /// and announces each; the jobs as they are now.
 pub async fn cancel_running(state: &AppState, condition: impl IntoCondition) -> Result<Vec<v1::Job>> {
-    let cancelled = resume_job::Entity::update_many()
+    let cancel = resume_job::Entity::update_many()
         .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Cancelled.as_str()))
         .col_expr(resume_job::Column::CompletedAt, Expr::value(candidates::now()))
         .filter(condition)
-        .filter(resume_job::Column::Status.is_in([JobStatus::Pending.as_str(), JobStatus::Processing.as_str()]))
-        .exec_with_returning(&state.db)
-        .await?;
+        .filter(resume_job::Column::Status.is_in([JobStatus::Pending.as_str(), JobStatus::Processing.as_str()]));
+    let cancelled = state.writer.update(cancel, Kept::default()).await?;
     let mut jobs = Vec::with_capacity(cancelled.len());
     for row in cancelled {
         let job = to_proto(row);
@@ -412,11 +410,14 @@ pub async fn download(state: &AppState, owner: &str, job_id: &str) -> Result<(St
         )));
     }
     let file = resume_file::Entity::find_by_id(row.id.clone())
+        .find_also_related(resume_document::Entity)
         .one(&state.db)
-        .await?
-        .ok_or_else(|| Error::Corrupt(format!("job {} succeeded without a file", row.id)))?;
+        .await?;
+    let Some((_, Some(document))) = file else {
+        return Err(Error::Corrupt(format!("job {} succeeded without a file", row.id)));
+    };
     let filename = row.filename.unwrap_or_else(|| format!("{}.bin", row.id));
-    Ok((filename, file.content_type, file.content))
+    Ok((filename, document.content_type, document.content))
 }
 
 /// Sends `owner`'s job into `out` now and after every change, until it ends or the

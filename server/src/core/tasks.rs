@@ -1,10 +1,11 @@
 //! The worker's side of a job: claim it, move its progress, hand over the file or the
 //! failure. Every transition is one conditional UPDATE, so concurrent or repeated calls
-//! (a task delivered twice, a cancel racing a completion) cannot move a job backwards.
+//! (a task delivered twice, a cancel racing a completion) cannot move a job backwards,
+//! committed in groups with the other writes of the moment (`db::writer`).
 
 use resume_proto::{job::JobStatus, v1};
 use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait, Func},
 };
 
@@ -15,7 +16,7 @@ use crate::{
         jobs::{self, to_proto},
         validate,
     },
-    db::{candidate, resume_job},
+    db::{resume_job, writer::Kept},
     error::{Error, Result},
 };
 
@@ -39,7 +40,7 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
     let v1::ClaimTaskRequest { job_id, worker_id, content_key, fresh } = req;
     let (job_id, worker_id) = (job_id.as_str(), worker_id.as_str());
     let job_id = validate::job_id(job_id)?;
-    let claimed = resume_job::Entity::update_many()
+    let claim = resume_job::Entity::update_many()
         .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Processing.as_str()))
         .col_expr(
             resume_job::Column::Progress,
@@ -51,17 +52,18 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
             Func::coalesce([Expr::col(resume_job::Column::StartedAt), Expr::value(candidates::now())]).into(),
         )
         .filter(resume_job::Column::Id.eq(job_id.as_str()))
-        .filter(resume_job::Column::Status.is_in(running()))
-        .exec_with_returning(&state.db)
-        .await?;
+        .filter(resume_job::Column::Status.is_in(running()));
+    let claimed = state.writer.update(claim, Kept::default()).await?;
     let Some(row) = claimed.into_iter().next() else {
         let job = resume_job::Entity::find_by_id(job_id.clone()).one(&state.db).await?.map(to_proto);
         tracing::info!(%job_id, worker_id, "task dropped: job not runnable");
         return Ok(v1::ClaimTaskResponse { proceed: false, job, ..Default::default() });
     };
     let owner = row.owner.clone();
-    let candidate_row = candidate::Entity::find_by_id(row.candidate_id)
-        .one(&state.db)
+    let candidate_row = state
+        .by_key
+        .candidates
+        .get(row.candidate_id)
         .await?
         .ok_or_else(|| Error::Corrupt(format!("job {job_id} has no candidate")))?;
     let target = match row.job_row_id {
@@ -102,13 +104,12 @@ pub async fn progress(state: &AppState, job_id: &str, progress: i32) -> Result<b
     if !(1..100).contains(&progress) {
         return Err(Error::InvalidArgument("progress must be between 1 and 99".into()));
     }
-    let moved = resume_job::Entity::update_many()
+    let update = resume_job::Entity::update_many()
         .col_expr(resume_job::Column::Progress, Expr::value(progress))
         .filter(resume_job::Column::Id.eq(job_id.as_str()))
         .filter(resume_job::Column::Status.eq(JobStatus::Processing.as_str()))
-        .filter(resume_job::Column::Progress.lt(progress))
-        .exec_with_returning(&state.db)
-        .await?;
+        .filter(resume_job::Column::Progress.lt(progress));
+    let moved = state.writer.update(update, Kept::default()).await?;
     if let Some(row) = moved.into_iter().next() {
         state.events.publish(&to_proto(row)).await;
         return Ok(false);
@@ -132,7 +133,8 @@ pub struct Handover {
     pub content_key: String,
 }
 
-/// Stores the finished file and marks the job SUCCESS, in one transaction.
+/// Stores the finished file (once, however many jobs return it) and marks the job SUCCESS,
+/// in one transaction.
 pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Result<v1::Job> {
     let Handover {
         filename,
@@ -148,30 +150,24 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
     let job_id = validate::job_id(job_id)?;
     validate::required("filename", &filename, 255)?;
     validate::required("content_type", &content_type, 255)?;
-    let now = candidates::now();
-    let txn = state.db.begin().await?;
-    let done = resume_job::Entity::update_many()
+    let size = content.len() as i64;
+    let keeps = jobs::kept(content_type, content, resume.as_ref().map(|r| (r, content_key.as_str())));
+    let update = resume_job::Entity::update_many()
         .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Success.as_str()))
         .col_expr(resume_job::Column::Progress, Expr::value(100))
         .col_expr(resume_job::Column::Filename, Expr::value(filename))
-        .col_expr(resume_job::Column::CompletedAt, Expr::value(now))
+        .col_expr(resume_job::Column::CompletedAt, Expr::value(candidates::now()))
         .col_expr(resume_job::Column::PromptTokens, Expr::value(Ord::max(prompt_tokens, 0)))
         .col_expr(resume_job::Column::CompletionTokens, Expr::value(Ord::max(completion_tokens, 0)))
         .col_expr(resume_job::Column::CacheHit, Expr::value(cache_hit))
         .col_expr(resume_job::Column::GenerationMs, Expr::value(Ord::max(generation_ms, 0)))
         .filter(resume_job::Column::Id.eq(job_id.as_str()))
-        .filter(resume_job::Column::Status.eq(JobStatus::Processing.as_str()))
-        .exec_with_returning(&txn)
-        .await?;
+        .filter(resume_job::Column::Status.eq(JobStatus::Processing.as_str()));
+    let done = state.writer.update(update, keeps).await?;
     let Some(row) = done.into_iter().next() else {
-        txn.rollback().await?;
         let row = current(state, &job_id).await?;
         return Err(Error::FailedPrecondition(format!("job {job_id} is {}, not PROCESSING", row.status)));
     };
-    let size = content.len() as i64;
-    let made = resume.as_ref().map(|r| (r, content_key.as_str()));
-    jobs::store_result(&txn, &job_id, content_type, content, made, now).await?;
-    txn.commit().await?;
     let job = to_proto(row);
     tracing::info!(%job_id, size, "job succeeded");
     state.events.publish(&job).await;
@@ -182,14 +178,13 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
 pub async fn fail(state: &AppState, job_id: &str, error_message: &str) -> Result<v1::Job> {
     let job_id = validate::job_id(job_id)?;
     validate::required("error_message", error_message, 1000)?;
-    let failed = resume_job::Entity::update_many()
+    let fail = resume_job::Entity::update_many()
         .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Failure.as_str()))
         .col_expr(resume_job::Column::ErrorMessage, Expr::value(error_message))
         .col_expr(resume_job::Column::CompletedAt, Expr::value(candidates::now()))
         .filter(resume_job::Column::Id.eq(job_id.as_str()))
-        .filter(resume_job::Column::Status.is_in(running()))
-        .exec_with_returning(&state.db)
-        .await?;
+        .filter(resume_job::Column::Status.is_in(running()));
+    let failed = state.writer.update(fail, Kept::default()).await?;
     match failed.into_iter().next() {
         Some(row) => {
             let job = to_proto(row);

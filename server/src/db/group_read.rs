@@ -93,17 +93,17 @@ mod tests {
 
     use super::*;
     use crate::db::{
-        group_insert::GroupInsert,
         resume_job,
         testing::{job, temp_db},
+        writer::{Kept, Writer},
     };
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_lookups_each_get_their_own_row_or_none() {
         let temp = temp_db().await;
-        let inserts = GroupInsert::start(temp.db.clone());
+        let writer = Writer::start(temp.db.clone());
         for n in 0..20 {
-            inserts.insert(job(&format!("job-{n}"))).await.unwrap();
+            writer.insert(job(&format!("job-{n}")), Kept::default()).await.unwrap();
         }
         let jobs = Arc::new(by_primary_key::<resume_job::Entity, _>(&temp.db, |row| row.id.clone()));
         let mut handles = Vec::new();

@@ -1,13 +1,14 @@
 //! Storage: the sea-orm entities, the connection (with migrations applied), the group
-//! insert of new jobs and the grouped reads by key.
+//! commit of the job path's writes and the grouped reads by key.
 
 pub mod candidate;
 pub mod candidate_job;
-pub mod group_insert;
 pub mod group_read;
 pub mod resume_content;
+pub mod resume_document;
 pub mod resume_file;
 pub mod resume_job;
+pub mod writer;
 
 use std::time::Duration;
 

@@ -129,3 +129,87 @@ async fn word_and_pdf_at_once_share_one_content() -> anyhow::Result<()> {
     assert_eq!(pdf["filename"], "Ada_Lovelace_Resume.pdf");
     system.stop().await
 }
+
+async fn delete_candidate(system: &System, user: &str, id: i64) -> anyhow::Result<()> {
+    let response =
+        system.http.delete(system.url(&format!("/api/candidates/{id}"))).bearer_auth(system.token(user)).send().await?;
+    anyhow::ensure!(response.status() == 204, "delete candidate {id}: {}", response.status());
+    Ok(())
+}
+
+/// Every job that returns one document references one stored copy of its bytes; the copy
+/// goes with the last job that returns it.
+async fn documents_are_stored_once(db: Db) -> anyhow::Result<()> {
+    let model = FakeModel::start().await?;
+    let system = System::start_with(db, 1, Options::on_model(&model.url)).await?;
+    let (status, first) = system.post("doc", "/api/candidates", e2e::sample_candidate()).await?;
+    assert_eq!(status, 201, "{first}");
+    let body = json!({"candidate_id": first["id"], "file_type": "pdf"});
+    let made = finish(&system, "doc", &system.submit("doc", &body).await?).await?;
+    assert_eq!(made["status"], "SUCCESS", "{made}");
+    for _ in 0..4 {
+        assert_eq!(system.submit("doc", &body).await?["cache_hit"], true);
+    }
+    assert_eq!((system.rows("resume_file").await?, system.rows("resume_document").await?), (5, 1));
+    // A second candidate with the same data makes the same request: the same document.
+    let (_, second) = system.post("doc", "/api/candidates", e2e::sample_candidate()).await?;
+    let other = system.submit("doc", &json!({"candidate_id": second["id"], "file_type": "pdf"})).await?;
+    assert_eq!(other["cache_hit"], true, "{other}");
+    assert_eq!((system.rows("resume_file").await?, system.rows("resume_document").await?), (6, 1));
+    let bytes = download(&system, "doc", &made).await?;
+
+    // Its first candidate gone, the document stays for the job that still returns it...
+    delete_candidate(&system, "doc", first["id"].as_i64().unwrap()).await?;
+    assert_eq!((system.rows("resume_file").await?, system.rows("resume_document").await?), (1, 1));
+    assert_eq!(download(&system, "doc", &other).await?, bytes);
+    // ...and goes with it.
+    delete_candidate(&system, "doc", second["id"].as_i64().unwrap()).await?;
+    assert_eq!((system.rows("resume_file").await?, system.rows("resume_document").await?), (0, 0));
+    assert_eq!(model.seen().len(), 2, "one generation in all");
+    system.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_are_stored_once_on_sqlite() -> anyhow::Result<()> {
+    documents_are_stored_once(Db::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_are_stored_once_on_postgres() -> anyhow::Result<()> {
+    documents_are_stored_once(Db::Postgres).await
+}
+
+/// A template change gives every document a new key and leaves the content keys as they
+/// are: with the documents' cache entries gone and the content's kept, the next request
+/// renders again without a model call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_document_of_a_cached_content_costs_no_model_call() -> anyhow::Result<()> {
+    let model = FakeModel::start().await?;
+    let system = cached_system(&model).await?;
+    let (candidate, target) = system.candidate_with_target("template").await?;
+    let body = json!({"candidate_id": candidate, "job_row_id": target, "file_type": "pdf"});
+    let first = finish(&system, "template", &system.submit("template", &body).await?).await?;
+    assert_eq!((first["status"].as_str(), model.seen().len()), (Some("SUCCESS"), 2));
+    let redis = system.redis().await?;
+    let cached: Vec<fred::types::Key> =
+        redis.scan_buffered(system.keys().cached("*"), Some(100), None).try_collect().await?;
+    let mut documents = Vec::new();
+    for key in cached {
+        let raw: Option<Vec<u8>> = redis.get(key.clone()).await?;
+        let entry = resume_proto::redis::cache::decode(raw.as_deref()).expect("a cached resume");
+        if !entry.content.is_empty() {
+            documents.push(key);
+        }
+    }
+    assert_eq!(documents.len(), 1, "one document beside the content");
+    let _: i64 = redis.del(documents).await?;
+
+    let again = system.submit("template", &body).await?;
+    assert_eq!(again["status"], "PENDING", "the document was still cached: {again}");
+    let again = finish(&system, "template", &again).await?;
+    assert_eq!((again["status"].as_str(), again["cache_hit"].as_bool()), (Some("SUCCESS"), Some(true)), "{again}");
+    assert_eq!(model.seen().len(), 2, "rendering a new document called the model");
+    let text = e2e::pdf_text(&download(&system, "template", &again).await?)?;
+    assert!(text.contains("Model headline for the target"), "{text}");
+    system.stop().await
+}

@@ -1,0 +1,289 @@
+//! Group commit of the job path's writes: new jobs (with their result when the cache
+//! answers them at submit, or their content when they render an edit) and every
+//! transition (claim, progress, completion with its file, failure, cancel). The writes
+//! waiting at one moment share one transaction (one SQLite write lock, one Postgres
+//! commit), the new rows one multi-row INSERT; each caller is answered once its own write
+//! is committed.
+//!
+//! One writer task per server takes every write queued since its last commit; while a
+//! group runs, the next gathers. An idle server writes a lone write at once (no timer, no
+//! added latency). Being the only writer of these rows, it never waits on a database lock
+//! held by another of its own connections. If a group fails, its writes are retried one by
+//! one, so that one bad write cannot fail its neighbours.
+
+use std::collections::HashSet;
+
+use resume_proto::redis::cache::sha256_hex;
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, Set, TransactionTrait, UpdateMany,
+};
+use tokio::sync::{mpsc, oneshot};
+
+use super::{resume_content, resume_document, resume_file, resume_job};
+
+/// The most writes one transaction carries (a new row's 19 columns each: far below either
+/// database's limit on bound parameters).
+const MAX_GROUP: usize = 256;
+
+/// A finished document, keyed by its SHA-256.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub hash: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Document {
+    pub fn new(content_type: String, bytes: Vec<u8>) -> Document {
+        Document { hash: sha256_hex(&bytes), content_type, bytes }
+    }
+}
+
+/// A content (an encoded `resume.v1.ResumeContent`) and the content cache key it was made
+/// for (none for an edit).
+#[derive(Clone, Debug)]
+pub struct Content {
+    pub encoded: Vec<u8>,
+    pub key: Option<String>,
+}
+
+/// What a job keeps with the write that makes it: its document (stored once however many
+/// jobs return it) and the content it was rendered from.
+#[derive(Clone, Debug, Default)]
+pub struct Kept {
+    pub document: Option<Document>,
+    pub content: Option<Content>,
+}
+
+enum Write {
+    /// A new job row, and what it keeps.
+    Insert(Box<resume_job::Model>, Kept),
+    /// A conditional UPDATE of job rows, and what each row it moves keeps.
+    Update(Box<UpdateMany<resume_job::Entity>>, Kept),
+}
+
+/// A write waiting for the writer, and where its outcome goes: the rows an update moved.
+struct Pending {
+    write: Write,
+    done: oneshot::Sender<Result<Vec<resume_job::Model>, DbErr>>,
+}
+
+/// The handle the job path writes through; cheap to share.
+pub struct Writer {
+    queue: mpsc::Sender<Pending>,
+}
+
+impl Writer {
+    /// Starts the writer task over `db`; it stops when the handle is dropped.
+    pub fn start(db: DatabaseConnection) -> Writer {
+        let (queue, writes) = mpsc::channel(MAX_GROUP * 4);
+        tokio::spawn(write_groups(db, writes));
+        Writer { queue }
+    }
+
+    /// Inserts `row` with what it `keeps`; returns once it is committed.
+    pub async fn insert(&self, row: resume_job::Model, keeps: Kept) -> Result<(), DbErr> {
+        self.send(Write::Insert(Box::new(row), keeps)).await.map(drop)
+    }
+
+    /// Runs `update`, storing what `keeps` for each row it moves; the rows as they are
+    /// after it, once committed (none when its condition matched nothing).
+    pub async fn update(
+        &self,
+        update: UpdateMany<resume_job::Entity>,
+        keeps: Kept,
+    ) -> Result<Vec<resume_job::Model>, DbErr> {
+        self.send(Write::Update(Box::new(update), keeps)).await
+    }
+
+    async fn send(&self, write: Write) -> Result<Vec<resume_job::Model>, DbErr> {
+        let stopped = || DbErr::Custom("the job writer has stopped".into());
+        let (done, outcome) = oneshot::channel();
+        self.queue.send(Pending { write, done }).await.map_err(|_| stopped())?;
+        outcome.await.map_err(|_| stopped())?
+    }
+}
+
+async fn write_groups(db: DatabaseConnection, mut writes: mpsc::Receiver<Pending>) {
+    let mut group = Vec::with_capacity(MAX_GROUP);
+    while writes.recv_many(&mut group, MAX_GROUP).await > 0 {
+        write(&db, std::mem::take(&mut group)).await;
+    }
+}
+
+async fn write(db: &DatabaseConnection, group: Vec<Pending>) {
+    if group.len() > 1 {
+        let writes: Vec<&Write> = group.iter().map(|p| &p.write).collect();
+        match commit(db, &writes).await {
+            Ok(moved) => {
+                for (pending, rows) in group.into_iter().zip(moved) {
+                    let _ = pending.done.send(Ok(rows));
+                }
+                return;
+            }
+            Err(error) => tracing::warn!(%error, writes = group.len(), "group write failed; writing one by one"),
+        }
+    }
+    for Pending { write, done } in group {
+        let _ = done.send(commit(db, &[&write]).await.map(|mut moved| moved.pop().unwrap_or_default()));
+    }
+}
+
+/// Applies `writes` in one transaction: the new rows first (one INSERT), then the updates
+/// in order, then what every new or moved row keeps. The rows each write moved.
+async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<Vec<resume_job::Model>>, DbErr> {
+    let txn = db.begin().await?;
+    let new_rows: Vec<_> = writes
+        .iter()
+        .filter_map(|write| match write {
+            Write::Insert(row, _) => Some(resume_job::Model::clone(row).into_active_model()),
+            Write::Update(..) => None,
+        })
+        .collect();
+    if !new_rows.is_empty() {
+        resume_job::Entity::insert_many(new_rows).exec_without_returning(&txn).await?;
+    }
+    let mut moved = Vec::with_capacity(writes.len());
+    let mut kept = Vec::new();
+    for write in writes {
+        match write {
+            Write::Insert(row, keeps) => {
+                kept.push((row.id.clone(), keeps));
+                moved.push(Vec::new());
+            }
+            Write::Update(update, keeps) => {
+                let rows = UpdateMany::clone(update).exec_with_returning(&txn).await?;
+                kept.extend(rows.iter().map(|row| (row.id.clone(), keeps)));
+                moved.push(rows);
+            }
+        }
+    }
+    keep(&txn, &kept).await?;
+    txn.commit().await?;
+    Ok(moved)
+}
+
+/// Stores each job's document reference and content, and each distinct document once
+/// (one already stored is left as it is).
+async fn keep(txn: &DatabaseTransaction, kept: &[(String, &Kept)]) -> Result<(), DbErr> {
+    let now = crate::core::candidates::now();
+    let mut seen = HashSet::new();
+    let documents: Vec<_> = kept
+        .iter()
+        .filter_map(|(_, keeps)| keeps.document.as_ref())
+        .filter(|document| seen.insert(document.hash.as_str()))
+        .map(|document| resume_document::ActiveModel {
+            hash: Set(document.hash.clone()),
+            content_type: Set(document.content_type.clone()),
+            size: Set(document.bytes.len() as i64),
+            content: Set(document.bytes.clone()),
+            created_at: Set(now),
+        })
+        .collect();
+    if !documents.is_empty() {
+        resume_document::Entity::insert_many(documents)
+            .on_conflict_do_nothing_on([resume_document::Column::Hash])
+            .exec_without_returning(txn)
+            .await?;
+    }
+    let files: Vec<_> = kept
+        .iter()
+        .filter_map(|(job_id, keeps)| {
+            keeps.document.as_ref().map(|document| resume_file::ActiveModel {
+                job_id: Set(job_id.clone()),
+                document_hash: Set(document.hash.clone()),
+                created_at: Set(now),
+            })
+        })
+        .collect();
+    if !files.is_empty() {
+        resume_file::Entity::insert_many(files).exec_without_returning(txn).await?;
+    }
+    let contents: Vec<_> = kept
+        .iter()
+        .filter_map(|(job_id, keeps)| {
+            keeps.content.as_ref().map(|content| resume_content::ActiveModel {
+                job_id: Set(job_id.clone()),
+                content: Set(content.encoded.clone()),
+                content_key: Set(content.key.clone()),
+                created_at: Set(now),
+            })
+        })
+        .collect();
+    if !contents.is_empty() {
+        resume_content::Entity::insert_many(contents).exec_without_returning(txn).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
+
+    use super::*;
+    use crate::db::testing::{job, temp_db};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_inserts_all_land_and_a_bad_row_fails_alone() {
+        let temp = temp_db().await;
+        let writer = Arc::new(Writer::start(temp.db.clone()));
+        writer.insert(job("taken"), Kept::default()).await.expect("first insert");
+        // 50 at once (grouped), one of them a duplicate key.
+        let mut handles = Vec::new();
+        for n in 0..50 {
+            let writer = writer.clone();
+            let id = if n == 25 { "taken".to_owned() } else { format!("job-{n}") };
+            handles.push(tokio::spawn(async move { writer.insert(job(&id), Kept::default()).await }));
+        }
+        let mut failed = 0;
+        for handle in handles {
+            failed += usize::from(handle.await.unwrap().is_err());
+        }
+        assert_eq!(failed, 1, "only the duplicate fails");
+        assert_eq!(resume_job::Entity::find().count(&temp.db).await.unwrap(), 50);
+    }
+
+    /// What `job_id`'s progress update moves to `progress`.
+    fn progress(job_id: &str, progress: i32) -> UpdateMany<resume_job::Entity> {
+        resume_job::Entity::update_many()
+            .col_expr(resume_job::Column::Progress, Expr::value(progress))
+            .filter(resume_job::Column::Id.eq(job_id))
+            .filter(resume_job::Column::Progress.lt(progress))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn grouped_updates_answer_each_its_own_rows_and_one_document_serves_many_jobs() {
+        let temp = temp_db().await;
+        let writer = Arc::new(Writer::start(temp.db.clone()));
+        for n in 0..40 {
+            writer.insert(job(&format!("job-{n}")), Kept::default()).await.expect("insert");
+        }
+        let document = Document::new("application/pdf".into(), b"%PDF one resume".to_vec());
+        let keeps = Kept { document: Some(document.clone()), content: None };
+        let mut handles = Vec::new();
+        for n in 0..40 {
+            let (writer, keeps) = (writer.clone(), keeps.clone());
+            // Every other update matches nothing (progress does not go backwards).
+            let to = if n % 2 == 0 { 50 } else { 0 };
+            handles.push(tokio::spawn(async move { writer.update(progress(&format!("job-{n}"), to), keeps).await }));
+        }
+        for (n, handle) in handles.into_iter().enumerate() {
+            let rows = handle.await.unwrap().expect("update");
+            if n % 2 == 0 {
+                assert_eq!(rows.len(), 1, "job-{n} moved");
+                assert_eq!((rows[0].id.as_str(), rows[0].progress), (format!("job-{n}").as_str(), 50));
+            } else {
+                assert!(rows.is_empty(), "job-{n} did not move: {rows:?}");
+            }
+        }
+        assert_eq!(resume_file::Entity::find().count(&temp.db).await.unwrap(), 20, "one reference per moved job");
+        let stored = resume_document::Entity::find().all(&temp.db).await.unwrap();
+        assert_eq!(stored.len(), 1, "one copy of the bytes");
+        assert_eq!(
+            (stored[0].hash.as_str(), stored[0].content.as_slice()),
+            (document.hash.as_str(), &b"%PDF one resume"[..])
+        );
+    }
+}
