@@ -657,6 +657,40 @@ pub struct WorkerList {
     pub workers: Vec<Worker>,
 }
 
+/// Any user's job, as operators see it: the Job, whose it is, its queue and the worker that
+/// claimed it last.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminJob {
+    #[serde(flatten)]
+    pub job: Job,
+    pub owner: String,
+    /// `priority_high` or `resume_generation`.
+    pub queue: String,
+    pub worker: Option<String>,
+}
+
+/// One entry of a job's timeline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobEvent {
+    /// RFC 3339.
+    pub at: Option<String>,
+    /// `submitted`, `answered_from_cache`, `queued`, `claimed`, `retry_scheduled`,
+    /// `succeeded`, `failed`, `cancelled` or `requeued`.
+    pub kind: String,
+    pub worker: Option<String>,
+    pub attempt: Option<i32>,
+    pub detail: Option<String>,
+    /// A failure's or a retry's kind, e.g. `model_unavailable`.
+    pub error_class: Option<String>,
+}
+
+/// A job and its timeline, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobDetail {
+    pub job: AdminJob,
+    pub events: Vec<JobEvent>,
+}
+
 /// Totals across every user's jobs.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Stats {

@@ -72,6 +72,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::queues))
         .routes(routes!(admin::workers))
         .routes(routes!(admin::stats))
+        .routes(routes!(admin::job))
 }
 
 /// An `/api` path no route has: the contract's error body, not the web app.

@@ -115,6 +115,7 @@ mod tests {
             ("get", "/api/admin/queues"),
             ("get", "/api/admin/workers"),
             ("get", "/api/admin/stats"),
+            ("get", "/api/admin/jobs/{job_id}"),
         ];
         for (method, path) in routes {
             let operation = &doc["paths"][path][method];

@@ -10,6 +10,7 @@ mod m20261128_000002_job_costs;
 mod m20261201_000003_no_result_url;
 mod m20261201_000004_resume_content;
 mod m20261201_000005_documents;
+mod m20261201_000006_job_events;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_no_result_url::Migration),
             Box::new(m20261201_000004_resume_content::Migration),
             Box::new(m20261201_000005_documents::Migration),
+            Box::new(m20261201_000006_job_events::Migration),
         ]
     }
 }

@@ -247,6 +247,13 @@ impl System {
         bail!("the system did not become ready")
     }
 
+    /// GET `path` with a token of `sub` holding `roles` (`"ops"`, `"admin"`).
+    pub async fn get_with_roles(&self, sub: &str, roles: &[&str], path: &str) -> Result<(u16, Value)> {
+        let token = self.token_with(json!({"sub": sub, "exp": chrono::Utc::now().timestamp() + 600, "roles": roles}));
+        let response = self.http.get(self.url(path)).bearer_auth(token).send().await?;
+        Ok((response.status().as_u16(), response.json().await?))
+    }
+
     /// How many rows `table` of the server's database holds.
     pub async fn rows(&self, table: &str) -> Result<i64> {
         let db = Database::connect(&self.database_url).await?;

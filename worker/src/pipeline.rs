@@ -78,8 +78,10 @@ enum Outcome {
     Done,
     /// The job must not or need not run (cancelled, already ended).
     Dropped,
-    /// A transient failure, or the task rate limit: try again after this pause.
+    /// The task rate limit: try again after this pause.
     RetryAfter(Duration),
+    /// An attempt failed transiently (`class`, `message`): try again after `after`.
+    Retry { after: Duration, class: &'static str, message: String },
     /// An identical request is being generated: look again shortly, unclaimed.
     Wait,
 }
@@ -131,6 +133,18 @@ impl From<Status> for TaskError {
 }
 
 impl TaskError {
+    /// The kind of failure, as the error groups name it.
+    fn class(&self) -> &'static str {
+        match self {
+            TaskError::Render(_) => "render_failed",
+            TaskError::Unsupported(_) => "unsupported_format",
+            TaskError::Model(_) => "model_refused",
+            TaskError::Exhausted { unusable: false, .. } => "model_unavailable",
+            TaskError::Exhausted { unusable: true, .. } => "model_invalid_reply",
+            TaskError::Unreachable(_) | TaskError::Refused(_) | TaskError::NoCandidate => "internal",
+        }
+    }
+
     /// What the job's owner is told.
     fn user_message(&self) -> String {
         match self {
@@ -172,8 +186,15 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
                 settle(ctx.redis.tasks.retry_later(&raw, task::queue(&task), DUPLICATE_WAIT).await);
             }
             Ok(Outcome::RetryAfter(delay)) => {
-                tracing::info!(?delay, "retry scheduled");
                 settle(ctx.redis.tasks.retry_later(&raw, task::queue(&task), delay).await);
+            }
+            Ok(Outcome::Retry { after, class, message }) => {
+                tracing::info!(?after, class, "retry scheduled");
+                // For the job's timeline only: the retry goes ahead whether it is recorded or not.
+                if let Err(status) = ctx.reporter.schedule_retry(&task.job_id, class, &message, after).await {
+                    tracing::warn!(%status, "could not record the scheduled retry");
+                }
+                settle(ctx.redis.tasks.retry_later(&raw, task::queue(&task), after).await);
             }
             Err(TaskError::Unreachable(status)) => {
                 tracing::warn!(%status, "server unreachable; handing the task back");
@@ -183,7 +204,7 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
                 tracing::error!(%error, "task failed");
                 ctx.stats.failed.inc();
                 let message = error.user_message();
-                match retrying(|| ctx.reporter.fail(&task.job_id, &message)).await {
+                match retrying(|| ctx.reporter.fail(&task.job_id, &message, error.class())).await {
                     Ok(()) => settle(ctx.redis.tasks.ack(&raw).await),
                     Err(status) => {
                         tracing::warn!(%status, "could not record the failure; handing the task back");
@@ -319,12 +340,14 @@ async fn build(
         Ok(generated) => generated,
         Err(error @ (ModelError::Transient { .. } | ModelError::Invalid { .. })) => {
             tracing::warn!(attempt, %error, "attempt failed");
+            let (class, message) = (error.class(), error.to_string());
             let (retry_after, unusable) = match error {
                 ModelError::Transient { retry_after, .. } => (retry_after, false),
                 ModelError::Invalid { .. } | ModelError::Permanent { .. } => (None, true),
             };
             return if attempt < ctx.retry.max_attempts {
-                Ok(Outcome::RetryAfter(ctx.retry.delay(attempt, retry_after)))
+                let after = ctx.retry.delay(attempt, retry_after);
+                Ok(Outcome::Retry { after, class, message })
             } else {
                 Err(TaskError::Exhausted { attempts: attempt, unusable })
             };

@@ -155,9 +155,33 @@ impl Reporter {
     }
 
     /// Records that the job failed for good.
-    pub async fn fail(&self, job_id: &str, error_message: &str) -> Result<(), Status> {
-        let request = v1::FailTaskRequest { job_id: job_id.to_owned(), error_message: error_message.to_owned() };
+    pub async fn fail(&self, job_id: &str, error_message: &str, error_class: &str) -> Result<(), Status> {
+        let request = v1::FailTaskRequest {
+            job_id: job_id.to_owned(),
+            error_message: error_message.to_owned(),
+            error_class: error_class.to_owned(),
+        };
         self.client.clone().fail_task(request).await?;
+        Ok(())
+    }
+
+    /// Records that an attempt failed (`error_class`, `error_message`) and the task will be
+    /// tried again in `after`.
+    pub async fn schedule_retry(
+        &self,
+        job_id: &str,
+        error_class: &str,
+        error_message: &str,
+        after: Duration,
+    ) -> Result<(), Status> {
+        let request = v1::ScheduleRetryRequest {
+            job_id: job_id.to_owned(),
+            worker_id: self.worker_id.clone(),
+            error_class: error_class.to_owned(),
+            error_message: error_message.to_owned(),
+            retry_in_ms: after.as_millis() as i64,
+        };
+        self.client.clone().schedule_retry(request).await?;
         Ok(())
     }
 }

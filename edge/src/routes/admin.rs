@@ -1,13 +1,18 @@
-//! `/api/admin/*`: queues, workers and statistics, for the `ops` and `admin` roles.
+//! `/api/admin/*`: queues, workers, statistics and any job with its timeline, for the `ops`
+//! and `admin` roles.
 
-use axum::{Json, extract::State, http::HeaderMap};
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::HeaderMap,
+};
 use resume_proto::v1::{self, admin_service_client::AdminServiceClient};
 
 use super::AppState;
 use crate::{
-    error::{ApiError, CallerErrors, Forbidden},
+    error::{ApiError, CallerErrors, Forbidden, InputErrors, NotFound, required},
     extract::grpc,
-    json::{Queue, QueueList, Stats, Worker, WorkerList, time},
+    json::{AdminJob, JobDetail, JobEvent, JobPath, Queue, QueueList, Stats, Worker, WorkerList, time},
 };
 
 fn client(state: AppState) -> AdminServiceClient<tonic::transport::Channel> {
@@ -63,4 +68,31 @@ pub async fn stats(State(state): State<AppState>, headers: HeaderMap) -> Result<
         avg_duration_ms,
     } = response.into_inner();
     Ok(Json(Stats { succeeded, failed, cancelled, cache_hits, cache_hit_ratio, jobs_last_minute, avg_duration_ms }))
+}
+
+/// Any user's job, with its timeline (oldest first).
+#[utoipa::path(get, path = "/api/admin/jobs/{job_id}", tag = "admin", operation_id = "getJobDetail",
+    params(JobPath),
+    responses((status = 200, description = "The job and its timeline", body = JobDetail), InputErrors, NotFound, Forbidden, CallerErrors))]
+pub async fn job(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(job_id): Path<String>,
+) -> Result<Json<JobDetail>, ApiError> {
+    let response = client(state).get_job_detail(grpc(&headers, v1::GetJobDetailRequest { job_id })).await?;
+    let v1::GetJobDetailResponse { job, events } = response.into_inner();
+    let v1::AdminJob { job, owner, queue, worker } = required(job, "job")?;
+    let job = AdminJob { job: required(job, "job")?.into(), owner, queue, worker };
+    let events = events
+        .into_iter()
+        .map(|v1::JobEvent { at, kind, worker, attempt, detail, error_class }| JobEvent {
+            at: time(at),
+            kind,
+            worker,
+            attempt,
+            detail,
+            error_class,
+        })
+        .collect();
+    Ok(Json(JobDetail { job, events }))
 }

@@ -1,12 +1,18 @@
-//! The operators' view: readiness, queue depths, live workers, job statistics.
+//! The operators' view: readiness, queue depths, live workers, job statistics, any job
+//! with its timeline.
 
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use resume_proto::{job::JobStatus, v1};
+use resume_proto::{job::JobStatus, redis::keys::Queue, v1};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::{AppState, db::resume_job, error::Result};
+use crate::{
+    AppState,
+    core::{jobs, validate},
+    db::{job_event, resume_job},
+    error::{Error, Result},
+};
 
 /// How many recent successes the average duration is taken over.
 const DURATION_SAMPLE: u64 = 1000;
@@ -113,4 +119,38 @@ pub async fn stats(state: &AppState) -> Result<v1::GetStatsResponse> {
         jobs_last_minute,
         avg_duration_ms,
     })
+}
+
+/// Any user's job `job_id`, with its timeline (oldest first).
+pub async fn job(state: &AppState, job_id: &str) -> Result<v1::GetJobDetailResponse> {
+    let job_id = validate::job_id(job_id)?;
+    let (row, events) =
+        tokio::try_join!(async { state.by_key.jobs.get(job_id.clone()).await.map_err(Error::from) }, async {
+            let events = job_event::Entity::find()
+                .filter(job_event::Column::JobId.eq(job_id.as_str()))
+                .order_by_asc(job_event::Column::Id)
+                .all(&state.db)
+                .await?;
+            Ok::<_, Error>(events)
+        },)?;
+    let row = row.ok_or_else(|| Error::NotFound(format!("job {job_id} not found")))?;
+    let events = events
+        .into_iter()
+        .map(|event| v1::JobEvent {
+            at: Some(resume_proto::time::to_timestamp(event.at)),
+            kind: event.kind,
+            worker: event.worker,
+            attempt: event.attempt,
+            detail: event.detail,
+            error_class: event.error_class,
+        })
+        .collect();
+    Ok(v1::GetJobDetailResponse { job: Some(admin_job(row)), events })
+}
+
+/// A job row as operators see it.
+fn admin_job(row: resume_job::Model) -> v1::AdminJob {
+    let queue = row.priority.parse().map_or(Queue::ResumeGeneration, Queue::of).name().to_owned();
+    let (owner, worker) = (row.owner.clone(), row.worker.clone());
+    v1::AdminJob { job: Some(jobs::to_proto(row)), owner, queue, worker }
 }

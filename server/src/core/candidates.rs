@@ -123,7 +123,8 @@ pub async fn update(state: &AppState, owner: &str, id: i64, c: v1::Candidate) ->
 pub async fn delete(state: &AppState, owner: &str, id: i64) -> Result<()> {
     let row = find(state, owner, id).await?;
     let candidate = to_proto(row)?;
-    jobs::cancel_running(state, resume_job::Column::CandidateId.eq(id)).await?;
+    jobs::cancel_running(state, resume_job::Column::CandidateId.eq(id), &format!("{owner}, deleting the candidate"))
+        .await?;
     let targets = candidate_job::Entity::find()
         .filter(candidate_job::Column::CandidateId.eq(id))
         .all(&state.db)

@@ -6,7 +6,7 @@ use std::time::Duration;
 use prost::Message as _;
 use resume_proto::{
     job::{FileType, JobStatus, Priority},
-    redis::{cache, task},
+    redis::{cache, keys::Queue, task},
     time::to_timestamp,
     v1,
     v1::CachedResume,
@@ -21,8 +21,9 @@ use crate::{
     AppState,
     core::{candidates, page, validate},
     db::{
+        job_event::Kind,
         resume_content, resume_document, resume_file, resume_job,
-        writer::{Content, Document, Kept},
+        writer::{Content, Document, Event, Kept},
     },
     error::{Error, Result},
 };
@@ -53,6 +54,7 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         completion_tokens,
         generation_ms,
         edited_from,
+        worker: _,
     } = row;
     // Derived, not stored: where a REST client downloads the file.
     let result_url = (status == JobStatus::Success.as_str()).then(|| result_url(&id));
@@ -112,7 +114,14 @@ fn pending(
         completion_tokens: 0,
         generation_ms: 0,
         edited_from: None,
+        worker: None,
     }
+}
+
+/// A new job's first entries: submitted, then queued (its task is pushed once the row is
+/// committed; a row whose task could not be pushed is removed again, with them).
+fn submitted_and_queued(priority: Priority, submitted: Event) -> Kept {
+    Kept::events([submitted, Event::new(Kind::Queued).detail(Queue::of(priority).name())])
 }
 
 /// Stores a job and queues its task; the answer does not wait for any worker.
@@ -136,7 +145,8 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     if let Some(cached) = cached {
         return complete_from_cache(state, row, cached, &work.content_key).await;
     }
-    state.writer.insert(row.clone(), Kept::default()).await?;
+    let keeps = submitted_and_queued(priority, Event::new(Kind::Submitted));
+    state.writer.insert(row.clone(), keeps).await?;
     if let Err(error) = state.queue.push(&row.id, priority, work).await {
         // Not queued, so not accepted: take the row back rather than leave it stranded.
         if let Err(cleanup) = resume_job::Entity::delete_by_id(row.id.clone()).exec(&state.db).await {
@@ -170,7 +180,11 @@ pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest)
     };
     // The content is there before any worker can claim the job. An edit is not the model's:
     // it is kept under no content key, so never reused.
-    let keeps = Kept { content: Some(Content { encoded: content.encode_to_vec(), key: None }), document: None };
+    let submitted = Event::new(Kind::Submitted).detail(format!("an edit of job {}", source.id));
+    let keeps = Kept {
+        content: Some(Content { encoded: content.encode_to_vec(), key: None }),
+        ..submitted_and_queued(Priority::Default, submitted)
+    };
     state.writer.insert(row.clone(), keeps).await?;
     let work = task::Work { render_only: true, ..task::Work::default() };
     if let Err(error) = state.queue.push(&row.id, Priority::Default, work).await {
@@ -233,7 +247,9 @@ async fn complete_from_cache(
         completed_at: Some(now),
         ..row
     };
-    state.writer.insert(row.clone(), kept(content_type, content, resume.as_ref().map(|r| (r, content_key)))).await?;
+    let events = vec![Event::new(Kind::Submitted), Event::new(Kind::AnsweredFromCache)];
+    let keeps = kept(events, content_type, content, resume.as_ref().map(|r| (r, content_key)));
+    state.writer.insert(row.clone(), keeps).await?;
     tracing::info!(job_id = %row.id, "job answered from the result cache");
     Ok(to_proto(row))
 }
@@ -242,10 +258,11 @@ async fn complete_from_cache(
 /// (empty for none).
 pub type Made<'a> = Option<(&'a v1::ResumeContent, &'a str)>;
 
-/// What a finished job keeps: its file and, when there is one, the content it was rendered
-/// from (under its content key, if it has one).
-pub fn kept(content_type: String, bytes: Vec<u8>, made: Made<'_>) -> Kept {
+/// What a finished job keeps: `events`, its file and, when there is one, the content it was
+/// rendered from (under its content key, if it has one).
+pub fn kept(events: Vec<Event>, content_type: String, bytes: Vec<u8>, made: Made<'_>) -> Kept {
     Kept {
+        events,
         document: Some(Document::new(content_type, bytes)),
         content: made.map(|(resume, key)| Content {
             encoded: resume.encode_to_vec(),
@@ -374,7 +391,7 @@ pub async fn list_mine(
 /// Cancels `owner`'s job unless it has ended; answers the job as it then is.
 pub async fn cancel(state: &AppState, owner: &str, job_id: &str) -> Result<v1::Job> {
     let row = find(state, owner, job_id).await?;
-    match cancel_running(state, resume_job::Column::Id.eq(row.id.as_str())).await?.pop() {
+    match cancel_running(state, resume_job::Column::Id.eq(row.id.as_str()), owner).await?.pop() {
         Some(job) => Ok(job),
         // It ended meanwhile: show how.
         None => get(state, owner, &row.id).await,
@@ -382,14 +399,15 @@ pub async fn cancel(state: &AppState, owner: &str, job_id: &str) -> Result<v1::J
 }
 
 /// Cancels every still running job that `condition` selects, in one conditional update,
-/// and announces each; the jobs as they are now.
-pub async fn cancel_running(state: &AppState, condition: impl IntoCondition) -> Result<Vec<v1::Job>> {
+/// on behalf of `by` (who the timeline names), and announces each; the jobs as they are now.
+pub async fn cancel_running(state: &AppState, condition: impl IntoCondition, by: &str) -> Result<Vec<v1::Job>> {
     let cancel = resume_job::Entity::update_many()
         .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Cancelled.as_str()))
         .col_expr(resume_job::Column::CompletedAt, Expr::value(candidates::now()))
         .filter(condition)
         .filter(resume_job::Column::Status.is_in([JobStatus::Pending.as_str(), JobStatus::Processing.as_str()]));
-    let cancelled = state.writer.update(cancel, Kept::default()).await?;
+    let cancelled =
+        state.writer.update(cancel, Kept::events([Event::new(Kind::Cancelled).detail(format!("by {by}"))])).await?;
     let mut jobs = Vec::with_capacity(cancelled.len());
     for row in cancelled {
         let job = to_proto(row);

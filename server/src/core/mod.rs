@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod candidates;
 pub mod content;
+pub mod errors;
 pub mod jobs;
 pub mod page;
 pub mod recovery;

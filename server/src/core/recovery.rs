@@ -10,10 +10,22 @@
 
 use std::{collections::HashSet, future::Future, sync::Arc, time::Duration};
 
-use resume_proto::{job::JobStatus, redis::task};
+use resume_proto::{
+    job::JobStatus,
+    redis::{keys::Queue, task},
+};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::{AppState, core::jobs, db::resume_job, error::Result};
+use crate::{
+    AppState,
+    core::jobs,
+    db::{
+        job_event::Kind,
+        resume_job,
+        writer::{Event, Kept},
+    },
+    error::Result,
+};
 
 /// How often each server checks that Redis still holds its data.
 const CHECK_EVERY: Duration = Duration::from_secs(2);
@@ -58,6 +70,8 @@ async fn recover(state: &AppState) -> Result<usize> {
         // names keeps to the default queue.
         let priority = row.priority.parse().unwrap_or_default();
         state.queue.push(&row.id, priority, work).await?;
+        let requeued_event = Event::new(Kind::Requeued).detail(Queue::of(priority).name());
+        state.writer.record(&row.id, row.attempts, Kept::events([requeued_event])).await?;
         tracing::info!(job_id = %row.id, "job queued again after Redis lost its task");
         requeued += 1;
     }

@@ -12,11 +12,15 @@ use sea_orm::{
 use crate::{
     AppState,
     core::{
-        candidates,
+        candidates, errors,
         jobs::{self, to_proto},
         validate,
     },
-    db::{resume_job, writer::Kept},
+    db::{
+        job_event::Kind,
+        resume_job,
+        writer::{Event, Kept},
+    },
     error::{Error, Result},
 };
 
@@ -47,13 +51,14 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
             Expr::cust(format!("CASE WHEN progress < {CLAIMED_PROGRESS} THEN {CLAIMED_PROGRESS} ELSE progress END")),
         )
         .col_expr(resume_job::Column::Attempts, Expr::col(resume_job::Column::Attempts).add(1))
+        .col_expr(resume_job::Column::Worker, Expr::value(worker_id))
         .col_expr(
             resume_job::Column::StartedAt,
             Func::coalesce([Expr::col(resume_job::Column::StartedAt), Expr::value(candidates::now())]).into(),
         )
         .filter(resume_job::Column::Id.eq(job_id.as_str()))
         .filter(resume_job::Column::Status.is_in(running()));
-    let claimed = state.writer.update(claim, Kept::default()).await?;
+    let claimed = state.writer.update(claim, Kept::events([Event::new(Kind::Claimed).worker(worker_id)])).await?;
     let Some(row) = claimed.into_iter().next() else {
         let job = resume_job::Entity::find_by_id(job_id.clone()).one(&state.db).await?.map(to_proto);
         tracing::info!(%job_id, worker_id, "task dropped: job not runnable");
@@ -151,7 +156,12 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
     validate::required("filename", &filename, 255)?;
     validate::required("content_type", &content_type, 255)?;
     let size = content.len() as i64;
-    let keeps = jobs::kept(content_type, content, resume.as_ref().map(|r| (r, content_key.as_str())));
+    let detail = match cache_hit {
+        true => "from a cached content, no model call".to_owned(),
+        false => format!("{generation_ms} ms generating, {prompt_tokens} + {completion_tokens} tokens"),
+    };
+    let events = vec![Event::new(Kind::Succeeded).detail(detail)];
+    let keeps = jobs::kept(events, content_type, content, resume.as_ref().map(|r| (r, content_key.as_str())));
     let update = resume_job::Entity::update_many()
         .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Success.as_str()))
         .col_expr(resume_job::Column::Progress, Expr::value(100))
@@ -174,17 +184,28 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
     Ok(job)
 }
 
-/// Records that the job failed for good, with a message for its owner.
-pub async fn fail(state: &AppState, job_id: &str, error_message: &str) -> Result<v1::Job> {
+/// The class a worker named, or `unknown` for none (a worker older than error classes).
+fn error_class(class: &str) -> Result<&str> {
+    if class.is_empty() {
+        return Ok("unknown");
+    }
+    validate::required("error_class", class, 64)?;
+    Ok(class)
+}
+
+/// Records that the job failed for good, with a message for its owner and its class.
+pub async fn fail(state: &AppState, job_id: &str, error_message: &str, error_class: &str) -> Result<v1::Job> {
     let job_id = validate::job_id(job_id)?;
     validate::required("error_message", error_message, 1000)?;
+    let class = self::error_class(error_class)?;
+    let event = Event::new(Kind::Failed).detail(error_message).error(class, errors::normalise(error_message));
     let fail = resume_job::Entity::update_many()
         .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Failure.as_str()))
         .col_expr(resume_job::Column::ErrorMessage, Expr::value(error_message))
         .col_expr(resume_job::Column::CompletedAt, Expr::value(candidates::now()))
         .filter(resume_job::Column::Id.eq(job_id.as_str()))
         .filter(resume_job::Column::Status.is_in(running()));
-    let failed = state.writer.update(fail, Kept::default()).await?;
+    let failed = state.writer.update(fail, Kept::events([event])).await?;
     match failed.into_iter().next() {
         Some(row) => {
             let job = to_proto(row);
@@ -194,4 +215,26 @@ pub async fn fail(state: &AppState, job_id: &str, error_message: &str) -> Result
         }
         None => current(state, &job_id).await.map(to_proto),
     }
+}
+
+/// Records on a running job's timeline that an attempt failed (`error_class`,
+/// `error_message`) and that `worker_id` will try again in `retry_in_ms`. A job that has
+/// ended meanwhile is left as it is.
+pub async fn schedule_retry(state: &AppState, req: v1::ScheduleRetryRequest) -> Result<()> {
+    let v1::ScheduleRetryRequest { job_id, worker_id, error_class, error_message, retry_in_ms } = req;
+    let job_id = validate::job_id(&job_id)?;
+    validate::required("error_message", &error_message, 1000)?;
+    let class = self::error_class(&error_class)?;
+    let row = current(state, &job_id).await?;
+    if !running().contains(&row.status.as_str()) {
+        return Ok(());
+    }
+    let detail = format!("{error_message}; next attempt in {} ms", Ord::max(retry_in_ms, 0));
+    let mut event = Event::new(Kind::RetryScheduled).detail(detail).error(class, errors::normalise(&error_message));
+    if !worker_id.is_empty() {
+        event = event.worker(&worker_id);
+    }
+    state.writer.record(&job_id, row.attempts, Kept::events([event])).await?;
+    tracing::info!(%job_id, class, retry_in_ms, "retry scheduled");
+    Ok(())
 }

@@ -4,6 +4,7 @@
 pub mod candidate;
 pub mod candidate_job;
 pub mod group_read;
+pub mod job_event;
 pub mod resume_content;
 pub mod resume_document;
 pub mod resume_file;
@@ -129,6 +130,7 @@ pub(crate) mod testing {
             completion_tokens: 0,
             generation_ms: 0,
             edited_from: None,
+            worker: None,
         }
     }
 }

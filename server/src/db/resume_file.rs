@@ -64,7 +64,8 @@ mod tests {
             .unwrap();
         }
 
-        Migrator::up(&db, None).await.unwrap();
+        // This migration alone, then back.
+        Migrator::up(&db, Some(1)).await.unwrap();
         let files = Entity::find().order_by_asc(Column::JobId).all(&db).await.unwrap();
         let hashes: Vec<&str> = files.iter().map(|f| f.document_hash.as_str()).collect();
         let same = resume_proto::redis::cache::sha256_hex(b"same");

@@ -27,6 +27,8 @@ pub struct Model {
     pub generation_ms: i64,
     /// The job whose edited content this one renders (it makes no model call).
     pub edited_from: Option<String>,
+    /// The worker that claimed it last.
+    pub worker: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 //! Group commit of the job path's writes: new jobs (with their result when the cache
 //! answers them at submit, or their content when they render an edit) and every
-//! transition (claim, progress, completion with its file, failure, cancel). The writes
+//! transition (claim, progress, completion with its file, failure, cancel), each with the
+//! timeline entries it records, in its own transaction. The writes
 //! waiting at one moment share one transaction (one SQLite write lock, one Postgres
 //! commit), the new rows one multi-row INSERT; each caller is answered once its own write
 //! is committed.
@@ -19,7 +20,7 @@ use sea_orm::{
 };
 use tokio::sync::{mpsc, oneshot};
 
-use super::{resume_content, resume_document, resume_file, resume_job};
+use super::{job_event, resume_content, resume_document, resume_file, resume_job};
 
 /// The most writes one transaction carries (a new row's 19 columns each: far below either
 /// database's limit on bound parameters).
@@ -47,12 +48,50 @@ pub struct Content {
     pub key: Option<String>,
 }
 
-/// What a job keeps with the write that makes it: its document (stored once however many
-/// jobs return it) and the content it was rendered from.
+/// An entry of a job's timeline as a write records it; its job, time and attempt are the
+/// row's that the write makes or moves.
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub kind: job_event::Kind,
+    pub worker: Option<String>,
+    pub detail: Option<String>,
+    /// A failure's class and normalised message.
+    pub error: Option<(String, String)>,
+}
+
+impl Event {
+    pub fn new(kind: job_event::Kind) -> Event {
+        Event { kind, worker: None, detail: None, error: None }
+    }
+
+    pub fn detail(self, detail: impl Into<String>) -> Event {
+        Event { detail: Some(detail.into()), ..self }
+    }
+
+    pub fn worker(self, worker: &str) -> Event {
+        Event { worker: Some(worker.to_owned()), ..self }
+    }
+
+    /// Of a failure of `class` whose message, normalised, is `key`.
+    pub fn error(self, class: &str, key: String) -> Event {
+        Event { error: Some((class.to_owned(), key)), ..self }
+    }
+}
+
+/// What a job keeps with the write that makes or moves it: its timeline's new entries, its
+/// document (stored once however many jobs return it) and the content it was rendered from.
 #[derive(Clone, Debug, Default)]
 pub struct Kept {
+    pub events: Vec<Event>,
     pub document: Option<Document>,
     pub content: Option<Content>,
+}
+
+impl Kept {
+    /// Only `events`.
+    pub fn events(events: impl IntoIterator<Item = Event>) -> Kept {
+        Kept { events: events.into_iter().collect(), ..Kept::default() }
+    }
 }
 
 enum Write {
@@ -60,6 +99,8 @@ enum Write {
     Insert(Box<resume_job::Model>, Kept),
     /// A conditional UPDATE of job rows, and what each row it moves keeps.
     Update(Box<UpdateMany<resume_job::Entity>>, Kept),
+    /// What job (id, attempts) keeps, with no change to its row.
+    Record(String, i32, Kept),
 }
 
 /// A write waiting for the writer, and where its outcome goes: the rows an update moved.
@@ -94,6 +135,11 @@ impl Writer {
         keeps: Kept,
     ) -> Result<Vec<resume_job::Model>, DbErr> {
         self.send(Write::Update(Box::new(update), keeps)).await
+    }
+
+    /// Stores what `keeps` for the job `job_id` at `attempts`, leaving its row as it is.
+    pub async fn record(&self, job_id: &str, attempts: i32, keeps: Kept) -> Result<(), DbErr> {
+        self.send(Write::Record(job_id.to_owned(), attempts, keeps)).await.map(drop)
     }
 
     async fn send(&self, write: Write) -> Result<Vec<resume_job::Model>, DbErr> {
@@ -137,7 +183,7 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<Vec<re
         .iter()
         .filter_map(|write| match write {
             Write::Insert(row, _) => Some(resume_job::Model::clone(row).into_active_model()),
-            Write::Update(..) => None,
+            Write::Update(..) | Write::Record(..) => None,
         })
         .collect();
     if !new_rows.is_empty() {
@@ -148,13 +194,17 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<Vec<re
     for write in writes {
         match write {
             Write::Insert(row, keeps) => {
-                kept.push((row.id.clone(), keeps));
+                kept.push((row.id.clone(), row.attempts, keeps));
                 moved.push(Vec::new());
             }
             Write::Update(update, keeps) => {
                 let rows = UpdateMany::clone(update).exec_with_returning(&txn).await?;
-                kept.extend(rows.iter().map(|row| (row.id.clone(), keeps)));
+                kept.extend(rows.iter().map(|row| (row.id.clone(), row.attempts, keeps)));
                 moved.push(rows);
+            }
+            Write::Record(job_id, attempts, keeps) => {
+                kept.push((job_id.clone(), *attempts, keeps));
+                moved.push(Vec::new());
             }
         }
     }
@@ -163,14 +213,34 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<Vec<re
     Ok(moved)
 }
 
-/// Stores each job's document reference and content, and each distinct document once
-/// (one already stored is left as it is).
-async fn keep(txn: &DatabaseTransaction, kept: &[(String, &Kept)]) -> Result<(), DbErr> {
+/// Stores each job's timeline entries, document reference and content, and each distinct
+/// document once (one already stored is left as it is); `kept` names each job and its
+/// attempts.
+async fn keep(txn: &DatabaseTransaction, kept: &[(String, i32, &Kept)]) -> Result<(), DbErr> {
     let now = crate::core::candidates::now();
+    let events: Vec<_> = kept
+        .iter()
+        .flat_map(|(job_id, attempts, keeps)| {
+            keeps.events.iter().map(move |event| job_event::ActiveModel {
+                job_id: Set(job_id.clone()),
+                at: Set(now),
+                kind: Set(event.kind.as_str().to_owned()),
+                worker: Set(event.worker.clone()),
+                attempt: Set(Some(*attempts).filter(|a| *a > 0)),
+                detail: Set(event.detail.clone()),
+                error_class: Set(event.error.as_ref().map(|(class, _)| class.clone())),
+                error_key: Set(event.error.as_ref().map(|(_, key)| key.clone())),
+                ..Default::default()
+            })
+        })
+        .collect();
+    if !events.is_empty() {
+        job_event::Entity::insert_many(events).exec_without_returning(txn).await?;
+    }
     let mut seen = HashSet::new();
     let documents: Vec<_> = kept
         .iter()
-        .filter_map(|(_, keeps)| keeps.document.as_ref())
+        .filter_map(|(_, _, keeps)| keeps.document.as_ref())
         .filter(|document| seen.insert(document.hash.as_str()))
         .map(|document| resume_document::ActiveModel {
             hash: Set(document.hash.clone()),
@@ -188,7 +258,7 @@ async fn keep(txn: &DatabaseTransaction, kept: &[(String, &Kept)]) -> Result<(),
     }
     let files: Vec<_> = kept
         .iter()
-        .filter_map(|(job_id, keeps)| {
+        .filter_map(|(job_id, _, keeps)| {
             keeps.document.as_ref().map(|document| resume_file::ActiveModel {
                 job_id: Set(job_id.clone()),
                 document_hash: Set(document.hash.clone()),
@@ -201,7 +271,7 @@ async fn keep(txn: &DatabaseTransaction, kept: &[(String, &Kept)]) -> Result<(),
     }
     let contents: Vec<_> = kept
         .iter()
-        .filter_map(|(job_id, keeps)| {
+        .filter_map(|(job_id, _, keeps)| {
             keeps.content.as_ref().map(|content| resume_content::ActiveModel {
                 job_id: Set(job_id.clone()),
                 content: Set(content.encoded.clone()),
@@ -261,7 +331,7 @@ mod tests {
             writer.insert(job(&format!("job-{n}")), Kept::default()).await.expect("insert");
         }
         let document = Document::new("application/pdf".into(), b"%PDF one resume".to_vec());
-        let keeps = Kept { document: Some(document.clone()), content: None };
+        let keeps = Kept { document: Some(document.clone()), ..Kept::default() };
         let mut handles = Vec::new();
         for n in 0..40 {
             let (writer, keeps) = (writer.clone(), keeps.clone());

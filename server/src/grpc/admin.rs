@@ -30,6 +30,13 @@ impl AdminService for AdminApi {
         Ok(Response::new(v1::ListWorkersResponse { workers }))
     }
 
+    async fn get_job_detail(
+        &self,
+        request: Request<v1::GetJobDetailRequest>,
+    ) -> Result<Response<v1::GetJobDetailResponse>, Status> {
+        Ok(Response::new(admin::job(&self.state, &request.into_inner().job_id).await?))
+    }
+
     async fn get_stats(
         &self,
         _request: Request<v1::GetStatsRequest>,

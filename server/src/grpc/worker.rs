@@ -74,8 +74,16 @@ impl WorkerService for WorkerApi {
     }
 
     async fn fail_task(&self, request: Request<v1::FailTaskRequest>) -> Result<Response<v1::FailTaskResponse>, Status> {
-        let v1::FailTaskRequest { job_id, error_message } = request.into_inner();
-        let job = tasks::fail(&self.state, &job_id, &error_message).await?;
+        let v1::FailTaskRequest { job_id, error_message, error_class } = request.into_inner();
+        let job = tasks::fail(&self.state, &job_id, &error_message, &error_class).await?;
         Ok(Response::new(v1::FailTaskResponse { job: Some(job) }))
+    }
+
+    async fn schedule_retry(
+        &self,
+        request: Request<v1::ScheduleRetryRequest>,
+    ) -> Result<Response<v1::ScheduleRetryResponse>, Status> {
+        tasks::schedule_retry(&self.state, request.into_inner()).await?;
+        Ok(Response::new(v1::ScheduleRetryResponse {}))
     }
 }

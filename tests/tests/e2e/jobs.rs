@@ -186,5 +186,11 @@ async fn accepted_jobs_survive_redis_losing_its_data() -> anyhow::Result<()> {
     }
     let intact: i64 = redis.exists(system.keys().intact()).await?;
     assert_eq!(intact, 1, "the server marked the rebuilt queues");
+    // The timeline says so: queued, queued again after the loss, then run once.
+    let path = format!("/api/admin/jobs/{}", jobs[1]);
+    let (_, detail) = system.get_with_roles("watcher", &["ops"], &path).await?;
+    let kinds: Vec<&str> = detail["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["submitted", "queued", "requeued", "claimed", "succeeded"], "{detail}");
+    assert_eq!(detail["events"][2]["detail"], "priority_high");
     system.stop().await
 }

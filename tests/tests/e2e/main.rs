@@ -13,5 +13,6 @@ mod model;
 mod outage;
 mod repair;
 mod rest;
+mod timeline;
 mod validation;
 mod web;

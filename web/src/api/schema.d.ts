@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/admin/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Any user's job, with its timeline (oldest first). */
+        get: operations["getJobDetail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/queues": {
         parameters: {
             query?: never;
@@ -332,6 +349,16 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * @description Any user's job, as operators see it: the Job, whose it is, its queue and the worker that
+         *     claimed it last.
+         */
+        AdminJob: components["schemas"]["Job"] & {
+            owner: string;
+            /** @description `priority_high` or `resume_generation`. */
+            queue: string;
+            worker?: string | null;
+        };
+        /**
          * @description A candidate as the API shows it, and (without `id` and `created_at`, which are
          *     ignored when sent) as it is created.
          */
@@ -528,6 +555,27 @@ export interface components {
             /** @description A UUID. */
             job_id: string;
         };
+        /** @description A job and its timeline, oldest first. */
+        JobDetail: {
+            events: components["schemas"]["JobEvent"][];
+            job: components["schemas"]["AdminJob"];
+        };
+        /** @description One entry of a job's timeline. */
+        JobEvent: {
+            /** @description RFC 3339. */
+            at?: string | null;
+            /** Format: int32 */
+            attempt?: number | null;
+            detail?: string | null;
+            /** @description A failure's or a retry's kind, e.g. `model_unavailable`. */
+            error_class?: string | null;
+            /**
+             * @description `submitted`, `answered_from_cache`, `queued`, `claimed`, `retry_scheduled`,
+             *     `succeeded`, `failed`, `cancelled` or `requeued`.
+             */
+            kind: string;
+            worker?: string | null;
+        };
         /** @description A page of jobs, newest first. */
         JobList: {
             jobs: components["schemas"]["Job"][];
@@ -631,6 +679,94 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getJobDetail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's id, a UUID (hyphenated). */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job and its timeline */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDetail"];
+                };
+            };
+            /** @description The request is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The call needs the `ops` or `admin` role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such candidate, target job or job of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An internal error (no internals in the message). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A backend (database, Redis, server) is unavailable; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     listQueues: {
         parameters: {
             query?: never;

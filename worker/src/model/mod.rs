@@ -48,6 +48,18 @@ pub enum ModelError {
     Permanent { message: String },
 }
 
+impl ModelError {
+    /// The kind of failure, as the error groups name it.
+    pub fn class(&self) -> &'static str {
+        match self {
+            ModelError::Transient { reason, .. } if reason.starts_with("HTTP 429") => "model_rate_limited",
+            ModelError::Transient { .. } => "model_unavailable",
+            ModelError::Invalid { .. } => "model_invalid_reply",
+            ModelError::Permanent { .. } => "model_refused",
+        }
+    }
+}
+
 /// Makes the content of a resume.
 pub trait Generator: Send + Sync {
     /// The resume of `candidate`, tailored to `target` when there is one.
