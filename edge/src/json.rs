@@ -2,7 +2,7 @@
 //! Requests reject unknown fields; responses use `null` for absent values and RFC 3339
 //! UTC times.
 
-use chrono::SecondsFormat;
+use chrono::{DateTime, SecondsFormat, Utc};
 use resume_proto::{time::from_timestamp, v1};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -56,6 +56,17 @@ pub mod rules {
 }
 
 /// A protobuf time as the API shows times: RFC 3339, UTC, `Z`.
+/// The query parameter `field`, an RFC 3339 time, as a protobuf timestamp.
+pub fn parse_time(field: &str, value: Option<&str>) -> Result<Option<prost_types::Timestamp>, crate::error::ApiError> {
+    value
+        .map(|v| {
+            DateTime::parse_from_rfc3339(v)
+                .map(|t| resume_proto::time::to_timestamp(t.with_timezone(&Utc)))
+                .map_err(|_| crate::error::ApiError::invalid(format!("{field} must be an RFC 3339 time")))
+        })
+        .transpose()
+}
+
 pub fn time(t: Option<prost_types::Timestamp>) -> Option<String> {
     t.as_ref().and_then(from_timestamp).map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true))
 }
@@ -689,6 +700,40 @@ pub struct JobEvent {
 pub struct JobDetail {
     pub job: AdminJob,
     pub events: Vec<JobEvent>,
+}
+
+/// The window of `GET /api/admin/errors`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ErrorsQuery {
+    /// RFC 3339; 30 days before `until` when absent.
+    pub since: Option<String>,
+    /// RFC 3339; now when absent.
+    pub until: Option<String>,
+}
+
+/// Failures and retried attempts that share an error class and a message once ids, numbers
+/// and times are stripped.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorGroup {
+    /// Stable for the same class and message.
+    pub id: String,
+    /// e.g. `model_unavailable`, `model_refused`, `render_failed`.
+    pub class: String,
+    /// The normalised message (`#` where an id, number or time stood).
+    pub message: String,
+    pub count: i64,
+    /// Distinct jobs.
+    pub jobs: i64,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub sample_job_id: String,
+}
+
+/// Error groups, largest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorGroupList {
+    pub groups: Vec<ErrorGroup>,
 }
 
 /// Totals across every user's jobs.

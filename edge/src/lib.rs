@@ -73,6 +73,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::workers))
         .routes(routes!(admin::stats))
         .routes(routes!(admin::job))
+        .routes(routes!(admin::errors))
 }
 
 /// An `/api` path no route has: the contract's error body, not the web app.

@@ -116,6 +116,7 @@ mod tests {
             ("get", "/api/admin/workers"),
             ("get", "/api/admin/stats"),
             ("get", "/api/admin/jobs/{job_id}"),
+            ("get", "/api/admin/errors"),
         ];
         for (method, path) in routes {
             let operation = &doc["paths"][path][method];

@@ -60,6 +60,9 @@ impl MigrationTrait for Migration {
             .col(JobEvent::Id)
             .to_owned();
         manager.create_index(index).await?;
+        // Error groups are read over a window of time.
+        let index = Index::create().name("job_event_by_time").table(JobEvent::Table).col(JobEvent::At).to_owned();
+        manager.create_index(index).await?;
         let column = ColumnDef::new(ResumeGenerationJob::Worker).string().null().to_owned();
         manager.alter_table(Table::alter().table(ResumeGenerationJob::Table).add_column(column).to_owned()).await
     }

@@ -98,7 +98,9 @@ fn requirement(path: &str) -> Option<Requirement> {
         // Each admin call by name: one added later is refused until it is sorted here
         // into reads (ops) or actions (admin only).
         return match method {
-            "ListQueues" | "ListWorkers" | "GetStats" | "GetJobDetail" => Some(Requirement::AnyRole(READERS)),
+            "ListQueues" | "ListWorkers" | "GetStats" | "GetJobDetail" | "ListErrorGroups" => {
+                Some(Requirement::AnyRole(READERS))
+            }
             _ => None,
         };
     }

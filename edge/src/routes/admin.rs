@@ -3,7 +3,7 @@
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::{Path, Query, State, rejection::QueryRejection},
     http::HeaderMap,
 };
 use resume_proto::v1::{self, admin_service_client::AdminServiceClient};
@@ -11,8 +11,11 @@ use resume_proto::v1::{self, admin_service_client::AdminServiceClient};
 use super::AppState;
 use crate::{
     error::{ApiError, CallerErrors, Forbidden, InputErrors, NotFound, required},
-    extract::grpc,
-    json::{AdminJob, JobDetail, JobEvent, JobPath, Queue, QueueList, Stats, Worker, WorkerList, time},
+    extract::{grpc, query_error},
+    json::{
+        AdminJob, ErrorGroup, ErrorGroupList, ErrorsQuery, JobDetail, JobEvent, JobPath, Queue, QueueList, Stats,
+        Worker, WorkerList, parse_time, time,
+    },
 };
 
 fn client(state: AppState) -> AdminServiceClient<tonic::transport::Channel> {
@@ -95,4 +98,37 @@ pub async fn job(
         })
         .collect();
     Ok(Json(JobDetail { job, events }))
+}
+
+/// Failures and retried attempts of every user's jobs, grouped by error class and message
+/// (ids, numbers and times stripped), largest first.
+#[utoipa::path(get, path = "/api/admin/errors", tag = "admin", operation_id = "listErrorGroups",
+    params(ErrorsQuery),
+    responses((status = 200, description = "The error groups", body = ErrorGroupList), InputErrors, Forbidden, CallerErrors))]
+pub async fn errors(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<ErrorsQuery>, QueryRejection>,
+) -> Result<Json<ErrorGroupList>, ApiError> {
+    let Query(ErrorsQuery { since, until }) = query.map_err(query_error)?;
+    let request = v1::ListErrorGroupsRequest {
+        since: parse_time("since", since.as_deref())?,
+        until: parse_time("until", until.as_deref())?,
+    };
+    let response = client(state).list_error_groups(grpc(&headers, request)).await?.into_inner();
+    let groups = response
+        .groups
+        .into_iter()
+        .map(|v1::ErrorGroup { id, class, message, count, jobs, first_seen, last_seen, sample_job_id }| ErrorGroup {
+            id,
+            class,
+            message,
+            count,
+            jobs,
+            first_seen: time(first_seen),
+            last_seen: time(last_seen),
+            sample_job_id,
+        })
+        .collect();
+    Ok(Json(ErrorGroupList { groups }))
 }

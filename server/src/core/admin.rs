@@ -5,11 +5,14 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use resume_proto::{job::JobStatus, redis::keys::Queue, v1};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
 
 use crate::{
     AppState,
-    core::{jobs, validate},
+    core::{errors, jobs, validate},
     db::{job_event, resume_job},
     error::{Error, Result},
 };
@@ -153,4 +156,60 @@ fn admin_job(row: resume_job::Model) -> v1::AdminJob {
     let queue = row.priority.parse().map_or(Queue::ResumeGeneration, Queue::of).name().to_owned();
     let (owner, worker) = (row.owner.clone(), row.worker.clone());
     v1::AdminJob { job: Some(jobs::to_proto(row)), owner, queue, worker }
+}
+
+/// The window an error group query covers by default.
+const ERROR_WINDOW: TimeDelta = TimeDelta::days(30);
+
+/// The most groups one answer lists.
+const MAX_GROUPS: u64 = 200;
+
+/// Failures and retried attempts between `since` and `until` (the last 30 days up to now
+/// by default), grouped by class and normalised message, largest first.
+pub async fn error_groups(state: &AppState, req: v1::ListErrorGroupsRequest) -> Result<Vec<v1::ErrorGroup>> {
+    let time = |field: &str, t: Option<prost_types::Timestamp>| {
+        t.map(|t| {
+            resume_proto::time::from_timestamp(&t)
+                .ok_or_else(|| Error::InvalidArgument(format!("{field} is out of range")))
+        })
+        .transpose()
+    };
+    let until = time("until", req.until)?.unwrap_or_else(Utc::now);
+    let since = time("since", req.since)?.unwrap_or(until - ERROR_WINDOW);
+    if since > until {
+        return Err(Error::InvalidArgument("since must not be after until".into()));
+    }
+    type Group = (String, String, i64, i64, DateTime<Utc>, DateTime<Utc>, String);
+    let rows: Vec<Group> = job_event::Entity::find()
+        .select_only()
+        .column(job_event::Column::ErrorClass)
+        .column(job_event::Column::ErrorKey)
+        .column_as(Expr::col(job_event::Column::Id).count(), "count")
+        .column_as(Expr::cust("COUNT(DISTINCT job_id)"), "jobs")
+        .column_as(Expr::col(job_event::Column::At).min(), "first_seen")
+        .column_as(Expr::col(job_event::Column::At).max(), "last_seen")
+        .column_as(Expr::col(job_event::Column::JobId).max(), "sample_job_id")
+        .filter(job_event::Column::ErrorClass.is_not_null())
+        .filter(job_event::Column::ErrorKey.is_not_null())
+        .filter(job_event::Column::At.between(since, until))
+        .group_by(job_event::Column::ErrorClass)
+        .group_by(job_event::Column::ErrorKey)
+        .order_by_desc(Expr::col(job_event::Column::Id).count())
+        .limit(MAX_GROUPS)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(class, message, count, jobs, first_seen, last_seen, sample_job_id)| v1::ErrorGroup {
+            id: errors::group_id(&class, &message),
+            class,
+            message,
+            count,
+            jobs,
+            first_seen: Some(resume_proto::time::to_timestamp(first_seen)),
+            last_seen: Some(resume_proto::time::to_timestamp(last_seen)),
+            sample_job_id,
+        })
+        .collect())
 }

@@ -33,6 +33,14 @@ pub fn normalise(message: &str) -> String {
     key
 }
 
+/// The id of the group of errors of `class` whose normalised message is `key`: the first 16
+/// hex digits of their SHA-256, the same from every server.
+pub fn group_id(class: &str, key: &str) -> String {
+    let mut id = resume_proto::redis::cache::sha256_hex(format!("{class}\n{key}").as_bytes());
+    id.truncate(16);
+    id
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,6 +37,14 @@ impl AdminService for AdminApi {
         Ok(Response::new(admin::job(&self.state, &request.into_inner().job_id).await?))
     }
 
+    async fn list_error_groups(
+        &self,
+        request: Request<v1::ListErrorGroupsRequest>,
+    ) -> Result<Response<v1::ListErrorGroupsResponse>, Status> {
+        let groups = admin::error_groups(&self.state, request.into_inner()).await?;
+        Ok(Response::new(v1::ListErrorGroupsResponse { groups }))
+    }
+
     async fn get_stats(
         &self,
         _request: Request<v1::GetStatsRequest>,

@@ -119,3 +119,69 @@ async fn a_failure_ends_the_timeline_with_its_message() -> anyhow::Result<()> {
     assert_eq!(detail["events"][3]["error_class"], "model_refused");
     system.stop().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_that_differ_only_in_numbers_are_one_group_on_sqlite() -> anyhow::Result<()> {
+    errors_that_differ_only_in_numbers_are_one_group(Db::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_that_differ_only_in_numbers_are_one_group_on_postgres() -> anyhow::Result<()> {
+    errors_that_differ_only_in_numbers_are_one_group(Db::Postgres).await
+}
+
+async fn errors_that_differ_only_in_numbers_are_one_group(db: Db) -> anyhow::Result<()> {
+    let model = FakeModel::start().await?;
+    let options = Options {
+        model_url: Some(model.url.clone()),
+        retry_base_delay_ms: 20,
+        max_attempts: 3,
+        result_cache_ttl_secs: 0,
+        ..Options::default()
+    };
+    let system = System::start_with(db, 1, options).await?;
+    let (candidate, _) = system.candidate_with_target("grouped").await?;
+    let body = json!({"candidate_id": candidate});
+    // Two retries of one job (HTTP 500, then 502), one of another (503): one group.
+    model.script([Reply::Status(500, None), Reply::Status(502, None)]);
+    let first = finished(&system, "grouped", &body).await?;
+    model.script([Reply::Status(503, None)]);
+    let second = finished(&system, "grouped", &body).await?;
+    // A refusal is a group of its own.
+    model.script([Reply::Status(401, None)]);
+    let refused = finished(&system, "grouped", &body).await?;
+    let statuses = [&first, &second, &refused].map(|job| job["status"].as_str().unwrap().to_owned());
+    assert_eq!(statuses, ["SUCCESS", "SUCCESS", "FAILURE"]);
+
+    let (status, body) = system.get_with_roles("watcher", &["ops"], "/api/admin/errors").await?;
+    assert_eq!(status, 200, "{body}");
+    let groups = body["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2, "{body}");
+    let (unavailable, refusal) = (&groups[0], &groups[1]);
+    assert_eq!(unavailable["class"], "model_unavailable");
+    assert_eq!(unavailable["message"], "transient model failure: HTTP #");
+    assert_eq!((unavailable["count"].as_i64(), unavailable["jobs"].as_i64()), (Some(3), Some(2)), "{unavailable}");
+    let sample = unavailable["sample_job_id"].as_str().unwrap();
+    assert!(sample == first["job_id"] || sample == second["job_id"], "{sample}");
+    assert!(unavailable["first_seen"].as_str() <= unavailable["last_seen"].as_str());
+    assert_eq!((refusal["class"].as_str(), refusal["count"].as_i64()), (Some("model_refused"), Some(1)), "{refusal}");
+    assert_eq!(refusal["sample_job_id"], refused["job_id"]);
+    assert_ne!(unavailable["id"], refusal["id"]);
+
+    // A window before them holds none, one that ends before it starts is refused, a bad
+    // time names its field, and users may not look.
+    let hour_ago = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339().replace('+', "%2B");
+    let (status, body) =
+        system.get_with_roles("watcher", &["ops"], &format!("/api/admin/errors?until={hour_ago}")).await?;
+    assert_eq!((status, body["groups"].as_array().map(Vec::len)), (200, Some(0)), "{body}");
+    let backwards = format!(
+        "/api/admin/errors?since={}",
+        (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339().replace('+', "%2B")
+    );
+    let (status, body) = system.get_with_roles("watcher", &["ops"], &backwards).await?;
+    assert_eq!((status, body["error"]["message"].as_str()), (400, Some("since must not be after until")));
+    let (status, body) = system.get_with_roles("watcher", &["ops"], "/api/admin/errors?since=yesterday").await?;
+    assert_eq!((status, body["error"]["message"].as_str()), (400, Some("since must be an RFC 3339 time")));
+    assert_eq!(system.get("grouped", "/api/admin/errors").await?.0, 403);
+    system.stop().await
+}

@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/api/admin/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Failures and retried attempts of every user's jobs, grouped by error class and message
+         *     (ids, numbers and times stripped), largest first.
+         */
+        get: operations["listErrorGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/jobs/{job_id}": {
         parameters: {
             query?: never;
@@ -474,6 +494,32 @@ export interface components {
              */
             message: string;
         };
+        /**
+         * @description Failures and retried attempts that share an error class and a message once ids, numbers
+         *     and times are stripped.
+         */
+        ErrorGroup: {
+            /** @description e.g. `model_unavailable`, `model_refused`, `render_failed`. */
+            class: string;
+            /** Format: int64 */
+            count: number;
+            first_seen?: string | null;
+            /** @description Stable for the same class and message. */
+            id: string;
+            /**
+             * Format: int64
+             * @description Distinct jobs.
+             */
+            jobs: number;
+            last_seen?: string | null;
+            /** @description The normalised message (`#` where an id, number or time stood). */
+            message: string;
+            sample_job_id: string;
+        };
+        /** @description Error groups, largest first. */
+        ErrorGroupList: {
+            groups: components["schemas"]["ErrorGroup"][];
+        };
         /** @description One role; `end` null while current. */
         Experience: {
             company: string;
@@ -679,6 +725,87 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listErrorGroups: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339; 30 days before `until` when absent. */
+                since?: string;
+                /** @description RFC 3339; now when absent. */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The error groups */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorGroupList"];
+                };
+            };
+            /** @description The request is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The call needs the `ops` or `admin` role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An internal error (no internals in the message). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A backend (database, Redis, server) is unavailable; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getJobDetail: {
         parameters: {
             query?: never;
