@@ -13,6 +13,12 @@ SECS="${BENCH_SECONDS:-5}"
 PROFILE="${BENCH_PROFILE:-release}"
 SCALE="${BENCH_SCALE:-1}"
 BIN="target/$([[ "$PROFILE" == dev ]] && echo debug || echo "$PROFILE")"
+# BENCH_BIN=DIR runs binaries built before (server, worker, edge, loadgen copied there), so
+# that two commits can be measured in turns on the same machine at the same time: nothing is
+# built, and the render group (criterion, which builds) is left out.
+if [[ -n "${BENCH_BIN:-}" ]]; then
+  BIN="$BENCH_BIN"
+fi
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export JWT_SECRET="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export RUST_LOG=warn
@@ -32,7 +38,7 @@ PACKAGES=(-p server -p worker -p edge -p bench)
 wants() { [[ "$GROUPS_TO_RUN" == *" $1 "* ]]; }
 render_bench=()
 [[ "$PROFILE" == release ]] && render_bench=(--bench render)
-cargo build --profile "$PROFILE" "${PACKAGES[@]}" --bins "${render_bench[@]}"
+[[ -z "${BENCH_BIN:-}" ]] && cargo build --profile "$PROFILE" "${PACKAGES[@]}" --bins "${render_bench[@]}"
 build_seconds=$SECONDS
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 dir="bench/results/${stamp}-${BENCH_DB}"
@@ -187,7 +193,7 @@ if wants model; then
 fi
 
 # One resume rendered warm, by criterion (its median over 100 samples).
-if wants render; then
+if wants render && [[ -z "${BENCH_BIN:-}" ]]; then
   cargo bench "${PACKAGES[@]}" --bench render -- --noplot >> "$dir/criterion.log" 2>&1
   for name in render-docx render-pdf; do
     median_ns=$(sed -E 's/.*"median":\{"confidence_interval":\{[^}]*\},"point_estimate":([0-9.e+-]+).*/\1/' \
