@@ -1,5 +1,5 @@
 //! The job timeline: `job_event`, one append-only row per thing that happened to a job
-//! (submitted, answered from the cache, queued, claimed, retry scheduled, succeeded,
+//! after it was submitted (answered from the cache, queued, claimed, retry scheduled, succeeded,
 //! failed, cancelled, queued again after Redis lost its data), written in the transaction of
 //! the transition it records and gone with its job; a failure's or retry's error class and
 //! normalised message (ids, numbers and times stripped), which group errors; and `worker`
@@ -60,8 +60,14 @@ impl MigrationTrait for Migration {
             .col(JobEvent::Id)
             .to_owned();
         manager.create_index(index).await?;
-        // Error groups are read over a window of time.
-        let index = Index::create().name("job_event_by_time").table(JobEvent::Table).col(JobEvent::At).to_owned();
+        // Error groups are read over a window of time; only errors are indexed for them, so
+        // the other entries (most of them) cost no second index.
+        let index = Index::create()
+            .name("job_event_errors_by_time")
+            .table(JobEvent::Table)
+            .col(JobEvent::At)
+            .and_where(Expr::col(JobEvent::ErrorClass).is_not_null())
+            .to_owned();
         manager.create_index(index).await?;
         let column = ColumnDef::new(ResumeGenerationJob::Worker).string().null().to_owned();
         manager.alter_table(Table::alter().table(ResumeGenerationJob::Table).add_column(column).to_owned()).await

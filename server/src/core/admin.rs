@@ -137,16 +137,22 @@ pub async fn job(state: &AppState, job_id: &str) -> Result<v1::GetJobDetailRespo
             Ok::<_, Error>(events)
         },)?;
     let row = row.ok_or_else(|| Error::NotFound(format!("job {job_id} not found")))?;
-    let events = events
-        .into_iter()
-        .map(|event| v1::JobEvent {
+    // Submitted is the row's creation, not a row of the timeline's.
+    let submitted = v1::JobEvent {
+        at: Some(resume_proto::time::to_timestamp(row.created_at)),
+        kind: job_event::Kind::Submitted.as_str().to_owned(),
+        detail: row.edited_from.as_ref().map(|source| format!("an edit of job {source}")),
+        ..Default::default()
+    };
+    let events = std::iter::once(submitted)
+        .chain(events.into_iter().map(|event| v1::JobEvent {
             at: Some(resume_proto::time::to_timestamp(event.at)),
             kind: event.kind,
             worker: event.worker,
             attempt: event.attempt,
             detail: event.detail,
             error_class: event.error_class,
-        })
+        }))
         .collect();
     Ok(v1::GetJobDetailResponse { job: Some(admin_job(row)), events })
 }

@@ -118,10 +118,11 @@ fn pending(
     }
 }
 
-/// A new job's first entries: submitted, then queued (its task is pushed once the row is
-/// committed; a row whose task could not be pushed is removed again, with them).
-fn submitted_and_queued(priority: Priority, submitted: Event) -> Kept {
-    Kept::events([submitted, Event::new(Kind::Queued).detail(Queue::of(priority).name())])
+/// A new job's first entry, queued (its task is pushed once the row is committed; a row
+/// whose task could not be pushed is removed again, with it). That it was submitted is the
+/// row's own `created_at`: the timeline shows it without a row of its own.
+fn queued(priority: Priority) -> Kept {
+    Kept::events([Event::new(Kind::Queued).detail(Queue::of(priority).name())])
 }
 
 /// Stores a job and queues its task; the answer does not wait for any worker.
@@ -145,8 +146,7 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     if let Some(cached) = cached {
         return complete_from_cache(state, row, cached, &work.content_key).await;
     }
-    let keeps = submitted_and_queued(priority, Event::new(Kind::Submitted));
-    state.writer.insert(row.clone(), keeps).await?;
+    state.writer.insert(row.clone(), queued(priority)).await?;
     if let Err(error) = state.queue.push(&row.id, priority, work).await {
         // Not queued, so not accepted: take the row back rather than leave it stranded.
         if let Err(cleanup) = resume_job::Entity::delete_by_id(row.id.clone()).exec(&state.db).await {
@@ -180,11 +180,8 @@ pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest)
     };
     // The content is there before any worker can claim the job. An edit is not the model's:
     // it is kept under no content key, so never reused.
-    let submitted = Event::new(Kind::Submitted).detail(format!("an edit of job {}", source.id));
-    let keeps = Kept {
-        content: Some(Content { encoded: content.encode_to_vec(), key: None }),
-        ..submitted_and_queued(Priority::Default, submitted)
-    };
+    let keeps =
+        Kept { content: Some(Content { encoded: content.encode_to_vec(), key: None }), ..queued(Priority::Default) };
     state.writer.insert(row.clone(), keeps).await?;
     let work = task::Work { render_only: true, ..task::Work::default() };
     if let Err(error) = state.queue.push(&row.id, Priority::Default, work).await {
@@ -247,7 +244,7 @@ async fn complete_from_cache(
         completed_at: Some(now),
         ..row
     };
-    let events = vec![Event::new(Kind::Submitted), Event::new(Kind::AnsweredFromCache)];
+    let events = vec![Event::new(Kind::AnsweredFromCache)];
     let keeps = kept(events, content_type, content, resume.as_ref().map(|r| (r, content_key)));
     state.writer.insert(row.clone(), keeps).await?;
     tracing::info!(job_id = %row.id, "job answered from the result cache");

@@ -30,6 +30,7 @@ impl ActiveModelBehavior for ActiveModel {}
 /// What happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// Shown from the job's `created_at`; never stored.
     Submitted,
     /// Answered at submit from the result cache.
     AnsweredFromCache,
