@@ -56,7 +56,8 @@ pub mod rules {
 }
 
 /// A protobuf time as the API shows times: RFC 3339, UTC, `Z`.
-/// The query parameter `field`, an RFC 3339 time, as a protobuf timestamp.
+/// The query parameter `field`, an RFC 3339 time, as a protobuf timestamp; none when it is
+/// absent.
 pub fn parse_time(field: &str, value: Option<&str>) -> Result<Option<prost_types::Timestamp>, crate::error::ApiError> {
     value
         .map(|v| {
@@ -707,8 +708,10 @@ pub struct JobDetail {
 #[into_params(parameter_in = Query)]
 pub struct ErrorsQuery {
     /// RFC 3339; 30 days before `until` when absent.
+    #[param(format = DateTime)]
     pub since: Option<String>,
     /// RFC 3339; now when absent.
+    #[param(format = DateTime)]
     pub until: Option<String>,
 }
 
