@@ -89,6 +89,8 @@ start_system() {
   EDGE_ADDR="$EDGE_ADDR" SERVER_URL="http://$SERVER_ADDR" "$BIN/edge" >> "$dir/edge.log" 2>&1 & pids+=($!)
   EDGE_PID=$!
   wait_for_port "$EDGE_ADDR"
+  # A scenario may read the workers' /metrics at once.
+  for i in $(seq "$1"); do wait_for_port "127.0.0.1:$((20190 + 10 * instance + i))"; done
   sleep 0.5
 }
 
