@@ -185,7 +185,7 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
 }
 
 /// The class a worker named, or `unknown` for none (a worker older than error classes).
-fn error_class(class: &str) -> Result<&str> {
+fn class_or_unknown(class: &str) -> Result<&str> {
     if class.is_empty() {
         return Ok("unknown");
     }
@@ -197,7 +197,7 @@ fn error_class(class: &str) -> Result<&str> {
 pub async fn fail(state: &AppState, job_id: &str, error_message: &str, error_class: &str) -> Result<v1::Job> {
     let job_id = validate::job_id(job_id)?;
     validate::required("error_message", error_message, 1000)?;
-    let class = self::error_class(error_class)?;
+    let class = class_or_unknown(error_class)?;
     let event = Event::new(Kind::Failed).detail(error_message).error(class, errors::normalise(error_message));
     let fail = resume_job::Entity::update_many()
         .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Failure.as_str()))
@@ -224,7 +224,7 @@ pub async fn schedule_retry(state: &AppState, req: v1::ScheduleRetryRequest) -> 
     let v1::ScheduleRetryRequest { job_id, worker_id, error_class, error_message, retry_in_ms } = req;
     let job_id = validate::job_id(&job_id)?;
     validate::required("error_message", &error_message, 1000)?;
-    let class = self::error_class(&error_class)?;
+    let class = class_or_unknown(&error_class)?;
     let row = current(state, &job_id).await?;
     if !running().contains(&row.status.as_str()) {
         return Ok(());

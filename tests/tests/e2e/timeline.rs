@@ -19,6 +19,19 @@ fn kinds(detail: &Value) -> Vec<&str> {
     detail["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect()
 }
 
+/// One worker on `model`, three attempts 20 ms apart, no result cache (every job calls the
+/// model).
+async fn retrying_system(model: &FakeModel, db: Db) -> anyhow::Result<System> {
+    let options = Options {
+        model_url: Some(model.url.clone()),
+        retry_base_delay_ms: 20,
+        max_attempts: 3,
+        result_cache_ttl_secs: 0,
+        ..Options::default()
+    };
+    System::start_with(db, 1, options).await
+}
+
 async fn finished(system: &System, user: &str, body: &Value) -> anyhow::Result<Value> {
     let job = system.submit(user, body).await?;
     Ok(system.poll_until_done(user, job["job_id"].as_str().unwrap()).await?.pop().unwrap())
@@ -76,14 +89,7 @@ async fn each_transition_is_in_the_timeline_and_only_operators_read_it() -> anyh
 async fn every_attempt_of_a_retried_job_is_claimed_and_each_failure_scheduled_again() -> anyhow::Result<()> {
     let model = FakeModel::start().await?;
     model.script([Reply::Status(500, None), Reply::Status(500, None)]);
-    let options = Options {
-        model_url: Some(model.url.clone()),
-        retry_base_delay_ms: 20,
-        max_attempts: 3,
-        result_cache_ttl_secs: 0,
-        ..Options::default()
-    };
-    let system = System::start_with(Db::Sqlite, 1, options).await?;
+    let system = retrying_system(&model, Db::Sqlite).await?;
     let (candidate, _) = system.candidate_with_target("retrier").await?;
     let job = finished(&system, "retrier", &json!({"candidate_id": candidate})).await?;
     assert_eq!((job["status"].as_str(), job["attempts"].as_i64()), (Some("SUCCESS"), Some(3)), "{job}");
@@ -108,8 +114,7 @@ async fn every_attempt_of_a_retried_job_is_claimed_and_each_failure_scheduled_ag
 async fn a_failure_ends_the_timeline_with_its_message() -> anyhow::Result<()> {
     let model = FakeModel::start().await?;
     model.script([Reply::Status(401, None)]);
-    let options = Options { model_url: Some(model.url.clone()), max_attempts: 3, ..Options::default() };
-    let system = System::start_with(Db::Sqlite, 1, options).await?;
+    let system = retrying_system(&model, Db::Sqlite).await?;
     let (candidate, _) = system.candidate_with_target("doomed").await?;
     let job = finished(&system, "doomed", &json!({"candidate_id": candidate})).await?;
     assert_eq!(job["status"], "FAILURE", "{job}");
@@ -132,14 +137,7 @@ async fn errors_that_differ_only_in_numbers_are_one_group_on_postgres() -> anyho
 
 async fn errors_that_differ_only_in_numbers_are_one_group(db: Db) -> anyhow::Result<()> {
     let model = FakeModel::start().await?;
-    let options = Options {
-        model_url: Some(model.url.clone()),
-        retry_base_delay_ms: 20,
-        max_attempts: 3,
-        result_cache_ttl_secs: 0,
-        ..Options::default()
-    };
-    let system = System::start_with(db, 1, options).await?;
+    let system = retrying_system(&model, db).await?;
     let (candidate, _) = system.candidate_with_target("grouped").await?;
     let body = json!({"candidate_id": candidate});
     // Two retries of one job (HTTP 500, then 502), one of another (503): one group.
