@@ -643,6 +643,15 @@ pub struct Queue {
     pub name: String,
     pub pending: i64,
     pub in_progress: i64,
+    /// Workers take nothing from a paused queue; submissions are still accepted.
+    pub paused: bool,
+}
+
+impl From<v1::Queue> for Queue {
+    fn from(q: v1::Queue) -> Queue {
+        let v1::Queue { name, pending, in_progress, paused } = q;
+        Queue { name, pending, in_progress, paused }
+    }
 }
 
 /// Every queue, highest priority first.
@@ -687,7 +696,7 @@ pub struct JobEvent {
     /// RFC 3339.
     pub at: Option<String>,
     /// `submitted`, `answered_from_cache`, `queued`, `claimed`, `retry_scheduled`,
-    /// `succeeded`, `failed`, `cancelled` or `requeued`.
+    /// `succeeded`, `failed`, `cancelled`, `requeued` or `retried`.
     pub kind: String,
     pub worker: Option<String>,
     pub attempt: Option<i32>,
@@ -713,6 +722,166 @@ pub struct ErrorsQuery {
     /// RFC 3339; now when absent.
     #[param(format = DateTime)]
     pub until: Option<String>,
+}
+
+/// The search of `GET /api/admin/jobs`: every condition given must hold.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct JobsQuery {
+    /// Page size, 1–100 (20 when absent).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i32>,
+    /// The `next_page_token` of the page before.
+    pub page_token: Option<String>,
+    #[param(value_type = Option<JobStatus>)]
+    pub status: Option<String>,
+    /// The user id of whoever submitted it.
+    pub owner: Option<String>,
+    #[param(minimum = 1)]
+    pub candidate_id: Option<i64>,
+    /// `priority_high` or `resume_generation`.
+    pub queue: Option<String>,
+    /// The worker that claimed it last.
+    pub worker: Option<String>,
+    /// An error group's `id`: jobs with a failure or retried attempt in it.
+    pub error_group: Option<String>,
+    /// Text in the error message (case-insensitive).
+    pub q: Option<String>,
+    /// Submitted at or after this RFC 3339 time.
+    #[param(format = DateTime)]
+    pub since: Option<String>,
+    /// Submitted before this RFC 3339 time.
+    #[param(format = DateTime)]
+    pub until: Option<String>,
+}
+
+impl JobsQuery {
+    /// The filter, and the page asked for.
+    pub fn into_request(self) -> Result<v1::ListJobsRequest, crate::error::ApiError> {
+        let JobsQuery { limit, page_token, status, owner, candidate_id, queue, worker, error_group, q, since, until } =
+            self;
+        let filter = JobFilter { status, owner, candidate_id, queue, worker, error_group, q, since, until };
+        Ok(v1::ListJobsRequest { filter: Some(filter.try_into()?), limit, page_token: page_token.unwrap_or_default() })
+    }
+}
+
+/// Which jobs a bulk action covers: the keys of the jobs search, every one given must hold.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JobFilter {
+    #[serde(default)]
+    #[schema(value_type = Option<JobStatus>)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default, deserialize_with = "integer::optional")]
+    #[schema(minimum = 1)]
+    pub candidate_id: Option<i64>,
+    /// `priority_high` or `resume_generation`.
+    #[serde(default)]
+    pub queue: Option<String>,
+    #[serde(default)]
+    pub worker: Option<String>,
+    #[serde(default)]
+    pub error_group: Option<String>,
+    /// Text in the error message (case-insensitive).
+    #[serde(default)]
+    pub q: Option<String>,
+    /// RFC 3339.
+    #[serde(default)]
+    #[schema(format = DateTime)]
+    pub since: Option<String>,
+    /// RFC 3339.
+    #[serde(default)]
+    #[schema(format = DateTime)]
+    pub until: Option<String>,
+}
+
+impl TryFrom<JobFilter> for v1::JobFilter {
+    type Error = crate::error::ApiError;
+
+    fn try_from(f: JobFilter) -> Result<v1::JobFilter, Self::Error> {
+        let JobFilter { status, owner, candidate_id, queue, worker, error_group, q, since, until } = f;
+        Ok(v1::JobFilter {
+            since: parse_time("since", since.as_deref())?,
+            until: parse_time("until", until.as_deref())?,
+            status,
+            owner,
+            candidate_id,
+            queue,
+            worker,
+            error_group,
+            q,
+        })
+    }
+}
+
+/// A page of every user's jobs, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminJobList {
+    pub jobs: Vec<AdminJob>,
+    pub next_page_token: Option<String>,
+}
+
+/// What to do to every job a filter matches.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Bulk {
+    /// `retry` (FAILURE and CANCELLED jobs run again) or `cancel` (jobs not ended).
+    #[schema(value_type = BulkAction)]
+    pub action: String,
+    /// Every job when absent.
+    #[serde(default)]
+    pub filter: Option<JobFilter>,
+    /// Only count how many jobs match and how many would change (false when absent).
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// A bulk action.
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BulkAction {
+    Retry,
+    Cancel,
+}
+
+/// How many jobs a bulk action's filter matched, and how many it changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkOutcome {
+    pub matched: i64,
+    pub changed: i64,
+}
+
+/// The path of the routes about one queue.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct QueuePath {
+    /// `priority_high` or `resume_generation`.
+    pub name: String,
+}
+
+/// One operator action.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntry {
+    /// RFC 3339.
+    pub at: Option<String>,
+    /// The acting user's id.
+    pub user: String,
+    /// `retry`, `cancel`, `bulk_retry`, `bulk_cancel`, `pause` or `resume`.
+    pub action: String,
+    /// A job id, a queue name, or a bulk action's filter (`key=value&…`).
+    pub target: String,
+    /// Jobs the action covered, and those it changed.
+    pub matched: i64,
+    pub changed: i64,
+}
+
+/// A page of the audit log, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditLog {
+    pub entries: Vec<AuditEntry>,
+    pub next_page_token: Option<String>,
 }
 
 /// Failures and retried attempts that share an error class and a message once ids, numbers

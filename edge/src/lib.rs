@@ -72,8 +72,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::queues))
         .routes(routes!(admin::workers))
         .routes(routes!(admin::stats))
+        .routes(routes!(admin::jobs))
         .routes(routes!(admin::job))
+        .routes(routes!(admin::retry))
+        .routes(routes!(admin::cancel))
+        .routes(routes!(admin::bulk))
+        .routes(routes!(admin::pause))
+        .routes(routes!(admin::resume))
         .routes(routes!(admin::errors))
+        .routes(routes!(admin::audit))
 }
 
 /// An `/api` path no route has: the contract's error body, not the web app.

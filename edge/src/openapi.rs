@@ -27,7 +27,7 @@ use utoipa::{
     tags(
         (name = "candidates", description = "Candidates and the jobs they target"),
         (name = "resumes", description = "Resume jobs: submit, follow, download, cancel"),
-        (name = "admin", description = "Operators' views (`ops` or `admin` role)"),
+        (name = "admin", description = "Operators' views and actions: `ops` may read, `admin` may also act; every action is in the audit log"),
         (name = "health", description = "Liveness, readiness and this document (no token)"),
     )
 )]
@@ -115,8 +115,15 @@ mod tests {
             ("get", "/api/admin/queues"),
             ("get", "/api/admin/workers"),
             ("get", "/api/admin/stats"),
+            ("get", "/api/admin/jobs"),
             ("get", "/api/admin/jobs/{job_id}"),
+            ("post", "/api/admin/jobs/{job_id}/retry"),
+            ("post", "/api/admin/jobs/{job_id}/cancel"),
+            ("post", "/api/admin/jobs/bulk"),
+            ("post", "/api/admin/queues/{name}/pause"),
+            ("post", "/api/admin/queues/{name}/resume"),
             ("get", "/api/admin/errors"),
+            ("get", "/api/admin/audit"),
         ];
         for (method, path) in routes {
             let operation = &doc["paths"][path][method];

@@ -11,6 +11,7 @@ mod m20261201_000003_no_result_url;
 mod m20261201_000004_resume_content;
 mod m20261201_000005_documents;
 mod m20261201_000006_job_events;
+mod m20261201_000007_operations;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_resume_content::Migration),
             Box::new(m20261201_000005_documents::Migration),
             Box::new(m20261201_000006_job_events::Migration),
+            Box::new(m20261201_000007_operations::Migration),
         ]
     }
 }

@@ -60,6 +60,8 @@ enum Requirement {
 
 /// The roles that may read the operators' views.
 const READERS: &[&str] = &["ops", "admin"];
+/// The role that may act on jobs and queues.
+const ACTORS: &[&str] = &["admin"];
 /// The role of the workers' own calls.
 const WORKERS: &[&str] = &["worker"];
 
@@ -98,8 +100,10 @@ fn requirement(path: &str) -> Option<Requirement> {
         // Each admin call by name: one added later is refused until it is sorted here
         // into reads (ops) or actions (admin only).
         return match method {
-            "ListQueues" | "ListWorkers" | "GetStats" | "GetJobDetail" | "ListErrorGroups" => {
-                Some(Requirement::AnyRole(READERS))
+            "ListQueues" | "ListWorkers" | "GetStats" | "GetJobDetail" | "ListErrorGroups" | "ListJobs"
+            | "ListAuditEntries" => Some(Requirement::AnyRole(READERS)),
+            "RetryJob" | "CancelAnyJob" | "BulkJobs" | "PauseQueue" | "ResumeQueue" => {
+                Some(Requirement::AnyRole(ACTORS))
             }
             _ => None,
         };
@@ -288,6 +292,9 @@ mod tests {
         assert_eq!(requirement(reflection), Some(Requirement::Nothing));
         assert_eq!(requirement("/resume.v1.WorkerService/ClaimTask"), Some(Requirement::AnyRole(WORKERS)));
         assert_eq!(requirement("/resume.v1.AdminService/ListQueues"), Some(Requirement::AnyRole(READERS)));
+        assert_eq!(requirement("/resume.v1.AdminService/ListJobs"), Some(Requirement::AnyRole(READERS)));
+        assert_eq!(requirement("/resume.v1.AdminService/BulkJobs"), Some(Requirement::AnyRole(ACTORS)));
+        assert_eq!(requirement("/resume.v1.AdminService/PauseQueue"), Some(Requirement::AnyRole(ACTORS)));
         assert_eq!(requirement("/resume.v1.ReadinessService/GetReadiness"), Some(Requirement::Nothing));
         assert_eq!(requirement("/resume.v1.ResumeService/GetJob"), Some(Requirement::User));
         // Unknown services and admin calls nobody sorted are refused.

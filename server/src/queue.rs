@@ -112,4 +112,22 @@ impl Dispatch {
         let beats: Vec<Option<Vec<u8>>> = within(self.client.mget(keys)).await?;
         Ok(ids.into_iter().zip(beats).filter_map(|(id, raw)| Some((id, registry::decode(raw.as_deref())?))).collect())
     }
+
+    /// Copies paused queues' names into Redis, where workers read them. Names are only
+    /// added here: a resume removes its name itself ([`Dispatch::resume`]).
+    pub async fn pause(&self, names: &[String]) -> Result<()> {
+        if !names.is_empty() {
+            let _: i64 = within(self.client.sadd(self.keys.paused(), names.to_vec())).await?;
+        }
+        Ok(())
+    }
+
+    /// Lets workers take from queue `name` again, and wakes them.
+    pub async fn resume(&self, name: &str) -> Result<()> {
+        let pipeline = self.client.pipeline();
+        let _: () = pipeline.srem(self.keys.paused(), name).await?;
+        let _: () = pipeline.publish(self.keys.wake_channel(), "").await?;
+        let _: Vec<Value> = within(pipeline.all()).await?;
+        Ok(())
+    }
 }

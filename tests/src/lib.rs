@@ -247,16 +247,32 @@ impl System {
         bail!("the system did not become ready")
     }
 
-    /// GET `path` with a token of `sub` holding `roles` (`"ops"`, `"admin"`).
+    /// A token of `sub` holding `roles` (`"ops"`, `"admin"`), valid for ten minutes.
+    pub fn token_with_roles(&self, sub: &str, roles: &[&str]) -> String {
+        self.token_with(json!({"sub": sub, "exp": chrono::Utc::now().timestamp() + 600, "roles": roles}))
+    }
+
+    /// GET `path` with a token of `sub` holding `roles`.
     pub async fn get_with_roles(&self, sub: &str, roles: &[&str], path: &str) -> Result<(u16, Value)> {
-        let token = self.token_with(json!({"sub": sub, "exp": chrono::Utc::now().timestamp() + 600, "roles": roles}));
-        let response = self.http.get(self.url(path)).bearer_auth(token).send().await?;
+        let response = self.http.get(self.url(path)).bearer_auth(self.token_with_roles(sub, roles)).send().await?;
         Ok((response.status().as_u16(), response.json().await?))
+    }
+
+    /// POST `body` to `path` with a token of `sub` holding `roles`.
+    pub async fn post_with_roles(&self, sub: &str, roles: &[&str], path: &str, body: Value) -> Result<(u16, Value)> {
+        let request = self.http.post(self.url(path)).bearer_auth(self.token_with_roles(sub, roles)).json(&body);
+        let response = request.send().await?;
+        Ok((response.status().as_u16(), response.json().await?))
+    }
+
+    /// The server's database, to look at or seed what it holds.
+    pub async fn database(&self) -> Result<sea_orm::DatabaseConnection> {
+        Ok(Database::connect(&self.database_url).await?)
     }
 
     /// How many rows `table` of the server's database holds.
     pub async fn rows(&self, table: &str) -> Result<i64> {
-        let db = Database::connect(&self.database_url).await?;
+        let db = self.database().await?;
         let row = db
             .query_one_raw(sea_orm::Statement::from_string(
                 db.get_database_backend(),

@@ -20,15 +20,16 @@ async function control(method: "GET" | "POST", path: string, body?: Buffer): Pro
   return text;
 }
 
-export const tokenFor = (user: string) => control("GET", `/token?sub=${encodeURIComponent(user)}`);
+export const tokenFor = (user: string, roles: string[] = []) =>
+  control("GET", `/token?sub=${encodeURIComponent(user)}&roles=${roles.join(",")}`);
 export const setModelLatency = (ms: number) => control("POST", `/latency?ms=${ms}`);
 export const failNextModelCalls = (status: number, times: number) => control("POST", `/fail?status=${status}&times=${times}`);
 export const modelCalls = async () => Number(await control("GET", "/calls"));
 export const documentText = (bytes: Buffer, type: "pdf" | "docx") => control("POST", `/text?type=${type}`, bytes);
 
-/** Signs `user` in the way `make run`'s link does; their token. */
-export async function signIn(page: Page, user: string): Promise<string> {
-  const token = await tokenFor(user);
+/** Signs `user` (holding `roles`) in the way `make run`'s link does; their token. */
+export async function signIn(page: Page, user: string, roles: string[] = []): Promise<string> {
+  const token = await tokenFor(user, roles);
   await page.goto(`${edge()}/#token=${token}`);
   await expect(page.getByText(`Signed in as ${user}`)).toBeVisible();
   return token;
@@ -78,3 +79,20 @@ export async function generate(page: Page, format: "Word (.docx)" | "PDF" | "Pla
 }
 
 export const progressBar = (page: Page) => page.getByRole("progressbar", { name: "Resume progress" });
+
+/** Submits a resume of `candidate` over the API as `token`'s user; the job's id. */
+export async function submitJob(token: string, candidate: number, extra: Record<string, unknown> = {}): Promise<string> {
+  const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+  const body = JSON.stringify({ candidate_id: candidate, ...extra });
+  const response = await fetch(`${edge()}/api/resume-async/generate-async`, { method: "POST", headers, body });
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { job_id: string }).job_id;
+}
+
+/** A job's status as the API answers it to `token`'s user. */
+export async function jobStatus(token: string, jobId: string): Promise<string> {
+  const response = await fetch(`${edge()}/api/resume-async/job-status/${jobId}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  return ((await response.json()) as { status: string }).status;
+}

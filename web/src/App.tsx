@@ -6,6 +6,13 @@ import { BrowserRouter, Link, Route, Routes } from "react-router";
 
 import { ApiError } from "./api/client";
 import { signOut, useSession } from "./auth/session";
+import { AuditPage } from "./monitor/AuditPage";
+import { DashboardPage } from "./monitor/DashboardPage";
+import { ErrorsPage } from "./monitor/ErrorsPage";
+import { JobDetailPage } from "./monitor/JobDetailPage";
+import { JobsPage } from "./monitor/JobsPage";
+import { MonitorLayout, useOperator } from "./monitor/MonitorLayout";
+import { WorkersPage } from "./monitor/WorkersPage";
 import { CandidatePage } from "./pages/CandidatePage";
 import { EditCandidatePage, NewCandidatePage } from "./pages/CandidateEditPage";
 import { CandidatesPage } from "./pages/CandidatesPage";
@@ -33,6 +40,7 @@ function SessionCache({ children }: { children: ReactNode }) {
 
 function Header() {
   const session = useSession();
+  const { reads } = useOperator();
   return (
     <header className="top">
       <a className="skip" href="#main">
@@ -41,6 +49,11 @@ function Header() {
       <Link to="/" className="brand">
         Resumes
       </Link>
+      {reads ? (
+        <Link to="/monitor" className="console-link">
+          Console
+        </Link>
+      ) : null}
       {session ? (
         <div className="who">
           <span>
@@ -64,6 +77,14 @@ function Pages() {
       <Route path="/candidates/new" element={<NewCandidatePage />} />
       <Route path="/candidates/:id" element={<CandidatePage />} />
       <Route path="/candidates/:id/edit" element={<EditCandidatePage />} />
+      <Route path="/monitor" element={<MonitorLayout />}>
+        <Route index element={<DashboardPage />} />
+        <Route path="jobs" element={<JobsPage />} />
+        <Route path="jobs/:jobId" element={<JobDetailPage />} />
+        <Route path="errors" element={<ErrorsPage />} />
+        <Route path="workers" element={<WorkersPage />} />
+        <Route path="audit" element={<AuditPage />} />
+      </Route>
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );

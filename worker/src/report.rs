@@ -112,6 +112,7 @@ impl Reporter {
             worker_id: self.worker_id.clone(),
             content_key: if reuse { task.content_key.clone() } else { String::new() },
             fresh: task.fresh,
+            run: task.run,
         };
         Ok(self.client.clone().claim_task(request).await?.into_inner())
     }

@@ -10,29 +10,31 @@ use resume_proto::v1::{self, admin_service_client::AdminServiceClient};
 
 use super::AppState;
 use crate::{
-    error::{ApiError, CallerErrors, Forbidden, InputErrors, NotFound, required},
-    extract::{grpc, query_error},
+    error::{ApiError, BodyErrors, CallerErrors, Conflict, Forbidden, InputErrors, NotFound, required},
+    extract::{JsonBody, grpc, query_error},
     json::{
-        AdminJob, ErrorGroup, ErrorGroupList, ErrorsQuery, JobDetail, JobEvent, JobPath, Queue, QueueList, Stats,
-        Worker, WorkerList, parse_time, time,
+        AdminJob, AdminJobList, AuditEntry, AuditLog, Bulk, BulkOutcome, ErrorGroup, ErrorGroupList, ErrorsQuery, Job,
+        JobDetail, JobEvent, JobPath, JobsQuery, PageQuery, Queue, QueueList, QueuePath, Stats, Worker, WorkerList,
+        parse_time, time,
     },
+    routes::resume::job as job_json,
 };
 
 fn client(state: AppState) -> AdminServiceClient<tonic::transport::Channel> {
     AdminServiceClient::new(state.channel)
 }
 
-/// Waiting and running tasks per queue, highest priority first.
+fn admin_job(job: v1::AdminJob) -> Result<AdminJob, ApiError> {
+    let v1::AdminJob { job, owner, queue, worker } = job;
+    Ok(AdminJob { job: required(job, "job")?.into(), owner, queue, worker })
+}
+
+/// Waiting and running tasks per queue, highest priority first, and whether each is paused.
 #[utoipa::path(get, path = "/api/admin/queues", tag = "admin", operation_id = "listQueues",
     responses((status = 200, description = "The queues", body = QueueList), Forbidden, CallerErrors))]
 pub async fn queues(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<QueueList>, ApiError> {
     let response = client(state).list_queues(grpc(&headers, v1::ListQueuesRequest {})).await?.into_inner();
-    let queues = response
-        .queues
-        .into_iter()
-        .map(|v1::Queue { name, pending, in_progress }| Queue { name, pending, in_progress })
-        .collect();
-    Ok(Json(QueueList { queues }))
+    Ok(Json(QueueList { queues: response.queues.into_iter().map(Into::into).collect() }))
 }
 
 /// Every worker with a live heartbeat.
@@ -84,8 +86,7 @@ pub async fn job(
 ) -> Result<Json<JobDetail>, ApiError> {
     let response = client(state).get_job_detail(grpc(&headers, v1::GetJobDetailRequest { job_id })).await?;
     let v1::GetJobDetailResponse { job, events } = response.into_inner();
-    let v1::AdminJob { job, owner, queue, worker } = required(job, "job")?;
-    let job = AdminJob { job: required(job, "job")?.into(), owner, queue, worker };
+    let job = admin_job(required(job, "job")?)?;
     let events = events
         .into_iter()
         .map(|v1::JobEvent { at, kind, worker, attempt, detail, error_class }| JobEvent {
@@ -131,4 +132,118 @@ pub async fn errors(
         })
         .collect();
     Ok(Json(ErrorGroupList { groups }))
+}
+
+/// Every user's jobs that match the search, newest first, a page at a time (keyset-paged:
+/// a late page costs what the first does).
+#[utoipa::path(get, path = "/api/admin/jobs", tag = "admin", operation_id = "listAdminJobs",
+    params(JobsQuery),
+    responses((status = 200, description = "A page of jobs, newest first", body = AdminJobList), InputErrors, Forbidden, CallerErrors))]
+pub async fn jobs(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<JobsQuery>, QueryRejection>,
+) -> Result<Json<AdminJobList>, ApiError> {
+    let Query(query) = query.map_err(query_error)?;
+    let response = client(state).list_jobs(grpc(&headers, query.into_request()?)).await?.into_inner();
+    let jobs = response.jobs.into_iter().map(admin_job).collect::<Result<_, _>>()?;
+    Ok(Json(AdminJobList { jobs, next_page_token: response.next_page_token }))
+}
+
+/// Runs a `FAILURE` or `CANCELLED` job again (a new attempt of the same job, `PENDING`
+/// at once); 409 from any other status.
+#[utoipa::path(post, path = "/api/admin/jobs/{job_id}/retry", tag = "admin", operation_id = "retryJob",
+    params(JobPath),
+    responses((status = 200, description = "The job, PENDING again", body = Job), InputErrors, NotFound, Conflict, Forbidden, CallerErrors))]
+pub async fn retry(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(job_id): Path<String>,
+) -> Result<Json<Job>, ApiError> {
+    let response = client(state).retry_job(grpc(&headers, v1::RetryJobRequest { job_id })).await?;
+    job_json(response.into_inner().job)
+}
+
+/// Cancels any user's job that has not ended; answers the job as it then is.
+#[utoipa::path(post, path = "/api/admin/jobs/{job_id}/cancel", tag = "admin", operation_id = "cancelAnyJob",
+    params(JobPath),
+    responses((status = 200, description = "The job as it now is", body = Job), InputErrors, NotFound, Forbidden, CallerErrors))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(job_id): Path<String>,
+) -> Result<Json<Job>, ApiError> {
+    let response = client(state).cancel_any_job(grpc(&headers, v1::CancelAnyJobRequest { job_id })).await?;
+    job_json(response.into_inner().job)
+}
+
+/// Retries or cancels every job the filter matches (every job when it has none); with
+/// `dry_run`, only counts them.
+#[utoipa::path(post, path = "/api/admin/jobs/bulk", tag = "admin", operation_id = "bulkJobs",
+    request_body = Bulk,
+    responses((status = 200, description = "How many jobs matched and changed", body = BulkOutcome), InputErrors, BodyErrors, Forbidden, CallerErrors))]
+pub async fn bulk(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<Bulk>,
+) -> Result<Json<BulkOutcome>, ApiError> {
+    let Bulk { action, filter, dry_run } = body;
+    let request = v1::BulkJobsRequest { action, filter: Some(filter.unwrap_or_default().try_into()?), dry_run };
+    let v1::BulkJobsResponse { matched, changed } =
+        client(state).bulk_jobs(grpc(&headers, request)).await?.into_inner();
+    Ok(Json(BulkOutcome { matched, changed }))
+}
+
+/// Pauses a queue: workers take none of its tasks until it is resumed (submissions are
+/// still accepted). Kept across restarts.
+#[utoipa::path(post, path = "/api/admin/queues/{name}/pause", tag = "admin", operation_id = "pauseQueue",
+    params(QueuePath),
+    responses((status = 200, description = "The queue, paused", body = Queue), NotFound, Forbidden, CallerErrors))]
+pub async fn pause(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Result<Json<Queue>, ApiError> {
+    let response = client(state).pause_queue(grpc(&headers, v1::PauseQueueRequest { name })).await?;
+    Ok(Json(required(response.into_inner().queue, "queue")?.into()))
+}
+
+/// Resumes a paused queue.
+#[utoipa::path(post, path = "/api/admin/queues/{name}/resume", tag = "admin", operation_id = "resumeQueue",
+    params(QueuePath),
+    responses((status = 200, description = "The queue, taken from again", body = Queue), NotFound, Forbidden, CallerErrors))]
+pub async fn resume(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Result<Json<Queue>, ApiError> {
+    let response = client(state).resume_queue(grpc(&headers, v1::ResumeQueueRequest { name })).await?;
+    Ok(Json(required(response.into_inner().queue, "queue")?.into()))
+}
+
+/// Every operator action (who, what, when, on which jobs), newest first.
+#[utoipa::path(get, path = "/api/admin/audit", tag = "admin", operation_id = "listAuditEntries",
+    params(PageQuery),
+    responses((status = 200, description = "A page of the audit log, newest first", body = AuditLog), InputErrors, Forbidden, CallerErrors))]
+pub async fn audit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Json<AuditLog>, ApiError> {
+    let Query(PageQuery { limit, page_token }) = query.map_err(query_error)?;
+    let request = v1::ListAuditEntriesRequest { limit, page_token: page_token.unwrap_or_default() };
+    let response = client(state).list_audit_entries(grpc(&headers, request)).await?.into_inner();
+    let entries = response
+        .entries
+        .into_iter()
+        .map(|v1::AuditEntry { at, user, action, target, matched, changed }| AuditEntry {
+            at: time(at),
+            user,
+            action,
+            target,
+            matched,
+            changed,
+        })
+        .collect();
+    Ok(Json(AuditLog { entries, next_page_token: response.next_page_token }))
 }

@@ -26,7 +26,8 @@ fn client(state: AppState) -> ResumeServiceClient<tonic::transport::Channel> {
     ResumeServiceClient::new(state.channel)
 }
 
-fn job(job: Option<v1::Job>) -> Result<Json<Job>, ApiError> {
+/// The job a server's answer carries, as JSON.
+pub fn job(job: Option<v1::Job>) -> Result<Json<Job>, ApiError> {
     Ok(Json(required(job, "job")?.into()))
 }
 

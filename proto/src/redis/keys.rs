@@ -27,6 +27,11 @@ impl Queue {
         }
     }
 
+    /// The queue named `name`, if there is one.
+    pub fn named(name: &str) -> Option<Queue> {
+        Queue::ALL.into_iter().find(|queue| queue.name() == name)
+    }
+
     /// The queue a job of `priority` goes to.
     pub fn of(priority: Priority) -> Queue {
         match priority {
@@ -97,6 +102,12 @@ impl Keys {
     /// queues were lost and must be rebuilt from the database.
     pub fn intact(&self) -> String {
         format!("{}:intact", self.tag)
+    }
+
+    /// The set of paused queues' names: workers take no task from them. The database holds
+    /// the truth; the servers copy it here (again after Redis lost its data).
+    pub fn paused(&self) -> String {
+        format!("{}:paused", self.tag)
     }
 
     /// The lock held by the one server rebuilding lost queues.

@@ -15,11 +15,13 @@ pub struct Work {
     pub fresh: bool,
     /// Only renders a content the job has: no model call.
     pub render_only: bool,
+    /// The job's run the task is for (0 until an operator retries it).
+    pub run: i32,
 }
 
 /// A task of job `job_id`, queued now.
 pub fn new(job_id: &str, priority: Priority, work: Work) -> ResumeTask {
-    let Work { cache_key, content_key, fresh, render_only } = work;
+    let Work { cache_key, content_key, fresh, render_only, run } = work;
     ResumeTask {
         job_id: job_id.to_owned(),
         enqueued_at: Some(to_timestamp(chrono::Utc::now())),
@@ -28,6 +30,7 @@ pub fn new(job_id: &str, priority: Priority, work: Work) -> ResumeTask {
         fresh,
         render_only,
         content_key,
+        run,
     }
 }
 
@@ -54,11 +57,11 @@ mod tests {
 
     #[test]
     fn a_task_round_trips_and_knows_its_queue() {
-        let work = Work { cache_key: "k".into(), content_key: "c".into(), fresh: true, render_only: false };
+        let work = Work { cache_key: "k".into(), content_key: "c".into(), fresh: true, render_only: false, run: 2 };
         let task = new("j1", Priority::High, work);
         let read = decode(&encode(&task)).unwrap();
         assert_eq!((read.job_id.as_str(), read.cache_key.as_str(), read.fresh), ("j1", "k", true));
-        assert_eq!(read.content_key, "c");
+        assert_eq!((read.content_key.as_str(), read.run), ("c", 2));
         assert_eq!(queue(&read), Queue::PriorityHigh);
         assert!(decode(b"\xff\xff").is_none());
     }

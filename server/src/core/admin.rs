@@ -12,7 +12,7 @@ use sea_orm::{
 
 use crate::{
     AppState,
-    core::{errors, jobs, validate},
+    core::{actions, errors, jobs, validate},
     db::{job_event, resume_job},
     error::{Error, Result},
 };
@@ -49,8 +49,9 @@ async fn check<T, E: std::fmt::Display>(work: impl Future<Output = Result<T, E>>
     }
 }
 
-/// Waiting and running tasks per queue.
+/// Waiting and running tasks per queue, and whether it is paused.
 pub async fn queues(state: &AppState) -> Result<Vec<v1::Queue>> {
+    let paused = actions::paused(state).await?;
     let mut queues = Vec::new();
     for (queue, pending) in state.queue.depths().await? {
         let in_progress = resume_job::Entity::find()
@@ -58,7 +59,9 @@ pub async fn queues(state: &AppState) -> Result<Vec<v1::Queue>> {
             .filter(resume_job::Column::Priority.eq(queue.priority().as_str()))
             .count(&state.db)
             .await?;
-        queues.push(v1::Queue { name: queue.name().to_owned(), pending, in_progress: in_progress as i64 });
+        let name = queue.name().to_owned();
+        let paused = paused.contains(&name);
+        queues.push(v1::Queue { name, pending, in_progress: in_progress as i64, paused });
     }
     Ok(queues)
 }
@@ -158,7 +161,7 @@ pub async fn job(state: &AppState, job_id: &str) -> Result<v1::GetJobDetailRespo
 }
 
 /// A job row as operators see it.
-fn admin_job(row: resume_job::Model) -> v1::AdminJob {
+pub fn admin_job(row: resume_job::Model) -> v1::AdminJob {
     let queue = row.priority.parse().map_or(Queue::ResumeGeneration, Queue::of).name().to_owned();
     let (owner, worker) = (row.owner.clone(), row.worker.clone());
     v1::AdminJob { job: Some(jobs::to_proto(row)), owner, queue, worker }
@@ -173,15 +176,8 @@ const MAX_GROUPS: u64 = 200;
 /// Failures and retried attempts between `since` and `until` (the last 30 days up to now
 /// by default), grouped by class and normalised message, largest first.
 pub async fn error_groups(state: &AppState, req: v1::ListErrorGroupsRequest) -> Result<Vec<v1::ErrorGroup>> {
-    let time = |field: &str, t: Option<prost_types::Timestamp>| {
-        t.map(|t| {
-            resume_proto::time::from_timestamp(&t)
-                .ok_or_else(|| Error::InvalidArgument(format!("{field} is out of range")))
-        })
-        .transpose()
-    };
-    let until = time("until", req.until)?.unwrap_or_else(Utc::now);
-    let since = time("since", req.since)?.unwrap_or(until - ERROR_WINDOW);
+    let until = validate::time("until", req.until)?.unwrap_or_else(Utc::now);
+    let since = validate::time("since", req.since)?.unwrap_or(until - ERROR_WINDOW);
     // A window that ends before it starts holds nothing.
     if since > until {
         return Ok(Vec::new());

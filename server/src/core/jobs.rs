@@ -55,6 +55,7 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         generation_ms,
         edited_from,
         worker: _,
+        run: _,
     } = row;
     // Derived, not stored: where a REST client downloads the file.
     let result_url = (status == JobStatus::Success.as_str()).then(|| result_url(&id));
@@ -115,6 +116,7 @@ fn pending(
         generation_ms: 0,
         edited_from: None,
         worker: None,
+        run: 0,
     }
 }
 
@@ -198,6 +200,17 @@ pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest)
 pub async fn stored_content(state: &AppState, job_id: &str) -> Result<Option<v1::ResumeContent>> {
     let stored = resume_content::Entity::find_by_id(job_id.to_owned()).one(&state.db).await?;
     stored.map(|row| decode_content(&row)).transpose()
+}
+
+/// The task of an existing job: a render has its content already (no cache keys); any
+/// other, its request's keys (a fresh request is not kept apart from its job, so it may now
+/// take a cached result); either for the job's current run.
+pub async fn work_of(state: &AppState, row: &resume_job::Model) -> Result<task::Work> {
+    let work = match row.edited_from {
+        Some(_) => task::Work { render_only: true, ..task::Work::default() },
+        None => cache_keys(state, &row.owner, row.candidate_id, row.job_row_id, &row.file_type).await?,
+    };
+    Ok(task::Work { run: row.run, ..work })
 }
 
 /// The cache keys of a request (its document's: candidate's and target job's content, file
@@ -361,7 +374,6 @@ pub async fn list_mine(
     req: v1::ListMyJobsRequest,
 ) -> Result<(Vec<v1::Job>, Option<String>)> {
     let v1::ListMyJobsRequest { limit, page_token, status, candidate_id } = req;
-    let limit = page::limit(limit)?;
     let mut query = resume_job::Entity::find().filter(resume_job::Column::Owner.eq(owner));
     if let Some(status) = status {
         let status: JobStatus = status.parse().map_err(Error::InvalidArgument)?;
@@ -371,17 +383,7 @@ pub async fn list_mine(
         validate::positive_id("candidate_id", candidate_id)?;
         query = query.filter(resume_job::Column::CandidateId.eq(candidate_id));
     }
-    if let Some(after) = page::after(&page_token)? {
-        let after = validate::job_id(&after)
-            .map_err(|_| Error::InvalidArgument("page_token is not a token this API issued".into()))?;
-        query = query.filter(resume_job::Column::Id.lt(after));
-    }
-    // UUIDv7 ids sort by creation time, so the id alone orders and pages the list.
-    let mut rows = query.order_by_desc(resume_job::Column::Id).limit(limit + 1).all(&state.db).await?;
-    let next = (rows.len() as u64 > limit).then(|| {
-        rows.truncate(limit as usize);
-        page::token(rows.last().map(|r| r.id.as_str()).unwrap_or_default())
-    });
+    let (rows, next) = page::of_jobs(&state.db, query, limit, &page_token).await?;
     Ok((rows.into_iter().map(to_proto).collect(), next))
 }
 

@@ -2,6 +2,7 @@
 //! [`AppState`](crate::AppState). Every function takes the caller's user id and sees
 //! only that user's rows.
 
+pub mod actions;
 pub mod admin;
 pub mod candidates;
 pub mod content;
@@ -9,5 +10,6 @@ pub mod errors;
 pub mod jobs;
 pub mod page;
 pub mod recovery;
+pub mod search;
 pub mod tasks;
 pub mod validate;

@@ -1,8 +1,13 @@
 //! Page sizes and opaque page tokens for keyset pagination.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect, Select};
 
-use crate::error::{Error, Result};
+use crate::{
+    core::validate,
+    db::resume_job,
+    error::{Error, Result},
+};
 
 /// The page size when the request names none.
 pub const DEFAULT_LIMIT: u64 = 20;
@@ -34,6 +39,30 @@ pub fn after(token: &str) -> Result<Option<String>> {
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .map(Some)
         .ok_or_else(|| Error::InvalidArgument("page_token is not a token this API issued".into()))
+}
+
+/// One page of the job rows `query` selects, newest first, resuming after the job a
+/// `page_token` names, and the next page's token. UUIDv7 ids sort by creation time, so the
+/// id alone orders and pages the list.
+pub async fn of_jobs(
+    db: &DatabaseConnection,
+    query: Select<resume_job::Entity>,
+    limit: Option<i32>,
+    page_token: &str,
+) -> Result<(Vec<resume_job::Model>, Option<String>)> {
+    let limit = self::limit(limit)?;
+    let mut query = query;
+    if let Some(after) = after(page_token)? {
+        let after = validate::job_id(&after)
+            .map_err(|_| Error::InvalidArgument("page_token is not a token this API issued".into()))?;
+        query = query.filter(resume_job::Column::Id.lt(after));
+    }
+    let mut rows = query.order_by_desc(resume_job::Column::Id).limit(limit + 1).all(db).await?;
+    let next = (rows.len() as u64 > limit).then(|| {
+        rows.truncate(limit as usize);
+        token(rows.last().map(|r| r.id.as_str()).unwrap_or_default())
+    });
+    Ok((rows, next))
 }
 
 #[cfg(test)]

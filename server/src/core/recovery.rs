@@ -10,15 +10,12 @@
 
 use std::{collections::HashSet, future::Future, sync::Arc, time::Duration};
 
-use resume_proto::{
-    job::JobStatus,
-    redis::{keys::Queue, task},
-};
+use resume_proto::{job::JobStatus, redis::keys::Queue};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::{
     AppState,
-    core::jobs,
+    core::{actions, jobs},
     db::{
         job_event::Kind,
         resume_job,
@@ -30,10 +27,15 @@ use crate::{
 /// How often each server checks that Redis still holds its data.
 const CHECK_EVERY: Duration = Duration::from_secs(2);
 
-/// Checks Redis now and every [`CHECK_EVERY`] until `stop` completes.
+/// Checks Redis now and every [`CHECK_EVERY`] until `stop` completes, and copies the
+/// paused queues into it each time (a pause outlives a Redis that lost its data).
 pub async fn watch_redis(state: Arc<AppState>, stop: impl Future<Output = ()>) {
     tokio::pin!(stop);
     loop {
+        // Pauses first: a task queued again must not be taken from a paused queue.
+        if let Err(error) = actions::copy_pauses(&state).await {
+            tracing::warn!(%error, "could not copy the paused queues to Redis");
+        }
         match recover(&state).await {
             Ok(0) => {}
             Ok(requeued) => tracing::warn!(requeued, "Redis had lost its data; running jobs were queued again"),
@@ -59,13 +61,7 @@ async fn recover(state: &AppState) -> Result<usize> {
     let present: HashSet<String> = state.queue.job_ids().await?;
     let mut requeued = 0;
     for row in running.into_iter().filter(|row| !present.contains(&row.id)) {
-        // A render has its content already; a fresh request is not kept apart from its
-        // job, so it may now take a cached result.
-        let render_only = row.edited_from.is_some();
-        let work = match render_only {
-            true => task::Work { render_only, ..task::Work::default() },
-            false => jobs::cache_keys(state, &row.owner, row.candidate_id, row.job_row_id, &row.file_type).await?,
-        };
+        let work = jobs::work_of(state, &row).await?;
         // A stored priority is one the server wrote; a row older than this version's
         // names keeps to the default queue.
         let priority = row.priority.parse().unwrap_or_default();

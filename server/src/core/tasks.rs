@@ -41,7 +41,7 @@ async fn current(state: &AppState, job_id: &str) -> Result<resume_job::Model> {
 /// Marks the job PROCESSING for one more attempt and returns what it is built from;
 /// `proceed: false` when it must not run (cancelled, ended, or gone).
 pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::ClaimTaskResponse> {
-    let v1::ClaimTaskRequest { job_id, worker_id, content_key, fresh } = req;
+    let v1::ClaimTaskRequest { job_id, worker_id, content_key, fresh, run } = req;
     let (job_id, worker_id) = (job_id.as_str(), worker_id.as_str());
     let job_id = validate::job_id(job_id)?;
     let claim = resume_job::Entity::update_many()
@@ -57,7 +57,9 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
             Func::coalesce([Expr::col(resume_job::Column::StartedAt), Expr::value(candidates::now())]).into(),
         )
         .filter(resume_job::Column::Id.eq(job_id.as_str()))
-        .filter(resume_job::Column::Status.is_in(running()));
+        .filter(resume_job::Column::Status.is_in(running()))
+        // A task of an earlier run (the job was retried since) is not this run's.
+        .filter(resume_job::Column::Run.eq(run));
     let claimed = state.writer.update(claim, Kept::events([Event::new(Kind::Claimed).worker(worker_id)])).await?;
     let Some(row) = claimed.into_iter().next() else {
         let job = resume_job::Entity::find_by_id(job_id.clone()).one(&state.db).await?.map(to_proto);

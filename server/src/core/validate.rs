@@ -168,6 +168,14 @@ pub fn priority(value: Option<&str>) -> Result<Priority> {
     value.map_or(Ok(Priority::Default), |v| v.parse().map_err(invalid))
 }
 
+/// A time in a request: `None` when absent, INVALID_ARGUMENT naming `field` when it is
+/// out of range.
+pub fn time(field: &str, value: Option<prost_types::Timestamp>) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    value
+        .map(|t| resume_proto::time::from_timestamp(&t).ok_or_else(|| invalid(format!("{field} is out of range"))))
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

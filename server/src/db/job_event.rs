@@ -20,6 +20,8 @@ pub struct Model {
     /// Its message with ids, numbers and times stripped: errors that differ only in those
     /// share it.
     pub error_key: Option<String>,
+    /// The id of the group of errors of the same class and key (`core::errors::group_id`).
+    pub error_group: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -45,6 +47,8 @@ pub enum Kind {
     Cancelled,
     /// Queued again after Redis lost its task.
     Requeued,
+    /// Run again by an operator (the detail names them).
+    Retried,
 }
 
 impl Kind {
@@ -59,6 +63,7 @@ impl Kind {
             Kind::Failed => "failed",
             Kind::Cancelled => "cancelled",
             Kind::Requeued => "requeued",
+            Kind::Retried => "retried",
         }
     }
 }

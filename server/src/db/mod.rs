@@ -1,10 +1,12 @@
 //! Storage: the sea-orm entities, the connection (with migrations applied), the group
 //! commit of the job path's writes and the grouped reads by key.
 
+pub mod audit_entry;
 pub mod candidate;
 pub mod candidate_job;
 pub mod group_read;
 pub mod job_event;
+pub mod paused_queue;
 pub mod resume_content;
 pub mod resume_document;
 pub mod resume_file;
@@ -131,6 +133,7 @@ pub(crate) mod testing {
             generation_ms: 0,
             edited_from: None,
             worker: None,
+            run: 0,
         }
     }
 }

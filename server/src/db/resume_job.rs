@@ -29,6 +29,8 @@ pub struct Model {
     pub edited_from: Option<String>,
     /// The worker that claimed it last.
     pub worker: Option<String>,
+    /// How many times an operator ran it again; its tasks carry it.
+    pub run: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,8 @@ use sea_orm::{
 };
 use tokio::sync::{mpsc, oneshot};
 
+use crate::core::errors;
+
 use super::{job_event, resume_content, resume_document, resume_file, resume_job};
 
 /// The most writes one transaction carries (a new row's 19 columns each: far below either
@@ -230,6 +232,7 @@ async fn keep(txn: &DatabaseTransaction, kept: &[(String, i32, &Kept)]) -> Resul
                 detail: Set(event.detail.clone()),
                 error_class: Set(event.error.as_ref().map(|(class, _)| class.clone())),
                 error_key: Set(event.error.as_ref().map(|(_, key)| key.clone())),
+                error_group: Set(event.error.as_ref().map(|(class, key)| errors::group_id(class, key))),
                 ..Default::default()
             })
         })

@@ -5,7 +5,11 @@ use std::sync::Arc;
 use resume_proto::v1::{self, admin_service_server::AdminService};
 use tonic::{Request, Response, Status};
 
-use crate::{AppState, core::admin};
+use crate::{
+    AppState,
+    auth::Caller,
+    core::{actions, admin, search},
+};
 
 /// The admin API over the shared state.
 pub struct AdminApi {
@@ -50,5 +54,56 @@ impl AdminService for AdminApi {
         _request: Request<v1::GetStatsRequest>,
     ) -> Result<Response<v1::GetStatsResponse>, Status> {
         Ok(Response::new(admin::stats(&self.state).await?))
+    }
+
+    async fn list_jobs(&self, request: Request<v1::ListJobsRequest>) -> Result<Response<v1::ListJobsResponse>, Status> {
+        let (jobs, next_page_token) = search::jobs(&self.state, request.into_inner()).await?;
+        Ok(Response::new(v1::ListJobsResponse { jobs, next_page_token }))
+    }
+
+    async fn list_audit_entries(
+        &self,
+        request: Request<v1::ListAuditEntriesRequest>,
+    ) -> Result<Response<v1::ListAuditEntriesResponse>, Status> {
+        let (entries, next_page_token) = actions::audit_log(&self.state, request.into_inner()).await?;
+        Ok(Response::new(v1::ListAuditEntriesResponse { entries, next_page_token }))
+    }
+
+    async fn retry_job(&self, request: Request<v1::RetryJobRequest>) -> Result<Response<v1::RetryJobResponse>, Status> {
+        let by = Caller::of(&request)?.user_id.clone();
+        let job = actions::retry(&self.state, &by, &request.into_inner().job_id).await?;
+        Ok(Response::new(v1::RetryJobResponse { job: Some(job) }))
+    }
+
+    async fn cancel_any_job(
+        &self,
+        request: Request<v1::CancelAnyJobRequest>,
+    ) -> Result<Response<v1::CancelAnyJobResponse>, Status> {
+        let by = Caller::of(&request)?.user_id.clone();
+        let job = actions::cancel(&self.state, &by, &request.into_inner().job_id).await?;
+        Ok(Response::new(v1::CancelAnyJobResponse { job: Some(job) }))
+    }
+
+    async fn bulk_jobs(&self, request: Request<v1::BulkJobsRequest>) -> Result<Response<v1::BulkJobsResponse>, Status> {
+        let by = Caller::of(&request)?.user_id.clone();
+        Ok(Response::new(actions::bulk(&self.state, &by, request.into_inner()).await?))
+    }
+
+    async fn pause_queue(
+        &self,
+        request: Request<v1::PauseQueueRequest>,
+    ) -> Result<Response<v1::PauseQueueResponse>, Status> {
+        let by = Caller::of(&request)?.user_id.clone();
+        let queue = actions::pause(&self.state, &by, &request.into_inner().name).await?;
+        Ok(Response::new(v1::PauseQueueResponse { queue: Some(queue) }))
+    }
+
+    async fn resume_queue(
+        &self,
+        request: Request<v1::ResumeQueueRequest>,
+    ) -> Result<Response<v1::ResumeQueueResponse>, Status> {
+        let by = Caller::of(&request)?.user_id.clone();
+        let queue = actions::resume(&self.state, &by, &request.into_inner().name).await?;
+        Ok(Response::new(v1::ResumeQueueResponse { queue: Some(queue) }))
     }
 }

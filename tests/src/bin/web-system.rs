@@ -4,7 +4,8 @@
 //! with. Prints one JSON line (`edge_url`, `control_url`) when ready; stops when its stdin
 //! closes or on SIGTERM.
 //!
-//! Control routes (127.0.0.1 only): `GET /token?sub=` a user token; `POST /latency?ms=`
+//! Control routes (127.0.0.1 only): `GET /token?sub=&roles=` a token of that user (with
+//! the comma-separated roles, e.g. `ops,admin`); `POST /latency?ms=`
 //! every model call's delay; `POST /fail?status=&times=` the next main-section calls answer
 //! that status; `GET /calls` how many model calls were made; `POST /text?type=pdf|docx`
 //! the text of the document in the body.
@@ -40,7 +41,9 @@ fn number(params: &HashMap<String, String>, name: &str) -> Result<u64, (StatusCo
 async fn token(State(control): State<Control>, Query(params): Params) -> Result<String, (StatusCode, String)> {
     let sub = params.get("sub").ok_or((StatusCode::BAD_REQUEST, "sub is required".to_owned()))?;
     let exp = chrono::Utc::now().timestamp() + 3600;
-    Ok(e2e::sign(&control.secret, &serde_json::json!({"sub": sub, "exp": exp})))
+    let roles: Vec<&str> =
+        params.get("roles").map(|r| r.split(',').filter(|r| !r.is_empty()).collect()).unwrap_or_default();
+    Ok(e2e::sign(&control.secret, &serde_json::json!({"sub": sub, "exp": exp, "roles": roles})))
 }
 
 async fn latency(State(control): State<Control>, Query(params): Params) -> Result<(), (StatusCode, String)> {

@@ -10,6 +10,7 @@ mod grpc;
 mod jobs;
 mod limits;
 mod model;
+mod operations;
 mod outage;
 mod repair;
 mod rest;

@@ -83,7 +83,10 @@ async fn generate_and_download(db: Db) -> anyhow::Result<()> {
     assert!(stats["avg_duration_ms"].as_f64().unwrap() > 0.0, "{stats}");
     let queues: Value =
         system.http.get(system.url("/api/admin/queues")).bearer_auth(&admin).send().await?.json().await?;
-    assert_eq!(queues["queues"][1], json!({"name": "resume_generation", "pending": 0, "in_progress": 0}));
+    assert_eq!(
+        queues["queues"][1],
+        json!({"name": "resume_generation", "pending": 0, "in_progress": 0, "paused": false})
+    );
 
     system.stop().await
 }

@@ -16,13 +16,19 @@ use fred::{clients::SubscriberClient, prelude::*, types::scripts::Script};
 use resume_proto::redis::{Keys, Queue, task};
 use tokio::sync::{Notify, broadcast::error::RecvError};
 
-/// Moves the next task into the in-flight list, high priority first.
-/// KEYS: 1 priority_high list, 2 resume_generation list, 3 this worker's in-flight list.
-/// ARGV: none. Returns the task, or nil when both queues are empty.
+/// Moves the next task into the in-flight list, high priority first, from a queue that is
+/// not paused.
+/// KEYS: 1 priority_high list, 2 resume_generation list, 3 this worker's in-flight list,
+/// 4 the set of paused queue names. ARGV: 1 "priority_high", 2 "resume_generation".
+/// Returns the task, or nil when no queue that may be taken from holds one.
 const TAKE: &str = r"
-local task = redis.call('LMOVE', KEYS[1], KEYS[3], 'LEFT', 'RIGHT')
-if task then return task end
-return redis.call('LMOVE', KEYS[2], KEYS[3], 'LEFT', 'RIGHT')
+for i = 1, 2 do
+  if redis.call('SISMEMBER', KEYS[4], ARGV[i]) == 0 then
+    local task = redis.call('LMOVE', KEYS[i], KEYS[3], 'LEFT', 'RIGHT')
+    if task then return task end
+  end
+end
+return false
 ";
 
 /// Returns one in-flight task to the head of its queue.
@@ -118,8 +124,10 @@ impl Tasks {
             self.keys.queue(Queue::PriorityHigh),
             self.keys.queue(Queue::ResumeGeneration),
             self.in_flight.clone(),
+            self.keys.paused(),
         ];
-        let task: Option<Vec<u8>> = self.take.evalsha_with_reload(&self.client, keys, Vec::<String>::new()).await?;
+        let names = vec![Queue::PriorityHigh.name(), Queue::ResumeGeneration.name()];
+        let task: Option<Vec<u8>> = self.take.evalsha_with_reload(&self.client, keys, names).await?;
         Ok(task)
     }
 

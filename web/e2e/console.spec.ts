@@ -1,0 +1,170 @@
+// The operator's console in a real browser against the real system: a job submitted
+// during the test moves to SUCCESS on the Jobs page without a reload; a failing job shows
+// in Errors, links to its jobs, and is retried from its page; a queue is paused (a job
+// waits), jobs are cancelled in bulk after a confirmation naming their count, and the queue
+// is resumed; the audit log shows it all; users without a role see no console.
+import { expect, type Page, test } from "@playwright/test";
+
+import {
+  edge,
+  expectAccessible,
+  failNextModelCalls,
+  jobStatus,
+  makeCandidate,
+  setModelLatency,
+  signIn,
+  submitJob,
+  tokenFor,
+} from "./support";
+
+const unique = (name: string) => `${name}-${Date.now().toString(36)}`;
+
+async function waitForStatus(token: string, jobId: string, status: string) {
+  await expect.poll(() => jobStatus(token, jobId), { timeout: 30_000 }).toBe(status);
+}
+
+const row = (page: Page, jobId: string) => page.locator(`tr[data-job="${jobId}"]`);
+
+test.afterEach(async ({}, testInfo) => {
+  await setModelLatency(0);
+  if (testInfo.status === testInfo.expectedStatus) return;
+  // A failed test never leaves the shared system's queue paused for the next one.
+  const token = await tokenFor("cleanup", ["admin"]);
+  await fetch(`${edge()}/api/admin/queues/resume_generation/resume`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}` },
+  });
+});
+
+test("a job submitted now moves to SUCCESS on the Jobs page without a reload", async ({ page }, testInfo) => {
+  const owner = unique("recruiter");
+  const userToken = await tokenFor(owner);
+  const { id } = await makeCandidate(userToken, "Grace Hopper");
+  await signIn(page, "operator", ["ops"]);
+  await page.getByRole("link", { name: "Console" }).click();
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: /Workers \(1 live\)/ })).toBeVisible();
+  await expectAccessible(page, "console dashboard");
+
+  await page.getByRole("link", { name: "Jobs", exact: true }).click();
+  await page.getByLabel("Owner (user id)").fill(owner);
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByText("No job matches this search.")).toBeVisible();
+
+  await setModelLatency(1500);
+  const jobId = await submitJob(userToken, id, { fresh: true });
+  await expect(row(page, jobId)).toBeVisible({ timeout: 2_000 });
+  await waitForStatus(userToken, jobId, "SUCCESS");
+  // Within a second of the change (and a little for the page to draw it).
+  await expect(row(page, jobId).locator(".status")).toHaveText("success", { timeout: 1_500 });
+  // An ops token reads but cannot act.
+  await expect(page.getByRole("button", { name: "Retry matching…" })).toHaveCount(0);
+  await expectAccessible(page, "console jobs");
+  await page.screenshot({ path: testInfo.outputPath("console-jobs.png"), fullPage: true });
+
+  // Paused, the page stays as it is.
+  await page.getByRole("button", { name: "Live updates on" }).click();
+  await expect(page.getByRole("button", { name: "Live updates paused" })).toHaveAttribute("aria-pressed", "false");
+  const second = await submitJob(userToken, id, { fresh: true, file_type: "pdf" });
+  await waitForStatus(userToken, second, "SUCCESS");
+  await page.waitForTimeout(1_500);
+  await expect(row(page, second)).toHaveCount(0);
+  await page.getByRole("button", { name: "Live updates paused" }).click();
+  await expect(row(page, second)).toBeVisible({ timeout: 2_000 });
+});
+
+test("a failing job shows in Errors, links to its jobs, and is retried from its page", async ({ page }, testInfo) => {
+  const owner = unique("failing");
+  const userToken = await tokenFor(owner);
+  const { id } = await makeCandidate(userToken, "Ada Lovelace");
+  await failNextModelCalls(401, 1);
+  const jobId = await submitJob(userToken, id, { fresh: true });
+  await waitForStatus(userToken, jobId, "FAILURE");
+
+  await signIn(page, "root", ["admin"]);
+  await page.goto(`${edge()}/monitor/errors`);
+  const group = page.getByRole("row").filter({ hasText: "model_refused" });
+  await expect(group).toBeVisible();
+  await expectAccessible(page, "console errors");
+  await group.getByRole("link", { name: /Jobs/ }).click();
+  await expect(page).toHaveURL(/error_group=[0-9a-f]{16}/);
+  await expect(row(page, jobId)).toBeVisible();
+  await row(page, jobId).getByRole("link").click();
+
+  await expect(page.getByRole("heading", { name: `Job ${jobId}` })).toBeVisible();
+  await expect(page.locator(".timeline .event-kind").last()).toHaveText("Failed");
+  await expectAccessible(page, "console job detail");
+  await page.getByRole("button", { name: "Retry" }).click();
+  await expect(page.locator("#job-title .status")).toHaveText("success", { timeout: 15_000 });
+  await expect(page.locator(".timeline .event-kind")).toContainText(["Failed", "Retried", "Queued", "Claimed", "Succeeded"]);
+  await expect(page.locator(".timeline")).toContainText("by operator root");
+  expect(await jobStatus(userToken, jobId)).toBe("SUCCESS");
+  await page.screenshot({ path: testInfo.outputPath("console-job-detail.png"), fullPage: true });
+});
+
+test("pausing a queue holds its jobs; a bulk cancel names its count; resuming runs the rest", async ({ page }, testInfo) => {
+  const [owner, other] = [unique("paused"), unique("kept")];
+  const [userToken, otherToken] = [await tokenFor(owner), await tokenFor(other)];
+  const { id } = await makeCandidate(userToken, "Katherine Johnson");
+  const { id: otherId } = await makeCandidate(otherToken, "Dorothy Vaughan");
+  await signIn(page, "root", ["admin"]);
+  await page.goto(`${edge()}/monitor`);
+  const queue = page.locator('tr[data-queue="resume_generation"]');
+  await queue.getByRole("button", { name: "Pause resume_generation" }).click();
+  await expect(queue.getByText("Paused")).toBeVisible();
+
+  const held = [
+    await submitJob(userToken, id, { fresh: true }),
+    await submitJob(userToken, id, { fresh: true, file_type: "pdf" }),
+  ];
+  const kept = await submitJob(otherToken, otherId, { fresh: true });
+  await expect(queue.locator("td").first()).toHaveText("3");
+  await page.waitForTimeout(1_500);
+  for (const jobId of held) expect(await jobStatus(userToken, jobId)).toBe("PENDING");
+  expect(await jobStatus(otherToken, kept)).toBe("PENDING");
+  await page.screenshot({ path: testInfo.outputPath("console-dashboard.png"), fullPage: true });
+
+  // Cancel one owner's waiting jobs in bulk, after a confirmation that counts them.
+  await page.goto(`${edge()}/monitor/jobs?owner=${owner}&status=PENDING`);
+  await expect(row(page, held[0]!)).toBeVisible();
+  await page.getByRole("button", { name: "Cancel matching…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Cancel 2 jobs?" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText("This search matches 2 jobs");
+  await expectAccessible(page, "console bulk confirmation");
+  await dialog.getByRole("button", { name: "Cancel 2 jobs" }).click();
+  await expect(page.getByRole("status")).toHaveText("Cancelled 2 jobs.");
+  for (const jobId of held) expect(await jobStatus(userToken, jobId)).toBe("CANCELLED");
+
+  // Resumed, the other owner's job runs.
+  await page.goto(`${edge()}/monitor`);
+  await queue.getByRole("button", { name: "Resume resume_generation" }).click();
+  await expect(queue.getByText("Running")).toBeVisible();
+  await waitForStatus(otherToken, kept, "SUCCESS");
+
+  // The audit log names every action, newest first.
+  await page.getByRole("link", { name: "Audit log" }).click();
+  const actions = page.locator("tbody tr td:nth-child(3)");
+  await expect(actions.first()).toHaveText("resume");
+  await expect(actions.nth(1)).toHaveText("bulk cancel");
+  await expect(actions.nth(2)).toHaveText("pause");
+  await expect(page.getByRole("link", { name: `status=PENDING&owner=${owner}` })).toBeVisible();
+  await expectAccessible(page, "console audit log");
+});
+
+test("a user without an operator role sees no console", async ({ page }) => {
+  await signIn(page, unique("plain"));
+  await expect(page.getByRole("link", { name: "Console" })).toHaveCount(0);
+  await page.goto(`${edge()}/monitor`);
+  await expect(page.getByText("The console is for operators")).toBeVisible();
+});
+
+test("at phone width the console's dashboard and jobs fit", async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  await signIn(page, "operator", ["ops"]);
+  await page.goto(`${edge()}/monitor`);
+  await expect(page.getByRole("heading", { name: "Queues" })).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: testInfo.outputPath("console-dashboard-375.png"), fullPage: true });
+});

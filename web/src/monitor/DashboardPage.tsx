@@ -1,0 +1,17 @@
+// The console's first page: queues (with their paused state), totals and live workers.
+import { QueuesTable } from "./QueuesTable";
+import { TotalsPanel } from "./TotalsPanel";
+import { WorkersTable } from "./WorkersTable";
+
+export function DashboardPage() {
+  return (
+    <main id="main">
+      <h1>Dashboard</h1>
+      <div className="detail">
+        <QueuesTable />
+        <TotalsPanel />
+      </div>
+      <WorkersTable />
+    </main>
+  );
+}

@@ -1,0 +1,108 @@
+// One job of any user's: what it is, its timeline, and Retry or Cancel for admins.
+import { Link, useParams } from "react-router";
+
+import { ApiError, messageOf } from "../api/client";
+import { ErrorMessage } from "../components/ErrorMessage";
+import { NotFoundPage } from "../pages/NotFoundPage";
+import { useLive } from "./live";
+import { useOperator } from "./MonitorLayout";
+import { useCancelJob, useJobDetail, useRetryJob } from "./queries";
+import { StatusText } from "./StatusText";
+import { Timeline } from "./Timeline";
+import { formatInstant } from "./time";
+
+export function JobDetailPage() {
+  const jobId = useParams().jobId ?? "";
+  const { live } = useLive();
+  const { acts } = useOperator();
+  const detail = useJobDetail(jobId, live);
+  const retry = useRetryJob();
+  const cancel = useCancelJob();
+  if (detail.error instanceof ApiError && (detail.error.status === 404 || detail.error.status === 400)) {
+    return <NotFoundPage what="job" />;
+  }
+  const job = detail.data?.job;
+  const ended = job ? ["SUCCESS", "FAILURE", "CANCELLED"].includes(job.status) : false;
+  const retryable = job ? job.status === "FAILURE" || job.status === "CANCELLED" : false;
+  const actionError = retry.error ?? cancel.error;
+  return (
+    <main id="main">
+      <p className="crumbs">
+        <Link to="/monitor/jobs">Jobs</Link> /
+      </p>
+      <h1>
+        Job <code>{jobId}</code>
+      </h1>
+      <ErrorMessage error={detail.error} />
+      {job ? (
+        <div className="detail">
+          <section className="panel" aria-labelledby="job-title">
+            <h2 id="job-title">
+              <StatusText status={job.status} /> {job.status === "PROCESSING" ? `${job.progress}%` : null}
+            </h2>
+            <dl className="facts">
+              <dt>Owner</dt>
+              <dd>{job.owner}</dd>
+              <dt>Candidate</dt>
+              <dd>{job.candidate_id}</dd>
+              <dt>Format</dt>
+              <dd>{job.file_type}</dd>
+              <dt>Queue</dt>
+              <dd>{job.queue}</dd>
+              <dt>Last worker</dt>
+              <dd>{job.worker ?? "—"}</dd>
+              <dt>Attempts</dt>
+              <dd>{job.attempts}</dd>
+              <dt>Submitted</dt>
+              <dd>{formatInstant(job.created_at)}</dd>
+              <dt>Finished</dt>
+              <dd>{formatInstant(job.completed_at)}</dd>
+              <dt>Tokens</dt>
+              <dd>
+                {job.prompt_tokens} in, {job.completion_tokens} out
+              </dd>
+              {job.edited_from ? (
+                <>
+                  <dt>Renders an edit of</dt>
+                  <dd>
+                    <Link to={`/monitor/jobs/${job.edited_from}`}>{job.edited_from}</Link>
+                  </dd>
+                </>
+              ) : null}
+            </dl>
+            {job.error_message ? <p className="status-line error-text">{job.error_message}</p> : null}
+            {acts ? (
+              <div className="actions">
+                <button
+                  type="button"
+                  className="primary"
+                  disabled={!retryable || retry.isPending}
+                  onClick={() => retry.mutate(job.job_id)}
+                >
+                  Retry
+                </button>
+                <button
+                  type="button"
+                  className="danger-text"
+                  disabled={ended || cancel.isPending}
+                  onClick={() => cancel.mutate(job.job_id)}
+                >
+                  Cancel
+                </button>
+              </div>
+            ) : null}
+            {actionError ? (
+              <div className="alert" role="alert">
+                {messageOf(actionError)}
+              </div>
+            ) : null}
+          </section>
+          <section className="panel" aria-labelledby="timeline-title">
+            <h2 id="timeline-title">Timeline</h2>
+            <Timeline events={detail.data?.events ?? []} />
+          </section>
+        </div>
+      ) : null}
+    </main>
+  );
+}

@@ -1,0 +1,142 @@
+// The console's server state: one TanStack Query hook per admin read and per action, the
+// reads refetched every second while live updates are on, and each action refreshing what
+// it changed.
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import { api, type Schemas, unwrap } from "../api/client";
+import type { paths } from "../api/schema";
+
+export type AdminJob = Schemas["AdminJob"];
+export type JobsQuery = NonNullable<paths["/api/admin/jobs"]["get"]["parameters"]["query"]>;
+/** A job search: the search route's query without its paging (also a bulk action's filter). */
+export type JobFilter = Omit<JobsQuery, "limit" | "page_token">;
+export type JobStatus = Schemas["JobStatus"];
+
+export const adminKeys = {
+  all: ["admin"] as const,
+  queues: ["admin", "queues"] as const,
+  workers: ["admin", "workers"] as const,
+  stats: ["admin", "stats"] as const,
+  jobs: (filter: JobFilter) => ["admin", "jobs", filter] as const,
+  job: (id: string) => ["admin", "job", id] as const,
+  errors: ["admin", "errors"] as const,
+  audit: ["admin", "audit"] as const,
+};
+
+/** How often a read is refetched: every second while live, never while paused. */
+export const every = (live: boolean) => (live ? 1000 : false);
+
+export function useQueues(live: boolean) {
+  return useQuery({
+    queryKey: adminKeys.queues,
+    queryFn: ({ signal }) => unwrap(api.GET("/api/admin/queues", { signal })),
+    select: (list) => list.queues,
+    refetchInterval: every(live),
+  });
+}
+
+export function useWorkerList(live: boolean) {
+  return useQuery({
+    queryKey: adminKeys.workers,
+    queryFn: ({ signal }) => unwrap(api.GET("/api/admin/workers", { signal })),
+    select: (list) => list.workers,
+    refetchInterval: every(live),
+  });
+}
+
+export function useStats(live: boolean) {
+  return useQuery({
+    queryKey: adminKeys.stats,
+    queryFn: ({ signal }) => unwrap(api.GET("/api/admin/stats", { signal })),
+    refetchInterval: every(live),
+  });
+}
+
+const PAGE = 50;
+
+/** Every user's jobs that `filter` matches, newest first, a page at a time. */
+export function useJobSearch(filter: JobFilter, live: boolean) {
+  return useInfiniteQuery({
+    queryKey: adminKeys.jobs(filter),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) => {
+      const query: JobsQuery = { ...filter, limit: PAGE, ...(pageParam ? { page_token: pageParam } : {}) };
+      return unwrap(api.GET("/api/admin/jobs", { params: { query }, signal }));
+    },
+    getNextPageParam: (page) => page.next_page_token ?? null,
+    placeholderData: keepPreviousData,
+    refetchInterval: every(live),
+  });
+}
+
+export function useJobDetail(jobId: string, live: boolean) {
+  return useQuery({
+    queryKey: adminKeys.job(jobId),
+    queryFn: ({ signal }) =>
+      unwrap(api.GET("/api/admin/jobs/{job_id}", { params: { path: { job_id: jobId } }, signal })),
+    refetchInterval: every(live),
+  });
+}
+
+export function useErrorGroups(live: boolean) {
+  return useQuery({
+    queryKey: adminKeys.errors,
+    queryFn: ({ signal }) => unwrap(api.GET("/api/admin/errors", { signal })),
+    select: (list) => list.groups,
+    refetchInterval: every(live),
+  });
+}
+
+export function useAuditLog(live: boolean) {
+  return useInfiniteQuery({
+    queryKey: adminKeys.audit,
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      unwrap(
+        api.GET("/api/admin/audit", {
+          params: { query: { limit: PAGE, ...(pageParam ? { page_token: pageParam } : {}) } },
+          signal,
+        }),
+      ),
+    getNextPageParam: (page) => page.next_page_token ?? null,
+    refetchInterval: every(live),
+  });
+}
+
+/** An action's mutation that refreshes every console read once it is done. */
+function useAdminAction<T, R>(action: (input: T) => Promise<R>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: action,
+    onSettled: () => client.invalidateQueries({ queryKey: adminKeys.all }),
+  });
+}
+
+export const useRetryJob = () =>
+  useAdminAction((jobId: string) =>
+    unwrap(api.POST("/api/admin/jobs/{job_id}/retry", { params: { path: { job_id: jobId } } })),
+  );
+
+export const useCancelJob = () =>
+  useAdminAction((jobId: string) =>
+    unwrap(api.POST("/api/admin/jobs/{job_id}/cancel", { params: { path: { job_id: jobId } } })),
+  );
+
+export type BulkAction = Schemas["BulkAction"];
+
+/** Counts what a bulk action would change, without changing anything. */
+export function countBulk(action: BulkAction, filter: JobFilter) {
+  return unwrap(api.POST("/api/admin/jobs/bulk", { body: { action, filter, dry_run: true } }));
+}
+
+export const useBulk = () =>
+  useAdminAction(({ action, filter }: { action: BulkAction; filter: JobFilter }) =>
+    unwrap(api.POST("/api/admin/jobs/bulk", { body: { action, filter } })),
+  );
+
+export const usePauseQueue = () =>
+  useAdminAction(({ name, pause }: { name: string; pause: boolean }) =>
+    pause
+      ? unwrap(api.POST("/api/admin/queues/{name}/pause", { params: { path: { name } } }))
+      : unwrap(api.POST("/api/admin/queues/{name}/resume", { params: { path: { name } } })),
+  );
