@@ -884,6 +884,103 @@ pub struct AuditLog {
     pub next_page_token: Option<String>,
 }
 
+/// The window of `GET /api/admin/history`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    /// `1h`, `24h` (when absent), `7d` or `30d`.
+    #[param(value_type = Option<HistoryWindow>, inline)]
+    pub window: Option<String>,
+    /// Seconds per bucket: at least 60, and at most 2,000 buckets to the window (60 for
+    /// 1h, 900 for 24h, 3600 for 7d, 14400 for 30d when absent).
+    #[param(minimum = 60)]
+    pub bucket: Option<i64>,
+}
+
+/// A history window.
+#[derive(ToSchema)]
+pub enum HistoryWindow {
+    #[schema(rename = "1h")]
+    Hour,
+    #[schema(rename = "24h")]
+    Day,
+    #[schema(rename = "7d")]
+    Week,
+    #[schema(rename = "30d")]
+    Month,
+}
+
+/// One bucket of time: jobs submitted in it, and jobs that ended in it with how long they
+/// waited and ran and what their model calls cost.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryBucket {
+    /// RFC 3339.
+    pub start: Option<String>,
+    pub submitted: i64,
+    pub succeeded: i64,
+    pub failed: i64,
+    pub cancelled: i64,
+    /// Successes without a model call (the result cache or a stored content).
+    pub cache_hits: i64,
+    /// From submission to the first claim; null when no job that ran ended in the bucket.
+    pub wait_p50_ms: Option<f64>,
+    pub wait_p95_ms: Option<f64>,
+    /// From the first claim to the end, of the successes that ran.
+    pub run_p50_ms: Option<f64>,
+    pub run_p95_ms: Option<f64>,
+    pub run_p99_ms: Option<f64>,
+    pub prompt_tokens: i64,
+    pub completion_tokens: i64,
+    /// The tokens at `MODEL_PRICES`' price of the model.
+    pub cost_usd: f64,
+}
+
+impl From<v1::HistoryBucket> for HistoryBucket {
+    fn from(b: v1::HistoryBucket) -> HistoryBucket {
+        let v1::HistoryBucket {
+            start,
+            submitted,
+            succeeded,
+            failed,
+            cancelled,
+            cache_hits,
+            wait_p50_ms,
+            wait_p95_ms,
+            run_p50_ms,
+            run_p95_ms,
+            run_p99_ms,
+            prompt_tokens,
+            completion_tokens,
+            cost_usd,
+        } = b;
+        HistoryBucket {
+            start: time(start),
+            submitted,
+            succeeded,
+            failed,
+            cancelled,
+            cache_hits,
+            wait_p50_ms,
+            wait_p95_ms,
+            run_p50_ms,
+            run_p95_ms,
+            run_p99_ms,
+            prompt_tokens,
+            completion_tokens,
+            cost_usd,
+        }
+    }
+}
+
+/// Every bucket of the window, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct History {
+    pub buckets: Vec<HistoryBucket>,
+    /// What one resume made by the model cost on average over the window: about what a
+    /// cache hit saves.
+    pub cost_per_generated_usd: f64,
+}
+
 /// Failures and retried attempts that share an error class and a message once ids, numbers
 /// and times are stripped.
 #[derive(Debug, Serialize, ToSchema)]

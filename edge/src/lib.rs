@@ -81,6 +81,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::resume))
         .routes(routes!(admin::errors))
         .routes(routes!(admin::audit))
+        .routes(routes!(admin::history))
 }
 
 /// An `/api` path no route has: the contract's error body, not the web app.

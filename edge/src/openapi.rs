@@ -124,6 +124,7 @@ mod tests {
             ("post", "/api/admin/queues/{name}/resume"),
             ("get", "/api/admin/errors"),
             ("get", "/api/admin/audit"),
+            ("get", "/api/admin/history"),
         ];
         for (method, path) in routes {
             let operation = &doc["paths"][path][method];

@@ -1,4 +1,5 @@
-//! What operators do and see: `run` on a job (how many times an operator ran it again; a
+//! What operators do and see: jobs indexed by when they ended (the console's history),
+//! `run` on a job (how many times an operator ran it again; a
 //! task of an earlier run is dropped at its claim, so a retried job never runs twice), the
 //! error group of each timeline error (so jobs are searched by group), jobs indexed by
 //! status and id (a status filter pages by key like the unfiltered list), the audit log of
@@ -15,6 +16,7 @@ enum ResumeGenerationJob {
     Table,
     Id,
     Status,
+    CompletedAt,
     Run,
 }
 
@@ -55,6 +57,8 @@ impl MigrationTrait for Migration {
         manager.drop_index(Index::drop().name("idx_rgj_status").table(J::Table).to_owned()).await?;
         let by_status = Index::create().name("idx_rgj_status_id").table(J::Table).col(J::Status).col(J::Id).to_owned();
         manager.create_index(by_status).await?;
+        let by_end = Index::create().name("idx_rgj_completed_at").table(J::Table).col(J::CompletedAt).to_owned();
+        manager.create_index(by_end).await?;
 
         let group = ColumnDef::new(JobEvent::ErrorGroup).string_len(16).null().to_owned();
         manager.alter_table(Table::alter().table(JobEvent::Table).add_column(group).to_owned()).await?;
@@ -94,6 +98,7 @@ impl MigrationTrait for Migration {
         manager.drop_table(Table::drop().table(AuditEntry::Table).to_owned()).await?;
         manager.drop_index(Index::drop().name("job_event_by_error_group").table(JobEvent::Table).to_owned()).await?;
         manager.alter_table(Table::alter().table(JobEvent::Table).drop_column(JobEvent::ErrorGroup).to_owned()).await?;
+        manager.drop_index(Index::drop().name("idx_rgj_completed_at").table(J::Table).to_owned()).await?;
         manager.drop_index(Index::drop().name("idx_rgj_status_id").table(J::Table).to_owned()).await?;
         manager.create_index(Index::create().name("idx_rgj_status").table(J::Table).col(J::Status).to_owned()).await?;
         manager.alter_table(Table::alter().table(J::Table).drop_column(J::Run).to_owned()).await

@@ -38,12 +38,57 @@ pub struct Config {
     /// the model is called; 0 turns that off.
     #[arg(long, env = "CONTENT_REUSE_DAYS", default_value_t = 30)]
     pub content_reuse_days: u32,
+    /// What each model's tokens cost, `model=prompt:completion` in USD per 1,000 tokens,
+    /// comma-separated; the console prices jobs at `OPENAI_MODEL`'s.
+    #[arg(long, env = "MODEL_PRICES", value_delimiter = ',', value_parser = ModelPrice::parse,
+        default_value = "gpt-4o-mini=0.00015:0.0006")]
+    pub model_prices: Vec<ModelPrice>,
+}
+
+/// A model's price in USD per 1,000 tokens.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelPrice {
+    pub model: String,
+    pub prompt_per_1k: f64,
+    pub completion_per_1k: f64,
+}
+
+impl ModelPrice {
+    /// `model=prompt:completion`, e.g. `gpt-4o-mini=0.00015:0.0006`.
+    fn parse(text: &str) -> Result<ModelPrice, String> {
+        let bad = || format!("MODEL_PRICES entry {text:?} must be model=prompt:completion (USD per 1,000 tokens)");
+        let (model, prices) = text.trim().split_once('=').ok_or_else(bad)?;
+        let (prompt, completion) = prices.split_once(':').ok_or_else(bad)?;
+        let price = |p: &str| p.trim().parse::<f64>().ok().filter(|p| p.is_finite() && *p >= 0.0).ok_or_else(bad);
+        let model = model.trim();
+        if model.is_empty() {
+            return Err(bad());
+        }
+        Ok(ModelPrice { model: model.to_owned(), prompt_per_1k: price(prompt)?, completion_per_1k: price(completion)? })
+    }
+
+    /// What `prompt` and `completion` tokens cost.
+    pub fn cost(&self, prompt: i64, completion: i64) -> f64 {
+        (prompt as f64 * self.prompt_per_1k + completion as f64 * self.completion_per_1k) / 1000.0
+    }
 }
 
 impl Config {
     /// The generator workers use, as it goes into cache keys.
     pub fn generator(&self) -> String {
         resume_proto::redis::cache::generator(self.openai_api_key.as_ref().map(|_| self.openai_model.as_str()))
+    }
+
+    /// The price jobs are costed at: `OPENAI_MODEL`'s, free when it has none (or the
+    /// offline generator makes the resumes: they use no tokens).
+    pub fn price(&self) -> ModelPrice {
+        let model = &self.openai_model;
+        self.model_prices.iter().find(|p| p.model == *model).cloned().unwrap_or_else(|| {
+            if self.openai_api_key.is_some() {
+                tracing::warn!(model, "MODEL_PRICES names no price for OPENAI_MODEL: the console shows its cost as 0");
+            }
+            ModelPrice { model: model.clone(), ..ModelPrice::default() }
+        })
     }
 
     /// Checks what the types cannot: a usable secret and a database URL we support.
@@ -68,6 +113,7 @@ impl fmt::Debug for Config {
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("api_rate_limit_per_min", &self.api_rate_limit_per_min)
             .field("content_reuse_days", &self.content_reuse_days)
+            .field("model_prices", &self.model_prices)
             .finish()
     }
 }
@@ -94,5 +140,18 @@ mod tests {
         assert!(config(&["--jwt-secret", " "]).validate().is_err());
         assert!(config(&["--jwt-secret", "k", "--database-url", "mysql://x"]).validate().is_err());
         assert!(config(&["--jwt-secret", "k"]).validate().is_ok());
+    }
+
+    #[test]
+    fn prices_are_read_per_model_and_bad_ones_named() {
+        let c = config(&["--jwt-secret", "k", "--model-prices", "a=0.001:0.002, gpt-4o-mini=0.00015:0.0006"]);
+        assert_eq!(c.price().prompt_per_1k, 0.00015);
+        assert!((c.price().cost(1000, 2000) - 0.00135).abs() < 1e-12);
+        let c = config(&["--jwt-secret", "k", "--openai-model", "other"]);
+        assert_eq!(c.price().cost(1000, 1000), 0.0);
+        for bad in ["a", "a=1", "=1:2", "a=x:1", "a=-1:1"] {
+            let parsed = Config::try_parse_from(["server", "--jwt-secret", "k", "--model-prices", bad]);
+            assert!(parsed.is_err_and(|e| e.to_string().contains("model=prompt:completion")), "{bad}");
+        }
     }
 }

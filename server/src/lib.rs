@@ -66,6 +66,8 @@ pub struct AppState {
     pub cache: cache::ResultCache,
     /// Job changes, published and watched.
     pub events: events::Events,
+    /// What the model's tokens cost (the console's history).
+    pub price: config::ModelPrice,
 }
 
 /// Connects the database (applying migrations) and Redis: the handlers' state and the
@@ -84,7 +86,8 @@ async fn connect(config: &Config) -> Result<(Arc<AppState>, api_limit::ApiLimit)
     let writer = db::writer::Writer::start(db.clone());
     let by_key = db::ByKey::start(&db);
     let limit = api_limit::ApiLimit::new(client.clone(), keys.clone(), config.api_rate_limit_per_min);
-    let state = AppState { db, writer, by_key, queue: queue::Dispatch::new(client, keys), cache, events };
+    let queue = queue::Dispatch::new(client, keys);
+    let state = AppState { db, writer, by_key, queue, cache, events, price: config.price() };
     Ok((Arc::new(state), limit))
 }
 

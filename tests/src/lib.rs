@@ -96,6 +96,39 @@ pub struct System {
     _dir: Option<TempDir>,
 }
 
+/// A server's configuration on the system's database, Redis and secret, listening on `addr`.
+fn server_config(
+    addr: SocketAddr,
+    database_url: &str,
+    redis_url: &str,
+    prefix: &str,
+    secret: &str,
+    options: &Options,
+) -> server::Config {
+    server::Config {
+        server_addr: addr,
+        server_metrics_addr: "127.0.0.1:0".parse().expect("address"),
+        database_url: database_url.to_owned(),
+        shared: Shared {
+            redis_url: redis_url.to_owned(),
+            redis_cluster: options.redis_cluster,
+            redis_key_prefix: prefix.to_owned(),
+            jwt_secret: secret.to_owned(),
+        },
+        openai_api_key: options.model_url.as_ref().map(|_| fake_model::API_KEY.to_owned()),
+        openai_model: "fake-model".into(),
+        cors_allowed_origins: vec!["http://localhost:5173".into()],
+        api_rate_limit_per_min: options.api_rate_limit_per_min,
+        content_reuse_days: 30,
+        // The fake model's price: a call's 240 + 60 tokens cost $0.0006.
+        model_prices: vec![server::config::ModelPrice {
+            model: "fake-model".into(),
+            prompt_per_1k: 0.001,
+            completion_per_1k: 0.006,
+        }],
+    }
+}
+
 fn unique() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
@@ -156,22 +189,7 @@ impl System {
         let (stop, stop_rx) = watch::channel(false);
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let grpc_addr = listener.local_addr()?;
-        let server_config = server::Config {
-            server_addr: grpc_addr,
-            server_metrics_addr: "127.0.0.1:0".parse().expect("address"),
-            database_url: database_url.clone(),
-            shared: Shared {
-                redis_url: redis_url.clone(),
-                redis_cluster: options.redis_cluster,
-                redis_key_prefix: prefix.clone(),
-                jwt_secret: secret.clone(),
-            },
-            openai_api_key: options.model_url.as_ref().map(|_| fake_model::API_KEY.to_owned()),
-            openai_model: "fake-model".into(),
-            cors_allowed_origins: vec!["http://localhost:5173".into()],
-            api_rate_limit_per_min: options.api_rate_limit_per_min,
-            content_reuse_days: 30,
-        };
+        let server_config = server_config(grpc_addr, &database_url, &redis_url, &prefix, &secret, &options);
         let mut tasks = vec![tokio::spawn({
             let shutdown = Box::pin(stopped(stop_rx.clone()));
             async move { server::run(server_config, listener, shutdown).await.expect("server failed") }
@@ -208,6 +226,19 @@ impl System {
             system.start_worker(2);
         }
         Ok(system)
+    }
+
+    /// Starts one more server on the same database and Redis (the edge keeps to the first);
+    /// its gRPC address.
+    pub async fn start_server(&mut self) -> Result<SocketAddr> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let config =
+            server_config(addr, &self.database_url, &self.redis_url, &self.prefix, &self.secret, &self.options);
+        let shutdown = Box::pin(stopped(self.stop.subscribe()));
+        self.tasks
+            .push(tokio::spawn(async move { server::run(config, listener, shutdown).await.expect("server failed") }));
+        Ok(addr)
     }
 
     /// Starts one more worker running `concurrency` tasks at once.

@@ -13,9 +13,9 @@ use crate::{
     error::{ApiError, BodyErrors, CallerErrors, Conflict, Forbidden, InputErrors, NotFound, required},
     extract::{JsonBody, grpc, query_error},
     json::{
-        AdminJob, AdminJobList, AuditEntry, AuditLog, Bulk, BulkOutcome, ErrorGroup, ErrorGroupList, ErrorsQuery, Job,
-        JobDetail, JobEvent, JobPath, JobsQuery, PageQuery, Queue, QueueList, QueuePath, Stats, Worker, WorkerList,
-        parse_time, time,
+        AdminJob, AdminJobList, AuditEntry, AuditLog, Bulk, BulkOutcome, ErrorGroup, ErrorGroupList, ErrorsQuery,
+        History, HistoryQuery, Job, JobDetail, JobEvent, JobPath, JobsQuery, PageQuery, Queue, QueueList, QueuePath,
+        Stats, Worker, WorkerList, parse_time, time,
     },
     routes::resume::job as job_json,
 };
@@ -246,4 +246,22 @@ pub async fn audit(
         })
         .collect();
     Ok(Json(AuditLog { entries, next_page_token: response.next_page_token }))
+}
+
+/// Every user's jobs over a window in buckets of time: submitted, ended by outcome, cache
+/// hits, wait and run percentiles, tokens and cost. From the database: every server
+/// answers the same.
+#[utoipa::path(get, path = "/api/admin/history", tag = "admin", operation_id = "getHistory",
+    params(HistoryQuery),
+    responses((status = 200, description = "The window's buckets, oldest first", body = History), InputErrors, Forbidden, CallerErrors))]
+pub async fn history(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<HistoryQuery>, QueryRejection>,
+) -> Result<Json<History>, ApiError> {
+    let Query(HistoryQuery { window, bucket }) = query.map_err(query_error)?;
+    let request = v1::GetHistoryRequest { window: window.unwrap_or_default(), bucket };
+    let v1::GetHistoryResponse { buckets, cost_per_generated_usd } =
+        client(state).get_history(grpc(&headers, request)).await?.into_inner();
+    Ok(Json(History { buckets: buckets.into_iter().map(Into::into).collect(), cost_per_generated_usd }))
 }

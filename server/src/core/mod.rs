@@ -7,6 +7,7 @@ pub mod admin;
 pub mod candidates;
 pub mod content;
 pub mod errors;
+pub mod history;
 pub mod jobs;
 pub mod page;
 pub mod recovery;

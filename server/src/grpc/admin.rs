@@ -8,7 +8,7 @@ use tonic::{Request, Response, Status};
 use crate::{
     AppState,
     auth::Caller,
-    core::{actions, admin, search},
+    core::{actions, admin, history, search},
 };
 
 /// The admin API over the shared state.
@@ -105,5 +105,12 @@ impl AdminService for AdminApi {
         let by = Caller::of(&request)?.user_id.clone();
         let queue = actions::resume(&self.state, &by, &request.into_inner().name).await?;
         Ok(Response::new(v1::ResumeQueueResponse { queue: Some(queue) }))
+    }
+
+    async fn get_history(
+        &self,
+        request: Request<v1::GetHistoryRequest>,
+    ) -> Result<Response<v1::GetHistoryResponse>, Status> {
+        Ok(Response::new(history::history(&self.state, request.into_inner()).await?))
     }
 }

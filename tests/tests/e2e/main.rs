@@ -7,6 +7,7 @@ mod candidates;
 mod cluster;
 mod content;
 mod grpc;
+mod history;
 mod jobs;
 mod limits;
 mod model;

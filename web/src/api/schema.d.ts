@@ -41,6 +41,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every user's jobs over a window in buckets of time: submitted, ended by outcome, cache
+         *     hits, wait and run percentiles, tokens and cost. From the database: every server
+         *     answers the same.
+         */
+        get: operations["getHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/jobs": {
         parameters: {
             query?: never;
@@ -736,6 +757,62 @@ export interface components {
         };
         /** @description One highlight of a role: not blank, at most 1,000 characters. */
         Highlight: string;
+        /** @description Every bucket of the window, oldest first. */
+        History: {
+            buckets: components["schemas"]["HistoryBucket"][];
+            /**
+             * Format: double
+             * @description What one resume made by the model cost on average over the window: about what a
+             *     cache hit saves.
+             */
+            cost_per_generated_usd: number;
+        };
+        /**
+         * @description One bucket of time: jobs submitted in it, and jobs that ended in it with how long they
+         *     waited and ran and what their model calls cost.
+         */
+        HistoryBucket: {
+            /**
+             * Format: int64
+             * @description Successes without a model call (the result cache or a stored content).
+             */
+            cache_hits: number;
+            /** Format: int64 */
+            cancelled: number;
+            /** Format: int64 */
+            completion_tokens: number;
+            /**
+             * Format: double
+             * @description The tokens at `MODEL_PRICES`' price of the model.
+             */
+            cost_usd: number;
+            /** Format: int64 */
+            failed: number;
+            /** Format: int64 */
+            prompt_tokens: number;
+            /**
+             * Format: double
+             * @description From the first claim to the end, of the successes that ran.
+             */
+            run_p50_ms?: number | null;
+            /** Format: double */
+            run_p95_ms?: number | null;
+            /** Format: double */
+            run_p99_ms?: number | null;
+            /** @description RFC 3339. */
+            start?: string | null;
+            /** Format: int64 */
+            submitted: number;
+            /** Format: int64 */
+            succeeded: number;
+            /**
+             * Format: double
+             * @description From submission to the first claim; null when no job that ran ended in the bucket.
+             */
+            wait_p50_ms?: number | null;
+            /** Format: double */
+            wait_p95_ms?: number | null;
+        };
         /** @description A generation job as the API shows it. */
         Job: {
             /** Format: int32 */
@@ -1031,6 +1108,90 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorGroupList"];
+                };
+            };
+            /** @description The request is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The call needs the `ops` or `admin` role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An internal error (no internals in the message). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A backend (database, Redis, server) is unavailable; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getHistory: {
+        parameters: {
+            query?: {
+                /** @description `1h`, `24h` (when absent), `7d` or `30d`. */
+                window?: "1h" | "24h" | "7d" | "30d";
+                /**
+                 * @description Seconds per bucket: at least 60, and at most 2,000 buckets to the window (60 for
+                 *     1h, 900 for 24h, 3600 for 7d, 14400 for 30d when absent).
+                 */
+                bucket?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The window's buckets, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["History"];
                 };
             };
             /** @description The request is invalid; the message names the field. */

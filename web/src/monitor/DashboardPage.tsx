@@ -1,4 +1,6 @@
-// The console's first page: queues (with their paused state), totals and live workers.
+// The console's first page: queues (with their paused state), totals, the history charts
+// and live workers.
+import { HistoryPanel } from "./HistoryPanel";
 import { QueuesTable } from "./QueuesTable";
 import { TotalsPanel } from "./TotalsPanel";
 import { WorkersTable } from "./WorkersTable";
@@ -11,6 +13,7 @@ export function DashboardPage() {
         <QueuesTable />
         <TotalsPanel />
       </div>
+      <HistoryPanel />
       <WorkersTable />
     </main>
   );

@@ -21,6 +21,7 @@ export const adminKeys = {
   job: (id: string) => ["admin", "job", id] as const,
   errors: ["admin", "errors"] as const,
   audit: ["admin", "audit"] as const,
+  history: (window: string) => ["admin", "history", window] as const,
 };
 
 /** How often a read is refetched: every second while live, never while paused. */
@@ -49,6 +50,18 @@ export function useStats(live: boolean) {
     queryKey: adminKeys.stats,
     queryFn: ({ signal }) => unwrap(api.GET("/api/admin/stats", { signal })),
     refetchInterval: every(live),
+  });
+}
+
+export type Window = NonNullable<NonNullable<paths["/api/admin/history"]["get"]["parameters"]["query"]>["window"]>;
+
+/** The window's buckets; refetched every 5 s while live (each read scans the window). */
+export function useHistory(window: Window, live: boolean) {
+  return useQuery({
+    queryKey: adminKeys.history(window),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/admin/history", { params: { query: { window } }, signal })),
+    refetchInterval: live ? 5000 : false,
+    placeholderData: keepPreviousData,
   });
 }
 
