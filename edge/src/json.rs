@@ -660,7 +660,7 @@ pub struct QueueList {
     pub queues: Vec<Queue>,
 }
 
-/// A worker with a live heartbeat.
+/// A worker: live (its heartbeat renewed), or lost within the last hour.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Worker {
     pub id: String,
@@ -670,9 +670,53 @@ pub struct Worker {
     pub processed: i64,
     pub failed: i64,
     pub last_heartbeat: Option<String>,
+    /// `live`, or `lost`: its heartbeat expired within the last hour.
+    #[schema(value_type = WorkerState)]
+    pub state: String,
+    /// When a lost worker was found so (RFC 3339); null for a live one.
+    pub lost_at: Option<String>,
+    /// The jobs of the tasks a lost worker held: they went back to their queues.
+    pub held_job_ids: Vec<String>,
 }
 
-/// The workers with a live heartbeat.
+/// Whether a worker is live.
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum WorkerState {
+    Live,
+    Lost,
+}
+
+impl From<v1::Worker> for Worker {
+    fn from(w: v1::Worker) -> Worker {
+        let v1::Worker {
+            id,
+            host,
+            concurrency,
+            active,
+            processed,
+            failed,
+            last_heartbeat,
+            state,
+            lost_at,
+            held_job_ids,
+        } = w;
+        Worker {
+            id,
+            host,
+            concurrency,
+            active,
+            processed,
+            failed,
+            last_heartbeat: time(last_heartbeat),
+            state,
+            lost_at: time(lost_at),
+            held_job_ids,
+        }
+    }
+}
+
+/// The live workers, then those lost within the last hour.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WorkerList {
     pub workers: Vec<Worker>,

@@ -40,6 +40,20 @@ enum AuditEntry {
 }
 
 #[derive(DeriveIden)]
+enum LostWorker {
+    Table,
+    Id,
+    WorkerId,
+    LostAt,
+    Host,
+    Concurrency,
+    Processed,
+    Failed,
+    LastHeartbeat,
+    HeldJobIds,
+}
+
+#[derive(DeriveIden)]
 enum PausedQueue {
     Table,
     Name,
@@ -89,11 +103,29 @@ impl MigrationTrait for Migration {
             .col(ColumnDef::new(PausedQueue::PausedAt).timestamp_with_time_zone().not_null())
             .col(ColumnDef::new(PausedQueue::PausedBy).string().not_null())
             .to_owned();
-        manager.create_table(paused).await
+        manager.create_table(paused).await?;
+
+        let lost = Table::create()
+            .table(LostWorker::Table)
+            .col(ColumnDef::new(LostWorker::Id).big_integer().not_null().auto_increment().primary_key())
+            .col(ColumnDef::new(LostWorker::WorkerId).string().not_null())
+            .col(ColumnDef::new(LostWorker::LostAt).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(LostWorker::Host).string().not_null())
+            .col(ColumnDef::new(LostWorker::Concurrency).integer().not_null())
+            .col(ColumnDef::new(LostWorker::Processed).big_integer().not_null())
+            .col(ColumnDef::new(LostWorker::Failed).big_integer().not_null())
+            .col(ColumnDef::new(LostWorker::LastHeartbeat).timestamp_with_time_zone().null())
+            .col(ColumnDef::new(LostWorker::HeldJobIds).text().not_null())
+            .to_owned();
+        manager.create_table(lost).await?;
+        let by_time =
+            Index::create().name("lost_worker_by_time").table(LostWorker::Table).col(LostWorker::LostAt).to_owned();
+        manager.create_index(by_time).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         use ResumeGenerationJob as J;
+        manager.drop_table(Table::drop().table(LostWorker::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(PausedQueue::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(AuditEntry::Table).to_owned()).await?;
         manager.drop_index(Index::drop().name("job_event_by_error_group").table(JobEvent::Table).to_owned()).await?;

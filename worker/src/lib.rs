@@ -113,7 +113,7 @@ async fn work(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
     let c = ctx.clone();
     tokio::spawn(every(RECOVER_EVERY, "looking for dead workers", stop.clone(), move || {
         let c = c.clone();
-        async move { c.redis.registry.recover_dead_workers(&c.redis.tasks).await }
+        async move { c.redis.registry.recover_dead_workers(&c.redis.tasks, &c.reporter).await }
     }));
 
     let mut running = take_tasks(&ctx, config.concurrency, stop).await;

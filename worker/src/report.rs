@@ -185,4 +185,22 @@ impl Reporter {
         self.client.clone().schedule_retry(request).await?;
         Ok(())
     }
+
+    /// Records that worker `lost` is lost, what it last said of itself and the jobs of the
+    /// tasks it held (about to go back to their queues).
+    pub async fn lost_worker(
+        &self,
+        lost: &str,
+        last_heartbeat: Option<v1::WorkerHeartbeat>,
+        job_ids: Vec<String>,
+    ) -> Result<(), Status> {
+        let request = v1::ReportLostWorkerRequest {
+            worker_id: self.worker_id.clone(),
+            lost_worker_id: lost.to_owned(),
+            last_heartbeat,
+            job_ids,
+        };
+        self.client.clone().report_lost_worker(request).await?;
+        Ok(())
+    }
 }

@@ -15,7 +15,7 @@ use crate::{
     json::{
         AdminJob, AdminJobList, AuditEntry, AuditLog, Bulk, BulkOutcome, ErrorGroup, ErrorGroupList, ErrorsQuery,
         History, HistoryQuery, Job, JobDetail, JobEvent, JobPath, JobsQuery, PageQuery, Queue, QueueList, QueuePath,
-        Stats, Worker, WorkerList, parse_time, time,
+        Stats, WorkerList, parse_time, time,
     },
     routes::resume::job as job_json,
 };
@@ -37,25 +37,13 @@ pub async fn queues(State(state): State<AppState>, headers: HeaderMap) -> Result
     Ok(Json(QueueList { queues: response.queues.into_iter().map(Into::into).collect() }))
 }
 
-/// Every worker with a live heartbeat.
+/// Every worker with a live heartbeat, then those lost within the last hour (when, and
+/// the jobs they held).
 #[utoipa::path(get, path = "/api/admin/workers", tag = "admin", operation_id = "listWorkers",
-    responses((status = 200, description = "The live workers", body = WorkerList), Forbidden, CallerErrors))]
+    responses((status = 200, description = "The live and lately lost workers", body = WorkerList), Forbidden, CallerErrors))]
 pub async fn workers(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<WorkerList>, ApiError> {
     let response = client(state).list_workers(grpc(&headers, v1::ListWorkersRequest {})).await?.into_inner();
-    let workers = response
-        .workers
-        .into_iter()
-        .map(|v1::Worker { id, host, concurrency, active, processed, failed, last_heartbeat }| Worker {
-            id,
-            host,
-            concurrency,
-            active,
-            processed,
-            failed,
-            last_heartbeat: time(last_heartbeat),
-        })
-        .collect();
-    Ok(Json(WorkerList { workers }))
+    Ok(Json(WorkerList { workers: response.workers.into_iter().map(Into::into).collect() }))
 }
 
 /// Totals across every user's jobs.

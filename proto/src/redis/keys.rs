@@ -88,6 +88,17 @@ impl Keys {
         format!("{}:worker:{worker_id}", self.tag)
     }
 
+    /// A copy of one worker's heartbeat that outlives it by [`crate::redis::registry::LOST_SHOWN`]:
+    /// what a lost worker last said of itself.
+    pub fn last_heartbeat(&self, worker_id: &str) -> String {
+        format!("{}:lastbeat:{worker_id}", self.tag)
+    }
+
+    /// The lock held by the one worker returning a dead worker's tasks.
+    pub fn sweeping(&self, worker_id: &str) -> String {
+        format!("{}:sweeping:{worker_id}", self.tag)
+    }
+
     /// A finished resume (an encoded `CachedResume`) under its request's cache key.
     pub fn cached(&self, cache_key: &str) -> String {
         format!("{}:cache:{cache_key}", self.tag)

@@ -11,6 +11,9 @@ use crate::v1::WorkerHeartbeat;
 /// How long a heartbeat lives unless renewed.
 pub const HEARTBEAT_TTL: Duration = Duration::from_secs(10);
 
+/// How long a lost worker is shown (and its last heartbeat kept).
+pub const LOST_SHOWN: Duration = Duration::from_secs(3600);
+
 /// A heartbeat's bytes.
 pub fn encode(heartbeat: &WorkerHeartbeat) -> Vec<u8> {
     heartbeat.encode_to_vec()

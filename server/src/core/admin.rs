@@ -1,10 +1,14 @@
-//! The operators' view: readiness, queue depths, live workers, job statistics, any job
-//! with its timeline.
+//! The operators' view: readiness, queue depths, live and lost workers, job statistics,
+//! any job with its timeline.
 
-use std::time::Duration;
+use std::{collections::HashSet, time::Duration};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use resume_proto::{job::JobStatus, redis::keys::Queue, v1};
+use resume_proto::{
+    job::JobStatus,
+    redis::{keys::Queue, registry::LOST_SHOWN},
+    v1,
+};
 use sea_orm::{
     ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
@@ -13,7 +17,7 @@ use sea_orm::{
 use crate::{
     AppState,
     core::{actions, errors, jobs, validate},
-    db::{job_event, resume_job},
+    db::{job_event, lost_worker, resume_job},
     error::{Error, Result},
 };
 
@@ -66,7 +70,8 @@ pub async fn queues(state: &AppState) -> Result<Vec<v1::Queue>> {
     Ok(queues)
 }
 
-/// Every worker with a live heartbeat, as it last described itself.
+/// Every worker with a live heartbeat, as it last described itself, then every worker
+/// found lost within the last hour (and not live again since), most recently lost first.
 pub async fn workers(state: &AppState) -> Result<Vec<v1::Worker>> {
     let mut workers: Vec<v1::Worker> = state
         .queue
@@ -75,10 +80,36 @@ pub async fn workers(state: &AppState) -> Result<Vec<v1::Worker>> {
         .into_iter()
         .map(|(id, beat)| {
             let v1::WorkerHeartbeat { host, concurrency, active, processed, failed, last_heartbeat } = beat;
-            v1::Worker { id, host, concurrency, active, processed, failed, last_heartbeat }
+            let state = "live".to_owned();
+            v1::Worker { id, host, concurrency, active, processed, failed, last_heartbeat, state, ..Default::default() }
         })
         .collect();
     workers.sort_by(|a, b| a.id.cmp(&b.id));
+    let shown_since = Utc::now() - TimeDelta::from_std(LOST_SHOWN).unwrap_or(TimeDelta::hours(1));
+    let lost = lost_worker::Entity::find()
+        .filter(lost_worker::Column::LostAt.gte(shown_since))
+        .order_by_desc(lost_worker::Column::Id)
+        .all(&state.db)
+        .await?;
+    let mut seen: HashSet<String> = workers.iter().map(|w| w.id.clone()).collect();
+    for row in lost {
+        if !seen.insert(row.worker_id.clone()) {
+            continue;
+        }
+        let held_job_ids = row.held_job_ids.split(',').filter(|id| !id.is_empty()).map(str::to_owned).collect();
+        workers.push(v1::Worker {
+            id: row.worker_id,
+            host: row.host,
+            concurrency: row.concurrency,
+            active: 0,
+            processed: row.processed,
+            failed: row.failed,
+            last_heartbeat: row.last_heartbeat.map(resume_proto::time::to_timestamp),
+            state: "lost".to_owned(),
+            lost_at: Some(resume_proto::time::to_timestamp(row.lost_at)),
+            held_job_ids,
+        });
+    }
     Ok(workers)
 }
 

@@ -1,11 +1,11 @@
 //! The worker's side of a job: claim it, move its progress, hand over the file or the
-//! failure. Every transition is one conditional UPDATE, so concurrent or repeated calls
+//! failure, record a lost worker. Every transition is one conditional UPDATE, so concurrent or repeated calls
 //! (a task delivered twice, a cancel racing a completion) cannot move a job backwards,
 //! committed in groups with the other writes of the moment (`db::writer`).
 
-use resume_proto::{job::JobStatus, v1};
+use resume_proto::{job::JobStatus, redis::Queue, v1};
 use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set,
     sea_query::{Expr, ExprTrait, Func},
 };
 
@@ -18,7 +18,7 @@ use crate::{
     },
     db::{
         job_event::Kind,
-        resume_job,
+        lost_worker, resume_job,
         writer::{Event, Kept},
     },
     error::{Error, Result},
@@ -238,5 +238,40 @@ pub async fn schedule_retry(state: &AppState, req: v1::ScheduleRetryRequest) -> 
     }
     state.writer.record(&job_id, row.attempts, Kept::events([event])).await?;
     tracing::info!(%job_id, class, retry_in_ms, "retry scheduled");
+    Ok(())
+}
+
+/// Records worker `lost_worker_id` as lost with what it last said of itself and the jobs
+/// of the tasks it held, and on the timeline of each of those jobs still running that its
+/// task goes back to its queue (the worker that reports it returns the tasks next).
+pub async fn lost_worker(state: &AppState, req: v1::ReportLostWorkerRequest) -> Result<()> {
+    let v1::ReportLostWorkerRequest { worker_id, lost_worker_id, last_heartbeat, job_ids } = req;
+    validate::required("lost_worker_id", &lost_worker_id, 200)?;
+    let job_ids: Vec<String> = job_ids.iter().filter_map(|id| validate::job_id(id).ok()).collect();
+    let beat = last_heartbeat.unwrap_or_default();
+    lost_worker::ActiveModel {
+        worker_id: Set(lost_worker_id.clone()),
+        lost_at: Set(candidates::now()),
+        host: Set(beat.host),
+        concurrency: Set(beat.concurrency),
+        processed: Set(beat.processed),
+        failed: Set(beat.failed),
+        last_heartbeat: Set(beat.last_heartbeat.as_ref().and_then(resume_proto::time::from_timestamp)),
+        held_job_ids: Set(job_ids.join(",")),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await?;
+    tracing::warn!(lost_worker_id, reported_by = worker_id, jobs = job_ids.len(), "worker lost");
+    for job_id in job_ids {
+        let Some(row) = state.by_key.jobs.get(job_id.clone()).await? else { continue };
+        if !running().contains(&row.status.as_str()) {
+            continue;
+        }
+        let queue = row.priority.parse().map_or(Queue::ResumeGeneration, Queue::of);
+        let detail = format!("from lost worker {lost_worker_id}: back in {}, returned by {worker_id}", queue.name());
+        let event = Event::new(Kind::Recovered).worker(&lost_worker_id).detail(detail);
+        state.writer.record(&job_id, row.attempts, Kept::events([event])).await?;
+    }
     Ok(())
 }

@@ -49,6 +49,8 @@ pub enum Kind {
     Requeued,
     /// Run again by an operator (the detail names them).
     Retried,
+    /// Its task went back to its queue from a worker found lost (the detail names it).
+    Recovered,
 }
 
 impl Kind {
@@ -64,6 +66,7 @@ impl Kind {
             Kind::Cancelled => "cancelled",
             Kind::Requeued => "requeued",
             Kind::Retried => "retried",
+            Kind::Recovered => "recovered",
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod candidate;
 pub mod candidate_job;
 pub mod group_read;
 pub mod job_event;
+pub mod lost_worker;
 pub mod paused_queue;
 pub mod resume_content;
 pub mod resume_document;

@@ -86,4 +86,12 @@ impl WorkerService for WorkerApi {
         tasks::schedule_retry(&self.state, request.into_inner()).await?;
         Ok(Response::new(v1::ScheduleRetryResponse {}))
     }
+
+    async fn report_lost_worker(
+        &self,
+        request: Request<v1::ReportLostWorkerRequest>,
+    ) -> Result<Response<v1::ReportLostWorkerResponse>, Status> {
+        tasks::lost_worker(&self.state, request.into_inner()).await?;
+        Ok(Response::new(v1::ReportLostWorkerResponse {}))
+    }
 }

@@ -142,8 +142,9 @@ async fn a_dead_workers_task_is_taken_over_once_its_heartbeat_expires() -> anyho
         .lmove(keys.queue(Queue::ResumeGeneration), &in_flight, LMoveDirection::Left, LMoveDirection::Right)
         .await?;
     assert!(task.is_some(), "the task was queued");
-    let beat = registry::encode(&v1::WorkerHeartbeat { host: "gone".into(), ..Default::default() });
-    let _: () = redis.set(keys.heartbeat(dead), beat, Some(Expiration::PX(3_000)), None, false).await?;
+    let beat = registry::encode(&v1::WorkerHeartbeat { host: "gone".into(), concurrency: 4, ..Default::default() });
+    let _: () = redis.set(keys.heartbeat(dead), beat.clone(), Some(Expiration::PX(3_000)), None, false).await?;
+    let _: () = redis.set(keys.last_heartbeat(dead), beat, Some(Expiration::PX(60_000)), None, false).await?;
     let _: () = redis.sadd(keys.workers(), dead).await?;
 
     system.start_worker(2);
@@ -157,6 +158,28 @@ async fn a_dead_workers_task_is_taken_over_once_its_heartbeat_expires() -> anyho
     assert_eq!(left, 0, "the dead worker's in-flight list is empty");
     let workers: Vec<String> = redis.smembers(keys.workers()).await?;
     assert!(!workers.contains(&dead.to_owned()), "the dead worker left the registry: {workers:?}");
+
+    // The timeline names the dead worker, before the claim that took its task over.
+    let (_, detail) = system.get_with_roles("watcher", &["ops"], &format!("/api/admin/jobs/{job_id}")).await?;
+    let kinds: Vec<&str> = detail["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["submitted", "queued", "recovered", "claimed", "succeeded"], "{detail}");
+    let recovered = &detail["events"][2];
+    assert_eq!(recovered["worker"], dead);
+    assert!(
+        recovered["detail"].as_str().unwrap().starts_with("from lost worker killed-worker: back in resume_generation")
+    );
+    // The console shows it lost for an hour: when, what it said last, what it held.
+    let (_, listed) = system.get_with_roles("watcher", &["ops"], "/api/admin/workers").await?;
+    let workers = listed["workers"].as_array().unwrap();
+    let states: Vec<&str> = workers.iter().map(|w| w["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["live", "lost"], "{listed}");
+    let lost = &workers[1];
+    assert_eq!(
+        (lost["id"].as_str(), lost["host"].as_str(), lost["concurrency"].as_i64()),
+        (Some(dead), Some("gone"), Some(4))
+    );
+    assert_eq!(lost["held_job_ids"], json!([job_id]), "{lost}");
+    assert!(lost["lost_at"].as_str().is_some() && workers[0]["lost_at"].is_null(), "{listed}");
     system.stop().await
 }
 

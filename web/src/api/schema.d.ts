@@ -234,7 +234,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every worker with a live heartbeat. */
+        /**
+         * Every worker with a live heartbeat, then those lost within the last hour (when, and
+         *     the jobs they held).
+         */
         get: operations["listWorkers"];
         put?: never;
         post?: never;
@@ -979,7 +982,7 @@ export interface components {
             /** Format: int64 */
             succeeded: number;
         };
-        /** @description A worker with a live heartbeat. */
+        /** @description A worker: live (its heartbeat renewed), or lost within the last hour. */
         Worker: {
             /** Format: int32 */
             active: number;
@@ -987,16 +990,27 @@ export interface components {
             concurrency: number;
             /** Format: int64 */
             failed: number;
+            /** @description The jobs of the tasks a lost worker held: they went back to their queues. */
+            held_job_ids: string[];
             host: string;
             id: string;
             last_heartbeat?: string | null;
+            /** @description When a lost worker was found so (RFC 3339); null for a live one. */
+            lost_at?: string | null;
             /** Format: int64 */
             processed: number;
+            /** @description `live`, or `lost`: its heartbeat expired within the last hour. */
+            state: components["schemas"]["WorkerState"];
         };
-        /** @description The workers with a live heartbeat. */
+        /** @description The live workers, then those lost within the last hour. */
         WorkerList: {
             workers: components["schemas"]["Worker"][];
         };
+        /**
+         * @description Whether a worker is live.
+         * @enum {string}
+         */
+        WorkerState: "live" | "lost";
     };
     responses: never;
     parameters: never;
@@ -2012,7 +2026,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The live workers */
+            /** @description The live and lately lost workers */
             200: {
                 headers: {
                     [name: string]: unknown;
