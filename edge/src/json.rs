@@ -1059,6 +1059,9 @@ pub struct Stats {
     pub cache_hit_ratio: f64,
     pub jobs_last_minute: i64,
     pub avg_duration_ms: f64,
+    /// How many days timelines and finished jobs' files are kept (0: for good); job rows
+    /// and the audit log are kept for good.
+    pub retention_days: i32,
 }
 
 /// Liveness.

@@ -38,6 +38,10 @@ pub struct Config {
     /// the model is called; 0 turns that off.
     #[arg(long, env = "CONTENT_REUSE_DAYS", default_value_t = 30)]
     pub content_reuse_days: u32,
+    /// Timeline entries, lost-worker records and finished jobs' files and contents older
+    /// than this many days are deleted; 0 keeps everything.
+    #[arg(long, env = "RETENTION_DAYS", default_value_t = 30)]
+    pub retention_days: u32,
     /// What each model's tokens cost, `model=prompt:completion` in USD per 1,000 tokens,
     /// comma-separated; the console prices jobs at `OPENAI_MODEL`'s.
     #[arg(long, env = "MODEL_PRICES", value_delimiter = ',', value_parser = ModelPrice::parse,
@@ -91,6 +95,11 @@ impl Config {
         })
     }
 
+    /// How long finished jobs' files and timelines are kept; `None`: for good.
+    pub fn retention(&self) -> Option<chrono::TimeDelta> {
+        (self.retention_days > 0).then(|| chrono::TimeDelta::days(self.retention_days.into()))
+    }
+
     /// Checks what the types cannot: a usable secret and a database URL we support.
     pub fn validate(&self) -> Result<(), String> {
         self.shared.validate()?;
@@ -113,6 +122,7 @@ impl fmt::Debug for Config {
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("api_rate_limit_per_min", &self.api_rate_limit_per_min)
             .field("content_reuse_days", &self.content_reuse_days)
+            .field("retention_days", &self.retention_days)
             .field("model_prices", &self.model_prices)
             .finish()
     }

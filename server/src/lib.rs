@@ -68,6 +68,8 @@ pub struct AppState {
     pub events: events::Events,
     /// What the model's tokens cost (the console's history).
     pub price: config::ModelPrice,
+    /// How long finished jobs' files are kept (`None`: for good).
+    pub retention: Option<chrono::TimeDelta>,
 }
 
 /// Connects the database (applying migrations) and Redis: the handlers' state and the
@@ -87,7 +89,8 @@ async fn connect(config: &Config) -> Result<(Arc<AppState>, api_limit::ApiLimit)
     let by_key = db::ByKey::start(&db);
     let limit = api_limit::ApiLimit::new(client.clone(), keys.clone(), config.api_rate_limit_per_min);
     let queue = queue::Dispatch::new(client, keys);
-    let state = AppState { db, writer, by_key, queue, cache, events, price: config.price() };
+    let (price, retention) = (config.price(), config.retention());
+    let state = AppState { db, writer, by_key, queue, cache, events, price, retention };
     Ok((Arc::new(state), limit))
 }
 
@@ -135,7 +138,8 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
 
     tracing::info!(addr = %listener.local_addr()?, "server listening");
     let shutdown = shutdown.shared();
-    tokio::spawn(core::recovery::watch_redis(state, shutdown.clone()));
+    tokio::spawn(core::recovery::watch_redis(state.clone(), shutdown.clone()));
+    tokio::spawn(core::retention::run(state, shutdown.clone()));
     let metrics_listener = TcpListener::bind(config.server_metrics_addr).await?;
     tracing::info!(addr = %metrics_listener.local_addr()?, "server metrics listening");
     tokio::spawn(metrics.serve(metrics_listener, shutdown.clone()));

@@ -67,6 +67,21 @@ impl Dispatch {
         Ok(taken.is_some())
     }
 
+    /// Takes the right to sweep old data, for at most `hold` (a server that dies sweeping
+    /// does not keep it).
+    pub async fn lock_retention(&self, hold: Duration) -> Result<bool> {
+        let expire = Some(Expiration::PX(hold.as_millis() as i64));
+        let taken: Option<String> =
+            self.client.set(self.keys.retention_lock(), "1", expire, Some(SetOptions::NX), false).await?;
+        Ok(taken.is_some())
+    }
+
+    /// Gives the right to sweep back.
+    pub async fn unlock_retention(&self) -> Result<()> {
+        let _: i64 = self.client.del(self.keys.retention_lock()).await?;
+        Ok(())
+    }
+
     /// Records that the queues are whole, and releases the recovery lock.
     pub async fn mark_intact(&self) -> Result<()> {
         let _: () = self.client.set(self.keys.intact(), "1", None, None, false).await?;

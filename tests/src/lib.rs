@@ -120,6 +120,7 @@ fn server_config(
         cors_allowed_origins: vec!["http://localhost:5173".into()],
         api_rate_limit_per_min: options.api_rate_limit_per_min,
         content_reuse_days: 30,
+        retention_days: 30,
         // The fake model's price: a call's 240 + 60 tokens cost $0.0006.
         model_prices: vec![server::config::ModelPrice {
             model: "fake-model".into(),

@@ -44,6 +44,7 @@ test("a job submitted now moves to SUCCESS on the Jobs page without a reload", a
   await page.getByRole("link", { name: "Console" }).click();
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   await expect(page.getByRole("heading", { name: /Workers \(1 live\)/ })).toBeVisible();
+  await expect(page.getByText("Timelines and finished jobs' files are kept 30 days")).toBeVisible();
   // Three history charts, drawn by uPlot, each with its words for screen readers.
   await expect(page.locator("figure.chart canvas")).toHaveCount(3);
   await expect(page.locator("figure.chart figcaption").first()).toContainText(/Jobs finished per bucket: \d+ succeeded/);

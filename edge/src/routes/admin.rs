@@ -59,8 +59,18 @@ pub async fn stats(State(state): State<AppState>, headers: HeaderMap) -> Result<
         cache_hit_ratio,
         jobs_last_minute,
         avg_duration_ms,
+        retention_days,
     } = response.into_inner();
-    Ok(Json(Stats { succeeded, failed, cancelled, cache_hits, cache_hit_ratio, jobs_last_minute, avg_duration_ms }))
+    Ok(Json(Stats {
+        succeeded,
+        failed,
+        cancelled,
+        cache_hits,
+        cache_hit_ratio,
+        jobs_last_minute,
+        avg_duration_ms,
+        retention_days,
+    }))
 }
 
 /// Any user's job, with its timeline (oldest first).

@@ -121,6 +121,11 @@ impl Keys {
         format!("{}:paused", self.tag)
     }
 
+    /// The lock held by the one server deleting what is older than `RETENTION_DAYS`.
+    pub fn retention_lock(&self) -> String {
+        format!("{}:retention", self.tag)
+    }
+
     /// The lock held by the one server rebuilding lost queues.
     pub fn recovery_lock(&self) -> String {
         format!("{}:recovering", self.tag)

@@ -155,6 +155,7 @@ pub async fn stats(state: &AppState) -> Result<v1::GetStatsResponse> {
         cache_hit_ratio,
         jobs_last_minute,
         avg_duration_ms,
+        retention_days: state.retention.map_or(0, |keep| keep.num_days() as i32),
     })
 }
 

@@ -345,7 +345,9 @@ pub async fn content(state: &AppState, owner: &str, job_id: &str) -> Result<(Str
         )));
     }
     let content = stored_content(state, &row.id).await?.ok_or_else(|| {
-        Error::FailedPrecondition(format!("job {} was made before contents were kept; generate it again", row.id))
+        deleted(state, &row, "content").unwrap_or_else(|| {
+            Error::FailedPrecondition(format!("job {} was made before contents were kept; generate it again", row.id))
+        })
     })?;
     Ok((row.id, content))
 }
@@ -417,6 +419,19 @@ pub async fn cancel_running(state: &AppState, condition: impl IntoCondition, by:
     Ok(jobs)
 }
 
+/// Why a finished job's `what` is not there when retention deleted it: it ended longer
+/// than `RETENTION_DAYS` ago.
+fn deleted(state: &AppState, row: &resume_job::Model, what: &str) -> Option<Error> {
+    let (keep, ended) = (state.retention?, row.completed_at?);
+    (ended < candidates::now() - keep).then(|| {
+        Error::FailedPrecondition(format!(
+            "the {what} of job {} was deleted: it is kept {} days after a job ends; generate it again",
+            row.id,
+            keep.num_days()
+        ))
+    })
+}
+
 /// The finished file of `owner`'s job: (filename, content type, bytes).
 pub async fn download(state: &AppState, owner: &str, job_id: &str) -> Result<(String, String, Vec<u8>)> {
     let row = find(state, owner, job_id).await?;
@@ -431,7 +446,8 @@ pub async fn download(state: &AppState, owner: &str, job_id: &str) -> Result<(St
         .one(&state.db)
         .await?;
     let Some((_, Some(document))) = file else {
-        return Err(Error::Corrupt(format!("job {} succeeded without a file", row.id)));
+        return Err(deleted(state, &row, "file")
+            .unwrap_or_else(|| Error::Corrupt(format!("job {} succeeded without a file", row.id))));
     };
     let filename = row.filename.unwrap_or_else(|| format!("{}.bin", row.id));
     Ok((filename, document.content_type, document.content))

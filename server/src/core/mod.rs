@@ -11,6 +11,7 @@ pub mod history;
 pub mod jobs;
 pub mod page;
 pub mod recovery;
+pub mod retention;
 pub mod search;
 pub mod tasks;
 pub mod validate;

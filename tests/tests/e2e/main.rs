@@ -15,6 +15,7 @@ mod operations;
 mod outage;
 mod repair;
 mod rest;
+mod retention;
 mod timeline;
 mod validation;
 mod web;

@@ -81,6 +81,7 @@ async fn generate_and_download(db: Db) -> anyhow::Result<()> {
     assert_eq!((stats["succeeded"].as_i64(), stats["failed"].as_i64()), (Some(1), Some(0)), "{stats}");
     assert_eq!((stats["cache_hits"].as_i64(), stats["jobs_last_minute"].as_i64()), (Some(0), Some(1)), "{stats}");
     assert!(stats["avg_duration_ms"].as_f64().unwrap() > 0.0, "{stats}");
+    assert_eq!(stats["retention_days"], 30, "what the console says it keeps");
     let queues: Value =
         system.http.get(system.url("/api/admin/queues")).bearer_auth(&admin).send().await?.json().await?;
     assert_eq!(

@@ -979,6 +979,12 @@ export interface components {
             failed: number;
             /** Format: int64 */
             jobs_last_minute: number;
+            /**
+             * Format: int32
+             * @description How many days timelines and finished jobs' files are kept (0: for good); job rows
+             *     and the audit log are kept for good.
+             */
+            retention_days: number;
             /** Format: int64 */
             succeeded: number;
         };

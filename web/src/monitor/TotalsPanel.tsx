@@ -32,6 +32,13 @@ export function TotalsPanel() {
           </div>
         ))}
       </dl>
+      {s ? (
+        <p className="hint">
+          {s.retention_days > 0
+            ? `Timelines and finished jobs' files are kept ${s.retention_days} days; jobs and the audit log for good.`
+            : "Everything is kept for good (RETENTION_DAYS=0)."}
+        </p>
+      ) : null}
     </section>
   );
 }
