@@ -33,6 +33,32 @@ mod integer {
     }
 }
 
+/// Objects in request bodies as JSON Schema types them: serde reads a struct from an array
+/// too (`[null, null]` as a two-field struct), which the document's `object` type refuses.
+mod object {
+    use serde::{Deserialize, Deserializer, de::DeserializeOwned, de::Error};
+
+    pub fn optional<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Option<T>, D::Error> {
+        match Option::<serde_json::Value>::deserialize(deserializer)? {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(value @ serde_json::Value::Object(_)) => {
+                serde_json::from_value(value).map(Some).map_err(D::Error::custom)
+            }
+            Some(other) => Err(D::Error::custom(format!("invalid type: {}, expected an object", kind(&other)))),
+        }
+    }
+
+    fn kind(value: &serde_json::Value) -> &'static str {
+        match value {
+            serde_json::Value::Array(_) => "array",
+            serde_json::Value::String(_) => "string",
+            serde_json::Value::Number(_) => "number",
+            serde_json::Value::Bool(_) => "boolean",
+            serde_json::Value::Null | serde_json::Value::Object(_) => "value",
+        }
+    }
+}
+
 /// Schema-only shapes of list items the server checks, so that the document states the
 /// server's rules (required text is not blank, `\S`; lengths in characters) for them as
 /// the fields' own attributes do for the rest.
@@ -783,7 +809,7 @@ pub struct JobsQuery {
     pub owner: Option<String>,
     #[param(minimum = 1)]
     pub candidate_id: Option<i64>,
-    /// `priority_high` or `resume_generation`.
+    #[param(value_type = Option<QueueName>, inline)]
     pub queue: Option<String>,
     /// The worker that claimed it last.
     pub worker: Option<String>,
@@ -821,8 +847,8 @@ pub struct JobFilter {
     #[serde(default, deserialize_with = "integer::optional")]
     #[schema(minimum = 1)]
     pub candidate_id: Option<i64>,
-    /// `priority_high` or `resume_generation`.
     #[serde(default)]
+    #[schema(value_type = Option<QueueName>, inline)]
     pub queue: Option<String>,
     #[serde(default)]
     pub worker: Option<String>,
@@ -844,20 +870,31 @@ pub struct JobFilter {
 impl TryFrom<JobFilter> for v1::JobFilter {
     type Error = crate::error::ApiError;
 
+    /// An empty text is no condition (as an empty field of a search form); an empty time
+    /// is not a time.
     fn try_from(f: JobFilter) -> Result<v1::JobFilter, Self::Error> {
         let JobFilter { status, owner, candidate_id, queue, worker, error_group, q, since, until } = f;
+        let given = |value: Option<String>| value.filter(|v| !v.is_empty());
         Ok(v1::JobFilter {
             since: parse_time("since", since.as_deref())?,
             until: parse_time("until", until.as_deref())?,
-            status,
-            owner,
+            status: given(status),
+            owner: given(owner),
             candidate_id,
-            queue,
-            worker,
-            error_group,
-            q,
+            queue: given(queue),
+            worker: given(worker),
+            error_group: given(error_group),
+            q: given(q),
         })
     }
+}
+
+/// A queue's name.
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueName {
+    PriorityHigh,
+    ResumeGeneration,
 }
 
 /// A page of every user's jobs, newest first.
@@ -875,7 +912,7 @@ pub struct Bulk {
     #[schema(value_type = BulkAction)]
     pub action: String,
     /// Every job when absent.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object::optional")]
     pub filter: Option<JobFilter>,
     /// Only count how many jobs match and how many would change (false when absent).
     #[serde(default)]
@@ -1096,6 +1133,22 @@ pub struct Checks {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bulk_filter_is_an_object_and_its_empty_values_are_no_conditions() {
+        let bulk = |body: &str| serde_json::from_str::<Bulk>(body).map_err(|e| e.to_string());
+        let error = bulk(r#"{"action": "retry", "filter": [null, null]}"#).unwrap_err();
+        assert!(error.contains("expected an object"), "{error}");
+        assert!(bulk(r#"{"action": "retry", "filter": {"colour": 1}}"#).unwrap_err().contains("unknown field"));
+        assert!(bulk(r#"{"action": "retry", "filter": null}"#).unwrap().filter.is_none());
+        let body = r#"{"action": "cancel", "filter": {"owner": "", "queue": "", "status": "PENDING"}}"#;
+        let filter = v1::JobFilter::try_from(bulk(body).unwrap().filter.unwrap()).unwrap();
+        assert_eq!((filter.owner, filter.queue), (None, None));
+        assert_eq!(filter.status.as_deref(), Some("PENDING"));
+        let body = r#"{"action": "cancel", "filter": {"since": ""}}"#;
+        let error = v1::JobFilter::try_from(bulk(body).unwrap().filter.unwrap()).unwrap_err();
+        assert_eq!(error.message, "since must be an RFC 3339 time");
+    }
 
     #[test]
     fn times_are_rfc3339_utc_with_z() {

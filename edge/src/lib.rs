@@ -82,6 +82,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::errors))
         .routes(routes!(admin::audit))
         .routes(routes!(admin::history))
+        .routes(routes!(admin::events))
 }
 
 /// An `/api` path no route has: the contract's error body, not the web app.

@@ -58,9 +58,10 @@ pub fn document() -> &'static str {
     })
 }
 
-/// The event stream's schema, which utoipa cannot state: in OpenAPI 3.1 the schema of
-/// `text/event-stream` describes each event (its `event` and `data` fields), and `data`
-/// carries a Job as JSON, or the error body in an `error` event.
+/// The event streams' schemas, which utoipa cannot state: in OpenAPI 3.1 the schema of
+/// `text/event-stream` describes each event (its `event` and `data` fields); `data`
+/// carries a Job as JSON (the operators' stream: a job, the queues or the workers), or the
+/// error body in an `error` event.
 fn describe_events(document: &mut serde_json::Value) {
     let stream = &mut document["paths"]["/api/resume-async/job-events/{job_id}"]["get"]["responses"]["200"]["content"]
         ["text/event-stream"];
@@ -68,14 +69,18 @@ fn describe_events(document: &mut serde_json::Value) {
         json!({"type": "string", "contentMediaType": "application/json",
                "contentSchema": {"$ref": format!("#/components/schemas/{schema}")}})
     };
-    stream["schema"] = json!({
-        "oneOf": [
-            {"type": "object", "required": ["event", "data"],
-             "properties": {"event": {"const": "progress"}, "data": data("Job")}},
-            {"type": "object", "required": ["event", "data"],
-             "properties": {"event": {"const": "error"}, "data": data("ErrorBody")}},
-        ]
-    });
+    let event = |name: &str, schema: &str| {
+        json!({"type": "object", "required": ["event", "data"],
+               "properties": {"event": {"const": name}, "data": data(schema)}})
+    };
+    stream["schema"] = json!({"oneOf": [event("progress", "Job"), event("error", "ErrorBody")]});
+    let admin = &mut document["paths"]["/api/admin/events"]["get"]["responses"]["200"]["content"]["text/event-stream"];
+    admin["schema"] = json!({"oneOf": [
+        event("job", "AdminJob"),
+        event("queue", "QueueList"),
+        event("worker", "WorkerList"),
+        event("error", "ErrorBody"),
+    ]});
 }
 
 #[cfg(test)]
@@ -125,6 +130,7 @@ mod tests {
             ("get", "/api/admin/errors"),
             ("get", "/api/admin/audit"),
             ("get", "/api/admin/history"),
+            ("get", "/api/admin/events"),
         ];
         for (method, path) in routes {
             let operation = &doc["paths"][path][method];

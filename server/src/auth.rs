@@ -101,7 +101,7 @@ fn requirement(path: &str) -> Option<Requirement> {
         // into reads (ops) or actions (admin only).
         return match method {
             "ListQueues" | "ListWorkers" | "GetStats" | "GetJobDetail" | "ListErrorGroups" | "ListJobs"
-            | "ListAuditEntries" | "GetHistory" => Some(Requirement::AnyRole(READERS)),
+            | "ListAuditEntries" | "GetHistory" | "WatchEvents" => Some(Requirement::AnyRole(READERS)),
             "RetryJob" | "CancelAnyJob" | "BulkJobs" | "PauseQueue" | "ResumeQueue" => {
                 Some(Requirement::AnyRole(ACTORS))
             }

@@ -1,8 +1,10 @@
 //! Job change fan-out across every server, through one Redis pub/sub channel.
 //!
-//! Whichever server records a change publishes the whole `Job`; every server's single
-//! subscriber hands it to the local watchers of that job id. Watchers register before
-//! reading the row, so no change between the read and the first event is lost.
+//! Whichever server records a change publishes the whole job as operators see it (an
+//! `AdminJob`: the `Job`, its owner, queue and worker); every server's single subscriber
+//! hands the `Job` to the local watchers of that job id, and the whole to the operators'
+//! live streams. Watchers register before reading the row, so no change between the read
+//! and the first event is lost.
 
 use std::{
     collections::HashMap,
@@ -18,18 +20,25 @@ use crate::error::Result;
 
 type Watchers = Mutex<HashMap<String, broadcast::Sender<v1::Job>>>;
 
+/// How many changes an operators' stream may fall behind before it skips some.
+const ALL_BACKLOG: usize = 1024;
+
 /// Publishes job changes and delivers them to local watchers.
 pub struct Events {
     publisher: Client,
     channel: String,
     /// Local watchers by job id; an entry lives while some watcher holds its receiver.
     watchers: Arc<Watchers>,
+    /// Every change, for the operators' live streams.
+    all: broadcast::Sender<v1::AdminJob>,
 }
 
 impl Events {
     /// Subscribes `subscriber` to `channel` and starts delivering its messages.
     pub async fn start(publisher: Client, subscriber: SubscriberClient, channel: String) -> Result<Events> {
         let watchers: Arc<Watchers> = Arc::default();
+        let all = broadcast::channel(ALL_BACKLOG).0;
+        let to_all = all.clone();
         let mut messages = subscriber.message_rx();
         subscriber.manage_subscriptions();
         subscriber.subscribe(channel.as_str()).await?;
@@ -39,7 +48,7 @@ impl Events {
             let _subscriber = subscriber;
             loop {
                 match messages.recv().await {
-                    Ok(message) => deliver(&deliver_to, &message.value),
+                    Ok(message) => deliver(&deliver_to, &to_all, &message.value),
                     Err(broadcast::error::RecvError::Lagged(n)) => {
                         tracing::warn!(missed = n, "job event subscriber lagged; watchers will re-read");
                     }
@@ -47,17 +56,23 @@ impl Events {
                 }
             }
         });
-        Ok(Events { publisher, channel, watchers })
+        Ok(Events { publisher, channel, watchers, all })
     }
 
     /// Announces a job's new state to every server. Failures are logged: the database
     /// holds the truth and watchers re-read it when events stop coming.
-    pub async fn publish(&self, job: &v1::Job) {
+    pub async fn publish(&self, job: &v1::AdminJob) {
         let result: Result<i64, _> =
             runtime::redis::within(self.publisher.publish(self.channel.as_str(), job.encode_to_vec())).await;
         if let Err(error) = result {
-            tracing::warn!(job_id = %job.job_id, %error, "could not publish job event");
+            let job_id = job.job.as_ref().map(|j| j.job_id.as_str()).unwrap_or_default();
+            tracing::warn!(job_id, %error, "could not publish job event");
         }
+    }
+
+    /// Starts receiving every job's changes (the operators' live stream).
+    pub fn watch_all(&self) -> broadcast::Receiver<v1::AdminJob> {
+        self.all.subscribe()
     }
 
     /// Starts receiving the changes of job `job_id`.
@@ -68,17 +83,21 @@ impl Events {
     }
 }
 
-fn deliver(watchers: &Watchers, value: &Value) {
+fn deliver(watchers: &Watchers, all: &broadcast::Sender<v1::AdminJob>, value: &Value) {
     let Some(bytes) = value.as_bytes() else {
         return;
     };
-    let Ok(job) = v1::Job::decode(bytes) else {
+    let Some(job) = v1::AdminJob::decode(bytes).ok().filter(|change| change.job.is_some()) else {
         tracing::warn!("undecodable job event ignored");
         return;
     };
-    let watchers = watchers.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(sender) = watchers.get(&job.job_id) {
-        let _ = sender.send(job);
+    if let Some(sender) =
+        job.job.as_ref().and_then(|j| watchers.lock().unwrap_or_else(|e| e.into_inner()).get(&j.job_id).cloned())
+    {
+        let _ = sender.send(job.job.clone().unwrap_or_default());
+    }
+    if all.receiver_count() > 0 {
+        let _ = all.send(job);
     }
 }
 

@@ -1,11 +1,15 @@
 //! `/api/admin/*`: queues, workers, statistics and any job with its timeline, for the `ops`
 //! and `admin` roles.
 
+use std::convert::Infallible;
+
 use axum::{
     Json,
     extract::{Path, Query, State, rejection::QueryRejection},
     http::HeaderMap,
+    response::sse::{Event, KeepAlive, Sse},
 };
+use futures::StreamExt;
 use resume_proto::v1::{self, admin_service_client::AdminServiceClient};
 
 use super::AppState;
@@ -17,7 +21,7 @@ use crate::{
         History, HistoryQuery, Job, JobDetail, JobEvent, JobPath, JobsQuery, PageQuery, Queue, QueueList, QueuePath,
         Stats, WorkerList, parse_time, time,
     },
-    routes::resume::job as job_json,
+    routes::resume::{error_event, job as job_json},
 };
 
 fn client(state: AppState) -> AdminServiceClient<tonic::transport::Channel> {
@@ -262,4 +266,39 @@ pub async fn history(
     let v1::GetHistoryResponse { buckets, cost_per_generated_usd } =
         client(state).get_history(grpc(&headers, request)).await?.into_inner();
     Ok(Json(History { buckets: buckets.into_iter().map(Into::into).collect(), cost_per_generated_usd }))
+}
+
+/// Live, as Server-Sent Events: a `job` event (data: the job with its owner, queue and
+/// worker) per transition of any user's job, and a `queue` (data: every queue) or `worker`
+/// event (data: every worker) whenever those change, first as they are now.
+#[utoipa::path(get, path = "/api/admin/events", tag = "admin", operation_id = "watchAdminEvents",
+    responses((status = 200, description = "`job`, `queue` and `worker` events", content_type = "text/event-stream",
+        body = AdminJob), Forbidden, CallerErrors))]
+pub async fn events(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Sse<impl futures::Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    use v1::watch_events_response::Event as Change;
+    let stopped = state.clone().stopped();
+    let changes = client(state).watch_events(grpc(&headers, v1::WatchEventsRequest {})).await?.into_inner();
+    let events = changes.take_until(stopped).map(|change| {
+        let event = match change.map(|c| c.event) {
+            Ok(Some(Change::Job(job))) => match admin_job(job) {
+                Ok(job) => Event::default().event("job").json_data(job),
+                Err(error) => error_event(error),
+            },
+            Ok(Some(Change::Queues(list))) => {
+                let queues = QueueList { queues: list.queues.into_iter().map(Into::into).collect() };
+                Event::default().event("queue").json_data(queues)
+            }
+            Ok(Some(Change::Workers(list))) => {
+                let workers = WorkerList { workers: list.workers.into_iter().map(Into::into).collect() };
+                Event::default().event("worker").json_data(workers)
+            }
+            Ok(None) => error_event(required(None::<Change>, "event").unwrap_err()),
+            Err(status) => error_event(ApiError::from(status)),
+        };
+        Ok(event.unwrap_or_else(|_| Event::default().event("error")))
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
 }

@@ -203,7 +203,7 @@ pub async fn events(
 }
 
 /// An `error` event with the contract's error body.
-fn error_event(error: ApiError) -> Result<Event, axum::Error> {
+pub fn error_event(error: ApiError) -> Result<Event, axum::Error> {
     Event::default()
         .event("error")
         .json_data(serde_json::json!({"error": {"code": error.code, "message": error.message}}))

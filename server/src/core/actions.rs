@@ -120,10 +120,8 @@ async fn queue_again(state: &AppState, by: &str, row: resume_job::Model, queue: 
     let pushed = async { state.queue.push(&row.id, queue.priority(), jobs::work_of(state, &row).await?).await };
     match pushed.await {
         Ok(()) => {
-            let job = jobs::to_proto(row);
-            tracing::info!(job_id = %job.job_id, by, "job retried");
-            state.events.publish(&job).await;
-            Ok(job)
+            tracing::info!(job_id = %row.id, by, "job retried");
+            Ok(jobs::announce(state, row).await)
         }
         Err(error) => {
             tracing::error!(job_id = %row.id, %error, "a retried job could not be queued");

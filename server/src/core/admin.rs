@@ -3,6 +3,8 @@
 
 use std::{collections::HashSet, time::Duration};
 
+use tokio::sync::{broadcast, mpsc};
+
 use chrono::{DateTime, TimeDelta, Utc};
 use resume_proto::{
     job::JobStatus,
@@ -247,4 +249,58 @@ pub async fn error_groups(state: &AppState, req: v1::ListErrorGroupsRequest) -> 
             sample_job_id,
         })
         .collect())
+}
+
+/// How often a live stream looks for changed queues and workers.
+const WATCH_EVERY: Duration = Duration::from_secs(1);
+
+/// The operators' live stream into `out` until it closes: the queues and workers as they
+/// are now, then every job transition as it happens and the queues and workers whenever
+/// they change (looked at every second). A stream that falls behind skips transitions
+/// (the console re-reads what it shows).
+pub async fn watch(state: &AppState, out: mpsc::Sender<Result<v1::WatchEventsResponse>>) {
+    use v1::watch_events_response::Event as Change;
+    let mut jobs = state.events.watch_all();
+    let (mut shown_queues, mut shown_workers) = (None, None);
+    let mut tick = tokio::time::interval(WATCH_EVERY);
+    loop {
+        let changes = tokio::select! {
+            _ = tick.tick() => {
+                let (queues, workers) = match tokio::try_join!(queues(state), workers(state)) {
+                    Ok(both) => both,
+                    Err(error) => {
+                        let _ = out.send(Err(error)).await;
+                        return;
+                    }
+                };
+                // Heartbeat times change every beat: a worker list differs when its
+                // members, states or counters do.
+                let key: Vec<_> = workers.iter().map(|w| (w.id.clone(), w.state.clone(), w.active, w.processed, w.failed)).collect();
+                let mut changes = Vec::new();
+                if shown_queues.as_ref() != Some(&queues) {
+                    shown_queues = Some(queues.clone());
+                    changes.push(Change::Queues(v1::ListQueuesResponse { queues }));
+                }
+                if shown_workers.as_ref() != Some(&key) {
+                    shown_workers = Some(key);
+                    changes.push(Change::Workers(v1::ListWorkersResponse { workers }));
+                }
+                changes
+            }
+            job = jobs.recv() => match job {
+                Ok(job) => vec![Change::Job(job)],
+                Err(broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "an operators' stream fell behind; some transitions skipped");
+                    continue;
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            () = out.closed() => return,
+        };
+        for event in changes {
+            if out.send(Ok(v1::WatchEventsResponse { event: Some(event) })).await.is_err() {
+                return;
+            }
+        }
+    }
 }

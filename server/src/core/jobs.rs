@@ -82,6 +82,14 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
     }
 }
 
+/// Announces `row`'s new state to its watchers and to the operators' live streams, on
+/// every server; the job as the API shows it.
+pub async fn announce(state: &AppState, row: resume_job::Model) -> v1::Job {
+    let change = super::admin::admin_job(row);
+    state.events.publish(&change).await;
+    change.job.unwrap_or_default()
+}
+
 /// The download path of a job, as REST clients follow it.
 pub fn result_url(job_id: &str) -> String {
     format!("/api/resume-async/download/{job_id}")
@@ -411,10 +419,8 @@ pub async fn cancel_running(state: &AppState, condition: impl IntoCondition, by:
         state.writer.update(cancel, Kept::events([Event::new(Kind::Cancelled).detail(format!("by {by}"))])).await?;
     let mut jobs = Vec::with_capacity(cancelled.len());
     for row in cancelled {
-        let job = to_proto(row);
-        tracing::info!(job_id = %job.job_id, "job cancelled");
-        state.events.publish(&job).await;
-        jobs.push(job);
+        tracing::info!(job_id = %row.id, "job cancelled");
+        jobs.push(announce(state, row).await);
     }
     Ok(jobs)
 }

@@ -91,9 +91,8 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
         }
         None => (None, false),
     };
-    let job = to_proto(row);
-    tracing::info!(%job_id, worker_id, attempt = job.attempts, "task claimed");
-    state.events.publish(&job).await;
+    tracing::info!(%job_id, worker_id, attempt = row.attempts, "task claimed");
+    let job = jobs::announce(state, row).await;
     Ok(v1::ClaimTaskResponse {
         proceed: true,
         job: Some(job),
@@ -118,7 +117,7 @@ pub async fn progress(state: &AppState, job_id: &str, progress: i32) -> Result<b
         .filter(resume_job::Column::Progress.lt(progress));
     let moved = state.writer.update(update, Kept::default()).await?;
     if let Some(row) = moved.into_iter().next() {
-        state.events.publish(&to_proto(row)).await;
+        jobs::announce(state, row).await;
         return Ok(false);
     }
     let row = current(state, &job_id).await?;
@@ -180,10 +179,8 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
         let row = current(state, &job_id).await?;
         return Err(Error::FailedPrecondition(format!("job {job_id} is {}, not PROCESSING", row.status)));
     };
-    let job = to_proto(row);
     tracing::info!(%job_id, size, "job succeeded");
-    state.events.publish(&job).await;
-    Ok(job)
+    Ok(jobs::announce(state, row).await)
 }
 
 /// The class a worker named, or `unknown` for none (a worker older than error classes).
@@ -210,10 +207,8 @@ pub async fn fail(state: &AppState, job_id: &str, error_message: &str, error_cla
     let failed = state.writer.update(fail, Kept::events([event])).await?;
     match failed.into_iter().next() {
         Some(row) => {
-            let job = to_proto(row);
             tracing::warn!(%job_id, error_message, "job failed");
-            state.events.publish(&job).await;
-            Ok(job)
+            Ok(jobs::announce(state, row).await)
         }
         None => current(state, &job_id).await.map(to_proto),
     }

@@ -2,9 +2,13 @@
 
 use std::sync::Arc;
 
+use futures::StreamExt;
 use resume_proto::v1::{self, admin_service_server::AdminService};
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
+use super::ResponseStream;
 use crate::{
     AppState,
     auth::Caller,
@@ -112,5 +116,17 @@ impl AdminService for AdminApi {
         request: Request<v1::GetHistoryRequest>,
     ) -> Result<Response<v1::GetHistoryResponse>, Status> {
         Ok(Response::new(history::history(&self.state, request.into_inner()).await?))
+    }
+
+    type WatchEventsStream = ResponseStream<v1::WatchEventsResponse>;
+
+    async fn watch_events(
+        &self,
+        _request: Request<v1::WatchEventsRequest>,
+    ) -> Result<Response<Self::WatchEventsStream>, Status> {
+        let (tx, rx) = mpsc::channel(64);
+        let state = self.state.clone();
+        tokio::spawn(async move { admin::watch(&state, tx).await });
+        Ok(Response::new(Box::pin(ReceiverStream::new(rx).map(|event| event.map_err(Status::from)))))
     }
 }

@@ -13,3 +13,6 @@ use tonic::Status;
 fn missing(field: &str) -> Status {
     Status::invalid_argument(format!("{field} is required"))
 }
+
+/// A server stream's responses.
+pub type ResponseStream<T> = std::pin::Pin<Box<dyn futures::Stream<Item = Result<T, tonic::Status>> + Send>>;

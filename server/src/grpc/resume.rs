@@ -1,19 +1,18 @@
 //! `resume.v1.ResumeService`.
 
-use std::{pin::Pin, sync::Arc};
+use std::sync::Arc;
 
-use futures::{Stream, StreamExt, stream};
+use futures::{StreamExt, stream};
 use resume_proto::v1::{self, resume_service_server::ResumeService};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
+use super::ResponseStream;
 use crate::{AppState, auth::Caller, core::jobs};
 
 /// Size of the chunks a download is streamed in.
 const CHUNK: usize = 64 * 1024;
-
-type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
 
 /// The resume API over the shared state.
 pub struct ResumeApi {

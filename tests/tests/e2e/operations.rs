@@ -400,3 +400,65 @@ async fn a_paused_queue_starts_nothing_until_resumed_while_the_other_runs() -> a
     assert_eq!(actions, ["resume", "retry", "cancel", "pause"], "{log}");
     system.stop().await
 }
+
+/// The next Server-Sent Event of `response` (its name and data), reading on as needed.
+async fn next_event(response: &mut reqwest::Response, buffer: &mut String) -> anyhow::Result<(String, Value)> {
+    loop {
+        if let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            let name = block.lines().find_map(|l| l.strip_prefix("event: ")).unwrap_or_default().to_owned();
+            let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: ")) else { continue };
+            return Ok((name, serde_json::from_str(data)?));
+        }
+        let chunk = tokio::time::timeout(Duration::from_secs(10), response.chunk()).await??;
+        buffer.push_str(std::str::from_utf8(&chunk.ok_or_else(|| anyhow::anyhow!("the stream ended"))?)?);
+    }
+}
+
+/// Reads events until one named `name` satisfies `wanted`; that event's data.
+async fn until(
+    response: &mut reqwest::Response,
+    buffer: &mut String,
+    name: &str,
+    wanted: impl Fn(&Value) -> bool,
+) -> anyhow::Result<Value> {
+    loop {
+        let (event, data) = next_event(response, buffer).await?;
+        if event == name && wanted(&data) {
+            return Ok(data);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_stream_carries_every_users_transitions_and_queue_and_worker_changes() -> anyhow::Result<()> {
+    let system = System::start(Db::Sqlite, 1).await?;
+    let (candidate, _) = system.candidate_with_target("streamed").await?;
+    let open = |roles: &'static [&'static str]| {
+        system.http.get(system.url("/api/admin/events")).bearer_auth(system.token_with_roles("watcher", roles)).send()
+    };
+    assert_eq!(open(&[]).await?.status(), 403);
+    let mut stream = open(OPS).await?;
+    assert_eq!(stream.status(), 200);
+    assert!(stream.headers()["content-type"].to_str()?.starts_with("text/event-stream"));
+    let mut buffer = String::new();
+    // First, the queues and workers as they are.
+    let queues = until(&mut stream, &mut buffer, "queue", |_| true).await?;
+    assert_eq!(queues["queues"].as_array().unwrap().len(), 2, "{queues}");
+    let workers = until(&mut stream, &mut buffer, "worker", |_| true).await?;
+    assert_eq!(workers["workers"][0]["state"], "live", "{workers}");
+
+    // Another user's job, through to its end, with its owner.
+    let job = system.submit("streamed", &json!({"candidate_id": candidate})).await?;
+    let job_id = job["job_id"].as_str().unwrap().to_owned();
+    let done = until(&mut stream, &mut buffer, "job", |j| j["job_id"] == job_id && j["status"] == "SUCCESS").await?;
+    assert_eq!((done["owner"].as_str(), done["queue"].as_str()), (Some("streamed"), Some("resume_generation")));
+
+    // A pause is a queue change.
+    let pause = "/api/admin/queues/priority_high/pause";
+    assert_eq!(system.post_with_roles("root", ADMIN, pause, json!({})).await?.0, 200);
+    let paused = until(&mut stream, &mut buffer, "queue", |q| q["queues"][0]["paused"] == true).await?;
+    assert_eq!(paused["queues"][0]["name"], "priority_high");
+    drop(stream);
+    system.stop().await
+}

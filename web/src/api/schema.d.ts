@@ -41,6 +41,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live, as Server-Sent Events: a `job` event (data: the job with its owner, queue and
+         *     worker) per transition of any user's job, and a `queue` (data: every queue) or `worker`
+         *     event (data: every worker) whenever those change, first as they are now.
+         */
+        get: operations["watchAdminEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/history": {
         parameters: {
             query?: never;
@@ -889,8 +910,7 @@ export interface components {
             owner?: string | null;
             /** @description Text in the error message (case-insensitive). */
             q?: string | null;
-            /** @description `priority_high` or `resume_generation`. */
-            queue?: string | null;
+            queue?: ("priority_high" | "resume_generation") | null;
             /**
              * Format: date-time
              * @description RFC 3339.
@@ -1188,6 +1208,89 @@ export interface operations {
             };
         };
     };
+    watchAdminEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `job`, `queue` and `worker` events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        data: string;
+                        /** @constant */
+                        event: "job";
+                    } | {
+                        data: string;
+                        /** @constant */
+                        event: "queue";
+                    } | {
+                        data: string;
+                        /** @constant */
+                        event: "worker";
+                    } | {
+                        data: string;
+                        /** @constant */
+                        event: "error";
+                    };
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The call needs the `ops` or `admin` role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An internal error (no internals in the message). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A backend (database, Redis, server) is unavailable; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getHistory: {
         parameters: {
             query?: {
@@ -1283,8 +1386,7 @@ export interface operations {
                 /** @description The user id of whoever submitted it. */
                 owner?: string;
                 candidate_id?: number;
-                /** @description `priority_high` or `resume_generation`. */
-                queue?: string;
+                queue?: "priority_high" | "resume_generation";
                 /** @description The worker that claimed it last. */
                 worker?: string;
                 /** @description An error group's `id`: jobs with a failure or retried attempt in it. */

@@ -2,8 +2,7 @@
 import { type FormEvent, type ReactNode, useId } from "react";
 
 import type { JobFilter } from "./queries";
-import { isoToLocal, localToIso, STATUSES, statusOf } from "./filter";
-const QUEUES = ["priority_high", "resume_generation"];
+import { isoToLocal, localToIso, QUEUES, queueOf, STATUSES, statusOf } from "./filter";
 
 interface Props {
   filter: JobFilter;
@@ -21,7 +20,7 @@ export function JobFilterForm({ filter, onApply }: Props) {
       status: statusOf(text("status")),
       owner: text("owner"),
       candidate_id: Number.isInteger(candidate) && candidate > 0 ? candidate : undefined,
-      queue: text("queue"),
+      queue: queueOf(text("queue")),
       worker: text("worker"),
       error_group: text("error_group"),
       q: text("q"),

@@ -3,7 +3,8 @@
 import { NavLink, Outlet } from "react-router";
 
 import { useSession } from "../auth/session";
-import { LiveProvider, LiveToggle } from "./live";
+import { LiveProvider, LiveToggle, useLive } from "./live";
+import { useAdminEvents } from "./useAdminEvents";
 
 const SECTIONS = [
   { to: "/monitor", label: "Dashboard", end: true },
@@ -45,8 +46,15 @@ export function MonitorLayout() {
           </ul>
           <LiveToggle />
         </nav>
+        <LiveFeed />
         <Outlet />
       </div>
     </LiveProvider>
   );
+}
+
+/** Follows the operators' event stream while live updates are on. */
+function LiveFeed() {
+  useAdminEvents(useLive().live);
+  return null;
 }

@@ -15,6 +15,8 @@ describe("job search in the address bar", () => {
     expect(filterFromParams(paramsFromFilter(filter))).toEqual(filter);
     expect(paramsFromFilter({ owner: undefined, q: "" }).toString()).toBe("");
     expect(filterFromParams(new URLSearchParams("status=DONE")).status).toBeUndefined();
+    expect(filterFromParams(new URLSearchParams("queue=priority_high&queue=x")).queue).toBe("priority_high");
+    expect(filterFromParams(new URLSearchParams("queue=nope")).queue).toBeUndefined();
   });
 
   it("turns local times into UTC and back", () => {

@@ -1,13 +1,19 @@
 // A job search as the address bar holds it (so a search can be bookmarked, shared and
 // linked to from an error group), and back.
-import type { JobFilter, JobStatus } from "./queries";
+import type { JobFilter, JobStatus, QueueName } from "./queries";
 
 export const STATUSES: JobStatus[] = ["PENDING", "PROCESSING", "SUCCESS", "FAILURE", "CANCELLED"];
-const TEXT_KEYS = ["owner", "queue", "worker", "error_group", "q", "since", "until"] as const;
+export const QUEUES: QueueName[] = ["priority_high", "resume_generation"];
+const TEXT_KEYS = ["owner", "worker", "error_group", "q", "since", "until"] as const;
 
 /** `value` when it is a job status. */
 export function statusOf(value: string | null | undefined): JobStatus | undefined {
   return STATUSES.find((status) => status === value);
+}
+
+/** `value` when it is a queue's name. */
+export function queueOf(value: string | null | undefined): QueueName | undefined {
+  return QUEUES.find((queue) => queue === value);
 }
 
 /** The filter `params` describe; keys that are empty or not numbers where one is due are left out. */
@@ -15,6 +21,8 @@ export function filterFromParams(params: URLSearchParams): JobFilter {
   const filter: JobFilter = {};
   const status = statusOf(params.get("status"));
   if (status) filter.status = status;
+  const queue = queueOf(params.get("queue"));
+  if (queue) filter.queue = queue;
   for (const key of TEXT_KEYS) {
     const value = params.get(key)?.trim();
     if (value) filter[key] = value;

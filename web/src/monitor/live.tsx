@@ -1,5 +1,5 @@
-// Live updates of the console: on by default (every read refetched each second), paused by
-// the operator to read a page that would otherwise keep moving.
+// Live updates of the console: on by default (the event stream, and polling behind it),
+// paused by the operator to read a page that would otherwise keep moving.
 import { createContext, type ReactNode, useContext, useState } from "react";
 
 interface Live {

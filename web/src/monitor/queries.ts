@@ -1,6 +1,7 @@
-// The console's server state: one TanStack Query hook per admin read and per action, the
-// reads refetched every second while live updates are on, and each action refreshing what
-// it changed.
+// The console's server state: one TanStack Query hook per admin read and per action, each
+// action refreshing what it changed. While live updates are on, the event stream
+// (useAdminEvents) keeps the reads current and they are also polled every 5 s, in case
+// the stream drops.
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, type Schemas, unwrap } from "../api/client";
@@ -11,6 +12,7 @@ export type JobsQuery = NonNullable<paths["/api/admin/jobs"]["get"]["parameters"
 /** A job search: the search route's query without its paging (also a bulk action's filter). */
 export type JobFilter = Omit<JobsQuery, "limit" | "page_token">;
 export type JobStatus = Schemas["JobStatus"];
+export type QueueName = NonNullable<JobsQuery["queue"]>;
 
 export const adminKeys = {
   all: ["admin"] as const,
@@ -24,8 +26,8 @@ export const adminKeys = {
   history: (window: string) => ["admin", "history", window] as const,
 };
 
-/** How often a read is refetched: every second while live, never while paused. */
-export const every = (live: boolean) => (live ? 1000 : false);
+/** How often a read is polled: every 5 s while live, never while paused. */
+export const every = (live: boolean) => (live ? 5000 : false);
 
 export function useQueues(live: boolean) {
   return useQuery({
@@ -55,12 +57,12 @@ export function useStats(live: boolean) {
 
 export type Window = NonNullable<NonNullable<paths["/api/admin/history"]["get"]["parameters"]["query"]>["window"]>;
 
-/** The window's buckets; refetched every 5 s while live (each read scans the window). */
+/** The window's buckets, polled while live (each read scans the window). */
 export function useHistory(window: Window, live: boolean) {
   return useQuery({
     queryKey: adminKeys.history(window),
     queryFn: ({ signal }) => unwrap(api.GET("/api/admin/history", { params: { query: { window } }, signal })),
-    refetchInterval: live ? 5000 : false,
+    refetchInterval: every(live),
     placeholderData: keepPreviousData,
   });
 }
