@@ -185,8 +185,17 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
             Ok(Outcome::Wait) => {
                 settle(ctx.redis.tasks.retry_later(&raw, task::queue(&task), DUPLICATE_WAIT).await);
             }
-            Ok(Outcome::RetryAfter(delay)) => {
+            Ok(Outcome::RetryAfter(delay)) if task.rate_limited => {
                 settle(ctx.redis.tasks.retry_later(&raw, task::queue(&task), delay).await);
+            }
+            // The first wait of this task: on the job's timeline (best effort), and the task
+            // parked marked as reported.
+            Ok(Outcome::RetryAfter(delay)) => {
+                if let Err(status) = ctx.reporter.rate_limited(&task.job_id, delay).await {
+                    tracing::warn!(%status, "could not record the rate-limit wait");
+                }
+                let marked = task::encode(&v1::ResumeTask { rate_limited: true, ..task.clone() });
+                settle(ctx.redis.tasks.park_as(&raw, &marked, task::queue(&task), delay).await);
             }
             Ok(Outcome::Retry { after, class, message }) => {
                 tracing::info!(?after, class, "retry scheduled");

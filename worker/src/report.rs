@@ -203,4 +203,15 @@ impl Reporter {
         self.client.clone().report_lost_worker(request).await?;
         Ok(())
     }
+
+    /// Records that the task rate limit makes job `job_id` wait `wait`.
+    pub async fn rate_limited(&self, job_id: &str, wait: Duration) -> Result<(), Status> {
+        let request = v1::ReportRateLimitedRequest {
+            job_id: job_id.to_owned(),
+            worker_id: self.worker_id.clone(),
+            wait_ms: wait.as_millis() as i64,
+        };
+        self.client.clone().report_rate_limited(request).await?;
+        Ok(())
+    }
 }

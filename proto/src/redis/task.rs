@@ -31,6 +31,7 @@ pub fn new(job_id: &str, priority: Priority, work: Work) -> ResumeTask {
         render_only,
         content_key,
         run,
+        rate_limited: false,
     }
 }
 

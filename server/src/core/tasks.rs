@@ -270,3 +270,22 @@ pub async fn lost_worker(state: &AppState, req: v1::ReportLostWorkerRequest) -> 
     }
     Ok(())
 }
+
+/// Records on a waiting job's timeline that the task rate limit makes it wait `wait_ms`
+/// (it stays PENDING). A job that has ended meanwhile is left as it is.
+pub async fn rate_limited(state: &AppState, req: v1::ReportRateLimitedRequest) -> Result<()> {
+    let v1::ReportRateLimitedRequest { job_id, worker_id, wait_ms } = req;
+    let job_id = validate::job_id(&job_id)?;
+    let row = current(state, &job_id).await?;
+    if !running().contains(&row.status.as_str()) {
+        return Ok(());
+    }
+    let seconds = (Ord::max(wait_ms, 0) as f64 / 1000.0).ceil() as i64;
+    let detail = format!("the model's task rate limit was reached; it starts in about {seconds} s");
+    let mut event = Event::new(Kind::RateLimited).detail(detail);
+    if !worker_id.is_empty() {
+        event = event.worker(&worker_id);
+    }
+    state.writer.record(&job_id, row.attempts, Kept::events([event])).await?;
+    Ok(())
+}

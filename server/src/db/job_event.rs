@@ -51,6 +51,8 @@ pub enum Kind {
     Retried,
     /// Its task went back to its queue from a worker found lost (the detail names it).
     Recovered,
+    /// The task rate limit made it wait (recorded once per task).
+    RateLimited,
 }
 
 impl Kind {
@@ -67,6 +69,7 @@ impl Kind {
             Kind::Requeued => "requeued",
             Kind::Retried => "retried",
             Kind::Recovered => "recovered",
+            Kind::RateLimited => "rate_limited",
         }
     }
 }

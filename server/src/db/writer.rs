@@ -359,4 +359,23 @@ mod tests {
             (document.hash.as_str(), &b"%PDF one resume"[..])
         );
     }
+
+    /// The timeline and the job never disagree: a transition whose entry cannot be written
+    /// is not made either (here the timeline's table is gone), alone or in a group.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_transition_whose_timeline_entry_fails_is_not_made() {
+        use sea_orm::ConnectionTrait;
+        let temp = temp_db().await;
+        let writer = Arc::new(Writer::start(temp.db.clone()));
+        writer.insert(job("kept"), Kept::default()).await.expect("insert");
+        temp.db.execute_unprepared("DROP TABLE job_event").await.expect("drop the timeline");
+        let claimed = Kept::events([Event::new(job_event::Kind::Claimed).worker("w1")]);
+        let failed = writer.update(progress("kept", 10), claimed).await;
+        assert!(failed.is_err(), "{failed:?}");
+        let row = resume_job::Entity::find_by_id("kept").one(&temp.db).await.unwrap().unwrap();
+        assert_eq!(row.progress, 0, "the transition was rolled back with its entry");
+        // A write that records nothing still goes through.
+        let moved = writer.update(progress("kept", 20), Kept::default()).await.expect("no entry to write");
+        assert_eq!(moved[0].progress, 20);
+    }
 }

@@ -94,4 +94,12 @@ impl WorkerService for WorkerApi {
         tasks::lost_worker(&self.state, request.into_inner()).await?;
         Ok(Response::new(v1::ReportLostWorkerResponse {}))
     }
+
+    async fn report_rate_limited(
+        &self,
+        request: Request<v1::ReportRateLimitedRequest>,
+    ) -> Result<Response<v1::ReportRateLimitedResponse>, Status> {
+        tasks::rate_limited(&self.state, request.into_inner()).await?;
+        Ok(Response::new(v1::ReportRateLimitedResponse {}))
+    }
 }

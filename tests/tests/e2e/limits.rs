@@ -124,6 +124,12 @@ async fn task_starts_that_call_the_model_wait_for_the_shared_limit() -> anyhow::
     let (_, job) = system.get("rita", &format!("/api/resume-async/job-status/{waiting}")).await?;
     assert_eq!((job["status"].as_str(), job["attempts"].as_i64()), (Some("PENDING"), Some(0)), "{job}");
     assert_eq!(model.seen().len(), 4, "two resumes, two model calls each");
+    // Its timeline says why, once (the task waits on, and is not recorded again).
+    let (_, detail) = system.get_with_roles("watcher", &["ops"], &format!("/api/admin/jobs/{waiting}")).await?;
+    let kinds: Vec<&str> = detail["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["submitted", "queued", "rate_limited"], "{detail}");
+    let waited = detail["events"][2]["detail"].as_str().unwrap();
+    assert!(waited.starts_with("the model's task rate limit was reached; it starts in about"), "{waited}");
     system.stop().await
 }
 

@@ -14,6 +14,8 @@ const LABELS: Record<string, string> = {
   cancelled: "Cancelled",
   requeued: "Queued again after Redis lost its data",
   retried: "Retried",
+  recovered: "Recovered from a lost worker",
+  rate_limited: "Waiting for the model's rate limit",
 };
 
 export function Timeline({ events }: { events: Schemas["JobEvent"][] }) {

@@ -42,13 +42,13 @@ end
 return 0
 ";
 
-/// Parks one in-flight task until its retry is due.
+/// Parks one in-flight task until its retry is due, as it is or as a new version of it.
 /// KEYS: 1 this worker's in-flight list, 2 the task queue's delayed set.
-/// ARGV: 1 the task, 2 the unix time in milliseconds when it is due.
+/// ARGV: 1 the task, 2 the unix time in milliseconds when it is due, 3 what to park.
 /// Returns 1 when the task was parked, 0 when it was not in flight.
 const RETRY_LATER: &str = r"
 if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
-  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
   return 1
 end
 return 0
@@ -186,9 +186,14 @@ impl Tasks {
     /// Parks an in-flight task for `delay`, after which it returns to the head of `queue`.
     /// The worker's slot is free meanwhile.
     pub async fn retry_later(&self, task: &[u8], queue: Queue, delay: Duration) -> Result<(), Error> {
+        self.park_as(task, task, queue, delay).await
+    }
+
+    /// Parks in-flight `task` for `delay` as `parked` (a new version of it).
+    pub async fn park_as(&self, task: &[u8], parked: &[u8], queue: Queue, delay: Duration) -> Result<(), Error> {
         let due = chrono::Utc::now().timestamp_millis() + delay.as_millis() as i64;
         let keys = vec![self.in_flight.clone(), self.keys.delayed(queue)];
-        let args: Vec<Value> = vec![task.into(), due.into()];
+        let args: Vec<Value> = vec![task.into(), due.into(), parked.into()];
         let _: i64 = self.retry_later.evalsha_with_reload(&self.client, keys, args).await?;
         Ok(())
     }
