@@ -91,6 +91,9 @@ test("a failing job shows in Errors, links to its jobs, and is retried from its 
   await page.goto(`${edge()}/monitor/errors`);
   const group = page.getByRole("row").filter({ hasText: "model_refused" });
   await expect(group).toBeVisible();
+  await page.getByRole("radio", { name: "1 hour" }).check();
+  await expect(page.getByText("Failures and retried attempts of the last 1 hour")).toBeVisible();
+  await expect(group).toBeVisible();
   await expectAccessible(page, "console errors");
   await group.getByRole("link", { name: /Jobs/ }).click();
   await expect(page).toHaveURL(/error_group=[0-9a-f]{16}/);

@@ -1,5 +1,6 @@
-// Failures and retried attempts of the last 30 days grouped by cause, largest first; each
-// group links to its jobs.
+// Failures and retried attempts of the last hour, day, week or 30 days grouped by cause,
+// largest first; each group links to its jobs.
+import { useMemo, useState } from "react";
 import { Link } from "react-router";
 
 import { ErrorMessage } from "../components/ErrorMessage";
@@ -7,18 +8,43 @@ import { useErrorGroups } from "./queries";
 import { useLive } from "./live";
 import { formatInstant } from "./time";
 
+const WINDOWS = [
+  { hours: 1, label: "1 hour" },
+  { hours: 24, label: "24 hours" },
+  { hours: 24 * 7, label: "7 days" },
+  { hours: 24 * 30, label: "30 days" },
+];
+
 export function ErrorsPage() {
   const { live } = useLive();
-  const groups = useErrorGroups(live);
+  const [hours, setHours] = useState(24 * 30);
+  // The window's start, fixed while it is chosen (so that the query key is stable).
+  const since = useMemo(() => new Date(Date.now() - hours * 3_600_000).toISOString(), [hours]);
+  const groups = useErrorGroups(since, live);
   const rows = groups.data ?? [];
+  const label = WINDOWS.find((w) => w.hours === hours)?.label ?? "";
   return (
     <main id="main">
-      <h1>Errors</h1>
-      <p className="lead">
-        The last 30 days' failures and retried attempts, grouped by class and message (ids, numbers and times stripped).
-      </p>
+      <div className="page-head">
+        <div>
+          <h1>Errors</h1>
+          <p className="lead">
+            Failures and retried attempts of the last {label}, grouped by class and message (ids, numbers and times
+            stripped).
+          </p>
+        </div>
+        <fieldset className="segmented">
+          <legend className="visually-hidden">Window</legend>
+          {WINDOWS.map((w) => (
+            <label key={w.hours}>
+              <input type="radio" name="errors-window" checked={hours === w.hours} onChange={() => setHours(w.hours)} />
+              {w.label}
+            </label>
+          ))}
+        </fieldset>
+      </div>
       <ErrorMessage error={groups.error} />
-      {!groups.isPending && rows.length === 0 && !groups.error ? <p className="empty">No errors in the last 30 days.</p> : null}
+      {!groups.isPending && rows.length === 0 && !groups.error ? <p className="empty">No errors in the last {label}.</p> : null}
       {rows.length > 0 ? (
         <div className="table-wrap">
           <table className="history errors-table">

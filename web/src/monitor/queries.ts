@@ -21,7 +21,7 @@ export const adminKeys = {
   stats: ["admin", "stats"] as const,
   jobs: (filter: JobFilter) => ["admin", "jobs", filter] as const,
   job: (id: string) => ["admin", "job", id] as const,
-  errors: ["admin", "errors"] as const,
+  errors: (since: string) => ["admin", "errors", since] as const,
   audit: ["admin", "audit"] as const,
   history: (window: string) => ["admin", "history", window] as const,
 };
@@ -93,10 +93,12 @@ export function useJobDetail(jobId: string, live: boolean) {
   });
 }
 
-export function useErrorGroups(live: boolean) {
+/** The error groups of the window since `since` (an RFC 3339 time). */
+export function useErrorGroups(since: string, live: boolean) {
   return useQuery({
-    queryKey: adminKeys.errors,
-    queryFn: ({ signal }) => unwrap(api.GET("/api/admin/errors", { signal })),
+    queryKey: adminKeys.errors(since),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/admin/errors", { params: { query: { since } }, signal })),
+    placeholderData: keepPreviousData,
     select: (list) => list.groups,
     refetchInterval: every(live),
   });
