@@ -77,6 +77,19 @@ impl Options {
     }
 }
 
+/// A worker that will be killed.
+pub struct Doomed {
+    pub id: String,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Doomed {
+    /// Ends the worker at once, mid-task or not.
+    pub fn kill(self) {
+        self.runtime.shutdown_background();
+    }
+}
+
 /// A running system.
 pub struct System {
     pub secret: String,
@@ -242,9 +255,9 @@ impl System {
         Ok(addr)
     }
 
-    /// Starts one more worker running `concurrency` tasks at once.
-    pub fn start_worker(&mut self, concurrency: usize) {
-        let config = worker::Config {
+    /// The configuration of one more worker running `concurrency` tasks at once.
+    fn worker_config(&self, concurrency: usize) -> worker::Config {
+        worker::Config {
             server_url: vec![format!("http://{}", self.grpc_addr)],
             shared: Shared {
                 redis_url: self.redis_url.clone(),
@@ -262,9 +275,31 @@ impl System {
             max_attempts: self.options.max_attempts,
             result_cache_ttl_secs: self.options.result_cache_ttl_secs,
             task_rate_limit_per_min: self.options.task_rate_limit_per_min,
-        };
+        }
+    }
+
+    /// Starts one more worker running `concurrency` tasks at once.
+    pub fn start_worker(&mut self, concurrency: usize) {
+        let config = self.worker_config(concurrency);
         let shutdown = Box::pin(stopped(self.stop.subscribe()));
         self.tasks.push(tokio::spawn(async move { worker::run(config, shutdown).await.expect("worker failed") }));
+    }
+
+    /// Starts a worker on a runtime of its own, which [`Doomed::kill`] ends the way a
+    /// killed process ends: every task of it stops at once, nothing is handed back or
+    /// deregistered, its heartbeat just stops.
+    pub fn start_doomed_worker(&self) -> Doomed {
+        let config = self.worker_config(1);
+        let id = config.worker_id.clone().unwrap_or_default();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a runtime for the doomed worker");
+        runtime.spawn(async move {
+            let _ = worker::run(config, Box::pin(futures::future::pending())).await;
+        });
+        Doomed { id, runtime }
     }
 
     async fn wait_until_ready(&self) -> Result<()> {

@@ -217,3 +217,53 @@ async fn accepted_jobs_survive_redis_losing_its_data() -> anyhow::Result<()> {
     assert_eq!(detail["events"][2]["detail"], "priority_high");
     system.stop().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_killed_mid_task_is_named_on_the_timeline_of_the_job_it_held() -> anyhow::Result<()> {
+    use e2e::{Options, fake_model::FakeModel};
+    let model = FakeModel::start().await?;
+    let options = Options { result_cache_ttl_secs: 0, ..Options::on_model(&model.url) };
+    let mut system = System::start_with(Db::Sqlite, 0, options).await?;
+    let (candidate, _) = system.candidate_with_target("bereaved").await?;
+    // The model answers slowly: the worker is killed while it waits.
+    model.set_latency(std::time::Duration::from_secs(60));
+    let doomed = system.start_doomed_worker();
+    let job_id = submit(&system, "bereaved", json!({"candidate_id": candidate})).await?;
+    let mut status = Value::Null;
+    for _ in 0..500 {
+        status = system.get("bereaved", &format!("/api/resume-async/job-status/{job_id}")).await?.1;
+        if status["status"] == "PROCESSING" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(status["status"], "PROCESSING", "{status}");
+    let dead = doomed.id.clone();
+    doomed.kill();
+    model.set_latency(std::time::Duration::ZERO);
+    system.start_worker(1);
+    // Its heartbeat expires (10 s), then the live worker takes the task over.
+    let mut last = Value::Null;
+    for _ in 0..400 {
+        last = system.get("bereaved", &format!("/api/resume-async/job-status/{job_id}")).await?.1;
+        if last["status"] == "SUCCESS" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!((last["status"].as_str(), last["attempts"].as_i64()), (Some("SUCCESS"), Some(2)), "{last}");
+    let (_, detail) = system.get_with_roles("watcher", &["ops"], &format!("/api/admin/jobs/{job_id}")).await?;
+    let events = detail["events"].as_array().unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["submitted", "queued", "claimed", "recovered", "claimed", "succeeded"], "{detail}");
+    assert_eq!(
+        (events[2]["worker"].as_str(), events[3]["worker"].as_str()),
+        (Some(dead.as_str()), Some(dead.as_str()))
+    );
+    assert_ne!(events[4]["worker"], events[2]["worker"], "another worker finished it");
+    let (_, listed) = system.get_with_roles("watcher", &["ops"], "/api/admin/workers").await?;
+    let lost = listed["workers"].as_array().unwrap().iter().find(|w| w["id"] == dead.as_str()).cloned();
+    let lost = lost.expect("the killed worker is listed");
+    assert_eq!((lost["state"].as_str(), &lost["held_job_ids"]), (Some("lost"), &json!([job_id])), "{lost}");
+    system.stop().await
+}
