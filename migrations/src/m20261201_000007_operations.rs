@@ -71,7 +71,13 @@ impl MigrationTrait for Migration {
         manager.drop_index(Index::drop().name("idx_rgj_status").table(J::Table).to_owned()).await?;
         let by_status = Index::create().name("idx_rgj_status_id").table(J::Table).col(J::Status).col(J::Id).to_owned();
         manager.create_index(by_status).await?;
-        let by_end = Index::create().name("idx_rgj_completed_at").table(J::Table).col(J::CompletedAt).to_owned();
+        // Only ended jobs: a new job's row (not ended) costs this index nothing.
+        let by_end = Index::create()
+            .name("idx_rgj_completed_at")
+            .table(J::Table)
+            .col(J::CompletedAt)
+            .and_where(Expr::col(J::CompletedAt).is_not_null())
+            .to_owned();
         manager.create_index(by_end).await?;
 
         let group = ColumnDef::new(JobEvent::ErrorGroup).string_len(16).null().to_owned();
