@@ -133,8 +133,10 @@ test("pausing a queue holds its jobs; a bulk cancel names its count; resuming ru
   expect(await jobStatus(otherToken, kept)).toBe("PENDING");
   await page.screenshot({ path: testInfo.outputPath("console-dashboard.png"), fullPage: true });
 
-  // Cancel one owner's waiting jobs in bulk, after a confirmation that counts them.
+  // Cancel one owner's waiting jobs in bulk, after a confirmation that counts them. Every
+  // console page says the queue is paused.
   await page.goto(`${edge()}/monitor/jobs?owner=${owner}&status=PENDING`);
+  await expect(page.getByRole("status").filter({ hasText: "Paused:" })).toContainText("resume_generation (3 jobs wait");
   await expect(row(page, held[0]!)).toBeVisible();
   await page.getByRole("button", { name: "Cancel matching…" }).click();
   const dialog = page.getByRole("dialog", { name: "Cancel 2 jobs?" });
@@ -142,7 +144,7 @@ test("pausing a queue holds its jobs; a bulk cancel names its count; resuming ru
   await expect(dialog).toContainText("This search matches 2 jobs");
   await expectAccessible(page, "console bulk confirmation");
   await dialog.getByRole("button", { name: "Cancel 2 jobs" }).click();
-  await expect(page.getByRole("status")).toHaveText("Cancelled 2 jobs.");
+  await expect(page.getByRole("status").filter({ hasText: "Cancelled" })).toHaveText("Cancelled 2 jobs.");
   for (const jobId of held) expect(await jobStatus(userToken, jobId)).toBe("CANCELLED");
 
   // Resumed, the other owner's job runs.

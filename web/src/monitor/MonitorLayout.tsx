@@ -4,6 +4,7 @@ import { NavLink, Outlet } from "react-router";
 
 import { useSession } from "../auth/session";
 import { LiveProvider, LiveToggle, useLive } from "./live";
+import { PausedNotice } from "./PausedNotice";
 import { useAdminEvents } from "./useAdminEvents";
 
 const SECTIONS = [
@@ -47,6 +48,9 @@ export function MonitorLayout() {
           <LiveToggle />
         </nav>
         <LiveFeed />
+        <div className="monitor-notices">
+          <PausedNotice />
+        </div>
         <Outlet />
       </div>
     </LiveProvider>
