@@ -794,7 +794,9 @@ pub struct ErrorsQuery {
     pub until: Option<String>,
 }
 
-/// The search of `GET /api/admin/jobs`: every condition given must hold.
+/// The search of `GET /api/admin/jobs`: every condition given must hold. Its fields are
+/// [`JobFilter`]'s, spelled out rather than flattened: a flattened query reads every value
+/// as a string, so `candidate_id` would be refused.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct JobsQuery {

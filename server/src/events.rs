@@ -87,17 +87,19 @@ fn deliver(watchers: &Watchers, all: &broadcast::Sender<v1::AdminJob>, value: &V
     let Some(bytes) = value.as_bytes() else {
         return;
     };
-    let Some(job) = v1::AdminJob::decode(bytes).ok().filter(|change| change.job.is_some()) else {
+    let Some(change) = v1::AdminJob::decode(bytes).ok() else {
         tracing::warn!("undecodable job event ignored");
         return;
     };
-    if let Some(sender) =
-        job.job.as_ref().and_then(|j| watchers.lock().unwrap_or_else(|e| e.into_inner()).get(&j.job_id).cloned())
-    {
-        let _ = sender.send(job.job.clone().unwrap_or_default());
+    let Some(job) = &change.job else {
+        tracing::warn!("job event without its job ignored");
+        return;
+    };
+    if let Some(sender) = watchers.lock().unwrap_or_else(|e| e.into_inner()).get(&job.job_id) {
+        let _ = sender.send(job.clone());
     }
     if all.receiver_count() > 0 {
-        let _ = all.send(job);
+        let _ = all.send(change);
     }
 }
 

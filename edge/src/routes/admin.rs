@@ -28,6 +28,11 @@ fn client(state: AppState) -> AdminServiceClient<tonic::transport::Channel> {
     AdminServiceClient::new(state.channel)
 }
 
+/// The queue a server's answer carries, as JSON.
+fn queue_json(queue: Option<v1::Queue>) -> Result<Json<Queue>, ApiError> {
+    Ok(Json(required(queue, "queue")?.into()))
+}
+
 fn admin_job(job: v1::AdminJob) -> Result<AdminJob, ApiError> {
     let v1::AdminJob { job, owner, queue, worker } = job;
     Ok(AdminJob { job: required(job, "job")?.into(), owner, queue, worker })
@@ -207,7 +212,7 @@ pub async fn pause(
     Path(name): Path<String>,
 ) -> Result<Json<Queue>, ApiError> {
     let response = client(state).pause_queue(grpc(&headers, v1::PauseQueueRequest { name })).await?;
-    Ok(Json(required(response.into_inner().queue, "queue")?.into()))
+    queue_json(response.into_inner().queue)
 }
 
 /// Resumes a paused queue.
@@ -220,7 +225,7 @@ pub async fn resume(
     Path(name): Path<String>,
 ) -> Result<Json<Queue>, ApiError> {
     let response = client(state).resume_queue(grpc(&headers, v1::ResumeQueueRequest { name })).await?;
-    Ok(Json(required(response.into_inner().queue, "queue")?.into()))
+    queue_json(response.into_inner().queue)
 }
 
 /// Every operator action (who, what, when, on which jobs), newest first.

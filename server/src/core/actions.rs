@@ -15,7 +15,7 @@ use sea_orm::{
 
 use crate::{
     AppState,
-    core::{admin, candidates, jobs, page, search, tasks, validate},
+    core::{admin, candidates, jobs, page, search, tasks},
     db::{
         audit_entry,
         job_event::Kind,
@@ -31,15 +31,14 @@ const RETRYABLE: [JobStatus; 2] = [JobStatus::Failure, JobStatus::Cancelled];
 /// Runs job `job_id` again for operator `by`; FAILED_PRECONDITION unless it is FAILURE or
 /// CANCELLED.
 pub async fn retry(state: &AppState, by: &str, job_id: &str) -> Result<v1::Job> {
-    let job_id = validate::job_id(job_id)?;
-    let row = state.by_key.jobs.get(job_id.clone()).await?;
-    let row = row.ok_or_else(|| Error::NotFound(format!("job {job_id} not found")))?;
-    let retried = retry_where(state, by, Condition::all().add(resume_job::Column::Id.eq(job_id.as_str()))).await?;
-    audit(state, by, "retry", &job_id, 1, retried.len() as i64).await?;
+    let row = jobs::any(state, job_id).await?;
+    let this = Condition::all().add(resume_job::Column::Id.eq(row.id.as_str()));
+    let retried = retry_where(state, by, this, &[row.queue()]).await?;
+    audit(state, by, "retry", &row.id, 1, retried.len() as i64).await?;
     retried.into_iter().next().ok_or_else(|| {
         Error::FailedPrecondition(format!(
-            "job {job_id} is {}; only a FAILURE or CANCELLED job can be retried",
-            row.status
+            "job {} is {}; only a FAILURE or CANCELLED job can be retried",
+            row.id, row.status
         ))
     })
 }
@@ -47,17 +46,11 @@ pub async fn retry(state: &AppState, by: &str, job_id: &str) -> Result<v1::Job> 
 /// Cancels any user's job `job_id` for operator `by`, unless it has ended; the job as it
 /// then is.
 pub async fn cancel(state: &AppState, by: &str, job_id: &str) -> Result<v1::Job> {
-    let job_id = validate::job_id(job_id)?;
-    let row = state.by_key.jobs.get(job_id.clone()).await?;
-    let row = row.ok_or_else(|| Error::NotFound(format!("job {job_id} not found")))?;
-    let cancelled =
-        jobs::cancel_running(state, resume_job::Column::Id.eq(job_id.as_str()), &format!("operator {by}")).await?;
-    audit(state, by, "cancel", &job_id, 1, cancelled.len() as i64).await?;
-    match cancelled.into_iter().next() {
-        Some(job) => Ok(job),
-        // It had ended (or ended meanwhile): show how.
-        None => Ok(jobs::to_proto(resume_job::Entity::find_by_id(job_id).one(&state.db).await?.unwrap_or(row))),
-    }
+    let row = jobs::any(state, job_id).await?;
+    let job_id = row.id.clone();
+    let (job, cancelled) = jobs::cancel_one(state, row, &format!("operator {by}")).await?;
+    audit(state, by, "cancel", &job_id, 1, i64::from(cancelled)).await?;
+    Ok(job)
 }
 
 /// Retries or cancels every job `filter` matches for operator `by`: how many it matched and
@@ -78,20 +71,21 @@ pub async fn bulk(state: &AppState, by: &str, req: v1::BulkJobsRequest) -> Resul
         return Ok(v1::BulkJobsResponse { matched, changed });
     }
     let changed = match verb {
-        "retry" => retry_where(state, by, condition).await?.len(),
+        "retry" => retry_where(state, by, condition, &Queue::ALL).await?.len(),
         _ => jobs::cancel_running(state, condition, &format!("operator {by}")).await?.len(),
     } as i64;
     audit(state, by, &format!("bulk_{verb}"), &search::describe(&filter), matched, changed).await?;
     Ok(v1::BulkJobsResponse { matched, changed })
 }
 
-/// Moves every FAILURE or CANCELLED job `condition` selects to a new run, PENDING (its
-/// timeline says who retried it and where it is queued, in the same transaction, so before
-/// any worker can claim it), and queues its task; the jobs as they are now.
-async fn retry_where(state: &AppState, by: &str, condition: Condition) -> Result<Vec<v1::Job>> {
+/// Moves every FAILURE or CANCELLED job of `queues` that `condition` selects to a new run,
+/// PENDING (its timeline says who retried it and where it is queued, in the same
+/// transaction, so before any worker can claim it: one update per queue, as each names its
+/// own), and queues its task; the jobs as they are now.
+async fn retry_where(state: &AppState, by: &str, condition: Condition, queues: &[Queue]) -> Result<Vec<v1::Job>> {
     state.queue.ensure_connected()?;
     let mut retried = Vec::new();
-    for queue in Queue::ALL {
+    for &queue in queues {
         let update = resume_job::Entity::update_many()
             .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Pending.as_str()))
             .col_expr(resume_job::Column::Progress, Expr::value(0))
@@ -207,16 +201,11 @@ pub async fn audit_log(
     let v1::ListAuditEntriesRequest { limit, page_token } = req;
     let limit = page::limit(limit)?;
     let mut query = audit_entry::Entity::find();
-    if let Some(after) = page::after(&page_token)? {
-        let after: i64 =
-            after.parse().map_err(|_| Error::InvalidArgument("page_token is not a token this API issued".into()))?;
+    if let Some(after) = page::after_key(&page_token, |key| key.parse::<i64>().ok())? {
         query = query.filter(audit_entry::Column::Id.lt(after));
     }
-    let mut rows = query.order_by_desc(audit_entry::Column::Id).limit(limit + 1).all(&state.db).await?;
-    let next = (rows.len() as u64 > limit).then(|| {
-        rows.truncate(limit as usize);
-        page::token(&rows.last().map(|r| r.id.to_string()).unwrap_or_default())
-    });
+    let rows = query.order_by_desc(audit_entry::Column::Id).limit(limit + 1).all(&state.db).await?;
+    let (rows, next) = page::split(rows, limit, |row| row.id.to_string());
     let entries = rows
         .into_iter()
         .map(|row| v1::AuditEntry {

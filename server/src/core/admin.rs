@@ -58,18 +58,25 @@ async fn check<T, E: std::fmt::Display>(work: impl Future<Output = Result<T, E>>
 /// Waiting and running tasks per queue, and whether it is paused.
 pub async fn queues(state: &AppState) -> Result<Vec<v1::Queue>> {
     let paused = actions::paused(state).await?;
-    let mut queues = Vec::new();
-    for (queue, pending) in state.queue.depths().await? {
-        let in_progress = resume_job::Entity::find()
-            .filter(resume_job::Column::Status.eq(JobStatus::Processing.as_str()))
-            .filter(resume_job::Column::Priority.eq(queue.priority().as_str()))
-            .count(&state.db)
-            .await?;
+    // The running jobs of every queue in one query.
+    let running: Vec<(String, i64)> = resume_job::Entity::find()
+        .select_only()
+        .column(resume_job::Column::Priority)
+        .column_as(Expr::col(resume_job::Column::Id).count(), "running")
+        .filter(resume_job::Column::Status.eq(JobStatus::Processing.as_str()))
+        .group_by(resume_job::Column::Priority)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let in_progress = |queue: Queue| {
+        running.iter().filter(|(priority, _)| *priority == queue.priority().as_str()).map(|(_, n)| n).sum::<i64>()
+    };
+    let queues = state.queue.depths().await?.into_iter().map(|(queue, pending)| {
         let name = queue.name().to_owned();
         let paused = paused.contains(&name);
-        queues.push(v1::Queue { name, pending, in_progress: in_progress as i64, paused });
-    }
-    Ok(queues)
+        v1::Queue { name, pending, in_progress: in_progress(queue), paused }
+    });
+    Ok(queues.collect())
 }
 
 /// Every worker with a live heartbeat, as it last described itself, then every worker
@@ -164,16 +171,14 @@ pub async fn stats(state: &AppState) -> Result<v1::GetStatsResponse> {
 /// Any user's job `job_id`, with its timeline (oldest first).
 pub async fn job(state: &AppState, job_id: &str) -> Result<v1::GetJobDetailResponse> {
     let job_id = validate::job_id(job_id)?;
-    let (row, events) =
-        tokio::try_join!(async { state.by_key.jobs.get(job_id.clone()).await.map_err(Error::from) }, async {
-            let events = job_event::Entity::find()
-                .filter(job_event::Column::JobId.eq(job_id.as_str()))
-                .order_by_asc(job_event::Column::Id)
-                .all(&state.db)
-                .await?;
-            Ok::<_, Error>(events)
-        },)?;
-    let row = row.ok_or_else(|| Error::NotFound(format!("job {job_id} not found")))?;
+    let (row, events) = tokio::try_join!(jobs::any(state, &job_id), async {
+        let events = job_event::Entity::find()
+            .filter(job_event::Column::JobId.eq(job_id.as_str()))
+            .order_by_asc(job_event::Column::Id)
+            .all(&state.db)
+            .await?;
+        Ok::<_, Error>(events)
+    })?;
     // Submitted is the row's creation, not a row of the timeline's.
     let submitted = v1::JobEvent {
         at: Some(resume_proto::time::to_timestamp(row.created_at)),
@@ -191,14 +196,7 @@ pub async fn job(state: &AppState, job_id: &str) -> Result<v1::GetJobDetailRespo
             error_class: event.error_class,
         }))
         .collect();
-    Ok(v1::GetJobDetailResponse { job: Some(admin_job(row)), events })
-}
-
-/// A job row as operators see it.
-pub fn admin_job(row: resume_job::Model) -> v1::AdminJob {
-    let queue = row.priority.parse().map_or(Queue::ResumeGeneration, Queue::of).name().to_owned();
-    let (owner, worker) = (row.owner.clone(), row.worker.clone());
-    v1::AdminJob { job: Some(jobs::to_proto(row)), owner, queue, worker }
+    Ok(v1::GetJobDetailResponse { job: Some(jobs::to_admin(row)), events })
 }
 
 /// The window an error group query covers by default.

@@ -183,16 +183,11 @@ pub async fn list(
 ) -> Result<(Vec<v1::Candidate>, Option<String>)> {
     let limit = page::limit(limit)?;
     let mut query = candidate::Entity::find().filter(candidate::Column::Owner.eq(owner));
-    if let Some(after) = page::after(page_token)? {
-        let after: i64 =
-            after.parse().map_err(|_| Error::InvalidArgument("page_token is not a token this API issued".into()))?;
+    if let Some(after) = page::after_key(page_token, |key| key.parse::<i64>().ok())? {
         query = query.filter(candidate::Column::Id.gt(after));
     }
-    let mut rows = query.order_by_asc(candidate::Column::Id).limit(limit + 1).all(&state.db).await?;
-    let next = (rows.len() as u64 > limit).then(|| {
-        rows.truncate(limit as usize);
-        page::token(&rows.last().map(|r| r.id).unwrap_or_default().to_string())
-    });
+    let rows = query.order_by_asc(candidate::Column::Id).limit(limit + 1).all(&state.db).await?;
+    let (rows, next) = page::split(rows, limit, |row| row.id.to_string());
     let candidates = rows.into_iter().map(to_proto).collect::<Result<_>>()?;
     Ok((candidates, next))
 }

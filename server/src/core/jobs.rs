@@ -85,9 +85,16 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
 /// Announces `row`'s new state to its watchers and to the operators' live streams, on
 /// every server; the job as the API shows it.
 pub async fn announce(state: &AppState, row: resume_job::Model) -> v1::Job {
-    let change = super::admin::admin_job(row);
+    let change = to_admin(row);
     state.events.publish(&change).await;
     change.job.unwrap_or_default()
+}
+
+/// A job row as operators see it: the Job, whose it is, its queue and its last worker.
+pub fn to_admin(row: resume_job::Model) -> v1::AdminJob {
+    let queue = row.queue().name().to_owned();
+    let (owner, worker) = (row.owner.clone(), row.worker.clone());
+    v1::AdminJob { job: Some(to_proto(row)), owner, queue, worker }
 }
 
 /// The download path of a job, as REST clients follow it.
@@ -360,16 +367,19 @@ pub async fn content(state: &AppState, owner: &str, job_id: &str) -> Result<(Str
     Ok((row.id, content))
 }
 
-/// `owner`'s job `job_id`, or NOT_FOUND.
-async fn find(state: &AppState, owner: &str, job_id: &str) -> Result<resume_job::Model> {
+/// Any user's job `job_id`, or NOT_FOUND.
+pub async fn any(state: &AppState, job_id: &str) -> Result<resume_job::Model> {
     let job_id = validate::job_id(job_id)?;
-    state
-        .by_key
-        .jobs
-        .get(job_id.clone())
-        .await?
-        .filter(|row| row.owner == owner)
-        .ok_or_else(|| Error::NotFound(format!("job {job_id} not found")))
+    state.by_key.jobs.get(job_id.clone()).await?.ok_or_else(|| Error::NotFound(format!("job {job_id} not found")))
+}
+
+/// `owner`'s job `job_id`, or NOT_FOUND (also another user's: no hint that it exists).
+async fn find(state: &AppState, owner: &str, job_id: &str) -> Result<resume_job::Model> {
+    let row = any(state, job_id).await?;
+    if row.owner != owner {
+        return Err(Error::NotFound(format!("job {} not found", row.id)));
+    }
+    Ok(row)
 }
 
 /// `owner`'s job `job_id` as it is now.
@@ -400,10 +410,16 @@ pub async fn list_mine(
 /// Cancels `owner`'s job unless it has ended; answers the job as it then is.
 pub async fn cancel(state: &AppState, owner: &str, job_id: &str) -> Result<v1::Job> {
     let row = find(state, owner, job_id).await?;
-    match cancel_running(state, resume_job::Column::Id.eq(row.id.as_str()), owner).await?.pop() {
-        Some(job) => Ok(job),
-        // It ended meanwhile: show how.
-        None => get(state, owner, &row.id).await,
+    Ok(cancel_one(state, row, owner).await?.0)
+}
+
+/// Cancels `row`'s job on behalf of `by` unless it has ended: the job as it then is, and
+/// whether this cancelled it.
+pub async fn cancel_one(state: &AppState, row: resume_job::Model, by: &str) -> Result<(v1::Job, bool)> {
+    match cancel_running(state, resume_job::Column::Id.eq(row.id.as_str()), by).await?.pop() {
+        Some(job) => Ok((job, true)),
+        // It had ended (or ended meanwhile): show how.
+        None => Ok((to_proto(any(state, &row.id).await?), false)),
     }
 }
 

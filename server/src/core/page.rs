@@ -28,17 +28,31 @@ pub fn token(last_key: &str) -> String {
     URL_SAFE_NO_PAD.encode(last_key)
 }
 
+fn not_issued() -> Error {
+    Error::InvalidArgument("page_token is not a token this API issued".into())
+}
+
 /// The key a token resumes after; `None` for an empty token (the first page).
 pub fn after(token: &str) -> Result<Option<String>> {
     if token.is_empty() {
         return Ok(None);
     }
-    URL_SAFE_NO_PAD
-        .decode(token)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .map(Some)
-        .ok_or_else(|| Error::InvalidArgument("page_token is not a token this API issued".into()))
+    URL_SAFE_NO_PAD.decode(token).ok().and_then(|bytes| String::from_utf8(bytes).ok()).map(Some).ok_or_else(not_issued)
+}
+
+/// The key a token resumes after, read by `parse` (a key it cannot read was not issued).
+pub fn after_key<K>(token: &str, parse: impl FnOnce(&str) -> Option<K>) -> Result<Option<K>> {
+    after(token)?.map(|key| parse(&key).ok_or_else(not_issued)).transpose()
+}
+
+/// `rows`, read with one more than `limit`, as a page and the next page's token (resuming
+/// after the last row's `key`) when there are more.
+pub fn split<T>(mut rows: Vec<T>, limit: u64, key: impl Fn(&T) -> String) -> (Vec<T>, Option<String>) {
+    let next = (rows.len() as u64 > limit).then(|| {
+        rows.truncate(limit as usize);
+        token(&rows.last().map(key).unwrap_or_default())
+    });
+    (rows, next)
 }
 
 /// One page of the job rows `query` selects, newest first, resuming after the job a
@@ -52,17 +66,11 @@ pub async fn of_jobs(
 ) -> Result<(Vec<resume_job::Model>, Option<String>)> {
     let limit = self::limit(limit)?;
     let mut query = query;
-    if let Some(after) = after(page_token)? {
-        let after = validate::job_id(&after)
-            .map_err(|_| Error::InvalidArgument("page_token is not a token this API issued".into()))?;
+    if let Some(after) = after_key(page_token, |key| validate::job_id(key).ok())? {
         query = query.filter(resume_job::Column::Id.lt(after));
     }
-    let mut rows = query.order_by_desc(resume_job::Column::Id).limit(limit + 1).all(db).await?;
-    let next = (rows.len() as u64 > limit).then(|| {
-        rows.truncate(limit as usize);
-        token(rows.last().map(|r| r.id.as_str()).unwrap_or_default())
-    });
-    Ok((rows, next))
+    let rows = query.order_by_desc(resume_job::Column::Id).limit(limit + 1).all(db).await?;
+    Ok(split(rows, limit, |row| row.id.clone()))
 }
 
 #[cfg(test)]
@@ -83,5 +91,13 @@ mod tests {
         assert_eq!(after(&token("42")).unwrap().as_deref(), Some("42"));
         assert_eq!(after("").unwrap(), None);
         assert!(after("!!!").is_err());
+        assert_eq!(after_key(&token("42"), |k| k.parse::<i64>().ok()).unwrap(), Some(42));
+        assert!(after_key(&token("x"), |k| k.parse::<i64>().ok()).is_err());
+    }
+
+    #[test]
+    fn a_page_has_a_next_token_only_when_more_rows_were_read() {
+        assert_eq!(split(vec![1, 2, 3], 2, i32::to_string), (vec![1, 2], Some(token("2"))));
+        assert_eq!(split(vec![1, 2], 2, i32::to_string), (vec![1, 2], None));
     }
 }

@@ -10,7 +10,7 @@
 
 use std::{collections::HashSet, future::Future, sync::Arc, time::Duration};
 
-use resume_proto::{job::JobStatus, redis::keys::Queue};
+use resume_proto::job::JobStatus;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::{
@@ -62,11 +62,9 @@ async fn recover(state: &AppState) -> Result<usize> {
     let mut requeued = 0;
     for row in running.into_iter().filter(|row| !present.contains(&row.id)) {
         let work = jobs::work_of(state, &row).await?;
-        // A stored priority is one the server wrote; a row older than this version's
-        // names keeps to the default queue.
-        let priority = row.priority.parse().unwrap_or_default();
-        state.queue.push(&row.id, priority, work).await?;
-        let requeued_event = Event::new(Kind::Requeued).detail(Queue::of(priority).name());
+        let queue = row.queue();
+        state.queue.push(&row.id, queue.priority(), work).await?;
+        let requeued_event = Event::new(Kind::Requeued).detail(queue.name());
         state.writer.record(&row.id, row.attempts, Kept::events([requeued_event])).await?;
         tracing::info!(job_id = %row.id, "job queued again after Redis lost its task");
         requeued += 1;

@@ -3,7 +3,7 @@
 //! (a task delivered twice, a cancel racing a completion) cannot move a job backwards,
 //! committed in groups with the other writes of the moment (`db::writer`).
 
-use resume_proto::{job::JobStatus, redis::Queue, v1};
+use resume_proto::{job::JobStatus, v1};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set,
     sea_query::{Expr, ExprTrait, Func},
@@ -29,13 +29,6 @@ pub const CLAIMED_PROGRESS: i32 = 10;
 
 fn running() -> [&'static str; 2] {
     [JobStatus::Pending.as_str(), JobStatus::Processing.as_str()]
-}
-
-async fn current(state: &AppState, job_id: &str) -> Result<resume_job::Model> {
-    resume_job::Entity::find_by_id(job_id.to_owned())
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("job {job_id} not found")))
 }
 
 /// Marks the job PROCESSING for one more attempt and returns what it is built from;
@@ -120,7 +113,7 @@ pub async fn progress(state: &AppState, job_id: &str, progress: i32) -> Result<b
         jobs::announce(state, row).await;
         return Ok(false);
     }
-    let row = current(state, &job_id).await?;
+    let row = jobs::any(state, &job_id).await?;
     Ok(row.status != JobStatus::Processing.as_str())
 }
 
@@ -176,7 +169,7 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
         .filter(resume_job::Column::Status.eq(JobStatus::Processing.as_str()));
     let done = state.writer.update(update, keeps).await?;
     let Some(row) = done.into_iter().next() else {
-        let row = current(state, &job_id).await?;
+        let row = jobs::any(state, &job_id).await?;
         return Err(Error::FailedPrecondition(format!("job {job_id} is {}, not PROCESSING", row.status)));
     };
     tracing::info!(%job_id, size, "job succeeded");
@@ -210,7 +203,7 @@ pub async fn fail(state: &AppState, job_id: &str, error_message: &str, error_cla
             tracing::warn!(%job_id, error_message, "job failed");
             Ok(jobs::announce(state, row).await)
         }
-        None => current(state, &job_id).await.map(to_proto),
+        None => jobs::any(state, &job_id).await.map(to_proto),
     }
 }
 
@@ -222,7 +215,7 @@ pub async fn schedule_retry(state: &AppState, req: v1::ScheduleRetryRequest) -> 
     let job_id = validate::job_id(&job_id)?;
     validate::required("error_message", &error_message, 1000)?;
     let class = class_or_unknown(&error_class)?;
-    let row = current(state, &job_id).await?;
+    let row = jobs::any(state, &job_id).await?;
     if !running().contains(&row.status.as_str()) {
         return Ok(());
     }
@@ -263,7 +256,7 @@ pub async fn lost_worker(state: &AppState, req: v1::ReportLostWorkerRequest) -> 
         if !running().contains(&row.status.as_str()) {
             continue;
         }
-        let queue = row.priority.parse().map_or(Queue::ResumeGeneration, Queue::of);
+        let queue = row.queue();
         let detail = format!("from lost worker {lost_worker_id}: back in {}, returned by {worker_id}", queue.name());
         let event = Event::new(Kind::Recovered).worker(&lost_worker_id).detail(detail);
         state.writer.record(&job_id, row.attempts, Kept::events([event])).await?;
@@ -276,7 +269,7 @@ pub async fn lost_worker(state: &AppState, req: v1::ReportLostWorkerRequest) -> 
 pub async fn rate_limited(state: &AppState, req: v1::ReportRateLimitedRequest) -> Result<()> {
     let v1::ReportRateLimitedRequest { job_id, worker_id, wait_ms } = req;
     let job_id = validate::job_id(&job_id)?;
-    let row = current(state, &job_id).await?;
+    let row = jobs::any(state, &job_id).await?;
     if !running().contains(&row.status.as_str()) {
         return Ok(());
     }

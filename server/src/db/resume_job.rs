@@ -1,5 +1,6 @@
 //! The `resume_generation_job` table: one row per submitted resume, keyed by task id.
 
+use resume_proto::redis::Queue;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -31,6 +32,14 @@ pub struct Model {
     pub worker: Option<String>,
     /// How many times an operator ran it again; its tasks carry it.
     pub run: i32,
+}
+
+impl Model {
+    /// The queue the job's tasks go to. A stored priority is one the server wrote; a row
+    /// of a version whose names this one does not know keeps to the default queue.
+    pub fn queue(&self) -> Queue {
+        Queue::of(self.priority.parse().unwrap_or_default())
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
