@@ -91,7 +91,16 @@ test("a failing job shows in Errors, links to its jobs, and is retried from its 
   await page.goto(`${edge()}/monitor/errors`);
   const group = page.getByRole("row").filter({ hasText: "model_refused" });
   await expect(group).toBeVisible();
+  // The window chosen is the window asked for: since one hour ago (a refetch of the
+  // 30 days' window meanwhile is not it).
+  const since = (request: { url: () => string }) =>
+    Date.parse(new URL(request.url()).searchParams.get("since") ?? "") || 0;
+  const asked = page.waitForRequest(
+    (request) => request.url().includes("/api/admin/errors?") && Date.now() - since(request) < 2 * 3_600_000,
+    { timeout: 5_000 },
+  );
   await page.getByRole("radio", { name: "1 hour" }).check();
+  expect(Math.abs(Date.now() - 3_600_000 - since(await asked))).toBeLessThan(60_000);
   await expect(page.getByText("Failures and retried attempts of the last 1 hour")).toBeVisible();
   await expect(group).toBeVisible();
   await expectAccessible(page, "console errors");

@@ -7,12 +7,14 @@ import { ErrorMessage } from "../components/ErrorMessage";
 import { useErrorGroups } from "./queries";
 import { useLive } from "./live";
 import { formatInstant } from "./time";
+import { WindowChooser, type WindowOption } from "./WindowChooser";
 
-const WINDOWS = [
-  { hours: 1, label: "1 hour" },
-  { hours: 24, label: "24 hours" },
-  { hours: 24 * 7, label: "7 days" },
-  { hours: 24 * 30, label: "30 days" },
+/** Windows in hours. */
+const WINDOWS: WindowOption<number>[] = [
+  { value: 1, label: "1 hour" },
+  { value: 24, label: "24 hours" },
+  { value: 24 * 7, label: "7 days" },
+  { value: 24 * 30, label: "30 days" },
 ];
 
 export function ErrorsPage() {
@@ -22,7 +24,7 @@ export function ErrorsPage() {
   const since = useMemo(() => new Date(Date.now() - hours * 3_600_000).toISOString(), [hours]);
   const groups = useErrorGroups(since, live);
   const rows = groups.data ?? [];
-  const label = WINDOWS.find((w) => w.hours === hours)?.label ?? "";
+  const label = WINDOWS.find((w) => w.value === hours)?.label ?? "";
   return (
     <main id="main">
       <div className="page-head">
@@ -33,15 +35,7 @@ export function ErrorsPage() {
             stripped).
           </p>
         </div>
-        <fieldset className="segmented">
-          <legend className="visually-hidden">Window</legend>
-          {WINDOWS.map((w) => (
-            <label key={w.hours}>
-              <input type="radio" name="errors-window" checked={hours === w.hours} onChange={() => setHours(w.hours)} />
-              {w.label}
-            </label>
-          ))}
-        </fieldset>
+        <WindowChooser options={WINDOWS} value={hours} onChange={setHours} />
       </div>
       <ErrorMessage error={groups.error} />
       {!groups.isPending && rows.length === 0 && !groups.error ? <p className="empty">No errors in the last {label}.</p> : null}

@@ -7,8 +7,9 @@ import { Chart } from "./Chart";
 import { useLive } from "./live";
 import { useHistory, type Window } from "./queries";
 import { summarise } from "./summary";
+import { WindowChooser, type WindowOption } from "./WindowChooser";
 
-const WINDOWS: { value: Window; label: string }[] = [
+const WINDOWS: WindowOption<Window>[] = [
   { value: "1h", label: "1 hour" },
   { value: "24h", label: "24 hours" },
   { value: "7d", label: "7 days" },
@@ -26,21 +27,7 @@ export function HistoryPanel() {
     <section className="panel" aria-labelledby="history-title">
       <div className="panel-head">
         <h2 id="history-title">History</h2>
-        <fieldset className="segmented">
-          <legend className="visually-hidden">Window</legend>
-          {WINDOWS.map((w) => (
-            <label key={w.value}>
-              <input
-                type="radio"
-                name="window"
-                value={w.value}
-                checked={span === w.value}
-                onChange={() => setSpan(w.value)}
-              />
-              {w.label}
-            </label>
-          ))}
-        </fieldset>
+        <WindowChooser options={WINDOWS} value={span} onChange={setSpan} />
       </div>
       <ErrorMessage error={history.error} />
       {s ? (

@@ -19,7 +19,11 @@ export const adminKeys = {
   queues: ["admin", "queues"] as const,
   workers: ["admin", "workers"] as const,
   stats: ["admin", "stats"] as const,
+  /** Every job search (the prefix of each one's key). */
+  searches: ["admin", "jobs"] as const,
   jobs: (filter: JobFilter) => ["admin", "jobs", filter] as const,
+  /** Every job's detail (the prefix of each one's key). */
+  details: ["admin", "job"] as const,
   job: (id: string) => ["admin", "job", id] as const,
   errors: (since: string) => ["admin", "errors", since] as const,
   audit: ["admin", "audit"] as const,

@@ -21,8 +21,8 @@ export function useAdminEvents(live: boolean) {
     const refreshJobs = () => {
       refresh ??= setTimeout(() => {
         refresh = null;
-        void client.invalidateQueries({ queryKey: ["admin", "jobs"] });
-        void client.invalidateQueries({ queryKey: ["admin", "job"] });
+        void client.invalidateQueries({ queryKey: adminKeys.searches });
+        void client.invalidateQueries({ queryKey: adminKeys.details });
         void client.invalidateQueries({ queryKey: adminKeys.stats });
       }, REFRESH_MS);
     };

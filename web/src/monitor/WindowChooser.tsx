@@ -1,0 +1,29 @@
+// A choice of time window as radio buttons drawn as one segmented control (a fieldset, so
+// that a screen reader names the group).
+import { useId } from "react";
+
+export interface WindowOption<T> {
+  value: T;
+  label: string;
+}
+
+interface Props<T> {
+  options: WindowOption<T>[];
+  value: T;
+  onChange: (value: T) => void;
+}
+
+export function WindowChooser<T extends string | number>({ options, value, onChange }: Props<T>) {
+  const name = useId();
+  return (
+    <fieldset className="segmented">
+      <legend className="visually-hidden">Window</legend>
+      {options.map((option) => (
+        <label key={option.value}>
+          <input type="radio" name={name} checked={value === option.value} onChange={() => onChange(option.value)} />
+          {option.label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
