@@ -5,7 +5,7 @@ CARGO ?= cargo
 PROFILE ?= dev
 BUF ?= $(shell command -v buf 2>/dev/null || echo .ci/.tools/node_modules/.bin/buf)
 
-.PHONY: build web run test test-web lint api-types bench fmt clean
+.PHONY: build web run test test-web test-observability test-otel test-deploy lint api-types bench fmt clean
 
 build:
 	$(CARGO) build --profile $(PROFILE) --bins
@@ -22,18 +22,40 @@ run: build
 	       "(Debian: apt-get install nodejs npm) and run make run again."; fi
 	PROFILE=$(PROFILE) ./deploy/run-local.sh
 
-# The Rust tests, the web app's unit and browser tests, then `make run` itself, checked
-# from the outside.
+BIN_DIR = $(CURDIR)/target/$(if $(filter dev,$(PROFILE)),debug,$(PROFILE))
+
+# The Rust tests, the web app's unit and browser tests, the real processes' traces, logs
+# and metrics, the deployment files, then `make run` itself, checked from the outside.
 test:
 	$(CARGO) test --workspace
 	$(MAKE) build
 	$(MAKE) test-web
+	$(MAKE) test-observability
+	$(MAKE) test-deploy
+	$(MAKE) test-otel
 	PROFILE=$(PROFILE) ./deploy/run-local-test.sh
+
+# Traces, JSON logs and /metrics of the real processes; the alert rules (promtool) and the
+# dashboard's queries against what the processes export.
+test-observability:
+	python3 tests/observability/run.py $(BIN_DIR)
+
+# The same with the binaries built with `otel`: one job's spans reach an OTLP receiver from
+# all three processes, in one trace. (It leaves the otel binaries in place of the default
+# ones; the next `make build` builds the default ones again.)
+test-otel:
+	$(CARGO) build --profile $(PROFILE) --bins --features server/otel,worker/otel,edge/otel
+	python3 tests/observability/run.py $(BIN_DIR) --otlp
+
+# The Dockerfile (hadolint), compose file and Kubernetes manifests (their schemas, offline),
+# and every container's environment against what its binary reads.
+test-deploy:
+	python3 tests/deploy/check.py $(BIN_DIR)
 
 # Vitest, then Playwright in Debian's Chromium against the harness's web-system.
 test-web: web
 	cd web && npx vitest run
-	cd web && WEB_SYSTEM_BIN=$(CURDIR)/target/$(if $(filter dev,$(PROFILE)),debug,$(PROFILE))/web-system npx playwright test
+	cd web && WEB_SYSTEM_BIN=$(BIN_DIR)/web-system npx playwright test
 
 # The web app's API types, generated from the edge's OpenAPI document.
 api-types: web/node_modules/.package-lock.json
@@ -43,6 +65,7 @@ api-types: web/node_modules/.package-lock.json
 lint: web/node_modules/.package-lock.json
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p runtime --all-targets --features otel -- -D warnings
 	$(BUF) lint
 	$(CARGO) run -q -p edge --bin openapi > target/openapi.json
 	cd web && npx openapi-typescript ../target/openapi.json -o ../target/schema.d.ts >/dev/null

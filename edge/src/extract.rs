@@ -68,12 +68,13 @@ pub fn id(field: &str, value: &str) -> Result<i64, ApiError> {
     value.parse().map_err(|_| ApiError::invalid(format!("{field} must be an integer")))
 }
 
-/// A gRPC request carrying the caller's bearer token, if any.
+/// A gRPC request carrying the caller's bearer token, if any, and the request's trace.
 pub fn grpc<T>(headers: &HeaderMap, message: T) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
     if let Some(value) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()) {
         request.metadata_mut().insert("authorization", value);
     }
+    runtime::trace::inject(&mut request);
     request
 }
 

@@ -11,6 +11,7 @@
 //!   gRPC-code-to-HTTP table.
 //! - [`openapi`]: the OpenAPI document, generated from the routes.
 //! - [`metrics`]: `/metrics`, every request counted by route and status.
+//! - [`trace`]: each request's W3C trace context, continued to the servers and answered.
 //! - [`web`]: the built web app at `/`, and the security headers of every response.
 
 pub mod config;
@@ -20,13 +21,14 @@ pub mod json;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;
+pub mod trace;
 pub mod web;
 
 use std::{path::Path, time::Duration};
 
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, MatchedPath, Request},
+    extract::{DefaultBodyLimit, Request},
     http::{HeaderValue, Method, StatusCode, header},
     middleware,
     routing::{any, get},
@@ -111,10 +113,9 @@ pub fn app(channel: Channel, cors_origins: &[String], web_dir: &Path, stopping: 
     let api = api.route("/metrics", get(metrics::scrape).with_state(metrics.clone()));
     web::security_headers(web::with_app(api, web_dir))
         .layer(middleware::from_fn_with_state(metrics, metrics::observe))
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
-            let path = request.extensions().get::<MatchedPath>().map_or(request.uri().path(), MatchedPath::as_str);
-            tracing::info_span!("http", method = %request.method(), path)
-        }))
+        // Failures logged in the request's span, which `trace` made.
+        .layer(TraceLayer::new_for_http().make_span_with(|_: &Request| tracing::Span::current()))
+        .layer(middleware::from_fn(trace::continue_trace))
 }
 
 fn cors(origins: &[String]) -> CorsLayer {

@@ -5,6 +5,8 @@
 //! - [`client`]: the balanced channel through which edge and workers reach the servers.
 //! - [`metrics`]: the `/metrics` registry's text, and the request family edge and server
 //!   share.
+//! - [`trace`]: the W3C trace context each hop continues, and the span carrying its id.
+//! - `telemetry` (feature `otel`): OTLP export of the spans, one trace across the processes.
 //! - [`redis`] (feature `redis`): the Redis client every process builds (TLS, ACL,
 //!   cluster, bounded waits).
 //! - [`rate`] (feature `redis`): per-minute rate limits kept in Redis, shared by every
@@ -22,3 +24,6 @@ pub mod rate;
 pub mod redis;
 #[cfg(feature = "redis")]
 pub mod shared;
+#[cfg(feature = "otel")]
+pub mod telemetry;
+pub mod trace;

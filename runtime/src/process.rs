@@ -2,17 +2,39 @@
 
 use std::{future::Future, io::IsTerminal, pin::Pin};
 
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::{EnvFilter, Layer, layer::SubscriberExt, util::SubscriberInitExt};
 
-/// Logs per `RUST_LOG` (default `info`): JSON lines when `LOG_FORMAT=json`, otherwise
-/// readable text, coloured only on a terminal.
-pub fn init_logging() {
+/// What keeps the process's telemetry running: with the `otel` feature and an OTLP
+/// endpoint, the span exporter, which flushes its last spans when this is dropped (at the
+/// end of `main`).
+pub struct Telemetry {
+    #[cfg(feature = "otel")]
+    _exporter: Option<crate::telemetry::Exporter>,
+}
+
+/// Logs per `RUST_LOG` (default `info`): JSON lines when `LOG_FORMAT=json` (each with its
+/// spans' fields: the trace and job ids), otherwise readable text, coloured only on a
+/// terminal. With the `otel` feature, spans are also exported over OTLP when
+/// `OTEL_EXPORTER_OTLP_ENDPOINT` is set, as `process` (see [`crate::telemetry`]).
+pub fn init_logging(process: &str) -> Telemetry {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    if std::env::var("LOG_FORMAT").is_ok_and(|f| f == "json") {
-        builder.json().init();
+    let format = if std::env::var("LOG_FORMAT").is_ok_and(|f| f == "json") {
+        tracing_subscriber::fmt::layer().json().boxed()
     } else {
-        builder.with_ansi(std::io::stdout().is_terminal()).init();
+        tracing_subscriber::fmt::layer().with_ansi(std::io::stdout().is_terminal()).boxed()
+    };
+    let registry = tracing_subscriber::registry().with(filter).with(format);
+    #[cfg(feature = "otel")]
+    {
+        let (layer, exporter) = crate::telemetry::layer(process).unzip();
+        registry.with(layer).init();
+        Telemetry { _exporter: exporter }
+    }
+    #[cfg(not(feature = "otel"))]
+    {
+        let _ = process;
+        registry.init();
+        Telemetry {}
     }
 }
 

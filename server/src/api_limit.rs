@@ -16,6 +16,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use prometheus_client::metrics::counter::Counter;
 use resume_proto::redis::Keys;
 use runtime::rate::{self, RateLimit, Take};
 use tonic::Status;
@@ -38,6 +39,7 @@ pub struct ApiLimit {
     keys: Keys,
     limit: RateLimit,
     leases: Mutex<Leases>,
+    refused: Counter,
 }
 
 /// The permits this server holds, by user.
@@ -55,9 +57,10 @@ struct Lease {
 
 impl ApiLimit {
     /// At most `per_minute` requests per user per minute; 0 is unlimited.
-    pub fn new(client: fred::clients::Client, keys: Keys, per_minute: u64) -> ApiLimit {
+    /// Each refusal is counted in `refused`.
+    pub fn new(client: fred::clients::Client, keys: Keys, per_minute: u64, refused: Counter) -> ApiLimit {
         let leases = Leases { by_user: HashMap::new(), next_sweep: Instant::now() };
-        ApiLimit { client, keys, limit: RateLimit::per_minute(per_minute), leases: Mutex::new(leases) }
+        ApiLimit { client, keys, limit: RateLimit::per_minute(per_minute), leases: Mutex::new(leases), refused }
     }
 
     /// Whether the limit is off.
@@ -90,7 +93,10 @@ impl ApiLimit {
                 self.store(user_id, permits - 1);
                 Ok(())
             }
-            Ok(Take::Wait(wait)) => Err(self.refusal(wait)),
+            Ok(Take::Wait(wait)) => {
+                self.refused.inc();
+                Err(self.refusal(wait))
+            }
             Err(error) => {
                 tracing::warn!(%error, "rate limit unreadable; request let through");
                 Ok(())

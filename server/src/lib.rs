@@ -12,7 +12,8 @@
 //! - [`cache`]: the result cache, read at submit.
 //! - [`events`]: job changes fanned out to every server's watchers through Redis pub/sub.
 //! - [`error`]: the one error type and its mapping to `tonic::Status`.
-//! - [`metrics`]: `/metrics` on `SERVER_METRICS_ADDR`, every call counted by RPC and code.
+//! - [`metrics`]: `/metrics` on `SERVER_METRICS_ADDR`: calls by RPC and code, jobs by queue
+//!   and outcome, queue and dependency gauges.
 //!
 //! [`run`] serves the API on a bound listener until a shutdown signal; `main.rs` only
 //! reads the configuration, binds and calls it.
@@ -70,11 +71,16 @@ pub struct AppState {
     pub price: config::ModelPrice,
     /// How long finished jobs' files are kept (`None`: for good).
     pub retention: Option<chrono::TimeDelta>,
+    /// What the job path counts for `/metrics`.
+    pub metrics: metrics::JobMetrics,
 }
 
 /// Connects the database (applying migrations) and Redis: the handlers' state and the
 /// API's rate limit.
-async fn connect(config: &Config) -> Result<(Arc<AppState>, api_limit::ApiLimit), StartError> {
+async fn connect(
+    config: &Config,
+    metrics: metrics::JobMetrics,
+) -> Result<(Arc<AppState>, api_limit::ApiLimit), StartError> {
     let db = db::connect(&config.database_url).await?;
     let builder = config.shared.redis()?;
     let client = builder.build()?;
@@ -87,10 +93,11 @@ async fn connect(config: &Config) -> Result<(Arc<AppState>, api_limit::ApiLimit)
     let cache = cache::ResultCache::new(client.clone(), keys.clone(), config.generator(), reuse);
     let writer = db::writer::Writer::start(db.clone());
     let by_key = db::ByKey::start(&db);
-    let limit = api_limit::ApiLimit::new(client.clone(), keys.clone(), config.api_rate_limit_per_min);
+    let refused = metrics.rate_limited.clone();
+    let limit = api_limit::ApiLimit::new(client.clone(), keys.clone(), config.api_rate_limit_per_min, refused);
     let queue = queue::Dispatch::new(client, keys);
     let (price, retention) = (config.price(), config.retention());
-    let state = AppState { db, writer, by_key, queue, cache, events, price, retention };
+    let state = AppState { db, writer, by_key, queue, cache, events, price, retention, metrics };
     Ok((Arc::new(state), limit))
 }
 
@@ -101,7 +108,8 @@ pub fn run(config: Config, listener: TcpListener, shutdown: Shutdown) -> Running
 }
 
 async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Result<(), StartError> {
-    let (state, limit) = connect(&config).await?;
+    let metrics = metrics::Metrics::new();
+    let (state, limit) = connect(&config, metrics.jobs.clone()).await?;
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_serving::<CandidateServiceServer<grpc::candidate::CandidateApi>>().await;
     health.set_serving::<ResumeServiceServer<grpc::resume::ResumeApi>>().await;
@@ -121,10 +129,10 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
     let web = tonic_web::GrpcWebLayer::new();
     let verifier = Arc::new(auth::Verifier::new(&config.shared.jwt_secret)?);
     let cors = (!config.cors_allowed_origins.is_empty()).then(|| cors(&config.cors_allowed_origins));
-    let metrics = metrics::Metrics::new();
     let router = Server::builder()
         .accept_http1(true)
         .layer(metrics.clone())
+        .layer(runtime::trace::TraceLayer)
         .layer(tower::util::option_layer(cors))
         .layer(auth::AuthLayer::new(verifier, limit))
         .add_service(web.layer(CandidateServiceServer::new(grpc::candidate::CandidateApi { state: state.clone() })))
@@ -139,10 +147,10 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
     tracing::info!(addr = %listener.local_addr()?, "server listening");
     let shutdown = shutdown.shared();
     tokio::spawn(core::recovery::watch_redis(state.clone(), shutdown.clone()));
-    tokio::spawn(core::retention::run(state, shutdown.clone()));
+    tokio::spawn(core::retention::run(state.clone(), shutdown.clone()));
     let metrics_listener = TcpListener::bind(config.server_metrics_addr).await?;
     tracing::info!(addr = %metrics_listener.local_addr()?, "server metrics listening");
-    tokio::spawn(metrics.serve(metrics_listener, shutdown.clone()));
+    tokio::spawn(metrics.serve(metrics_listener, state, shutdown.clone()));
     // Without TCP_NODELAY a streamed reply (WatchJob) can wait out a 40 ms delayed ACK.
     let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
     let serve = router.serve_with_incoming_shutdown(incoming, shutdown.clone());

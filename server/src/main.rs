@@ -10,7 +10,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    init_logging();
+    let _telemetry = init_logging("server");
     let config = Config::parse();
     config.validate().map_err(anyhow::Error::msg)?;
     tracing::info!(?config, "starting");

@@ -10,7 +10,7 @@ use fred::{
 use resume_proto::{
     job::Priority,
     redis::{Keys, Queue, registry, task},
-    v1::WorkerHeartbeat,
+    v1::{ResumeTask, WorkerHeartbeat},
 };
 
 use runtime::redis::within;
@@ -46,7 +46,9 @@ impl Dispatch {
     /// be committed: a worker may claim it the moment this returns.
     pub async fn push(&self, job_id: &str, priority: Priority, work: task::Work) -> Result<()> {
         let queue = Queue::of(priority);
-        let task = task::new(job_id, priority, work);
+        // The request's trace goes with the task, for the worker to continue.
+        let traceparent = runtime::trace::current().map(|context| context.to_string()).unwrap_or_default();
+        let task = ResumeTask { traceparent, ..task::new(job_id, priority, work) };
         let pipeline = self.client.pipeline();
         let _: () = pipeline.rpush(self.keys.queue(queue), task::encode(&task)).await?;
         let _: () = pipeline.publish(self.keys.wake_channel(), "").await?;

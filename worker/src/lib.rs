@@ -9,7 +9,8 @@
 //! - [`model`]: what a resume says, and the generator that writes it.
 //! - [`render`]: the resume as a DOCX or PDF file.
 //! - [`pipeline`]: one task from claim to hand-over.
-//! - [`stats`]: counters for the heartbeat and `/metrics`.
+//! - [`stats`]: the metrics of `/metrics` (slots, tasks, model calls, caches, recoveries),
+//!   which the heartbeat reports too.
 //!
 //! [`run`] takes tasks until a shutdown signal, then finishes what it holds (or hands it
 //! back) and leaves the registry.
@@ -73,7 +74,7 @@ async fn work(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
                 api_key: api_key.clone(),
                 model: config.openai_model.clone(),
             };
-            Box::new(model::openai::OpenAi::new(&settings)?)
+            Box::new(model::openai::OpenAi::new(&settings, stats.model.clone())?)
         }
         None => Box::new(model::offline::Offline),
     };
@@ -94,6 +95,7 @@ async fn work(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
 
     // An earlier run under this id may have died holding tasks: they go back first.
     let leftovers = ctx.redis.tasks.return_own().await?;
+    stats.recovered.inc_by(leftovers as u64);
     if leftovers > 0 {
         tracing::warn!(%worker_id, tasks = leftovers, "returned the tasks an earlier run left in flight");
     }
@@ -113,7 +115,11 @@ async fn work(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
     let c = ctx.clone();
     tokio::spawn(every(RECOVER_EVERY, "looking for dead workers", stop.clone(), move || {
         let c = c.clone();
-        async move { c.redis.registry.recover_dead_workers(&c.redis.tasks, &c.reporter).await }
+        async move {
+            let returned = c.redis.registry.recover_dead_workers(&c.redis.tasks, &c.reporter).await?;
+            c.stats.recovered.inc_by(returned as u64);
+            Ok(())
+        }
     }));
 
     let mut running = take_tasks(&ctx, config.concurrency, stop).await;

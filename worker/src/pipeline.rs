@@ -18,6 +18,7 @@ use resume_proto::{
     redis::task,
     v1::{self, CachedResume, ResumeTask},
 };
+use runtime::trace::TraceContext;
 use tonic::{Code, Status};
 use tracing::Instrument;
 
@@ -171,13 +172,18 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
         settle(ctx.redis.tasks.ack(&raw).await);
         return;
     };
-    let span = tracing::info_span!("task", job_id = %task.job_id);
-    async {
-        ctx.stats.active.inc();
+    // The trace of the request that queued the task, continued here (a new one for a task
+    // queued without one).
+    let mut trace = TraceContext::continued(Some(task.traceparent.as_str()).filter(|t| !t.is_empty()));
+    let span = runtime::trace::task_span(&task.job_id, &mut trace);
+    let work = async {
+        ctx.stats.busy.inc();
+        let started = Instant::now();
         let outcome = run(ctx, &task).await;
-        ctx.stats.active.dec();
+        ctx.stats.busy.dec();
         match outcome {
             Ok(Outcome::Done) => {
+                tracing::info!(took_ms = started.elapsed().as_millis() as u64, "task done");
                 ctx.stats.processed.inc();
                 settle(ctx.redis.tasks.ack(&raw).await);
             }
@@ -186,11 +192,13 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
                 settle(ctx.redis.tasks.retry_later(&raw, task::queue(&task), DUPLICATE_WAIT).await);
             }
             Ok(Outcome::RetryAfter(delay)) if task.rate_limited => {
+                ctx.stats.rate_limited.inc();
                 settle(ctx.redis.tasks.retry_later(&raw, task::queue(&task), delay).await);
             }
             // The first wait of this task: on the job's timeline (best effort), and the task
             // parked marked as reported.
             Ok(Outcome::RetryAfter(delay)) => {
+                ctx.stats.rate_limited.inc();
                 if let Err(status) = ctx.reporter.rate_limited(&task.job_id, delay).await {
                     tracing::warn!(%status, "could not record the rate-limit wait");
                 }
@@ -199,6 +207,7 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
             }
             Ok(Outcome::Retry { after, class, message }) => {
                 tracing::info!(?after, class, "retry scheduled");
+                ctx.stats.retried(class);
                 // For the job's timeline only: the retry goes ahead whether it is recorded or not.
                 if let Err(status) = ctx.reporter.schedule_retry(&task.job_id, class, &message, after).await {
                     tracing::warn!(%status, "could not record the scheduled retry");
@@ -222,9 +231,8 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
                 }
             }
         }
-    }
-    .instrument(span)
-    .await;
+    };
+    runtime::trace::scope(trace, work.instrument(span)).await;
 }
 
 fn settle(result: Result<(), fred::error::Error>) {
@@ -253,15 +261,20 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
     // for an identical request in flight.
     if !task.fresh {
         match ctx.redis.cache.get(document).await {
-            Ok(Some(cached)) => return deliver_cached(ctx, task, cached).await,
-            Ok(None) => {}
+            Ok(Some(cached)) => {
+                ctx.stats.looked_up("result", true);
+                return deliver_cached(ctx, task, cached).await;
+            }
+            Ok(None) => ctx.stats.looked_up("result", false),
             Err(error) => {
                 tracing::warn!(%error, "result cache unreadable; generating without it");
                 return build(ctx, task, None, None).await;
             }
         }
         // The content another format of the same request made: rendered, no model call.
-        if let Ok(Some(CachedResume { resume: Some(made), .. })) = ctx.redis.cache.get(content).await {
+        let made = ctx.redis.cache.get(content).await.ok().flatten().and_then(|cached| cached.resume);
+        ctx.stats.looked_up("content", made.is_some());
+        if let Some(made) = made {
             return build(ctx, task, Some(keys), Some(made)).await;
         }
     }

@@ -1,5 +1,6 @@
 //! The worker's gRPC link to the server: claim a task, report progress, hand over the
-//! file or the failure. Calls carry a worker-role token the worker signs itself.
+//! file or the failure. Calls carry a worker-role token the worker signs itself, and the
+//! trace context of their task.
 
 use std::{
     sync::{Arc, Mutex},
@@ -77,6 +78,8 @@ impl WorkerToken {
 impl Interceptor for WorkerToken {
     fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
         request.metadata_mut().insert("authorization", self.header()?);
+        // The call continues the trace of the task it is made for.
+        runtime::trace::inject(&mut request);
         request.set_timeout(CALL_TIMEOUT);
         Ok(request)
     }

@@ -1,28 +1,106 @@
-//! The worker's counters, shared by the pipeline, the heartbeat and `/metrics` (through
-//! prometheus-client, in the OpenMetrics text format).
+//! The worker's metrics, shared by the pipeline, the model client, the heartbeat and
+//! `/metrics` (through prometheus-client, in the OpenMetrics text format): its slots, its
+//! tasks, each model call by outcome with its latency and tokens, retries, rate-limit
+//! waits, cache lookups, tasks recovered from dead workers and repairs of model replies.
+//! Every label is a fixed name (a call, an outcome, a class, a kind), never an id.
+
+use std::time::Duration;
 
 use prometheus_client::{
     encoding::EncodeLabelSet,
-    metrics::{counter::Counter, family::Family, gauge::Gauge},
+    metrics::{
+        counter::Counter,
+        family::Family,
+        gauge::Gauge,
+        histogram::{Histogram, exponential_buckets},
+    },
 };
 use runtime::metrics::{MetricsRegistry, render};
 
-use crate::model::reply::RepairKind;
+use crate::model::{ModelError, Usage, openai, reply::RepairKind};
 
-/// A repair's kind, as a label.
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RepairLabels {
     kind: &'static str,
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CallLabels {
+    /// `resume_main` or `resume_experience`.
+    call: &'static str,
+    /// `ok`, or the failure's class (`model_unavailable`, `model_rate_limited`, …).
+    outcome: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CallNameLabels {
+    call: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TokenLabels {
+    /// `prompt` or `completion`.
+    kind: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ClassLabels {
+    class: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LookupLabels {
+    /// `result` (the finished file) or `content` (what another format of it was made from).
+    cache: &'static str,
+    result: &'static str,
+}
+
+/// The model calls' families; the OpenAI generator holds a clone.
+#[derive(Clone)]
+pub struct ModelCalls {
+    calls: Family<CallLabels, Counter>,
+    seconds: Family<CallNameLabels, Histogram, fn() -> Histogram>,
+    tokens: Family<TokenLabels, Counter>,
+}
+
+/// Model call latencies, from 50 ms to about 100 s.
+fn call_seconds() -> Histogram {
+    Histogram::new(exponential_buckets(0.05, 2.0, 12))
+}
+
+impl ModelCalls {
+    /// Counts one call named `call` that took `took` and ended with `outcome`.
+    pub fn observe(&self, call: &'static str, took: Duration, outcome: Result<Usage, &ModelError>) {
+        let label = match outcome {
+            Ok(usage) => {
+                self.tokens.get_or_create(&TokenLabels { kind: "prompt" }).inc_by(usage.prompt_tokens.into());
+                self.tokens.get_or_create(&TokenLabels { kind: "completion" }).inc_by(usage.completion_tokens.into());
+                "ok"
+            }
+            Err(error) => error.class(),
+        };
+        self.calls.get_or_create(&CallLabels { call, outcome: label }).inc();
+        self.seconds.get_or_create(&CallNameLabels { call }).observe(took.as_secs_f64());
+    }
+}
+
 /// Counters since the worker started.
 pub struct Stats {
-    pub concurrency: Gauge,
-    pub active: Gauge,
+    /// Tasks this worker runs at once.
+    pub slots: Gauge,
+    /// Slots running a task now.
+    pub busy: Gauge,
     pub processed: Counter,
     pub failed: Counter,
-    /// Repairs made to model replies, by kind.
+    /// Transient failures given another attempt, by class.
+    retries: Family<ClassLabels, Counter>,
+    /// Tasks parked by the task rate limit.
+    pub rate_limited: Counter,
+    lookups: Family<LookupLabels, Counter>,
+    /// Tasks of dead workers (or of this worker's earlier run) put back in their queues.
+    pub recovered: Counter,
     repairs: Family<RepairLabels, Counter>,
+    pub model: ModelCalls,
     registry: MetricsRegistry,
 }
 
@@ -40,22 +118,71 @@ impl Stats {
     pub fn new(concurrency: usize) -> Stats {
         let mut registry = MetricsRegistry::default();
         let stats = Stats {
-            concurrency: Gauge::default(),
-            active: Gauge::default(),
+            slots: Gauge::default(),
+            busy: Gauge::default(),
             processed: Counter::default(),
             failed: Counter::default(),
+            retries: Family::default(),
+            rate_limited: Counter::default(),
+            lookups: Family::default(),
+            recovered: Counter::default(),
             repairs: Family::default(),
+            model: ModelCalls {
+                calls: Family::default(),
+                seconds: Family::new_with_constructor(call_seconds as fn() -> Histogram),
+                tokens: Family::default(),
+            },
             registry: MetricsRegistry::default(),
         };
-        stats.concurrency.set(concurrency as i64);
-        registry.register("worker_concurrency", "Tasks this worker runs at once", stats.concurrency.clone());
-        registry.register("worker_tasks_active", "Tasks running now", stats.active.clone());
-        registry.register("worker_tasks_processed", "Tasks finished", stats.processed.clone());
-        registry.register("worker_tasks_failed", "Tasks that failed for good", stats.failed.clone());
-        registry.register("worker_model_repairs", "Repairs made to model replies, by kind", stats.repairs.clone());
-        // Every kind is shown from the start, at zero.
+        stats.slots.set(concurrency as i64);
+        let s = &stats;
+        registry.register("worker_slots", "Tasks this worker runs at once", s.slots.clone());
+        registry.register("worker_slots_busy", "Slots running a task now", s.busy.clone());
+        registry.register("worker_tasks_processed", "Tasks finished", s.processed.clone());
+        registry.register("worker_tasks_failed", "Tasks that failed for good", s.failed.clone());
+        registry.register(
+            "worker_task_retries",
+            "Attempts that failed transiently and will run again, by class",
+            s.retries.clone(),
+        );
+        registry.register(
+            "worker_task_rate_limited",
+            "Tasks parked by the model's task rate limit",
+            s.rate_limited.clone(),
+        );
+        registry.register("worker_cache_lookups", "Cache lookups by cache and result", s.lookups.clone());
+        registry.register(
+            "worker_recovered_tasks",
+            "Tasks of dead workers put back in their queues",
+            s.recovered.clone(),
+        );
+        registry.register("worker_model_repairs", "Repairs made to model replies, by kind", s.repairs.clone());
+        registry.register("worker_model_calls", "Model calls by call and outcome", s.model.calls.clone());
+        registry.register(
+            "worker_model_call_duration_seconds",
+            "Time a model call took, by call",
+            s.model.seconds.clone(),
+        );
+        registry.register("worker_model_tokens", "Tokens the model's replies cost, by kind", s.model.tokens.clone());
+        // Every label value is there from the start, at zero.
         for kind in RepairKind::ALL {
             let _ = stats.repairs.get_or_create(&RepairLabels { kind: kind.name() });
+        }
+        for call in [openai::MAIN_CALL, openai::EXPERIENCE_CALL] {
+            let _ = stats.model.seconds.get_or_create(&CallNameLabels { call });
+            for outcome in ["ok", "model_unavailable", "model_rate_limited", "model_invalid_reply", "model_refused"] {
+                let _ = stats.model.calls.get_or_create(&CallLabels { call, outcome });
+            }
+        }
+        // The classes a transient failure, the kind that is tried again, can have.
+        for class in ["model_unavailable", "model_rate_limited", "model_invalid_reply"] {
+            let _ = stats.retries.get_or_create(&ClassLabels { class });
+        }
+        for kind in ["prompt", "completion"] {
+            let _ = stats.model.tokens.get_or_create(&TokenLabels { kind });
+        }
+        for (cache, result) in [("result", "hit"), ("result", "miss"), ("content", "hit"), ("content", "miss")] {
+            let _ = stats.lookups.get_or_create(&LookupLabels { cache, result });
         }
         Stats { registry, ..stats }
     }
@@ -63,8 +190,8 @@ impl Stats {
     /// The counters now.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
-            concurrency: self.concurrency.get().max(0) as u64,
-            active: self.active.get().max(0) as u64,
+            concurrency: self.slots.get().max(0) as u64,
+            active: self.busy.get().max(0) as u64,
             processed: self.processed.get(),
             failed: self.failed.get(),
         }
@@ -73,6 +200,17 @@ impl Stats {
     /// Counts one repair of a model reply.
     pub fn repaired(&self, kind: RepairKind) {
         self.repairs.get_or_create(&RepairLabels { kind: kind.name() }).inc();
+    }
+
+    /// Counts an attempt that failed with `class` and will run again.
+    pub fn retried(&self, class: &'static str) {
+        self.retries.get_or_create(&ClassLabels { class }).inc();
+    }
+
+    /// Counts one lookup of `cache` (`result` or `content`).
+    pub fn looked_up(&self, cache: &'static str, hit: bool) {
+        let result = if hit { "hit" } else { "miss" };
+        self.lookups.get_or_create(&LookupLabels { cache, result }).inc();
     }
 
     /// The counters in the OpenMetrics text format.
@@ -90,12 +228,30 @@ mod tests {
         let stats = Stats::new(4);
         stats.processed.inc_by(3);
         let text = stats.prometheus();
-        assert!(text.contains("worker_concurrency 4\n"), "{text}");
+        assert!(text.contains("worker_slots 4\n"), "{text}");
         assert!(text.contains("worker_tasks_processed_total 3\n"), "{text}");
         assert!(text.contains("worker_tasks_failed_total 0\n"), "{text}");
         stats.repaired(RepairKind::RoleMissing);
         let text = stats.prometheus();
         assert!(text.contains("worker_model_repairs_total{kind=\"role_missing\"} 1\n"), "{text}");
         assert!(text.contains("worker_model_repairs_total{kind=\"headline\"} 0\n"), "{text}");
+    }
+
+    #[test]
+    fn model_calls_are_counted_by_outcome_with_their_tokens() {
+        let stats = Stats::new(1);
+        let usage = Usage { prompt_tokens: 120, completion_tokens: 30 };
+        stats.model.observe("resume_main", Duration::from_millis(80), Ok(usage));
+        let busy = ModelError::Transient { reason: "HTTP 429".into(), retry_after: None };
+        stats.model.observe("resume_main", Duration::from_millis(5), Err(&busy));
+        let text = stats.prometheus();
+        assert!(text.contains("worker_model_calls_total{call=\"resume_main\",outcome=\"ok\"} 1\n"), "{text}");
+        assert!(
+            text.contains("worker_model_calls_total{call=\"resume_main\",outcome=\"model_rate_limited\"} 1\n"),
+            "{text}"
+        );
+        assert!(text.contains("worker_model_tokens_total{kind=\"prompt\"} 120\n"), "{text}");
+        assert!(text.contains("worker_model_tokens_total{kind=\"completion\"} 30\n"), "{text}");
+        assert!(text.contains("worker_model_call_duration_seconds_count{call=\"resume_main\"} 2\n"), "{text}");
     }
 }

@@ -31,6 +31,15 @@ pub fn job(job: Option<v1::Job>) -> Result<Json<Job>, ApiError> {
     Ok(Json(required(job, "job")?.into()))
 }
 
+/// 202 with a job just accepted, logged with its id in the request's span (which names the
+/// trace).
+fn accepted(accepted: Option<v1::Job>) -> Result<(StatusCode, Json<Job>), ApiError> {
+    let accepted = required(accepted, "job")?;
+    tracing::Span::current().record("job_id", accepted.job_id.as_str());
+    tracing::info!(job_id = %accepted.job_id, status = %accepted.status, "job accepted");
+    Ok((StatusCode::ACCEPTED, Json(accepted.into())))
+}
+
 /// Submits a resume job and answers at once: `PENDING`, or already `SUCCESS` with
 /// `cache_hit` when an identical request was answered within the cache's lifetime.
 #[utoipa::path(post, path = "/api/resume-async/generate-async", tag = "resumes", operation_id = "generateResume",
@@ -42,7 +51,7 @@ pub async fn generate(
     JsonBody(body): JsonBody<Generate>,
 ) -> Result<(StatusCode, Json<Job>), ApiError> {
     let response = client(state).generate_resume(grpc(&headers, v1::GenerateResumeRequest::from(body))).await?;
-    Ok((StatusCode::ACCEPTED, job(response.into_inner().job)?))
+    accepted(response.into_inner().job)
 }
 
 /// A job of the caller's, as it is now.
@@ -70,7 +79,7 @@ pub async fn render(
     JsonBody(body): JsonBody<Render>,
 ) -> Result<(StatusCode, Json<Job>), ApiError> {
     let response = client(state).render_resume(grpc(&headers, v1::RenderResumeRequest::from(body))).await?;
-    Ok((StatusCode::ACCEPTED, job(response.into_inner().job)?))
+    accepted(response.into_inner().job)
 }
 
 /// What a finished job's document was rendered from; 409 while the job has not succeeded.

@@ -32,6 +32,7 @@ pub fn new(job_id: &str, priority: Priority, work: Work) -> ResumeTask {
         content_key,
         run,
         rate_limited: false,
+        traceparent: String::new(),
     }
 }
 

@@ -85,6 +85,7 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
 /// Announces `row`'s new state to its watchers and to the operators' live streams, on
 /// every server; the job as the API shows it.
 pub async fn announce(state: &AppState, row: resume_job::Model) -> v1::Job {
+    state.metrics.ended(&row);
     let change = to_admin(row);
     state.events.publish(&change).await;
     change.job.unwrap_or_default()
@@ -153,11 +154,13 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     let cached = if fresh {
         None
     } else {
-        state.cache.get(&work.cache_key).await.unwrap_or_else(|error| {
+        let cached = state.cache.get(&work.cache_key).await.unwrap_or_else(|error| {
             // The cache only saves work: without it the job is generated as usual.
             tracing::warn!(%error, "result cache unreadable");
             None
-        })
+        });
+        state.metrics.looked_up("result", cached.is_some());
+        cached
     };
     let row = pending(owner, candidate_id, job_row_id, file_type, priority);
     if let Some(cached) = cached {
@@ -171,6 +174,7 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
         }
         return Err(error);
     }
+    state.metrics.submitted(Queue::of(priority));
     tracing::info!(job_id = %row.id, candidate_id, %priority, %file_type, "job queued");
     Ok(to_proto(row))
 }
@@ -207,6 +211,7 @@ pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest)
         }
         return Err(error);
     }
+    state.metrics.submitted(Queue::of(Priority::Default));
     tracing::info!(job_id = %row.id, edited_from = %source.id, %file_type, "render queued");
     Ok(to_proto(row))
 }
@@ -275,6 +280,8 @@ async fn complete_from_cache(
     let events = vec![Event::new(Kind::AnsweredFromCache)];
     let keeps = kept(events, content_type, content, resume.as_ref().map(|r| (r, content_key)));
     state.writer.insert(row.clone(), keeps).await?;
+    state.metrics.submitted(row.queue());
+    state.metrics.ended(&row);
     tracing::info!(job_id = %row.id, "job answered from the result cache");
     Ok(to_proto(row))
 }

@@ -70,5 +70,6 @@ async fn recover(state: &AppState) -> Result<usize> {
         requeued += 1;
     }
     state.queue.mark_intact().await?;
+    state.metrics.requeued_after_data_loss(requeued);
     Ok(requeued)
 }

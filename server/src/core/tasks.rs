@@ -80,11 +80,13 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
         None if !fresh => {
             let earlier = jobs::reusable_content(state, &content_key).await?;
             let reused = earlier.is_some();
+            state.metrics.looked_up("content", reused);
             (earlier, reused)
         }
         None => (None, false),
     };
     tracing::info!(%job_id, worker_id, attempt = row.attempts, "task claimed");
+    state.metrics.claimed(&row);
     let job = jobs::announce(state, row).await;
     Ok(v1::ClaimTaskResponse {
         proceed: true,
@@ -251,6 +253,7 @@ pub async fn lost_worker(state: &AppState, req: v1::ReportLostWorkerRequest) -> 
     .insert(&state.db)
     .await?;
     tracing::warn!(lost_worker_id, reported_by = worker_id, jobs = job_ids.len(), "worker lost");
+    let mut returned = 0;
     for job_id in job_ids {
         let Some(row) = state.by_key.jobs.get(job_id.clone()).await? else { continue };
         if !running().contains(&row.status.as_str()) {
@@ -260,7 +263,9 @@ pub async fn lost_worker(state: &AppState, req: v1::ReportLostWorkerRequest) -> 
         let detail = format!("from lost worker {lost_worker_id}: back in {}, returned by {worker_id}", queue.name());
         let event = Event::new(Kind::Recovered).worker(&lost_worker_id).detail(detail);
         state.writer.record(&job_id, row.attempts, Kept::events([event])).await?;
+        returned += 1;
     }
+    state.metrics.worker_lost(returned);
     Ok(())
 }
 

@@ -73,7 +73,7 @@ async fn text(Query(params): Params, body: Bytes) -> Result<String, (StatusCode,
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    runtime::process::init_logging();
+    let _telemetry = runtime::process::init_logging("web-system");
     let model = FakeModel::start().await?;
     let web_dir = std::env::var("WEB_DIR").unwrap_or_else(|_| "web/dist".into());
     let options = Options {

@@ -37,6 +37,12 @@ use super::{
     Generated, Generator, ModelError, Usage, offline,
     reply::{self, EXTRA_BULLETS, MainSections, Unusable},
 };
+use crate::stats::ModelCalls;
+
+/// The main-sections call's name (its schema's, and its label in the metrics).
+pub const MAIN_CALL: &str = "resume_main";
+/// The experience call's name.
+pub const EXPERIENCE_CALL: &str = "resume_experience";
 
 /// How long one model call may take.
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
@@ -72,6 +78,8 @@ pub struct OpenAiSettings {
 pub struct OpenAi {
     client: Client<OpenAIConfig>,
     model: String,
+    /// Where each call is counted.
+    calls: ModelCalls,
 }
 
 /// One of the two calls: its schema's name, the schema and its task message.
@@ -82,19 +90,28 @@ struct Call {
 }
 
 impl OpenAi {
-    /// A generator calling `settings.model` at `settings.base_url`.
-    pub fn new(settings: &OpenAiSettings) -> Result<OpenAi, reqwest::Error> {
+    /// A generator calling `settings.model` at `settings.base_url`, counting its calls in
+    /// `calls`.
+    pub fn new(settings: &OpenAiSettings, calls: ModelCalls) -> Result<OpenAi, reqwest::Error> {
         let config =
             OpenAIConfig::new().with_api_base(settings.base_url.trim_end_matches('/')).with_api_key(&settings.api_key);
         // The process's one TLS backend; a second install (another generator) is a no-op.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder().timeout(CALL_TIMEOUT).build()?;
         let client = Client::with_config(config).with_http_service(RateLimitAware(ReqwestService::new(http)));
-        Ok(OpenAi { client, model: settings.model.clone() })
+        Ok(OpenAi { client, model: settings.model.clone(), calls })
+    }
+
+    /// The reply's content and what the call cost, counted.
+    async fn call(&self, call: Call, data: &str) -> Result<(String, Usage), ModelError> {
+        let (name, started) = (call.name, std::time::Instant::now());
+        let reply = self.ask(call, data).await;
+        self.calls.observe(name, started.elapsed(), reply.as_ref().map(|(_, usage)| *usage));
+        reply
     }
 
     /// The reply's content and what the call cost.
-    async fn call(&self, call: Call, data: &str) -> Result<(String, Usage), ModelError> {
+    async fn ask(&self, call: Call, data: &str) -> Result<(String, Usage), ModelError> {
         let request = CreateChatCompletionRequestArgs::default()
             .model(&self.model)
             .messages([
@@ -144,9 +161,9 @@ impl Generator for OpenAi {
     ) -> BoxFuture<'a, Result<Generated, ModelError>> {
         async move {
             let data = prompt_data(candidate, target).to_string();
-            let main = Call { name: "resume_main", schema: main_schema(candidate), task: MAIN_TASK };
+            let main = Call { name: MAIN_CALL, schema: main_schema(candidate), task: MAIN_TASK };
             let experience =
-                Call { name: "resume_experience", schema: experience_schema(candidate), task: EXPERIENCE_TASK };
+                Call { name: EXPERIENCE_CALL, schema: experience_schema(candidate), task: EXPERIENCE_TASK };
             let ((main, main_usage), (experience, experience_usage)) =
                 tokio::try_join!(self.call(main, &data), self.call(experience, &data))?;
             let main = MainSections::parse(&main).map_err(invalid)?;
