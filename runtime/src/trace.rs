@@ -41,7 +41,7 @@ tokio::task_local! {
 impl TraceContext {
     /// A new trace (sampled), for a request that came without one.
     pub fn root() -> TraceContext {
-        TraceContext { trace_id: uuid::Uuid::new_v4().as_u128(), span_id: new_span_id(), flags: 1, parent: None }
+        TraceContext { trace_id: fastrand::u128(1..), span_id: new_span_id(), flags: 1, parent: None }
     }
 
     /// The context a `traceparent` header names, if it is valid.
@@ -125,9 +125,10 @@ impl fmt::Display for TraceContext {
     }
 }
 
+/// Random and never zero. Ids need to be unique, not secret: a per-thread generator seeded
+/// once (fastrand), not a `getrandom` system call per id (two ids a request on the edge).
 fn new_span_id() -> u64 {
-    // Random, never zero.
-    uuid::Uuid::new_v4().as_u64_pair().1.max(1)
+    fastrand::u64(1..)
 }
 
 /// The trace context of the task running now, if it runs in a [`scope`].
