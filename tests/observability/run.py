@@ -2,10 +2,12 @@
 """What an operator sees of the real processes, checked from the outside.
 
 Starts the server, a worker and the edge from BIN (target/debug) with JSON logs, on free
-ports, a SQLite file and a Redis key prefix of their own. Submits one job with a W3C
-`traceparent` and checks that the edge answers with that trace, that the JSON logs of
-edge, server and worker all name the trace for the job (with its id), and that the three
-`/metrics` count what happened, with no id as a label value. Then checks the alert rules
+ports, a SQLite file and a Redis key prefix of their own, the worker asking a fake
+OpenAI-compatible model served here. Submits one job with a W3C `traceparent` and checks
+that the edge answers with that trace, that the JSON logs of edge, server and worker all
+name the trace for the job (with its id); then a job the model fails (503, retried once);
+then that the three `/metrics` count what happened (jobs, outcomes, model calls, tokens,
+retries), with no id as a label value. Then checks the alert rules
 with `promtool check rules` and `promtool test rules`, and that every metric the Grafana
 dashboard and the alerts query is one the processes export. With `--otlp`, the binaries
 are built with the `otel` feature: an OTLP/HTTP (JSON) receiver in this script checks that
@@ -125,6 +127,38 @@ class Receiver(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class FakeModel(http.server.BaseHTTPRequestHandler):
+    """An OpenAI-compatible chat completions endpoint: a usable reply for each of the two
+    calls, or 503 for a candidate whose data (a skill) names FAIL_MARKER."""
+
+    def do_POST(self):
+        request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        data = " ".join(m["content"] for m in request["messages"] if isinstance(m.get("content"), str))
+        if FAIL_MARKER in data:
+            self.send_response(503)
+            self.end_headers()
+            return
+        call = request["response_format"]["json_schema"]["name"]
+        content = ({"headline": "Rust engineer", "summary": "Builds services.", "skills": ["Rust"]}
+                   if call == "resume_main" else {"roles": []})
+        body = json.dumps({
+            "id": "chatcmpl-observe", "object": "chat.completion", "created": 0, "model": "fake",
+            "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                         "message": {"role": "assistant", "content": json.dumps(content), "refusal": None}}],
+            "usage": {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150},
+        }).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+FAIL_MARKER = "Always Unavailable"
+
 # Words of PromQL that are not metric names.
 PROMQL_WORDS = {
     "sum", "min", "max", "avg", "count", "stddev", "stdvar", "topk", "bottomk", "quantile", "count_values",
@@ -191,7 +225,13 @@ def main():
         "WEB_DIR": str(work / "no-web-app"),
         "API_RATE_LIMIT_PER_MIN": "0",
     }
-    environment.pop("OPENAI_API_KEY", None)
+    # The workers ask a model: this script's, which answers one candidate and fails another.
+    model = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeModel)
+    threading.Thread(target=model.serve_forever, daemon=True).start()
+    environment.update({
+        "OPENAI_API_KEY": "sk-observe", "OPENAI_BASE_URL": f"http://127.0.0.1:{model.server_address[1]}/v1",
+        "TASK_RATE_LIMIT_PER_MIN": "0", "RETRY_BASE_DELAY_MS": "50", "MAX_ATTEMPTS": "2",
+    })
     receiver = None
     if otlp:
         receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
@@ -262,30 +302,55 @@ def main():
                 fail(f"{name} log lines of the job without its trace: {untraced[:3]}")
             print(f"observability: {name}: {len(of_job)} log lines name trace {trace_id[:8]}… and the job")
 
+        # A job the model fails: retried once, then FAILURE.
+        _, _, failing = call("POST", f"{edge}/api/candidates", user,
+                             {"full_name": "Grace Hopper", "email": "x@example.com", "skills": [FAIL_MARKER]})
+        _, _, failed = call("POST", f"{edge}/api/resume-async/generate-async", user,
+                            {"candidate_id": failing["id"], "file_type": "word"})
+        for _ in range(300):
+            _, _, failed = call("GET", f"{edge}/api/resume-async/job-status/{failed['job_id']}", user)
+            if failed["status"] in ("SUCCESS", "FAILURE"):
+                break
+            time.sleep(0.1)
+        if failed["status"] != "FAILURE":
+            fail(f"the job the model fails ended {failed['status']}")
+
         # The metrics count what happened.
         server = scrape(f"http://127.0.0.1:{ports['server_metrics']}/metrics")
         worker = scrape(f"http://127.0.0.1:{ports['worker_metrics']}/metrics")
         edge_metrics = scrape(f"{edge}/metrics")
         expected = [
-            (server, "resume_jobs_submitted_total", {"queue": "resume_generation"}, 1),
+            (server, "resume_jobs_submitted_total", {"queue": "resume_generation"}, 2),
             (server, "resume_jobs_finished_total", {"queue": "resume_generation", "outcome": "success"}, 1),
-            (server, "resume_job_queue_wait_seconds_count", {"queue": "resume_generation"}, 1),
-            (server, "resume_job_run_seconds_count", {"queue": "resume_generation"}, 1),
-            (server, "resume_cache_lookups_total", {"cache": "result", "result": "miss"}, 1),
+            (server, "resume_jobs_finished_total", {"queue": "resume_generation", "outcome": "failure"}, 1),
+            (server, "resume_job_queue_wait_seconds_count", {"queue": "resume_generation"}, 2),
+            (server, "resume_job_run_seconds_count", {"queue": "resume_generation"}, 2),
+            (server, "resume_cache_lookups_total", {"cache": "result", "result": "miss"}, 2),
             (server, "resume_workers_live", {}, 1),
             (server, "resume_dependency_up", {"dependency": "database"}, 1),
             (server, "resume_dependency_up", {"dependency": "redis"}, 1),
             (server, "resume_queue_depth", {"queue": "priority_high"}, 0),
-            (server, "server_grpc_requests_total", {"route": "/resume.v1.ResumeService/GenerateResume", "status": "Ok"}, 1),
+            (server, "server_grpc_requests_total", {"route": "/resume.v1.ResumeService/GenerateResume", "status": "Ok"}, 2),
             (worker, "worker_slots", {}, 2),
             (worker, "worker_tasks_processed_total", {}, 1),
-            (worker, "worker_cache_lookups_total", {"cache": "result", "result": "miss"}, 1),
-            (edge_metrics, "edge_http_requests_total", {"route": "POST /api/resume-async/generate-async", "status": "202"}, 1),
+            (worker, "worker_tasks_failed_total", {}, 1),
+            (worker, "worker_task_retries_total", {"class": "model_unavailable"}, 1),
+            (worker, "worker_model_calls_total", {"call": "resume_main", "outcome": "ok"}, 1),
+            (worker, "worker_model_calls_total", {"call": "resume_experience", "outcome": "ok"}, 1),
+            (worker, "worker_model_call_duration_seconds_count", {"call": "resume_main"}, None),
+            (worker, "worker_model_tokens_total", {"kind": "prompt"}, 240),
+            (worker, "worker_model_tokens_total", {"kind": "completion"}, 60),
+            (edge_metrics, "edge_http_requests_total", {"route": "POST /api/resume-async/generate-async", "status": "202"}, 2),
         ]
         for samples, name, labels, wanted in expected:
             seen = value(samples, name, **labels)
-            if seen != wanted:
-                fail(f"{name}{labels} is {seen}, not {wanted}")
+            if seen != wanted and not (wanted is None and seen):
+                fail(f"{name}{labels} is {seen}, not {wanted or 'above 0'}")
+        # Each of the two attempts of the failing job ended at least one call unavailable (the
+        # other call of an attempt may be cancelled when its sibling fails).
+        unavailable = value(worker, "worker_model_calls_total", outcome="model_unavailable")
+        if not unavailable or unavailable < 2:
+            fail(f"worker_model_calls_total{{outcome=model_unavailable}} is {unavailable}, not at least 2")
         for samples in (server, worker, edge_metrics):
             for name, series in samples.items():
                 for labels, _ in series:
@@ -323,6 +388,7 @@ def main():
                 fail(f"the worker's task span is not the child of a server span: {of_trace}")
             print(f"observability: OTLP spans of the trace from {sorted(services)}, each the child of its caller's")
     finally:
+        model.shutdown()
         for name in ("edge", "worker", "server"):
             process = processes.get(name)
             if process and process.poll() is None:
