@@ -346,11 +346,12 @@ def main():
             seen = value(samples, name, **labels)
             if seen != wanted and not (wanted is None and seen):
                 fail(f"{name}{labels} is {seen}, not {wanted or 'above 0'}")
-        # Each of the two attempts of the failing job ended at least one call unavailable (the
-        # other call of an attempt may be cancelled when its sibling fails).
-        unavailable = value(worker, "worker_model_calls_total", outcome="model_unavailable")
-        if not unavailable or unavailable < 2:
-            fail(f"worker_model_calls_total{{outcome=model_unavailable}} is {unavailable}, not at least 2")
+        # Each of the two attempts of the failing job made two calls: at least one unavailable,
+        # the other unavailable too or cancelled when its sibling failed first.
+        unavailable = value(worker, "worker_model_calls_total", outcome="model_unavailable") or 0
+        cancelled = value(worker, "worker_model_calls_total", outcome="cancelled") or 0
+        if unavailable < 2 or unavailable + cancelled != 4:
+            fail(f"the failing job's calls: {unavailable} unavailable and {cancelled} cancelled, not 4 in all")
         for samples in (server, worker, edge_metrics):
             for name, series in samples.items():
                 for labels, _ in series:

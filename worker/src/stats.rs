@@ -4,7 +4,7 @@
 //! waits, cache lookups, tasks recovered from dead workers and repairs of model replies.
 //! Every label is a fixed name (a call, an outcome, a class, a kind), never an id.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use prometheus_client::{
     encoding::EncodeLabelSet,
@@ -28,7 +28,8 @@ struct RepairLabels {
 struct CallLabels {
     /// `resume_main` or `resume_experience`.
     call: &'static str,
-    /// `ok`, or the failure's class (`model_unavailable`, `model_rate_limited`, …).
+    /// `ok`, the failure's class (`model_unavailable`, `model_rate_limited`, …), or
+    /// `cancelled` (the resume's other call failed first).
     outcome: &'static str,
 }
 
@@ -69,18 +70,49 @@ fn call_seconds() -> Histogram {
 }
 
 impl ModelCalls {
-    /// Counts one call named `call` that took `took` and ended with `outcome`.
-    pub fn observe(&self, call: &'static str, took: Duration, outcome: Result<Usage, &ModelError>) {
+    /// Starts timing one call named `call`.
+    pub fn start(&self, call: &'static str) -> CallTimer<'_> {
+        CallTimer { calls: self, call, started: Instant::now(), done: false }
+    }
+
+    fn count(&self, call: &'static str, took: Duration, outcome: &'static str) {
+        self.calls.get_or_create(&CallLabels { call, outcome }).inc();
+        self.seconds.get_or_create(&CallNameLabels { call }).observe(took.as_secs_f64());
+    }
+}
+
+/// One model call being timed. Dropped unfinished (the other call of the resume failed
+/// first, and the two are joined so that the first failure ends both), it is counted as
+/// `cancelled`.
+pub struct CallTimer<'a> {
+    calls: &'a ModelCalls,
+    call: &'static str,
+    started: Instant,
+    done: bool,
+}
+
+impl CallTimer<'_> {
+    /// Counts the call as it ended, with its tokens.
+    pub fn finish(mut self, outcome: Result<Usage, &ModelError>) {
         let label = match outcome {
             Ok(usage) => {
-                self.tokens.get_or_create(&TokenLabels { kind: "prompt" }).inc_by(usage.prompt_tokens.into());
-                self.tokens.get_or_create(&TokenLabels { kind: "completion" }).inc_by(usage.completion_tokens.into());
+                let tokens = &self.calls.tokens;
+                tokens.get_or_create(&TokenLabels { kind: "prompt" }).inc_by(usage.prompt_tokens.into());
+                tokens.get_or_create(&TokenLabels { kind: "completion" }).inc_by(usage.completion_tokens.into());
                 "ok"
             }
             Err(error) => error.class(),
         };
-        self.calls.get_or_create(&CallLabels { call, outcome: label }).inc();
-        self.seconds.get_or_create(&CallNameLabels { call }).observe(took.as_secs_f64());
+        self.calls.count(self.call, self.started.elapsed(), label);
+        self.done = true;
+    }
+}
+
+impl Drop for CallTimer<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.calls.count(self.call, self.started.elapsed(), "cancelled");
+        }
     }
 }
 
@@ -170,7 +202,9 @@ impl Stats {
         }
         for call in [openai::MAIN_CALL, openai::EXPERIENCE_CALL] {
             let _ = stats.model.seconds.get_or_create(&CallNameLabels { call });
-            for outcome in ["ok", "model_unavailable", "model_rate_limited", "model_invalid_reply", "model_refused"] {
+            for outcome in
+                ["ok", "model_unavailable", "model_rate_limited", "model_invalid_reply", "model_refused", "cancelled"]
+            {
                 let _ = stats.model.calls.get_or_create(&CallLabels { call, outcome });
             }
         }
@@ -241,9 +275,10 @@ mod tests {
     fn model_calls_are_counted_by_outcome_with_their_tokens() {
         let stats = Stats::new(1);
         let usage = Usage { prompt_tokens: 120, completion_tokens: 30 };
-        stats.model.observe("resume_main", Duration::from_millis(80), Ok(usage));
+        stats.model.start("resume_main").finish(Ok(usage));
         let busy = ModelError::Transient { reason: "HTTP 429".into(), retry_after: None };
-        stats.model.observe("resume_main", Duration::from_millis(5), Err(&busy));
+        stats.model.start("resume_main").finish(Err(&busy));
+        drop(stats.model.start("resume_experience"));
         let text = stats.prometheus();
         assert!(text.contains("worker_model_calls_total{call=\"resume_main\",outcome=\"ok\"} 1\n"), "{text}");
         assert!(
@@ -253,5 +288,10 @@ mod tests {
         assert!(text.contains("worker_model_tokens_total{kind=\"prompt\"} 120\n"), "{text}");
         assert!(text.contains("worker_model_tokens_total{kind=\"completion\"} 30\n"), "{text}");
         assert!(text.contains("worker_model_call_duration_seconds_count{call=\"resume_main\"} 2\n"), "{text}");
+        assert!(
+            text.contains("worker_model_calls_total{call=\"resume_experience\",outcome=\"cancelled\"} 1\n"),
+            "{text}"
+        );
+        assert!(text.contains("worker_model_calls_total{call=\"resume_experience\",outcome=\"ok\"} 0\n"), "{text}");
     }
 }

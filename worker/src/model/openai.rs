@@ -104,9 +104,9 @@ impl OpenAi {
 
     /// The reply's content and what the call cost, counted.
     async fn call(&self, call: Call, data: &str) -> Result<(String, Usage), ModelError> {
-        let (name, started) = (call.name, std::time::Instant::now());
+        let timer = self.calls.start(call.name);
         let reply = self.ask(call, data).await;
-        self.calls.observe(name, started.elapsed(), reply.as_ref().map(|(_, usage)| *usage));
+        timer.finish(reply.as_ref().map(|(_, usage)| *usage));
         reply
     }
 
