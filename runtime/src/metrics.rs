@@ -2,7 +2,8 @@
 //! the OpenMetrics text format; nothing hand-formatted): each process registers its own
 //! into a [`Registry`] and serves [`render`]'s text. [`Requests`] is the one family pair
 //! the edge (per route) and the server (per RPC) share: requests by route and outcome, and
-//! their latency. Labels are bounded: a route is a path pattern or an RPC name, never an id.
+//! their latency; [`CacheLookups`] the cache family of the server and the worker. Labels
+//! are bounded: a route is a path pattern or an RPC name, never an id.
 
 use std::time::Duration;
 
@@ -70,6 +71,44 @@ impl Requests {
     }
 }
 
+/// One cache lookup: which cache, and whether it hit.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LookupLabels {
+    /// `result` (the finished file) or `content` (what a file is rendered from).
+    cache: &'static str,
+    /// `hit` or `miss`.
+    result: &'static str,
+}
+
+/// Cache lookups by cache and result, every pair shown from the start at zero.
+#[derive(Clone)]
+pub struct CacheLookups(Family<LookupLabels, Counter>);
+
+impl CacheLookups {
+    /// The family, registered in `registry` as `<name>_total`.
+    pub fn register(registry: &mut Registry, name: &str) -> CacheLookups {
+        let lookups = CacheLookups(Family::default());
+        registry.register(name, "Cache lookups by cache and result", lookups.0.clone());
+        for cache in ["result", "content"] {
+            for hit in [true, false] {
+                let _ = lookups.0.get_or_create(&LookupLabels::new(cache, hit));
+            }
+        }
+        lookups
+    }
+
+    /// Counts one lookup of `cache` (`result` or `content`).
+    pub fn looked_up(&self, cache: &'static str, hit: bool) {
+        self.0.get_or_create(&LookupLabels::new(cache, hit)).inc();
+    }
+}
+
+impl LookupLabels {
+    fn new(cache: &'static str, hit: bool) -> LookupLabels {
+        LookupLabels { cache, result: if hit { "hit" } else { "miss" } }
+    }
+}
+
 /// The registry's metrics as OpenMetrics text.
 pub fn render(registry: &Registry) -> String {
     let mut text = String::new();
@@ -92,5 +131,16 @@ mod tests {
         assert!(text.contains("http_requests_total{route=\"GET /api/healthz\",status=\"200\"} 2"), "{text}");
         assert!(text.contains("http_request_duration_seconds_count{route=\"GET /api/healthz\"} 2"), "{text}");
         assert!(text.ends_with("# EOF\n"), "{text}");
+    }
+
+    #[test]
+    fn cache_lookups_show_every_pair_and_count_hits_apart_from_misses() {
+        let mut registry = Registry::default();
+        let lookups = CacheLookups::register(&mut registry, "x_cache_lookups");
+        lookups.looked_up("content", true);
+        let text = render(&registry);
+        assert!(text.contains("x_cache_lookups_total{cache=\"content\",result=\"hit\"} 1\n"), "{text}");
+        assert!(text.contains("x_cache_lookups_total{cache=\"content\",result=\"miss\"} 0\n"), "{text}");
+        assert!(text.contains("x_cache_lookups_total{cache=\"result\",result=\"hit\"} 0\n"), "{text}");
     }
 }

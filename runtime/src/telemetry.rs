@@ -61,11 +61,11 @@ where
 /// span's own ids (a trace started here takes the exporter's trace id). Without an
 /// exporter the span has no ids and `context` stays as it is.
 pub fn adopt(span: &Span, context: &mut TraceContext) {
-    if let Some(parent) = context.parent() {
+    if let Some(parent) = context.parent {
         let remote = SpanContext::new(
-            TraceId::from_bytes(context.trace_id_value().to_be_bytes()),
+            TraceId::from_bytes(context.trace_id.to_be_bytes()),
             SpanId::from_bytes(parent.to_be_bytes()),
-            TraceFlags::new(context.flags()),
+            TraceFlags::new(context.flags),
             true,
             TraceState::default(),
         );
@@ -73,7 +73,7 @@ pub fn adopt(span: &Span, context: &mut TraceContext) {
     }
     let own = span.context().span().span_context().clone();
     if own.is_valid() {
-        let (trace_id, span_id) = (own.trace_id().to_bytes(), own.span_id().to_bytes());
-        *context = context.with_ids(u128::from_be_bytes(trace_id), u64::from_be_bytes(span_id));
+        context.trace_id = u128::from_be_bytes(own.trace_id().to_bytes());
+        context.span_id = u64::from_be_bytes(own.span_id().to_bytes());
     }
 }

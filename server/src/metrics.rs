@@ -26,7 +26,7 @@ use prometheus_client::{
     },
 };
 use resume_proto::{job::JobStatus, redis::keys::Queue};
-use runtime::metrics::{CONTENT_TYPE, MetricsRegistry, Requests, render};
+use runtime::metrics::{CONTENT_TYPE, CacheLookups, MetricsRegistry, Requests, render};
 use tokio::net::TcpListener;
 use tower::{Layer, Service};
 
@@ -51,14 +51,6 @@ struct OutcomeLabels {
     queue: &'static str,
     /// `success`, `failure` or `cancelled`.
     outcome: &'static str,
-}
-
-#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct LookupLabels {
-    /// `result` (the finished file, at submit) or `content` (an earlier job's, at claim).
-    cache: &'static str,
-    /// `hit` or `miss`.
-    result: &'static str,
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -88,7 +80,8 @@ pub struct JobMetrics {
     finished: Family<OutcomeLabels, Counter>,
     queue_wait: Histograms<QueueLabels>,
     run: Histograms<QueueLabels>,
-    lookups: Family<LookupLabels, Counter>,
+    /// The result cache at submit, the stored contents at claim.
+    pub lookups: CacheLookups,
     /// Requests the API's per-user rate limit refused.
     pub rate_limited: Counter,
     recovered: Family<CauseLabels, Counter>,
@@ -108,7 +101,7 @@ impl JobMetrics {
             finished: Family::default(),
             queue_wait: histograms(),
             run: histograms(),
-            lookups: Family::default(),
+            lookups: CacheLookups::register(registry, "resume_cache_lookups"),
             rate_limited: Counter::default(),
             recovered: Family::default(),
             lost_workers: Counter::default(),
@@ -131,7 +124,6 @@ impl JobMetrics {
             "Time from the first claim to the end (success or failure), by queue",
             m.run,
         );
-        registry.register("resume_cache_lookups", "Cache lookups by cache and result", m.lookups);
         registry.register("resume_api_rate_limited", "Requests refused by the per-user rate limit", m.rate_limited);
         registry.register("resume_recovered_jobs", "Jobs queued again after a failure, by cause", m.recovered);
         registry.register("resume_lost_workers", "Workers found dead by another worker", m.lost_workers);
@@ -147,9 +139,6 @@ impl JobMetrics {
             for outcome in ["success", "failure", "cancelled"] {
                 let _ = metrics.finished.get_or_create(&OutcomeLabels { queue: queue.name(), outcome });
             }
-        }
-        for (cache, result) in [("result", "hit"), ("result", "miss"), ("content", "hit"), ("content", "miss")] {
-            let _ = metrics.lookups.get_or_create(&LookupLabels { cache, result });
         }
         for cause in ["redis_data_loss", "lost_worker"] {
             let _ = metrics.recovered.get_or_create(&CauseLabels { cause });
@@ -183,12 +172,6 @@ impl JobMetrics {
         if let (Some(started), Some(ended), "success" | "failure") = (row.started_at, row.completed_at, outcome) {
             self.run.get_or_create(&QueueLabels { queue }).observe(seconds_between(started, ended));
         }
-    }
-
-    /// Counts one lookup of `cache` (`result` or `content`).
-    pub fn looked_up(&self, cache: &'static str, hit: bool) {
-        let result = if hit { "hit" } else { "miss" };
-        self.lookups.get_or_create(&LookupLabels { cache, result }).inc();
     }
 
     /// Counts `jobs` queued again after Redis lost its data.

@@ -83,7 +83,18 @@ def call(method, url, token_value=None, body=None, headers=None):
     for name, value in (headers or {}).items():
         request.add_header(name, value)
     with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status, dict(response.headers), json.loads(response.read() or b"null")
+        # The headers as sent, read case-insensitively.
+        return response.status, response.headers, json.loads(response.read() or b"null")
+
+
+def ended(edge, user, job_id):
+    """The job once it has ended (or as it is after 30 s)."""
+    for _ in range(300):
+        _, _, job = call("GET", f"{edge}/api/resume-async/job-status/{job_id}", user)
+        if job["status"] in ("SUCCESS", "FAILURE", "CANCELLED"):
+            break
+        time.sleep(0.1)
+    return job
 
 
 def scrape(url):
@@ -271,19 +282,15 @@ def main():
         status, headers, job = call("POST", f"{edge}/api/resume-async/generate-async", user,
                                     {"candidate_id": candidate["id"], "file_type": "pdf"}, {"traceparent": sent})
         job_id = job["job_id"]
-        answered = headers.get("traceparent") or headers.get("Traceparent") or ""
+        answered = headers.get("traceparent", "")
         if status != 202 or not re.fullmatch(f"00-{trace_id}-[0-9a-f]{{16}}-01", answered) or parent_span in answered:
             fail(f"the edge answered {status} with traceparent {answered!r} to {sent!r}")
         # A request without one starts a trace of its own.
         _, headers, _ = call("GET", f"{edge}/api/resume-async/job-status/{job_id}", user)
-        own = headers.get("traceparent") or headers.get("Traceparent") or ""
+        own = headers.get("traceparent", "")
         if not re.fullmatch(r"00-[0-9a-f]{32}-[0-9a-f]{16}-01", own) or trace_id in own:
             fail(f"a request without traceparent was answered with {own!r}")
-        for _ in range(300):
-            _, _, job = call("GET", f"{edge}/api/resume-async/job-status/{job_id}", user)
-            if job["status"] in ("SUCCESS", "FAILURE"):
-                break
-            time.sleep(0.1)
+        job = ended(edge, user, job_id)
         if job["status"] != "SUCCESS":
             fail(f"job {job_id} ended {job['status']}")
 
@@ -307,11 +314,7 @@ def main():
                              {"full_name": "Grace Hopper", "email": "x@example.com", "skills": [FAIL_MARKER]})
         _, _, failed = call("POST", f"{edge}/api/resume-async/generate-async", user,
                             {"candidate_id": failing["id"], "file_type": "word"})
-        for _ in range(300):
-            _, _, failed = call("GET", f"{edge}/api/resume-async/job-status/{failed['job_id']}", user)
-            if failed["status"] in ("SUCCESS", "FAILURE"):
-                break
-            time.sleep(0.1)
+        failed = ended(edge, user, failed["job_id"])
         if failed["status"] != "FAILURE":
             fail(f"the job the model fails ended {failed['status']}")
 

@@ -442,6 +442,19 @@ impl System {
         Ok(self.http.get(self.url(path)).bearer_auth(self.token(user)).send().await?)
     }
 
+    /// Polls a job over REST until it is `status` or `within` has passed;
+    /// the job as last seen.
+    pub async fn job_when(&self, user: &str, job_id: &str, status: &str, within: Duration) -> Result<Value> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let job = self.get(user, &format!("/api/resume-async/job-status/{job_id}")).await?.1;
+            if job["status"] == status || tokio::time::Instant::now() >= deadline {
+                return Ok(job);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Polls a job over REST until it ends; every state seen, in order.
     pub async fn poll_until_done(&self, user: &str, job_id: &str) -> Result<Vec<Value>> {
         let mut seen = Vec::new();

@@ -192,13 +192,11 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
                 settle(ctx.redis.tasks.retry_later(&raw, task::queue(&task), DUPLICATE_WAIT).await);
             }
             Ok(Outcome::RetryAfter(delay)) if task.rate_limited => {
-                ctx.stats.rate_limited.inc();
                 settle(ctx.redis.tasks.retry_later(&raw, task::queue(&task), delay).await);
             }
             // The first wait of this task: on the job's timeline (best effort), and the task
             // parked marked as reported.
             Ok(Outcome::RetryAfter(delay)) => {
-                ctx.stats.rate_limited.inc();
                 if let Err(status) = ctx.reporter.rate_limited(&task.job_id, delay).await {
                     tracing::warn!(%status, "could not record the rate-limit wait");
                 }
@@ -262,10 +260,10 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
     if !task.fresh {
         match ctx.redis.cache.get(document).await {
             Ok(Some(cached)) => {
-                ctx.stats.looked_up("result", true);
+                ctx.stats.lookups.looked_up("result", true);
                 return deliver_cached(ctx, task, cached).await;
             }
-            Ok(None) => ctx.stats.looked_up("result", false),
+            Ok(None) => ctx.stats.lookups.looked_up("result", false),
             Err(error) => {
                 tracing::warn!(%error, "result cache unreadable; generating without it");
                 return build(ctx, task, None, None).await;
@@ -273,7 +271,7 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
         }
         // The content another format of the same request made: rendered, no model call.
         let made = ctx.redis.cache.get(content).await.ok().flatten().and_then(|cached| cached.resume);
-        ctx.stats.looked_up("content", made.is_some());
+        ctx.stats.lookups.looked_up("content", made.is_some());
         if let Some(made) = made {
             return build(ctx, task, Some(keys), Some(made)).await;
         }
@@ -322,6 +320,7 @@ async fn build(
         // Over the model's quota: the task waits, unclaimed (the job stays PENDING).
         Ok(Some(wait)) => {
             tracing::debug!(?wait, "task rate limit reached; task parked");
+            ctx.stats.rate_limited.inc();
             return Ok(Outcome::RetryAfter(wait));
         }
         Err(error) => tracing::warn!(%error, "task rate limit unreadable; starting anyway"),

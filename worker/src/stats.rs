@@ -15,7 +15,7 @@ use prometheus_client::{
         histogram::{Histogram, exponential_buckets},
     },
 };
-use runtime::metrics::{MetricsRegistry, render};
+use runtime::metrics::{CacheLookups, MetricsRegistry, render};
 
 use crate::model::{ModelError, Usage, openai, reply::RepairKind};
 
@@ -47,13 +47,6 @@ struct TokenLabels {
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ClassLabels {
     class: &'static str,
-}
-
-#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct LookupLabels {
-    /// `result` (the finished file) or `content` (what another format of it was made from).
-    cache: &'static str,
-    result: &'static str,
 }
 
 /// The model calls' families; the OpenAI generator holds a clone.
@@ -128,7 +121,8 @@ pub struct Stats {
     retries: Family<ClassLabels, Counter>,
     /// Tasks parked by the task rate limit.
     pub rate_limited: Counter,
-    lookups: Family<LookupLabels, Counter>,
+    /// The Redis result and content caches.
+    pub lookups: CacheLookups,
     /// Tasks of dead workers (or of this worker's earlier run) put back in their queues.
     pub recovered: Counter,
     repairs: Family<RepairLabels, Counter>,
@@ -156,7 +150,7 @@ impl Stats {
             failed: Counter::default(),
             retries: Family::default(),
             rate_limited: Counter::default(),
-            lookups: Family::default(),
+            lookups: CacheLookups::register(&mut registry, "worker_cache_lookups"),
             recovered: Counter::default(),
             repairs: Family::default(),
             model: ModelCalls {
@@ -182,7 +176,6 @@ impl Stats {
             "Tasks parked by the model's task rate limit",
             s.rate_limited.clone(),
         );
-        registry.register("worker_cache_lookups", "Cache lookups by cache and result", s.lookups.clone());
         registry.register(
             "worker_recovered_tasks",
             "Tasks of dead workers put back in their queues",
@@ -215,9 +208,6 @@ impl Stats {
         for kind in ["prompt", "completion"] {
             let _ = stats.model.tokens.get_or_create(&TokenLabels { kind });
         }
-        for (cache, result) in [("result", "hit"), ("result", "miss"), ("content", "hit"), ("content", "miss")] {
-            let _ = stats.lookups.get_or_create(&LookupLabels { cache, result });
-        }
         Stats { registry, ..stats }
     }
 
@@ -239,12 +229,6 @@ impl Stats {
     /// Counts an attempt that failed with `class` and will run again.
     pub fn retried(&self, class: &'static str) {
         self.retries.get_or_create(&ClassLabels { class }).inc();
-    }
-
-    /// Counts one lookup of `cache` (`result` or `content`).
-    pub fn looked_up(&self, cache: &'static str, hit: bool) {
-        let result = if hit { "hit" } else { "miss" };
-        self.lookups.get_or_create(&LookupLabels { cache, result }).inc();
     }
 
     /// The counters in the OpenMetrics text format.

@@ -159,7 +159,7 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
             tracing::warn!(%error, "result cache unreadable");
             None
         });
-        state.metrics.looked_up("result", cached.is_some());
+        state.metrics.lookups.looked_up("result", cached.is_some());
         cached
     };
     let row = pending(owner, candidate_id, job_row_id, file_type, priority);

@@ -80,7 +80,7 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
         None if !fresh => {
             let earlier = jobs::reusable_content(state, &content_key).await?;
             let reused = earlier.is_some();
-            state.metrics.looked_up("content", reused);
+            state.metrics.lookups.looked_up("content", reused);
             (earlier, reused)
         }
         None => (None, false),

@@ -229,28 +229,14 @@ async fn a_worker_killed_mid_task_is_named_on_the_timeline_of_the_job_it_held() 
     model.set_latency(std::time::Duration::from_secs(60));
     let doomed = system.start_doomed_worker();
     let job_id = submit(&system, "bereaved", json!({"candidate_id": candidate})).await?;
-    let mut status = Value::Null;
-    for _ in 0..500 {
-        status = system.get("bereaved", &format!("/api/resume-async/job-status/{job_id}")).await?.1;
-        if status["status"] == "PROCESSING" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let status = system.job_when("bereaved", &job_id, "PROCESSING", std::time::Duration::from_secs(10)).await?;
     assert_eq!(status["status"], "PROCESSING", "{status}");
     let dead = doomed.id.clone();
     doomed.kill();
     model.set_latency(std::time::Duration::ZERO);
     system.start_worker(1);
     // Its heartbeat expires (10 s), then the live worker takes the task over.
-    let mut last = Value::Null;
-    for _ in 0..400 {
-        last = system.get("bereaved", &format!("/api/resume-async/job-status/{job_id}")).await?.1;
-        if last["status"] == "SUCCESS" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let last = system.job_when("bereaved", &job_id, "SUCCESS", std::time::Duration::from_secs(40)).await?;
     assert_eq!((last["status"].as_str(), last["attempts"].as_i64()), (Some("SUCCESS"), Some(2)), "{last}");
     let (_, detail) = system.get_with_roles("watcher", &["ops"], &format!("/api/admin/jobs/{job_id}")).await?;
     let events = detail["events"].as_array().unwrap();
