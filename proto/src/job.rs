@@ -4,45 +4,29 @@
 
 use std::{fmt, str::FromStr};
 
-/// Which queue a job waits in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Priority {
-    #[default]
-    Default,
-    /// Starts before any waiting `Default` job.
-    High,
-}
+/// Defines a closed set that the wire carries as strings, naming each value once: the
+/// enum, `ALL`, `as_str`, `Display`, `FromStr` (whose error names the field and the values
+/// it takes) and, with the `db` feature, the database column mapping (sea-orm's
+/// `ActiveEnum` over the same strings).
+macro_rules! wire_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $type:ident in $field:literal {
+            $($(#[$variant_meta:meta])* $variant:ident => $name:literal),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+        #[cfg_attr(feature = "db", sea_orm(rs_type = "String", db_type = "Text"))]
+        pub enum $type {
+            $(
+                $(#[$variant_meta])*
+                #[cfg_attr(feature = "db", sea_orm(string_value = $name))]
+                $variant,
+            )+
+        }
 
-/// The format of a resume.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum FileType {
-    #[default]
-    Word,
-    Pdf,
-    /// Plain text, for ATS forms and e-mails.
-    Text,
-    Markdown,
-}
-
-/// Where a job is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobStatus {
-    /// Stored and queued; no worker has claimed it yet.
-    Pending,
-    /// A worker is building it.
-    Processing,
-    /// The file is stored and can be downloaded.
-    Success,
-    /// It failed for good; `error_message` says why.
-    Failure,
-    /// Its owner (or an operator) cancelled it before it ended.
-    Cancelled,
-}
-
-/// Each enum's wire names, once: `as_str`, `Display` and `FromStr` (whose error names the
-/// field and the values it takes).
-macro_rules! wire_names {
-    ($type:ty, $field:literal, { $($variant:ident => $name:literal),+ $(,)? }) => {
         impl $type {
             /// Every value, in the order the wire lists them.
             pub const ALL: &[$type] = &[$(<$type>::$variant),+];
@@ -78,20 +62,89 @@ macro_rules! wire_names {
     };
 }
 
-wire_names!(Priority, "priority", { Default => "default", High => "high" });
-wire_names!(FileType, "file_type", { Word => "word", Pdf => "pdf", Text => "text", Markdown => "markdown" });
-wire_names!(JobStatus, "status", {
-    Pending => "PENDING",
-    Processing => "PROCESSING",
-    Success => "SUCCESS",
-    Failure => "FAILURE",
-    Cancelled => "CANCELLED",
-});
+wire_enum! {
+    /// Which queue a job waits in.
+    #[derive(Default)]
+    pub enum Priority in "priority" {
+        #[default]
+        Default => "default",
+        /// Starts before any waiting `Default` job.
+        High => "high",
+    }
+}
+
+wire_enum! {
+    /// The format of a resume.
+    #[derive(Default)]
+    pub enum FileType in "file_type" {
+        #[default]
+        Word => "word",
+        Pdf => "pdf",
+        /// Plain text, for ATS forms and e-mails.
+        Text => "text",
+        Markdown => "markdown",
+    }
+}
+
+wire_enum! {
+    /// Where a job is in its life (how it may move: the server's `core::lifecycle`).
+    pub enum JobStatus in "status" {
+        /// Stored and queued; no worker has claimed it yet.
+        Pending => "PENDING",
+        /// A worker is building it.
+        Processing => "PROCESSING",
+        /// The file is stored and can be downloaded.
+        Success => "SUCCESS",
+        /// It failed for good; `error_message` says why.
+        Failure => "FAILURE",
+        /// Its owner (or an operator) cancelled it before it ended.
+        Cancelled => "CANCELLED",
+    }
+}
+
+wire_enum! {
+    /// What a job does: the work its task stands for.
+    pub enum JobKind in "kind" {
+        /// Makes a resume from a candidate's data (a model call, unless a cache answers).
+        Generate => "generate",
+        /// Renders an edited content of another job (`edited_from`); no model call.
+        Render => "render",
+    }
+}
+
+wire_enum! {
+    /// Why an attempt or a job failed, as the error groups, the worker's metrics and the
+    /// job's timeline name it.
+    pub enum ErrorClass in "error_class" {
+        /// The model service answered 429 (its rate limit).
+        ModelRateLimited => "model_rate_limited",
+        /// The model service could not be reached, timed out or answered 5xx.
+        ModelUnavailable => "model_unavailable",
+        /// The model's reply had nothing usable in it.
+        ModelInvalidReply => "model_invalid_reply",
+        /// The model service refused the request for good (credentials, a bad request).
+        ModelRefused => "model_refused",
+        /// The document could not be rendered.
+        RenderFailed => "render_failed",
+        /// The job names a format the worker cannot make.
+        UnsupportedFormat => "unsupported_format",
+        /// A retried job's task could not be queued again.
+        QueueUnavailable => "queue_unavailable",
+        /// Ours: the server refused or could not be reached, the claim was incomplete.
+        Internal => "internal",
+        /// Reported without a class (a worker older than classes), or with one this
+        /// server does not know.
+        Unknown => "unknown",
+    }
+}
 
 impl JobStatus {
+    /// The statuses of a job that has not ended: the one definition of "still running".
+    pub const RUNNING: [JobStatus; 2] = [JobStatus::Pending, JobStatus::Processing];
+
     /// Whether the job has ended and will never change again.
     pub fn is_terminal(self) -> bool {
-        matches!(self, JobStatus::Success | JobStatus::Failure | JobStatus::Cancelled)
+        !JobStatus::RUNNING.contains(&self)
     }
 }
 
@@ -122,5 +175,8 @@ mod tests {
         assert_eq!("".parse::<FileType>(), Err(all.to_owned()));
         assert!("done".parse::<JobStatus>().unwrap_err().starts_with("status must be \"PENDING\", "));
         assert!(JobStatus::Cancelled.is_terminal() && !JobStatus::Processing.is_terminal());
+        for class in ErrorClass::ALL {
+            assert_eq!(class.as_str().parse::<ErrorClass>(), Ok(*class));
+        }
     }
 }

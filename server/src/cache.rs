@@ -1,7 +1,9 @@
 //! Reading the result cache: a request whose content was generated before is answered
-//! from Redis at submit, without queueing anything.
+//! from Redis at submit, without queueing anything; and erasing a candidate's entries.
 
-use fred::prelude::*;
+use std::time::Duration;
+
+use fred::{prelude::*, types::scripts::Script};
 use resume_proto::{
     redis::{Keys, cache},
     v1::CachedResume,
@@ -10,10 +12,29 @@ use runtime::redis::within;
 
 use crate::error::Result;
 
+/// How long an erased candidate's marker lives: longer than any job that was running when
+/// the candidate was erased can take to finish (its worker then caches nothing).
+const ERASED_FOR: Duration = Duration::from_secs(24 * 3600);
+
+/// Marks a candidate erased and deletes every cache entry listed under them, and the list.
+/// KEYS: 1 the candidate's list, 2 the erasure marker. ARGV: 1 the marker's lifetime in
+/// milliseconds. The entries are named by the list (all under the deployment's hash tag,
+/// so in the same slot). Returns how many entries were listed.
+const ERASE: &str = r"
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+local entries = redis.call('SMEMBERS', KEYS[1])
+for i = 1, #entries, 500 do
+  redis.call('DEL', unpack(entries, i, math.min(i + 499, #entries)))
+end
+redis.call('DEL', KEYS[1])
+return #entries
+";
+
 /// The server's read side of the result cache (workers fill it).
 pub struct ResultCache {
     client: Client,
     keys: Keys,
+    erase: Script,
     /// `"offline"` or `"openai:<model>"`: part of every key, as the workers compute it.
     pub generator: String,
     /// How old a content in the database may be and still be reused (`CONTENT_REUSE_DAYS`);
@@ -24,16 +45,16 @@ pub struct ResultCache {
 impl ResultCache {
     /// A cache over an initialised client.
     pub fn new(client: Client, keys: Keys, generator: String, reuse: Option<chrono::Duration>) -> ResultCache {
-        ResultCache { client, keys, generator, reuse }
+        ResultCache { client, keys, generator, reuse, erase: Script::from_lua(ERASE) }
     }
 
-    /// Removes the cached resumes of `cache_keys` (and nothing else).
-    pub async fn forget(&self, cache_keys: &[String]) -> Result<()> {
-        let keys: Vec<String> = cache_keys.iter().map(|key| self.keys.cached(key)).collect();
-        if !keys.is_empty() {
-            let _: i64 = within(self.client.del(keys)).await?;
-        }
-        Ok(())
+    /// Deletes every entry cached for candidate `candidate_id` (both caches, every target
+    /// and file type their jobs ever had) and keeps any more from being written for them;
+    /// how many there were.
+    pub async fn erase(&self, candidate_id: i64) -> Result<i64> {
+        let keys = vec![self.keys.cached_by(candidate_id), self.keys.erased(candidate_id)];
+        let erased_for = vec![ERASED_FOR.as_millis() as i64];
+        Ok(within(self.erase.evalsha_with_reload(&self.client, keys, erased_for)).await?)
     }
 
     /// The cached resume for `cache_key`, if one is there. An unreadable entry counts as a

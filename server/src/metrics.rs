@@ -161,11 +161,11 @@ impl JobMetrics {
 
     /// Counts `row` if it has just ended; with its run time when a worker ran it.
     pub fn ended(&self, row: &resume_job::Model) {
-        let outcome = match row.status.parse::<JobStatus>().ok() {
-            Some(JobStatus::Success) => "success",
-            Some(JobStatus::Failure) => "failure",
-            Some(JobStatus::Cancelled) => "cancelled",
-            _ => return,
+        let outcome = match row.status {
+            JobStatus::Success => "success",
+            JobStatus::Failure => "failure",
+            JobStatus::Cancelled => "cancelled",
+            JobStatus::Pending | JobStatus::Processing => return,
         };
         let queue = row.queue().name();
         self.finished.get_or_create(&OutcomeLabels { queue, outcome }).inc();

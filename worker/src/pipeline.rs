@@ -345,7 +345,7 @@ async fn build(
     if let Some((content, reused)) = ready {
         let document = render_file(offline::present(&candidate, &content), file_type, paper).await?;
         if reused {
-            keep(ctx, keys.map(|k| k.document), &document, &content).await;
+            keep(ctx, candidate.id, keys.map(|k| k.document), &document, &content).await;
         }
         if progressed(ctx, task, RENDERED, &mut reported).await? {
             return Ok(Outcome::Dropped);
@@ -388,19 +388,20 @@ async fn build(
     let document = render_file(offline::present(&candidate, &content), file_type, paper).await?;
     if let (Some(keys), Some(ttl)) = (keys, ctx.cache_ttl) {
         let made = CachedResume { resume: Some(content.clone()), ..CachedResume::default() };
-        if let Err(error) = ctx.redis.cache.put(keys.content, &made, ttl).await {
+        if let Err(error) = ctx.redis.cache.put(candidate.id, keys.content, &made, ttl).await {
             tracing::warn!(%error, "could not cache the content");
         }
     }
-    keep(ctx, keys.map(|k| k.document), &document, &content).await;
+    keep(ctx, candidate.id, keys.map(|k| k.document), &document, &content).await;
     if progressed(ctx, task, RENDERED, &mut reported).await? {
         return Ok(Outcome::Dropped);
     }
     hand_over(ctx, task, &document, Some(&content), provenance).await
 }
 
-/// Keeps `document` (made from `content`) under the request's key, when caching.
-async fn keep(ctx: &Context, key: Option<&str>, document: &Document, content: &v1::ResumeContent) {
+/// Keeps `document` (made from `content` for candidate `candidate_id`) under the request's
+/// key, when caching.
+async fn keep(ctx: &Context, candidate_id: i64, key: Option<&str>, document: &Document, content: &v1::ResumeContent) {
     let (Some(key), Some(ttl)) = (key, ctx.cache_ttl) else { return };
     let cached = CachedResume {
         filename: document.filename.clone(),
@@ -408,7 +409,7 @@ async fn keep(ctx: &Context, key: Option<&str>, document: &Document, content: &v
         content: document.bytes.clone(),
         resume: Some(content.clone()),
     };
-    if let Err(error) = ctx.redis.cache.put(key, &cached, ttl).await {
+    if let Err(error) = ctx.redis.cache.put(candidate_id, key, &cached, ttl).await {
         tracing::warn!(%error, "could not cache the result");
     }
 }

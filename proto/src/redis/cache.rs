@@ -1,11 +1,55 @@
-//! The result cache: how a request's content becomes a key, and the record kept under it,
-//! shared by the server (which answers a repeated request from the cache at submit) and
-//! the worker (which fills it).
+//! The result cache, decided in one place: which levels a job looks in before it calls
+//! the model, how a request becomes a key, and the record kept under it. Server and worker
+//! both call [`looks_in`]; the keys and records are built here for both.
+//!
+//! | level | key | read by | written by | skipped when |
+//! |---|---|---|---|---|
+//! | [`Level::Document`]: the finished file, in Redis | [`key`]: owner, candidate data, target job, file type, generator, template | the server at submit (a hit is a SUCCESS at once) and the worker before it claims | the worker, once the file is rendered | `fresh`, a render, `RESULT_CACHE_TTL_SECS=0`, Redis unreadable |
+//! | [`Level::Content`]: what the model wrote, in Redis | [`content_key`]: the same without file type and template | the worker, after a document miss (it renders, no model call) | the worker, once the model answered | as above |
+//! | [`Level::Stored`]: a job's kept content, in the database, younger than `CONTENT_REUSE_DAYS` | the content key, kept with the job's content | the server at claim (it hands the content to the worker) | the server, with the job's completion | `fresh`, a render, `CONTENT_REUSE_DAYS=0` |
+//!
+//! While one job generates a content key, identical requests wait for it (the worker's
+//! generation lock on the content key) instead of calling the model again; a `fresh` job
+//! takes nothing from the caches but still waits, and still stores what it makes.
+//!
+//! Every Redis entry a worker writes is listed under the candidate it was made for, and
+//! erasing the candidate deletes the listed entries (and keeps a worker still at it from
+//! writing more); the database's contents go with the candidate's jobs.
 
 use prost::Message;
 use sha2::{Digest, Sha256};
 
-use crate::v1::{self, CachedResume};
+use crate::{
+    job::JobKind,
+    v1::{self, CachedResume},
+};
+
+/// Where something already made may be found, in the order a job looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// The finished document, in Redis.
+    Document,
+    /// The model's content, in Redis.
+    Content,
+    /// A job's kept content, in the database.
+    Stored,
+}
+
+/// Whether a job of `kind` (`fresh` or not) takes what it needs from `level`: a render
+/// has its content already, a fresh variant is made anew; any other job looks in every
+/// level (each may still be switched off by its own setting, see the table above).
+pub fn looks_in(kind: JobKind, fresh: bool, level: Level) -> bool {
+    match (kind, fresh) {
+        (JobKind::Render, _) | (JobKind::Generate, true) => false,
+        (JobKind::Generate, false) => matches!(level, Level::Document | Level::Content | Level::Stored),
+    }
+}
+
+/// Whether a job of `kind` keeps what it makes for later requests (an edit is its owner's
+/// own: it is kept with its job, under no key).
+pub fn stores(kind: JobKind) -> bool {
+    kind == JobKind::Generate
+}
 
 /// Bumped whenever a template changes what a document looks like, so that documents
 /// cached before the change are not served (their content still is: no model call).
@@ -85,6 +129,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_request_that_is_not_fresh_takes_from_the_caches_and_only_generations_store() {
+        for level in [Level::Document, Level::Content, Level::Stored] {
+            assert!(looks_in(JobKind::Generate, false, level));
+            assert!(!looks_in(JobKind::Generate, true, level), "a fresh variant took {level:?}");
+            assert!(!looks_in(JobKind::Render, false, level), "a render took {level:?}");
+        }
+        assert!(stores(JobKind::Generate) && !stores(JobKind::Render));
+    }
 
     fn ada(id: i64) -> v1::Candidate {
         v1::Candidate { id, full_name: "Ada".into(), skills: vec!["Rust".into()], ..Default::default() }

@@ -104,6 +104,18 @@ impl Keys {
         format!("{}:cache:{cache_key}", self.tag)
     }
 
+    /// The set of every cache entry (its whole key) a job of candidate `candidate_id`
+    /// wrote: what erasing the candidate deletes.
+    pub fn cached_by(&self, candidate_id: i64) -> String {
+        format!("{}:cached-by:{candidate_id}", self.tag)
+    }
+
+    /// The marker of an erased candidate: while it lives, no entry is cached for them (a
+    /// worker that finishes after the erasure writes nothing).
+    pub fn erased(&self, candidate_id: i64) -> String {
+        format!("{}:erased:{candidate_id}", self.tag)
+    }
+
     /// The lock held while one job generates the resume for `cache_key`.
     pub fn generating(&self, cache_key: &str) -> String {
         format!("{}:generating:{cache_key}", self.tag)
@@ -170,6 +182,8 @@ mod tests {
             keys.rate("api:u1"),
             keys.intact(),
             keys.recovery_lock(),
+            keys.cached_by(7),
+            keys.erased(7),
         ] {
             assert!(key.starts_with("{resume}:"), "{key}");
         }

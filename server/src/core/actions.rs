@@ -7,26 +7,27 @@
 //! run still in Redis (a job cancelled before any worker took it) is dropped at its claim,
 //! so a retried job runs once however its old task ends.
 
-use resume_proto::{job::JobStatus, redis::Queue, v1};
+use resume_proto::{job::ErrorClass, redis::Queue, v1};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    sea_query::{Expr, ExprTrait, OnConflict},
+    sea_query::OnConflict,
 };
 
 use crate::{
     AppState,
-    core::{admin, candidates, jobs, page, search, tasks},
+    core::{
+        admin, jobs,
+        lifecycle::{self, Move},
+        page, search, tasks,
+    },
     db::{
-        audit_entry,
+        self, audit_entry,
         job_event::Kind,
         paused_queue, resume_job,
         writer::{Event, Kept},
     },
     error::{Error, Result},
 };
-
-/// The statuses a retry starts from.
-const RETRYABLE: [JobStatus; 2] = [JobStatus::Failure, JobStatus::Cancelled];
 
 /// Runs job `job_id` again for operator `by`; FAILED_PRECONDITION unless it is FAILURE or
 /// CANCELLED.
@@ -60,13 +61,13 @@ pub async fn bulk(state: &AppState, by: &str, req: v1::BulkJobsRequest) -> Resul
     let filter = filter.unwrap_or_default();
     let condition = search::condition(&filter)?;
     let (verb, changes) = match action.as_str() {
-        "retry" => ("retry", RETRYABLE),
-        "cancel" => ("cancel", [JobStatus::Pending, JobStatus::Processing]),
+        "retry" => ("retry", Move::Retry),
+        "cancel" => ("cancel", Move::Cancel),
         _ => return Err(Error::InvalidArgument("action must be \"retry\" or \"cancel\"".into())),
     };
     let matched = resume_job::Entity::find().filter(condition.clone()).count(&state.db).await? as i64;
     if dry_run {
-        let changes = resume_job::Column::Status.is_in(changes.map(|s| s.as_str()));
+        let changes = resume_job::Column::Status.is_in(changes.from().iter().copied());
         let changed = resume_job::Entity::find().filter(condition).filter(changes).count(&state.db).await? as i64;
         return Ok(v1::BulkJobsResponse { matched, changed });
     }
@@ -86,22 +87,12 @@ async fn retry_where(state: &AppState, by: &str, condition: Condition, queues: &
     state.queue.ensure_connected()?;
     let mut retried = Vec::new();
     for &queue in queues {
-        let update = resume_job::Entity::update_many()
-            .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Pending.as_str()))
-            .col_expr(resume_job::Column::Progress, Expr::value(0))
-            .col_expr(resume_job::Column::Attempts, Expr::value(0))
-            .col_expr(resume_job::Column::ErrorMessage, Expr::value(Option::<String>::None))
-            .col_expr(resume_job::Column::StartedAt, Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None))
-            .col_expr(resume_job::Column::CompletedAt, Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None))
-            .col_expr(resume_job::Column::Run, Expr::col(resume_job::Column::Run).add(1))
-            .filter(condition.clone())
-            .filter(resume_job::Column::Priority.eq(queue.priority().as_str()))
-            .filter(resume_job::Column::Status.is_in(RETRYABLE.map(|s| s.as_str())));
+        let which = condition.clone().add(resume_job::Column::Priority.eq(queue.priority()));
         let events = [
             Event::new(Kind::Retried).detail(format!("by operator {by}")),
             Event::new(Kind::Queued).detail(queue.name()),
         ];
-        for row in state.writer.update(update, Kept::events(events)).await? {
+        for row in lifecycle::transition(state, Move::Retry, which, Kept::events(events)).await? {
             retried.push(queue_again(state, by, row, queue).await?);
         }
     }
@@ -115,11 +106,12 @@ async fn queue_again(state: &AppState, by: &str, row: resume_job::Model, queue: 
     match pushed.await {
         Ok(()) => {
             tracing::info!(job_id = %row.id, by, "job retried");
-            Ok(jobs::announce(state, row).await)
+            Ok(lifecycle::announce(state, row).await)
         }
         Err(error) => {
             tracing::error!(job_id = %row.id, %error, "a retried job could not be queued");
-            tasks::fail(state, &row.id, "the job could not be queued again; retry it later", "queue_unavailable").await
+            let message = "the job could not be queued again; retry it later";
+            tasks::fail(state, &row.id, message, ErrorClass::QueueUnavailable).await
         }
     }
 }
@@ -135,7 +127,7 @@ pub async fn pause(state: &AppState, by: &str, name: &str) -> Result<v1::Queue> 
     let queue = queue_named(name)?;
     let row = paused_queue::ActiveModel {
         name: Set(queue.name().to_owned()),
-        paused_at: Set(candidates::now()),
+        paused_at: Set(db::now()),
         paused_by: Set(by.to_owned()),
     };
     let keep_first = OnConflict::column(paused_queue::Column::Name).do_nothing().to_owned();
@@ -180,7 +172,7 @@ pub async fn copy_pauses(state: &AppState) -> Result<()> {
 /// Records an operator's action.
 async fn audit(state: &AppState, by: &str, action: &str, target: &str, matched: i64, changed: i64) -> Result<()> {
     audit_entry::ActiveModel {
-        at: Set(candidates::now()),
+        at: Set(db::now()),
         user: Set(by.to_owned()),
         action: Set(action.to_owned()),
         target: Set(target.to_owned()),

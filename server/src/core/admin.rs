@@ -18,8 +18,8 @@ use sea_orm::{
 
 use crate::{
     AppState,
-    core::{actions, errors, jobs, validate},
-    db::{job_event, lost_worker, resume_job},
+    core::{actions, jobs, validate},
+    db::{self, job_event, lost_worker, resume_job},
     error::{Error, Result},
 };
 
@@ -63,7 +63,7 @@ pub async fn queues(state: &AppState) -> Result<Vec<v1::Queue>> {
         .select_only()
         .column(resume_job::Column::Priority)
         .column_as(Expr::col(resume_job::Column::Id).count(), "running")
-        .filter(resume_job::Column::Status.eq(JobStatus::Processing.as_str()))
+        .filter(resume_job::Column::Status.eq(JobStatus::Processing))
         .group_by(resume_job::Column::Priority)
         .into_tuple()
         .all(&state.db)
@@ -124,9 +124,8 @@ pub async fn workers(state: &AppState) -> Result<Vec<v1::Worker>> {
 
 /// Totals across every user's jobs.
 pub async fn stats(state: &AppState) -> Result<v1::GetStatsResponse> {
-    let count_status = |status: JobStatus| {
-        resume_job::Entity::find().filter(resume_job::Column::Status.eq(status.as_str())).count(&state.db)
-    };
+    let count_status =
+        |status: JobStatus| resume_job::Entity::find().filter(resume_job::Column::Status.eq(status)).count(&state.db);
     let succeeded = count_status(JobStatus::Success).await? as i64;
     let failed = count_status(JobStatus::Failure).await? as i64;
     let cancelled = count_status(JobStatus::Cancelled).await? as i64;
@@ -141,7 +140,7 @@ pub async fn stats(state: &AppState) -> Result<v1::GetStatsResponse> {
     let recent: Vec<Times> = resume_job::Entity::find()
         .select_only()
         .columns([resume_job::Column::CreatedAt, resume_job::Column::StartedAt, resume_job::Column::CompletedAt])
-        .filter(resume_job::Column::Status.eq(JobStatus::Success.as_str()))
+        .filter(resume_job::Column::Status.eq(JobStatus::Success))
         .order_by_desc(resume_job::Column::Id)
         .limit(DURATION_SAMPLE)
         .into_tuple()
@@ -237,7 +236,7 @@ pub async fn error_groups(state: &AppState, req: v1::ListErrorGroupsRequest) -> 
     Ok(rows
         .into_iter()
         .map(|(class, message, count, jobs, first_seen, last_seen, sample_job_id)| v1::ErrorGroup {
-            id: errors::group_id(&class, &message),
+            id: db::errors::group_id(&class, &message),
             class,
             message,
             count,

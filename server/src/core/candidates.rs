@@ -1,14 +1,13 @@
 //! Candidates and their target jobs.
 
-use chrono::Utc;
-use resume_proto::{job::FileType, redis::cache, time::to_timestamp, v1};
+use resume_proto::{time::to_timestamp, v1};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 
 use crate::{
     AppState,
-    core::{jobs, page, validate},
-    db::{candidate, candidate_job, resume_job},
+    core::{documents, jobs, page, validate},
+    db::{self, candidate, candidate_job, resume_job},
     error::{Error, Result},
 };
 
@@ -92,7 +91,7 @@ pub async fn create(state: &AppState, owner: &str, c: v1::Candidate) -> Result<v
         headline: Set(headline),
         summary: Set(summary),
         profile: Set(profile),
-        created_at: Set(now()),
+        created_at: Set(db::now()),
         ..Default::default()
     }
     .insert(&state.db)
@@ -116,35 +115,20 @@ pub async fn update(state: &AppState, owner: &str, id: i64, c: v1::Candidate) ->
 }
 
 /// Deletes `owner`'s candidate `id` and everything made from them: running jobs are
-/// cancelled first (their workers drop them), then the cached results of their current
-/// data are removed, then the rows (target jobs, resume jobs, their contents and their
+/// cancelled first (their workers drop them), then every result cached for them (listed
+/// under the candidate by the workers that cached it, whatever data, target or file type it
+/// was made from), then the rows (target jobs, resume jobs, their contents and their
 /// references to documents go with the candidate, by the schema's cascades), then the
 /// documents no remaining job returns.
 pub async fn delete(state: &AppState, owner: &str, id: i64) -> Result<()> {
-    let row = find(state, owner, id).await?;
-    let candidate = to_proto(row)?;
+    find(state, owner, id).await?;
     jobs::cancel_running(state, resume_job::Column::CandidateId.eq(id), &format!("{owner}, deleting the candidate"))
         .await?;
-    let targets = candidate_job::Entity::find()
-        .filter(candidate_job::Column::CandidateId.eq(id))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(job_to_proto)
-        .collect::<Vec<_>>();
-    let mut keys = Vec::new();
-    let generator = &state.cache.generator;
-    for target in std::iter::once(None).chain(targets.iter().map(Some)) {
-        keys.push(cache::content_key(owner, &candidate, target, generator));
-        for file_type in FileType::ALL {
-            keys.push(cache::key(owner, &candidate, target, file_type.as_str(), generator));
-        }
-    }
-    state.cache.forget(&keys).await?;
-    let documents = jobs::documents_of(state, resume_job::Column::CandidateId.eq(id)).await?;
+    let cached = state.cache.erase(id).await?;
+    let documents = documents::documents_of(state, resume_job::Column::CandidateId.eq(id)).await?;
     candidate::Entity::delete_by_id(id).exec(&state.db).await?;
-    jobs::delete_unreferenced(state, &documents).await;
-    tracing::info!(candidate_id = id, documents = documents.len(), "candidate deleted");
+    documents::delete_unreferenced(state, &documents).await;
+    tracing::info!(candidate_id = id, documents = documents.len(), cached, "candidate deleted");
     Ok(())
 }
 
@@ -217,7 +201,7 @@ pub async fn create_job(state: &AppState, owner: &str, req: v1::CreateCandidateJ
         title: Set(title),
         company: Set(company),
         description: Set(description),
-        created_at: Set(now()),
+        created_at: Set(db::now()),
         ..Default::default()
     }
     .insert(&state.db)
@@ -235,10 +219,4 @@ pub async fn list_jobs(state: &AppState, owner: &str, candidate_id: i64) -> Resu
         .all(&state.db)
         .await?;
     Ok(rows.into_iter().map(job_to_proto).collect())
-}
-
-/// Now, to the microsecond (what Postgres keeps), so stored and shown times agree.
-pub fn now() -> chrono::DateTime<Utc> {
-    let now = Utc::now();
-    chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::microseconds(1)).unwrap_or(now)
 }

@@ -48,7 +48,7 @@ struct Tally {
     runs: Vec<f64>,
 }
 
-type Ended = (String, bool, DateTime<Utc>, Option<DateTime<Utc>>, DateTime<Utc>, i32, i32);
+type Ended = (JobStatus, bool, DateTime<Utc>, Option<DateTime<Utc>>, DateTime<Utc>, i32, i32);
 
 /// The buckets of `req.window` up to now, oldest first, and the average cost of a resume
 /// the model made in it.
@@ -114,12 +114,12 @@ pub async fn history(state: &AppState, req: v1::GetHistoryRequest) -> Result<v1:
         b.prompt_tokens += i64::from(prompt);
         b.completion_tokens += i64::from(completion);
         b.cost_usd += cost;
-        let succeeded = status == JobStatus::Success.as_str();
-        match status.parse::<JobStatus>() {
-            Ok(JobStatus::Success) => b.succeeded += 1,
-            Ok(JobStatus::Failure) => b.failed += 1,
-            Ok(JobStatus::Cancelled) => b.cancelled += 1,
-            _ => {}
+        let succeeded = status == JobStatus::Success;
+        match status {
+            JobStatus::Success => b.succeeded += 1,
+            JobStatus::Failure => b.failed += 1,
+            JobStatus::Cancelled => b.cancelled += 1,
+            JobStatus::Pending | JobStatus::Processing => {}
         }
         if succeeded && cache_hit {
             b.cache_hits += 1;

@@ -15,7 +15,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::{
     AppState,
-    core::{actions, jobs},
+    core::{
+        actions, jobs,
+        lifecycle::{self, Move},
+    },
     db::{
         job_event::Kind,
         resume_job,
@@ -54,7 +57,7 @@ async fn recover(state: &AppState) -> Result<usize> {
         return Ok(0);
     }
     let running = resume_job::Entity::find()
-        .filter(resume_job::Column::Status.is_in([JobStatus::Pending.as_str(), JobStatus::Processing.as_str()]))
+        .filter(resume_job::Column::Status.is_in(JobStatus::RUNNING))
         .order_by_asc(resume_job::Column::Id)
         .all(&state.db)
         .await?;
@@ -64,8 +67,8 @@ async fn recover(state: &AppState) -> Result<usize> {
         let work = jobs::work_of(state, &row).await?;
         let queue = row.queue();
         state.queue.push(&row.id, queue.priority(), work).await?;
-        let requeued_event = Event::new(Kind::Requeued).detail(queue.name());
-        state.writer.record(&row.id, row.attempts, Kept::events([requeued_event])).await?;
+        let requeued_event = Kept::events([Event::new(Kind::Requeued).detail(queue.name())]);
+        lifecycle::transition(state, Move::Note, resume_job::Column::Id.eq(row.id.as_str()), requeued_event).await?;
         tracing::info!(job_id = %row.id, "job queued again after Redis lost its task");
         requeued += 1;
     }

@@ -22,7 +22,7 @@ pub fn condition(filter: &v1::JobFilter) -> Result<Condition> {
     let mut all = Condition::all();
     if let Some(status) = status {
         let status: JobStatus = status.parse().map_err(Error::InvalidArgument)?;
-        all = all.add(resume_job::Column::Status.eq(status.as_str()));
+        all = all.add(resume_job::Column::Status.eq(status));
     }
     if let Some(owner) = owner {
         all = all.add(resume_job::Column::Owner.eq(owner.as_str()));

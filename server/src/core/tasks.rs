@@ -1,22 +1,29 @@
 //! The worker's side of a job: claim it, move its progress, hand over the file or the
-//! failure, record a lost worker. Every transition is one conditional UPDATE, so concurrent or repeated calls
-//! (a task delivered twice, a cancel racing a completion) cannot move a job backwards,
-//! committed in groups with the other writes of the moment (`db::writer`).
+//! failure, note a scheduled retry, a rate-limit wait or a lost worker. Every change goes
+//! through [`lifecycle::transition`], so a task delivered twice or a cancel racing a
+//! completion cannot move a job backwards.
 
-use resume_proto::{job::JobStatus, v1};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set,
-    sea_query::{Expr, ExprTrait, Func},
+use resume_proto::{
+    job::{ErrorClass, JobKind, JobStatus},
+    redis::{
+        Queue,
+        cache::{self, Level},
+    },
+    v1,
 };
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, Set};
 
 use crate::{
     AppState,
     core::{
-        candidates, errors,
+        candidates, documents,
         jobs::{self, to_proto},
+        lifecycle::{self, Completion, Move},
         validate,
     },
     db::{
+        self,
+        errors::normalise,
         job_event::Kind,
         lost_worker, resume_job,
         writer::{Event, Kept},
@@ -24,36 +31,20 @@ use crate::{
     error::{Error, Result},
 };
 
-/// Progress of a claimed job.
-pub const CLAIMED_PROGRESS: i32 = 10;
-
-fn running() -> [&'static str; 2] {
-    [JobStatus::Pending.as_str(), JobStatus::Processing.as_str()]
-}
-
 /// Marks the job PROCESSING for one more attempt and returns what it is built from;
 /// `proceed: false` when it must not run (cancelled, ended, or gone).
 pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::ClaimTaskResponse> {
     let v1::ClaimTaskRequest { job_id, worker_id, content_key, fresh, run } = req;
     let (job_id, worker_id) = (job_id.as_str(), worker_id.as_str());
     let job_id = validate::job_id(job_id)?;
-    let claim = resume_job::Entity::update_many()
-        .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Processing.as_str()))
-        .col_expr(
-            resume_job::Column::Progress,
-            Expr::cust(format!("CASE WHEN progress < {CLAIMED_PROGRESS} THEN {CLAIMED_PROGRESS} ELSE progress END")),
-        )
-        .col_expr(resume_job::Column::Attempts, Expr::col(resume_job::Column::Attempts).add(1))
-        .col_expr(resume_job::Column::Worker, Expr::value(worker_id))
-        .col_expr(
-            resume_job::Column::StartedAt,
-            Func::coalesce([Expr::col(resume_job::Column::StartedAt), Expr::value(candidates::now())]).into(),
-        )
-        .filter(resume_job::Column::Id.eq(job_id.as_str()))
-        .filter(resume_job::Column::Status.is_in(running()))
-        // A task of an earlier run (the job was retried since) is not this run's.
-        .filter(resume_job::Column::Run.eq(run));
-    let claimed = state.writer.update(claim, Kept::events([Event::new(Kind::Claimed).worker(worker_id)])).await?;
+    let claim = Move::Claim { worker: worker_id, run };
+    let claimed = lifecycle::transition(
+        state,
+        claim,
+        resume_job::Column::Id.eq(job_id.as_str()),
+        Kept::events([Event::new(Kind::Claimed).worker(worker_id)]),
+    )
+    .await?;
     let Some(row) = claimed.into_iter().next() else {
         let job = resume_job::Entity::find_by_id(job_id.clone()).one(&state.db).await?.map(to_proto);
         tracing::info!(%job_id, worker_id, "task dropped: job not runnable");
@@ -72,22 +63,22 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
     };
     // A render job renders the content stored with it; another job, the content an
     // earlier one made from the same data, if there is one young enough.
-    let (render, reused) = match row.edited_from {
-        Some(_) => {
-            let own = jobs::stored_content(state, &job_id).await?;
+    let (render, reused) = match row.kind {
+        JobKind::Render => {
+            let own = documents::stored_content(state, &job_id).await?;
             (Some(own.ok_or_else(|| Error::Corrupt(format!("render job {job_id} has no content")))?), false)
         }
-        None if !fresh => {
-            let earlier = jobs::reusable_content(state, &content_key).await?;
+        kind if cache::looks_in(kind, fresh, Level::Stored) => {
+            let earlier = documents::reusable_content(state, &content_key).await?;
             let reused = earlier.is_some();
             state.metrics.lookups.looked_up("content", reused);
             (earlier, reused)
         }
-        None => (None, false),
+        JobKind::Generate => (None, false),
     };
     tracing::info!(%job_id, worker_id, attempt = row.attempts, "task claimed");
     state.metrics.claimed(&row);
-    let job = jobs::announce(state, row).await;
+    let job = lifecycle::announce(state, row).await;
     Ok(v1::ClaimTaskResponse {
         proceed: true,
         job: Some(job),
@@ -105,18 +96,19 @@ pub async fn progress(state: &AppState, job_id: &str, progress: i32) -> Result<b
     if !(1..100).contains(&progress) {
         return Err(Error::InvalidArgument("progress must be between 1 and 99".into()));
     }
-    let update = resume_job::Entity::update_many()
-        .col_expr(resume_job::Column::Progress, Expr::value(progress))
-        .filter(resume_job::Column::Id.eq(job_id.as_str()))
-        .filter(resume_job::Column::Status.eq(JobStatus::Processing.as_str()))
-        .filter(resume_job::Column::Progress.lt(progress));
-    let moved = state.writer.update(update, Kept::default()).await?;
+    let moved = lifecycle::transition(
+        state,
+        Move::Progress(progress),
+        resume_job::Column::Id.eq(job_id.as_str()),
+        Kept::default(),
+    )
+    .await?;
     if let Some(row) = moved.into_iter().next() {
-        jobs::announce(state, row).await;
+        lifecycle::announce(state, row).await;
         return Ok(false);
     }
     let row = jobs::any(state, &job_id).await?;
-    Ok(row.status != JobStatus::Processing.as_str())
+    Ok(row.status != JobStatus::Processing)
 }
 
 /// A finished document and what making it cost.
@@ -157,56 +149,54 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
         false => format!("{generation_ms} ms generating, {prompt_tokens} + {completion_tokens} tokens"),
     };
     let events = vec![Event::new(Kind::Succeeded).detail(detail)];
-    let keeps = jobs::kept(events, content_type, content, resume.as_ref().map(|r| (r, content_key.as_str())));
-    let update = resume_job::Entity::update_many()
-        .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Success.as_str()))
-        .col_expr(resume_job::Column::Progress, Expr::value(100))
-        .col_expr(resume_job::Column::Filename, Expr::value(filename))
-        .col_expr(resume_job::Column::CompletedAt, Expr::value(candidates::now()))
-        .col_expr(resume_job::Column::PromptTokens, Expr::value(Ord::max(prompt_tokens, 0)))
-        .col_expr(resume_job::Column::CompletionTokens, Expr::value(Ord::max(completion_tokens, 0)))
-        .col_expr(resume_job::Column::CacheHit, Expr::value(cache_hit))
-        .col_expr(resume_job::Column::GenerationMs, Expr::value(Ord::max(generation_ms, 0)))
-        .filter(resume_job::Column::Id.eq(job_id.as_str()))
-        .filter(resume_job::Column::Status.eq(JobStatus::Processing.as_str()));
-    let done = state.writer.update(update, keeps).await?;
+    let keeps = documents::kept(events, content_type, content, resume.as_ref().map(|r| (r, content_key.as_str())));
+    let done = Completion { filename, prompt_tokens, completion_tokens, generation_ms, cache_hit };
+    let done =
+        lifecycle::transition(state, Move::Complete(&done), resume_job::Column::Id.eq(job_id.as_str()), keeps).await?;
     let Some(row) = done.into_iter().next() else {
         let row = jobs::any(state, &job_id).await?;
         return Err(Error::FailedPrecondition(format!("job {job_id} is {}, not PROCESSING", row.status)));
     };
     tracing::info!(%job_id, size, "job succeeded");
-    Ok(jobs::announce(state, row).await)
+    Ok(lifecycle::announce(state, row).await)
 }
 
-/// The class a worker named, or `unknown` for none (a worker older than error classes).
-fn class_or_unknown(class: &str) -> Result<&str> {
-    if class.is_empty() {
-        return Ok("unknown");
-    }
-    validate::required("error_class", class, 64)?;
-    Ok(class)
+/// The class a worker named: `unknown` for none (a worker older than error classes) or for
+/// one this server does not know (a newer worker's), so that the failure is still recorded.
+pub fn class_of(class: &str) -> ErrorClass {
+    class.parse().unwrap_or_else(|_| {
+        if !class.is_empty() {
+            tracing::warn!(class = %class.chars().take(64).collect::<String>(), "unknown error class");
+        }
+        ErrorClass::Unknown
+    })
 }
 
 /// Records that the job failed for good, with a message for its owner and its class.
-pub async fn fail(state: &AppState, job_id: &str, error_message: &str, error_class: &str) -> Result<v1::Job> {
+pub async fn fail(state: &AppState, job_id: &str, error_message: &str, class: ErrorClass) -> Result<v1::Job> {
     let job_id = validate::job_id(job_id)?;
     validate::required("error_message", error_message, 1000)?;
-    let class = class_or_unknown(error_class)?;
-    let event = Event::new(Kind::Failed).detail(error_message).error(class, errors::normalise(error_message));
-    let fail = resume_job::Entity::update_many()
-        .col_expr(resume_job::Column::Status, Expr::value(JobStatus::Failure.as_str()))
-        .col_expr(resume_job::Column::ErrorMessage, Expr::value(error_message))
-        .col_expr(resume_job::Column::CompletedAt, Expr::value(candidates::now()))
-        .filter(resume_job::Column::Id.eq(job_id.as_str()))
-        .filter(resume_job::Column::Status.is_in(running()));
-    let failed = state.writer.update(fail, Kept::events([event])).await?;
+    let event = Event::new(Kind::Failed).detail(error_message).error(class, normalise(error_message));
+    let fail = Move::Fail { message: error_message };
+    let failed =
+        lifecycle::transition(state, fail, resume_job::Column::Id.eq(job_id.as_str()), Kept::events([event])).await?;
     match failed.into_iter().next() {
         Some(row) => {
             tracing::warn!(%job_id, error_message, "job failed");
-            Ok(jobs::announce(state, row).await)
+            Ok(lifecycle::announce(state, row).await)
         }
         None => jobs::any(state, &job_id).await.map(to_proto),
     }
+}
+
+/// Adds `event` to job `job_id`'s timeline if it is still running; NOT_FOUND for a job
+/// that does not exist, nothing for one that has ended.
+async fn note(state: &AppState, job_id: &str, event: Event) -> Result<()> {
+    let which = resume_job::Column::Id.eq(job_id);
+    if lifecycle::transition(state, Move::Note, which, Kept::events([event])).await?.is_empty() {
+        jobs::any(state, job_id).await?;
+    }
+    Ok(())
 }
 
 /// Records on a running job's timeline that an attempt failed (`error_class`,
@@ -216,18 +206,14 @@ pub async fn schedule_retry(state: &AppState, req: v1::ScheduleRetryRequest) -> 
     let v1::ScheduleRetryRequest { job_id, worker_id, error_class, error_message, retry_in_ms } = req;
     let job_id = validate::job_id(&job_id)?;
     validate::required("error_message", &error_message, 1000)?;
-    let class = class_or_unknown(&error_class)?;
-    let row = jobs::any(state, &job_id).await?;
-    if !running().contains(&row.status.as_str()) {
-        return Ok(());
-    }
+    let class = class_of(&error_class);
     let detail = format!("{error_message}; next attempt in {} ms", Ord::max(retry_in_ms, 0));
-    let mut event = Event::new(Kind::RetryScheduled).detail(detail).error(class, errors::normalise(&error_message));
+    let mut event = Event::new(Kind::RetryScheduled).detail(detail).error(class, normalise(&error_message));
     if !worker_id.is_empty() {
         event = event.worker(&worker_id);
     }
-    state.writer.record(&job_id, row.attempts, Kept::events([event])).await?;
-    tracing::info!(%job_id, class, retry_in_ms, "retry scheduled");
+    note(state, &job_id, event).await?;
+    tracing::info!(%job_id, %class, retry_in_ms, "retry scheduled");
     Ok(())
 }
 
@@ -241,7 +227,7 @@ pub async fn lost_worker(state: &AppState, req: v1::ReportLostWorkerRequest) -> 
     let beat = last_heartbeat.unwrap_or_default();
     lost_worker::ActiveModel {
         worker_id: Set(lost_worker_id.clone()),
-        lost_at: Set(candidates::now()),
+        lost_at: Set(db::now()),
         host: Set(beat.host),
         concurrency: Set(beat.concurrency),
         processed: Set(beat.processed),
@@ -253,17 +239,15 @@ pub async fn lost_worker(state: &AppState, req: v1::ReportLostWorkerRequest) -> 
     .insert(&state.db)
     .await?;
     tracing::warn!(lost_worker_id, reported_by = worker_id, jobs = job_ids.len(), "worker lost");
+    // One note per queue, as each names its own.
     let mut returned = 0;
-    for job_id in job_ids {
-        let Some(row) = state.by_key.jobs.get(job_id.clone()).await? else { continue };
-        if !running().contains(&row.status.as_str()) {
-            continue;
-        }
-        let queue = row.queue();
+    for queue in Queue::ALL {
         let detail = format!("from lost worker {lost_worker_id}: back in {}, returned by {worker_id}", queue.name());
         let event = Event::new(Kind::Recovered).worker(&lost_worker_id).detail(detail);
-        state.writer.record(&job_id, row.attempts, Kept::events([event])).await?;
-        returned += 1;
+        let held = Condition::all()
+            .add(resume_job::Column::Id.is_in(job_ids.iter().map(String::as_str)))
+            .add(resume_job::Column::Priority.eq(queue.priority()));
+        returned += lifecycle::transition(state, Move::Note, held, Kept::events([event])).await?.len();
     }
     state.metrics.worker_lost(returned);
     Ok(())
@@ -274,16 +258,11 @@ pub async fn lost_worker(state: &AppState, req: v1::ReportLostWorkerRequest) -> 
 pub async fn rate_limited(state: &AppState, req: v1::ReportRateLimitedRequest) -> Result<()> {
     let v1::ReportRateLimitedRequest { job_id, worker_id, wait_ms } = req;
     let job_id = validate::job_id(&job_id)?;
-    let row = jobs::any(state, &job_id).await?;
-    if !running().contains(&row.status.as_str()) {
-        return Ok(());
-    }
     let seconds = (Ord::max(wait_ms, 0) as f64 / 1000.0).ceil() as i64;
     let detail = format!("the model's task rate limit was reached; it starts in about {seconds} s");
     let mut event = Event::new(Kind::RateLimited).detail(detail);
     if !worker_id.is_empty() {
         event = event.worker(&worker_id);
     }
-    state.writer.record(&job_id, row.attempts, Kept::events([event])).await?;
-    Ok(())
+    note(state, &job_id, event).await
 }

@@ -4,6 +4,7 @@
 pub mod audit_entry;
 pub mod candidate;
 pub mod candidate_job;
+pub mod errors;
 pub mod group_read;
 pub mod job_event;
 pub mod lost_worker;
@@ -68,6 +69,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Ok(db)
 }
 
+/// Now, to the microsecond (what Postgres keeps), so stored and shown times agree.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    let now = chrono::Utc::now();
+    chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::microseconds(1)).unwrap_or(now)
+}
+
 /// SQLite creates the file but not its folder (`.data/` on a fresh checkout).
 fn create_sqlite_dir(url: &str) {
     let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
@@ -84,6 +91,7 @@ fn create_sqlite_dir(url: &str) {
 pub(crate) mod testing {
     //! A throwaway SQLite database, migrated, with one candidate (id 1).
 
+    use resume_proto::job::{FileType, JobKind, JobStatus, Priority};
     use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
     use test_support::TempDir;
 
@@ -118,10 +126,10 @@ pub(crate) mod testing {
             owner: "u".into(),
             candidate_id: 1,
             job_row_id: None,
-            status: "PENDING".into(),
+            status: JobStatus::Pending,
             progress: 0,
-            file_type: "word".into(),
-            priority: "default".into(),
+            file_type: FileType::Word,
+            priority: Priority::Default,
             filename: None,
             error_message: None,
             cache_hit: false,
@@ -135,6 +143,7 @@ pub(crate) mod testing {
             edited_from: None,
             worker: None,
             run: 0,
+            kind: JobKind::Generate,
         }
     }
 }

@@ -1,6 +1,9 @@
 //! The `resume_generation_job` table: one row per submitted resume, keyed by task id.
 
-use resume_proto::redis::Queue;
+use resume_proto::{
+    job::{FileType, JobKind, JobStatus, Priority},
+    redis::Queue,
+};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -12,10 +15,11 @@ pub struct Model {
     pub owner: String,
     pub candidate_id: i64,
     pub job_row_id: Option<i64>,
-    pub status: String,
+    /// How it may change: `core::lifecycle`.
+    pub status: JobStatus,
     pub progress: i32,
-    pub file_type: String,
-    pub priority: String,
+    pub file_type: FileType,
+    pub priority: Priority,
     pub filename: Option<String>,
     pub error_message: Option<String>,
     pub cache_hit: bool,
@@ -32,13 +36,14 @@ pub struct Model {
     pub worker: Option<String>,
     /// How many times an operator ran it again; its tasks carry it.
     pub run: i32,
+    /// What it does.
+    pub kind: JobKind,
 }
 
 impl Model {
-    /// The queue the job's tasks go to. A stored priority is one the server wrote; a row
-    /// of a version whose names this one does not know keeps to the default queue.
+    /// The queue the job's tasks go to.
     pub fn queue(&self) -> Queue {
-        Queue::of(self.priority.parse().unwrap_or_default())
+        Queue::of(self.priority)
     }
 }
 

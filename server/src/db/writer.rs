@@ -14,15 +14,13 @@
 
 use std::collections::HashSet;
 
-use resume_proto::redis::cache::sha256_hex;
+use resume_proto::{job::ErrorClass, redis::cache::sha256_hex};
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, Set, TransactionTrait, UpdateMany,
 };
 use tokio::sync::{mpsc, oneshot};
 
-use crate::core::errors;
-
-use super::{job_event, resume_content, resume_document, resume_file, resume_job};
+use super::{errors, job_event, resume_content, resume_document, resume_file, resume_job};
 
 /// The most writes one transaction carries (a new row's 19 columns each: far below either
 /// database's limit on bound parameters).
@@ -58,7 +56,7 @@ pub struct Event {
     pub worker: Option<String>,
     pub detail: Option<String>,
     /// A failure's class and normalised message.
-    pub error: Option<(String, String)>,
+    pub error: Option<(ErrorClass, String)>,
 }
 
 impl Event {
@@ -75,8 +73,8 @@ impl Event {
     }
 
     /// Of a failure of `class` whose message, normalised, is `key`.
-    pub fn error(self, class: &str, key: String) -> Event {
-        Event { error: Some((class.to_owned(), key)), ..self }
+    pub fn error(self, class: ErrorClass, key: String) -> Event {
+        Event { error: Some((class, key)), ..self }
     }
 }
 
@@ -101,8 +99,6 @@ enum Write {
     Insert(Box<resume_job::Model>, Kept),
     /// A conditional UPDATE of job rows, and what each row it moves keeps.
     Update(Box<UpdateMany<resume_job::Entity>>, Kept),
-    /// What job (id, attempts) keeps, with no change to its row.
-    Record(String, i32, Kept),
 }
 
 /// A write waiting for the writer, and where its outcome goes: the rows an update moved.
@@ -137,11 +133,6 @@ impl Writer {
         keeps: Kept,
     ) -> Result<Vec<resume_job::Model>, DbErr> {
         self.send(Write::Update(Box::new(update), keeps)).await
-    }
-
-    /// Stores what `keeps` for the job `job_id` at `attempts`, leaving its row as it is.
-    pub async fn record(&self, job_id: &str, attempts: i32, keeps: Kept) -> Result<(), DbErr> {
-        self.send(Write::Record(job_id.to_owned(), attempts, keeps)).await.map(drop)
     }
 
     async fn send(&self, write: Write) -> Result<Vec<resume_job::Model>, DbErr> {
@@ -185,7 +176,7 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<Vec<re
         .iter()
         .filter_map(|write| match write {
             Write::Insert(row, _) => Some(resume_job::Model::clone(row).into_active_model()),
-            Write::Update(..) | Write::Record(..) => None,
+            Write::Update(..) => None,
         })
         .collect();
     if !new_rows.is_empty() {
@@ -204,10 +195,6 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<Vec<re
                 kept.extend(rows.iter().map(|row| (row.id.clone(), row.attempts, keeps)));
                 moved.push(rows);
             }
-            Write::Record(job_id, attempts, keeps) => {
-                kept.push((job_id.clone(), *attempts, keeps));
-                moved.push(Vec::new());
-            }
         }
     }
     keep(&txn, &kept).await?;
@@ -219,7 +206,7 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<Vec<re
 /// document once (one already stored is left as it is); `kept` names each job and its
 /// attempts.
 async fn keep(txn: &DatabaseTransaction, kept: &[(String, i32, &Kept)]) -> Result<(), DbErr> {
-    let now = crate::core::candidates::now();
+    let now = super::now();
     let events: Vec<_> = kept
         .iter()
         .flat_map(|(job_id, attempts, keeps)| {
@@ -230,9 +217,9 @@ async fn keep(txn: &DatabaseTransaction, kept: &[(String, i32, &Kept)]) -> Resul
                 worker: Set(event.worker.clone()),
                 attempt: Set(Some(*attempts).filter(|a| *a > 0)),
                 detail: Set(event.detail.clone()),
-                error_class: Set(event.error.as_ref().map(|(class, _)| class.clone())),
+                error_class: Set(event.error.as_ref().map(|(class, _)| class.as_str().to_owned())),
                 error_key: Set(event.error.as_ref().map(|(_, key)| key.clone())),
-                error_group: Set(event.error.as_ref().map(|(class, key)| errors::group_id(class, key))),
+                error_group: Set(event.error.as_ref().map(|(class, key)| errors::group_id(class.as_str(), key))),
                 ..Default::default()
             })
         })

@@ -9,7 +9,11 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use super::ResponseStream;
-use crate::{AppState, auth::Caller, core::jobs};
+use crate::{
+    AppState,
+    auth::Caller,
+    core::{documents, jobs, watch},
+};
 
 /// Size of the chunks a download is streamed in.
 const CHUNK: usize = 64 * 1024;
@@ -52,7 +56,8 @@ impl ResumeService for ResumeApi {
         request: Request<v1::DownloadResumeRequest>,
     ) -> Result<Response<Self::DownloadResumeStream>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
-        let (filename, content_type, content) = jobs::download(&self.state, &owner, &request.get_ref().job_id).await?;
+        let (filename, content_type, content) =
+            documents::download(&self.state, &owner, &request.get_ref().job_id).await?;
         let mut first = Some((filename, content_type));
         // An empty file still gets its first message, with the name and type.
         let chunks: Vec<Vec<u8>> =
@@ -73,7 +78,7 @@ impl ResumeService for ResumeApi {
         jobs::get(&self.state, &owner, &job_id).await?;
         let (tx, rx) = mpsc::channel(8);
         let state = self.state.clone();
-        tokio::spawn(async move { jobs::watch(&state, &owner, &job_id, tx).await });
+        tokio::spawn(async move { watch::watch(&state, &owner, &job_id, tx).await });
         let updates = ReceiverStream::new(rx)
             .map(|update| update.map(|job| v1::WatchJobResponse { job: Some(job) }).map_err(Status::from));
         Ok(Response::new(Box::pin(updates)))
@@ -102,7 +107,7 @@ impl ResumeService for ResumeApi {
         request: Request<v1::GetResumeContentRequest>,
     ) -> Result<Response<v1::GetResumeContentResponse>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
-        let (job_id, content) = jobs::content(&self.state, &owner, &request.get_ref().job_id).await?;
+        let (job_id, content) = documents::content(&self.state, &owner, &request.get_ref().job_id).await?;
         Ok(Response::new(v1::GetResumeContentResponse { job_id, content: Some(content) }))
     }
 }

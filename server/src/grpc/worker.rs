@@ -75,7 +75,7 @@ impl WorkerService for WorkerApi {
 
     async fn fail_task(&self, request: Request<v1::FailTaskRequest>) -> Result<Response<v1::FailTaskResponse>, Status> {
         let v1::FailTaskRequest { job_id, error_message, error_class } = request.into_inner();
-        let job = tasks::fail(&self.state, &job_id, &error_message, &error_class).await?;
+        let job = tasks::fail(&self.state, &job_id, &error_message, tasks::class_of(&error_class)).await?;
         Ok(Response::new(v1::FailTaskResponse { job: Some(job) }))
     }
 

@@ -6,6 +6,7 @@ mod cache;
 mod candidates;
 mod cluster;
 mod content;
+mod erasure;
 mod grpc;
 mod history;
 mod jobs;
