@@ -1,6 +1,9 @@
 //! `/api/admin/*`: queues, workers, statistics and any job with its timeline, for the `ops`
 //! and `admin` roles.
 
+mod json;
+mod search;
+
 use std::convert::Infallible;
 
 use axum::{
@@ -16,13 +19,17 @@ use super::AppState;
 use crate::{
     error::{ApiError, BodyErrors, CallerErrors, Conflict, Forbidden, InputErrors, NotFound, required},
     extract::{JsonBody, grpc, query_error},
-    json::{
-        AdminJob, AdminJobList, AuditEntry, AuditLog, Bulk, BulkOutcome, ErrorGroup, ErrorGroupList, ErrorsQuery,
-        History, HistoryQuery, Job, JobDetail, JobEvent, JobPath, JobsQuery, PageQuery, Queue, QueueList, QueuePath,
-        Stats, WorkerList, parse_time, time,
+    json::{PageQuery, parse_time, time},
+    routes::resume::{
+        error_event, job as job_json,
+        json::{Job, JobPath},
     },
-    routes::resume::{error_event, job as job_json},
 };
+use json::{
+    AdminJob, AdminJobList, AuditEntry, AuditLog, ErrorGroup, ErrorGroupList, ErrorsQuery, History, HistoryQuery,
+    JobDetail, JobEvent, Queue, QueueList, QueuePath, Stats, WorkerList,
+};
+use search::{Bulk, BulkOutcome, JobsQuery};
 
 fn client(state: AppState) -> AdminServiceClient<tonic::transport::Channel> {
     AdminServiceClient::new(state.channel)

@@ -1,5 +1,7 @@
 //! `/api/resume-async`: submit, follow, download and cancel resume jobs.
 
+pub(crate) mod json;
+
 use std::convert::Infallible;
 
 use axum::{
@@ -19,8 +21,9 @@ use super::AppState;
 use crate::{
     error::{ApiError, BodyErrors, CallerErrors, Conflict, InputErrors, NotFound, required},
     extract::{JsonBody, grpc, query_error},
-    json::{Generate, Job, JobContent, JobList, JobPath, MyJobsQuery, Render, rules::Document},
+    json::rules::Document,
 };
+use json::{Generate, Job, JobContent, JobList, JobPath, MyJobsQuery, Render};
 
 fn client(state: AppState) -> ResumeServiceClient<tonic::transport::Channel> {
     ResumeServiceClient::new(state.channel)
