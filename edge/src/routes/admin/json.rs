@@ -6,7 +6,11 @@ use resume_proto::v1;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::{json::time, routes::resume::json::Job};
+use crate::{
+    error::{ApiError, required},
+    json::time,
+    routes::resume::json::Job,
+};
 
 /// One queue's depth.
 #[derive(Debug, Serialize, ToSchema)]
@@ -119,6 +123,31 @@ pub struct Stats {
     pub retention_days: i32,
 }
 
+impl From<v1::GetStatsResponse> for Stats {
+    fn from(s: v1::GetStatsResponse) -> Stats {
+        let v1::GetStatsResponse {
+            succeeded,
+            failed,
+            cancelled,
+            cache_hits,
+            cache_hit_ratio,
+            jobs_last_minute,
+            avg_duration_ms,
+            retention_days,
+        } = s;
+        Stats {
+            succeeded,
+            failed,
+            cancelled,
+            cache_hits,
+            cache_hit_ratio,
+            jobs_last_minute,
+            avg_duration_ms,
+            retention_days,
+        }
+    }
+}
+
 /// Any user's job, as operators see it: the Job, whose it is, its queue and the worker that
 /// claimed it last.
 #[derive(Debug, Serialize, ToSchema)]
@@ -129,6 +158,16 @@ pub struct AdminJob {
     /// `priority_high` or `resume_generation`.
     pub queue: String,
     pub worker: Option<String>,
+}
+
+impl TryFrom<v1::AdminJob> for AdminJob {
+    type Error = ApiError;
+
+    /// Refused when the server's answer carries no job.
+    fn try_from(j: v1::AdminJob) -> Result<AdminJob, ApiError> {
+        let v1::AdminJob { job, owner, queue, worker } = j;
+        Ok(AdminJob { job: required(job, "job")?.into(), owner, queue, worker })
+    }
 }
 
 /// A page of every user's jobs, newest first.
@@ -153,6 +192,13 @@ pub struct JobEvent {
     pub error_class: Option<String>,
 }
 
+impl From<v1::JobEvent> for JobEvent {
+    fn from(e: v1::JobEvent) -> JobEvent {
+        let v1::JobEvent { at, kind, worker, attempt, detail, error_class } = e;
+        JobEvent { at: time(at), kind, worker, attempt, detail, error_class }
+    }
+}
+
 /// A job and its timeline, oldest first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JobDetail {
@@ -174,6 +220,13 @@ pub struct AuditEntry {
     /// Jobs the action covered, and those it changed.
     pub matched: i64,
     pub changed: i64,
+}
+
+impl From<v1::AuditEntry> for AuditEntry {
+    fn from(e: v1::AuditEntry) -> AuditEntry {
+        let v1::AuditEntry { at, user, action, target, matched, changed } = e;
+        AuditEntry { at: time(at), user, action, target, matched, changed }
+    }
 }
 
 /// A page of the audit log, newest first.
@@ -281,6 +334,13 @@ pub struct History {
     pub cost_per_generated_usd: f64,
 }
 
+impl From<v1::GetHistoryResponse> for History {
+    fn from(h: v1::GetHistoryResponse) -> History {
+        let v1::GetHistoryResponse { buckets, cost_per_generated_usd } = h;
+        History { buckets: buckets.into_iter().map(Into::into).collect(), cost_per_generated_usd }
+    }
+}
+
 /// The window of `GET /api/admin/errors`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -309,6 +369,22 @@ pub struct ErrorGroup {
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
     pub sample_job_id: String,
+}
+
+impl From<v1::ErrorGroup> for ErrorGroup {
+    fn from(g: v1::ErrorGroup) -> ErrorGroup {
+        let v1::ErrorGroup { id, class, message, count, jobs, first_seen, last_seen, sample_job_id } = g;
+        ErrorGroup {
+            id,
+            class,
+            message,
+            count,
+            jobs,
+            first_seen: time(first_seen),
+            last_seen: time(last_seen),
+            sample_job_id,
+        }
+    }
 }
 
 /// Error groups, largest first.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
+    error::{ApiError, required},
     json::{integer, rules, time},
     routes::candidates::json::{Certification, Education, Experience},
 };
@@ -276,6 +277,16 @@ pub struct JobContent {
     /// A UUID.
     pub job_id: String,
     pub content: Content,
+}
+
+impl TryFrom<v1::GetResumeContentResponse> for JobContent {
+    type Error = ApiError;
+
+    /// Refused when the server's answer carries no content.
+    fn try_from(c: v1::GetResumeContentResponse) -> Result<JobContent, ApiError> {
+        let v1::GetResumeContentResponse { job_id, content } = c;
+        Ok(JobContent { job_id, content: required(content, "content")?.into() })
+    }
 }
 
 #[cfg(test)]

@@ -96,8 +96,7 @@ pub async fn content(
     Path(job_id): Path<String>,
 ) -> Result<Json<JobContent>, ApiError> {
     let response = client(state).get_resume_content(grpc(&headers, v1::GetResumeContentRequest { job_id })).await?;
-    let v1::GetResumeContentResponse { job_id, content } = response.into_inner();
-    Ok(Json(JobContent { job_id, content: required(content, "content")?.into() }))
+    Ok(Json(response.into_inner().try_into()?))
 }
 
 /// Cancels a job: `CANCELLED` unless it had already ended.
