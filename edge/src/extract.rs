@@ -81,7 +81,7 @@ pub fn grpc<T>(headers: &HeaderMap, message: T) -> tonic::Request<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::Generate;
+    use crate::routes::resume::json::Generate;
 
     fn message(body: &str) -> String {
         parse::<Generate>(body.as_bytes()).err().map(|e| e.message).unwrap_or_default()

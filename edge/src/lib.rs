@@ -4,8 +4,9 @@
 //!
 //! # Layout
 //! - [`config`]: the typed configuration.
-//! - [`routes`]: one module per route group, each handler one gRPC call.
-//! - [`json`]: the JSON shapes and their conversions to protobuf.
+//! - [`routes`]: one module per route group, each handler one gRPC call, with the group's
+//!   JSON shapes and their conversions to protobuf beside it.
+//! - [`json`]: what the groups' JSON shares: times, strict integers and objects, paging.
 //! - [`extract`]: strict body, query and path parsing with field-named errors.
 //! - [`error`]: the error body, the error sets routes document, and the
 //!   gRPC-code-to-HTTP table.

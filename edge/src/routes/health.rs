@@ -1,12 +1,14 @@
-//! Liveness, readiness and the API's own description.
+//! Liveness, readiness and the API's own description, with the JSON of the first two
+//! (three small shapes, kept here rather than in a `json` module of their own).
 
 use std::time::Duration;
 
 use axum::{Json, extract::State, http::StatusCode};
 use resume_proto::v1::{GetReadinessRequest, readiness_service_client::ReadinessServiceClient};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::AppState;
-use crate::json::{Checks, Health, Readiness};
 
 /// How long the edge waits for the server's readiness (which bounds its own checks
 /// below this): `/api/readyz` answers within a second whatever is down.
@@ -52,4 +54,33 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readines
             (StatusCode::SERVICE_UNAVAILABLE, Json(Readiness { status: "unavailable".into(), checks }))
         }
     }
+}
+
+/// Liveness.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: String,
+}
+
+/// Readiness and what it checked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ok` or `unavailable`.
+    pub status: String,
+    pub checks: Checks,
+}
+
+/// Each check of readiness: `ok` or `unavailable`; `server` only when it did not answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Checks {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis: Option<String>,
+    /// Workers with a live heartbeat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workers: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
 }

@@ -1,4 +1,7 @@
-//! The REST routes, each a 1:1 transcoding of one gRPC call.
+//! The REST routes, each a 1:1 transcoding of one gRPC call, in the groups the document
+//! tags. A group is a folder: `mod.rs` the handlers, `json.rs` the JSON shapes with their
+//! conversions to and from protobuf (and `admin/search.rs` the jobs search and bulk
+//! filter); `health` is one file, its three shapes being small.
 
 pub mod admin;
 pub mod candidates;

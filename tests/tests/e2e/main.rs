@@ -17,6 +17,7 @@ mod outage;
 mod repair;
 mod rest;
 mod retention;
+mod roles;
 mod timeline;
 mod validation;
 mod web;

@@ -1,6 +1,9 @@
 //! `/api/admin/*`: queues, workers, statistics and any job with its timeline, for the `ops`
 //! and `admin` roles.
 
+mod json;
+mod search;
+
 use std::convert::Infallible;
 
 use axum::{
@@ -16,13 +19,17 @@ use super::AppState;
 use crate::{
     error::{ApiError, BodyErrors, CallerErrors, Conflict, Forbidden, InputErrors, NotFound, required},
     extract::{JsonBody, grpc, query_error},
-    json::{
-        AdminJob, AdminJobList, AuditEntry, AuditLog, Bulk, BulkOutcome, ErrorGroup, ErrorGroupList, ErrorsQuery,
-        History, HistoryQuery, Job, JobDetail, JobEvent, JobPath, JobsQuery, PageQuery, Queue, QueueList, QueuePath,
-        Stats, WorkerList, parse_time, time,
+    json::{PageQuery, parse_time},
+    routes::resume::{
+        error_event, job as job_json,
+        json::{Job, JobPath},
     },
-    routes::resume::{error_event, job as job_json},
 };
+use json::{
+    AdminJob, AdminJobList, AuditLog, ErrorGroupList, ErrorsQuery, History, HistoryQuery, JobDetail, Queue, QueueList,
+    QueuePath, Stats, WorkerList,
+};
+use search::{Bulk, BulkOutcome, JobsQuery};
 
 fn client(state: AppState) -> AdminServiceClient<tonic::transport::Channel> {
     AdminServiceClient::new(state.channel)
@@ -31,11 +38,6 @@ fn client(state: AppState) -> AdminServiceClient<tonic::transport::Channel> {
 /// The queue a server's answer carries, as JSON.
 fn queue_json(queue: Option<v1::Queue>) -> Result<Json<Queue>, ApiError> {
     Ok(Json(required(queue, "queue")?.into()))
-}
-
-fn admin_job(job: v1::AdminJob) -> Result<AdminJob, ApiError> {
-    let v1::AdminJob { job, owner, queue, worker } = job;
-    Ok(AdminJob { job: required(job, "job")?.into(), owner, queue, worker })
 }
 
 /// Waiting and running tasks per queue, highest priority first, and whether each is paused.
@@ -60,26 +62,7 @@ pub async fn workers(State(state): State<AppState>, headers: HeaderMap) -> Resul
     responses((status = 200, description = "The totals", body = Stats), Forbidden, CallerErrors))]
 pub async fn stats(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Stats>, ApiError> {
     let response = client(state).get_stats(grpc(&headers, v1::GetStatsRequest {})).await?;
-    let v1::GetStatsResponse {
-        succeeded,
-        failed,
-        cancelled,
-        cache_hits,
-        cache_hit_ratio,
-        jobs_last_minute,
-        avg_duration_ms,
-        retention_days,
-    } = response.into_inner();
-    Ok(Json(Stats {
-        succeeded,
-        failed,
-        cancelled,
-        cache_hits,
-        cache_hit_ratio,
-        jobs_last_minute,
-        avg_duration_ms,
-        retention_days,
-    }))
+    Ok(Json(response.into_inner().into()))
 }
 
 /// Any user's job, with its timeline (oldest first).
@@ -93,19 +76,8 @@ pub async fn job(
 ) -> Result<Json<JobDetail>, ApiError> {
     let response = client(state).get_job_detail(grpc(&headers, v1::GetJobDetailRequest { job_id })).await?;
     let v1::GetJobDetailResponse { job, events } = response.into_inner();
-    let job = admin_job(required(job, "job")?)?;
-    let events = events
-        .into_iter()
-        .map(|v1::JobEvent { at, kind, worker, attempt, detail, error_class }| JobEvent {
-            at: time(at),
-            kind,
-            worker,
-            attempt,
-            detail,
-            error_class,
-        })
-        .collect();
-    Ok(Json(JobDetail { job, events }))
+    let job = required(job, "job")?.try_into()?;
+    Ok(Json(JobDetail { job, events: events.into_iter().map(Into::into).collect() }))
 }
 
 /// Failures and retried attempts of every user's jobs, grouped by error class and message
@@ -124,21 +96,7 @@ pub async fn errors(
         until: parse_time("until", until.as_deref())?,
     };
     let response = client(state).list_error_groups(grpc(&headers, request)).await?.into_inner();
-    let groups = response
-        .groups
-        .into_iter()
-        .map(|v1::ErrorGroup { id, class, message, count, jobs, first_seen, last_seen, sample_job_id }| ErrorGroup {
-            id,
-            class,
-            message,
-            count,
-            jobs,
-            first_seen: time(first_seen),
-            last_seen: time(last_seen),
-            sample_job_id,
-        })
-        .collect();
-    Ok(Json(ErrorGroupList { groups }))
+    Ok(Json(ErrorGroupList { groups: response.groups.into_iter().map(Into::into).collect() }))
 }
 
 /// Every user's jobs that match the search, newest first, a page at a time (keyset-paged:
@@ -153,7 +111,7 @@ pub async fn jobs(
 ) -> Result<Json<AdminJobList>, ApiError> {
     let Query(query) = query.map_err(query_error)?;
     let response = client(state).list_jobs(grpc(&headers, query.into_request()?)).await?.into_inner();
-    let jobs = response.jobs.into_iter().map(admin_job).collect::<Result<_, _>>()?;
+    let jobs = response.jobs.into_iter().map(AdminJob::try_from).collect::<Result<_, _>>()?;
     Ok(Json(AdminJobList { jobs, next_page_token: response.next_page_token }))
 }
 
@@ -240,18 +198,7 @@ pub async fn audit(
     let Query(PageQuery { limit, page_token }) = query.map_err(query_error)?;
     let request = v1::ListAuditEntriesRequest { limit, page_token: page_token.unwrap_or_default() };
     let response = client(state).list_audit_entries(grpc(&headers, request)).await?.into_inner();
-    let entries = response
-        .entries
-        .into_iter()
-        .map(|v1::AuditEntry { at, user, action, target, matched, changed }| AuditEntry {
-            at: time(at),
-            user,
-            action,
-            target,
-            matched,
-            changed,
-        })
-        .collect();
+    let entries = response.entries.into_iter().map(Into::into).collect();
     Ok(Json(AuditLog { entries, next_page_token: response.next_page_token }))
 }
 
@@ -268,9 +215,8 @@ pub async fn history(
 ) -> Result<Json<History>, ApiError> {
     let Query(HistoryQuery { window, bucket }) = query.map_err(query_error)?;
     let request = v1::GetHistoryRequest { window: window.unwrap_or_default(), bucket };
-    let v1::GetHistoryResponse { buckets, cost_per_generated_usd } =
-        client(state).get_history(grpc(&headers, request)).await?.into_inner();
-    Ok(Json(History { buckets: buckets.into_iter().map(Into::into).collect(), cost_per_generated_usd }))
+    let response = client(state).get_history(grpc(&headers, request)).await?;
+    Ok(Json(response.into_inner().into()))
 }
 
 /// Live, as Server-Sent Events: a `job` event (data: the job with its owner, queue and
@@ -288,7 +234,7 @@ pub async fn events(
     let changes = client(state).watch_events(grpc(&headers, v1::WatchEventsRequest {})).await?.into_inner();
     let events = changes.take_until(stopped).map(|change| {
         let event = match change.map(|c| c.event) {
-            Ok(Some(Change::Job(job))) => match admin_job(job) {
+            Ok(Some(Change::Job(job))) => match AdminJob::try_from(job) {
                 Ok(job) => Event::default().event("job").json_data(job),
                 Err(error) => error_event(error),
             },

@@ -1,5 +1,7 @@
 //! `/api/candidates`: candidates and their target jobs.
 
+pub(super) mod json;
+
 use axum::{
     Json,
     extract::{Path, Query, State, rejection::QueryRejection},
@@ -11,10 +13,10 @@ use super::AppState;
 use crate::{
     error::{ApiError, BodyErrors, CallerErrors, InputErrors, NotFound, required},
     extract::{JsonBody, grpc, id, query_error},
-    json::{
-        Candidate, CandidateJob, CandidateJobList, CandidateJobPath, CandidateList, CandidatePath, NewCandidateJob,
-        PageQuery,
-    },
+    json::PageQuery,
+};
+use json::{
+    Candidate, CandidateJob, CandidateJobList, CandidateJobPath, CandidateList, CandidatePath, NewCandidateJob,
 };
 
 fn client(state: AppState) -> CandidateServiceClient<tonic::transport::Channel> {

@@ -1,5 +1,7 @@
 //! `/api/resume-async`: submit, follow, download and cancel resume jobs.
 
+pub(crate) mod json;
+
 use std::convert::Infallible;
 
 use axum::{
@@ -19,8 +21,9 @@ use super::AppState;
 use crate::{
     error::{ApiError, BodyErrors, CallerErrors, Conflict, InputErrors, NotFound, required},
     extract::{JsonBody, grpc, query_error},
-    json::{Generate, Job, JobContent, JobList, JobPath, MyJobsQuery, Render, rules::Document},
+    json::rules::Document,
 };
+use json::{Generate, Job, JobContent, JobList, JobPath, MyJobsQuery, Render};
 
 fn client(state: AppState) -> ResumeServiceClient<tonic::transport::Channel> {
     ResumeServiceClient::new(state.channel)
@@ -93,8 +96,7 @@ pub async fn content(
     Path(job_id): Path<String>,
 ) -> Result<Json<JobContent>, ApiError> {
     let response = client(state).get_resume_content(grpc(&headers, v1::GetResumeContentRequest { job_id })).await?;
-    let v1::GetResumeContentResponse { job_id, content } = response.into_inner();
-    Ok(Json(JobContent { job_id, content: required(content, "content")?.into() }))
+    Ok(Json(response.into_inner().try_into()?))
 }
 
 /// Cancels a job: `CANCELLED` unless it had already ended.

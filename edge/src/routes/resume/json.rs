@@ -1,0 +1,319 @@
+//! The JSON of `/api/resume-async`: what to generate or render, a job as the API shows it
+//! (which the operators' routes reuse), a finished resume's content, the routes' paths and
+//! queries, and the conversions of each to and from `resume.v1` messages.
+
+use resume_proto::v1;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{
+    error::{ApiError, required},
+    json::{integer, rules, time},
+    routes::candidates::json::{Certification, Education, Experience},
+};
+
+/// What to generate: a resume of a candidate, for one of their target jobs or general.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Generate {
+    #[serde(deserialize_with = "integer::required")]
+    #[schema(minimum = 1)]
+    pub candidate_id: i64,
+    /// The target job; absent or null for a general resume.
+    #[serde(default, deserialize_with = "integer::optional")]
+    #[schema(minimum = 1)]
+    pub job_row_id: Option<i64>,
+    /// `word` when absent.
+    #[serde(default)]
+    #[schema(value_type = Option<FileType>)]
+    pub file_type: Option<String>,
+    /// `default` when absent.
+    #[serde(default)]
+    #[schema(value_type = Option<Priority>)]
+    pub priority: Option<String>,
+    /// Bypass every cache and make a new variant (false when absent).
+    #[serde(default)]
+    pub fresh: bool,
+}
+
+impl From<Generate> for v1::GenerateResumeRequest {
+    fn from(g: Generate) -> v1::GenerateResumeRequest {
+        let Generate { candidate_id, job_row_id, file_type, priority, fresh } = g;
+        v1::GenerateResumeRequest { candidate_id, job_row_id, file_type, priority, fresh }
+    }
+}
+
+/// The format of a resume (the server checks it; the document names the values).
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[expect(dead_code, reason = "only the OpenAPI document reads it")]
+pub enum FileType {
+    Word,
+    Pdf,
+    Text,
+    Markdown,
+}
+
+/// Which queue a job waits in: `high` starts before any waiting `default` job (the server
+/// checks it; the document names the values).
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[expect(dead_code, reason = "only the OpenAPI document reads it")]
+pub enum Priority {
+    Default,
+    High,
+}
+
+/// A generation job as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Job {
+    /// A UUID.
+    pub job_id: String,
+    pub candidate_id: i64,
+    pub job_row_id: Option<i64>,
+    #[schema(value_type = JobStatus)]
+    pub status: String,
+    /// 0–100, never backwards; 100 exactly when `SUCCESS`.
+    #[schema(minimum = 0, maximum = 100)]
+    pub progress: i32,
+    #[schema(value_type = FileType)]
+    pub file_type: String,
+    #[schema(value_type = Priority)]
+    pub priority: String,
+    /// The download path, once `SUCCESS`.
+    pub result_url: Option<String>,
+    /// For example `Ada_Lovelace_Resume.docx`, once `SUCCESS`.
+    pub filename: Option<String>,
+    /// What went wrong, in words a user can act on, on `FAILURE`.
+    pub error_message: Option<String>,
+    /// Answered from the result cache, without a model call.
+    pub cache_hit: bool,
+    pub attempts: i32,
+    pub created_at: Option<String>,
+    pub started_at: Option<String>,
+    pub completed_at: Option<String>,
+    pub prompt_tokens: i32,
+    pub completion_tokens: i32,
+    pub generation_ms: i64,
+    /// The job whose edited content this one rendered (no model call); null otherwise.
+    pub edited_from: Option<String>,
+}
+
+impl From<v1::Job> for Job {
+    fn from(j: v1::Job) -> Job {
+        let v1::Job {
+            job_id,
+            candidate_id,
+            job_row_id,
+            status,
+            progress,
+            file_type,
+            priority,
+            result_url,
+            filename,
+            error_message,
+            cache_hit,
+            attempts,
+            created_at,
+            started_at,
+            completed_at,
+            prompt_tokens,
+            completion_tokens,
+            generation_ms,
+            edited_from,
+        } = j;
+        Job {
+            job_id,
+            candidate_id,
+            job_row_id,
+            status,
+            progress,
+            file_type,
+            priority,
+            result_url,
+            filename,
+            error_message,
+            cache_hit,
+            attempts,
+            created_at: time(created_at),
+            started_at: time(started_at),
+            completed_at: time(completed_at),
+            prompt_tokens,
+            completion_tokens,
+            generation_ms,
+            edited_from,
+        }
+    }
+}
+
+/// Where a job is (the server checks it; the document names the values).
+#[derive(ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[expect(dead_code, reason = "only the OpenAPI document reads it")]
+pub enum JobStatus {
+    Pending,
+    Processing,
+    Success,
+    Failure,
+    Cancelled,
+}
+
+/// A page of jobs, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobList {
+    pub jobs: Vec<Job>,
+    /// Pass as `page_token` for the next page; null on the last.
+    pub next_page_token: Option<String>,
+}
+
+/// The path of the routes about one job.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[expect(dead_code, reason = "only the OpenAPI document reads it")]
+pub struct JobPath {
+    /// The job's id, a UUID (hyphenated).
+    #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    pub job_id: String,
+}
+
+/// The query of `GET /api/resume-async/my-jobs`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MyJobsQuery {
+    /// Page size, 1–100 (20 when absent).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i32>,
+    /// The `next_page_token` of the page before.
+    pub page_token: Option<String>,
+    /// Only jobs in this status.
+    #[param(value_type = Option<JobStatus>)]
+    pub status: Option<String>,
+    /// Only this candidate's jobs.
+    #[param(minimum = 1)]
+    pub candidate_id: Option<i64>,
+}
+
+/// What a finished resume says, ready to render: the model's wording (headline, summary,
+/// the skills in order, each role's bullets) over the candidate's facts. An edited one may
+/// reword, reorder and leave out, never add or change a fact (name, employers, titles,
+/// locations, dates, schools, certifications).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Content {
+    #[schema(example = "Ada Lovelace")]
+    pub full_name: String,
+    #[serde(default)]
+    #[schema(max_length = 300)]
+    pub headline: Option<String>,
+    #[serde(default)]
+    #[schema(max_length = 5000)]
+    pub summary: Option<String>,
+    /// Most relevant first.
+    #[serde(default)]
+    #[schema(value_type = Vec<rules::Skill>, max_items = 100)]
+    pub skills: Vec<String>,
+    #[serde(default)]
+    pub experience: Vec<Experience>,
+    #[serde(default)]
+    pub education: Vec<Education>,
+    #[serde(default)]
+    pub certifications: Vec<Certification>,
+}
+
+impl From<Content> for v1::ResumeContent {
+    fn from(c: Content) -> v1::ResumeContent {
+        let Content { full_name, headline, summary, skills, experience, education, certifications } = c;
+        v1::ResumeContent {
+            full_name,
+            headline,
+            summary,
+            skills,
+            experience: experience.into_iter().map(v1::Experience::from).collect(),
+            education: education.into_iter().map(v1::Education::from).collect(),
+            certifications: certifications.into_iter().map(v1::Certification::from).collect(),
+        }
+    }
+}
+
+impl From<v1::ResumeContent> for Content {
+    fn from(c: v1::ResumeContent) -> Content {
+        let v1::ResumeContent { full_name, headline, summary, skills, experience, education, certifications } = c;
+        Content {
+            full_name,
+            headline,
+            summary,
+            skills,
+            experience: experience.into_iter().map(Experience::from).collect(),
+            education: education.into_iter().map(Education::from).collect(),
+            certifications: certifications.into_iter().map(Certification::from).collect(),
+        }
+    }
+}
+
+/// An edited content of a SUCCESS job of the caller's, to render in a new job.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Render {
+    /// The SUCCESS job whose content was edited (a UUID, hyphenated).
+    #[schema(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    pub job_id: String,
+    pub content: Content,
+    /// `word` when absent.
+    #[serde(default)]
+    #[schema(value_type = Option<FileType>)]
+    pub file_type: Option<String>,
+}
+
+impl From<Render> for v1::RenderResumeRequest {
+    fn from(r: Render) -> v1::RenderResumeRequest {
+        let Render { job_id, content, file_type } = r;
+        v1::RenderResumeRequest { job_id, content: Some(content.into()), file_type }
+    }
+}
+
+/// A finished job's content.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobContent {
+    /// A UUID.
+    pub job_id: String,
+    pub content: Content,
+}
+
+impl TryFrom<v1::GetResumeContentResponse> for JobContent {
+    type Error = ApiError;
+
+    /// Refused when the server's answer carries no content.
+    fn try_from(c: v1::GetResumeContentResponse) -> Result<JobContent, ApiError> {
+        let v1::GetResumeContentResponse { job_id, content } = c;
+        Ok(JobContent { job_id, content: required(content, "content")?.into() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_may_carry_a_zero_fraction() {
+        let generate: Generate = serde_json::from_str(r#"{"candidate_id": 7632.0, "job_row_id": 2}"#).unwrap();
+        assert_eq!((generate.candidate_id, generate.job_row_id), (7632, Some(2)));
+        for body in [
+            r#"{"candidate_id": 1.5}"#,
+            r#"{"candidate_id": "1"}"#,
+            r#"{"candidate_id": 1e300}"#,
+            r#"{"candidate_id": 9223372036854775808}"#,
+            r#"{"candidate_id": -9223372036854775809}"#,
+        ] {
+            assert!(serde_json::from_str::<Generate>(body).is_err(), "{body}");
+        }
+        let year = r#"{"name": "CKA", "year": 2021.0}"#;
+        assert_eq!(serde_json::from_str::<Certification>(year).unwrap().year, Some(2021));
+        assert!(serde_json::from_str::<Certification>(r#"{"name": "CKA", "year": 9999999999}"#).is_err());
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let err = serde_json::from_str::<Generate>(r#"{"candidate_id": 1, "colour": "red"}"#).unwrap_err();
+        assert!(err.to_string().contains("unknown field `colour`"), "{err}");
+    }
+}
