@@ -3,24 +3,18 @@
 //! throwaway cluster is made of. Each is killed when dropped.
 
 use std::{
-    net::TcpListener,
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     time::Duration,
 };
 
 use anyhow::{Context as _, Result, bail};
-use test_support::TempDir;
+use test_support::{TempDir, ports};
 
-/// A free port on 127.0.0.1 whose `+10000` neighbour (a cluster node's bus) is free too.
+/// A free port on 127.0.0.1, outside the ephemeral range (a node restarted on it must find
+/// it still free), whose `+10000` neighbour (a cluster node's bus) is free too.
 pub(crate) fn free_port_pair() -> Result<u16> {
-    for _ in 0..100 {
-        let port = 20_000 + (uuid::Uuid::new_v4().as_u128() % 20_000) as u16;
-        if TcpListener::bind(("127.0.0.1", port)).is_ok() && TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok() {
-            return Ok(port);
-        }
-    }
-    bail!("no free port pair for a Redis node")
+    ports::free_port_with(&[10_000])
 }
 
 /// What `redis-cli args…` printed.
