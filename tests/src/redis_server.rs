@@ -11,6 +11,8 @@ use std::{
 use anyhow::{Context as _, Result, bail};
 use test_support::{TempDir, ports};
 
+use crate::PATIENCE;
+
 /// A free port on 127.0.0.1, outside the ephemeral range (a node restarted on it must find
 /// it still free), whose `+10000` neighbour (a cluster node's bus) is free too.
 pub(crate) fn free_port_pair() -> Result<u16> {
@@ -51,13 +53,14 @@ impl Node {
             .spawn()
             .context("starting redis-server (Debian's redis-server package)")?;
         self.process = Some(process);
-        for _ in 0..100 {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while tokio::time::Instant::now() < deadline {
             if cli(&["-p", &port, "ping"])?.trim() == "PONG" {
                 return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        bail!("Redis on port {port} did not start")
+        bail!("Redis on port {port} did not answer PING within {PATIENCE:?}")
     }
 
     /// Kills the process, as a crash would.
