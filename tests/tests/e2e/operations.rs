@@ -5,7 +5,7 @@
 use std::{collections::HashSet, time::Duration};
 
 use e2e::{
-    Db, Options, System,
+    Db, Options, PATIENCE, System, eventually,
     fake_model::{FakeModel, Reply},
 };
 use sea_orm::{
@@ -364,7 +364,19 @@ async fn a_paused_queue_starts_nothing_until_resumed_while_the_other_runs() -> a
     let keys: Vec<fred::types::Key> =
         redis.scan_buffered(system.keys().every_key(), Some(100), None).try_collect().await?;
     let _: i64 = redis.del(keys).await?;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // The server copies the pause back, then queues the waiting job again (its timeline
+    // says so). A high-priority job submitted after that runs on the worker, whose next
+    // look at the queues finds the waiting task, in a paused queue.
+    eventually("the waiting job to be queued again after Redis lost it", PATIENCE, || async {
+        let detail = timeline(&system, &waiting_id).await?;
+        Ok(kinds(&detail).contains(&"requeued").then_some(()))
+    })
+    .await?;
+    let later =
+        system.submit("patient", &json!({"candidate_id": candidate, "priority": "high", "file_type": "text"})).await?;
+    assert_eq!(later["status"], "PENDING", "it goes through a worker: {later}");
+    let done = system.poll_until_done("patient", later["job_id"].as_str().unwrap()).await?.pop().unwrap();
+    assert_eq!(done["status"], "SUCCESS", "the other queue runs after the loss: {done}");
     let (_, job) = system.get("patient", &format!("/api/resume-async/job-status/{waiting_id}")).await?;
     assert_eq!(job["status"], "PENDING", "nothing is taken from a paused queue: {job}");
     let (_, queues) = system.get_with_roles("watcher", OPS, "/api/admin/queues").await?;
@@ -410,7 +422,9 @@ async fn next_event(response: &mut reqwest::Response, buffer: &mut String) -> an
             let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: ")) else { continue };
             return Ok((name, serde_json::from_str(data)?));
         }
-        let chunk = tokio::time::timeout(Duration::from_secs(10), response.chunk()).await??;
+        let chunk = tokio::time::timeout(PATIENCE, response.chunk())
+            .await
+            .map_err(|_| anyhow::anyhow!("waited {PATIENCE:?} for the next event of the stream"))??;
         buffer.push_str(std::str::from_utf8(&chunk.ok_or_else(|| anyhow::anyhow!("the stream ended"))?)?);
     }
 }
