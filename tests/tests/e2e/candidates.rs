@@ -10,7 +10,16 @@ use futures::TryStreamExt;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them() -> anyhow::Result<()> {
+async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them_on_sqlite() -> anyhow::Result<()> {
+    a_candidate_is_replaced_and_deleted_with_everything_made_from_them(Db::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them_on_postgres() -> anyhow::Result<()> {
+    a_candidate_is_replaced_and_deleted_with_everything_made_from_them(Db::Postgres).await
+}
+
+async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them(db: Db) -> anyhow::Result<()> {
     let model = FakeModel::start().await?;
     let options = Options {
         model_url: Some(model.url.clone()),
@@ -19,7 +28,7 @@ async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them() ->
         result_cache_ttl_secs: 3600,
         ..Options::default()
     };
-    let system = System::start_with(Db::Sqlite, 1, options).await?;
+    let system = System::start_with(db, 1, options).await?;
     let user = "editor";
     let (id, target) = system.candidate_with_target(user).await?;
     let path = format!("/api/candidates/{id}");
@@ -113,8 +122,17 @@ async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them() ->
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_target_job_is_deleted_by_its_owner_only() -> anyhow::Result<()> {
-    let system = System::start(Db::Sqlite, 0).await?;
+async fn a_target_job_is_deleted_by_its_owner_only_on_sqlite() -> anyhow::Result<()> {
+    a_target_job_is_deleted_by_its_owner_only(Db::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_job_is_deleted_by_its_owner_only_on_postgres() -> anyhow::Result<()> {
+    a_target_job_is_deleted_by_its_owner_only(Db::Postgres).await
+}
+
+async fn a_target_job_is_deleted_by_its_owner_only(db: Db) -> anyhow::Result<()> {
+    let system = System::start(db, 0).await?;
     let (id, target) = system.candidate_with_target("owner").await?;
     let path = format!("/api/candidates/{id}/jobs/{target}");
     let delete = |as_user: &'static str| {
