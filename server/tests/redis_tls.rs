@@ -3,10 +3,10 @@
 //! stops the server at start with an error that does not repeat the password.
 
 use std::{
-    net::TcpListener,
+    net::TcpStream,
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use anyhow::{Context as _, Result, bail, ensure};
@@ -14,11 +14,14 @@ use resume_proto::v1::{
     self, candidate_service_client::CandidateServiceClient, readiness_service_client::ReadinessServiceClient,
     resume_service_client::ResumeServiceClient,
 };
-use test_support::fixtures::sign;
+use test_support::{fixtures::sign, ports::free_port};
 use tonic::{Request, transport::Channel};
 
 const SECRET: &str = "tls-test-secret";
 const PASSWORD: &str = "s3cret-redis-password";
+
+/// How long a process may take to listen: generous, the tests share two noisy cores.
+const PATIENCE: Duration = Duration::from_secs(60);
 
 /// A process killed when dropped.
 struct Killed(Child);
@@ -28,10 +31,6 @@ impl Drop for Killed {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 fn run(program: &str, args: &[&str], dir: &Path) -> Result<()> {
@@ -99,13 +98,26 @@ fn authed<T>(message: T) -> Request<T> {
 }
 
 async fn connect(addr: &str) -> Result<Channel> {
-    for _ in 0..200 {
+    let deadline = Instant::now() + PATIENCE;
+    while Instant::now() < deadline {
         if let Ok(channel) = Channel::from_shared(format!("http://{addr}"))?.connect().await {
             return Ok(channel);
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    bail!("the server did not listen on {addr}")
+    bail!("the server did not listen on {addr} within {PATIENCE:?}")
+}
+
+/// Waits until something listens on `port`.
+async fn listening(port: u16) -> Result<()> {
+    let deadline = Instant::now() + PATIENCE;
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    bail!("nothing listened on port {port} within {PATIENCE:?}")
 }
 
 struct TempDir(PathBuf);
@@ -123,7 +135,7 @@ async fn the_server_uses_a_tls_redis_with_an_acl_user() -> Result<()> {
     certificates(&dir.0)?;
     let redis_port = free_port()?;
     let _redis = tls_redis(&dir.0, redis_port)?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    listening(redis_port).await?;
 
     // A wrong password: the server refuses to start, without printing the password.
     let wrong = format!("rediss://resume:not-the-{PASSWORD}@127.0.0.1:{redis_port}");

@@ -7,6 +7,8 @@
 //! - [`redis_server`]: a Redis of a test's own that it can stop and start again (and the
 //!   nodes [`redis_cluster`] builds a throwaway Redis Cluster from).
 //! - [`proxy`]: a TCP proxy a test can cut, to make the database unreachable.
+//! - [`eventually`] and [`PATIENCE`]: waiting for something to happen, failing with what was
+//!   awaited when it does not.
 //! - What tests and the load generator share (fake model, fixtures, document readers) is
 //!   `test_support`'s, re-exported here.
 
@@ -21,7 +23,7 @@ pub use test_support::{
     fixtures::{sample_candidate, sample_target, sign},
 };
 
-use std::{net::SocketAddr, time::Duration};
+use std::{future::Future, net::SocketAddr, time::Duration};
 
 use anyhow::{Context as _, Result, bail};
 use runtime::shared::Shared;
@@ -29,6 +31,30 @@ use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
 use tonic::transport::Channel;
+
+/// How long a test waits for what normally takes well under a second (a job to end, a
+/// system to become ready, a list to drain): generous, because the tests share two noisy
+/// cores, and a wait that times out fails the test saying what it waited for.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+/// Asks `check` until it answers `Some`, for at most `within`; its answer, or an error
+/// naming `what` was awaited.
+pub async fn eventually<T, F, Fut>(what: &str, within: Duration, mut check: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>>>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if let Some(answer) = check().await? {
+            return Ok(answer);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            bail!("waited {within:?} for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
 
 /// Which database a system runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,15 +329,11 @@ impl System {
     }
 
     async fn wait_until_ready(&self) -> Result<()> {
-        for _ in 0..200 {
-            if let Ok(response) = self.http.get(self.url("/api/readyz")).send().await
-                && response.status() == 200
-            {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        bail!("the system did not become ready")
+        eventually("the system to answer readyz with 200", PATIENCE, || async {
+            let response = self.http.get(self.url("/api/readyz")).send().await;
+            Ok(response.is_ok_and(|response| response.status() == 200).then_some(()))
+        })
+        .await
     }
 
     /// A token of `sub` holding `roles` (`"ops"`, `"admin"`), valid for ten minutes.
@@ -455,10 +477,12 @@ impl System {
         }
     }
 
-    /// Polls a job over REST until it ends; every state seen, in order.
+    /// Polls a job over REST until it ends (for at most [`PATIENCE`]); every state seen, in
+    /// order.
     pub async fn poll_until_done(&self, user: &str, job_id: &str) -> Result<Vec<Value>> {
         let mut seen = Vec::new();
-        for _ in 0..600 {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while tokio::time::Instant::now() < deadline {
             let (status, job) = self.get(user, &format!("/api/resume-async/job-status/{job_id}")).await?;
             anyhow::ensure!(status == 200, "job-status: {status} {job}");
             let done = matches!(job["status"].as_str(), Some("SUCCESS" | "FAILURE" | "CANCELLED"));
@@ -468,6 +492,6 @@ impl System {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        bail!("job {job_id} did not end: last {:?}", seen.last())
+        bail!("job {job_id} did not end within {PATIENCE:?}: last {:?}", seen.last())
     }
 }

@@ -7,7 +7,8 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use anyhow::Result;
+use anyhow::{Result, bail};
+use test_support::ports;
 use tokio::{
     net::{TcpListener, TcpStream},
     task::JoinSet,
@@ -23,9 +24,18 @@ pub struct TcpProxy {
 }
 
 impl TcpProxy {
-    /// Forwards a free port to `target`.
+    /// Forwards a free port to `target`. The port is outside the ephemeral range: between a
+    /// cut and a restore nothing listens on it, and a port of that range could meanwhile
+    /// become the local end of any outgoing connection.
     pub async fn start(target: SocketAddr) -> Result<TcpProxy> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let mut bound = None;
+        for _ in 0..10 {
+            if let Ok(listener) = TcpListener::bind(("127.0.0.1", ports::free_port()?)).await {
+                bound = Some(listener);
+                break;
+            }
+        }
+        let Some(listener) = bound else { bail!("no port outside the ephemeral range for the proxy") };
         let proxy = TcpProxy { addr: listener.local_addr()?, target, tasks: Arc::default() };
         proxy.serve(listener);
         Ok(proxy)

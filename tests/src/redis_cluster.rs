@@ -7,7 +7,10 @@ use std::time::Duration;
 use anyhow::{Result, bail};
 use test_support::TempDir;
 
-use crate::redis_server::{Node, cli, free_port_pair};
+use crate::{
+    PATIENCE,
+    redis_server::{Node, cli, free_port_pair},
+};
 
 /// A running cluster.
 pub struct RedisCluster {
@@ -35,7 +38,8 @@ impl RedisCluster {
         create.extend(addresses.iter().map(String::as_str));
         create.extend(["--cluster-replicas", "0", "--cluster-yes"]);
         cli(&create)?;
-        for _ in 0..200 {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while tokio::time::Instant::now() < deadline {
             let ready = ports.iter().all(|p| {
                 cli(&["-p", &p.to_string(), "cluster", "info"]).is_ok_and(|info| info.contains("cluster_state:ok"))
             });
@@ -45,6 +49,6 @@ impl RedisCluster {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        bail!("the Redis Cluster did not become ready")
+        bail!("the Redis Cluster did not report cluster_state:ok within {PATIENCE:?}")
     }
 }

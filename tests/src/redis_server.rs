@@ -3,24 +3,20 @@
 //! throwaway cluster is made of. Each is killed when dropped.
 
 use std::{
-    net::TcpListener,
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     time::Duration,
 };
 
 use anyhow::{Context as _, Result, bail};
-use test_support::TempDir;
+use test_support::{TempDir, ports};
 
-/// A free port on 127.0.0.1 whose `+10000` neighbour (a cluster node's bus) is free too.
+use crate::PATIENCE;
+
+/// A free port on 127.0.0.1, outside the ephemeral range (a node restarted on it must find
+/// it still free), whose `+10000` neighbour (a cluster node's bus) is free too.
 pub(crate) fn free_port_pair() -> Result<u16> {
-    for _ in 0..100 {
-        let port = 20_000 + (uuid::Uuid::new_v4().as_u128() % 20_000) as u16;
-        if TcpListener::bind(("127.0.0.1", port)).is_ok() && TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok() {
-            return Ok(port);
-        }
-    }
-    bail!("no free port pair for a Redis node")
+    ports::free_port_with(&[10_000])
 }
 
 /// What `redis-cli args…` printed.
@@ -57,13 +53,14 @@ impl Node {
             .spawn()
             .context("starting redis-server (Debian's redis-server package)")?;
         self.process = Some(process);
-        for _ in 0..100 {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while tokio::time::Instant::now() < deadline {
             if cli(&["-p", &port, "ping"])?.trim() == "PONG" {
                 return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        bail!("Redis on port {port} did not start")
+        bail!("Redis on port {port} did not answer PING within {PATIENCE:?}")
     }
 
     /// Kills the process, as a crash would.

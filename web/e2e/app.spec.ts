@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { type Download, expect, type Page, test } from "@playwright/test";
 
 import {
+  awaitedJobs,
   documentText,
   edge,
   expectAccessible,
@@ -19,6 +20,7 @@ import {
   setModelLatency,
   signIn,
   tokenFor,
+  unique,
 } from "./support";
 
 function collectDownloads(page: Page): Download[] {
@@ -27,10 +29,16 @@ function collectDownloads(page: Page): Download[] {
   return downloads;
 }
 
-/** Exactly one download arrives (and no second one follows it); its bytes. */
-async function theOneDownload(downloads: Download[]): Promise<{ name: string; bytes: Buffer }> {
+/**
+ * Exactly one download arrives (and no second one follows it); its bytes. No second one can
+ * follow once the app has stopped awaiting the job (it saves only a job it awaits, and stops
+ * awaiting it as it saves it) and the history has been read again with the job finished (the
+ * last change the page makes to a finished job).
+ */
+async function theOneDownload(page: Page, downloads: Download[]): Promise<{ name: string; bytes: Buffer }> {
   await expect.poll(() => downloads.length).toBe(1);
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await expect.poll(() => awaitedJobs(page)).toEqual([]);
+  await expect(page.locator("table.history tbody tr").first()).toContainText("success");
   expect(downloads).toHaveLength(1);
   const download = downloads[0]!;
   return { name: download.suggestedFilename(), bytes: await readFile((await download.path())!) };
@@ -48,7 +56,7 @@ test("signs in through the #token link, which leaves the address bar", async ({ 
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByText("That is not a token")).toBeVisible();
 
-  const token = await signIn(page, "alice");
+  const token = await signIn(page, unique("alice"));
   expect(page.url()).not.toContain("token");
   expect(await page.evaluate(() => sessionStorage.getItem("resume.token"))).toBe(token);
   await expect(page.getByRole("heading", { name: "Candidates" })).toBeVisible();
@@ -60,9 +68,10 @@ test("signs in through the #token link, which leaves the address bar", async ({ 
 });
 
 test("a refused token ends the session with a message", async ({ page }) => {
-  await signIn(page, "alice");
+  const user = unique("alice");
+  await signIn(page, user);
   // A token signed with another key: the API answers 401, the app signs out.
-  const forged = (await tokenFor("alice")).replace(/\.[^.]+$/, ".c2lnbmF0dXJl");
+  const forged = (await tokenFor(user)).replace(/\.[^.]+$/, ".c2lnbmF0dXJl");
   await page.evaluate((t) => sessionStorage.setItem("resume.token", t), forged);
   await page.reload();
   await expect(page.getByRole("alert")).toContainText("Your session has ended");
@@ -70,7 +79,7 @@ test("a refused token ends the session with a message", async ({ page }) => {
 });
 
 test("creates a candidate in the form, adds a target job, and generates a PDF then a Word file", async ({ page }, testInfo) => {
-  await signIn(page, "alice");
+  await signIn(page, unique("alice"));
   await page.getByRole("link", { name: "New candidate" }).click();
   await expect(page.getByRole("heading", { name: "New candidate" })).toBeVisible();
 
@@ -131,7 +140,7 @@ test("creates a candidate in the form, adds a target job, and generates a PDF th
   await expect(progressBar(page)).toHaveAttribute("value", "100", { timeout: 30_000 });
   await expect(page.locator(".status-line")).toHaveText("Ready.");
   await expect(page.getByRole("status")).toHaveText("Your resume is ready");
-  const pdf = await theOneDownload(downloads);
+  const pdf = await theOneDownload(page, downloads);
   expect(pdf.name).toBe("Ada_Lovelace_Resume.pdf");
   expect(pdf.bytes.subarray(0, 5).toString()).toBe("%PDF-");
   expect(await documentText(pdf.bytes, "pdf")).toContain("Ada Lovelace");
@@ -160,7 +169,7 @@ test("creates a candidate in the form, adds a target job, and generates a PDF th
 });
 
 test("a failed job shows the server's message, Retry works once the model is fixed, then edit and regenerate", async ({ page }, testInfo) => {
-  const token = await signIn(page, "bob");
+  const token = await signIn(page, unique("bob"));
   const { id } = await makeCandidate(token, "Grace Hopper");
   await page.goto(`${edge()}/candidates/${id}`);
   // The model refuses the key once (a permanent error: no automatic retry).
@@ -176,7 +185,7 @@ test("a failed job shows the server's message, Retry works once the model is fix
 
   await page.getByRole("button", { name: "Retry" }).click();
   await expect(progressBar(page)).toHaveAttribute("value", "100", { timeout: 30_000 });
-  const file = await theOneDownload(downloads);
+  const file = await theOneDownload(page, downloads);
   expect(file.name).toBe("Grace_Hopper_Resume.md");
   expect(file.bytes.toString()).toContain("Grace Hopper");
   await expect(page.locator("table.history tbody tr")).toHaveCount(2);
@@ -213,7 +222,7 @@ test("a failed job shows the server's message, Retry works once the model is fix
 });
 
 test("Cancel ends a slow job as CANCELLED", async ({ page }) => {
-  const token = await signIn(page, "carol");
+  const token = await signIn(page, unique("carol"));
   const { id } = await makeCandidate(token, "Grace Hopper");
   await page.goto(`${edge()}/candidates/${id}`);
   await setModelLatency(60_000);
@@ -233,7 +242,7 @@ test("Cancel ends a slow job as CANCELLED", async ({ page }) => {
 });
 
 test("progress survives a reload (the running job is found again) and downloads once", async ({ page }) => {
-  const token = await signIn(page, "dave");
+  const token = await signIn(page, unique("dave"));
   const { id } = await makeCandidate(token, "Grace Hopper");
   await page.goto(`${edge()}/candidates/${id}`);
   await setModelLatency(4000);
@@ -245,17 +254,19 @@ test("progress survives a reload (the running job is found again) and downloads 
   await expect(progressBar(page)).toBeVisible();
   await expect(page.getByRole("status")).not.toHaveText("Your resume is ready");
   await expect(progressBar(page)).toHaveAttribute("value", "100", { timeout: 30_000 });
-  const file = await theOneDownload(downloads);
+  const file = await theOneDownload(page, downloads);
   expect(file.name).toBe("Grace_Hopper_Resume.docx");
-  // Reloading a finished job's page shows it without saving it again.
+  // Reloading a finished job's page shows it, and its history, without saving it again.
   await page.reload();
   await expect(progressBar(page)).toHaveAttribute("value", "100");
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await expect(page.getByRole("button", { name: "Download Grace_Hopper_Resume.docx", exact: true })).toBeVisible();
+  await expect(page.locator("table.history tbody tr").first()).toContainText("success");
+  expect(await awaitedJobs(page)).toEqual([]);
   expect(downloads).toHaveLength(1);
 });
 
 test("when the event stream fails, progress is polled to the end", async ({ page }) => {
-  const token = await signIn(page, "erin");
+  const token = await signIn(page, unique("erin"));
   const { id } = await makeCandidate(token, "Grace Hopper");
   await page.route("**/api/resume-async/job-events/**", (route) => route.abort());
   await page.goto(`${edge()}/candidates/${id}`);
@@ -264,12 +275,12 @@ test("when the event stream fails, progress is polled to the end", async ({ page
   await generate(page, "PDF", null);
   await expect(page.getByText("Live updates unavailable; checking every 2 seconds.")).toBeVisible();
   await expect(progressBar(page)).toHaveAttribute("value", "100", { timeout: 30_000 });
-  expect((await theOneDownload(downloads)).name).toBe("Grace_Hopper_Resume.pdf");
+  expect((await theOneDownload(page, downloads)).name).toBe("Grace_Hopper_Resume.pdf");
 });
 
 test("at phone width: mid-progress and success, screenshots kept", async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 375, height: 812 });
-  const token = await signIn(page, "frank");
+  const token = await signIn(page, unique("frank"));
   const { id } = await makeCandidate(token, "Grace Hopper");
   await page.goto(`${edge()}/candidates/${id}`);
   await setModelLatency(5000);
@@ -287,7 +298,7 @@ test("at phone width: mid-progress and success, screenshots kept", async ({ page
 });
 
 test("works by keyboard alone: skip link, choose a format, Generate, and the job takes focus", async ({ page }) => {
-  const token = await signIn(page, "kim");
+  const token = await signIn(page, unique("kim"));
   const { id } = await makeCandidate(token, "Grace Hopper");
   await page.goto(`${edge()}/candidates/${id}`);
   await page.keyboard.press("Tab");
@@ -306,7 +317,7 @@ test("works by keyboard alone: skip link, choose a format, Generate, and the job
 });
 
 test("edits and deletes a candidate; what is deleted is gone", async ({ page }) => {
-  const token = await signIn(page, "gina");
+  const token = await signIn(page, unique("gina"));
   const { id } = await makeCandidate(token, "Grace Hopper");
   await page.goto(`${edge()}/candidates/${id}`);
   await page.getByRole("link", { name: "Edit" }).click();
@@ -328,9 +339,9 @@ test("edits and deletes a candidate; what is deleted is gone", async ({ page }) 
 });
 
 test("another user sees none of a user's candidates", async ({ page }) => {
-  const tokenA = await tokenFor("henry");
+  const tokenA = await tokenFor(unique("henry"));
   const { id } = await makeCandidate(tokenA, "Grace Hopper");
-  await signIn(page, "irene");
+  await signIn(page, unique("irene"));
   await expect(page.getByText("No candidates yet.")).toBeVisible();
   await page.goto(`${edge()}/candidates/${id}`);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();

@@ -20,6 +20,9 @@ async function control(method: "GET" | "POST", path: string, body?: Buffer): Pro
   return text;
 }
 
+/** `name` with a random suffix: tests share one system, so each signs in as users of its own. */
+export const unique = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}`;
+
 export const tokenFor = (user: string, roles: string[] = []) =>
   control("GET", `/token?sub=${encodeURIComponent(user)}&roles=${roles.join(",")}`);
 export const setModelLatency = (ms: number) => control("POST", `/latency?ms=${ms}`);
@@ -79,6 +82,10 @@ export async function generate(page: Page, format: "Word (.docx)" | "PDF" | "Pla
 }
 
 export const progressBar = (page: Page) => page.getByRole("progressbar", { name: "Resume progress" });
+
+/** The jobs this tab still waits for, to save each one's file automatically once. */
+export const awaitedJobs = (page: Page) =>
+  page.evaluate(() => JSON.parse(sessionStorage.getItem("resume.awaiting") ?? "[]") as string[]);
 
 /** Submits a resume of `candidate` over the API as `token`'s user; the job's id. */
 export async function submitJob(token: string, candidate: number, extra: Record<string, unknown> = {}): Promise<string> {

@@ -1,12 +1,14 @@
 //! What the tests and the load generator share: a fake OpenAI-compatible model server
 //! ([`fake_model`]), the sample data and tokens both send ([`fixtures`]), folders removed
-//! when dropped ([`TempDir`]), and, with feature `documents`, the readers that open a
+//! when dropped ([`TempDir`]), ports outside the kernel's ephemeral range for processes that
+//! must be told theirs ([`ports`]), and, with feature `documents`, the readers that open a
 //! DOCX and a PDF and give back their text ([`documents`]).
 
 #[cfg(feature = "documents")]
 pub mod documents;
 pub mod fake_model;
 pub mod fixtures;
+pub mod ports;
 
 use std::path::{Path, PathBuf};
 

@@ -4,13 +4,22 @@
 
 use std::time::Duration;
 
-use e2e::{Db, Options, System, fake_model::FakeModel, sample_candidate};
+use e2e::{Db, Options, PATIENCE, System, eventually, fake_model::FakeModel, sample_candidate};
 use fred::prelude::*;
 use futures::TryStreamExt;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them() -> anyhow::Result<()> {
+async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them_on_sqlite() -> anyhow::Result<()> {
+    a_candidate_is_replaced_and_deleted_with_everything_made_from_them(Db::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them_on_postgres() -> anyhow::Result<()> {
+    a_candidate_is_replaced_and_deleted_with_everything_made_from_them(Db::Postgres).await
+}
+
+async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them(db: Db) -> anyhow::Result<()> {
     let model = FakeModel::start().await?;
     let options = Options {
         model_url: Some(model.url.clone()),
@@ -19,7 +28,7 @@ async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them() ->
         result_cache_ttl_secs: 3600,
         ..Options::default()
     };
-    let system = System::start_with(Db::Sqlite, 1, options).await?;
+    let system = System::start_with(db, 1, options).await?;
     let user = "editor";
     let (id, target) = system.candidate_with_target(user).await?;
     let path = format!("/api/candidates/{id}");
@@ -53,12 +62,13 @@ async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them() ->
         anyhow::Ok(keys.len())
     };
     assert_eq!(cached().await?, 2, "the content and the document are cached");
-    model.set_latency(Duration::from_secs(3));
+    // The model answers slowly enough that the job is still running when it is deleted, on
+    // a machine as slow as ours.
+    model.set_latency(Duration::from_secs(10));
     let (_, running) = system.post(user, "/api/resume-async/generate-async", json!({"candidate_id": id})).await?;
     let running = running["job_id"].as_str().unwrap().to_owned();
-    while system.get(user, &format!("/api/resume-async/job-status/{running}")).await?.1["status"] != "PROCESSING" {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let job = system.job_when(user, &running, "PROCESSING", PATIENCE).await?;
+    assert_eq!(job["status"], "PROCESSING", "the second job did not start: {job}");
 
     // Its watcher sees it cancelled before the rows go.
     let events = system
@@ -77,7 +87,9 @@ async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them() ->
     assert_eq!(delete(path.clone(), user).await?, 204);
     assert_eq!(delete(path.clone(), user).await?, 404, "gone");
     assert_eq!(cached().await?, 0, "the cached result went with the candidate");
-    let watched = tokio::time::timeout(Duration::from_secs(10), watched).await???;
+    let watched = tokio::time::timeout(PATIENCE, watched)
+        .await
+        .map_err(|_| anyhow::anyhow!("waited {PATIENCE:?} for the running job's event stream to end"))???;
     assert!(watched.contains("\"status\":\"CANCELLED\""), "the running job was not cancelled first: {watched}");
     for gone in [
         path.clone(),
@@ -102,21 +114,25 @@ async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them() ->
         }
         anyhow::Ok(held)
     };
-    let mut held = in_flight().await?;
-    for _ in 0..100 {
-        if held == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        held = in_flight().await?;
-    }
-    assert_eq!(held, 0, "the deleted candidate's task was not let go");
+    eventually("the deleted candidate's task to leave the worker", PATIENCE, || async {
+        Ok((in_flight().await? == 0).then_some(()))
+    })
+    .await?;
     system.stop().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_target_job_is_deleted_by_its_owner_only() -> anyhow::Result<()> {
-    let system = System::start(Db::Sqlite, 0).await?;
+async fn a_target_job_is_deleted_by_its_owner_only_on_sqlite() -> anyhow::Result<()> {
+    a_target_job_is_deleted_by_its_owner_only(Db::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_job_is_deleted_by_its_owner_only_on_postgres() -> anyhow::Result<()> {
+    a_target_job_is_deleted_by_its_owner_only(Db::Postgres).await
+}
+
+async fn a_target_job_is_deleted_by_its_owner_only(db: Db) -> anyhow::Result<()> {
+    let system = System::start(db, 0).await?;
     let (id, target) = system.candidate_with_target("owner").await?;
     let path = format!("/api/candidates/{id}/jobs/{target}");
     let delete = |as_user: &'static str| {

@@ -7,8 +7,8 @@ use e2e::{Db, Options, System, fake_model::FakeModel, pdf_text, sample_candidate
 use resume_proto::v1::{self, resume_service_client::ResumeServiceClient};
 use serde_json::{Value, json};
 
-async fn model_system(model: &FakeModel) -> anyhow::Result<System> {
-    System::start_with(Db::Sqlite, 1, Options::on_model(&model.url)).await
+async fn model_system(model: &FakeModel, db: Db) -> anyhow::Result<System> {
+    System::start_with(db, 1, Options::on_model(&model.url)).await
 }
 
 /// Submits `body` as `user` and waits for the job to end; the job.
@@ -24,7 +24,7 @@ fn content_path(job: &Value) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_finished_jobs_content_is_what_its_document_says() -> anyhow::Result<()> {
     let model = FakeModel::start().await?;
-    let system = model_system(&model).await?;
+    let system = model_system(&model, Db::Sqlite).await?;
     let (candidate, target) = system.candidate_with_target("ada").await?;
     let job = generated(&system, "ada", &json!({"candidate_id": candidate, "job_row_id": target, "file_type": "pdf"}))
         .await?;
@@ -98,7 +98,7 @@ async fn a_finished_jobs_content_is_what_its_document_says() -> anyhow::Result<(
 async fn there_is_no_content_before_success() -> anyhow::Result<()> {
     let model = FakeModel::start().await?;
     model.set_latency(Duration::from_secs(30));
-    let system = model_system(&model).await?;
+    let system = model_system(&model, Db::Sqlite).await?;
     let (candidate, _) = system.candidate_with_target("slow").await?;
     let (_, job) = system.post("slow", "/api/resume-async/generate-async", json!({"candidate_id": candidate})).await?;
     let (status, body) = system.get("slow", &content_path(&job)).await?;
@@ -111,7 +111,7 @@ async fn there_is_no_content_before_success() -> anyhow::Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fresh_makes_a_new_variant_past_the_cache_and_then_is_what_the_cache_holds() -> anyhow::Result<()> {
     let model = FakeModel::start().await?;
-    let system = model_system(&model).await?;
+    let system = model_system(&model, Db::Sqlite).await?;
     let (candidate, target) = system.candidate_with_target("fresh").await?;
     let body = json!({"candidate_id": candidate, "job_row_id": target});
     let first = generated(&system, "fresh", &body).await?;
@@ -139,9 +139,18 @@ async fn fresh_makes_a_new_variant_past_the_cache_and_then_is_what_the_cache_hol
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_edited_content_renders_in_every_format_without_a_model_call() -> anyhow::Result<()> {
+async fn an_edited_content_renders_in_every_format_without_a_model_call_on_sqlite() -> anyhow::Result<()> {
+    an_edited_content_renders_in_every_format_without_a_model_call(Db::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_content_renders_in_every_format_without_a_model_call_on_postgres() -> anyhow::Result<()> {
+    an_edited_content_renders_in_every_format_without_a_model_call(Db::Postgres).await
+}
+
+async fn an_edited_content_renders_in_every_format_without_a_model_call(db: Db) -> anyhow::Result<()> {
     let model = FakeModel::start().await?;
-    let system = model_system(&model).await?;
+    let system = model_system(&model, db).await?;
     let (candidate, target) = system.candidate_with_target("ed").await?;
     let source =
         generated(&system, "ed", &json!({"candidate_id": candidate, "job_row_id": target, "file_type": "pdf"})).await?;
@@ -208,10 +217,19 @@ async fn an_edited_content_renders_in_every_format_without_a_model_call() -> any
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn only_a_finished_job_can_be_edited() -> anyhow::Result<()> {
+async fn only_a_finished_job_can_be_edited_on_sqlite() -> anyhow::Result<()> {
+    only_a_finished_job_can_be_edited(Db::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_finished_job_can_be_edited_on_postgres() -> anyhow::Result<()> {
+    only_a_finished_job_can_be_edited(Db::Postgres).await
+}
+
+async fn only_a_finished_job_can_be_edited(db: Db) -> anyhow::Result<()> {
     let model = FakeModel::start().await?;
     model.set_latency(Duration::from_secs(30));
-    let system = model_system(&model).await?;
+    let system = model_system(&model, db).await?;
     let (candidate, _) = system.candidate_with_target("early").await?;
     let (_, job) = system.post("early", "/api/resume-async/generate-async", json!({"candidate_id": candidate})).await?;
     let content = json!({"full_name": "Ada Lovelace"});

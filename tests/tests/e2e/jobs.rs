@@ -1,6 +1,6 @@
 //! Job lifecycle beyond the happy path: cancel, priority, listing, the queue's bookkeeping.
 
-use e2e::{Db, System};
+use e2e::{Db, PATIENCE, System, eventually};
 use fred::{
     prelude::*,
     types::{Expiration, lists::LMoveDirection},
@@ -32,19 +32,30 @@ async fn a_cancelled_job_is_never_built() -> anyhow::Result<()> {
     let (status, body) = system.get("canceller", &format!("/api/resume-async/download/{job_id}")).await?;
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("FAILED_PRECONDITION")));
 
-    // A worker takes the task, finds the job cancelled and drops it.
+    // A worker takes the task, finds the job cancelled and drops it. A job queued after it
+    // runs on the same one-slot worker: once that one has succeeded and no task is left
+    // waiting or in flight, the worker has been through the cancelled job's task.
+    let later = submit(&system, "canceller", json!({"candidate_id": candidate, "file_type": "pdf"})).await?;
     system.start_worker(1);
-    for _ in 0..200 {
-        let left: i64 = redis.llen(system.keys().queue(Queue::ResumeGeneration)).await?;
-        if left == 0 {
-            break;
+    let done = system.poll_until_done("canceller", &later).await?.pop().unwrap();
+    assert_eq!(done["status"], "SUCCESS", "{done}");
+    let keys = system.keys();
+    eventually("the cancelled job's task to leave the queue and the worker", PATIENCE, || async {
+        let queued: i64 = redis.llen(keys.queue(Queue::ResumeGeneration)).await?;
+        let workers: Vec<String> = redis.smembers(keys.workers()).await?;
+        let mut held = 0;
+        for worker in &workers {
+            held += redis.llen::<i64, _>(keys.in_flight(worker)).await?;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        Ok((queued == 0 && held == 0 && !workers.is_empty()).then_some(()))
+    })
+    .await?;
     let (_, job) = system.get("canceller", &format!("/api/resume-async/job-status/{job_id}")).await?;
     assert_eq!(job["status"], "CANCELLED");
     assert_eq!(job["attempts"], 0);
+    let (_, detail) = system.get_with_roles("watcher", &["ops"], &format!("/api/admin/jobs/{job_id}")).await?;
+    let kinds: Vec<&str> = detail["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert!(!kinds.contains(&"claimed"), "the cancelled job was claimed: {detail}");
     // Cancelling again answers the job as it is.
     let (status, again) = system.post("canceller", &format!("/api/resume-async/cancel/{job_id}"), json!({})).await?;
     assert_eq!((status, again["status"].as_str()), (200, Some("CANCELLED")));
@@ -108,21 +119,17 @@ async fn a_finished_task_leaves_no_trace_in_the_queues() -> anyhow::Result<()> {
     let seen = system.poll_until_done("tidy", &job_id).await?;
     assert_eq!(seen.last().unwrap()["status"], "SUCCESS");
     let redis = system.redis().await?;
-    let mut leftovers = 0;
-    for _ in 0..100 {
-        let workers: Vec<String> = redis.smembers(system.keys().workers()).await?;
-        assert_eq!(workers.len(), 1);
-        leftovers = 0;
+    let keys = system.keys();
+    eventually("the finished task to leave the worker's in-flight list", PATIENCE, || async {
+        let workers: Vec<String> = redis.smembers(keys.workers()).await?;
+        anyhow::ensure!(workers.len() == 1, "one worker is registered: {workers:?}");
+        let mut leftovers = 0;
         for worker in workers {
-            let n: i64 = redis.llen(system.keys().in_flight(&worker)).await?;
-            leftovers += n;
+            leftovers += redis.llen::<i64, _>(keys.in_flight(&worker)).await?;
         }
-        if leftovers == 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    assert_eq!(leftovers, 0, "the task stayed in flight after its outcome was recorded");
+        Ok((leftovers == 0).then_some(()))
+    })
+    .await?;
     let high: i64 = redis.llen(system.keys().queue(Queue::PriorityHigh)).await?;
     assert_eq!(high, 0);
     system.stop().await
@@ -134,7 +141,7 @@ async fn a_dead_workers_task_is_taken_over_once_its_heartbeat_expires() -> anyho
     let (candidate, _) = system.candidate_with_target("orphan").await?;
     let job_id = submit(&system, "orphan", json!({"candidate_id": candidate})).await?;
     // What a worker killed mid-task leaves in Redis: the task in its in-flight list, its
-    // registry entry, and a heartbeat that is about to expire.
+    // registry entry, and a heartbeat that still lives (until the test lets it expire).
     let redis = system.redis().await?;
     let keys = system.keys();
     let (dead, in_flight) = ("killed-worker", keys.in_flight("killed-worker"));
@@ -143,15 +150,28 @@ async fn a_dead_workers_task_is_taken_over_once_its_heartbeat_expires() -> anyho
         .await?;
     assert!(task.is_some(), "the task was queued");
     let beat = registry::encode(&v1::WorkerHeartbeat { host: "gone".into(), concurrency: 4, ..Default::default() });
-    let _: () = redis.set(keys.heartbeat(dead), beat.clone(), Some(Expiration::PX(3_000)), None, false).await?;
+    let _: () = redis.set(keys.heartbeat(dead), beat.clone(), Some(Expiration::PX(60_000)), None, false).await?;
     let _: () = redis.set(keys.last_heartbeat(dead), beat, Some(Expiration::PX(60_000)), None, false).await?;
     let _: () = redis.sadd(keys.workers(), dead).await?;
+    // And a worker that died long ago, its heartbeat gone, holding another job's task.
+    let other = submit(&system, "orphan", json!({"candidate_id": candidate, "file_type": "pdf"})).await?;
+    let long_dead = keys.in_flight("long-dead-worker");
+    let task: Option<Vec<u8>> = redis
+        .lmove(keys.queue(Queue::ResumeGeneration), &long_dead, LMoveDirection::Left, LMoveDirection::Right)
+        .await?;
+    assert!(task.is_some(), "the other task was queued");
+    let _: () = redis.sadd(keys.workers(), "long-dead-worker").await?;
 
     system.start_worker(2);
-    tokio::time::sleep(std::time::Duration::from_millis(1_000)).await;
+    // One sweep reads every registered worker's heartbeat: the sweep that returned the long
+    // dead worker's task (its job has run) found the killed worker's heartbeat alive.
+    let done = system.poll_until_done("orphan", &other).await?.pop().unwrap();
+    assert_eq!(done["status"], "SUCCESS", "{done}");
     let (_, job) = system.get("orphan", &format!("/api/resume-async/job-status/{job_id}")).await?;
     assert_eq!(job["status"], "PENDING", "a task is not taken from a worker whose heartbeat lives");
 
+    // Its heartbeat expires.
+    let _: i64 = redis.del(keys.heartbeat(dead)).await?;
     let seen = system.poll_until_done("orphan", &job_id).await?;
     assert_eq!(seen.last().unwrap()["status"], "SUCCESS", "{seen:?}");
     let left: i64 = redis.llen(&in_flight).await?;
@@ -171,15 +191,15 @@ async fn a_dead_workers_task_is_taken_over_once_its_heartbeat_expires() -> anyho
     // The console shows it lost for an hour: when, what it said last, what it held.
     let (_, listed) = system.get_with_roles("watcher", &["ops"], "/api/admin/workers").await?;
     let workers = listed["workers"].as_array().unwrap();
-    let states: Vec<&str> = workers.iter().map(|w| w["state"].as_str().unwrap()).collect();
-    assert_eq!(states, ["live", "lost"], "{listed}");
-    let lost = &workers[1];
+    let live: Vec<&Value> = workers.iter().filter(|w| w["state"] == "live").collect();
+    assert!(live.len() == 1 && live[0]["lost_at"].is_null(), "{listed}");
+    let lost = workers.iter().find(|w| w["id"] == dead).expect("the killed worker is listed");
     assert_eq!(
-        (lost["id"].as_str(), lost["host"].as_str(), lost["concurrency"].as_i64()),
-        (Some(dead), Some("gone"), Some(4))
+        (lost["state"].as_str(), lost["host"].as_str(), lost["concurrency"].as_i64()),
+        (Some("lost"), Some("gone"), Some(4))
     );
     assert_eq!(lost["held_job_ids"], json!([job_id]), "{lost}");
-    assert!(lost["lost_at"].as_str().is_some() && workers[0]["lost_at"].is_null(), "{listed}");
+    assert!(lost["lost_at"].as_str().is_some(), "{listed}");
     system.stop().await
 }
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use e2e::{Db, Options, System, fake_model::FakeModel};
+use e2e::{Db, Options, PATIENCE, System, eventually, fake_model::FakeModel};
 use resume_proto::v1::{self, resume_service_client::ResumeServiceClient};
 use serde_json::{Value, json};
 use tokio_stream::StreamExt;
@@ -63,19 +63,16 @@ async fn a_workers_own_calls_are_not_counted_against_any_limit() -> anyhow::Resu
     let mut system = system;
     system.start_worker(1);
     // Each look at the stats is a new admin, with a limit of their own.
-    let mut succeeded = Value::Null;
-    for look in 0..300 {
-        let claims =
-            json!({"sub": format!("ops-{look}"), "exp": chrono::Utc::now().timestamp() + 600, "roles": ["admin"]});
+    let succeeded = eventually("the worker to finish all three jobs", PATIENCE, || async {
+        let claims = json!({"sub": format!("ops-{}", uuid::Uuid::new_v4()),
+                            "exp": chrono::Utc::now().timestamp() + 600, "roles": ["admin"]});
         let response =
             system.http.get(system.url("/api/admin/stats")).bearer_auth(system.token_with(claims)).send().await?;
-        assert_eq!(response.status(), 200);
-        succeeded = response.json::<Value>().await?["succeeded"].clone();
-        if succeeded == 3 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+        anyhow::ensure!(response.status() == 200, "stats: {}", response.status());
+        let succeeded = response.json::<Value>().await?["succeeded"].clone();
+        Ok((succeeded.as_i64() >= Some(3)).then_some(succeeded))
+    })
+    .await?;
     assert_eq!(succeeded, 3, "the worker finished every job");
     system.stop().await
 }
@@ -104,28 +101,31 @@ async fn task_starts_that_call_the_model_wait_for_the_shared_limit() -> anyhow::
         jobs.push(job["job_id"].as_str().unwrap().to_owned());
     }
     // Two of the three start at once (the minute's burst); the third waits, unclaimed.
-    let mut succeeded = Vec::new();
-    for _ in 0..500 {
-        succeeded.clear();
+    let succeeded = eventually("two of the three jobs to succeed", PATIENCE, || async {
+        let mut succeeded = Vec::new();
         for job_id in &jobs {
             let (_, job) = system.get("rita", &format!("/api/resume-async/job-status/{job_id}")).await?;
             if job["status"] == "SUCCESS" {
                 succeeded.push(job_id.clone());
             }
         }
-        if succeeded.len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+        Ok((succeeded.len() >= 2).then_some(succeeded))
+    })
+    .await?;
     assert_eq!(succeeded.len(), 2, "two jobs run within the limit");
-    tokio::time::sleep(Duration::from_millis(1_000)).await;
     let waiting = jobs.iter().find(|j| !succeeded.contains(j)).unwrap();
+    // A worker has taken its task and found the limit spent: its timeline says so.
+    let timeline = format!("/api/admin/jobs/{waiting}");
+    let detail = eventually("the third job's timeline to say it waits for the limit", PATIENCE, || async {
+        let (_, detail) = system.get_with_roles("watcher", &["ops"], &timeline).await?;
+        let limited = detail["events"].as_array().is_some_and(|e| e.iter().any(|e| e["kind"] == "rate_limited"));
+        Ok(limited.then_some(detail))
+    })
+    .await?;
     let (_, job) = system.get("rita", &format!("/api/resume-async/job-status/{waiting}")).await?;
     assert_eq!((job["status"].as_str(), job["attempts"].as_i64()), (Some("PENDING"), Some(0)), "{job}");
     assert_eq!(model.seen().len(), 4, "two resumes, two model calls each");
     // Its timeline says why, once (the task waits on, and is not recorded again).
-    let (_, detail) = system.get_with_roles("watcher", &["ops"], &format!("/api/admin/jobs/{waiting}")).await?;
     let kinds: Vec<&str> = detail["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["submitted", "queued", "rate_limited"], "{detail}");
     let waited = detail["events"][2]["detail"].as_str().unwrap();
@@ -135,19 +135,37 @@ async fn task_starts_that_call_the_model_wait_for_the_shared_limit() -> anyhow::
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_generous_limit_is_taken_from_redis_a_lease_at_a_time() -> anyhow::Result<()> {
-    use fred::interfaces::KeysInterface;
+    use fred::interfaces::{KeysInterface, LuaInterface};
     // 6,000 a minute: one request every 10 ms, leased ten at a time (a tenth of a second).
     let options = Options { api_rate_limit_per_min: 6_000, ..Options::default() };
     let system = System::start_with(Db::Sqlite, 0, options).await?;
     let redis = system.redis().await?;
+    // The state is the limit's theoretical arrival time (unix µs): 10 ms past Redis's clock
+    // for one request counted, 100 ms for a lease of ten. Measured from the clock as it was
+    // before the request, a stall of this machine can only add to it. The state lives until
+    // Redis's clock catches up with it: one read after a stall of more than 100 ms finds
+    // nothing, and the first request is made again as another user.
+    let clock = || async {
+        let time: Vec<String> =
+            redis.eval("return redis.call('TIME')", Vec::<String>::new(), Vec::<String>::new()).await?;
+        anyhow::Ok(time[0].parse::<i64>()? * 1_000_000 + time[1].parse::<i64>()?)
+    };
+    let mut ahead = None;
+    for attempt in 0..5 {
+        let user = format!("lena-{attempt}");
+        let key = resume_proto::redis::Keys::new(&system.prefix).rate(&format!("api:{user}"));
+        let before = clock().await?;
+        assert_eq!(system.get(&user, "/api/candidates").await?.0, 200);
+        if let Some(state) = redis.get::<Option<i64>, _>(&key).await? {
+            ahead = Some(state - before);
+            break;
+        }
+    }
+    let ahead = ahead.expect("the state outlived its read once in five tries");
+    assert!(ahead >= 100_000, "ten requests were counted for the first: the state is {ahead} µs ahead");
     let key = resume_proto::redis::Keys::new(&system.prefix).rate("api:lena");
-    assert_eq!(system.get("lena", "/api/candidates").await?.0, 200);
-    // The state lives until Redis's clock catches up with the requests counted: 10 ms for
-    // one request, 100 ms for a lease of ten.
-    let expires_in: i64 = redis.pttl(&key).await?;
-    assert!(expires_in > 20, "ten requests were counted for the first: state expires in {expires_in} ms");
-    // Thirty more requests take three more leases, not thirty (a few more only if this
-    // machine stalled past a lease's one-second life).
+    // Thirty requests take three leases, not thirty (a few more only if this machine
+    // stalled past a lease's one-second life).
     let mut states = std::collections::HashSet::new();
     for _ in 0..30 {
         assert_eq!(system.get("lena", "/api/candidates").await?.0, 200);

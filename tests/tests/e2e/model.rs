@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use e2e::{
-    Db, Options, System, docx_text,
+    Db, Options, PATIENCE, System, docx_text, eventually,
     fake_model::{API_KEY, FakeModel, Reply},
 };
 use serde_json::{Value, json};
@@ -130,15 +130,17 @@ async fn malformed_output_is_retried_and_exhaustion_fails_clearly() -> anyhow::R
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_waiting_retry_does_not_hold_the_slot() -> anyhow::Result<()> {
     let model = FakeModel::start().await?;
-    model.script([Reply::Status(429, Some("2"))]);
+    // A pause long enough for the second job to run inside it on a slow machine.
+    model.script([Reply::Status(429, Some("10"))]);
     let mut system = system_with_model(&model, 10, 0).await?;
     system.start_worker(1);
     let (candidate, _) = system.candidate_with_target("patient").await?;
     let (_, first) =
         system.post("patient", "/api/resume-async/generate-async", json!({"candidate_id": candidate})).await?;
-    while main_calls(&model).is_empty() {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    eventually("the first job's first model call", PATIENCE, || async {
+        Ok((!main_calls(&model).is_empty()).then_some(()))
+    })
+    .await?;
     let (_, second) =
         system.post("patient", "/api/resume-async/generate-async", json!({"candidate_id": candidate})).await?;
     let second = system.poll_until_done("patient", second["job_id"].as_str().unwrap()).await?;

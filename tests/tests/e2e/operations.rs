@@ -5,7 +5,7 @@
 use std::{collections::HashSet, time::Duration};
 
 use e2e::{
-    Db, Options, System,
+    Db, Options, PATIENCE, System, eventually,
     fake_model::{FakeModel, Reply},
 };
 use sea_orm::{
@@ -182,8 +182,8 @@ async fn every_page_of_ten_thousand_jobs_is_read_by_key(db: Db) -> anyhow::Resul
     system.stop().await
 }
 
-/// One worker on `model`, retries 20 ms apart, the result cache off.
-async fn system_on(model: &FakeModel, workers: usize) -> anyhow::Result<System> {
+/// `workers` workers on `model` and `db`, retries 20 ms apart, the result cache off.
+async fn system_on(model: &FakeModel, db: Db, workers: usize) -> anyhow::Result<System> {
     let options = Options {
         model_url: Some(model.url.clone()),
         retry_base_delay_ms: 20,
@@ -191,14 +191,23 @@ async fn system_on(model: &FakeModel, workers: usize) -> anyhow::Result<System> 
         result_cache_ttl_secs: 0,
         ..Options::default()
     };
-    System::start_with(Db::Sqlite, workers, options).await
+    System::start_with(db, workers, options).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_operator_retries_and_cancels_any_job_and_the_audit_log_says_who() -> anyhow::Result<()> {
+async fn an_operator_retries_and_cancels_any_job_and_the_audit_log_says_who_on_sqlite() -> anyhow::Result<()> {
+    an_operator_retries_and_cancels_any_job_and_the_audit_log_says_who(Db::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_retries_and_cancels_any_job_and_the_audit_log_says_who_on_postgres() -> anyhow::Result<()> {
+    an_operator_retries_and_cancels_any_job_and_the_audit_log_says_who(Db::Postgres).await
+}
+
+async fn an_operator_retries_and_cancels_any_job_and_the_audit_log_says_who(db: Db) -> anyhow::Result<()> {
     let model = FakeModel::start().await?;
     model.script([Reply::Status(401, None)]);
-    let system = system_on(&model, 1).await?;
+    let system = system_on(&model, db, 1).await?;
     let (candidate, _) = system.candidate_with_target("unlucky").await?;
     let job = system.submit("unlucky", &json!({"candidate_id": candidate})).await?;
     let job_id = job["job_id"].as_str().unwrap().to_owned();
@@ -280,10 +289,19 @@ async fn an_operator_retries_and_cancels_any_job_and_the_audit_log_says_who() ->
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_bulk_retry_of_a_hundred_failed_jobs_runs_each_once_more() -> anyhow::Result<()> {
+async fn a_bulk_retry_of_a_hundred_failed_jobs_runs_each_once_more_on_sqlite() -> anyhow::Result<()> {
+    a_bulk_retry_of_a_hundred_failed_jobs_runs_each_once_more(Db::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_retry_of_a_hundred_failed_jobs_runs_each_once_more_on_postgres() -> anyhow::Result<()> {
+    a_bulk_retry_of_a_hundred_failed_jobs_runs_each_once_more(Db::Postgres).await
+}
+
+async fn a_bulk_retry_of_a_hundred_failed_jobs_runs_each_once_more(db: Db) -> anyhow::Result<()> {
     let model = FakeModel::start().await?;
     model.script((0..100).map(|_| Reply::Status(401, None)));
-    let system = system_on(&model, 2).await?;
+    let system = system_on(&model, db, 2).await?;
     let (candidate, _) = system.candidate_with_target("many").await?;
     let mut ids = Vec::new();
     for _ in 0..100 {
@@ -339,10 +357,19 @@ async fn a_bulk_retry_of_a_hundred_failed_jobs_runs_each_once_more() -> anyhow::
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_paused_queue_starts_nothing_until_resumed_while_the_other_runs() -> anyhow::Result<()> {
+async fn a_paused_queue_starts_nothing_until_resumed_while_the_other_runs_on_sqlite() -> anyhow::Result<()> {
+    a_paused_queue_starts_nothing_until_resumed_while_the_other_runs(Db::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paused_queue_starts_nothing_until_resumed_while_the_other_runs_on_postgres() -> anyhow::Result<()> {
+    a_paused_queue_starts_nothing_until_resumed_while_the_other_runs(Db::Postgres).await
+}
+
+async fn a_paused_queue_starts_nothing_until_resumed_while_the_other_runs(db: Db) -> anyhow::Result<()> {
     use fred::interfaces::KeysInterface;
     use futures::TryStreamExt;
-    let system = System::start(Db::Sqlite, 1).await?;
+    let system = System::start(db, 1).await?;
     let (candidate, _) = system.candidate_with_target("patient").await?;
     let pause = "/api/admin/queues/resume_generation/pause";
     assert_eq!(system.post_with_roles("watcher", OPS, pause, json!({})).await?.0, 403);
@@ -364,7 +391,19 @@ async fn a_paused_queue_starts_nothing_until_resumed_while_the_other_runs() -> a
     let keys: Vec<fred::types::Key> =
         redis.scan_buffered(system.keys().every_key(), Some(100), None).try_collect().await?;
     let _: i64 = redis.del(keys).await?;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // The server copies the pause back, then queues the waiting job again (its timeline
+    // says so). A high-priority job submitted after that runs on the worker, whose next
+    // look at the queues finds the waiting task, in a paused queue.
+    eventually("the waiting job to be queued again after Redis lost it", PATIENCE, || async {
+        let detail = timeline(&system, &waiting_id).await?;
+        Ok(kinds(&detail).contains(&"requeued").then_some(()))
+    })
+    .await?;
+    let later =
+        system.submit("patient", &json!({"candidate_id": candidate, "priority": "high", "file_type": "text"})).await?;
+    assert_eq!(later["status"], "PENDING", "it goes through a worker: {later}");
+    let done = system.poll_until_done("patient", later["job_id"].as_str().unwrap()).await?.pop().unwrap();
+    assert_eq!(done["status"], "SUCCESS", "the other queue runs after the loss: {done}");
     let (_, job) = system.get("patient", &format!("/api/resume-async/job-status/{waiting_id}")).await?;
     assert_eq!(job["status"], "PENDING", "nothing is taken from a paused queue: {job}");
     let (_, queues) = system.get_with_roles("watcher", OPS, "/api/admin/queues").await?;
@@ -410,7 +449,9 @@ async fn next_event(response: &mut reqwest::Response, buffer: &mut String) -> an
             let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: ")) else { continue };
             return Ok((name, serde_json::from_str(data)?));
         }
-        let chunk = tokio::time::timeout(Duration::from_secs(10), response.chunk()).await??;
+        let chunk = tokio::time::timeout(PATIENCE, response.chunk())
+            .await
+            .map_err(|_| anyhow::anyhow!("waited {PATIENCE:?} for the next event of the stream"))??;
         buffer.push_str(std::str::from_utf8(&chunk.ok_or_else(|| anyhow::anyhow!("the stream ended"))?)?);
     }
 }

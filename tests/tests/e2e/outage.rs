@@ -36,7 +36,18 @@ async fn submit(system: &System, user: &str, candidate: i64) -> anyhow::Result<(
 }
 
 /// What hangs fails: a system that waits on a lost backend for ever must not hang the run.
-const DEADLINE: Duration = Duration::from_secs(60);
+const DEADLINE: Duration = Duration::from_secs(180);
+
+/// What "at once" and "fast" mean here. The contract is an answer within about a second or
+/// two (readiness gives up on a backend after 0.9 s, a Redis command after 1 s, waiting for a
+/// database connection after 2 s); the bound is several seconds because the tests share two
+/// noisy cores, and it still tells an answer that gave up on the lost backend from one that
+/// waited on it.
+const FAST: Duration = Duration::from_secs(5);
+
+/// How long a backend that is back may take to be seen back (the clients reconnect with a
+/// backoff).
+const RECONNECTED: Duration = Duration::from_secs(30);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn while_redis_is_down_readiness_and_submissions_fail_fast_and_recover() -> anyhow::Result<()> {
@@ -69,27 +80,31 @@ async fn redis_outage() -> anyhow::Result<()> {
         (503, &json!("unavailable"), &json!("ok")),
         "{body}"
     );
-    assert!(took < Duration::from_secs(2), "readyz took {took:?}");
-    // Asked again a moment later, while the client is reconnecting: as fast.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    let (status, body, took) = timed_get(&system, "/api/readyz").await?;
-    assert_eq!(status, 503, "{body}");
-    assert!(took < Duration::from_secs(2), "readyz took {took:?}");
+    assert!(took < FAST, "readyz took {took:?}");
+    // Asked again and again over the next seconds, while the client is reconnecting: as fast
+    // each time.
+    let down = Instant::now();
+    while down.elapsed() < Duration::from_secs(3) {
+        let (status, body, took) = timed_get(&system, "/api/readyz").await?;
+        assert_eq!(status, 503, "{body}");
+        assert!(took < FAST, "readyz took {took:?} {:?} after Redis stopped", down.elapsed());
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
     let (status, _, _) = timed_get(&system, "/api/healthz").await?;
     assert_eq!(status, 200, "liveness does not depend on Redis");
 
     let (status, body, took) = submit(&system, user, candidate).await?;
     assert_eq!((status, &body["error"]["code"]), (503, &json!("UNAVAILABLE")), "{body}");
-    assert!(took < Duration::from_secs(2), "the submission took {took:?}");
+    assert!(took < FAST, "the submission took {took:?}");
     let started = Instant::now();
     let (status, job) = system.get(user, &format!("/api/resume-async/job-status/{first}")).await?;
     assert_eq!((status, &job["status"]), (200, &json!("SUCCESS")), "reads from the database go on: {job}");
-    assert!(started.elapsed() < Duration::from_millis(500), "the read took {:?}", started.elapsed());
+    assert!(started.elapsed() < FAST, "the read took {:?}", started.elapsed());
     let (status, mine) = system.get(user, "/api/resume-async/my-jobs").await?;
     assert_eq!((status, mine["jobs"].as_array().map(Vec::len)), (200, Some(1)), "no half-accepted job: {mine}");
 
     redis.start_again().await?;
-    let body = readyz_becomes(&system, 200, Duration::from_secs(5)).await?;
+    let body = readyz_becomes(&system, 200, RECONNECTED).await?;
     assert_eq!(body["checks"]["redis"], "ok", "{body}");
     let (status, job, _) = submit(&system, user, candidate).await?;
     assert_eq!(status, 202, "{job}");
@@ -117,14 +132,14 @@ async fn database_outage() -> anyhow::Result<()> {
         (503, &json!("unavailable"), &json!("ok")),
         "{body}"
     );
-    assert!(took < Duration::from_secs(2), "readyz took {took:?}");
+    assert!(took < FAST, "readyz took {took:?}");
     let started = Instant::now();
     let (status, body) = system.get(user, &format!("/api/candidates/{candidate}")).await?;
     assert_eq!((status, &body["error"]["code"]), (503, &json!("UNAVAILABLE")), "{body}");
-    assert!(started.elapsed() < Duration::from_secs(3), "the read took {:?}", started.elapsed());
+    assert!(started.elapsed() < FAST, "the read took {:?}", started.elapsed());
 
     proxy.restore().await?;
-    readyz_becomes(&system, 200, Duration::from_secs(5)).await?;
+    readyz_becomes(&system, 200, RECONNECTED).await?;
     let (status, body) = system.get(user, &format!("/api/candidates/{candidate}")).await?;
     assert_eq!(status, 200, "{body}");
     system.stop().await

@@ -1,6 +1,6 @@
 //! The whole path over REST: candidate, target job, generate, poll, download, open.
 
-use e2e::{Db, System, docx_part, docx_text, sample_candidate};
+use e2e::{Db, PATIENCE, System, docx_part, docx_text, eventually, sample_candidate};
 use serde_json::{Value, json};
 
 async fn generate_and_download(db: Db) -> anyhow::Result<()> {
@@ -146,15 +146,12 @@ async fn health_readiness_and_listing() -> anyhow::Result<()> {
     let spec: Value = response.json().await?;
     assert!(spec["paths"]["/api/resume-async/generate-async"]["post"].is_object());
 
-    let mut ready = Value::Null;
     // The worker registers with its first heartbeat.
-    for _ in 0..100 {
-        ready = system.http.get(system.url("/api/readyz")).send().await?.json().await?;
-        if ready["checks"]["workers"] == 1 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let ready = eventually("readyz to count the worker", PATIENCE, || async {
+        let ready: Value = system.http.get(system.url("/api/readyz")).send().await?.json().await?;
+        Ok((ready["checks"]["workers"] == 1).then_some(ready))
+    })
+    .await?;
     assert_eq!(ready, json!({"status": "ok", "checks": {"database": "ok", "redis": "ok", "workers": 1}}));
     let admin =
         system.token_with(json!({"sub": "ops", "exp": chrono::Utc::now().timestamp() + 60, "roles": ["admin"]}));

@@ -2,9 +2,7 @@
 //! younger does. A server sweeps when it starts, so the test ages some rows, starts a second
 //! server and watches.
 
-use std::time::Duration;
-
-use e2e::{Db, System};
+use e2e::{Db, PATIENCE, System, eventually};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection,
     sea_query::{Alias, Expr, ExprTrait, Query},
@@ -64,15 +62,11 @@ async fn retention_deletes_only_what_is_old() -> anyhow::Result<()> {
     // A server sweeps when it starts.
     system.start_server().await?;
     let path = format!("/api/resume-async/download/{old_id}");
-    let mut gone = (0, Value::Null);
-    for _ in 0..100 {
-        gone = system.get("keeper", &path).await?;
-        if gone.0 == 409 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(gone.0, 409, "the old file is deleted: {gone:?}");
+    let gone = eventually("the old job's file to be deleted (409)", PATIENCE, || async {
+        let answer = system.get("keeper", &path).await?;
+        Ok((answer.0 == 409).then_some(answer))
+    })
+    .await?;
     let message = gone.1["error"]["message"].as_str().unwrap();
     assert!(message.contains("was deleted: it is kept 30 days after a job ends"), "{message}");
     let (status, _) = system.get("keeper", &format!("/api/resume-async/content/{old_id}")).await?;
