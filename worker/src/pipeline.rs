@@ -1,6 +1,7 @@
 //! One task from start to end: claim, build, render, hand over; and what to do with the
-//! task afterwards: forget it, park it for a retry (the slot is freed at once), or hand it
-//! back when the server could not be reached.
+//! task afterwards: forget it, park it for a retry (the slot is freed at once, and the
+//! parked task carries the model's answers the job has, so the retry asks only for the
+//! rest), or hand it back when the server could not be reached.
 //!
 //! With a cache key, a task first looks for the finished result (then it completes
 //! without a model call); otherwise it takes the key's generation lock. A task that finds
@@ -82,8 +83,9 @@ enum Outcome {
     Dropped,
     /// The task rate limit: try again after this pause.
     RetryAfter(Duration),
-    /// An attempt failed transiently (`class`, `message`): try again after `after`.
-    Retry { after: Duration, class: &'static str, message: String },
+    /// An attempt failed transiently (`class`, `message`): try again after `after`,
+    /// without asking again for the model's `answers` the job has.
+    Retry { after: Duration, class: &'static str, message: String, answers: Vec<v1::ModelAnswer> },
     /// An identical request is being generated: look again shortly, unclaimed.
     Wait,
 }
@@ -204,14 +206,19 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
                 let marked = task::encode(&v1::ResumeTask { rate_limited: true, ..task.clone() });
                 settle(ctx.redis.tasks.park_as(&raw, &marked, task::queue(&task), delay).await);
             }
-            Ok(Outcome::Retry { after, class, message }) => {
-                tracing::info!(?after, class, "retry scheduled");
+            Ok(Outcome::Retry { after, class, message, answers }) => {
+                tracing::info!(?after, class, answers = answers.len(), "retry scheduled");
                 ctx.stats.retried(class);
                 // For the job's timeline only: the retry goes ahead whether it is recorded or not.
                 if let Err(status) = ctx.reporter.schedule_retry(&task.job_id, class, &message, after).await {
                     tracing::warn!(%status, "could not record the scheduled retry");
                 }
-                settle(ctx.redis.tasks.retry_later(&raw, task::queue(&task), after).await);
+                // The answers go into the parked task: whichever worker takes it next has them.
+                let parked = match with_answers(&task, answers) {
+                    Some(kept) => ctx.redis.tasks.park_as(&raw, &task::encode(&kept), task::queue(&task), after).await,
+                    None => ctx.redis.tasks.retry_later(&raw, task::queue(&task), after).await,
+                };
+                settle(parked);
             }
             Err(TaskError::Unreachable(status)) => {
                 tracing::warn!(%status, "server unreachable; handing the task back");
@@ -232,6 +239,12 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
         }
     };
     runtime::trace::scope(trace, work.instrument(span)).await;
+}
+
+/// `task` carrying `answers` for its next attempt; `None` when it carries them already
+/// (it is parked as it is).
+fn with_answers(task: &ResumeTask, answers: Vec<v1::ModelAnswer>) -> Option<ResumeTask> {
+    (answers != task.answers).then(|| ResumeTask { answers, ..task.clone() })
 }
 
 fn settle(result: Result<(), fred::error::Error>) {
@@ -399,11 +412,12 @@ async fn build(
         return Ok(Outcome::Dropped);
     }
     let started = Instant::now();
-    let generated = match ctx.generator.generate(&candidate, claim.target.as_ref()).await {
+    let generated = ctx.generator.generate(&candidate, claim.target.as_ref(), &task.answers).await;
+    let generated = match generated.result {
         Ok(generated) => generated,
         Err(error) => {
             tracing::warn!(attempt, %error, "attempt failed");
-            return after_failure(&ctx.retry, attempt, error);
+            return after_failure(&ctx.retry, attempt, error, generated.answers);
         }
     };
     for repair in &generated.repairs {
@@ -439,9 +453,14 @@ fn must_wait(admitted: Result<Option<Duration>, fred::error::Error>) -> Option<D
     })
 }
 
-/// What follows failed attempt `attempt` of a job: another attempt after a pause, or the
-/// job's end.
-fn after_failure(retry: &RetryPolicy, attempt: u32, error: ModelError) -> Result<Outcome, TaskError> {
+/// What follows failed attempt `attempt` of a job: another attempt after a pause, carrying
+/// the model's `answers` the job has, or the job's end.
+fn after_failure(
+    retry: &RetryPolicy,
+    attempt: u32,
+    error: ModelError,
+    answers: Vec<v1::ModelAnswer>,
+) -> Result<Outcome, TaskError> {
     let (class, message) = (error.class(), error.to_string());
     let (retry_after, unusable) = match error {
         ModelError::Transient { retry_after, .. } => (retry_after, false),
@@ -450,7 +469,7 @@ fn after_failure(retry: &RetryPolicy, attempt: u32, error: ModelError) -> Result
     };
     if attempt < retry.max_attempts {
         let after = retry.delay(attempt, retry_after);
-        Ok(Outcome::Retry { after, class, message })
+        Ok(Outcome::Retry { after, class, message, answers })
     } else {
         Err(TaskError::Exhausted { attempts: attempt, unusable })
     }

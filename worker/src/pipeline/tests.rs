@@ -1,6 +1,6 @@
 //! The pipeline's decisions, without Redis, a server or a model: what follows a failed
-//! attempt, when the task rate limit holds a task back, and where a resume comes from as
-//! the caches and the generation lock answer.
+//! attempt, what a parked task carries, when the task rate limit holds a task back, and
+//! where a resume comes from as the caches and the generation lock answer.
 
 use fred::error::{Error, ErrorKind};
 
@@ -10,6 +10,16 @@ const POLICY: RetryPolicy = RetryPolicy { base_delay: Duration::from_secs(4), ma
 
 fn unavailable(retry_after: Option<Duration>) -> ModelError {
     ModelError::Transient { reason: "HTTP 503".into(), retry_after }
+}
+
+fn answer(call: &str) -> v1::ModelAnswer {
+    v1::ModelAnswer {
+        call: call.into(),
+        reply: "{}".into(),
+        prompt_tokens: 120,
+        completion_tokens: 30,
+        ..Default::default()
+    }
 }
 
 fn down() -> Error {
@@ -25,20 +35,22 @@ fn delays_double_from_the_base_and_honour_retry_after() {
 }
 
 #[test]
-fn a_transient_failure_is_retried_after_a_pause() {
-    let outcome = after_failure(&POLICY, 1, unavailable(None)).unwrap();
-    let Outcome::Retry { after, class, message } = outcome else { panic!("{outcome:?}") };
+fn a_transient_failure_is_retried_with_the_answers_the_job_has() {
+    let kept = vec![answer("resume_experience")];
+    let outcome = after_failure(&POLICY, 1, unavailable(None), kept.clone()).unwrap();
+    let Outcome::Retry { after, class, message, answers } = outcome else { panic!("{outcome:?}") };
     assert_eq!((after, class), (Duration::from_secs(4), "model_unavailable"));
     assert_eq!(message, "transient model failure: HTTP 503");
+    assert_eq!(answers, kept);
 
     let limited = ModelError::Transient { reason: "HTTP 429".into(), retry_after: Some(Duration::from_secs(30)) };
-    let outcome = after_failure(&POLICY, 2, limited).unwrap();
+    let outcome = after_failure(&POLICY, 2, limited, Vec::new()).unwrap();
     assert!(
         matches!(outcome, Outcome::Retry { after, class: "model_rate_limited", .. } if after == Duration::from_secs(30)),
         "{outcome:?}"
     );
     let invalid = ModelError::Invalid { reason: "not JSON".into() };
-    let outcome = after_failure(&POLICY, 2, invalid).unwrap();
+    let outcome = after_failure(&POLICY, 2, invalid, Vec::new()).unwrap();
     assert!(
         matches!(outcome, Outcome::Retry { after, class: "model_invalid_reply", .. } if after == Duration::from_secs(8)),
         "{outcome:?}"
@@ -47,11 +59,11 @@ fn a_transient_failure_is_retried_after_a_pause() {
 
 #[test]
 fn the_last_attempt_gives_up_saying_why() {
-    let error = after_failure(&POLICY, 3, unavailable(None)).unwrap_err();
+    let error = after_failure(&POLICY, 3, unavailable(None), vec![answer("resume_main")]).unwrap_err();
     assert!(matches!(error, TaskError::Exhausted { attempts: 3, unusable: false }), "{error:?}");
     assert_eq!(error.class(), "model_unavailable");
     assert_eq!(error.user_message(), "the model service was unavailable after 3 attempts; please try again later");
-    let error = after_failure(&POLICY, 3, ModelError::Invalid { reason: "not JSON".into() }).unwrap_err();
+    let error = after_failure(&POLICY, 3, ModelError::Invalid { reason: "not JSON".into() }, Vec::new()).unwrap_err();
     assert_eq!(error.class(), "model_invalid_reply");
     assert!(error.user_message().contains("could not be read after 3 attempts"), "{}", error.user_message());
 }
@@ -59,9 +71,19 @@ fn the_last_attempt_gives_up_saying_why() {
 #[test]
 fn a_permanent_failure_ends_the_job_at_the_first_attempt() {
     let refused = ModelError::Permanent { message: "the model service refused the configured credentials".into() };
-    let error = after_failure(&POLICY, 1, refused).unwrap_err();
+    let error = after_failure(&POLICY, 1, refused, Vec::new()).unwrap_err();
     assert_eq!(error.class(), "model_refused");
     assert_eq!(error.user_message(), "the model service refused the configured credentials");
+}
+
+#[test]
+fn a_retried_task_is_parked_with_its_answers() {
+    let task = ResumeTask { job_id: "j1".into(), run: 2, rate_limited: true, ..ResumeTask::default() };
+    assert_eq!(with_answers(&task, Vec::new()), None, "nothing new: parked as it is");
+    let parked = with_answers(&task, vec![answer("resume_main")]).expect("a new version");
+    assert_eq!(parked.answers, [answer("resume_main")]);
+    assert_eq!(ResumeTask { answers: Vec::new(), ..parked.clone() }, task, "nothing else changes");
+    assert_eq!(with_answers(&parked, vec![answer("resume_main")]), None);
 }
 
 #[test]
