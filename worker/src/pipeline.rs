@@ -1,6 +1,7 @@
 //! One task from start to end: claim, build, render, hand over; and what to do with the
-//! task afterwards: forget it, park it for a retry (the slot is freed at once), or hand it
-//! back when the server could not be reached.
+//! task afterwards: forget it, park it for a retry (the slot is freed at once, and the
+//! parked task carries the model's answers the job has, so the retry asks only for the
+//! rest), or hand it back when the server could not be reached.
 //!
 //! With a cache key, a task first looks for the finished result (then it completes
 //! without a model call); otherwise it takes the key's generation lock. A task that finds
@@ -74,6 +75,7 @@ pub struct Context {
 }
 
 /// How a task ended.
+#[derive(Debug)]
 enum Outcome {
     /// The file is stored; the job is SUCCESS.
     Done,
@@ -81,8 +83,9 @@ enum Outcome {
     Dropped,
     /// The task rate limit: try again after this pause.
     RetryAfter(Duration),
-    /// An attempt failed transiently (`class`, `message`): try again after `after`.
-    Retry { after: Duration, class: &'static str, message: String },
+    /// An attempt failed transiently (`class`, `message`): try again after `after`,
+    /// without asking again for the model's `answers` the job has.
+    Retry { after: Duration, class: &'static str, message: String, answers: Vec<v1::ModelAnswer> },
     /// An identical request is being generated: look again shortly, unclaimed.
     Wait,
 }
@@ -203,14 +206,19 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
                 let marked = task::encode(&v1::ResumeTask { rate_limited: true, ..task.clone() });
                 settle(ctx.redis.tasks.park_as(&raw, &marked, task::queue(&task), delay).await);
             }
-            Ok(Outcome::Retry { after, class, message }) => {
-                tracing::info!(?after, class, "retry scheduled");
+            Ok(Outcome::Retry { after, class, message, answers }) => {
+                tracing::info!(?after, class, answers = answers.len(), "retry scheduled");
                 ctx.stats.retried(class);
                 // For the job's timeline only: the retry goes ahead whether it is recorded or not.
                 if let Err(status) = ctx.reporter.schedule_retry(&task.job_id, class, &message, after).await {
                     tracing::warn!(%status, "could not record the scheduled retry");
                 }
-                settle(ctx.redis.tasks.retry_later(&raw, task::queue(&task), after).await);
+                // The answers go into the parked task: whichever worker takes it next has them.
+                let parked = match with_answers(&task, answers) {
+                    Some(kept) => ctx.redis.tasks.park_as(&raw, &task::encode(&kept), task::queue(&task), after).await,
+                    None => ctx.redis.tasks.retry_later(&raw, task::queue(&task), after).await,
+                };
+                settle(parked);
             }
             Err(TaskError::Unreachable(status)) => {
                 tracing::warn!(%status, "server unreachable; handing the task back");
@@ -233,6 +241,12 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
     runtime::trace::scope(trace, work.instrument(span)).await;
 }
 
+/// `task` carrying `answers` for its next attempt; `None` when it carries them already
+/// (it is parked as it is).
+fn with_answers(task: &ResumeTask, answers: Vec<v1::ModelAnswer>) -> Option<ResumeTask> {
+    (answers != task.answers).then(|| ResumeTask { answers, ..task.clone() })
+}
+
 fn settle(result: Result<(), fred::error::Error>) {
     if let Err(error) = result {
         // The task stays in the in-flight list, where recovery finds it.
@@ -248,48 +262,94 @@ struct CacheKeys<'a> {
     content: &'a str,
 }
 
-async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
-    let Some(document) = ctx.cache_ttl.and(Some(task.cache_key.as_str()).filter(|k| !k.is_empty())) else {
-        return build(ctx, task, None, None).await;
-    };
+/// The cache keys of `task`, when the cache is on and the task has a key.
+fn cache_keys(cache_ttl: Option<Duration>, task: &ResumeTask) -> Option<CacheKeys<'_>> {
+    let document = cache_ttl.and(Some(task.cache_key.as_str()).filter(|k| !k.is_empty()))?;
     // A task queued before contents were cached has no content key: its own key serves.
     let content = Some(task.content_key.as_str()).filter(|k| !k.is_empty()).unwrap_or(document);
-    let keys = CacheKeys { document, content };
-    // A fresh variant takes no cached result; it still stores its own, and still waits
-    // for an identical request in flight.
-    if !task.fresh {
-        match ctx.redis.cache.get(document).await {
-            Ok(Some(cached)) => {
-                ctx.stats.lookups.looked_up("result", true);
-                return deliver_cached(ctx, task, cached).await;
-            }
-            Ok(None) => ctx.stats.lookups.looked_up("result", false),
-            Err(error) => {
-                tracing::warn!(%error, "result cache unreadable; generating without it");
-                return build(ctx, task, None, None).await;
-            }
-        }
-        // The content another format of the same request made: rendered, no model call.
-        let made = ctx.redis.cache.get(content).await.ok().flatten().and_then(|cached| cached.resume);
-        ctx.stats.lookups.looked_up("content", made.is_some());
-        if let Some(made) = made {
-            return build(ctx, task, Some(keys), Some(made)).await;
+    Some(CacheKeys { document, content })
+}
+
+/// Where the resume of a task with cache keys comes from, as its lookups decide in turn:
+/// the result cache, the content cache, the generation lock.
+#[derive(Debug, PartialEq)]
+enum Source {
+    /// An identical request's finished result, delivered as it is.
+    Cached(CachedResume),
+    /// The content another format of the same request made: rendered, no model call.
+    Content(v1::ResumeContent),
+    /// Made here under the generation lock, and kept under the task's keys.
+    Generate,
+    /// Made here without the caches, one of which could not be read.
+    GenerateUncached,
+    /// An identical request is being generated: wait for its result, unclaimed.
+    Wait,
+}
+
+/// What the result cache's answer decides; `None`: look further.
+fn by_result(found: Result<Option<CachedResume>, fred::error::Error>) -> Option<Source> {
+    match found {
+        Ok(found) => found.map(Source::Cached),
+        Err(error) => {
+            tracing::warn!(%error, "result cache unreadable; generating without it");
+            Some(Source::GenerateUncached)
         }
     }
-    match ctx.redis.locks.lock(content, &task.job_id).await {
-        Ok(true) => {}
-        // An identical request is being generated: wait for its result, unclaimed.
-        Ok(false) => return Ok(Outcome::Wait),
+}
+
+/// What the content cache's answer (unreadable is nothing) decides; `None`: look further.
+fn by_content(found: Option<CachedResume>) -> Option<Source> {
+    found.and_then(|cached| cached.resume).map(Source::Content)
+}
+
+/// What the generation lock's answer decides.
+fn by_lock(locked: Result<bool, fred::error::Error>) -> Source {
+    match locked {
+        Ok(true) => Source::Generate,
+        Ok(false) => Source::Wait,
         Err(error) => {
             tracing::warn!(%error, "generation lock unavailable; generating without it");
-            return build(ctx, task, None, None).await;
+            Source::GenerateUncached
         }
     }
-    let outcome = build(ctx, task, Some(keys), None).await;
-    if let Err(error) = ctx.redis.locks.unlock(content, &task.job_id).await {
-        tracing::warn!(%error, "could not release the generation lock; it expires");
+}
+
+async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
+    let Some(keys) = cache_keys(ctx.cache_ttl, task) else {
+        return build(ctx, task, None, None).await;
+    };
+    let source = 'found: {
+        // A fresh variant takes no cached result; it still stores its own, and still waits
+        // for an identical request in flight.
+        if !task.fresh {
+            let found = ctx.redis.cache.get(keys.document).await;
+            if let Ok(found) = &found {
+                ctx.stats.lookups.looked_up("result", found.is_some());
+            }
+            if let Some(source) = by_result(found) {
+                break 'found source;
+            }
+            let made = by_content(ctx.redis.cache.get(keys.content).await.ok().flatten());
+            ctx.stats.lookups.looked_up("content", made.is_some());
+            if let Some(source) = made {
+                break 'found source;
+            }
+        }
+        by_lock(ctx.redis.locks.lock(keys.content, &task.job_id).await)
+    };
+    match source {
+        Source::Cached(cached) => deliver_cached(ctx, task, cached).await,
+        Source::Content(made) => build(ctx, task, Some(keys), Some(made)).await,
+        Source::GenerateUncached => build(ctx, task, None, None).await,
+        Source::Wait => Ok(Outcome::Wait),
+        Source::Generate => {
+            let outcome = build(ctx, task, Some(keys), None).await;
+            if let Err(error) = ctx.redis.locks.unlock(keys.content, &task.job_id).await {
+                tracing::warn!(%error, "could not release the generation lock; it expires");
+            }
+            outcome
+        }
     }
-    outcome
 }
 
 /// Completes the job with a resume another job already made.
@@ -314,16 +374,11 @@ async fn build(
 ) -> Result<Outcome, TaskError> {
     // A render makes no model call, so it takes nothing of the model's quota.
     let renders = task.render_only || made.is_some();
-    let admitted = if renders { Ok(None) } else { ctx.redis.task_limit.admit().await };
-    match admitted {
-        Ok(None) => {}
-        // Over the model's quota: the task waits, unclaimed (the job stays PENDING).
-        Ok(Some(wait)) => {
-            tracing::debug!(?wait, "task rate limit reached; task parked");
-            ctx.stats.rate_limited.inc();
-            return Ok(Outcome::RetryAfter(wait));
-        }
-        Err(error) => tracing::warn!(%error, "task rate limit unreadable; starting anyway"),
+    // Over the model's quota: the task waits, unclaimed (the job stays PENDING).
+    if !renders && let Some(wait) = must_wait(ctx.redis.task_limit.admit().await) {
+        tracing::debug!(?wait, "task rate limit reached; task parked");
+        ctx.stats.rate_limited.inc();
+        return Ok(Outcome::RetryAfter(wait));
     }
     let claim = retrying(|| ctx.reporter.claim(task, ctx.cache_ttl.is_some())).await?;
     if !claim.proceed {
@@ -357,23 +412,13 @@ async fn build(
         return Ok(Outcome::Dropped);
     }
     let started = Instant::now();
-    let generated = match ctx.generator.generate(&candidate, claim.target.as_ref()).await {
+    let generated = ctx.generator.generate(&candidate, claim.target.as_ref(), &task.answers).await;
+    let generated = match generated.result {
         Ok(generated) => generated,
-        Err(error @ (ModelError::Transient { .. } | ModelError::Invalid { .. })) => {
+        Err(error) => {
             tracing::warn!(attempt, %error, "attempt failed");
-            let (class, message) = (error.class(), error.to_string());
-            let (retry_after, unusable) = match error {
-                ModelError::Transient { retry_after, .. } => (retry_after, false),
-                ModelError::Invalid { .. } | ModelError::Permanent { .. } => (None, true),
-            };
-            return if attempt < ctx.retry.max_attempts {
-                let after = ctx.retry.delay(attempt, retry_after);
-                Ok(Outcome::Retry { after, class, message })
-            } else {
-                Err(TaskError::Exhausted { attempts: attempt, unusable })
-            };
+            return after_failure(&ctx.retry, attempt, error, generated.answers);
         }
-        Err(ModelError::Permanent { message }) => return Err(TaskError::Model(message)),
     };
     for repair in &generated.repairs {
         tracing::info!(repair = repair.kind.name(), detail = %repair.detail, "model reply repaired");
@@ -397,6 +442,37 @@ async fn build(
         return Ok(Outcome::Dropped);
     }
     hand_over(ctx, task, &document, Some(&content), provenance).await
+}
+
+/// Whether a task that calls the model must wait, as the task rate limit answered: how
+/// long; `None` to start now, also when the limit could not be read (it fails open).
+fn must_wait(admitted: Result<Option<Duration>, fred::error::Error>) -> Option<Duration> {
+    admitted.unwrap_or_else(|error| {
+        tracing::warn!(%error, "task rate limit unreadable; starting anyway");
+        None
+    })
+}
+
+/// What follows failed attempt `attempt` of a job: another attempt after a pause, carrying
+/// the model's `answers` the job has, or the job's end.
+fn after_failure(
+    retry: &RetryPolicy,
+    attempt: u32,
+    error: ModelError,
+    answers: Vec<v1::ModelAnswer>,
+) -> Result<Outcome, TaskError> {
+    let (class, message) = (error.class(), error.to_string());
+    let (retry_after, unusable) = match error {
+        ModelError::Transient { retry_after, .. } => (retry_after, false),
+        ModelError::Invalid { .. } => (None, true),
+        ModelError::Permanent { message } => return Err(TaskError::Model(message)),
+    };
+    if attempt < retry.max_attempts {
+        let after = retry.delay(attempt, retry_after);
+        Ok(Outcome::Retry { after, class, message, answers })
+    } else {
+        Err(TaskError::Exhausted { attempts: attempt, unusable })
+    }
 }
 
 /// Keeps `document` (made from `content` for candidate `candidate_id`) under the request's
@@ -482,15 +558,4 @@ where
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn delays_double_from_the_base_and_honour_retry_after() {
-        let policy = RetryPolicy { base_delay: Duration::from_secs(4), max_attempts: 3 };
-        assert_eq!(policy.delay(1, None), Duration::from_secs(4));
-        assert_eq!(policy.delay(2, None), Duration::from_secs(8));
-        assert_eq!(policy.delay(1, Some(Duration::from_secs(30))), Duration::from_secs(30));
-        assert_eq!(policy.delay(2, Some(Duration::from_secs(1))), Duration::from_secs(8));
-    }
-}
+mod tests;

@@ -29,7 +29,7 @@ struct CallLabels {
     /// `resume_main` or `resume_experience`.
     call: &'static str,
     /// `ok`, the failure's class (`model_unavailable`, `model_rate_limited`, …), or
-    /// `cancelled` (the resume's other call failed first).
+    /// `cancelled` (the task was stopped mid-call: a shutdown's drain deadline passed).
     outcome: &'static str,
 }
 
@@ -74,8 +74,8 @@ impl ModelCalls {
     }
 }
 
-/// One model call being timed. Dropped unfinished (the other call of the resume failed
-/// first, and the two are joined so that the first failure ends both), it is counted as
+/// One model call being timed. Dropped unfinished (its task was stopped: a call is never
+/// dropped for its sibling's failure, the two run to their end), it is counted as
 /// `cancelled`.
 pub struct CallTimer<'a> {
     calls: &'a ModelCalls,

@@ -33,6 +33,7 @@ pub fn new(job_id: &str, priority: Priority, work: Work) -> ResumeTask {
         run,
         rate_limited: false,
         traceparent: String::new(),
+        answers: Vec::new(),
     }
 }
 
@@ -65,6 +66,10 @@ mod tests {
         assert_eq!((read.job_id.as_str(), read.cache_key.as_str(), read.fresh), ("j1", "k", true));
         assert_eq!((read.content_key.as_str(), read.run), ("c", 2));
         assert_eq!(queue(&read), Queue::PriorityHigh);
+        assert!(read.answers.is_empty(), "a new task has no model answers");
         assert!(decode(b"\xff\xff").is_none());
+        let answer = crate::v1::ModelAnswer { call: "resume_main".into(), reply: "{}".into(), ..Default::default() };
+        let retried = ResumeTask { answers: vec![answer.clone()], ..task };
+        assert_eq!(decode(&encode(&retried)).map(|t| t.answers), Some(vec![answer]));
     }
 }

@@ -1,11 +1,12 @@
 //! An OpenAI-compatible chat completions server on 127.0.0.1 for the tests: it answers
 //! with valid structured output built from the request's own data, or with what a test
-//! scripted for the next calls of either schema (a status with an optional `Retry-After`,
-//! content that is not JSON, a verbatim body, or the valid answer changed by a function),
-//! after a set latency, and records every request.
+//! scripted (a status with an optional `Retry-After`, content that is not JSON, a verbatim
+//! body, or the valid answer changed by a function) for the next calls of either schema,
+//! or for the first answers to each distinct prompt of a schema, after a set latency
+//! (per schema), and records every request.
 
 use std::{
-    collections::VecDeque,
+    collections::{HashMap, VecDeque},
     sync::{
         Arc, Mutex,
         atomic::{AtomicUsize, Ordering::SeqCst},
@@ -93,9 +94,16 @@ pub struct Seen {
 #[derive(Default)]
 struct Inner {
     /// Answers for the coming calls of each kind (main, experience); once empty, calls
-    /// succeed.
+    /// succeed (or follow `per_prompt`).
     scripts: Mutex<[VecDeque<Reply>; 2]>,
-    latency: Mutex<Duration>,
+    /// The first answers to every distinct prompt of each kind, in order; past them, a
+    /// prompt gets the valid answer.
+    per_prompt: Mutex<[Vec<Reply>; 2]>,
+    /// How many times each prompt (its schema and messages) was answered: a request its
+    /// client gave up on before the answer is not counted.
+    answered: Mutex<HashMap<String, usize>>,
+    /// How long calls of each kind wait before answering.
+    latency: Mutex<[Duration; 2]>,
     seen: Mutex<Vec<Seen>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
@@ -122,7 +130,12 @@ impl FakeModel {
 
     /// Every call waits this long before answering.
     pub fn set_latency(&self, latency: Duration) {
-        *self.inner.latency.lock().unwrap() = latency;
+        *self.inner.latency.lock().unwrap() = [latency; 2];
+    }
+
+    /// Calls of `call` wait this long before answering.
+    pub fn set_latency_for(&self, call: Call, latency: Duration) {
+        self.inner.latency.lock().unwrap()[call as usize] = latency;
     }
 
     /// The next main-sections calls answer these, in order.
@@ -133,6 +146,14 @@ impl FakeModel {
     /// The next calls of `call` answer these, in order.
     pub fn script_for(&self, call: Call, replies: impl IntoIterator<Item = Reply>) {
         self.inner.scripts.lock().unwrap()[call as usize].extend(replies);
+    }
+
+    /// Each distinct prompt of `call` (another candidate's data, another target) is
+    /// answered with these, in order, before it gets the valid answer: a model that fails
+    /// every prompt the same way, however many jobs run at once. The calls scripted with
+    /// [`FakeModel::script_for`] come first.
+    pub fn script_each_prompt(&self, call: Call, replies: impl IntoIterator<Item = Reply>) {
+        self.inner.per_prompt.lock().unwrap()[call as usize] = replies.into_iter().collect();
     }
 
     /// Every request so far.
@@ -163,9 +184,16 @@ async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body
             .unwrap_or_default()
             .to_owned(),
     });
-    let latency = *inner.latency.lock().unwrap();
+    let call = Call::of(&schema) as usize;
+    let latency = inner.latency.lock().unwrap()[call];
     tokio::time::sleep(latency).await;
-    let scripted = inner.scripts.lock().unwrap()[Call::of(&schema) as usize].pop_front();
+    let scripted = inner.scripts.lock().unwrap()[call].pop_front().or_else(|| {
+        let prompt = format!("{schema}\n{}", body["messages"]);
+        let mut answered = inner.answered.lock().unwrap();
+        let times = answered.entry(prompt).or_default();
+        *times += 1;
+        inner.per_prompt.lock().unwrap()[call].get(*times - 1).cloned()
+    });
     inner.in_flight.fetch_sub(1, SeqCst);
     match scripted {
         Some(Reply::Status(status, retry_after)) => {

@@ -14,6 +14,7 @@ mod limits;
 mod model;
 mod operations;
 mod outage;
+mod partial;
 mod repair;
 mod rest;
 mod retention;

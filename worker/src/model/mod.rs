@@ -1,7 +1,9 @@
 //! What a resume says, independent of its file format, and how it is made.
 //!
 //! Two [`Generator`]s: [`offline`] builds it from the candidate's own data alone (no
-//! network); [`openai`] asks an OpenAI-compatible model, in two calls run concurrently.
+//! network); [`openai`] asks an OpenAI-compatible model, in two calls run concurrently,
+//! and keeps the answer of a call that succeeded when the other failed, for the next
+//! attempt.
 //! Both only reorder and rephrase what the candidate has: names, companies, titles,
 //! institutions and dates always come from the candidate's data.
 
@@ -60,14 +62,26 @@ impl ModelError {
     }
 }
 
+/// What one attempt at a resume came to, and the model's answers the job has after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attempt {
+    pub result: Result<Generated, ModelError>,
+    /// Every call that has a usable reply, kept from an earlier attempt or got in this one:
+    /// what a later attempt of the job need not ask for again. A call that failed has none.
+    pub answers: Vec<v1::ModelAnswer>,
+}
+
 /// Makes the content of a resume.
 pub trait Generator: Send + Sync {
-    /// The resume of `candidate`, tailored to `target` when there is one.
+    /// The resume of `candidate`, tailored to `target` when there is one. A call that has
+    /// an answer in `kept` (from the job's earlier attempts) is not made again; the
+    /// resume's usage counts each answer once, whichever attempt got it.
     fn generate<'a>(
         &'a self,
         candidate: &'a v1::Candidate,
         target: Option<&'a v1::CandidateJob>,
-    ) -> BoxFuture<'a, Result<Generated, ModelError>>;
+        kept: &'a [v1::ModelAnswer],
+    ) -> BoxFuture<'a, Attempt>;
 }
 
 /// A resume's content, ready to render.

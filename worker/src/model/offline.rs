@@ -10,7 +10,7 @@ use resume_proto::v1;
 
 use futures::{FutureExt, future::BoxFuture};
 
-use super::{Certification, Contact, Generated, Generator, ModelError, Resume, Role, Study, Usage};
+use super::{Attempt, Certification, Contact, Generated, Generator, Resume, Role, Study, Usage};
 
 /// The generator that needs no network.
 pub struct Offline;
@@ -20,9 +20,11 @@ impl Generator for Offline {
         &'a self,
         candidate: &'a v1::Candidate,
         target: Option<&'a v1::CandidateJob>,
-    ) -> BoxFuture<'a, Result<Generated, ModelError>> {
-        let content = content(candidate, target);
-        async move { Ok(Generated { content, usage: Usage::default(), repairs: Vec::new() }) }.boxed()
+        _kept: &'a [v1::ModelAnswer],
+    ) -> BoxFuture<'a, Attempt> {
+        // Nothing to keep: it makes no call, and never fails.
+        let generated = Generated { content: content(candidate, target), usage: Usage::default(), repairs: Vec::new() };
+        async move { Attempt { result: Ok(generated), answers: Vec::new() } }.boxed()
     }
 }
 

@@ -2,6 +2,10 @@
 //! OpenAI-compatible endpoint, one for the main sections (headline, summary, skill order)
 //! and one for the experience bullets, each with a strict JSON-schema reply.
 //!
+//! Each call runs to its end whatever the other does. A call with a usable reply is an
+//! answer the job keeps (in its task, see `ResumeTask.answers`): when the other call
+//! failed, the next attempt sends only that one, and the answer is paid for once.
+//!
 //! Both calls share one prefix (the system prompt and the candidate's data, so that a
 //! provider's prompt cache can serve it once) and end with their own task message. The
 //! schemas constrain what a schema can: the skills are the candidate's own (an `enum`,
@@ -25,16 +29,17 @@ use async_openai::{
     error::OpenAIError,
     middleware::{HttpRequestFactory, ReqwestService},
     types::chat::{
-        ChatCompletionRequestSystemMessageArgs, ChatCompletionRequestUserMessageArgs, CreateChatCompletionRequestArgs,
-        CreateChatCompletionResponse, ResponseFormat, ResponseFormatJsonSchema,
+        ChatCompletionRequestSystemMessageArgs, ChatCompletionRequestUserMessageArgs, CreateChatCompletionRequest,
+        CreateChatCompletionRequestArgs, CreateChatCompletionResponse, ResponseFormat, ResponseFormatJsonSchema,
     },
 };
 use futures::{FutureExt, future::BoxFuture};
 use resume_proto::v1;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use super::{
-    Generated, Generator, ModelError, Usage, offline,
+    Attempt, Generated, Generator, ModelError, Usage, offline,
     reply::{self, EXTRA_BULLETS, MainSections, Unusable},
 };
 use crate::stats::ModelCalls;
@@ -89,6 +94,16 @@ struct Call {
     task: &'static str,
 }
 
+impl Call {
+    fn main(candidate: &v1::Candidate) -> Call {
+        Call { name: MAIN_CALL, schema: main_schema(candidate), task: MAIN_TASK }
+    }
+
+    fn experience(candidate: &v1::Candidate) -> Call {
+        Call { name: EXPERIENCE_CALL, schema: experience_schema(candidate), task: EXPERIENCE_TASK }
+    }
+}
+
 impl OpenAi {
     /// A generator calling `settings.model` at `settings.base_url`, counting its calls in
     /// `calls`.
@@ -102,17 +117,45 @@ impl OpenAi {
         Ok(OpenAi { client, model: settings.model.clone(), calls })
     }
 
-    /// The reply's content and what the call cost, counted.
-    async fn call(&self, call: Call, data: &str) -> Result<(String, Usage), ModelError> {
-        let timer = self.calls.start(call.name);
-        let reply = self.ask(call, data).await;
-        timer.finish(reply.as_ref().map(|(_, usage)| *usage));
-        reply
+    /// The reply to `call`, parsed by `parse`, and the answer that holds it: an answer in
+    /// `kept` to the very same request when there is one (no call), else the model's.
+    /// A reply `parse` finds nothing usable in is invalid output, not an answer.
+    async fn answer<T>(
+        &self,
+        call: Call,
+        data: &str,
+        kept: &[v1::ModelAnswer],
+        parse: fn(&str) -> Result<T, Unusable>,
+    ) -> Result<(T, v1::ModelAnswer), ModelError> {
+        let name = call.name;
+        let request = self.request(call, data)?;
+        let digest = request_sha256(&request);
+        let earlier = kept.iter().find(|answer| answer.call == name && answer.request_sha256 == digest);
+        // A kept reply was usable when it was kept, by the same parser.
+        if let Some(answer) = earlier
+            && let Ok(reply) = parse(&answer.reply)
+        {
+            tracing::debug!(call = name, "model call answered in an earlier attempt; not sent again");
+            return Ok((reply, answer.clone()));
+        }
+        let timer = self.calls.start(name);
+        let sent = self.send(request).await;
+        timer.finish(sent.as_ref().map(|(_, usage)| *usage));
+        let (content, usage) = sent?;
+        let reply = parse(&content).map_err(invalid)?;
+        let answer = v1::ModelAnswer {
+            call: name.to_owned(),
+            reply: content,
+            prompt_tokens: usage.prompt_tokens,
+            completion_tokens: usage.completion_tokens,
+            request_sha256: digest,
+        };
+        Ok((reply, answer))
     }
 
-    /// The reply's content and what the call cost.
-    async fn ask(&self, call: Call, data: &str) -> Result<(String, Usage), ModelError> {
-        let request = CreateChatCompletionRequestArgs::default()
+    /// The chat completion request of `call` over `data`.
+    fn request(&self, call: Call, data: &str) -> Result<CreateChatCompletionRequest, ModelError> {
+        CreateChatCompletionRequestArgs::default()
             .model(&self.model)
             .messages([
                 ChatCompletionRequestSystemMessageArgs::default()
@@ -136,7 +179,11 @@ impl OpenAi {
                 },
             })
             .build()
-            .map_err(classify)?;
+            .map_err(classify)
+    }
+
+    /// The reply's content and what the call cost.
+    async fn send(&self, request: CreateChatCompletionRequest) -> Result<(String, Usage), ModelError> {
         let response: CreateChatCompletionResponse = self.client.chat().create(request).await.map_err(classify)?;
         let usage = response
             .usage
@@ -158,25 +205,61 @@ impl Generator for OpenAi {
         &'a self,
         candidate: &'a v1::Candidate,
         target: Option<&'a v1::CandidateJob>,
-    ) -> BoxFuture<'a, Result<Generated, ModelError>> {
+        kept: &'a [v1::ModelAnswer],
+    ) -> BoxFuture<'a, Attempt> {
         async move {
             let data = prompt_data(candidate, target).to_string();
-            let main = Call { name: MAIN_CALL, schema: main_schema(candidate), task: MAIN_TASK };
-            let experience =
-                Call { name: EXPERIENCE_CALL, schema: experience_schema(candidate), task: EXPERIENCE_TASK };
-            let ((main, main_usage), (experience, experience_usage)) =
-                tokio::try_join!(self.call(main, &data), self.call(experience, &data))?;
-            let main = MainSections::parse(&main).map_err(invalid)?;
-            let roles = reply::parse_roles(&experience).map_err(invalid)?;
-            let (content, repairs) = reply::merge(candidate, offline::content(candidate, target), main, roles);
-            let usage = Usage {
-                prompt_tokens: main_usage.prompt_tokens + experience_usage.prompt_tokens,
-                completion_tokens: main_usage.completion_tokens + experience_usage.completion_tokens,
+            let (main, experience) = (Call::main(candidate), Call::experience(candidate));
+            // Both calls run to their end, even when one fails: what the other got is kept
+            // for the next attempt instead of being thrown away (and paid for again).
+            let (main, experience) = tokio::join!(
+                self.answer(main, &data, kept, MainSections::parse),
+                self.answer(experience, &data, kept, reply::parse_roles),
+            );
+            let answers: Vec<v1::ModelAnswer> =
+                [main.as_ref().ok().map(|(_, a)| a), experience.as_ref().ok().map(|(_, a)| a)]
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .collect();
+            let result = match (main, experience) {
+                (Ok((main, _)), Ok((roles, _))) => {
+                    let (content, repairs) = reply::merge(candidate, offline::content(candidate, target), main, roles);
+                    let usage = answers.iter().fold(Usage::default(), |sum, answer| Usage {
+                        prompt_tokens: sum.prompt_tokens + answer.prompt_tokens,
+                        completion_tokens: sum.completion_tokens + answer.completion_tokens,
+                    });
+                    Ok(Generated { content, usage, repairs })
+                }
+                (Err(error), Ok(_)) | (Ok(_), Err(error)) => Err(error),
+                (Err(main), Err(experience)) => Err(graver(main, experience)),
             };
-            Ok(Generated { content, usage, repairs })
+            Attempt { result, answers }
         }
         .boxed()
     }
+}
+
+/// The failure that decides what becomes of the job when both calls failed: a permanent
+/// one (no attempt can succeed), then a transient one, with the longer `Retry-After`, then
+/// invalid output.
+fn graver(a: ModelError, b: ModelError) -> ModelError {
+    use ModelError::{Invalid, Permanent, Transient};
+    match (a, b) {
+        (error @ Permanent { .. }, _) | (_, error @ Permanent { .. }) => error,
+        (Transient { reason, retry_after: first }, Transient { retry_after: second, .. }) => {
+            Transient { reason, retry_after: first.max(second) }
+        }
+        (error @ Transient { .. }, Invalid { .. }) | (Invalid { .. }, error @ Transient { .. }) => error,
+        (error @ Invalid { .. }, Invalid { .. }) => error,
+    }
+}
+
+/// What identifies a request: the SHA-256 of its JSON (model, messages, schema).
+fn request_sha256(request: &CreateChatCompletionRequest) -> Vec<u8> {
+    // A request built from strings and JSON values always serializes.
+    let json = serde_json::to_vec(request).unwrap_or_default();
+    Sha256::digest(json).to_vec()
 }
 
 fn invalid(reason: Unusable) -> ModelError {
@@ -369,6 +452,72 @@ mod tests {
         assert_eq!(roles["items"]["properties"]["highlights"]["maxItems"], 2 + EXTRA_BULLETS);
         let data = prompt_data(&candidate(), None);
         assert_eq!(data["candidate"]["experience"][1]["role"], 2);
+    }
+
+    /// A generator whose every call fails at once (nothing listens on port 9).
+    fn unreachable() -> OpenAi {
+        let settings =
+            OpenAiSettings { base_url: "http://127.0.0.1:9/v1".into(), api_key: "sk-test".into(), model: "m".into() };
+        OpenAi::new(&settings, crate::stats::Stats::new(1).model.clone()).unwrap()
+    }
+
+    /// An answer of `call` to the request `generator` makes for `candidate`.
+    fn kept(generator: &OpenAi, call: Call, candidate: &v1::Candidate, reply: &str) -> v1::ModelAnswer {
+        let name = call.name.to_owned();
+        let request = generator.request(call, &prompt_data(candidate, None).to_string()).unwrap();
+        v1::ModelAnswer {
+            call: name,
+            reply: reply.into(),
+            prompt_tokens: 100,
+            completion_tokens: 10,
+            request_sha256: request_sha256(&request),
+        }
+    }
+
+    const MAIN_REPLY: &str = r#"{"headline": "H", "summary": "S.", "skills": ["SQL", "Rust"]}"#;
+    const EXPERIENCE_REPLY: &str = r#"{"roles": [{"role": 1, "company": "A", "title": "", "highlights": ["x!"]},
+        {"role": 2, "company": "B", "title": "", "highlights": []}]}"#;
+
+    #[tokio::test]
+    async fn kept_answers_are_not_asked_for_again_and_count_once() {
+        let generator = unreachable();
+        let candidate = candidate();
+        let answers = vec![
+            kept(&generator, Call::main(&candidate), &candidate, MAIN_REPLY),
+            kept(&generator, Call::experience(&candidate), &candidate, EXPERIENCE_REPLY),
+        ];
+        let attempt = generator.generate(&candidate, None, &answers).await;
+        let generated = attempt.result.expect("made from the kept answers alone");
+        assert_eq!(generated.content.headline.as_deref(), Some("H"));
+        assert_eq!(generated.usage, Usage { prompt_tokens: 200, completion_tokens: 20 });
+        assert_eq!(attempt.answers, answers);
+    }
+
+    #[tokio::test]
+    async fn an_answer_to_another_request_is_not_used_and_a_failure_keeps_the_sibling() {
+        let generator = unreachable();
+        let candidate = candidate();
+        let edited = v1::Candidate { headline: Some("edited since".into()), ..candidate.clone() };
+        let experience = kept(&generator, Call::experience(&candidate), &candidate, EXPERIENCE_REPLY);
+        let answers = vec![kept(&generator, Call::main(&edited), &edited, MAIN_REPLY), experience.clone()];
+        let attempt = generator.generate(&candidate, None, &answers).await;
+        assert!(matches!(attempt.result, Err(ModelError::Transient { .. })), "{:?}", attempt.result);
+        assert_eq!(attempt.answers, [experience], "the main answer was for the edited data");
+    }
+
+    #[test]
+    fn of_two_failures_the_graver_decides() {
+        let transient = |after: u64| ModelError::Transient {
+            reason: "HTTP 429".into(),
+            retry_after: Some(Duration::from_secs(after)),
+        };
+        let invalid = || ModelError::Invalid { reason: "not JSON".into() };
+        let permanent = || ModelError::Permanent { message: "refused".into() };
+        assert_eq!(graver(transient(1), permanent()), permanent());
+        assert_eq!(graver(invalid(), permanent()), permanent());
+        assert_eq!(graver(transient(1), transient(5)), transient(5));
+        assert_eq!(graver(invalid(), transient(1)), transient(1));
+        assert_eq!(graver(invalid(), invalid()), invalid());
     }
 
     #[test]

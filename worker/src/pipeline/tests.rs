@@ -1,0 +1,130 @@
+//! The pipeline's decisions, without Redis, a server or a model: what follows a failed
+//! attempt, what a parked task carries, when the task rate limit holds a task back, and
+//! where a resume comes from as the caches and the generation lock answer.
+
+use fred::error::{Error, ErrorKind};
+
+use super::*;
+
+const POLICY: RetryPolicy = RetryPolicy { base_delay: Duration::from_secs(4), max_attempts: 3 };
+
+fn unavailable(retry_after: Option<Duration>) -> ModelError {
+    ModelError::Transient { reason: "HTTP 503".into(), retry_after }
+}
+
+fn answer(call: &str) -> v1::ModelAnswer {
+    v1::ModelAnswer {
+        call: call.into(),
+        reply: "{}".into(),
+        prompt_tokens: 120,
+        completion_tokens: 30,
+        ..Default::default()
+    }
+}
+
+fn down() -> Error {
+    Error::new(ErrorKind::IO, "connection refused")
+}
+
+#[test]
+fn delays_double_from_the_base_and_honour_retry_after() {
+    assert_eq!(POLICY.delay(1, None), Duration::from_secs(4));
+    assert_eq!(POLICY.delay(2, None), Duration::from_secs(8));
+    assert_eq!(POLICY.delay(1, Some(Duration::from_secs(30))), Duration::from_secs(30));
+    assert_eq!(POLICY.delay(2, Some(Duration::from_secs(1))), Duration::from_secs(8));
+}
+
+#[test]
+fn a_transient_failure_is_retried_with_the_answers_the_job_has() {
+    let kept = vec![answer("resume_experience")];
+    let outcome = after_failure(&POLICY, 1, unavailable(None), kept.clone()).unwrap();
+    let Outcome::Retry { after, class, message, answers } = outcome else { panic!("{outcome:?}") };
+    assert_eq!((after, class), (Duration::from_secs(4), "model_unavailable"));
+    assert_eq!(message, "transient model failure: HTTP 503");
+    assert_eq!(answers, kept);
+
+    let limited = ModelError::Transient { reason: "HTTP 429".into(), retry_after: Some(Duration::from_secs(30)) };
+    let outcome = after_failure(&POLICY, 2, limited, Vec::new()).unwrap();
+    assert!(
+        matches!(outcome, Outcome::Retry { after, class: "model_rate_limited", .. } if after == Duration::from_secs(30)),
+        "{outcome:?}"
+    );
+    let invalid = ModelError::Invalid { reason: "not JSON".into() };
+    let outcome = after_failure(&POLICY, 2, invalid, Vec::new()).unwrap();
+    assert!(
+        matches!(outcome, Outcome::Retry { after, class: "model_invalid_reply", .. } if after == Duration::from_secs(8)),
+        "{outcome:?}"
+    );
+}
+
+#[test]
+fn the_last_attempt_gives_up_saying_why() {
+    let error = after_failure(&POLICY, 3, unavailable(None), vec![answer("resume_main")]).unwrap_err();
+    assert!(matches!(error, TaskError::Exhausted { attempts: 3, unusable: false }), "{error:?}");
+    assert_eq!(error.class(), "model_unavailable");
+    assert_eq!(error.user_message(), "the model service was unavailable after 3 attempts; please try again later");
+    let error = after_failure(&POLICY, 3, ModelError::Invalid { reason: "not JSON".into() }, Vec::new()).unwrap_err();
+    assert_eq!(error.class(), "model_invalid_reply");
+    assert!(error.user_message().contains("could not be read after 3 attempts"), "{}", error.user_message());
+}
+
+#[test]
+fn a_permanent_failure_ends_the_job_at_the_first_attempt() {
+    let refused = ModelError::Permanent { message: "the model service refused the configured credentials".into() };
+    let error = after_failure(&POLICY, 1, refused, Vec::new()).unwrap_err();
+    assert_eq!(error.class(), "model_refused");
+    assert_eq!(error.user_message(), "the model service refused the configured credentials");
+}
+
+#[test]
+fn a_retried_task_is_parked_with_its_answers() {
+    let task = ResumeTask { job_id: "j1".into(), run: 2, rate_limited: true, ..ResumeTask::default() };
+    assert_eq!(with_answers(&task, Vec::new()), None, "nothing new: parked as it is");
+    let parked = with_answers(&task, vec![answer("resume_main")]).expect("a new version");
+    assert_eq!(parked.answers, [answer("resume_main")]);
+    assert_eq!(ResumeTask { answers: Vec::new(), ..parked.clone() }, task, "nothing else changes");
+    assert_eq!(with_answers(&parked, vec![answer("resume_main")]), None);
+}
+
+#[test]
+fn the_task_rate_limit_holds_a_task_back_only_when_it_says_wait() {
+    assert_eq!(must_wait(Ok(Some(Duration::from_secs(6)))), Some(Duration::from_secs(6)));
+    assert_eq!(must_wait(Ok(None)), None);
+    assert_eq!(must_wait(Err(down())), None, "an unreadable limit lets the task start");
+}
+
+#[test]
+fn cache_keys_need_the_cache_and_a_key() {
+    let task = ResumeTask { cache_key: "doc".into(), content_key: "made".into(), ..ResumeTask::default() };
+    let ttl = Some(Duration::from_secs(60));
+    let keys = cache_keys(ttl, &task).expect("keys");
+    assert_eq!((keys.document, keys.content), ("doc", "made"));
+    assert!(cache_keys(None, &task).is_none(), "the cache is off");
+    assert!(cache_keys(ttl, &ResumeTask::default()).is_none(), "the task has no key");
+    let older = ResumeTask { cache_key: "doc".into(), ..ResumeTask::default() };
+    assert_eq!(cache_keys(ttl, &older).map(|k| k.content), Some("doc"), "its own key serves");
+}
+
+#[test]
+fn a_cached_result_is_delivered_and_an_unreadable_cache_is_bypassed() {
+    let cached = CachedResume { filename: "Ada_Resume.pdf".into(), ..CachedResume::default() };
+    assert_eq!(by_result(Ok(Some(cached.clone()))), Some(Source::Cached(cached)));
+    assert_eq!(by_result(Ok(None)), None, "a miss looks further");
+    assert_eq!(by_result(Err(down())), Some(Source::GenerateUncached));
+}
+
+#[test]
+fn a_cached_content_is_rendered_without_the_model() {
+    let content = v1::ResumeContent { full_name: "Ada Lovelace".into(), ..v1::ResumeContent::default() };
+    let cached = CachedResume { resume: Some(content.clone()), ..CachedResume::default() };
+    assert_eq!(by_content(Some(cached)), Some(Source::Content(content)));
+    assert_eq!(by_content(Some(CachedResume::default())), None, "a document without its content");
+    assert_eq!(by_content(None), None);
+}
+
+#[test]
+fn the_lock_decides_between_generating_and_waiting() {
+    assert_eq!(by_lock(Ok(true)), Source::Generate);
+    assert_eq!(by_lock(Ok(false)), Source::Wait, "an identical request is being generated");
+    assert_eq!(by_lock(Err(down())), Source::GenerateUncached);
+}
