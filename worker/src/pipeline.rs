@@ -15,8 +15,11 @@ use std::{
 };
 
 use resume_proto::{
-    job::FileType,
-    redis::task,
+    job::{ErrorClass, FileType},
+    redis::{
+        cache::{self, Level},
+        task,
+    },
     v1::{self, CachedResume, ResumeTask},
 };
 use runtime::trace::TraceContext;
@@ -85,7 +88,7 @@ enum Outcome {
     RetryAfter(Duration),
     /// An attempt failed transiently (`class`, `message`): try again after `after`,
     /// without asking again for the model's `answers` the job has.
-    Retry { after: Duration, class: &'static str, message: String, answers: Vec<v1::ModelAnswer> },
+    Retry { after: Duration, class: ErrorClass, message: String, answers: Vec<v1::ModelAnswer> },
     /// An identical request is being generated: look again shortly, unclaimed.
     Wait,
 }
@@ -138,14 +141,14 @@ impl From<Status> for TaskError {
 
 impl TaskError {
     /// The kind of failure, as the error groups name it.
-    fn class(&self) -> &'static str {
+    fn class(&self) -> ErrorClass {
         match self {
-            TaskError::Render(_) => "render_failed",
-            TaskError::Unsupported(_) => "unsupported_format",
-            TaskError::Model(_) => "model_refused",
-            TaskError::Exhausted { unusable: false, .. } => "model_unavailable",
-            TaskError::Exhausted { unusable: true, .. } => "model_invalid_reply",
-            TaskError::Unreachable(_) | TaskError::Refused(_) | TaskError::NoCandidate => "internal",
+            TaskError::Render(_) => ErrorClass::RenderFailed,
+            TaskError::Unsupported(_) => ErrorClass::UnsupportedFormat,
+            TaskError::Model(_) => ErrorClass::ModelRefused,
+            TaskError::Exhausted { unusable: false, .. } => ErrorClass::ModelUnavailable,
+            TaskError::Exhausted { unusable: true, .. } => ErrorClass::ModelInvalidReply,
+            TaskError::Unreachable(_) | TaskError::Refused(_) | TaskError::NoCandidate => ErrorClass::Internal,
         }
     }
 
@@ -207,7 +210,7 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
                 settle(ctx.redis.tasks.park_as(&raw, &marked, task::queue(&task), delay).await);
             }
             Ok(Outcome::Retry { after, class, message, answers }) => {
-                tracing::info!(?after, class, answers = answers.len(), "retry scheduled");
+                tracing::info!(?after, %class, answers = answers.len(), "retry scheduled");
                 ctx.stats.retried(class);
                 // For the job's timeline only: the retry goes ahead whether it is recorded or not.
                 if let Err(status) = ctx.reporter.schedule_retry(&task.job_id, class, &message, after).await {
@@ -318,10 +321,11 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
     let Some(keys) = cache_keys(ctx.cache_ttl, task) else {
         return build(ctx, task, None, None).await;
     };
+    // Which levels it looks in is the cache's decision (a fresh variant takes no cached
+    // result; it still stores its own, and still waits for an identical request in flight).
+    let (kind, fresh) = (task::kind(task), task.fresh);
     let source = 'found: {
-        // A fresh variant takes no cached result; it still stores its own, and still waits
-        // for an identical request in flight.
-        if !task.fresh {
+        if cache::looks_in(kind, fresh, Level::Document) {
             let found = ctx.redis.cache.get(keys.document).await;
             if let Ok(found) = &found {
                 ctx.stats.lookups.looked_up("result", found.is_some());
@@ -329,6 +333,8 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
             if let Some(source) = by_result(found) {
                 break 'found source;
             }
+        }
+        if cache::looks_in(kind, fresh, Level::Content) {
             let made = by_content(ctx.redis.cache.get(keys.content).await.ok().flatten());
             ctx.stats.lookups.looked_up("content", made.is_some());
             if let Some(source) = made {

@@ -9,7 +9,10 @@ use std::{
 
 use futures::stream;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
-use resume_proto::v1::{self, worker_service_client::WorkerServiceClient};
+use resume_proto::{
+    job::ErrorClass,
+    v1::{self, worker_service_client::WorkerServiceClient},
+};
 use serde::Serialize;
 
 use crate::{model::Usage, render::Document};
@@ -159,11 +162,11 @@ impl Reporter {
     }
 
     /// Records that the job failed for good.
-    pub async fn fail(&self, job_id: &str, error_message: &str, error_class: &str) -> Result<(), Status> {
+    pub async fn fail(&self, job_id: &str, error_message: &str, error_class: ErrorClass) -> Result<(), Status> {
         let request = v1::FailTaskRequest {
             job_id: job_id.to_owned(),
             error_message: error_message.to_owned(),
-            error_class: error_class.to_owned(),
+            error_class: error_class.as_str().to_owned(),
         };
         self.client.clone().fail_task(request).await?;
         Ok(())
@@ -174,14 +177,14 @@ impl Reporter {
     pub async fn schedule_retry(
         &self,
         job_id: &str,
-        error_class: &str,
+        error_class: ErrorClass,
         error_message: &str,
         after: Duration,
     ) -> Result<(), Status> {
         let request = v1::ScheduleRetryRequest {
             job_id: job_id.to_owned(),
             worker_id: self.worker_id.clone(),
-            error_class: error_class.to_owned(),
+            error_class: error_class.as_str().to_owned(),
             error_message: error_message.to_owned(),
             retry_in_ms: after.as_millis() as i64,
         };

@@ -15,6 +15,7 @@ use prometheus_client::{
         histogram::{Histogram, exponential_buckets},
     },
 };
+use resume_proto::job::ErrorClass;
 use runtime::metrics::{CacheLookups, MetricsRegistry, render};
 
 use crate::model::{ModelError, Usage, openai, reply::RepairKind};
@@ -94,7 +95,7 @@ impl CallTimer<'_> {
                 tokens.get_or_create(&TokenLabels { kind: "completion" }).inc_by(usage.completion_tokens.into());
                 "ok"
             }
-            Err(error) => error.class(),
+            Err(error) => error.class().as_str(),
         };
         self.calls.count(self.call, self.started.elapsed(), label);
         self.done = true;
@@ -195,15 +196,19 @@ impl Stats {
         }
         for call in [openai::MAIN_CALL, openai::EXPERIENCE_CALL] {
             let _ = stats.model.seconds.get_or_create(&CallNameLabels { call });
-            for outcome in
-                ["ok", "model_unavailable", "model_rate_limited", "model_invalid_reply", "model_refused", "cancelled"]
-            {
+            let model_failures = [
+                ErrorClass::ModelUnavailable,
+                ErrorClass::ModelRateLimited,
+                ErrorClass::ModelInvalidReply,
+                ErrorClass::ModelRefused,
+            ];
+            for outcome in ["ok", "cancelled"].into_iter().chain(model_failures.map(ErrorClass::as_str)) {
                 let _ = stats.model.calls.get_or_create(&CallLabels { call, outcome });
             }
         }
         // The classes a transient failure, the kind that is tried again, can have.
-        for class in ["model_unavailable", "model_rate_limited", "model_invalid_reply"] {
-            let _ = stats.retries.get_or_create(&ClassLabels { class });
+        for class in [ErrorClass::ModelUnavailable, ErrorClass::ModelRateLimited, ErrorClass::ModelInvalidReply] {
+            let _ = stats.retries.get_or_create(&ClassLabels { class: class.as_str() });
         }
         for kind in ["prompt", "completion"] {
             let _ = stats.model.tokens.get_or_create(&TokenLabels { kind });
@@ -227,8 +232,8 @@ impl Stats {
     }
 
     /// Counts an attempt that failed with `class` and will run again.
-    pub fn retried(&self, class: &'static str) {
-        self.retries.get_or_create(&ClassLabels { class }).inc();
+    pub fn retried(&self, class: ErrorClass) {
+        self.retries.get_or_create(&ClassLabels { class: class.as_str() }).inc();
     }
 
     /// The counters in the OpenMetrics text format.

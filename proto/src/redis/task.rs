@@ -2,7 +2,12 @@
 
 use prost::Message;
 
-use crate::{job::Priority, redis::keys::Queue, time::to_timestamp, v1::ResumeTask};
+use crate::{
+    job::{JobKind, Priority},
+    redis::keys::Queue,
+    time::to_timestamp,
+    v1::ResumeTask,
+};
 
 /// How a task's job is made.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,6 +51,11 @@ pub fn encode(task: &ResumeTask) -> Vec<u8> {
 /// finds them).
 pub fn decode(raw: &[u8]) -> Option<ResumeTask> {
     ResumeTask::decode(raw).ok()
+}
+
+/// What a task's job does (the task carries it as `render_only`).
+pub fn kind(task: &ResumeTask) -> JobKind {
+    if task.render_only { JobKind::Render } else { JobKind::Generate }
 }
 
 /// The queue a task belongs to (and returns to when handed back): its priority's, or the

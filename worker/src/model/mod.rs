@@ -14,7 +14,7 @@ pub mod reply;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
-use resume_proto::v1;
+use resume_proto::{job::ErrorClass, v1};
 use serde::Serialize;
 
 /// A resume's content, what making it cost, and what of the model's reply had to be
@@ -52,12 +52,12 @@ pub enum ModelError {
 
 impl ModelError {
     /// The kind of failure, as the error groups name it.
-    pub fn class(&self) -> &'static str {
+    pub fn class(&self) -> ErrorClass {
         match self {
-            ModelError::Transient { reason, .. } if reason.starts_with("HTTP 429") => "model_rate_limited",
-            ModelError::Transient { .. } => "model_unavailable",
-            ModelError::Invalid { .. } => "model_invalid_reply",
-            ModelError::Permanent { .. } => "model_refused",
+            ModelError::Transient { reason, .. } if reason.starts_with("HTTP 429") => ErrorClass::ModelRateLimited,
+            ModelError::Transient { .. } => ErrorClass::ModelUnavailable,
+            ModelError::Invalid { .. } => ErrorClass::ModelInvalidReply,
+            ModelError::Permanent { .. } => ErrorClass::ModelRefused,
         }
     }
 }

@@ -39,20 +39,20 @@ fn a_transient_failure_is_retried_with_the_answers_the_job_has() {
     let kept = vec![answer("resume_experience")];
     let outcome = after_failure(&POLICY, 1, unavailable(None), kept.clone()).unwrap();
     let Outcome::Retry { after, class, message, answers } = outcome else { panic!("{outcome:?}") };
-    assert_eq!((after, class), (Duration::from_secs(4), "model_unavailable"));
+    assert_eq!((after, class), (Duration::from_secs(4), ErrorClass::ModelUnavailable));
     assert_eq!(message, "transient model failure: HTTP 503");
     assert_eq!(answers, kept);
 
     let limited = ModelError::Transient { reason: "HTTP 429".into(), retry_after: Some(Duration::from_secs(30)) };
     let outcome = after_failure(&POLICY, 2, limited, Vec::new()).unwrap();
     assert!(
-        matches!(outcome, Outcome::Retry { after, class: "model_rate_limited", .. } if after == Duration::from_secs(30)),
+        matches!(outcome, Outcome::Retry { after, class: ErrorClass::ModelRateLimited, .. } if after == Duration::from_secs(30)),
         "{outcome:?}"
     );
     let invalid = ModelError::Invalid { reason: "not JSON".into() };
     let outcome = after_failure(&POLICY, 2, invalid, Vec::new()).unwrap();
     assert!(
-        matches!(outcome, Outcome::Retry { after, class: "model_invalid_reply", .. } if after == Duration::from_secs(8)),
+        matches!(outcome, Outcome::Retry { after, class: ErrorClass::ModelInvalidReply, .. } if after == Duration::from_secs(8)),
         "{outcome:?}"
     );
 }
@@ -61,10 +61,10 @@ fn a_transient_failure_is_retried_with_the_answers_the_job_has() {
 fn the_last_attempt_gives_up_saying_why() {
     let error = after_failure(&POLICY, 3, unavailable(None), vec![answer("resume_main")]).unwrap_err();
     assert!(matches!(error, TaskError::Exhausted { attempts: 3, unusable: false }), "{error:?}");
-    assert_eq!(error.class(), "model_unavailable");
+    assert_eq!(error.class(), ErrorClass::ModelUnavailable);
     assert_eq!(error.user_message(), "the model service was unavailable after 3 attempts; please try again later");
     let error = after_failure(&POLICY, 3, ModelError::Invalid { reason: "not JSON".into() }, Vec::new()).unwrap_err();
-    assert_eq!(error.class(), "model_invalid_reply");
+    assert_eq!(error.class(), ErrorClass::ModelInvalidReply);
     assert!(error.user_message().contains("could not be read after 3 attempts"), "{}", error.user_message());
 }
 
@@ -72,7 +72,7 @@ fn the_last_attempt_gives_up_saying_why() {
 fn a_permanent_failure_ends_the_job_at_the_first_attempt() {
     let refused = ModelError::Permanent { message: "the model service refused the configured credentials".into() };
     let error = after_failure(&POLICY, 1, refused, Vec::new()).unwrap_err();
-    assert_eq!(error.class(), "model_refused");
+    assert_eq!(error.class(), ErrorClass::ModelRefused);
     assert_eq!(error.user_message(), "the model service refused the configured credentials");
 }
 
