@@ -5,7 +5,7 @@ CARGO ?= cargo
 PROFILE ?= dev
 BUF ?= $(shell command -v buf 2>/dev/null || echo .ci/.tools/node_modules/.bin/buf)
 
-.PHONY: build web run test test-web test-observability test-otel test-deploy lint api-types bench fmt clean
+.PHONY: build web run run-web test test-web test-observability test-otel test-deploy lint api-types bench fmt clean
 
 build:
 	$(CARGO) build --profile $(PROFILE) --bins
@@ -16,11 +16,17 @@ web/node_modules/.package-lock.json: web/package-lock.json
 web: web/node_modules/.package-lock.json
 	cd web && npm run build
 
-run: build
+# `exec`: the script is make's own child, not a shell's, so that the SIGTERM make passes on
+# reaches it and it sees make die (deploy/run-local.sh). Its test starts `make -o build -o
+# run-web run`: the same, with the steps before marked done.
+run: build run-web
+	exec env PROFILE=$(PROFILE) ./deploy/run-local.sh
+
+# The web app for `make run`, when npm is there.
+run-web:
 	@if command -v npm >/dev/null; then $(MAKE) web; else \
 	  echo "npm is not installed: the API runs, the web app does not. Install Node.js 20.19+ and npm" \
 	       "(Debian: apt-get install nodejs npm) and run make run again."; fi
-	PROFILE=$(PROFILE) ./deploy/run-local.sh
 
 BIN_DIR = $(CURDIR)/target/$(if $(filter dev,$(PROFILE)),debug,$(PROFILE))
 

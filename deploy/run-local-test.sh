@@ -3,7 +3,8 @@
 # ports, with a data directory and Redis key prefix of its own, takes the demo token it
 # prints with the app's sign-in link, asks /api/readyz, fetches the app, creates a candidate, generates a resume, downloads it, tests
 # the API against its own OpenAPI document (tests/schemathesis/run.sh), then stops the
-# system with SIGTERM and checks that every process exited and freed its port. The API
+# system with SIGTERM and checks that every process exited and freed its port. Then every
+# other way of stopping `make run` (below), each on a `make run` of its own. The API
 # rate limit is off here: schemathesis sends a few thousand requests as one user.
 # Needs the binaries of PROFILE (dev; `make build`); `make test` runs it after the Rust tests.
 set -euo pipefail
@@ -39,6 +40,7 @@ cleanup() {
 trap cleanup EXIT
 
 server_port=$(free_port) edge_port=$(free_port) metrics_port=$(free_port) server_metrics_port=$(free_port)
+ports=("$server_port" "$edge_port" "$metrics_port" "$((metrics_port + 1))" "$server_metrics_port")
 edge="http://127.0.0.1:$edge_port"
 unset JWT_SECRET OPENAI_API_KEY SERVER_URL
 export DATA_DIR="$work/data" REDIS_KEY_PREFIX="runlocal$RANDOM$RANDOM" RUST_LOG=warn API_RATE_LIMIT_PER_MIN=0 \
@@ -46,11 +48,33 @@ export DATA_DIR="$work/data" REDIS_KEY_PREFIX="runlocal$RANDOM$RANDOM" RUST_LOG=
   EDGE_ADDR="127.0.0.1:$edge_port" WORKER_METRICS_ADDR="127.0.0.1:$metrics_port" \
   SERVER_METRICS_ADDR="127.0.0.1:$server_metrics_port"
 
+# running: waits for the system to say it runs (60 s at most).
+running() {
+  for _ in $(seq 600); do grep -q "Ctrl-C stops everything" "$work/out.log" && return; sleep 0.1; done
+  fail "the system did not say it was running within 60 s"
+}
+
+# stopped HOW: waits for every port to be freed and every process of the system's session
+# to end (a zombie, a killed make the test has not reaped yet, has), 60 s at most (a worker
+# may take its drain deadline, 30 s), else fails naming HOW and what is left.
+stopped() {
+  local left busy
+  for _ in $(seq 600); do
+    left="$(ps -o pid=,stat=,args= -s "$system" | awk '$2 !~ /^Z/' || true)" busy=""
+    for port in "${ports[@]}"; do answers "127.0.0.1:$port" && busy+=" $port"; done
+    [[ -z "$left" && -z "$busy" ]] && break
+    sleep 0.1
+  done
+  [[ -z "$left" ]] || fail "$1: processes left running: $left"
+  [[ -z "$busy" ]] || fail "$1: ports still answer:$busy"
+  wait "$system" 2>/dev/null || true
+  system=""
+}
+
 # In a session of its own, so that the cleanup can reach every process it started.
 setsid ./deploy/run-local.sh > "$work/out.log" 2>&1 &
 system=$!
-for _ in $(seq 600); do grep -q "Ctrl-C stops everything" "$work/out.log" && break; sleep 0.1; done
-grep -q "Ctrl-C stops everything" "$work/out.log" || fail "the system did not say it was running within 60 s"
+running
 token="$(sed -n 's/^ *export TOKEN=//p' "$work/out.log")"
 [[ -n "$token" && "$token" == "$(cat "$DATA_DIR/demo_token")" ]] || fail "no demo token printed and saved"
 grep -qF "http://127.0.0.1:$edge_port/#token=$token" "$work/out.log" || fail "no sign-in link to the app printed"
@@ -103,10 +127,37 @@ kill -TERM "$system"
 code=0
 wait "$system" || code=$?
 [[ "$code" == 0 ]] || fail "run-local.sh exited $code on SIGTERM"
-for _ in $(seq 50); do pgrep -s "$system" >/dev/null || break; sleep 0.1; done
-pgrep -s "$system" >/dev/null && fail "processes left running: $(pgrep -s "$system" -a)"
-system=""
-for port in "$server_port" "$edge_port" "$metrics_port" "$((metrics_port + 1))" "$server_metrics_port"; do
-  answers "127.0.0.1:$port" && fail "port $port still answers after the stop"
-done
+stopped "SIGTERM to run-local.sh"
 echo "run-local-test: make run served a resume end to end and stopped cleanly"
+
+# Every way of stopping `make run` stops all it started, the Redis it starts when none
+# answers too (here on a port of its own). Each way on a `make run` of its own, in a session
+# of its own, with the build steps marked done (-o): they ran before this test.
+redis_port=$(free_port)
+export REDIS_URL="redis://127.0.0.1:$redis_port"
+ports+=("$redis_port")
+# make_run [LAUNCHER...]: starts `make run`; its log is emptied first, not by the background
+# start, so that running() cannot read the last run's.
+make_run() {
+  : > "$work/out.log"
+  setsid "$@" make --no-print-directory -o build -o run-web run PROFILE="${PROFILE:-dev}" >> "$work/out.log" 2>&1 &
+}
+script() { pgrep -o -s "$system" -f 'deploy/run-local\.sh'; }
+for how in "Ctrl-C" "SIGTERM to make" "SIGHUP" "timeout" "SIGKILL to make" "SIGKILL to run-local.sh"; do
+  if [[ "$how" == timeout ]]; then make_run timeout 3600; else make_run; fi
+  system=$!
+  running
+  answers "127.0.0.1:$redis_port" || fail "$how: make run did not start its own Redis"
+  case "$how" in
+    # A terminal's Ctrl-C and hang-up go to its whole foreground process group.
+    "Ctrl-C") kill -INT -- "-$system" ;;
+    "SIGTERM to make") kill -TERM "$system" ;;
+    "SIGHUP") kill -HUP -- "-$system" ;;
+    # SIGALRM is timeout's own timer: it acts as when the time is up.
+    "timeout") kill -ALRM "$system" ;;
+    "SIGKILL to make") kill -KILL "$system" ;;
+    "SIGKILL to run-local.sh") kill -KILL "$(script)" ;;
+  esac
+  stopped "make run stopped by $how"
+done
+echo "run-local-test: make run stopped everything on Ctrl-C, SIGTERM, SIGHUP, timeout and SIGKILL"

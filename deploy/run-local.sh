@@ -6,6 +6,22 @@
 # DATA_DIR (.data) holds the database, the dev secret and the demo token; the second
 # worker's metrics port is the first's (WORKER_METRICS_ADDR) plus one.
 set -euo pipefail
+
+# However `make run` ends, everything it started ends with it. Ctrl-C, SIGTERM and SIGHUP (a
+# closed terminal) run stop() below. What no trap sees, SIGKILL above all, the kernel's
+# parent-death signal covers (set by setpriv, util-linux): this script gets SIGTERM when its
+# parent (make) dies, and each process it starts gets SIGTERM when this script dies.
+if [[ -z "${RUN_LOCAL_PARENT:-}" ]] && command -v setpriv >/dev/null; then
+  RUN_LOCAL_PARENT=$PPID exec setpriv --pdeathsig TERM -- "$0" "$@"
+fi
+# A parent that died before the signal was asked for is not waited for.
+[[ -z "${RUN_LOCAL_PARENT:-}" || "$PPID" == "$RUN_LOCAL_PARENT" ]] || exit 1
+with_parent=()
+if command -v setpriv >/dev/null; then
+  with_parent=(setpriv --pdeathsig TERM --)
+else
+  echo "setpriv (util-linux) is not installed: were this script killed by SIGKILL, its processes would run on" >&2
+fi
 cd "$(dirname "$0")/.."
 
 profile_dir() { case "${PROFILE:-dev}" in dev) echo debug ;; *) echo "${PROFILE}" ;; esac; }
@@ -33,15 +49,21 @@ export JWT_SECRET
 
 pids=()
 stop() {
-  trap - INT TERM EXIT
+  trap - INT TERM HUP EXIT
   echo
   echo "stopping..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  # This script's end of the pipe that keeps Redis (below), which stops after the rest.
+  if [[ -n "${alive:-}" ]]; then exec {alive}>&-; fi
   wait 2>/dev/null || true
   echo "stopped."
   exit 0
 }
-trap stop INT TERM EXIT
+trap stop INT TERM HUP EXIT
+
+# start COMMAND...: runs it in the background, sent SIGTERM should this script die, and deaf
+# to SIGHUP: stop() turns a hang-up into the same orderly SIGTERM as the other ways.
+start() { (trap '' HUP; exec "${with_parent[@]}" "$@") & pids+=($!); }
 
 # host and port of REDIS_URL (redis://[user:pass@]host:port[/db])
 redis_hostport="${REDIS_URL#*://}"; redis_hostport="${redis_hostport##*@}"; redis_hostport="${redis_hostport%%/*}"
@@ -54,17 +76,20 @@ if ! answers "$redis_host:$redis_port"; then
   fi
   command -v redis-server >/dev/null || { echo "no Redis answers and redis-server is not installed (apt-get install redis-server)" >&2; exit 1; }
   echo "starting redis-server on port ${redis_port}"
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --logfile "$DATA_DIR/redis.log" &
-  pids+=($!)
+  # Redis stops last: the others need it to stop (a worker hands back what it holds). Its
+  # keeper, in a session of its own (a terminal's Ctrl-C and hang-up do not reach it), stops
+  # it once every holder of the pipe `alive` has ended: this script and every process it
+  # starts from here on, which inherit it, however each of them ends.
+  exec {alive}> >(exec setsid bash -c 'redis-server "$@" & redis=$!; cat > /dev/null; kill -TERM "$redis"; wait "$redis"' \
+    redis-keeper --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --logfile "$DATA_DIR/redis.log")
   wait_for_port "$redis_host:$redis_port" 50
 fi
 
-
-"$BIN/server" & pids+=($!)
+start "$BIN/server"
 wait_for_port "$SERVER_ADDR"
-WORKER_ID="local-1" WORKER_METRICS_ADDR="$metrics_host:$metrics_port" "$BIN/worker" & pids+=($!)
-WORKER_ID="local-2" WORKER_METRICS_ADDR="$metrics_host:$((metrics_port + 1))" "$BIN/worker" & pids+=($!)
-"$BIN/edge" & pids+=($!)
+start env WORKER_ID="local-1" WORKER_METRICS_ADDR="$metrics_host:$metrics_port" "$BIN/worker"
+start env WORKER_ID="local-2" WORKER_METRICS_ADDR="$metrics_host:$((metrics_port + 1))" "$BIN/worker"
+start "$BIN/edge"
 wait_for_port "$EDGE_ADDR"
 
 # A demo user token (HS256, 30 days), signed with openssl.

@@ -138,6 +138,7 @@ pub fn run(config: Config, listener: TcpListener, shutdown: Shutdown) -> Running
 async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Result<(), StartError> {
     let (stop, stopping) = watch::channel(false);
     let channel = runtime::client::balanced(&config.server_url)?;
+    web::warn_if_not_built(&config.web_dir);
     let app = app(channel, &config.cors_allowed_origins, &config.web_dir, stopping.clone());
     tracing::info!(addr = %listener.local_addr()?, "edge listening");
     let listener = listener.tap_io(|tcp| {

@@ -2,8 +2,10 @@
 
 use clap::Parser;
 use edge::Config;
-use runtime::process::{init_logging, shutdown_signal};
-use tokio::net::TcpListener;
+use runtime::{
+    listen::bind,
+    process::{init_logging, shutdown_signal},
+};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -14,6 +16,6 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
     config.validate().map_err(anyhow::Error::msg)?;
     tracing::info!(?config, "starting");
-    let listener = TcpListener::bind(config.edge_addr).await?;
+    let listener = bind("EDGE_ADDR", config.edge_addr).await?;
     edge::run(config, listener, Box::pin(shutdown_signal())).await.map_err(|e| anyhow::anyhow!(e))
 }

@@ -31,6 +31,23 @@ pub fn with_app<S: Clone + Send + Sync + 'static>(router: Router<S>, web_dir: &P
     router.fallback_service(app).layer(middleware::from_fn(caching))
 }
 
+/// Warns, once at start, when `web_dir` holds no built app: `/` would answer 404 with
+/// nothing in the log to say why. The API works either way.
+pub fn warn_if_not_built(web_dir: &Path) {
+    let problem = if !web_dir.is_dir() {
+        "does not exist"
+    } else if !web_dir.join("index.html").is_file() {
+        "has no index.html"
+    } else {
+        return;
+    };
+    tracing::warn!(
+        web_dir = %web_dir.display(),
+        "WEB_DIR {problem}: the web app is not served (/ answers 404), the API is; build it with `make web` \
+         or point WEB_DIR at a built app"
+    );
+}
+
 /// `Cache-Control` by path: hashed assets for a year, the rest revalidated (the API's
 /// answers are never stored).
 async fn caching(request: Request<axum::body::Body>, next: Next) -> Response {

@@ -2,6 +2,7 @@
 //!
 //! # Layout
 //! - [`process`]: logging set-up, the shutdown signal and the boxed `run` types.
+//! - [`listen`]: binding the listeners, with errors naming the variable that set each.
 //! - [`client`]: the balanced channel through which edge and workers reach the servers.
 //! - [`metrics`]: the `/metrics` registry's text, and the request family edge and server
 //!   share.
@@ -16,6 +17,7 @@
 //! The edge builds this crate without `redis`, so it compiles no Redis client.
 
 pub mod client;
+pub mod listen;
 pub mod metrics;
 pub mod process;
 #[cfg(feature = "redis")]

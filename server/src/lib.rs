@@ -108,6 +108,10 @@ pub fn run(config: Config, listener: TcpListener, shutdown: Shutdown) -> Running
 }
 
 async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Result<(), StartError> {
+    // Every listener is bound before anything else starts: a taken address stops the server
+    // at once, naming its variable, and no "listening" line is ever logged for a server
+    // that cannot.
+    let metrics_listener = runtime::listen::bind("SERVER_METRICS_ADDR", config.server_metrics_addr).await?;
     let metrics = metrics::Metrics::new();
     let (state, limit) = connect(&config, metrics.jobs.clone()).await?;
     let (health, health_service) = tonic_health::server::health_reporter();
@@ -145,11 +149,10 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
         .add_service(reflection_v1alpha);
 
     tracing::info!(addr = %listener.local_addr()?, "server listening");
+    tracing::info!(addr = %metrics_listener.local_addr()?, "server metrics listening");
     let shutdown = shutdown.shared();
     tokio::spawn(core::recovery::watch_redis(state.clone(), shutdown.clone()));
     tokio::spawn(core::retention::run(state.clone(), shutdown.clone()));
-    let metrics_listener = TcpListener::bind(config.server_metrics_addr).await?;
-    tracing::info!(addr = %metrics_listener.local_addr()?, "server metrics listening");
     tokio::spawn(metrics.serve(metrics_listener, state, shutdown.clone()));
     // Without TCP_NODELAY a streamed reply (WatchJob) can wait out a 40 ms delayed ACK.
     let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));

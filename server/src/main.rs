@@ -1,9 +1,11 @@
 //! `server`: reads its configuration, binds and serves until Ctrl-C or SIGTERM.
 
 use clap::Parser;
-use runtime::process::{init_logging, shutdown_signal};
+use runtime::{
+    listen::bind,
+    process::{init_logging, shutdown_signal},
+};
 use server::Config;
-use tokio::net::TcpListener;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -14,6 +16,6 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
     config.validate().map_err(anyhow::Error::msg)?;
     tracing::info!(?config, "starting");
-    let listener = TcpListener::bind(config.server_addr).await?;
+    let listener = bind("SERVER_ADDR", config.server_addr).await?;
     server::run(config, listener, Box::pin(shutdown_signal())).await.map_err(|e| anyhow::anyhow!(e))
 }

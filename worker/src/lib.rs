@@ -56,6 +56,9 @@ pub fn run(config: Config, shutdown: Shutdown) -> Running {
 }
 
 async fn work(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
+    // Bound before anything else starts: a taken address stops the worker at once, naming
+    // its variable.
+    let metrics = runtime::listen::bind("WORKER_METRICS_ADDR", config.metrics_addr).await?;
     let worker_id = config.worker_id();
     let host = config::host_name();
     let keys = config.shared.keys();
@@ -99,7 +102,6 @@ async fn work(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
     if leftovers > 0 {
         tracing::warn!(%worker_id, tasks = leftovers, "returned the tasks an earlier run left in flight");
     }
-    let metrics = TcpListener::bind(config.metrics_addr).await?;
     tracing::info!(%worker_id, metrics = %metrics.local_addr()?, concurrency = config.concurrency, "worker started");
     tokio::spawn(serve_metrics(metrics, stats.clone(), stop.clone()));
     let c = ctx.clone();

@@ -20,8 +20,8 @@ use std::time::Duration;
 use group_read::{GroupRead, by_primary_key};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DbErr,
-    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
 };
 
 /// The rows the API reads by key, each kind through its own [`GroupRead`].
@@ -42,7 +42,8 @@ impl ByKey {
     }
 }
 
-/// Connects to `url`, tunes SQLite for concurrent use and applies pending migrations.
+/// Connects to `url`, tunes SQLite for concurrent use and applies pending migrations,
+/// one process at a time (see [`migrate_alone`]).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let sqlite = url.starts_with("sqlite:");
     if sqlite {
@@ -56,16 +57,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .connect_timeout(Duration::from_secs(1))
         .acquire_timeout(Duration::from_secs(2))
         .sqlx_logging(false)
-        // Set on every pooled connection: WAL lets readers run beside the writer, NORMAL
-        // is durable across process crashes, and a busy writer is waited for, not an error.
-        .map_sqlx_sqlite_opts(|opts| {
-            opts.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(5))
-                .foreign_keys(true)
-        });
+        .map_sqlx_sqlite_opts(tune_sqlite);
     let db = Database::connect(options).await?;
-    Migrator::up(&db, None).await?;
+    migrate_alone(url, &db).await?;
     Ok(db)
 }
 
@@ -75,13 +69,72 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::microseconds(1)).unwrap_or(now)
 }
 
-/// SQLite creates the file but not its folder (`.data/` on a fresh checkout).
-fn create_sqlite_dir(url: &str) {
+/// Set on every SQLite connection: WAL lets readers run beside the writer, NORMAL is
+/// durable across process crashes, and a busy writer is waited for, not an error.
+fn tune_sqlite(opts: SqliteConnectOptions) -> SqliteConnectOptions {
+    opts.journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(5))
+        .foreign_keys(true)
+}
+
+/// The Postgres advisory lock a server holds while it migrates: a number of our own
+/// ("resume" in ASCII); advisory locks are per database, so other databases are not held up.
+const MIGRATION_LOCK: i64 = 0x7265_7375_6d65;
+
+/// Applies pending migrations to `db` while no other process does. The migrator reads
+/// what is pending, then applies it step by step: two servers starting together both found
+/// the same steps pending, and the second failed on what the first had just made ("column
+/// … already exists"). SQLite's own locking does not prevent that either: it serialises
+/// each statement, not the read and the steps. So a process migrates only under a lock, and
+/// the next one to take it finds nothing left to do. Postgres: a session advisory lock on
+/// one dedicated connection, which also runs the migrations (lock, migrate, unlock; were
+/// the process to die, its session and lock would end with it). SQLite: an exclusive lock
+/// on a file beside the database (`….migrating`), released when closed, by a crash too. An
+/// in-memory SQLite database has no other process to wait for.
+async fn migrate_alone(url: &str, db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        let _lock = match sqlite_file(url) {
+            Some(path) => Some(lock_file(format!("{path}.migrating")).await?),
+            None => None,
+        };
+        return Migrator::up(db, None).await;
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    // One connection, open throughout: the lock belongs to its session.
+    options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None).sqlx_logging(false);
+    let alone = Database::connect(options).await?;
+    alone.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).await?;
+    let migrated = Migrator::up(&alone, None).await;
+    let unlocked = alone.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).await;
+    alone.close().await?;
+    migrated.and(unlocked.map(drop))
+}
+
+/// Opens `path` (creating it) and waits for an exclusive lock on it, held until dropped.
+async fn lock_file(path: String) -> Result<std::fs::File, DbErr> {
+    let failed = |e: &dyn std::fmt::Display| DbErr::Migration(format!("cannot lock {path} to migrate: {e}"));
+    let file = path.clone();
+    let locked = tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(file)?;
+        file.lock()?;
+        Ok::<_, std::io::Error>(file)
+    });
+    locked.await.map_err(|e| failed(&e))?.map_err(|e| failed(&e))
+}
+
+/// The file of a SQLite `url`, unless the database lives in memory.
+fn sqlite_file(url: &str) -> Option<&str> {
     let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();
-    if let Some(dir) = std::path::Path::new(path).parent()
+    let in_memory = path.is_empty() || path == ":memory:" || url.contains("mode=memory");
+    (!in_memory).then_some(path)
+}
+
+/// SQLite creates the file but not its folder (`.data/` on a fresh checkout).
+fn create_sqlite_dir(url: &str) {
+    if let Some(dir) = sqlite_file(url).and_then(|path| std::path::Path::new(path).parent())
         && !dir.as_os_str().is_empty()
-        && path != ":memory:"
     {
         let _ = std::fs::create_dir_all(dir);
     }
