@@ -6,7 +6,7 @@ use std::time::Duration;
 use fred::{prelude::*, types::scripts::Script};
 use resume_proto::{
     redis::{Keys, cache},
-    v1::CachedResume,
+    v1::{self, CachedResume},
 };
 use runtime::redis::within;
 
@@ -16,10 +16,12 @@ use crate::error::Result;
 /// the candidate was erased can take to finish (its worker then caches nothing).
 const ERASED_FOR: Duration = Duration::from_secs(24 * 3600);
 
-/// Marks a candidate erased and deletes every cache entry listed under them, and the list.
-/// KEYS: 1 the candidate's list, 2 the erasure marker. ARGV: 1 the marker's lifetime in
-/// milliseconds. The entries are named by the list (all under the deployment's hash tag,
-/// so in the same slot). Returns how many entries were listed.
+/// Marks a candidate erased and deletes every cache entry listed under them, the list, and
+/// the entries named besides (those of their current data, which a worker older than the
+/// lists left unlisted). KEYS: 1 the candidate's list, 2 the erasure marker, 3… entries.
+/// ARGV: 1 the marker's lifetime in milliseconds. The listed entries are named by the list
+/// (all under the deployment's hash tag, so in the same slot). Returns how many entries
+/// were listed.
 const ERASE: &str = r"
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
 local entries = redis.call('SMEMBERS', KEYS[1])
@@ -27,6 +29,7 @@ for i = 1, #entries, 500 do
   redis.call('DEL', unpack(entries, i, math.min(i + 499, #entries)))
 end
 redis.call('DEL', KEYS[1])
+for i = 3, #KEYS do redis.call('DEL', KEYS[i]) end
 return #entries
 ";
 
@@ -48,13 +51,20 @@ impl ResultCache {
         ResultCache { client, keys, generator, reuse, erase: Script::from_lua(ERASE) }
     }
 
-    /// Deletes every entry cached for candidate `candidate_id` (both caches, every target
-    /// and file type their jobs ever had) and keeps any more from being written for them;
-    /// how many there were.
-    pub async fn erase(&self, candidate_id: i64) -> Result<i64> {
-        let keys = vec![self.keys.cached_by(candidate_id), self.keys.erased(candidate_id)];
+    /// Deletes every entry cached for `candidate` (both caches, every target and file type
+    /// their jobs ever had, and `also`: cache keys of their current data) and keeps any more
+    /// from being written for them; how many were listed.
+    pub async fn erase(&self, candidate: &v1::Candidate, also: &[String]) -> Result<i64> {
+        let mut keys = vec![self.keys.cached_by(candidate), self.keys.erased(candidate)];
+        keys.extend(also.iter().map(|key| self.keys.cached(key)));
         let erased_for = vec![ERASED_FOR.as_millis() as i64];
         Ok(within(self.erase.evalsha_with_reload(&self.client, keys, erased_for)).await?)
+    }
+
+    /// Lets entries be cached for `candidate` again (their deletion did not go through).
+    pub async fn unerase(&self, candidate: &v1::Candidate) -> Result<()> {
+        let _: i64 = within(self.client.del(self.keys.erased(candidate))).await?;
+        Ok(())
     }
 
     /// The cached resume for `cache_key`, if one is there. An unreadable entry counts as a

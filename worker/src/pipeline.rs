@@ -16,10 +16,7 @@ use std::{
 
 use resume_proto::{
     job::{ErrorClass, FileType},
-    redis::{
-        cache::{self, Level},
-        task,
-    },
+    redis::{cache, task},
     v1::{self, CachedResume, ResumeTask},
 };
 use runtime::trace::TraceContext;
@@ -321,11 +318,11 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
     let Some(keys) = cache_keys(ctx.cache_ttl, task) else {
         return build(ctx, task, None, None).await;
     };
-    // Which levels it looks in is the cache's decision (a fresh variant takes no cached
-    // result; it still stores its own, and still waits for an identical request in flight).
+    // Whether it looks is the cache's decision (a fresh variant takes no cached result; it
+    // still stores its own, and still waits for an identical request in flight).
     let (kind, fresh) = (task::kind(task), task.fresh);
     let source = 'found: {
-        if cache::looks_in(kind, fresh, Level::Document) {
+        if cache::takes_cached(kind, fresh) {
             let found = ctx.redis.cache.get(keys.document).await;
             if let Ok(found) = &found {
                 ctx.stats.lookups.looked_up("result", found.is_some());
@@ -333,8 +330,6 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
             if let Some(source) = by_result(found) {
                 break 'found source;
             }
-        }
-        if cache::looks_in(kind, fresh, Level::Content) {
             let made = by_content(ctx.redis.cache.get(keys.content).await.ok().flatten());
             ctx.stats.lookups.looked_up("content", made.is_some());
             if let Some(source) = made {
@@ -406,7 +401,7 @@ async fn build(
     if let Some((content, reused)) = ready {
         let document = render_file(offline::present(&candidate, &content), file_type, paper).await?;
         if reused {
-            keep(ctx, candidate.id, keys.map(|k| k.document), &document, &content).await;
+            keep(ctx, &candidate, keys.map(|k| k.document), &document, &content).await;
         }
         if progressed(ctx, task, RENDERED, &mut reported).await? {
             return Ok(Outcome::Dropped);
@@ -439,11 +434,11 @@ async fn build(
     let document = render_file(offline::present(&candidate, &content), file_type, paper).await?;
     if let (Some(keys), Some(ttl)) = (keys, ctx.cache_ttl) {
         let made = CachedResume { resume: Some(content.clone()), ..CachedResume::default() };
-        if let Err(error) = ctx.redis.cache.put(candidate.id, keys.content, &made, ttl).await {
+        if let Err(error) = ctx.redis.cache.put(&candidate, keys.content, &made, ttl).await {
             tracing::warn!(%error, "could not cache the content");
         }
     }
-    keep(ctx, candidate.id, keys.map(|k| k.document), &document, &content).await;
+    keep(ctx, &candidate, keys.map(|k| k.document), &document, &content).await;
     if progressed(ctx, task, RENDERED, &mut reported).await? {
         return Ok(Outcome::Dropped);
     }
@@ -481,9 +476,15 @@ fn after_failure(
     }
 }
 
-/// Keeps `document` (made from `content` for candidate `candidate_id`) under the request's
-/// key, when caching.
-async fn keep(ctx: &Context, candidate_id: i64, key: Option<&str>, document: &Document, content: &v1::ResumeContent) {
+/// Keeps `document` (made from `content` for `candidate`) under the request's key, when
+/// caching.
+async fn keep(
+    ctx: &Context,
+    candidate: &v1::Candidate,
+    key: Option<&str>,
+    document: &Document,
+    content: &v1::ResumeContent,
+) {
     let (Some(key), Some(ttl)) = (key, ctx.cache_ttl) else { return };
     let cached = CachedResume {
         filename: document.filename.clone(),
@@ -491,7 +492,7 @@ async fn keep(ctx: &Context, candidate_id: i64, key: Option<&str>, document: &Do
         content: document.bytes.clone(),
         resume: Some(content.clone()),
     };
-    if let Err(error) = ctx.redis.cache.put(candidate_id, key, &cached, ttl).await {
+    if let Err(error) = ctx.redis.cache.put(candidate, key, &cached, ttl).await {
         tracing::warn!(%error, "could not cache the result");
     }
 }

@@ -1,12 +1,12 @@
 //! The result cache, decided in one place: which levels a job looks in before it calls
 //! the model, how a request becomes a key, and the record kept under it. Server and worker
-//! both call [`looks_in`]; the keys and records are built here for both.
+//! both ask [`takes_cached`] before each level; the keys and records are built here for both.
 //!
 //! | level | key | read by | written by | skipped when |
 //! |---|---|---|---|---|
-//! | [`Level::Document`]: the finished file, in Redis | [`key`]: owner, candidate data, target job, file type, generator, template | the server at submit (a hit is a SUCCESS at once) and the worker before it claims | the worker, once the file is rendered | `fresh`, a render, `RESULT_CACHE_TTL_SECS=0`, Redis unreadable |
-//! | [`Level::Content`]: what the model wrote, in Redis | [`content_key`]: the same without file type and template | the worker, after a document miss (it renders, no model call) | the worker, once the model answered | as above |
-//! | [`Level::Stored`]: a job's kept content, in the database, younger than `CONTENT_REUSE_DAYS` | the content key, kept with the job's content | the server at claim (it hands the content to the worker) | the server, with the job's completion | `fresh`, a render, `CONTENT_REUSE_DAYS=0` |
+//! | document: the finished file, in Redis | [`key`]: owner, candidate data, target job, file type, generator, template | the server at submit (a hit is a SUCCESS at once) and the worker before it claims | the worker, once the file is rendered | `fresh`, a render, `RESULT_CACHE_TTL_SECS=0`, Redis unreadable |
+//! | content: what the model wrote, in Redis | [`content_key`]: the same without file type and template | the worker, after a document miss (it renders, no model call) | the worker, once the model answered | as above |
+//! | stored: a job's kept content, in the database, younger than `CONTENT_REUSE_DAYS` | the content key, kept with the job's content | the server at claim (it hands the content to the worker) | the server, with the job's completion | `fresh`, a render, `CONTENT_REUSE_DAYS=0` |
 //!
 //! While one job generates a content key, identical requests wait for it (the worker's
 //! generation lock on the content key) instead of calling the model again; a `fresh` job
@@ -24,31 +24,11 @@ use crate::{
     v1::{self, CachedResume},
 };
 
-/// Where something already made may be found, in the order a job looks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    /// The finished document, in Redis.
-    Document,
-    /// The model's content, in Redis.
-    Content,
-    /// A job's kept content, in the database.
-    Stored,
-}
-
-/// Whether a job of `kind` (`fresh` or not) takes what it needs from `level`: a render
-/// has its content already, a fresh variant is made anew; any other job looks in every
-/// level (each may still be switched off by its own setting, see the table above).
-pub fn looks_in(kind: JobKind, fresh: bool, level: Level) -> bool {
-    match (kind, fresh) {
-        (JobKind::Render, _) | (JobKind::Generate, true) => false,
-        (JobKind::Generate, false) => matches!(level, Level::Document | Level::Content | Level::Stored),
-    }
-}
-
-/// Whether a job of `kind` keeps what it makes for later requests (an edit is its owner's
-/// own: it is kept with its job, under no key).
-pub fn stores(kind: JobKind) -> bool {
-    kind == JobKind::Generate
+/// Whether a job of `kind` (`fresh` or not) takes what it needs from the caches, every
+/// level in the table's order (each may still be off by its own setting): a render has its
+/// content already, a fresh variant is made anew.
+pub fn takes_cached(kind: JobKind, fresh: bool) -> bool {
+    kind == JobKind::Generate && !fresh
 }
 
 /// Bumped whenever a template changes what a document looks like, so that documents
@@ -131,13 +111,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_a_request_that_is_not_fresh_takes_from_the_caches_and_only_generations_store() {
-        for level in [Level::Document, Level::Content, Level::Stored] {
-            assert!(looks_in(JobKind::Generate, false, level));
-            assert!(!looks_in(JobKind::Generate, true, level), "a fresh variant took {level:?}");
-            assert!(!looks_in(JobKind::Render, false, level), "a render took {level:?}");
-        }
-        assert!(stores(JobKind::Generate) && !stores(JobKind::Render));
+    fn only_a_request_that_is_not_fresh_takes_from_the_caches() {
+        assert!(takes_cached(JobKind::Generate, false));
+        assert!(!takes_cached(JobKind::Generate, true), "a fresh variant took a cached result");
+        assert!(!takes_cached(JobKind::Render, false), "a render took a cached result");
     }
 
     fn ada(id: i64) -> v1::Candidate {

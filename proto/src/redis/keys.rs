@@ -4,7 +4,7 @@
 //! Cluster slot: a task moves between lists (`LMOVE`) atomically only within one slot,
 //! and one `MGET` reads every heartbeat.
 
-use crate::job::Priority;
+use crate::{job::Priority, v1};
 
 /// A queue list, in the order workers take from them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,16 +104,16 @@ impl Keys {
         format!("{}:cache:{cache_key}", self.tag)
     }
 
-    /// The set of every cache entry (its whole key) a job of candidate `candidate_id`
-    /// wrote: what erasing the candidate deletes.
-    pub fn cached_by(&self, candidate_id: i64) -> String {
-        format!("{}:cached-by:{candidate_id}", self.tag)
+    /// The set of every cache entry (its whole key) a job of `candidate` wrote: what
+    /// erasing the candidate deletes.
+    pub fn cached_by(&self, candidate: &v1::Candidate) -> String {
+        format!("{}:cached-by:{}", self.tag, identity(candidate))
     }
 
-    /// The marker of an erased candidate: while it lives, no entry is cached for them (a
+    /// The marker of an erased `candidate`: while it lives, no entry is cached for them (a
     /// worker that finishes after the erasure writes nothing).
-    pub fn erased(&self, candidate_id: i64) -> String {
-        format!("{}:erased:{candidate_id}", self.tag)
+    pub fn erased(&self, candidate: &v1::Candidate) -> String {
+        format!("{}:erased:{}", self.tag, identity(candidate))
     }
 
     /// The lock held while one job generates the resume for `cache_key`.
@@ -165,6 +165,14 @@ impl Keys {
     }
 }
 
+/// A candidate as the cache's lists name them: their id and when they were created, so
+/// that a database started again from empty (ids from 1 again) beside a Redis that kept its
+/// data does not find the lists or markers of the candidates it forgot.
+fn identity(candidate: &v1::Candidate) -> String {
+    let (seconds, nanos) = candidate.created_at.as_ref().map_or((0, 0), |t| (t.seconds, t.nanos));
+    format!("{}.{seconds}.{nanos}", candidate.id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,8 +190,8 @@ mod tests {
             keys.rate("api:u1"),
             keys.intact(),
             keys.recovery_lock(),
-            keys.cached_by(7),
-            keys.erased(7),
+            keys.cached_by(&v1::Candidate::default()),
+            keys.erased(&v1::Candidate::default()),
         ] {
             assert!(key.starts_with("{resume}:"), "{key}");
         }

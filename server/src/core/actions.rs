@@ -67,7 +67,7 @@ pub async fn bulk(state: &AppState, by: &str, req: v1::BulkJobsRequest) -> Resul
     };
     let matched = resume_job::Entity::find().filter(condition.clone()).count(&state.db).await? as i64;
     if dry_run {
-        let changes = resume_job::Column::Status.is_in(changes.from().iter().copied());
+        let changes = resume_job::Column::Status.is_in(changes.from());
         let changed = resume_job::Entity::find().filter(condition).filter(changes).count(&state.db).await? as i64;
         return Ok(v1::BulkJobsResponse { matched, changed });
     }

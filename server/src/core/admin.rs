@@ -18,7 +18,7 @@ use sea_orm::{
 
 use crate::{
     AppState,
-    core::{actions, jobs, validate},
+    core::{actions, jobs, validate, view},
     db::{self, job_event, lost_worker, resume_job},
     error::{Error, Result},
 };
@@ -195,7 +195,7 @@ pub async fn job(state: &AppState, job_id: &str) -> Result<v1::GetJobDetailRespo
             error_class: event.error_class,
         }))
         .collect();
-    Ok(v1::GetJobDetailResponse { job: Some(jobs::to_admin(row)), events })
+    Ok(v1::GetJobDetailResponse { job: Some(view::to_admin(row)), events })
 }
 
 /// The window an error group query covers by default.

@@ -1,6 +1,6 @@
 //! Candidates and their target jobs.
 
-use resume_proto::{time::to_timestamp, v1};
+use resume_proto::{job::FileType, redis::cache, time::to_timestamp, v1};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 
@@ -121,15 +121,41 @@ pub async fn update(state: &AppState, owner: &str, id: i64, c: v1::Candidate) ->
 /// references to documents go with the candidate, by the schema's cascades), then the
 /// documents no remaining job returns.
 pub async fn delete(state: &AppState, owner: &str, id: i64) -> Result<()> {
-    find(state, owner, id).await?;
+    let candidate = to_proto(find(state, owner, id).await?)?;
     jobs::cancel_running(state, resume_job::Column::CandidateId.eq(id), &format!("{owner}, deleting the candidate"))
         .await?;
-    let cached = state.cache.erase(id).await?;
+    let cached = state.cache.erase(&candidate, &current_keys(state, owner, &candidate).await?).await?;
     let documents = documents::documents_of(state, resume_job::Column::CandidateId.eq(id)).await?;
-    candidate::Entity::delete_by_id(id).exec(&state.db).await?;
+    if let Err(error) = candidate::Entity::delete_by_id(id).exec(&state.db).await {
+        // Still there: their results may be cached again.
+        if let Err(error) = state.cache.unerase(&candidate).await {
+            tracing::warn!(candidate_id = id, %error, "could not lift the erasure marker; it expires");
+        }
+        return Err(error.into());
+    }
     documents::delete_unreferenced(state, &documents).await;
     tracing::info!(candidate_id = id, documents = documents.len(), cached, "candidate deleted");
     Ok(())
+}
+
+/// The cache keys of every request `candidate`'s current data makes (each target job, or
+/// none; each file type; the content): entries a worker older than the candidates' lists
+/// of entries cached without listing them.
+async fn current_keys(state: &AppState, owner: &str, candidate: &v1::Candidate) -> Result<Vec<String>> {
+    let targets = candidate_job::Entity::find()
+        .filter(candidate_job::Column::CandidateId.eq(candidate.id))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(job_to_proto)
+        .collect::<Vec<_>>();
+    let generator = &state.cache.generator;
+    let mut keys = Vec::new();
+    for target in std::iter::once(None).chain(targets.iter().map(Some)) {
+        keys.push(cache::content_key(owner, candidate, target, generator));
+        keys.extend(FileType::ALL.iter().map(|t| cache::key(owner, candidate, target, t.as_str(), generator)));
+    }
+    Ok(keys)
 }
 
 /// Deletes the target job `id` of `owner`'s candidate `candidate_id`; the resume jobs made

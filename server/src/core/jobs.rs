@@ -5,12 +5,7 @@
 use prost::Message as _;
 use resume_proto::{
     job::{FileType, JobKind, JobStatus, Priority},
-    redis::{
-        cache::{self, Level},
-        keys::Queue,
-        task,
-    },
-    time::to_timestamp,
+    redis::{cache, keys::Queue, task},
     v1,
     v1::CachedResume,
 };
@@ -22,6 +17,7 @@ use crate::{
         candidates, documents,
         lifecycle::{self, Move},
         page, validate,
+        view::to_proto,
     },
     db::{
         self,
@@ -31,69 +27,6 @@ use crate::{
     },
     error::{Error, Result},
 };
-
-/// The job row as the API shows it.
-pub fn to_proto(row: resume_job::Model) -> v1::Job {
-    let resume_job::Model {
-        id,
-        owner: _,
-        candidate_id,
-        job_row_id,
-        status,
-        progress,
-        file_type,
-        priority,
-        filename,
-        error_message,
-        cache_hit,
-        attempts,
-        created_at,
-        started_at,
-        completed_at,
-        prompt_tokens,
-        completion_tokens,
-        generation_ms,
-        edited_from,
-        worker: _,
-        run: _,
-        kind: _,
-    } = row;
-    // Derived, not stored: where a REST client downloads the file.
-    let result_url = (status == JobStatus::Success).then(|| result_url(&id));
-    v1::Job {
-        job_id: id,
-        candidate_id,
-        job_row_id,
-        status: status.to_string(),
-        progress,
-        file_type: file_type.to_string(),
-        priority: priority.to_string(),
-        result_url,
-        filename,
-        error_message,
-        cache_hit,
-        attempts,
-        created_at: Some(to_timestamp(created_at)),
-        started_at: started_at.map(to_timestamp),
-        completed_at: completed_at.map(to_timestamp),
-        prompt_tokens,
-        completion_tokens,
-        generation_ms,
-        edited_from,
-    }
-}
-
-/// A job row as operators see it: the Job, whose it is, its queue and its last worker.
-pub fn to_admin(row: resume_job::Model) -> v1::AdminJob {
-    let queue = row.queue().name().to_owned();
-    let (owner, worker) = (row.owner.clone(), row.worker.clone());
-    v1::AdminJob { job: Some(to_proto(row)), owner, queue, worker }
-}
-
-/// The download path of a job, as REST clients follow it.
-pub fn result_url(job_id: &str) -> String {
-    format!("/api/resume-async/download/{job_id}")
-}
 
 /// A new PENDING job row of `kind`, created now.
 fn pending(
@@ -145,7 +78,7 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     state.queue.ensure_connected()?;
     let work = task::Work { fresh, ..cache_keys(state, owner, candidate_id, job_row_id, file_type).await? };
     // A fresh variant is made anew (and then cached in place of the last one).
-    let cached = if !cache::looks_in(JobKind::Generate, fresh, Level::Document) {
+    let cached = if !cache::takes_cached(JobKind::Generate, fresh) {
         None
     } else {
         let cached = state.cache.get(&work.cache_key).await.unwrap_or_else(|error| {
@@ -214,7 +147,7 @@ pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest)
 /// other, its request's keys (a fresh request is not kept apart from its job, so it may now
 /// take a cached result); either for the job's current run.
 pub async fn work_of(state: &AppState, row: &resume_job::Model) -> Result<task::Work> {
-    let work = match row.kind {
+    let work = match row.does() {
         JobKind::Render => task::Work { render_only: true, ..task::Work::default() },
         JobKind::Generate => cache_keys(state, &row.owner, row.candidate_id, row.job_row_id, row.file_type).await?,
     };

@@ -27,15 +27,16 @@ use sea_orm::{
 
 use crate::{
     AppState,
-    core::jobs::to_admin,
+    core::view::to_admin,
     db::{self, resume_job, writer::Kept},
     error::Result,
 };
 
 /// Progress of a claimed job.
-pub const CLAIMED_PROGRESS: i32 = 10;
+const CLAIMED_PROGRESS: i32 = 10;
 
-/// Whether a job may move from `from` to `to`: the table above.
+/// Whether a job may move from `from` to `to`: the table above, which every move's
+/// guard is drawn from ([`Move::from`]).
 pub fn allowed(from: JobStatus, to: JobStatus) -> bool {
     use JobStatus::{Cancelled, Failure, Pending, Processing, Success};
     matches!(
@@ -49,9 +50,12 @@ pub fn allowed(from: JobStatus, to: JobStatus) -> bool {
 /// What a finished job records besides its file.
 #[derive(Debug, Clone, Default)]
 pub struct Completion {
+    /// What the download is saved as.
     pub filename: String,
+    /// What the model read and wrote for it (0 without a model call).
     pub prompt_tokens: i32,
     pub completion_tokens: i32,
+    /// How long the content took to make.
     pub generation_ms: i64,
     /// Made from a content another job made (no model call).
     pub cache_hit: bool,
@@ -77,14 +81,13 @@ pub enum Move<'a> {
 }
 
 impl Move<'_> {
-    /// The statuses this move starts from.
-    pub fn from(&self) -> &'static [JobStatus] {
-        const PROCESSING: &[JobStatus] = &[JobStatus::Processing];
-        const ENDED_BADLY: &[JobStatus] = &[JobStatus::Failure, JobStatus::Cancelled];
-        match self {
-            Move::Claim { .. } | Move::Fail { .. } | Move::Cancel | Move::Note => &JobStatus::RUNNING,
-            Move::Progress(_) | Move::Complete(_) => PROCESSING,
-            Move::Retry => ENDED_BADLY,
+    /// The statuses this move starts from: every status the table lets reach its `to`;
+    /// progress only of a job a worker holds; a note (no new status) of a running job.
+    pub fn from(&self) -> Vec<JobStatus> {
+        match (self, self.to()) {
+            (Move::Progress(_), _) => vec![JobStatus::Processing],
+            (_, None) => JobStatus::RUNNING.to_vec(),
+            (_, Some(to)) => JobStatus::ALL.iter().copied().filter(|&from| allowed(from, to)).collect(),
         }
     }
 
@@ -148,7 +151,7 @@ impl Move<'_> {
             // checked and the row returned in the same statement as the entries are kept.
             Move::Note => update.col_expr(C::Run, Expr::col(C::Run)),
         };
-        update.filter(C::Status.is_in(self.from().iter().copied()))
+        update.filter(C::Status.is_in(self.from()))
     }
 }
 
@@ -203,6 +206,19 @@ mod tests {
     }
 
     #[test]
+    fn each_move_starts_where_it_should() {
+        use JobStatus::{Cancelled, Failure, Pending, Processing};
+        let done = Completion::default();
+        assert_eq!(Move::Claim { worker: "w", run: 0 }.from(), [Pending, Processing]);
+        assert_eq!(Move::Progress(50).from(), [Processing]);
+        assert_eq!(Move::Complete(&done).from(), [Processing]);
+        assert_eq!(Move::Fail { message: "m" }.from(), [Pending, Processing]);
+        assert_eq!(Move::Cancel.from(), [Pending, Processing]);
+        assert_eq!(Move::Retry.from(), [Failure, Cancelled]);
+        assert_eq!(Move::Note.from(), [Pending, Processing]);
+    }
+
+    #[test]
     fn every_move_goes_only_where_the_table_allows() {
         let done = Completion::default();
         let moves = [
@@ -215,7 +231,7 @@ mod tests {
             Move::Note,
         ];
         for movement in &moves {
-            for &from in movement.from() {
+            for from in movement.from() {
                 match movement.to() {
                     Some(to) => assert!(allowed(from, to), "{movement:?} from {from}"),
                     None => assert!(!from.is_terminal(), "a note is of a running job, not {from}"),

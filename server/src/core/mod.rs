@@ -16,4 +16,5 @@ pub mod retention;
 pub mod search;
 pub mod tasks;
 pub mod validate;
+pub mod view;
 pub mod watch;

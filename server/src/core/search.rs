@@ -11,7 +11,7 @@ use sea_orm::{
 
 use crate::{
     AppState,
-    core::{jobs, page, validate},
+    core::{page, validate, view},
     db::{job_event, resume_job},
     error::{Error, Result},
 };
@@ -109,7 +109,7 @@ pub async fn jobs(state: &AppState, req: v1::ListJobsRequest) -> Result<(Vec<v1:
     let v1::ListJobsRequest { filter, limit, page_token } = req;
     let query = resume_job::Entity::find().filter(condition(&filter.unwrap_or_default())?);
     let (rows, next) = page::of_jobs(&state.db, query, limit, &page_token).await?;
-    Ok((rows.into_iter().map(jobs::to_admin).collect(), next))
+    Ok((rows.into_iter().map(view::to_admin).collect(), next))
 }
 
 #[cfg(test)]

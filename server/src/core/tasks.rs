@@ -5,10 +5,7 @@
 
 use resume_proto::{
     job::{ErrorClass, JobKind, JobStatus},
-    redis::{
-        Queue,
-        cache::{self, Level},
-    },
+    redis::{Queue, cache},
     v1,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, Set};
@@ -16,10 +13,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, Set};
 use crate::{
     AppState,
     core::{
-        candidates, documents,
-        jobs::{self, to_proto},
+        candidates, documents, jobs,
         lifecycle::{self, Completion, Move},
         validate,
+        view::to_proto,
     },
     db::{
         self,
@@ -63,12 +60,12 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
     };
     // A render job renders the content stored with it; another job, the content an
     // earlier one made from the same data, if there is one young enough.
-    let (render, reused) = match row.kind {
+    let (render, reused) = match row.does() {
         JobKind::Render => {
             let own = documents::stored_content(state, &job_id).await?;
             (Some(own.ok_or_else(|| Error::Corrupt(format!("render job {job_id} has no content")))?), false)
         }
-        kind if cache::looks_in(kind, fresh, Level::Stored) => {
+        kind if cache::takes_cached(kind, fresh) => {
             let earlier = documents::reusable_content(state, &content_key).await?;
             let reused = earlier.is_some();
             state.metrics.lookups.looked_up("content", reused);

@@ -7,7 +7,7 @@ use tokio::sync::{broadcast::error::RecvError, mpsc};
 
 use crate::{
     AppState,
-    core::{jobs, validate},
+    core::{jobs, validate, view},
     error::{Error, Result},
 };
 
@@ -27,14 +27,14 @@ async fn follow(state: &AppState, owner: &str, job_id: &str, out: &mpsc::Sender<
     let job_id = validate::job_id(job_id)?;
     // Register first, read second: a change in between arrives as an event.
     let mut watch = state.events.watch(&job_id);
-    let mut last = jobs::to_proto(jobs::find(state, owner, &job_id).await?);
+    let mut last = view::to_proto(jobs::find(state, owner, &job_id).await?);
     if out.send(Ok(last.clone())).await.is_err() {
         return Ok(());
     }
     while !is_terminal(&last) {
         let next = match tokio::time::timeout(WATCH_RECHECK, watch.receiver.recv()).await {
             Ok(Ok(job)) => job,
-            Ok(Err(RecvError::Lagged(_))) | Err(_) => jobs::to_proto(jobs::find(state, owner, &job_id).await?),
+            Ok(Err(RecvError::Lagged(_))) | Err(_) => view::to_proto(jobs::find(state, owner, &job_id).await?),
             Ok(Err(RecvError::Closed)) => {
                 return Err(Error::Unavailable("job events stopped".into()));
             }

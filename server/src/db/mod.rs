@@ -20,7 +20,7 @@ use std::time::Duration;
 use group_read::{GroupRead, by_primary_key};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
     sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
 };
 
@@ -104,7 +104,14 @@ async fn migrate_alone(url: &str, db: &DatabaseConnection) -> Result<(), DbErr> 
     // One connection, open throughout: the lock belongs to its session.
     options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None).sqlx_logging(false);
     let alone = Database::connect(options).await?;
-    alone.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).await?;
+    // Said when it has to wait: a server held up behind another's long migration says why.
+    let try_lock =
+        Statement::from_string(DbBackend::Postgres, format!("SELECT pg_try_advisory_lock({MIGRATION_LOCK})"));
+    let taken = alone.query_one_raw(try_lock).await?.map(|row| row.try_get_by_index::<bool>(0)).transpose()?;
+    if taken != Some(true) {
+        tracing::info!("waiting for another process to finish migrating the database");
+        alone.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).await?;
+    }
     let migrated = Migrator::up(&alone, None).await;
     let unlocked = alone.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).await;
     alone.close().await?;

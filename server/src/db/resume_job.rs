@@ -41,6 +41,13 @@ pub struct Model {
 }
 
 impl Model {
+    /// What the job does. A server a migration behind (during a rolling upgrade) inserts
+    /// a render without a kind (the column's default, `generate`), so a job that renders an
+    /// edit is a render whatever its column says: an edit is never generated anew.
+    pub fn does(&self) -> JobKind {
+        if self.edited_from.is_some() { JobKind::Render } else { self.kind }
+    }
+
     /// The queue the job's tasks go to.
     pub fn queue(&self) -> Queue {
         Queue::of(self.priority)
@@ -51,3 +58,16 @@ impl Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_edit_is_a_render_whatever_its_kind_column_says() {
+        let mut row = crate::db::testing::job("j");
+        assert_eq!(row.does(), JobKind::Generate);
+        row.edited_from = Some("e".into());
+        assert_eq!(row.does(), JobKind::Render, "a render an older server stored as generate");
+    }
+}

@@ -1,6 +1,7 @@
 //! A model call that answered is kept when its sibling fails: the next attempt sends only
 //! the call that failed, the job's tokens count each answer once, and the answer travels
-//! with the task, so a worker killed mid-attempt loses none of it.
+//! with the task, so a worker killed during a later attempt loses none of the earlier ones'
+//! answers.
 
 use std::{collections::HashMap, time::Duration};
 

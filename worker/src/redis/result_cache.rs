@@ -7,7 +7,7 @@ use std::time::Duration;
 use fred::{prelude::*, types::scripts::Script};
 use resume_proto::{
     redis::{Keys, cache},
-    v1::CachedResume,
+    v1::{self, CachedResume},
 };
 
 /// Writes an entry and lists it under its candidate, unless the candidate was erased.
@@ -40,16 +40,16 @@ impl ResultCache {
         Ok(cache::decode(bytes.as_deref()))
     }
 
-    /// Keeps `resume`, made for candidate `candidate_id`, as the result for `cache_key`
-    /// for `ttl` (nothing, if the candidate has been erased).
+    /// Keeps `resume`, made for `candidate`, as the result for `cache_key` for `ttl`
+    /// (nothing, if the candidate has been erased).
     pub async fn put(
         &self,
-        candidate_id: i64,
+        candidate: &v1::Candidate,
         cache_key: &str,
         resume: &CachedResume,
         ttl: Duration,
     ) -> Result<(), Error> {
-        let keys = vec![self.keys.cached(cache_key), self.keys.cached_by(candidate_id), self.keys.erased(candidate_id)];
+        let keys = vec![self.keys.cached(cache_key), self.keys.cached_by(candidate), self.keys.erased(candidate)];
         let args: Vec<Value> = vec![cache::encode(resume).as_slice().into(), (ttl.as_millis() as i64).into()];
         let _: i64 = self.put.evalsha_with_reload(&self.client, keys, args).await?;
         Ok(())
