@@ -4,8 +4,14 @@
 //! both levels (Redis and the database). The same data entered again is generated anew.
 
 use e2e::{Db, Options, System, fake_model::FakeModel, sample_candidate, sample_target};
+use fred::interfaces::KeysInterface;
 use futures::TryStreamExt;
+use resume_proto::{
+    time::to_timestamp,
+    v1::{self, CachedResume},
+};
 use serde_json::{Value, json};
+use std::time::Duration;
 
 const USER: &str = "erasure";
 
@@ -21,6 +27,17 @@ async fn generated(system: &System, candidate: i64, target: Option<i64>, file_ty
     let job = system.submit(USER, &body).await?;
     let ended = system.poll_until_done(USER, job["job_id"].as_str().expect("a job id")).await?;
     Ok(ended.last().expect("a state").clone())
+}
+
+/// The candidate `made` (as REST answered its creation) as the worker is handed it: what
+/// names its cache list and erasure marker.
+fn as_the_worker_sees(made: &Value) -> anyhow::Result<v1::Candidate> {
+    let created: chrono::DateTime<chrono::Utc> = made["created_at"].as_str().expect("a time").parse()?;
+    Ok(v1::Candidate {
+        id: made["id"].as_i64().expect("an id"),
+        created_at: Some(to_timestamp(created)),
+        ..Default::default()
+    })
 }
 
 async fn cached_entries(system: &System) -> anyhow::Result<usize> {
@@ -47,7 +64,9 @@ async fn erasure_after_edits(db: Db) -> anyhow::Result<()> {
 
     // What the candidate had over time: the original data with a target (PDF) and without
     // one (Word); edited, for that target (text); that target deleted, another one (Markdown).
-    let id = created(&system, "/api/candidates", original.clone()).await?;
+    let (status, made) = system.post(USER, "/api/candidates", original.clone()).await?;
+    assert_eq!(status, 201, "{made}");
+    let id = made["id"].as_i64().expect("an id");
     let first_target = created(&system, &format!("/api/candidates/{id}/jobs"), sample_target()).await?;
     for (target, file_type) in [(Some(first_target), "pdf"), (None, "word")] {
         let job = generated(&system, id, target, file_type).await?;
@@ -66,6 +85,16 @@ async fn erasure_after_edits(db: Db) -> anyhow::Result<()> {
 
     delete(&system, &format!("/api/candidates/{id}")).await?;
     assert_eq!(cached_entries(&system).await?, 0, "cached results outlived their candidate");
+    // A worker that finishes for the erased candidate only now caches nothing (the same
+    // write for a candidate still there is kept).
+    let erased = as_the_worker_sees(&made)?;
+    let cache = worker::redis::result_cache::ResultCache::new(system.redis().await?, system.keys());
+    let (late, ttl) = (CachedResume::default(), Duration::from_secs(60));
+    cache.put(&erased, "late", &late, ttl).await?;
+    cache.put(&v1::Candidate { id: id + 1000, ..erased }, "kept", &late, ttl).await?;
+    let (late_one, kept_one) = (cache.get("late").await?, cache.get("kept").await?);
+    assert!(late_one.is_none() && kept_one.is_some(), "late write: {late_one:?}, control: {kept_one:?}");
+    let _: i64 = system.redis().await?.del(system.keys().cached("kept")).await?;
     assert_eq!(system.rows("resume_content").await?, 0, "contents outlived their candidate");
 
     // Every one of those requests, entered again, is made anew: nothing answers from what
