@@ -9,6 +9,7 @@ mod content;
 mod erasure;
 mod grpc;
 mod history;
+mod imports;
 mod jobs;
 mod limits;
 mod model;
