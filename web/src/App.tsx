@@ -15,6 +15,8 @@ import { MonitorLayout, useOperator } from "./monitor/MonitorLayout";
 import { WorkersPage } from "./monitor/WorkersPage";
 import { CandidatePage } from "./pages/CandidatePage";
 import { EditCandidatePage, NewCandidatePage } from "./pages/CandidateEditPage";
+import { ImportPage } from "./pages/ImportPage";
+import { ImportReviewPage } from "./pages/ImportReviewPage";
 import { CandidatesPage } from "./pages/CandidatesPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { SignInPage } from "./pages/SignInPage";
@@ -75,6 +77,8 @@ function Pages() {
     <Routes>
       <Route path="/" element={<CandidatesPage />} />
       <Route path="/candidates/new" element={<NewCandidatePage />} />
+      <Route path="/candidates/import" element={<ImportPage />} />
+      <Route path="/candidates/import/:importId" element={<ImportReviewPage />} />
       <Route path="/candidates/:id" element={<CandidatePage />} />
       <Route path="/candidates/:id/edit" element={<EditCandidatePage />} />
       <Route path="/monitor" element={<MonitorLayout />}>

@@ -684,6 +684,11 @@ export interface components {
              * @description Given by the server; ignored when sent.
              */
             id?: number | null;
+            /**
+             * @description On create only: the `SUCCESS` import this candidate was reviewed from. It is marked
+             *     accepted with the new candidate's id, and its uploaded file deleted.
+             */
+            import_id?: string | null;
             links?: components["schemas"]["Link"][];
             /**
              * @description Decides the PDF's paper: US Letter in the US or Canada, A4 elsewhere.

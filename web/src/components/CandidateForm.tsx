@@ -38,15 +38,23 @@ export function fieldOf(message: string): string | null {
 
 interface Props {
   candidate?: Candidate;
+  /** What an importer left out or is unsure of: each marked on its field, where it has one. */
+  warnings?: { field: string; message: string }[];
   submitLabel: string;
   onSave: (candidate: Candidate) => Promise<unknown>;
 }
 
-export function CandidateForm({ candidate, submitLabel, onSave }: Props) {
+export function CandidateForm({ candidate, warnings = [], submitLabel, onSave }: Props) {
   const form: Form = useForm<Values, unknown, CheckedCandidate>({
     resolver: zodResolver(candidateSchema),
     defaultValues: toForm(candidate),
     mode: "onTouched",
+    errors: Object.fromEntries(
+      warnings.flatMap((w) => {
+        const path = fieldOf(`${w.field} `);
+        return path ? [[path, { type: "import", message: w.message }]] : [];
+      }),
+    ),
   });
   const {
     register,

@@ -13,9 +13,14 @@ export function CandidatesPage() {
     <main id="main">
       <div className="page-head">
         <h1>Candidates</h1>
-        <Link className="button primary" to="/candidates/new">
-          New candidate
-        </Link>
+        <div className="head-actions">
+          <Link className="button" to="/candidates/import">
+            Import
+          </Link>
+          <Link className="button primary" to="/candidates/new">
+            New candidate
+          </Link>
+        </div>
       </div>
       <ErrorMessage error={candidates.error} />
       {candidates.isPending ? <p className="hint">Loading…</p> : null}

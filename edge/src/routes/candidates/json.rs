@@ -163,7 +163,7 @@ pub struct Candidate {
     pub created_at: Option<String>,
     /// On create only: the `SUCCESS` import this candidate was reviewed from. It is marked
     /// accepted with the new candidate's id, and its uploaded file deleted.
-    #[serde(default, skip_serializing)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub import_id: Option<String>,
 }
 
