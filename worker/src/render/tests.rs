@@ -1,5 +1,6 @@
 //! Both formats rendered from one resume and read back: every section's content is
-//! there, hostile strings come out literally, non-Latin scripts keep their glyphs.
+//! there, hostile strings come out literally, non-Latin scripts keep their glyphs; every
+//! script the fallback fonts cover in its own module ([`scripts`]).
 
 use resume_proto::job::FileType;
 use test_support::documents;
@@ -282,3 +283,5 @@ fn text_and_markdown_carry_every_section_and_keep_data_as_text() {
     assert!(markdown.contains(r"$x^2$ \*bold\* \_em\_ \`raw\` @label \<tag\>"), "{markdown}");
     assert!(markdown.contains("- \\# not a heading\n- \\- not a list nor a new line\n"), "{markdown}");
 }
+
+mod scripts;
