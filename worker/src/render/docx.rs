@@ -1,7 +1,8 @@
 //! DOCX rendering with docx-rust, at the OOXML level: our own styles over a default
 //! `Normal` paragraph style (so that tools such as python-docx resolve every paragraph's
 //! style), a real bullet list (a numbering definition, not "•" characters), external
-//! hyperlinks, and the document's properties (`docProps/core.xml`: title and author;
+//! hyperlinks, page breaks that a reader keeps (a heading and a role's title line keep with
+//! the next paragraph, a bullet keeps its lines on one page), and the document's properties (`docProps/core.xml`: title and author;
 //! `docProps/app.xml`). The typeface is a serif like the PDF's, named rather than embedded:
 //! Cambria (in Word; LibreOffice shows its metric twin Caladea), declared a "roman" family
 //! in the font table so that any reader without it falls back to a serif.
@@ -235,7 +236,9 @@ fn styles(docx: &mut Docx<'_>) {
     let mut role = paragraph(120, 20);
     role.keep_next = Some(Default::default());
     docx.styles.push(paragraph_style("RoleLine", "Role Line", role));
-    docx.styles.push(paragraph_style("ListBullet", "List Bullet", paragraph(0, 20)));
+    let mut bullet = paragraph(0, 20);
+    bullet.keep_lines = Some(Default::default());
+    docx.styles.push(paragraph_style("ListBullet", "List Bullet", bullet));
     docx.styles.push(
         Style::new(StyleType::Character, "Hyperlink").name("Hyperlink").character(
             CharacterProperty::default()

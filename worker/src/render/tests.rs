@@ -1,6 +1,6 @@
 //! Both formats rendered from one resume and read back: every section's content is
 //! there, hostile strings come out literally, non-Latin scripts keep their glyphs; every
-//! script the fallback fonts cover in its own module ([`scripts`]).
+//! script ([`scripts`]) and page breaks ([`page_breaks`]) in their own modules.
 
 use resume_proto::job::FileType;
 use test_support::documents;
@@ -284,4 +284,5 @@ fn text_and_markdown_carry_every_section_and_keep_data_as_text() {
     assert!(markdown.contains("- \\# not a heading\n- \\- not a list nor a new line\n"), "{markdown}");
 }
 
+mod page_breaks;
 mod scripts;
