@@ -66,3 +66,20 @@ fn every_script_reads_back_from_the_docx() {
         assert_eq!(text.lines().next(), Some(written[0]), "{script}: the name is the title");
     }
 }
+/// What printed before the fallbacks came still prints with real glyphs. (Hebrew and Arabic
+/// are drawn right to left, so their text is not compared in drawing order here.)
+#[test]
+fn the_scripts_that_printed_before_still_have_real_glyphs() {
+    for written in [
+        ["Zoë Ødegård", "Société Générale", "Universität Zürich"],
+        ["Γιώργος Παπαδόπουλος", "Τράπεζα Πειραιώς", "Πανεπιστήμιο Αθηνών"],
+        ["Иван Петров", "Сбербанк", "Московский университет"],
+        ["דוד כהן", "בנק הפועלים", "האוניברסיטה העברית"],
+        ["محمد أحمد", "شركة أرامكو", "جامعة القاهرة"],
+        ["山田 太郎", "株式会社", "東京大学"],
+        ["김민수", "삼성전자", "서울대학교"],
+    ] {
+        let trace = pdf_trace(&pdf::render(&candidate(written), Paper::A4).unwrap()).unwrap();
+        assert_eq!(trace.notdef, 0, "{:?}: {} glyphs drawn as empty boxes", written[0], trace.notdef);
+    }
+}
