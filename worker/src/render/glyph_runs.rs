@@ -26,9 +26,9 @@ fn rejoined(frame: &Frame) -> Frame {
     for (pos, item) in frame.items() {
         if let FrameItem::Text(next) = item
             && let Some((before, FrameItem::Text(run))) = items.last_mut()
-            && continues(*before, run, *pos, next)
+            && let Some(shared) = continuation(*before, run, *pos, next)
         {
-            join(*before, run, *pos, next);
+            join(*before, run, *pos, next, shared);
             continue;
         }
         let item = if let FrameItem::Group(group) = item {
@@ -46,9 +46,9 @@ fn rejoined(frame: &Frame) -> Frame {
     copy
 }
 
-/// Whether `next` (at `at`) is the rest of `run` (at `before`): the same font and style,
-/// starting where `run` ends, with the cluster `run` ends in.
-fn continues(before: Point, run: &TextItem, at: Point, next: &TextItem) -> bool {
+/// If `next` (at `at`) is the rest of `run` (at `before`): the same font and style, starting
+/// where `run` ends, with the cluster `run` ends in; the length of that cluster's text.
+fn continuation(before: Point, run: &TextItem, at: Point, next: &TextItem) -> Option<usize> {
     let same_style = run.font == next.font
         && run.size == next.size
         && run.fill == next.fill
@@ -56,7 +56,10 @@ fn continues(before: Point, run: &TextItem, at: Point, next: &TextItem) -> bool 
         && run.lang == next.lang
         && run.region == next.region;
     let adjacent = (before.x + run.width() - at.x).to_pt().abs() < 0.01 && (before.y - at.y).abs() < run.size;
-    same_style && adjacent && shared_cluster(run, next).is_some()
+    if !(same_style && adjacent) {
+        return None;
+    }
+    shared_cluster(run, next)
 }
 
 /// The length of the cluster `run`'s last glyph and `next`'s first glyph both draw part of.
@@ -67,14 +70,15 @@ fn shared_cluster(run: &TextItem, next: &TextItem) -> Option<usize> {
         .then_some(last.len())
 }
 
-/// Appends `next`'s glyphs to `run`, its height kept as each glyph's vertical offset.
-fn join(before: Point, run: &mut TextItem, at: Point, next: &TextItem) {
-    let shared = shared_cluster(run, next).unwrap_or(0);
-    let shift = run.text.len() - shared;
+/// Appends `next`'s glyphs to `run`, its height kept as each glyph's vertical offset; the
+/// `shared` bytes `next`'s text starts with are the end of `run`'s.
+fn join(before: Point, run: &mut TextItem, at: Point, next: &TextItem, shared: usize) {
+    // Ranges are u16 in typst (which saturates them too).
+    let shift = u16::try_from(run.text.len() - shared).unwrap_or(u16::MAX);
     // Frame y grows downwards; a glyph's offset is measured upwards.
     let raised = Em::new((before.y - at.y) / run.size);
     run.glyphs.extend(next.glyphs.iter().cloned().map(|mut glyph| {
-        glyph.range = glyph.range.start + shift as u16..glyph.range.end + shift as u16;
+        glyph.range = glyph.range.start.saturating_add(shift)..glyph.range.end.saturating_add(shift);
         glyph.y_offset += raised;
         glyph
     }));
