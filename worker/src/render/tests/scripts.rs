@@ -2,6 +2,8 @@
 //! real glyphs (never `.notdef`, the empty box of a missing glyph) and read back exactly as
 //! written, from the PDF and from the DOCX.
 
+use std::collections::HashMap;
+
 use test_support::{documents, pdf_trace::pdf_trace};
 
 use super::{sample, squeezed};
@@ -66,6 +68,33 @@ fn every_script_reads_back_from_the_docx() {
         assert_eq!(text.lines().next(), Some(written[0]), "{script}: the name is the title");
     }
 }
+/// Word and LibreOffice size, embolden and slant text in a complex script (Devanagari, Thai,
+/// Arabic…) by `w:szCs`, `w:bCs` and `w:iCs` alone: every run property and style that sets
+/// a size, bold or italics sets its complex-script twin to the same.
+#[test]
+fn the_docx_sizes_and_weights_complex_scripts_as_the_rest() {
+    let bytes = docx::render(&candidate(SCRIPTS[0].1), Paper::A4).unwrap();
+    let mut checked = 0;
+    for part in ["word/styles.xml", "word/document.xml"] {
+        let xml = super::docx_part(&bytes, part);
+        for properties in xml.split("<w:rPr>").skip(1).map(|p| p.split("</w:rPr>").next().unwrap_or_default()) {
+            // Each element, by name, with its attributes as written (all are empty elements).
+            let elements: HashMap<&str, &str> = properties
+                .split('<')
+                .filter_map(|element| element.trim().strip_suffix("/>"))
+                .map(|element| element.split_once(' ').unwrap_or((element, "")))
+                .collect();
+            for (latin, complex) in [("w:sz", "w:szCs"), ("w:b", "w:bCs"), ("w:i", "w:iCs")] {
+                if let Some(value) = elements.get(latin) {
+                    checked += 1;
+                    assert_eq!(elements.get(complex), Some(value), "{part}: {complex} as {latin} in {properties}");
+                }
+            }
+        }
+    }
+    assert!(checked >= 8, "sizes and weights found: {checked}");
+}
+
 /// What printed before the fallbacks came still prints with real glyphs. (Hebrew and Arabic
 /// are drawn right to left, so their text is not compared in drawing order here.)
 #[test]
