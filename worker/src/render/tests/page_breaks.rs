@@ -112,10 +112,17 @@ fn the_docx_keeps_headings_and_role_titles_with_what_follows_and_bullets_whole()
     }
     assert!(style("ListBullet").contains("<w:keepLines/>"), "a bullet keeps its lines: {}", style("ListBullet"));
     let xml = docx_part(&bytes, "word/document.xml");
-    for paragraph in xml.split("<w:p>").chain(xml.split("<w:p ")).filter(|p| p.contains("Employer")) {
-        assert!(paragraph.contains("w:val=\"RoleLine\""), "a role's title line in the RoleLine style: {paragraph}");
-    }
-    for paragraph in xml.split("<w:p>").chain(xml.split("<w:p ")).filter(|p| p.contains("Bullet")) {
-        assert!(paragraph.contains("w:val=\"ListBullet\""), "a bullet in the ListBullet style: {paragraph}");
+    let paragraphs: Vec<&str> = xml.split("<w:p>").skip(1).collect();
+    for (holding, style, count) in [
+        (">Experience<", "Heading1", 1),
+        (">Education<", "Heading1", 1),
+        ("Employer", "RoleLine", 24),
+        (">Bullet", "ListBullet", 70),
+    ] {
+        let found: Vec<&&str> = paragraphs.iter().filter(|p| p.contains(holding)).collect();
+        assert_eq!(found.len(), count, "paragraphs holding {holding:?}");
+        for paragraph in found {
+            assert!(paragraph.contains(&format!("w:val=\"{style}\"")), "{holding:?} in the {style} style: {paragraph}");
+        }
     }
 }
