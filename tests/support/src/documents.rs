@@ -43,3 +43,34 @@ pub fn pdf_pages(bytes: &[u8]) -> Result<usize> {
 pub fn pdf_text(bytes: &[u8]) -> Result<String> {
     pdf_extract::extract_text_from_mem(bytes).context("not a readable PDF")
 }
+
+/// The text LibreOffice reads from each DOCX, in order, a line per paragraph: a reader
+/// nobody here wrote. Every file is converted in one headless run (`soffice --convert-to
+/// txt`) with a profile of its own, so that runs in parallel share nothing. `soffice` comes
+/// from Debian's `libreoffice-writer-nogui`, which `.ci/run` installs.
+pub fn libreoffice_texts(documents: &[&[u8]]) -> Result<Vec<String>> {
+    let dir = crate::TempDir::new("libreoffice")?;
+    let mut inputs = Vec::new();
+    for (i, bytes) in documents.iter().enumerate() {
+        let path = dir.path().join(format!("{i}.docx"));
+        std::fs::write(&path, bytes)?;
+        inputs.push(path);
+    }
+    let out = dir.path().join("out");
+    let ran = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", dir.path().join("profile").display()))
+        .args(["--headless", "--norestore", "--convert-to", "txt:Text (encoded):UTF8", "--outdir"])
+        .arg(&out)
+        .args(&inputs)
+        .output()
+        .context("could not run soffice: install LibreOffice (Debian: libreoffice-writer-nogui; .ci/run does)")?;
+    let said = format!("{}{}", String::from_utf8_lossy(&ran.stdout), String::from_utf8_lossy(&ran.stderr));
+    anyhow::ensure!(ran.status.success(), "soffice failed: {said}");
+    (0..documents.len())
+        .map(|i| {
+            let text = std::fs::read_to_string(out.join(format!("{i}.txt")))
+                .with_context(|| format!("LibreOffice did not convert document {i}: {said}"))?;
+            Ok(text.trim_start_matches('\u{feff}').to_owned())
+        })
+        .collect()
+}

@@ -2,12 +2,16 @@
 //! ([`fake_model`]), the sample data and tokens both send ([`fixtures`]), folders removed
 //! when dropped ([`TempDir`]), ports outside the kernel's ephemeral range for processes that
 //! must be told theirs ([`ports`]), and, with feature `documents`, the readers that open a
-//! DOCX and a PDF and give back their text ([`documents`]).
+//! DOCX and a PDF and give back their text ([`documents`]), LibreOffice's reading of a DOCX
+//! among them, and a PDF's text trace: lines with their positions, empty-box glyphs
+//! ([`pdf_trace`]).
 
 #[cfg(feature = "documents")]
 pub mod documents;
 pub mod fake_model;
 pub mod fixtures;
+#[cfg(feature = "documents")]
+pub mod pdf_trace;
 pub mod ports;
 
 use std::path::{Path, PathBuf};

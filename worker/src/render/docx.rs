@@ -1,10 +1,12 @@
 //! DOCX rendering with docx-rust, at the OOXML level: our own styles over a default
 //! `Normal` paragraph style (so that tools such as python-docx resolve every paragraph's
 //! style), a real bullet list (a numbering definition, not "•" characters), external
-//! hyperlinks, and the document's properties (`docProps/core.xml`: title and author;
-//! `docProps/app.xml`). The typeface is a serif like the PDF's, named rather than embedded:
-//! Cambria (in Word; LibreOffice shows its metric twin Caladea), declared a "roman" family
-//! in the font table so that any reader without it falls back to a serif.
+//! hyperlinks, page breaks that a reader keeps (a heading and a role's title line keep with
+//! the next paragraph, a bullet keeps its lines on one page), sizes, bold and italics that
+//! hold for complex scripts too, and the document's properties (`docProps/core.xml`: title
+//! and author; `docProps/app.xml`). The typeface is a serif like the PDF's, named rather
+//! than embedded: Cambria (in Word; LibreOffice shows its metric twin Caladea), declared a
+//! "roman" family in the font table so that any reader without it falls back to a serif.
 //! docx-rust escapes all text, so candidate data can never become markup.
 
 use std::{borrow::Cow, io::Cursor};
@@ -20,8 +22,8 @@ use docx_rust::{
     },
     font_table::{Family, Font, FontTable, Pitch},
     formatting::{
-        CharacterProperty, Fonts, Indent, IndentLevel, NumberingId, NumberingProperty, PageMargin, PageSize,
-        ParagraphProperty, SectionProperty, Spacing, Underline, UnderlineStyle,
+        BoldComplex, CharacterProperty, Fonts, Indent, IndentLevel, ItalicsComplex, NumberingId, NumberingProperty,
+        PageMargin, PageSize, ParagraphProperty, SectionProperty, SizeComplex, Spacing, Underline, UnderlineStyle,
     },
     styles::{BasedOn, DefaultStyle, Style, StyleType},
 };
@@ -77,7 +79,11 @@ pub fn render(resume: &Resume, paper: Paper) -> Result<Vec<u8>, RenderError> {
         for role in &resume.experience {
             let mut line = Paragraph::default()
                 .property(ParagraphProperty::default().style_id("RoleLine"))
-                .push(Run::default().property(CharacterProperty::default().bold(true)).push_text(text(&role.title)))
+                .push(
+                    Run::default()
+                        .property(every_script(CharacterProperty::default().bold(true)))
+                        .push_text(text(&role.title)),
+                )
                 .push(Run::default().push_text(text(&format!(", {}", role.company))));
             let mut details: Vec<&str> = Vec::new();
             details.extend(role.location.as_deref());
@@ -101,7 +107,9 @@ pub fn render(resume: &Resume, paper: Paper) -> Result<Vec<u8>, RenderError> {
         section(&mut docx, "Education");
         for study in &resume.education {
             let mut line = Paragraph::default().push(
-                Run::default().property(CharacterProperty::default().bold(true)).push_text(text(&study.institution)),
+                Run::default()
+                    .property(every_script(CharacterProperty::default().bold(true)))
+                    .push_text(text(&study.institution)),
             );
             let details: Vec<&str> = study.degree.iter().chain(&study.period).map(String::as_str).collect();
             if !details.is_empty() {
@@ -203,6 +211,16 @@ fn spacing(before: isize, after: isize) -> Spacing {
     Spacing { before: Some(before), after: Some(after), ..Default::default() }
 }
 
+/// `property` with its size, bold and italics set for complex scripts too (`w:szCs`, `w:bCs`,
+/// `w:iCs`): Word and LibreOffice set Devanagari, Bengali, Tamil, Thai, Khmer, Arabic, Hebrew…
+/// with those alone, so without them a Hindi name in the title is body-sized and not bold.
+fn every_script(mut property: CharacterProperty<'_>) -> CharacterProperty<'_> {
+    property.size_complex = property.size.as_ref().map(|size| SizeComplex { value: Some(size.value) });
+    property.bold_complex = property.bold.as_ref().map(|bold| BoldComplex { value: bold.value });
+    property.italics_complex = property.italics.as_ref().map(|italics| ItalicsComplex { value: italics.value });
+    property
+}
+
 /// A paragraph style named `name`, based on `Normal`.
 fn paragraph_style(id: &'static str, name: &'static str, paragraph: ParagraphProperty<'static>) -> Style<'static> {
     let mut style = Style::new(StyleType::Paragraph, id).name(name).paragraph(paragraph);
@@ -212,30 +230,34 @@ fn paragraph_style(id: &'static str, name: &'static str, paragraph: ParagraphPro
 
 fn styles(docx: &mut Docx<'_>) {
     let font = || Fonts::default().ascii(TYPEFACE).h_ansi(TYPEFACE).custom(TYPEFACE);
-    docx.styles.default(DefaultStyle::default().character(CharacterProperty::default().size(21isize).fonts(font())));
+    docx.styles.default(
+        DefaultStyle::default().character(every_script(CharacterProperty::default().size(21isize).fonts(font()))),
+    );
     let paragraph = |before, after| ParagraphProperty { spacing: Some(spacing(before, after)), ..Default::default() };
     let mut normal = Style::new(StyleType::Paragraph, "Normal").name("Normal").paragraph(paragraph(0, 60));
     normal.default = Some(true);
     docx.styles.push(normal);
     docx.styles.push(
         paragraph_style("Title", "Title", paragraph(0, 40))
-            .character(CharacterProperty::default().size(40isize).bold(true).color(ACCENT)),
+            .character(every_script(CharacterProperty::default().size(40isize).bold(true).color(ACCENT))),
     );
     docx.styles.push(
         paragraph_style("Subtitle", "Subtitle", paragraph(40, 80))
-            .character(CharacterProperty::default().size(24isize).italics(true)),
+            .character(every_script(CharacterProperty::default().size(24isize).italics(true))),
     );
     docx.styles.push(paragraph_style("Contact", "Contact", paragraph(0, 60)));
     let mut heading = paragraph(200, 60);
     heading.keep_next = Some(Default::default());
     docx.styles.push(
         paragraph_style("Heading1", "heading 1", heading)
-            .character(CharacterProperty::default().size(26isize).bold(true).color(ACCENT)),
+            .character(every_script(CharacterProperty::default().size(26isize).bold(true).color(ACCENT))),
     );
     let mut role = paragraph(120, 20);
     role.keep_next = Some(Default::default());
     docx.styles.push(paragraph_style("RoleLine", "Role Line", role));
-    docx.styles.push(paragraph_style("ListBullet", "List Bullet", paragraph(0, 20)));
+    let mut bullet = paragraph(0, 20);
+    bullet.keep_lines = Some(Default::default());
+    docx.styles.push(paragraph_style("ListBullet", "List Bullet", bullet));
     docx.styles.push(
         Style::new(StyleType::Character, "Hyperlink").name("Hyperlink").character(
             CharacterProperty::default()

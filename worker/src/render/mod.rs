@@ -1,6 +1,7 @@
 //! Turning a [`Resume`](crate::model::Resume) into a file.
 
 pub mod docx;
+mod glyph_runs;
 pub mod pdf;
 pub mod text;
 

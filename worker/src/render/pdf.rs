@@ -3,8 +3,9 @@
 //! The template is fixed source; the resume reaches it only as data, a virtual
 //! `/resume.json` that the template reads with `json(..)`. Candidate or model text is
 //! therefore never parsed as Typst markup. The world denies every other file, so a
-//! template can read nothing from disk or network. Fonts come from typst-assets plus a
-//! compiled-in CJK fallback, loaded once per process and shared by every render.
+//! template can read nothing from disk or network. Fonts come from typst-assets plus the
+//! fallbacks compiled into the worker (Indic scripts, Thai, Khmer, CJK), loaded once per
+//! process and shared by every render; a PDF embeds only the subset of glyphs it uses.
 
 use std::sync::LazyLock;
 
@@ -19,17 +20,45 @@ use typst::{
 };
 use typst_layout::PagedDocument;
 
-use super::RenderError;
+use super::{RenderError, glyph_runs};
 use crate::model::Resume;
 
 /// The MIME type of a PDF file.
 pub const CONTENT_TYPE: &str = "application/pdf";
 
 const TEMPLATE: &str = include_str!("resume.typ");
-/// Font families in order of preference; later ones fill glyphs the first lacks.
-const FONTS: &[&str] = &["Libertinus Serif", "New Computer Modern", "Droid Sans Fallback"];
-/// Chinese, Japanese and Korean glyphs (see `worker/fonts/README.md`).
-const CJK_FONT: &[u8] = include_bytes!("../../fonts/DroidSansFallback.ttf");
+/// The typst-assets families the text is set in, in order of preference.
+const MAIN_FONTS: &[&str] = &["Libertinus Serif", "New Computer Modern"];
+
+/// A fallback font compiled into the worker (see `worker/fonts/README.md`).
+macro_rules! fallback {
+    ($file:literal) => {
+        include_bytes!(concat!("../../fonts/", $file)).as_slice()
+    };
+}
+
+/// Fonts for the scripts the main fonts lack, each family after the main ones in this order:
+/// Noto Serif (regular and bold) for Devanagari, Bengali, Tamil, Telugu, Gurmukhi, Gujarati,
+/// Thai and Khmer; Droid Sans Fallback (one weight) for Chinese, Japanese and Korean.
+const FALLBACK_FONTS: &[&[u8]] = &[
+    fallback!("NotoSerifDevanagari-Regular.ttf"),
+    fallback!("NotoSerifDevanagari-Bold.ttf"),
+    fallback!("NotoSerifBengali-Regular.ttf"),
+    fallback!("NotoSerifBengali-Bold.ttf"),
+    fallback!("NotoSerifTamil-Regular.ttf"),
+    fallback!("NotoSerifTamil-Bold.ttf"),
+    fallback!("NotoSerifTelugu-Regular.ttf"),
+    fallback!("NotoSerifTelugu-Bold.ttf"),
+    fallback!("NotoSerifGurmukhi-Regular.ttf"),
+    fallback!("NotoSerifGurmukhi-Bold.ttf"),
+    fallback!("NotoSerifGujarati-Regular.ttf"),
+    fallback!("NotoSerifGujarati-Bold.ttf"),
+    fallback!("NotoSerifThai-Regular.ttf"),
+    fallback!("NotoSerifThai-Bold.ttf"),
+    fallback!("NotoSerifKhmer-Regular.ttf"),
+    fallback!("NotoSerifKhmer-Bold.ttf"),
+    fallback!("DroidSansFallback.ttf"),
+];
 /// How many renders a cached layout may go unused before it is dropped.
 const CACHE_MAX_AGE: usize = 16;
 
@@ -38,13 +67,22 @@ struct Typesetter {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
+    /// Every family the template sets text in, in order of preference.
+    families: Vec<String>,
     main: Source,
     data: FileId,
 }
 
 static TYPESETTER: LazyLock<Typesetter> = LazyLock::new(|| {
+    let fallbacks: Vec<Font> = FALLBACK_FONTS.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect();
+    let mut families: Vec<String> = MAIN_FONTS.iter().map(|family| family.to_string()).collect();
+    for font in &fallbacks {
+        if !families.contains(&font.info().family) {
+            families.push(font.info().family.clone());
+        }
+    }
     let fonts: Vec<Font> =
-        typst_assets::fonts().chain([CJK_FONT]).flat_map(|data| Font::iter(Bytes::new(data))).collect();
+        typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).chain(fallbacks).collect();
     let file = |path: &str| {
         let path = VirtualPath::new(path).expect("a valid virtual path");
         RootedPath::new(VirtualRoot::Project, path).intern()
@@ -53,6 +91,7 @@ static TYPESETTER: LazyLock<Typesetter> = LazyLock::new(|| {
         library: LazyHash::new(Library::builder().build()),
         book: LazyHash::new(FontBook::from_fonts(&fonts)),
         fonts,
+        families,
         main: Source::new(file("/main.typ"), TEMPLATE.to_owned()),
         data: file("/resume.json"),
     }
@@ -125,19 +164,19 @@ impl Paper {
 #[derive(Serialize)]
 struct Data<'a> {
     paper: Paper,
-    fonts: &'static [&'static str],
+    fonts: &'a [String],
     #[serde(flatten)]
     resume: &'a Resume,
 }
 
 /// The PDF bytes of `resume` on `paper`.
 pub fn render(resume: &Resume, paper: Paper) -> Result<Vec<u8>, RenderError> {
-    let data = serde_json::to_vec(&Data { paper, fonts: FONTS, resume })
+    let data = serde_json::to_vec(&Data { paper, fonts: &TYPESETTER.families, resume })
         .map_err(|e| RenderError::Pdf(format!("resume data: {e}")))?;
     let world = RenderWorld { data: Bytes::new(data) };
     let compiled = typst::compile::<PagedDocument>(&world).output;
     typst::comemo::evict(CACHE_MAX_AGE);
-    let document = compiled.map_err(|errors| RenderError::Pdf(messages(&errors)))?;
+    let document = glyph_runs::rejoin(compiled.map_err(|errors| RenderError::Pdf(messages(&errors)))?);
     typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|errors| RenderError::Pdf(messages(&errors)))
 }
 

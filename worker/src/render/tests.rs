@@ -1,5 +1,7 @@
 //! Both formats rendered from one resume and read back: every section's content is
-//! there, hostile strings come out literally, non-Latin scripts keep their glyphs.
+//! there, hostile strings come out literally, non-Latin scripts keep their glyphs, LibreOffice
+//! reads every DOCX as written; every script ([`scripts`]) and page breaks ([`page_breaks`])
+//! in their own modules.
 
 use resume_proto::job::FileType;
 use test_support::documents;
@@ -154,8 +156,8 @@ fn a_long_resume_flows_onto_more_pages() {
     assert!(squeezed(&pdf_text(&long)).contains("Company29"));
 }
 
-#[test]
-fn hostile_strings_render_literally_in_both_formats() {
+/// The sample with a hostile string in every field.
+fn hostile() -> Resume {
     let mut resume = sample();
     resume.full_name = HOSTILE[0].into();
     resume.headline = Some(HOSTILE[1].into());
@@ -165,7 +167,12 @@ fn hostile_strings_render_literally_in_both_formats() {
     resume.experience[0].highlights = HOSTILE.iter().map(|s| s.to_string()).collect();
     resume.education[0].institution = HOSTILE[4].into();
     resume.certifications[0].name = HOSTILE[5].into();
+    resume
+}
 
+#[test]
+fn hostile_strings_render_literally_in_both_formats() {
+    let resume = hostile();
     let text = squeezed(&pdf_text(&pdf::render(&resume, Paper::A4).unwrap()));
     for hostile in HOSTILE {
         assert!(text.contains(&squeezed(hostile)), "{hostile:?} not literal in {text:?}");
@@ -282,3 +289,20 @@ fn text_and_markdown_carry_every_section_and_keep_data_as_text() {
     assert!(markdown.contains(r"$x^2$ \*bold\* \_em\_ \`raw\` @label \<tag\>"), "{markdown}");
     assert!(markdown.contains("- \\# not a heading\n- \\- not a list nor a new line\n"), "{markdown}");
 }
+
+/// Every DOCX these tests render opened by LibreOffice, a reader nobody here wrote: the short
+/// and the long resume, hostile strings, every script. It must read our text, in our order.
+#[test]
+fn libreoffice_reads_every_docx_as_written() {
+    let mut resumes = vec![sample(), page_breaks::long_career(), hostile()];
+    resumes.extend(scripts::SCRIPTS.iter().map(|&(_, written)| scripts::candidate(written)));
+    let files: Vec<Vec<u8>> = resumes.iter().map(|resume| docx::render(resume, Paper::A4).unwrap()).collect();
+    let read = documents::libreoffice_texts(&files.iter().map(Vec::as_slice).collect::<Vec<_>>()).unwrap();
+    for ((resume, bytes), read) in resumes.iter().zip(&files).zip(read) {
+        let (ours, _) = documents::docx_text(bytes).unwrap();
+        assert_eq!(squeezed(&read.replace('•', "")), squeezed(&ours), "{}: LibreOffice read {read}", resume.full_name);
+    }
+}
+
+mod page_breaks;
+mod scripts;
