@@ -37,7 +37,7 @@ PG_ADMIN="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 PACKAGES=(-p server -p worker -p edge -p bench)
 wants() { [[ "$GROUPS_TO_RUN" == *" $1 "* ]]; }
 render_bench=()
-[[ "$PROFILE" == release ]] && render_bench=(--bench render)
+[[ "$PROFILE" == release ]] && render_bench=(--bench render --bench import)
 [[ -z "${BENCH_BIN:-}" ]] && cargo build --profile "$PROFILE" "${PACKAGES[@]}" --bins "${render_bench[@]}"
 build_seconds=$SECONDS
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -194,10 +194,11 @@ if wants model; then
   stop_system
 fi
 
-# One resume rendered warm, by criterion (its median over 100 samples).
+# One resume rendered warm, and one import read offline (a two-page PDF, a LinkedIn ZIP),
+# by criterion (each a median over 100 samples).
 if wants render && [[ -z "${BENCH_BIN:-}" ]]; then
-  cargo bench "${PACKAGES[@]}" --bench render -- --noplot >> "$dir/criterion.log" 2>&1
-  for name in render-docx render-pdf; do
+  cargo bench "${PACKAGES[@]}" --bench render --bench import -- --noplot >> "$dir/criterion.log" 2>&1
+  for name in render-docx render-pdf import-pdf import-linkedin; do
     median_ns=$(sed -E 's/.*"median":\{"confidence_interval":\{[^}]*\},"point_estimate":([0-9.e+-]+).*/\1/' \
       "target/criterion/$name/new/estimates.json")
     printf '{"label":"%s","median_ms":%s}\n' "$name" "$(awk -v n="$median_ns" 'BEGIN {printf "%.3f", n / 1e6}')" >> "$results"

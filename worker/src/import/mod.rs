@@ -77,6 +77,20 @@ pub async fn read(file: v1::ImportFile, generator: &dyn Generator) -> Result<Rea
     Ok(read)
 }
 
+/// `data` (a file of `format` named `name`) read by the offline parser, as an import
+/// without a model reads it, on this thread.
+pub fn read_offline(name: &str, format: ImportFormat, data: &[u8]) -> Result<Read, ImportError> {
+    let text = match source(name, format, data)? {
+        Source::Exact(candidate, warnings) => {
+            return Ok(Read { candidate: *candidate, warnings, usage: Default::default() });
+        }
+        Source::Text(text) => text,
+    };
+    let (mut candidate, mut warnings) = parse::parse(&text);
+    verify::keep_found(&mut candidate, &verify::Source::new(&text), &mut warnings);
+    Ok(Read { candidate, warnings, usage: Default::default() })
+}
+
 /// What a file gives: a candidate read exactly, or text to read.
 enum Source {
     Exact(Box<v1::Candidate>, Vec<Warning>),

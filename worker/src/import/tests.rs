@@ -40,14 +40,6 @@ fn candidate(name: &str, roles: Vec<v1::Experience>) -> v1::Candidate {
     }
 }
 
-/// `bytes` of `format` read by the offline parser, as an import reads them.
-fn read_back(format: ImportFormat, bytes: &[u8]) -> (v1::Candidate, Vec<Warning>) {
-    let Source::Text(text) = source("cv", format, bytes).expect("readable") else { panic!("text expected") };
-    let (mut candidate, mut warnings) = parse::parse(&text);
-    verify::keep_found(&mut candidate, &verify::Source::new(&text), &mut warnings);
-    (candidate, warnings)
-}
-
 fn facts(c: &v1::Candidate) -> Vec<String> {
     let mut out = vec![c.full_name.clone(), c.email.clone().unwrap_or_default(), c.phone.clone().unwrap_or_default()];
     for r in &c.experience {
@@ -79,8 +71,14 @@ fn our_own_pdf_and_docx_read_back_the_same_facts() {
         let resume = offline::present(&person, &offline::content(&person, None));
         for (file_type, format) in [(FileType::Pdf, ImportFormat::Pdf), (FileType::Word, ImportFormat::Docx)] {
             let document = render::render(&resume, file_type, render::Paper::A4).expect("rendered");
-            let (read, warnings) = read_back(format, &document.bytes);
-            assert_eq!(facts(&read), facts(&person), "{} as {file_type}: warnings {warnings:?}", person.full_name);
+            let read = read_offline("cv", format, &document.bytes).expect("readable");
+            assert_eq!(
+                facts(&read.candidate),
+                facts(&person),
+                "{} as {file_type}: {:?}",
+                person.full_name,
+                read.warnings
+            );
         }
     }
 }
