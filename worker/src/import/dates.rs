@@ -169,6 +169,26 @@ fn month_of(word: &str) -> Option<u32> {
     (short || full_names.contains(&word.as_str()) || is_russian_month(&word)).then_some(found)
 }
 
+fn is_season(word: &str) -> bool {
+    let word = word.to_lowercase();
+    [
+        "spring",
+        "summer",
+        "fall",
+        "autumn",
+        "winter",
+        "printemps",
+        "été",
+        "automne",
+        "hiver",
+        "frühling",
+        "sommer",
+        "herbst",
+        "winter",
+    ]
+    .contains(&word.as_str())
+}
+
 fn is_russian_month(word: &str) -> bool {
     word.chars().next().is_some_and(|c| ('а'..='я').contains(&c))
 }
@@ -185,6 +205,9 @@ pub fn find(line: &str) -> Vec<Found> {
             if let (Some(word), Some(year)) = (caps.name("word"), caps.name("y1")) {
                 return match month_of(word.as_str()) {
                     Some(month) => at(When::Date(format!("{}-{month:02}", year.as_str()))),
+                    // "Summer 2022": the year alone (a season names no month), the season
+                    // part of the date.
+                    None if is_season(word.as_str()) => at(When::Date(year.as_str().into())),
                     // "Since 2020": the year alone, where it stands.
                     None => {
                         Some(Found { when: When::Date(year.as_str().into()), start: year.start(), end: year.end() })
@@ -277,6 +300,8 @@ mod tests {
         assert_eq!(of("Разработчик, Яндекс · март 2017 – настоящее время"), now("2017-03", "Разработчик, Яндекс"));
         assert_eq!(of("2020-04 to 2021-02"), span("2020-04", "2021-02", ""));
         assert_eq!(of("Marketing lead 2019 – 2020"), span("2019", "2020", "Marketing lead"));
+        assert_eq!(of("Software Engineer Intern Summer 2022"), span("2022", "2022", "Software Engineer Intern"));
+        assert_eq!(of("Fall 2013 – Spring 2014"), span("2013", "2014", ""));
         assert_eq!(of("Ada Lovelace"), None);
         assert_eq!(of("+44 20 7946 0958"), None, "a phone number is not a date");
     }

@@ -70,6 +70,10 @@ const HEADINGS: &[(Section, &[&str])] = &[
             "work history",
             "career history",
             "relevant experience",
+            "volunteer experience",
+            "leadership experience",
+            "on campus involvement",
+            "involvement",
             "expérience",
             "expériences",
             "expérience professionnelle",
@@ -161,8 +165,11 @@ const HEADINGS: &[(Section, &[&str])] = &[
             "publications",
             "awards",
             "honors",
-            "volunteering",
-            "volunteer experience",
+            "honors and awards",
+            "awards and honors",
+            "activities",
+            "project",
+            "personal projects",
             "langues",
             "sprachen",
             "idiomas",
@@ -175,7 +182,8 @@ const HEADINGS: &[(Section, &[&str])] = &[
 
 /// The section a line opens, if it is a heading.
 fn heading(line: &str) -> Option<Section> {
-    let key = line.trim().trim_end_matches(':').trim().to_lowercase();
+    let key = line.trim().trim_end_matches(':').trim().to_lowercase().replace(['/', '&'], " and ");
+    let key = key.split_whitespace().collect::<Vec<_>>().join(" ");
     if key.is_empty() || key.chars().count() > 40 {
         return None;
     }
@@ -184,7 +192,8 @@ fn heading(line: &str) -> Option<Section> {
 
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+").expect("the e-mail pattern"));
-static PHONE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\+?\(?\d[\d\s().-]{6,}\d").expect("the phone pattern"));
+static PHONE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\+?\(?\d[\d\s().\-‐‑–]{6,}\d").expect("the phone pattern"));
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:https?://\S+|(?:www\.)?(?:linkedin\.com|github\.com|gitlab\.com|x\.com|twitter\.com|behance\.net|dribbble\.com)/\S+)")
         .expect("the link pattern")
@@ -280,11 +289,34 @@ fn has_word(text: &str, words: &[&str]) -> bool {
     text.split(|c: char| !c.is_alphanumeric()).any(|w| words.contains(&w))
 }
 
+/// A line as the parser reads it: a wide gap (a PDF's columns, a right-aligned date) is a
+/// ` · ` separator; any other run of spaces and tabs (Word's exports put a tab and spaces
+/// between words) one space; soft hyphens gone.
+fn tidy(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut gap = 0;
+    for c in raw.chars().filter(|&c| c != '\u{ad}') {
+        if c.is_whitespace() {
+            gap += 1;
+            continue;
+        }
+        if gap > 0 && !out.is_empty() {
+            out.push_str(if gap >= WIDE_GAP { " · " } else { " " });
+        }
+        gap = 0;
+        out.push(c);
+    }
+    out
+}
+
+/// Spaces (or tabs) in a row that separate columns rather than words.
+const WIDE_GAP: usize = 6;
+
 /// The lines of each section, in order.
 fn sections(text: &str) -> Vec<(Section, Vec<String>)> {
     let mut out = vec![(Section::Header, Vec::new())];
     for raw in text.lines() {
-        let line = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let line = tidy(raw);
         if line.is_empty() {
             continue;
         }
@@ -400,6 +432,8 @@ fn looks_like_place(text: &str) -> bool {
 #[derive(Debug, Default)]
 struct Entry {
     head: Vec<String>,
+    /// Which line of `head` carried the period.
+    dated: usize,
     period: Option<Period>,
     bullets: Vec<String>,
 }
@@ -411,7 +445,7 @@ fn entries(lines: &[String]) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::new();
     let mut pending: Vec<String> = Vec::new();
     let mut after_bullet = false;
-    for line in lines {
+    for (i, line) in lines.iter().enumerate() {
         if let Some(text) = bullet(line) {
             match out.last_mut() {
                 Some(entry) if pending.is_empty() => entry.bullets.push(text.to_owned()),
@@ -422,31 +456,47 @@ fn entries(lines: &[String]) -> Vec<Entry> {
         }
         if let Some(period) = dates::period(line).filter(|p| p.rest.chars().count() <= 160) {
             let mut head = std::mem::take(&mut pending);
+            let dated = head.len();
             if !period.rest.is_empty() {
                 head.push(period.rest.clone());
             }
-            out.push(Entry { head, period: Some(period), bullets: Vec::new() });
+            out.push(Entry { head, dated, period: Some(period), bullets: Vec::new() });
             after_bullet = false;
             continue;
         }
-        let continues = after_bullet
-            && pending.is_empty()
-            && out
-                .last()
-                .and_then(|e| e.bullets.last())
-                .is_some_and(|last| !last.ends_with(['.', '!', '?']) || line.starts_with(|c: char| c.is_lowercase()));
-        if continues && let Some(last) = out.last_mut().and_then(|e| e.bullets.last_mut()) {
-            last.push(' ');
-            last.push_str(line);
-            continue;
+        // A line just above a line with a period names the next entry ("DEF Organization"
+        // above "Software Engineer Intern   Summer 2022").
+        let heads_next = lines.get(i + 1).is_some_and(|next| bullet(next).is_none() && dates::period(next).is_some());
+        let last = out.last_mut();
+        match last {
+            // A wrapped bullet's next line.
+            Some(entry) if after_bullet && pending.is_empty() => {
+                let lower = line.starts_with(|c: char| c.is_lowercase());
+                if let Some(bullet) = entry.bullets.last_mut()
+                    && (lower || (!heads_next && !bullet.ends_with(['.', '!', '?'])))
+                {
+                    bullet.push(' ');
+                    bullet.push_str(line);
+                    continue;
+                }
+                after_bullet = false;
+                pending.push(line.clone());
+            }
+            // A line under an entry's period line, before its bullets: more of its head
+            // ("Member", a degree under its school), unless it names the next entry.
+            Some(entry) if !after_bullet && pending.is_empty() && entry.bullets.is_empty() && !heads_next => {
+                entry.head.push(line.clone());
+            }
+            _ => {
+                after_bullet = false;
+                pending.push(line.clone());
+            }
         }
-        after_bullet = false;
-        pending.push(line.clone());
     }
     // Lines after the last entry with no period: an entry of their own (a school without
     // dates), or the last entry's text.
     if !pending.is_empty() {
-        out.push(Entry { head: pending, period: None, bullets: Vec::new() });
+        out.push(Entry { head: pending, dated: 0, period: None, bullets: Vec::new() });
     }
     out
 }
@@ -463,12 +513,23 @@ fn parts(head: &[String]) -> Vec<String> {
 /// A role from an entry: "Title, Company", "Title at Company", or title and company on
 /// lines of their own; a further part that looks like a place is its location.
 fn role(entry: Entry) -> v1::Experience {
-    let parts = parts(&entry.head);
     let mut role = v1::Experience { highlights: entry.bullets, ..Default::default() };
     if let Some(period) = entry.period {
         role.start = period.start;
         role.end = period.end;
     }
+    // "Enactus, University of La Verne   Aug 2013 – Present" over "Member": the dated line
+    // names the employer (and where), the line under it the title.
+    if entry.head.len() >= 2 && entry.dated == 0 && !has_word(&entry.head[0], TITLE_WORDS) {
+        let mut employer =
+            parts(&entry.head[..1]).into_iter().flat_map(|p| p.split(", ").map(str::to_owned).collect::<Vec<_>>());
+        role.company = employer.next().unwrap_or_default();
+        role.location = Some(employer.collect::<Vec<_>>().join(", ")).filter(|l| !l.is_empty());
+        role.title = entry.head[1].clone();
+        role.highlights.splice(0..0, entry.head[2..].iter().cloned());
+        return role;
+    }
+    let parts = parts(&entry.head);
     let mut rest = parts.into_iter();
     let first = rest.next().unwrap_or_default();
     let split = first
@@ -514,9 +575,12 @@ fn study(entry: Entry) -> v1::Education {
     if school < parts.len() {
         study.institution = parts.remove(school);
     }
-    let mut rest = parts.into_iter();
-    study.degree = rest.next();
-    study.field = rest.next();
+    // The degree is the part that names one ("Bachelor of Arts", "MSc"), the field the part
+    // after it; a school's town or a grade is neither.
+    if let Some(at) = parts.iter().position(|p| is_degree(p)) {
+        study.degree = Some(parts[at].clone());
+        study.field = parts.get(at + 1).filter(|f| !f.to_lowercase().starts_with("gpa")).cloned();
+    }
     study
 }
 
@@ -562,6 +626,35 @@ fn split_school(part: &str) -> Vec<String> {
             .map(|p| p.trim().to_owned())
             .collect(),
     }
+}
+
+/// Whether `text` names a degree.
+fn is_degree(text: &str) -> bool {
+    let text = text.to_lowercase();
+    const DEGREES: &[&str] = &[
+        "bsc",
+        "msc",
+        "ba",
+        "ma",
+        "bs",
+        "ms",
+        "phd",
+        "mba",
+        "bachelor",
+        "master",
+        "licence",
+        "diplom",
+        "beng",
+        "meng",
+        "doctor",
+        "associate",
+        "diploma",
+        "certificate",
+        "бакалавр",
+        "магистр",
+        "специалист",
+    ];
+    text.split(|c: char| !c.is_alphanumeric()).any(|w| DEGREES.contains(&w))
 }
 
 /// Skills: the section's items, split at commas, middots, bullets and semicolons, a
@@ -668,6 +761,35 @@ mod tests {
         );
         assert_eq!((c.experience[0].start.as_str(), c.experience[0].end.as_deref()), ("2018-09", None));
         assert_eq!(c.education[0].institution, "École Polytechnique");
+    }
+
+    /// The layouts of two resumes not made here (OpenResume's example, and a university
+    /// careers office's Word template exported to PDF, every word spaced with a tab): the
+    /// employer on its own line above "Title   Summer 2022"; "Org, Town   Aug 2013 – Present"
+    /// above the title; columns far apart; a wrapped bullet's line in lowercase.
+    #[test]
+    fn layouts_of_other_tools() {
+        let text = "John Doe\nhello@openresume.com        123-456-7890        NYC, NY\n\n\
+            WORK EXPERIENCE\nDEF Organization\nSoftware Engineer Intern                          Summer 2022\n\
+            • Created a progress bar\n\nON\t CAMPUS\t INVOLVEMENT\t\n\
+            Enactus,\t University\t of\t La\t Verne\t \t \t \t \t \t \t August\t 2013\t –\t Present\n\
+            Member\n     • Implement collective ideas which promote educational\n          and social change\n\n\
+            EDUCATION\nUniversity of La Verne, La Verne, CA                   Expected Graduation: June 2016\n\
+            Bachelor of Arts, Business Administration\nGPA: 3.5\n";
+        let (c, _) = parse(text);
+        assert_eq!((c.phone.as_deref(), c.location.as_deref()), (Some("123-456-7890"), Some("NYC, NY")));
+        let roles: Vec<_> =
+            c.experience.iter().map(|r| (r.company.as_str(), r.title.as_str(), r.start.as_str())).collect();
+        assert_eq!(roles, [("DEF Organization", "Software Engineer Intern", "2022"), ("Enactus", "Member", "2013-08")]);
+        assert_eq!(
+            c.experience[1].highlights,
+            ["Implement collective ideas which promote educational and social change"]
+        );
+        assert_eq!(c.education[0].institution, "University of La Verne");
+        assert_eq!(
+            (c.education[0].degree.as_deref(), c.education[0].field.as_deref()),
+            (Some("Bachelor of Arts"), Some("Business Administration"))
+        );
     }
 
     #[test]
