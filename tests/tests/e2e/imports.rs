@@ -303,6 +303,17 @@ async fn structured_files_are_read_exactly_and_bad_files_say_why() -> anyhow::Re
     assert_eq!(done["status"], "SUCCESS", "{done}");
     assert!(done["warnings"].as_array().unwrap().iter().any(|w| w["field"] == "full_name"), "{done}");
 
+    // The owner's event stream of an ended import: its last state, then the end.
+    let events = system
+        .http
+        .get(system.url(&format!("/api/candidates/imports/{}/events", done["import_id"].as_str().unwrap())))
+        .bearer_auth(system.token(user))
+        .send()
+        .await?;
+    assert_eq!(events.headers()["content-type"], "text/event-stream");
+    let body = events.text().await?;
+    assert!(body.contains("event: progress") && body.contains("\"status\":\"SUCCESS\""), "{body}");
+
     // Another user sees none of it; deleting an import deletes its file.
     let id = done["import_id"].as_str().unwrap();
     let path = format!("/api/candidates/imports/{id}");

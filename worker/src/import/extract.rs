@@ -242,6 +242,32 @@ mod tests {
         assert_eq!(normalise("  Zoë  "), normalise("Zoe\u{0308}"));
     }
 
+    /// A Word document as other tools write it: the name in a header, a role in a table,
+    /// a contact line in a text box, bullets as numbered paragraphs, tracked deletions.
+    #[test]
+    fn a_docx_gives_its_headers_tables_and_text_boxes() {
+        use std::io::Write;
+        let body = r#"<w:document xmlns:w="w"><w:body>
+            <w:p><w:r><w:pict><w:txbxContent><w:p><w:r><w:t>ada@example.com</w:t></w:r></w:p></w:txbxContent></w:pict></w:r></w:p>
+            <w:p><w:r><w:t>EXPERIENCE</w:t></w:r></w:p>
+            <w:tbl><w:tr><w:tc><w:p><w:r><w:t>Engineer,</w:t><w:tab/><w:t>Acme</w:t></w:r></w:p></w:tc>
+                <w:tc><w:p><w:r><w:t>2019 – 2021</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+            <w:p><w:pPr><w:numPr><w:ilvl w:val="0"/></w:numPr></w:pPr><w:r><w:t>Shipped</w:t></w:r><w:del><w:r><w:t>deleted</w:t></w:r></w:del></w:p>
+        </w:body></w:document>"#;
+        let header = r#"<w:hdr xmlns:w="w"><w:p><w:r><w:t>Ada Lovelace</w:t></w:r></w:p></w:hdr>"#;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, xml) in [("word/document.xml", body), ("word/header1.xml", header)] {
+            zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            zip.write_all(xml.as_bytes()).unwrap();
+        }
+        let text = docx("cv.docx", &zip.finish().unwrap().into_inner()).unwrap();
+        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            lines,
+            ["Ada Lovelace", "ada@example.com", "EXPERIENCE", "Engineer,\tAcme", "2019 – 2021", "• Shipped"]
+        );
+    }
+
     #[test]
     fn files_that_are_not_what_their_names_say_are_named() {
         let refused = |format, data: &[u8]| match check_kind("cv.pdf", format, data) {
