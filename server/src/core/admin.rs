@@ -8,7 +8,7 @@ use tokio::sync::{broadcast, mpsc};
 use chrono::{DateTime, TimeDelta, Utc};
 use resume_proto::{
     job::JobStatus,
-    redis::{keys::Queue, registry::LOST_SHOWN},
+    redis::{cache, keys::Queue, registry::LOST_SHOWN},
     v1,
 };
 use sea_orm::{
@@ -30,10 +30,12 @@ const DURATION_SAMPLE: u64 = 1000;
 /// second whatever is down.
 const CHECK_DEADLINE: Duration = Duration::from_millis(700);
 
-/// Whether the database and Redis answer, and how many workers are alive; both checked at
-/// once, each for at most [`CHECK_DEADLINE`].
+/// Whether the database and Redis answer, how many workers are alive and which queues are
+/// paused, all checked at once, each for at most [`CHECK_DEADLINE`]; and whether a model is
+/// configured.
 pub async fn readiness(state: &AppState) -> v1::GetReadinessResponse {
-    let (database, redis) = tokio::join!(check(state.db.ping()), check(state.queue.live_workers()));
+    let (database, redis, paused) =
+        tokio::join!(check(state.db.ping()), check(state.queue.live_workers()), check(actions::paused(state)));
     let redis = redis.map(|workers| workers.len() as i32);
     let shown = |check: &str, result: Result<(), String>| match result {
         Ok(()) => "ok".to_owned(),
@@ -44,7 +46,14 @@ pub async fn readiness(state: &AppState) -> v1::GetReadinessResponse {
     };
     let workers = *redis.as_ref().unwrap_or(&0);
     let (database, redis) = (shown("database", database), shown("redis", redis.map(|_| ())));
-    v1::GetReadinessResponse { ready: database == "ok" && redis == "ok", database, redis, workers }
+    v1::GetReadinessResponse {
+        ready: database == "ok" && redis == "ok",
+        database,
+        redis,
+        workers,
+        paused_queues: paused.unwrap_or_default(),
+        model_configured: state.cache.generator != cache::generator(None),
+    }
 }
 
 /// One readiness check: its answer, or why there is none, within [`CHECK_DEADLINE`].

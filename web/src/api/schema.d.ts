@@ -970,9 +970,22 @@ export interface components {
         QueueList: {
             queues: components["schemas"]["Queue"][];
         };
-        /** @description Readiness and what it checked. */
+        /**
+         * @description Readiness and what it checked; and what a user's waiting job depends on, so that the app
+         *     can say why it waits and what makes the resumes.
+         */
         Readiness: {
             checks: components["schemas"]["Checks"];
+            /**
+             * @description Whether a model is configured; false: the offline generator builds every resume from
+             *     the candidate's data alone (no model call, no cost). Null when the server did not answer.
+             */
+            model_configured?: boolean | null;
+            /**
+             * @description The queues an operator paused (`priority_high`, `resume_generation`): their jobs wait,
+             *     submissions are still accepted.
+             */
+            paused_queues: string[];
             /** @description `ok` or `unavailable`. */
             status: string;
         };
