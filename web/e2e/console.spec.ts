@@ -68,7 +68,7 @@ test("a job submitted now moves to SUCCESS on the Jobs page without a reload", a
   const jobId = await submitJob(userToken, id, { fresh: true });
   await expect(row(page, jobId)).toBeVisible({ timeout: LIVE });
   await waitForStatus(userToken, jobId, "SUCCESS");
-  await expect(row(page, jobId).locator(".status")).toHaveText("success", { timeout: LIVE });
+  await expect(row(page, jobId).locator(".status")).toHaveText("Success", { timeout: LIVE });
   // An ops token reads but cannot act.
   await expect(page.getByRole("button", { name: "Retry matching…" })).toHaveCount(0);
   await expectAccessible(page, "console jobs");
@@ -83,7 +83,7 @@ test("a job submitted now moves to SUCCESS on the Jobs page without a reload", a
   await watcher.goto(`${edge()}/monitor/jobs?owner=${owner}`);
   await expect(row(watcher, jobId)).toBeVisible();
   const second = await submitJob(userToken, id, { fresh: true, file_type: "pdf" });
-  await expect(row(watcher, second).locator(".status")).toHaveText("success", { timeout: 30_000 });
+  await expect(row(watcher, second).locator(".status")).toHaveText("Success", { timeout: 30_000 });
   await expect(row(page, second)).toHaveCount(0);
   await watcher.close();
   // Live again, it reads what it missed at once.
@@ -126,7 +126,7 @@ test("a failing job shows in Errors, links to its jobs, and is retried from its 
   await expect(page.locator(".timeline .event-kind").last()).toHaveText("Failed");
   await expectAccessible(page, "console job detail");
   await page.getByRole("button", { name: "Retry" }).click();
-  await expect(page.locator("#job-title .status")).toHaveText("success", { timeout: 15_000 });
+  await expect(page.locator("#job-title .status")).toHaveText("Success", { timeout: 15_000 });
   await expect(page.locator(".timeline .event-kind")).toContainText(["Failed", "Retried", "Queued", "Claimed", "Succeeded"]);
   await expect(page.locator(".timeline")).toContainText(`by operator ${admin}`);
   expect(await jobStatus(userToken, jobId)).toBe("SUCCESS");

@@ -2,16 +2,8 @@
 // groups (links, experience with highlights, education, certifications) with add, remove
 // and reorder. Checked as you go with the server's rules; an error the server still finds
 // is put on the field it names.
-import { zodResolver } from "@hookform/resolvers/zod";
 import type { ReactNode } from "react";
-import {
-  type FieldArray,
-  type FieldArrayPath,
-  type FieldPath,
-  useFieldArray,
-  useForm,
-  type UseFormReturn,
-} from "react-hook-form";
+import { type FieldArray, type FieldArrayPath, type FieldPath, useFieldArray, type UseFormReturn } from "react-hook-form";
 
 import { ApiError, type Candidate, messageOf } from "../api/client";
 import {
@@ -25,8 +17,10 @@ import {
   toCandidate,
   toForm,
 } from "../forms/candidate";
+import { useCheckedForm } from "../forms/checked";
 import { Field } from "./Field";
 import { RowControls } from "./RowControls";
+import { useLeaveGuard } from "./useLeaveGuard";
 
 type Form = UseFormReturn<Values, unknown, CheckedCandidate>;
 
@@ -43,17 +37,15 @@ interface Props {
 }
 
 export function CandidateForm({ candidate, submitLabel, onSave }: Props) {
-  const form: Form = useForm<Values, unknown, CheckedCandidate>({
-    resolver: zodResolver(candidateSchema),
-    defaultValues: toForm(candidate),
-    mode: "onTouched",
-  });
+  const form: Form = useCheckedForm(candidateSchema, toForm(candidate));
   const {
     register,
     handleSubmit,
     setError,
-    formState: { errors, isSubmitting },
+    formState: { errors, isSubmitting, isDirty },
   } = form;
+  // Saving navigates away while it is still submitting: that is no loss.
+  useLeaveGuard(isDirty && !isSubmitting);
 
   const submit = handleSubmit(async (values) => {
     try {
@@ -134,7 +126,7 @@ function Rows<N extends Group>({ form, name, legend, noun, add, blank, title, ch
         <div className="row" key={field.id}>
           {title ? <h3 className="row-title">{title(i)}</h3> : null}
           {children(i)}
-          <RowControls index={i} count={fields.length} name={noun} move={move} remove={remove} />
+          <RowControls index={i} count={fields.length} which={`${noun} ${i + 1}`} move={move} remove={remove} />
         </div>
       ))}
       <button type="button" onClick={() => append(blank)}>

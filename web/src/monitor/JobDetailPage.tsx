@@ -2,14 +2,15 @@
 import { Link, useParams } from "react-router";
 
 import { ApiError, messageOf } from "../api/client";
+import { CopyButton } from "../components/CopyButton";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { NotFoundPage } from "../pages/NotFoundPage";
 import { useLive } from "./live";
-import { useOperator } from "./MonitorLayout";
+import { useOperator } from "../auth/session";
 import { useCancelJob, useJobDetail, useRetryJob } from "./queries";
-import { StatusText } from "./StatusText";
+import { StatusText } from "../components/StatusText";
 import { Timeline } from "./Timeline";
-import { formatInstant } from "./time";
+import { formatInstant } from "../lib/time";
 
 export function JobDetailPage() {
   const jobId = useParams().jobId ?? "";
@@ -30,9 +31,12 @@ export function JobDetailPage() {
       <p className="crumbs">
         <Link to="/monitor/jobs">Jobs</Link> /
       </p>
-      <h1>
-        Job <code>{jobId}</code>
-      </h1>
+      <div className="page-head">
+        <h1 className="job-title">
+          Job <code>{jobId}</code>
+        </h1>
+        <CopyButton value={jobId} what="job id" />
+      </div>
       <ErrorMessage error={detail.error} />
       {job ? (
         <div className="detail">
