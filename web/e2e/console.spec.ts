@@ -205,3 +205,48 @@ test("at phone width the console's dashboard and jobs fit", async ({ page }, tes
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: testInfo.outputPath("console-dashboard-375.png"), fullPage: true });
 });
+
+test("job ids of one minute are told apart, and the full id is copied", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const owner = unique("twins");
+  const userToken = await tokenFor(owner);
+  const { id } = await makeCandidate(userToken, "Grace Hopper");
+  const first = await submitJob(userToken, id, { file_type: "text" });
+  const second = await submitJob(userToken, id, { file_type: "markdown" });
+  // UUIDv7: the first 8 characters are the time, the same for both.
+  expect(first.slice(0, 8)).toBe(second.slice(0, 8));
+  await signIn(page, unique("operator"), ["ops"]);
+  await page.goto(`${edge()}/monitor/jobs?owner=${owner}`);
+  const shown = async (jobId: string) => (await row(page, jobId).locator("th code").textContent()) ?? "";
+  await expect(row(page, second)).toBeVisible();
+  await expect(row(page, first)).toBeVisible();
+  expect(await shown(first)).not.toBe(await shown(second));
+  expect(await shown(first)).toBe(`…${first.slice(-8)}`);
+  await row(page, first).getByRole("button", { name: `Copy job id ${first}` }).click();
+  await expect(row(page, first).getByRole("button", { name: `Copy job id ${first}` })).toHaveText(/Copied/);
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(first);
+});
+
+test("the audit log says what each action did; filters read as the table does", async ({ page }) => {
+  const admin = unique("root");
+  await signIn(page, admin, ["admin"]);
+  await page.goto(`${edge()}/monitor`);
+  const queue = page.locator('tr[data-queue="priority_high"]');
+  await queue.getByRole("button", { name: "Pause priority_high" }).click();
+  await expect(queue.getByText("Paused")).toBeVisible();
+  await queue.getByRole("button", { name: "Resume priority_high" }).click();
+  await expect(queue.getByText("Running")).toBeVisible();
+  await page.getByRole("link", { name: "Audit log" }).click();
+  const mine = page.locator("tbody tr").filter({ hasText: admin });
+  await expect(mine.locator("td:nth-child(5)")).toHaveText(["Resumed", "Paused"]);
+  await expect(page.getByRole("columnheader", { name: "Matched" })).toHaveCount(0);
+
+  await page.getByRole("link", { name: "Jobs", exact: true }).click();
+  await expect(page.getByLabel("Status").locator("option")).toHaveText(["Any", "Pending", "Processing", "Success", "Failure", "Cancelled"]);
+  // The date-time pickers show their whole value at 1280 px.
+  await page.getByLabel("Submitted from").fill("2026-12-03T09:30");
+  for (const label of ["Submitted from", "Submitted before"]) {
+    const clipped = await page.getByLabel(label).evaluate((input) => input.scrollWidth - input.clientWidth);
+    expect(clipped, label).toBeLessThanOrEqual(0);
+  }
+});
