@@ -250,3 +250,21 @@ test("the audit log says what each action did; filters read as the table does", 
     expect(clipped, label).toBeLessThanOrEqual(0);
   }
 });
+
+test("a job's page says whom and what it is for, how long it took, and links to the owner's jobs", async ({ page }) => {
+  const owner = unique("owner");
+  const userToken = await tokenFor(owner);
+  const { id, targetId } = await makeCandidate(userToken, "Katherine Johnson");
+  const jobId = await submitJob(userToken, id, { job_row_id: targetId, file_type: "pdf" });
+  await waitForStatus(userToken, jobId, "SUCCESS");
+  await signIn(page, unique("operator"), ["ops"]);
+  await page.goto(`${edge()}/monitor/jobs/${jobId}`);
+  const facts = page.locator("dl.facts");
+  await expect(facts).toContainText("Katherine Johnson");
+  await expect(facts).toContainText("Staff Engineer at Compilers Inc");
+  await expect(facts).toContainText("PDF");
+  await expect(facts).toContainText(/Took\s*\d+\.\d s/);
+  await facts.getByRole("link", { name: "their jobs" }).click();
+  await expect(page).toHaveURL(new RegExp(`owner=${owner}`));
+  await expect(row(page, jobId)).toBeVisible();
+});

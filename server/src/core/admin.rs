@@ -19,7 +19,7 @@ use sea_orm::{
 use crate::{
     AppState,
     core::{actions, jobs, validate, view},
-    db::{self, job_event, lost_worker, resume_job},
+    db::{self, candidate, candidate_job, job_event, lost_worker, resume_job},
     error::{Error, Result},
 };
 
@@ -204,7 +204,22 @@ pub async fn job(state: &AppState, job_id: &str) -> Result<v1::GetJobDetailRespo
             error_class: event.error_class,
         }))
         .collect();
-    Ok(v1::GetJobDetailResponse { job: Some(view::to_admin(row)), events })
+    // Whom and what it is for, in words (either may have been deleted since).
+    let (candidate, target) =
+        tokio::try_join!(candidate::Entity::find_by_id(row.candidate_id).one(&state.db), async {
+            match row.job_row_id {
+                Some(id) => candidate_job::Entity::find_by_id(id).one(&state.db).await,
+                None => Ok(None),
+            }
+        },)?;
+    let (target_title, target_company) = target.map_or((None, None), |t| (Some(t.title), t.company));
+    Ok(v1::GetJobDetailResponse {
+        job: Some(view::to_admin(row)),
+        events,
+        candidate_name: candidate.map(|c| c.full_name),
+        target_title,
+        target_company,
+    })
 }
 
 /// The window an error group query covers by default.

@@ -881,10 +881,15 @@ export interface components {
             /** @description A UUID. */
             job_id: string;
         };
-        /** @description A job and its timeline, oldest first. */
+        /** @description A job and its timeline, oldest first, with whom and what it is for in words. */
         JobDetail: {
+            /** @description The candidate's name; null once the candidate is deleted. */
+            candidate_name?: string | null;
             events: components["schemas"]["JobEvent"][];
             job: components["schemas"]["AdminJob"];
+            target_company?: string | null;
+            /** @description The target job's title, when the job has one that still exists. */
+            target_title?: string | null;
         };
         /** @description One entry of a job's timeline. */
         JobEvent: {
