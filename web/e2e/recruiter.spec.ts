@@ -265,7 +265,7 @@ test("the candidates list is searched by name, company or skill and ordered by n
   await expect(names).toHaveText(["Zoë Ångström", "Katherine Johnson", "Ada Lovelace"]);
 });
 
-test("the history tells resumes apart, and a reused one says when it was made", async ({ page }) => {
+test("the history tells resumes apart, a reused one says when it was made, a regenerated one what changed", async ({ page }) => {
   const token = await signIn(page, unique("yara"));
   const { id } = await makeCandidate(token, "Grace Hopper");
   await page.goto(`${edge()}/candidates/${id}`);
@@ -288,6 +288,8 @@ test("the history tells resumes apart, and a reused one says when it was made", 
   await expect(rows).toHaveCount(3);
   await expect(page.locator(".status-line")).toHaveText("Ready.", { timeout: 30_000 });
   await expect(rows.locator("td:nth-child(2)")).toHaveText(["Regenerated", "Reused", "Generated"]);
+  // The (deterministic) model wrote the same text again: said, not left to guess.
+  await expect(page.getByText(/^Same text as the resume of /)).toBeVisible();
   await expect(rows.first()).toContainText("Staff Engineer at Compilers Inc");
   await expect(rows.first()).toContainText("PDF");
   // Each Download button is named for its own resume.
@@ -296,4 +298,30 @@ test("the history tells resumes apart, and a reused one says when it was made", 
   );
   expect(new Set(names).size).toBe(3);
   expect(names[0]).toMatch(/^Download the regenerated PDF of /);
+});
+
+test("roles take months from a picker, warn when not newest first, and read as months in the profile", async ({ page }) => {
+  await signIn(page, unique("zed"));
+  await page.goto(`${edge()}/candidates/new`);
+  await page.getByLabel("Full name").fill("Dorothy Vaughan");
+  for (const role of [
+    { company: "NACA", title: "Mathematician", start: "1943-12", end: "1958-10" },
+    { company: "NASA", title: "Programmer", start: "1958-10", end: "1971-05" },
+  ]) {
+    await page.getByRole("button", { name: "Add a role" }).click();
+    const row = page.locator(".row").last();
+    await expect(row.getByLabel("Start")).toHaveAttribute("type", "month");
+    await row.getByLabel("Company").fill(role.company);
+    await row.getByLabel("Title").fill(role.title);
+    await row.getByLabel("Start").fill(role.start);
+    await row.getByLabel("End").fill(role.end);
+  }
+  // Oldest first: a warning, not a refusal, and a way to fix it.
+  const warning = page.getByRole("status").filter({ hasText: "not newest first" });
+  await expect(warning).toBeVisible();
+  await warning.getByRole("button", { name: "Sort newest first" }).click();
+  await expect(warning).toHaveCount(0);
+  await expect(roleRow(page, 1).getByLabel("Company")).toHaveValue("NASA");
+  await page.getByRole("button", { name: "Create candidate" }).click();
+  await expect(page.locator(".profile .role .meta")).toHaveText(["Oct 1958 – May 1971", "Dec 1943 – Oct 1958"]);
 });

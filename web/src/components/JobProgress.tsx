@@ -7,10 +7,11 @@ import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import type { Job } from "../api/client";
 import { claimAutoDownload, download, stopAwaiting } from "../api/documents";
 import { keys, useCancel, useCandidateJobs, useReadiness } from "../api/queries";
-import { formatLabel, reusedFrom, savedName } from "../lib/history";
+import { earlierOf, formatLabel, kindOf, savedName } from "../lib/history";
 import { describe, isTerminal, milestone } from "../progress/machine";
 import { useJobProgress } from "../progress/useJobProgress";
 import { ErrorMessage } from "./ErrorMessage";
+import { ChangesSince } from "./ChangesSince";
 import { PdfPreview } from "./PdfPreview";
 
 /** The content editor: its own chunk, loaded once a resume is ready. */
@@ -46,8 +47,10 @@ export function JobProgress({ candidateId, jobId, known, onRetry, retrying, focu
   const cancel = useCancel();
   const readiness = useReadiness(job?.status === "PENDING");
   const history = useCandidateJobs(candidateId);
-  const origin = job ? reusedFrom(job, history.data?.pages.flatMap((page) => page.jobs) ?? []) : null;
-  const reusedAt = origin?.completed_at ? clock.format(new Date(origin.completed_at)) : null;
+  const jobs = history.data?.pages.flatMap((page) => page.jobs) ?? [];
+  const earlier = job ? earlierOf(job, jobs) : null;
+  const reusedAt = job?.cache_hit && earlier?.completed_at ? clock.format(new Date(earlier.completed_at)) : null;
+  const regenerated = job?.status === "SUCCESS" && earlier && kindOf(job, jobs) === "regenerated" ? earlier : null;
   const [saveError, setSaveError] = useState<unknown>(null);
   const status = job?.status;
 
@@ -91,6 +94,7 @@ export function JobProgress({ candidateId, jobId, known, onRetry, retrying, focu
         {milestone(job)}
       </p>
       {mode === "polling" && running ? <p className="hint">Live updates unavailable; checking every 2 seconds.</p> : null}
+      {job && regenerated ? <ChangesSince job={job} earlier={regenerated} /> : null}
       <div className="actions">
         {running ? (
           <button type="button" onClick={() => cancel.mutate(jobId)} disabled={cancel.isPending}>

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 
 import type { Job } from "../api/client";
 import { jobFixture } from "../api/jobFixture";
-import { formatLabel, kindOf, reusedFrom, savedName } from "./history";
+import { earlierOf, formatLabel, kindOf, savedName } from "./history";
 
 let next = 0;
 function job(extra: Partial<Job> = {}): Job {
@@ -22,9 +22,10 @@ describe("the history", () => {
     const word = job({ file_type: "word" });
     const jobs = [word, again, reused, edited, otherTarget, first];
     expect(jobs.map((j) => kindOf(j, jobs))).toEqual(["generated", "regenerated", "reused", "edited", "generated", "generated"]);
-    expect(reusedFrom(reused, jobs)).toBe(first);
-    expect(reusedFrom(again, jobs)).toBeNull();
-    expect(reusedFrom(job({ cache_hit: true, file_type: "markdown" }), jobs)).toBeNull();
+    expect(earlierOf(reused, jobs)).toBe(first);
+    expect(earlierOf(again, jobs)).toBe(first);
+    expect(earlierOf(first, jobs)).toBeNull();
+    expect(earlierOf(job({ cache_hit: true, file_type: "markdown" }), jobs)).toBeNull();
   });
 
   it("names formats and edited files", () => {

@@ -33,9 +33,11 @@ export function kindOf(job: Job, jobs: Job[]): Kind {
   return jobs.filter(olderThan(job)).some((other) => madeFor(job, other)) ? "regenerated" : "generated";
 }
 
-/** The resume a reused one (a cache hit) came from: the newest earlier one of the same request, if loaded. */
-export function reusedFrom(job: Job, jobs: Job[]): Job | null {
-  if (!job.cache_hit) return null;
+/**
+ * The newest earlier resume of the same request, made anew (not reused, not an edit), if
+ * loaded: what a reused one came from, what a regenerated one is compared with.
+ */
+export function earlierOf(job: Job, jobs: Job[]): Job | null {
   const earlier = jobs.filter(olderThan(job)).filter((other) => madeFor(job, other));
   return earlier.reduce<Job | null>((newest, other) => (newest && newest.job_id > other.job_id ? newest : other), null);
 }
