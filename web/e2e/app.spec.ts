@@ -38,7 +38,7 @@ function collectDownloads(page: Page): Download[] {
 async function theOneDownload(page: Page, downloads: Download[]): Promise<{ name: string; bytes: Buffer }> {
   await expect.poll(() => downloads.length).toBe(1);
   await expect.poll(() => awaitedJobs(page)).toEqual([]);
-  await expect(page.locator("table.history tbody tr").first()).toContainText("success");
+  await expect(page.locator("table.history tbody tr").first()).toContainText("Success");
   expect(downloads).toHaveLength(1);
   const download = downloads[0]!;
   return { name: download.suggestedFilename(), bytes: await readFile((await download.path())!) };
@@ -139,7 +139,7 @@ test("creates a candidate in the form, adds a target job, and generates a PDF th
   await generate(page, "PDF", "Backend Engineer at Babbage & Co");
   await expect(progressBar(page)).toHaveAttribute("value", "100", { timeout: 30_000 });
   await expect(page.locator(".status-line")).toHaveText("Ready.");
-  await expect(page.getByRole("status")).toHaveText("Your resume is ready");
+  await expect(page.locator(".job-progress").getByRole("status")).toHaveText("Your resume is ready");
   const pdf = await theOneDownload(page, downloads);
   expect(pdf.name).toBe("Ada_Lovelace_Resume.pdf");
   expect(pdf.bytes.subarray(0, 5).toString()).toBe("%PDF-");
@@ -162,7 +162,7 @@ test("creates a candidate in the form, adds a target job, and generates a PDF th
   // Both are in the history, each with its own Download button.
   const history = page.locator("table.history tbody tr");
   await expect(history).toHaveCount(2);
-  await expect(history.first()).toContainText("word");
+  await expect(history.first()).toContainText("Word");
   await history.nth(1).getByRole("button", { name: /^Download/ }).click();
   await expect.poll(() => downloads.length).toBe(3);
   expect(downloads[2]!.suggestedFilename()).toBe("Ada_Lovelace_Resume.pdf");
@@ -189,12 +189,12 @@ test("a failed job shows the server's message, Retry works once the model is fix
   expect(file.name).toBe("Grace_Hopper_Resume.md");
   expect(file.bytes.toString()).toContain("Grace Hopper");
   await expect(page.locator("table.history tbody tr")).toHaveCount(2);
-  await expect(page.locator("table.history")).toContainText("failure");
+  await expect(page.locator("table.history")).toContainText("Failure");
 
   // What it says: the model's wording over her facts, editable.
   await page.getByText("What it says").click();
   await expect(page.getByLabel("Headline")).toHaveValue("Model headline for the target");
-  const bullet = page.getByLabel("Role 1, bullet 1");
+  const bullet = page.getByLabel("Bullet 1 of Senior Mathematician, Remington Rand", { exact: true });
   await expect(bullet).toHaveValue("Rephrased: Wrote the A-0 compiler");
   await expectAccessible(page, "content editor");
   await page.locator(".content-editor").screenshot({ path: testInfo.outputPath("content-editor.png") });
@@ -204,9 +204,10 @@ test("a failed job shows the server's message, Retry works once the model is fix
   await bullet.fill("Led the team that wrote the A-0 compiler");
   await page.getByRole("button", { name: "Remove role 2" }).click();
   await page.getByRole("group", { name: "Download the edited resume" }).getByRole("button", { name: "PDF" }).click();
-  await expect(page.getByRole("heading", { name: /Grace_Hopper_Resume\.pdf/ })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("heading", { name: /Grace_Hopper_Resume_edited\.pdf/ })).toBeVisible({ timeout: 30_000 });
   await expect(progressBar(page)).toHaveAttribute("value", "100", { timeout: 30_000 });
   await expect.poll(() => downloads.length).toBe(2);
+  expect(downloads[1]!.suggestedFilename()).toBe("Grace_Hopper_Resume_edited.pdf");
   const edited = await documentText(await readFile((await downloads[1]!.path())!), "pdf");
   expect(edited).toContain("Led the team that wrote the A-0 compiler");
   expect(edited).not.toContain("Rear Admiral");
@@ -218,7 +219,8 @@ test("a failed job shows the server's message, Retry works once the model is fix
   await expect(progressBar(page)).toHaveAttribute("value", "100", { timeout: 30_000 });
   await expect.poll(() => downloads.length).toBe(3);
   expect(await modelCalls()).toBe(before + 2);
-  await expect(page.locator("table.history tbody tr").first()).not.toContainText("cached");
+  // Newest first: the new PDF, the edit, the Markdown retried, the Markdown that failed.
+  await expect(page.locator("table.history tbody td:nth-child(2)")).toHaveText(["Generated", "Edited", "Generated", "Generated"]);
 });
 
 test("Cancel ends a slow job as CANCELLED", async ({ page }) => {
@@ -260,7 +262,7 @@ test("progress survives a reload (the running job is found again) and downloads 
   await page.reload();
   await expect(progressBar(page)).toHaveAttribute("value", "100");
   await expect(page.getByRole("button", { name: "Download Grace_Hopper_Resume.docx", exact: true })).toBeVisible();
-  await expect(page.locator("table.history tbody tr").first()).toContainText("success");
+  await expect(page.locator("table.history tbody tr").first()).toContainText("Success");
   expect(await awaitedJobs(page)).toEqual([]);
   expect(downloads).toHaveLength(1);
 });

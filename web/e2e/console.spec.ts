@@ -68,7 +68,7 @@ test("a job submitted now moves to SUCCESS on the Jobs page without a reload", a
   const jobId = await submitJob(userToken, id, { fresh: true });
   await expect(row(page, jobId)).toBeVisible({ timeout: LIVE });
   await waitForStatus(userToken, jobId, "SUCCESS");
-  await expect(row(page, jobId).locator(".status")).toHaveText("success", { timeout: LIVE });
+  await expect(row(page, jobId).locator(".status")).toHaveText("Success", { timeout: LIVE });
   // An ops token reads but cannot act.
   await expect(page.getByRole("button", { name: "Retry matching…" })).toHaveCount(0);
   await expectAccessible(page, "console jobs");
@@ -83,7 +83,7 @@ test("a job submitted now moves to SUCCESS on the Jobs page without a reload", a
   await watcher.goto(`${edge()}/monitor/jobs?owner=${owner}`);
   await expect(row(watcher, jobId)).toBeVisible();
   const second = await submitJob(userToken, id, { fresh: true, file_type: "pdf" });
-  await expect(row(watcher, second).locator(".status")).toHaveText("success", { timeout: 30_000 });
+  await expect(row(watcher, second).locator(".status")).toHaveText("Success", { timeout: 30_000 });
   await expect(row(page, second)).toHaveCount(0);
   await watcher.close();
   // Live again, it reads what it missed at once.
@@ -126,7 +126,7 @@ test("a failing job shows in Errors, links to its jobs, and is retried from its 
   await expect(page.locator(".timeline .event-kind").last()).toHaveText("Failed");
   await expectAccessible(page, "console job detail");
   await page.getByRole("button", { name: "Retry" }).click();
-  await expect(page.locator("#job-title .status")).toHaveText("success", { timeout: 15_000 });
+  await expect(page.locator("#job-title .status")).toHaveText("Success", { timeout: 15_000 });
   await expect(page.locator(".timeline .event-kind")).toContainText(["Failed", "Retried", "Queued", "Claimed", "Succeeded"]);
   await expect(page.locator(".timeline")).toContainText(`by operator ${admin}`);
   expect(await jobStatus(userToken, jobId)).toBe("SUCCESS");
@@ -204,4 +204,67 @@ test("at phone width the console's dashboard and jobs fit", async ({ page }, tes
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: testInfo.outputPath("console-dashboard-375.png"), fullPage: true });
+});
+
+test("job ids of one minute are told apart, and the full id is copied", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const owner = unique("twins");
+  const userToken = await tokenFor(owner);
+  const { id } = await makeCandidate(userToken, "Grace Hopper");
+  const first = await submitJob(userToken, id, { file_type: "text" });
+  const second = await submitJob(userToken, id, { file_type: "markdown" });
+  // UUIDv7: the first 8 characters are the time, the same for both.
+  expect(first.slice(0, 8)).toBe(second.slice(0, 8));
+  await signIn(page, unique("operator"), ["ops"]);
+  await page.goto(`${edge()}/monitor/jobs?owner=${owner}`);
+  const shown = async (jobId: string) => (await row(page, jobId).locator("th code").textContent()) ?? "";
+  await expect(row(page, second)).toBeVisible();
+  await expect(row(page, first)).toBeVisible();
+  expect(await shown(first)).not.toBe(await shown(second));
+  expect(await shown(first)).toBe(`…${first.slice(-8)}`);
+  await row(page, first).getByRole("button", { name: `Copy job id ${first}` }).click();
+  await expect(row(page, first).getByRole("button", { name: `Copy job id ${first}` })).toHaveText(/Copied/);
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(first);
+});
+
+test("the audit log says what each action did; filters read as the table does", async ({ page }) => {
+  const admin = unique("root");
+  await signIn(page, admin, ["admin"]);
+  await page.goto(`${edge()}/monitor`);
+  const queue = page.locator('tr[data-queue="priority_high"]');
+  await queue.getByRole("button", { name: "Pause priority_high" }).click();
+  await expect(queue.getByText("Paused")).toBeVisible();
+  await queue.getByRole("button", { name: "Resume priority_high" }).click();
+  await expect(queue.getByText("Running")).toBeVisible();
+  await page.getByRole("link", { name: "Audit log" }).click();
+  const mine = page.locator("tbody tr").filter({ hasText: admin });
+  await expect(mine.locator("td:nth-child(5)")).toHaveText(["Resumed", "Paused"]);
+  await expect(page.getByRole("columnheader", { name: "Matched" })).toHaveCount(0);
+
+  await page.getByRole("link", { name: "Jobs", exact: true }).click();
+  await expect(page.getByLabel("Status").locator("option")).toHaveText(["Any", "Pending", "Processing", "Success", "Failure", "Cancelled"]);
+  // The date-time pickers show their whole value at 1280 px.
+  await page.getByLabel("Submitted from").fill("2026-12-03T09:30");
+  for (const label of ["Submitted from", "Submitted before"]) {
+    const clipped = await page.getByLabel(label).evaluate((input) => input.scrollWidth - input.clientWidth);
+    expect(clipped, label).toBeLessThanOrEqual(0);
+  }
+});
+
+test("a job's page says whom and what it is for, how long it took, and links to the owner's jobs", async ({ page }) => {
+  const owner = unique("owner");
+  const userToken = await tokenFor(owner);
+  const { id, targetId } = await makeCandidate(userToken, "Katherine Johnson");
+  const jobId = await submitJob(userToken, id, { job_row_id: targetId, file_type: "pdf" });
+  await waitForStatus(userToken, jobId, "SUCCESS");
+  await signIn(page, unique("operator"), ["ops"]);
+  await page.goto(`${edge()}/monitor/jobs/${jobId}`);
+  const facts = page.locator("dl.facts");
+  await expect(facts).toContainText("Katherine Johnson");
+  await expect(facts).toContainText("Staff Engineer at Compilers Inc");
+  await expect(facts).toContainText("PDF");
+  await expect(facts).toContainText(/Took\s*\d+\.\d s/);
+  await facts.getByRole("link", { name: "their jobs" }).click();
+  await expect(page).toHaveURL(new RegExp(`owner=${owner}`));
+  await expect(row(page, jobId)).toBeVisible();
 });

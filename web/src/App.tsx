@@ -1,22 +1,14 @@
 // The app's frame: the query client, the routes, the header with who is signed in, and the
-// sign-in page for anyone who is not.
+// sign-in page for anyone who is not. Every page but the candidates list is loaded on
+// demand (its own chunk): a recruiter's first load carries no other page, no form library
+// and none of the operator's console.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
-import { BrowserRouter, Link, Route, Routes } from "react-router";
+import { lazy, type ReactNode, Suspense, useState } from "react";
+import { createBrowserRouter, createRoutesFromElements, Link, Outlet, Route, RouterProvider } from "react-router";
 
 import { ApiError } from "./api/client";
-import { signOut, useSession } from "./auth/session";
-import { AuditPage } from "./monitor/AuditPage";
-import { DashboardPage } from "./monitor/DashboardPage";
-import { ErrorsPage } from "./monitor/ErrorsPage";
-import { JobDetailPage } from "./monitor/JobDetailPage";
-import { JobsPage } from "./monitor/JobsPage";
-import { MonitorLayout, useOperator } from "./monitor/MonitorLayout";
-import { WorkersPage } from "./monitor/WorkersPage";
-import { CandidatePage } from "./pages/CandidatePage";
-import { EditCandidatePage, NewCandidatePage } from "./pages/CandidateEditPage";
-import { ImportPage } from "./pages/ImportPage";
-import { ImportReviewPage } from "./pages/ImportReviewPage";
+import { signOut, useOperator, useSession } from "./auth/session";
+import { OfflineBanner } from "./components/OfflineBanner";
 import { CandidatesPage } from "./pages/CandidatesPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { SignInPage } from "./pages/SignInPage";
@@ -70,38 +62,62 @@ function Header() {
   );
 }
 
-function Pages() {
-  const session = useSession();
-  if (!session) return <SignInPage />;
+const ConsoleRoutes = lazy(() => import("./monitor/ConsoleRoutes"));
+const CandidatePage = lazy(() => import("./pages/CandidatePage").then((m) => ({ default: m.CandidatePage })));
+const NewCandidatePage = lazy(() => import("./pages/CandidateEditPage").then((m) => ({ default: m.NewCandidatePage })));
+const EditCandidatePage = lazy(() => import("./pages/CandidateEditPage").then((m) => ({ default: m.EditCandidatePage })));
+const ImportPage = lazy(() => import("./pages/ImportPage").then((m) => ({ default: m.ImportPage })));
+const ImportReviewPage = lazy(() => import("./pages/ImportReviewPage").then((m) => ({ default: m.ImportReviewPage })));
+
+/** Shown while a page's chunk loads. */
+function Loading() {
   return (
-    <Routes>
-      <Route path="/" element={<CandidatesPage />} />
-      <Route path="/candidates/new" element={<NewCandidatePage />} />
-      <Route path="/candidates/import" element={<ImportPage />} />
-      <Route path="/candidates/import/:importId" element={<ImportReviewPage />} />
-      <Route path="/candidates/:id" element={<CandidatePage />} />
-      <Route path="/candidates/:id/edit" element={<EditCandidatePage />} />
-      <Route path="/monitor" element={<MonitorLayout />}>
-        <Route index element={<DashboardPage />} />
-        <Route path="jobs" element={<JobsPage />} />
-        <Route path="jobs/:jobId" element={<JobDetailPage />} />
-        <Route path="errors" element={<ErrorsPage />} />
-        <Route path="workers" element={<WorkersPage />} />
-        <Route path="audit" element={<AuditPage />} />
-      </Route>
-      <Route path="*" element={<NotFoundPage />} />
-    </Routes>
+    <main id="main">
+      <p className="hint">Loading…</p>
+    </main>
   );
 }
 
+/** Every page: the header, then the route's page, or the sign-in page for anyone signed out. */
+function Frame() {
+  const session = useSession();
+  return (
+    <>
+      <Header />
+      {session ? (
+        <>
+          <OfflineBanner />
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
+        </>
+      ) : (
+        <SignInPage />
+      )}
+    </>
+  );
+}
+
+const routes = createRoutesFromElements(
+  <Route element={<Frame />}>
+    <Route path="/" element={<CandidatesPage />} />
+    <Route path="/candidates/new" element={<NewCandidatePage />} />
+    <Route path="/candidates/import" element={<ImportPage />} />
+    <Route path="/candidates/import/:importId" element={<ImportReviewPage />} />
+    <Route path="/candidates/:id" element={<CandidatePage />} />
+    <Route path="/candidates/:id/edit" element={<EditCandidatePage />} />
+    <Route path="/monitor/*" element={<ConsoleRoutes />} />
+    <Route path="*" element={<NotFoundPage />} />
+  </Route>,
+);
+
 export function App() {
   const token = useSession()?.token ?? "signed-out";
+  // Made once, after main.tsx took a sign-in link's token out of the address.
+  const [router] = useState(() => createBrowserRouter(routes));
   return (
     <SessionCache key={token}>
-      <BrowserRouter>
-        <Header />
-        <Pages />
-      </BrowserRouter>
+      <RouterProvider router={router} />
     </SessionCache>
   );
 }

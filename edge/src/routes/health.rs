@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use axum::{Json, extract::State, http::StatusCode};
-use resume_proto::v1::{GetReadinessRequest, readiness_service_client::ReadinessServiceClient};
+use resume_proto::v1::{self, GetReadinessRequest, readiness_service_client::ReadinessServiceClient};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -39,19 +39,21 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readines
         .unwrap_or_else(|_| Err(tonic::Status::deadline_exceeded("no answer in time")));
     match readiness {
         Ok(response) => {
-            let r = response.into_inner();
-            let checks =
-                Checks { database: Some(r.database), redis: Some(r.redis), workers: Some(r.workers), server: None };
-            if r.ready {
-                (StatusCode::OK, Json(Readiness { status: "ok".into(), checks }))
-            } else {
-                (StatusCode::SERVICE_UNAVAILABLE, Json(Readiness { status: "unavailable".into(), checks }))
-            }
+            let v1::GetReadinessResponse { ready, database, redis, workers, paused_queues, model_configured } =
+                response.into_inner();
+            let checks = Checks { database: Some(database), redis: Some(redis), workers: Some(workers), server: None };
+            let (code, status) =
+                if ready { (StatusCode::OK, "ok") } else { (StatusCode::SERVICE_UNAVAILABLE, "unavailable") };
+            let readiness =
+                Readiness { status: status.into(), checks, paused_queues, model_configured: Some(model_configured) };
+            (code, Json(readiness))
         }
         Err(status) => {
             tracing::warn!(%status, "readiness: server unreachable");
             let checks = Checks { database: None, redis: None, workers: None, server: Some("unavailable".into()) };
-            (StatusCode::SERVICE_UNAVAILABLE, Json(Readiness { status: "unavailable".into(), checks }))
+            let readiness =
+                Readiness { status: "unavailable".into(), checks, paused_queues: Vec::new(), model_configured: None };
+            (StatusCode::SERVICE_UNAVAILABLE, Json(readiness))
         }
     }
 }
@@ -63,12 +65,19 @@ pub struct Health {
     pub status: String,
 }
 
-/// Readiness and what it checked.
+/// Readiness and what it checked; and what a user's waiting job depends on, so that the app
+/// can say why it waits and what makes the resumes.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Readiness {
     /// `ok` or `unavailable`.
     pub status: String,
     pub checks: Checks,
+    /// The queues an operator paused (`priority_high`, `resume_generation`): their jobs wait,
+    /// submissions are still accepted.
+    pub paused_queues: Vec<String>,
+    /// Whether a model is configured; false: the offline generator builds every resume from
+    /// the candidate's data alone (no model call, no cost). Null when the server did not answer.
+    pub model_configured: Option<bool>,
 }
 
 /// Each check of readiness: `ok` or `unavailable`; `server` only when it did not answer.

@@ -8,7 +8,7 @@ use tokio::sync::{broadcast, mpsc};
 use chrono::{DateTime, TimeDelta, Utc};
 use resume_proto::{
     job::JobStatus,
-    redis::{keys::Queue, registry::LOST_SHOWN},
+    redis::{cache, keys::Queue, registry::LOST_SHOWN},
     v1,
 };
 use sea_orm::{
@@ -19,7 +19,7 @@ use sea_orm::{
 use crate::{
     AppState,
     core::{actions, jobs, validate, view},
-    db::{self, job_event, lost_worker, resume_job},
+    db::{self, candidate, candidate_job, job_event, lost_worker, resume_job},
     error::{Error, Result},
 };
 
@@ -30,10 +30,12 @@ const DURATION_SAMPLE: u64 = 1000;
 /// second whatever is down.
 const CHECK_DEADLINE: Duration = Duration::from_millis(700);
 
-/// Whether the database and Redis answer, and how many workers are alive; both checked at
-/// once, each for at most [`CHECK_DEADLINE`].
+/// Whether the database and Redis answer, how many workers are alive and which queues are
+/// paused, all checked at once, each for at most [`CHECK_DEADLINE`]; and whether a model is
+/// configured.
 pub async fn readiness(state: &AppState) -> v1::GetReadinessResponse {
-    let (database, redis) = tokio::join!(check(state.db.ping()), check(state.queue.live_workers()));
+    let (database, redis, paused) =
+        tokio::join!(check(state.db.ping()), check(state.queue.live_workers()), check(actions::paused(state)));
     let redis = redis.map(|workers| workers.len() as i32);
     let shown = |check: &str, result: Result<(), String>| match result {
         Ok(()) => "ok".to_owned(),
@@ -44,7 +46,14 @@ pub async fn readiness(state: &AppState) -> v1::GetReadinessResponse {
     };
     let workers = *redis.as_ref().unwrap_or(&0);
     let (database, redis) = (shown("database", database), shown("redis", redis.map(|_| ())));
-    v1::GetReadinessResponse { ready: database == "ok" && redis == "ok", database, redis, workers }
+    v1::GetReadinessResponse {
+        ready: database == "ok" && redis == "ok",
+        database,
+        redis,
+        workers,
+        paused_queues: paused.unwrap_or_default(),
+        model_configured: state.cache.generator != cache::generator(None),
+    }
 }
 
 /// One readiness check: its answer, or why there is none, within [`CHECK_DEADLINE`].
@@ -195,7 +204,22 @@ pub async fn job(state: &AppState, job_id: &str) -> Result<v1::GetJobDetailRespo
             error_class: event.error_class,
         }))
         .collect();
-    Ok(v1::GetJobDetailResponse { job: Some(view::to_admin(row)), events })
+    // Whom and what it is for, in words (either may have been deleted since).
+    let (candidate, target) =
+        tokio::try_join!(candidate::Entity::find_by_id(row.candidate_id).one(&state.db), async {
+            match row.job_row_id {
+                Some(id) => candidate_job::Entity::find_by_id(id).one(&state.db).await,
+                None => Ok(None),
+            }
+        },)?;
+    let (target_title, target_company) = target.map_or((None, None), |t| (Some(t.title), t.company));
+    Ok(v1::GetJobDetailResponse {
+        job: Some(view::to_admin(row)),
+        events,
+        candidate_name: candidate.map(|c| c.full_name),
+        target_title,
+        target_company,
+    })
 }
 
 /// The window an error group query covers by default.

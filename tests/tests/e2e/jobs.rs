@@ -56,6 +56,12 @@ async fn a_cancelled_job_is_never_built() -> anyhow::Result<()> {
     let (_, detail) = system.get_with_roles("watcher", &["ops"], &format!("/api/admin/jobs/{job_id}")).await?;
     let kinds: Vec<&str> = detail["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert!(!kinds.contains(&"claimed"), "the cancelled job was claimed: {detail}");
+    // Whom it is for, in words; a general resume has no target.
+    assert_eq!(
+        (&detail["candidate_name"], &detail["target_title"], &detail["target_company"]),
+        (&json!("Ada Lovelace"), &Value::Null, &Value::Null),
+        "{detail}"
+    );
     // Cancelling again answers the job as it is.
     let (status, again) = system.post("canceller", &format!("/api/resume-async/cancel/{job_id}"), json!({})).await?;
     assert_eq!((status, again["status"].as_str()), (200, Some("CANCELLED")));

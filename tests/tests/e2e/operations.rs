@@ -378,6 +378,9 @@ async fn a_paused_queue_starts_nothing_until_resumed_while_the_other_runs(db: Db
         (status, queue["name"].as_str(), queue["paused"].as_bool()),
         (200, Some("resume_generation"), Some(true))
     );
+    // Readiness, open to every user's app, names it: a waiting job can say why it waits.
+    let ready: Value = system.http.get(system.url("/api/readyz")).send().await?.json().await?;
+    assert_eq!(ready["paused_queues"], json!(["resume_generation"]), "{ready}");
 
     let waiting = system.submit("patient", &json!({"candidate_id": candidate})).await?;
     let waiting_id = waiting["job_id"].as_str().unwrap().to_owned();

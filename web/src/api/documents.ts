@@ -4,6 +4,7 @@
 // is saved automatically exactly once, also across a reload.
 import { useQuery, type QueryClient } from "@tanstack/react-query";
 
+import { savedName } from "../lib/history";
 import { api, type Job, unwrap } from "./client";
 
 const AWAITING = "resume.awaiting";
@@ -47,7 +48,7 @@ export async function download(client: QueryClient, job: Job) {
     queryFn: ({ signal }) => fetchDocument(job.job_id, signal),
     staleTime: Infinity,
   });
-  save(blob, job.filename ?? "resume");
+  save(blob, savedName(job));
 }
 
 function awaiting(): string[] {

@@ -31,6 +31,20 @@ export function useCandidates() {
   });
 }
 
+/** When each candidate last had a resume made: their newest among the caller's latest 100 jobs. */
+export function useNewestJobs() {
+  return useQuery({
+    queryKey: ["jobs", "newest"] as const,
+    queryFn: ({ signal }) => unwrap(api.GET("/api/resume-async/my-jobs", { params: { query: { limit: 100 } }, signal })),
+    select: (list) => {
+      const newest = new Map<number, string>();
+      // Newest first: the first job seen of each candidate is their newest.
+      for (const job of list.jobs) if (job.created_at && !newest.has(job.candidate_id)) newest.set(job.candidate_id, job.created_at);
+      return newest;
+    },
+  });
+}
+
 export function useCandidate(id: number) {
   return useQuery({
     queryKey: keys.candidate(id),
@@ -79,12 +93,18 @@ export interface NewTarget {
   description: string;
 }
 
+/** Adds a target job; it is in the list at once (so that it can be chosen), then read again. */
 export function useAddTarget(candidateId: number) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: NewTarget) =>
       unwrap(api.POST("/api/candidates/{id}/jobs", { params: { path: { id: candidateId } }, body })),
-    onSuccess: () => client.invalidateQueries({ queryKey: keys.targets(candidateId) }),
+    onSuccess: (added) => {
+      client.setQueryData(keys.targets(candidateId), (list: Schemas["CandidateJobList"] | undefined) =>
+        list ? { ...list, jobs: [...list.jobs, added] } : list,
+      );
+      return client.invalidateQueries({ queryKey: keys.targets(candidateId) });
+    },
   });
 }
 
@@ -183,17 +203,31 @@ export function useCandidateJobs(candidateId: number) {
   });
 }
 
-/** How many workers are live (readiness is open: no token needed). */
-export function useWorkers(enabled: boolean) {
+/** What readiness says a user's jobs depend on (it is open: no token needed). */
+export interface Readiness {
+  /** Live workers, when the server answered. */
+  workers: number | null;
+  /** The queues an operator paused. */
+  pausedQueues: string[];
+  /** Whether a model is configured, when the server answered. */
+  modelConfigured: boolean | null;
+}
+
+/** Readiness, polled every 5 s while `poll` (a job waits), else read once in a while. */
+export function useReadiness(poll: boolean) {
   return useQuery({
     queryKey: keys.readiness,
-    enabled,
-    refetchInterval: enabled ? 5000 : false,
-    queryFn: async ({ signal }) => {
+    refetchInterval: poll ? 5000 : false,
+    staleTime: poll ? 0 : 60_000,
+    queryFn: async ({ signal }): Promise<Readiness> => {
       // A 503 still names the checks.
       const { data, error } = await api.GET("/api/readyz", { signal });
       const body = data ?? (error as Schemas["Readiness"] | undefined);
-      return body?.checks?.workers ?? null;
+      return {
+        workers: body?.checks?.workers ?? null,
+        pausedQueues: body?.paused_queues ?? [],
+        modelConfigured: body?.model_configured ?? null,
+      };
     },
   });
 }

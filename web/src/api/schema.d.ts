@@ -1029,10 +1029,15 @@ export interface components {
             /** @description A UUID. */
             job_id: string;
         };
-        /** @description A job and its timeline, oldest first. */
+        /** @description A job and its timeline, oldest first, with whom and what it is for in words. */
         JobDetail: {
+            /** @description The candidate's name; null once the candidate is deleted. */
+            candidate_name?: string | null;
             events: components["schemas"]["JobEvent"][];
             job: components["schemas"]["AdminJob"];
+            target_company?: string | null;
+            /** @description The target job's title, when the job has one that still exists. */
+            target_title?: string | null;
         };
         /** @description One entry of a job's timeline. */
         JobEvent: {
@@ -1123,9 +1128,22 @@ export interface components {
         QueueList: {
             queues: components["schemas"]["Queue"][];
         };
-        /** @description Readiness and what it checked. */
+        /**
+         * @description Readiness and what it checked; and what a user's waiting job depends on, so that the app
+         *     can say why it waits and what makes the resumes.
+         */
         Readiness: {
             checks: components["schemas"]["Checks"];
+            /**
+             * @description Whether a model is configured; false: the offline generator builds every resume from
+             *     the candidate's data alone (no model call, no cost). Null when the server did not answer.
+             */
+            model_configured?: boolean | null;
+            /**
+             * @description The queues an operator paused (`priority_high`, `resume_generation`): their jobs wait,
+             *     submissions are still accepted.
+             */
+            paused_queues: string[];
             /** @description `ok` or `unavailable`. */
             status: string;
         };

@@ -96,3 +96,10 @@ export function useSession(): Session | null {
   const claims = decodeClaims(token);
   return claims ? { token, user: claims.sub, roles: claims.roles } : null;
 }
+
+/** Whether the signed-in user may read the operator's console, and act in it. */
+export function useOperator(): { reads: boolean; acts: boolean } {
+  const roles = useSession()?.roles ?? [];
+  const acts = roles.includes("admin");
+  return { reads: acts || roles.includes("ops"), acts };
+}

@@ -2,15 +2,14 @@
 // groups (links, experience with highlights, education, certifications) with add, remove
 // and reorder. Checked as you go with the server's rules; an error the server still finds
 // is put on the field it names.
-import { zodResolver } from "@hookform/resolvers/zod";
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import {
   type FieldArray,
   type FieldArrayPath,
   type FieldPath,
   useFieldArray,
-  useForm,
   type UseFormReturn,
+  useWatch,
 } from "react-hook-form";
 
 import { ApiError, type Candidate, messageOf } from "../api/client";
@@ -25,8 +24,11 @@ import {
   toCandidate,
   toForm,
 } from "../forms/candidate";
+import { useCheckedForm } from "../forms/checked";
+import { newestFirst, sortedNewestFirst } from "../lib/months";
 import { Field } from "./Field";
 import { RowControls } from "./RowControls";
+import { useLeaveGuard } from "./useLeaveGuard";
 
 type Form = UseFormReturn<Values, unknown, CheckedCandidate>;
 
@@ -45,23 +47,22 @@ interface Props {
 }
 
 export function CandidateForm({ candidate, warnings = [], submitLabel, onSave }: Props) {
-  const form: Form = useForm<Values, unknown, CheckedCandidate>({
-    resolver: zodResolver(candidateSchema),
-    defaultValues: toForm(candidate),
-    mode: "onTouched",
-    errors: Object.fromEntries(
-      warnings.flatMap((w) => {
-        const path = fieldOf(`${w.field} `);
-        return path ? [[path, { type: "import", message: w.message }]] : [];
-      }),
-    ),
-  });
+  const form: Form = useCheckedForm(candidateSchema, toForm(candidate));
+  const [marked] = useState(warnings);
+  useEffect(() => {
+    for (const warning of marked) {
+      const path = fieldOf(`${warning.field} `);
+      if (path) form.setError(path as FieldPath<Values>, { type: "import", message: warning.message });
+    }
+  }, [form, marked]);
   const {
     register,
     handleSubmit,
     setError,
-    formState: { errors, isSubmitting },
+    formState: { errors, isSubmitting, isDirty },
   } = form;
+  // Saving navigates away while it is still submitting: that is no loss.
+  useLeaveGuard(isDirty && !isSubmitting);
 
   const submit = handleSubmit(async (values) => {
     try {
@@ -130,10 +131,12 @@ interface RowsProps<N extends Group> {
   /** A heading per row ("Role 2"), where the fields do not say which row they are. */
   title?: (index: number) => string;
   children: (index: number) => ReactNode;
+  /** Said under the rows, above the Add button (a warning about them). */
+  note?: ReactNode;
 }
 
 /** A repeated group: its rows, each with move up/down and remove, and an Add button. */
-function Rows<N extends Group>({ form, name, legend, noun, add, blank, title, children }: RowsProps<N>) {
+function Rows<N extends Group>({ form, name, legend, noun, add, blank, title, children, note }: RowsProps<N>) {
   const { fields, append, remove, move } = useFieldArray({ control: form.control, name });
   return (
     <fieldset>
@@ -142,9 +145,10 @@ function Rows<N extends Group>({ form, name, legend, noun, add, blank, title, ch
         <div className="row" key={field.id}>
           {title ? <h3 className="row-title">{title(i)}</h3> : null}
           {children(i)}
-          <RowControls index={i} count={fields.length} name={noun} move={move} remove={remove} />
+          <RowControls index={i} count={fields.length} which={`${noun} ${i + 1}`} move={move} remove={remove} />
         </div>
       ))}
+      {note}
       <button type="button" onClick={() => append(blank)}>
         {add}
       </button>
@@ -166,10 +170,36 @@ function Links({ form }: { form: Form }) {
   );
 }
 
+/** A month picker for a date that is empty or a month; a text box for a year alone (kept as it is). */
+const dateType = (value: string) => (/^\d{4}$/.test(value.trim()) ? "text" : "month");
+
 function ExperienceRows({ form }: { form: Form }) {
   const errors = form.formState.errors.experience;
+  const roles = useWatch({ control: form.control, name: "experience" });
+  const dated = roles.filter((role) => /^\d{4}/.test(role.start.trim()));
+  const note = newestFirst(dated) ? null : (
+    <p className="warn" role="status">
+      These roles are not newest first, the order a resume lists them in.{" "}
+      <button
+        type="button"
+        className="small"
+        onClick={() => form.setValue("experience", sortedNewestFirst(form.getValues("experience")), { shouldDirty: true })}
+      >
+        Sort newest first
+      </button>
+    </p>
+  );
   return (
-    <Rows form={form} name="experience" legend="Experience" noun="role" add="Add a role" blank={blankExperience} title={(i) => `Role ${i + 1}`}>
+    <Rows
+      form={form}
+      name="experience"
+      legend="Experience"
+      noun="role"
+      add="Add a role"
+      blank={blankExperience}
+      title={(i) => `Role ${i + 1}`}
+      note={note}
+    >
       {(i) => (
         <>
           <div className="grid-2">
@@ -177,8 +207,21 @@ function ExperienceRows({ form }: { form: Form }) {
             <Field label="Title" required registration={form.register(`experience.${i}.title`)} error={errors?.[i]?.title} />
             <Field label="Location" registration={form.register(`experience.${i}.location`)} error={errors?.[i]?.location} />
             <div className="grid-2">
-              <Field label="Start" required registration={form.register(`experience.${i}.start`)} error={errors?.[i]?.start} placeholder="YYYY-MM" />
-              <Field label="End" registration={form.register(`experience.${i}.end`)} error={errors?.[i]?.end} placeholder="blank: current" />
+              <Field
+                label="Start"
+                required
+                type={dateType(form.getValues(`experience.${i}.start`))}
+                registration={form.register(`experience.${i}.start`)}
+                error={errors?.[i]?.start}
+                placeholder="YYYY-MM"
+              />
+              <Field
+                label="End"
+                type={dateType(form.getValues(`experience.${i}.end`))}
+                registration={form.register(`experience.${i}.end`)}
+                error={errors?.[i]?.end}
+                hint="Empty: the current role."
+              />
             </div>
           </div>
           <Field

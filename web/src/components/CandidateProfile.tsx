@@ -1,11 +1,7 @@
 // A candidate's data as a recruiter reads it: contact line, summary, skills, roles with
-// their highlights, education and certifications.
+// their highlights ("Apr 2021 – present"), education and certifications.
 import type { Candidate } from "../api/client";
-
-function period(start: string | null | undefined, end: string | null | undefined) {
-  if (!start && !end) return null;
-  return `${start ?? ""} – ${end ?? "present"}`;
-}
+import { period } from "../lib/months";
 
 export function CandidateProfile({ candidate }: { candidate: Candidate }) {
   const contact = [candidate.email, candidate.phone, candidate.location].filter(Boolean);

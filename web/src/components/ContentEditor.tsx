@@ -1,12 +1,12 @@
 // A finished resume's content, editable section by section (headline, summary, skills in
-// order, each role's bullets, which roles appear), and rendered again in any format
-// without a model call.
-import { zodResolver } from "@hookform/resolvers/zod";
-import { useFieldArray, useForm, type UseFormReturn } from "react-hook-form";
+// order, each role's bullets, which roles appear: add, remove, reorder, each control named
+// for what it acts on), and rendered again in any format without a model call.
+import { useFieldArray, type UseFormReturn } from "react-hook-form";
 import type { z } from "zod";
 
 import type { Content, FileType, Job } from "../api/client";
 import { useContent, useRender } from "../api/queries";
+import { useCheckedForm } from "../forms/checked";
 import { type ContentForm, contentSchema, toContent, toContentForm } from "../forms/content";
 import { ErrorMessage } from "./ErrorMessage";
 import { Field } from "./Field";
@@ -21,7 +21,7 @@ const FORMATS: { value: FileType; label: string }[] = [
   { value: "markdown", label: "Markdown" },
 ];
 
-export function ContentEditor({ job, onRendered }: { job: Job; onRendered: (job: Job) => void }) {
+export default function ContentEditor({ job, onRendered }: { job: Job; onRendered: (job: Job) => void }) {
   const content = useContent(job.job_id);
   return (
     <details className="content-view">
@@ -34,11 +34,7 @@ export function ContentEditor({ job, onRendered }: { job: Job; onRendered: (job:
 
 function Editor({ job, content, onRendered }: { job: Job; content: Content; onRendered: (job: Job) => void }) {
   const render = useRender();
-  const form: Form = useForm<ContentForm, unknown, z.output<typeof contentSchema>>({
-    resolver: zodResolver(contentSchema),
-    defaultValues: toContentForm(content),
-    mode: "onTouched",
-  });
+  const form: Form = useCheckedForm(contentSchema, toContentForm(content));
   const { register, formState } = form;
   const skills = useFieldArray({ control: form.control, name: "skills" });
   const roles = useFieldArray({ control: form.control, name: "experience" });
@@ -55,26 +51,30 @@ function Editor({ job, content, onRendered }: { job: Job; content: Content; onRe
         {skills.fields.map((field, i) => (
           <div className="row inline" key={field.id}>
             <Field label={`Skill ${i + 1}`} registration={register(`skills.${i}.value`)} error={formState.errors.skills?.[i]?.value} />
-            <RowControls index={i} count={skills.fields.length} name="skill" move={skills.move} remove={skills.remove} />
+            <RowControls index={i} count={skills.fields.length} which={`skill ${i + 1}`} move={skills.move} remove={skills.remove} />
           </div>
         ))}
+        <button type="button" className="small" onClick={() => skills.append({ value: "" })}>
+          Add a skill
+        </button>
       </fieldset>
-      {roles.fields.map((field, i) => (
-        <fieldset key={field.id}>
-          <legend>
-            {field.title}, {field.company}
-          </legend>
-          <Bullets form={form} role={i} />
-          <RowControls
-            index={i}
-            count={roles.fields.length}
-            name="role"
-            move={roles.move}
-            remove={roles.remove}
-            caption="The whole role:"
-          />
-        </fieldset>
-      ))}
+      {roles.fields.map((field, i) => {
+        const role = `${field.title}, ${field.company}`;
+        return (
+          <fieldset key={field.id}>
+            <legend>{role}</legend>
+            <Bullets form={form} index={i} role={role} />
+            <RowControls
+              index={i}
+              count={roles.fields.length}
+              which={`role ${i + 1} (${role})`}
+              move={roles.move}
+              remove={roles.remove}
+              caption="The whole role:"
+            />
+          </fieldset>
+        );
+      })}
       <ErrorMessage error={render.error} title="Not rendered" />
       <div className="actions" role="group" aria-label="Download the edited resume">
         <span className="hint">Download edited as</span>
@@ -88,23 +88,33 @@ function Editor({ job, content, onRendered }: { job: Job; content: Content; onRe
   );
 }
 
-function Bullets({ form, role }: { form: Form; role: number }) {
-  const bullets = useFieldArray({ control: form.control, name: `experience.${role}.highlights` });
-  const errors = form.formState.errors.experience?.[role]?.highlights;
+/** A role's bullets: each editable (the box grows with its text), reordered, removed; and one more added. */
+function Bullets({ form, index, role }: { form: Form; index: number; role: string }) {
+  const bullets = useFieldArray({ control: form.control, name: `experience.${index}.highlights` });
+  const errors = form.formState.errors.experience?.[index]?.highlights;
   return (
     <>
       {bullets.fields.map((field, j) => (
         <div className="row" key={field.id}>
           <Field
-            label={`Role ${role + 1}, bullet ${j + 1}`}
+            label={`Bullet ${j + 1} of ${role}`}
             kind="textarea"
             rows={2}
-            registration={form.register(`experience.${role}.highlights.${j}.value`)}
+            registration={form.register(`experience.${index}.highlights.${j}.value`)}
             error={errors?.[j]?.value}
           />
-          <RowControls index={j} count={bullets.fields.length} name={`bullet of role ${role + 1}`} move={bullets.move} remove={bullets.remove} />
+          <RowControls
+            index={j}
+            count={bullets.fields.length}
+            which={`bullet ${j + 1} of ${role}`}
+            move={bullets.move}
+            remove={bullets.remove}
+          />
         </div>
       ))}
+      <button type="button" className="small" onClick={() => bullets.append({ value: "" })}>
+        Add a bullet<span className="visually-hidden"> to {role}</span>
+      </button>
     </>
   );
 }

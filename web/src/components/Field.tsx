@@ -1,5 +1,7 @@
 // One labelled input, text area or select with its hint and error, wired for screen
 // readers (aria-invalid, aria-describedby) and for react-hook-form (register's props).
+// The error's line is kept even when empty, so that an error shown or cleared as focus
+// leaves a field never moves what is below it (a click there lands where it was aimed).
 import { type ReactNode, useId } from "react";
 import type { FieldError, UseFormRegisterReturn } from "react-hook-form";
 
@@ -43,11 +45,9 @@ export function Field({ label, registration, error, hint, kind = "input", type =
           {hint}
         </p>
       ) : null}
-      {error?.message ? (
-        <p className="error" id={errorId}>
-          {error.message}
-        </p>
-      ) : null}
+      <p className="error" id={errorId}>
+        {error?.message}
+      </p>
     </div>
   );
 }

@@ -15,16 +15,19 @@ const FORMATS: { value: FileType; label: string }[] = [
 interface Props {
   candidateId: number;
   targets: CandidateJob[];
+  /** The target job chosen (its id), "" for a general resume, null for the first target. */
+  target: string | null;
+  onTarget: (target: string) => void;
   busy: boolean;
   onGenerate: (request: GenerateRequest) => void;
 }
 
-export function GenerateForm({ candidateId, targets, busy, onGenerate }: Props) {
+export function GenerateForm({ candidateId, targets, target, onTarget, busy, onGenerate }: Props) {
   const id = useId();
-  const [target, setTarget] = useState<string>(targets[0] ? String(targets[0].id) : "");
   const [fileType, setFileType] = useState<FileType>("word");
   const [high, setHigh] = useState(false);
-  const chosen = targets.some((t) => String(t.id) === target) ? target : "";
+  const wanted = target ?? (targets[0] ? String(targets[0].id) : "");
+  const chosen = targets.some((t) => String(t.id) === wanted) ? wanted : "";
   return (
     <form
       className="generate"
@@ -40,7 +43,7 @@ export function GenerateForm({ candidateId, targets, busy, onGenerate }: Props) 
     >
       <div className="field">
         <label htmlFor={`${id}-target`}>Tailored to</label>
-        <select id={`${id}-target`} value={chosen} onChange={(e) => setTarget(e.target.value)}>
+        <select id={`${id}-target`} value={chosen} onChange={(e) => onTarget(e.target.value)}>
           <option value="">No target job (a general resume)</option>
           {targets.map((t) => (
             <option key={t.id} value={String(t.id)}>

@@ -1,19 +1,19 @@
-// The candidate's past resumes, newest first, a page at a time: what, when, how it ended,
-// whether it came from the cache, and its file.
+// The candidate's past resumes, newest first, a page at a time: when, what kind (generated,
+// regenerated, edited, reused), for which target job, in which format, how it ended, and
+// its file (each Download button named for its own resume).
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
 import type { Job } from "../api/client";
 import { download } from "../api/documents";
 import { useCandidateJobs } from "../api/queries";
+import { formatLabel, type Kind, kindOf } from "../lib/history";
+import { formatInstant, formatTime } from "../lib/time";
+import { StatusText } from "./StatusText";
 import { LoadMore } from "./LoadMore";
 import { ErrorMessage } from "./ErrorMessage";
 
-const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-
-export function formatTime(value: string | null | undefined): string {
-  return value ? when.format(new Date(value)) : "—";
-}
+const KINDS: Record<Kind, string> = { generated: "Generated", regenerated: "Regenerated", edited: "Edited", reused: "Reused" };
 
 interface Props {
   candidateId: number;
@@ -34,10 +34,11 @@ export function JobHistory({ candidateId, targetName, onShow }: Props) {
       {!jobs.isPending && rows.length === 0 ? <p className="hint">No resumes yet.</p> : null}
       {rows.length > 0 ? (
         <div className="table-wrap">
-          <table className="history">
+          <table className="history stack">
             <thead>
               <tr>
                 <th scope="col">When</th>
+                <th scope="col">What</th>
                 <th scope="col">For</th>
                 <th scope="col">Format</th>
                 <th scope="col">Status</th>
@@ -47,33 +48,37 @@ export function JobHistory({ candidateId, targetName, onShow }: Props) {
               </tr>
             </thead>
             <tbody>
-              {rows.map((job) => (
-                <tr key={job.job_id}>
-                  <td>
-                    <button type="button" className="link" onClick={() => onShow(job)} aria-label={`Show the resume of ${formatTime(job.created_at)}`}>
-                      {formatTime(job.created_at)}
-                    </button>
-                  </td>
-                  <td>{targetName(job.job_row_id)}</td>
-                  <td>{job.file_type}</td>
-                  <td>
-                    <span className={`status status-${job.status.toLowerCase()}`}>{job.status.toLowerCase()}</span>
-                    {job.cache_hit ? <span className="badge">cached</span> : null}
-                  </td>
-                  <td>
-                    {job.status === "SUCCESS" ? (
-                      <button
-                        type="button"
-                        className="small"
-                        onClick={() => download(client, job).catch(setSaveError)}
-                        aria-label={`Download ${job.filename ?? "the resume"} of ${formatTime(job.created_at)}`}
-                      >
-                        Download
+              {rows.map((job) => {
+                const kind = KINDS[kindOf(job, rows)];
+                const which = `the ${kind.toLowerCase()} ${formatLabel(job.file_type)} of ${formatInstant(job.created_at)}`;
+                return (
+                  <tr key={job.job_id}>
+                    <td data-label="When">
+                      <button type="button" className="link" onClick={() => onShow(job)} aria-label={`Show ${which}`}>
+                        {formatTime(job.created_at)}
                       </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
+                    </td>
+                    <td data-label="What">{kind}</td>
+                    <td data-label="For">{targetName(job.job_row_id)}</td>
+                    <td data-label="Format">{formatLabel(job.file_type)}</td>
+                    <td data-label="Status">
+                      <StatusText status={job.status} />
+                    </td>
+                    <td>
+                      {job.status === "SUCCESS" ? (
+                        <button
+                          type="button"
+                          className="small"
+                          onClick={() => download(client, job).catch(setSaveError)}
+                          aria-label={`Download ${which}`}
+                        >
+                          Download
+                        </button>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>

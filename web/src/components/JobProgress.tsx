@@ -2,18 +2,26 @@
 // Cancel while it runs, the server's message and Retry when it failed, and on success the
 // file saved once automatically, a Download button and, for a PDF, the document inline.
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 
 import type { Job } from "../api/client";
 import { claimAutoDownload, download, stopAwaiting } from "../api/documents";
-import { keys, useCancel, useWorkers } from "../api/queries";
+import { keys, useCancel, useCandidateJobs, useReadiness } from "../api/queries";
+import { earlierOf, formatLabel, kindOf, savedName } from "../lib/history";
 import { describe, isTerminal, milestone } from "../progress/machine";
 import { useJobProgress } from "../progress/useJobProgress";
-import { ContentEditor } from "./ContentEditor";
 import { ErrorMessage } from "./ErrorMessage";
+import { ChangesSince } from "./ChangesSince";
 import { PdfPreview } from "./PdfPreview";
 
+/** The content editor: its own chunk, loaded once a resume is ready. */
+const ContentEditor = lazy(() => import("./ContentEditor"));
+
+const clock = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
+
 interface Props {
+  /** Whose job it is (their history says what a reused resume came from). */
+  candidateId: number;
   jobId: string;
   known: Job | null;
   /** Submits `job`'s request again; `fresh` for a new variant past the cache. */
@@ -25,7 +33,7 @@ interface Props {
   onShow: (job: Job) => void;
 }
 
-export function JobProgress({ jobId, known, onRetry, retrying, focus, onShow }: Props) {
+export function JobProgress({ candidateId, jobId, known, onRetry, retrying, focus, onShow }: Props) {
   const client = useQueryClient();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
@@ -37,7 +45,12 @@ export function JobProgress({ jobId, known, onRetry, retrying, focus, onShow }: 
   }, [focus]);
   const { job, mode } = useJobProgress(jobId, known);
   const cancel = useCancel();
-  const workers = useWorkers(job?.status === "PENDING");
+  const readiness = useReadiness(job?.status === "PENDING");
+  const history = useCandidateJobs(candidateId);
+  const jobs = history.data?.pages.flatMap((page) => page.jobs) ?? [];
+  const earlier = job ? earlierOf(job, jobs) : null;
+  const reusedAt = job?.cache_hit && earlier?.completed_at ? clock.format(new Date(earlier.completed_at)) : null;
+  const regenerated = job?.status === "SUCCESS" && earlier && kindOf(job, jobs) === "regenerated" ? earlier : null;
   const [saveError, setSaveError] = useState<unknown>(null);
   const status = job?.status;
 
@@ -53,7 +66,7 @@ export function JobProgress({ jobId, known, onRetry, retrying, focus, onShow }: 
   return (
     <section className={`job-progress status-${(status ?? "pending").toLowerCase()}`} aria-labelledby={`job-${jobId}`}>
       <h2 id={`job-${jobId}`} ref={heading} tabIndex={-1}>
-        {job?.filename ?? "Your resume"} <span className="badge">{job?.file_type ?? ""}</span>
+        {job?.filename ? savedName(job) : "Your resume"} <span className="badge">{job ? formatLabel(job.file_type) : ""}</span>
       </h2>
       <div className="bar">
         <progress aria-label="Resume progress" max={100} value={percent} />
@@ -61,11 +74,27 @@ export function JobProgress({ jobId, known, onRetry, retrying, focus, onShow }: 
           {percent}%
         </span>
       </div>
-      <p className="status-line">{describe(job, workers.data ?? null)}</p>
+      <p className="status-line">
+        {describe(job, {
+          workers: readiness.data?.workers ?? null,
+          pausedQueues: readiness.data?.pausedQueues ?? [],
+          reusedAt,
+        })}
+      </p>
+      {job?.cache_hit ? (
+        <details className="why">
+          <summary>Why so fast?</summary>
+          <p>
+            The same candidate data, target job and format were made into a resume {reusedAt ? `at ${reusedAt}` : "earlier"}
+            ; it is reused as it is, without a new model call. Regenerate makes a new one.
+          </p>
+        </details>
+      ) : null}
       <p className="visually-hidden" role="status" aria-live="polite">
         {milestone(job)}
       </p>
       {mode === "polling" && running ? <p className="hint">Live updates unavailable; checking every 2 seconds.</p> : null}
+      {job && regenerated ? <ChangesSince job={job} earlier={regenerated} /> : null}
       <div className="actions">
         {running ? (
           <button type="button" onClick={() => cancel.mutate(jobId)} disabled={cancel.isPending}>
@@ -79,7 +108,7 @@ export function JobProgress({ jobId, known, onRetry, retrying, focus, onShow }: 
         ) : null}
         {job?.status === "SUCCESS" ? (
           <button type="button" className="primary" onClick={() => download(client, job).catch(setSaveError)}>
-            Download<span className="visually-hidden"> {job.filename}</span>
+            Download<span className="visually-hidden"> {savedName(job)}</span>
           </button>
         ) : null}
         {job?.status === "SUCCESS" ? (
@@ -90,7 +119,11 @@ export function JobProgress({ jobId, known, onRetry, retrying, focus, onShow }: 
       </div>
       <ErrorMessage error={cancel.error} title="Could not cancel" />
       <ErrorMessage error={saveError} title="Could not download" />
-      {job?.status === "SUCCESS" ? <ContentEditor job={job} onRendered={onShow} /> : null}
+      {job?.status === "SUCCESS" ? (
+        <Suspense fallback={<p className="hint">Loading the editor…</p>}>
+          <ContentEditor job={job} onRendered={onShow} />
+        </Suspense>
+      ) : null}
       {job?.status === "SUCCESS" && job.file_type === "pdf" ? <PdfPreview job={job} /> : null}
     </section>
   );

@@ -3,15 +3,15 @@
 interface Props {
   index: number;
   count: number;
-  name: string;
+  /** Which row, as the buttons name it ("role 2", "bullet 1 of Programmer, Engines Ltd"). */
+  which: string;
   move: (from: number, to: number) => void;
   remove: (index: number) => void;
   /** Shown before the buttons, where it is not plain which row they act on. */
   caption?: string;
 }
 
-export function RowControls({ index, count, name, move, remove, caption }: Props) {
-  const which = `${name} ${index + 1}`;
+export function RowControls({ index, count, which, move, remove, caption }: Props) {
   return (
     <div className="row-controls">
       {caption ? <span className="hint">{caption}</span> : null}

@@ -1,14 +1,21 @@
-// The jobs a candidate is being put forward for: listed, removable, and a form to add one.
-import { zodResolver } from "@hookform/resolvers/zod";
-import { useForm } from "react-hook-form";
+// The jobs a candidate is being put forward for: listed, removable, and a form to add one
+// (its own chunk, with the form library, loaded when it is opened).
+import { lazy, Suspense, useState } from "react";
 
 import type { CandidateJob } from "../api/client";
-import { useAddTarget, useDeleteTarget } from "../api/queries";
-import { type TargetForm, targetSchema } from "../forms/candidate";
+import { useDeleteTarget } from "../api/queries";
 import { ErrorMessage } from "./ErrorMessage";
-import { Field } from "./Field";
 
-export function TargetJobs({ candidateId, targets }: { candidateId: number; targets: CandidateJob[] }) {
+const AddTargetForm = lazy(() => import("./AddTargetForm"));
+
+interface Props {
+  candidateId: number;
+  targets: CandidateJob[];
+  /** A target job was just added. */
+  onAdded: (target: CandidateJob) => void;
+}
+
+export function TargetJobs({ candidateId, targets, onAdded }: Props) {
   const remove = useDeleteTarget(candidateId);
   return (
     <section aria-labelledby="targets-title">
@@ -37,37 +44,26 @@ export function TargetJobs({ candidateId, targets }: { candidateId: number; targ
         ))}
       </ul>
       <ErrorMessage error={remove.error} title="Could not remove" />
-      <AddTarget candidateId={candidateId} />
+      <AddTarget candidateId={candidateId} onAdded={onAdded} />
     </section>
   );
 }
 
-function AddTarget({ candidateId }: { candidateId: number }) {
-  const add = useAddTarget(candidateId);
-  const {
-    register,
-    handleSubmit,
-    reset,
-    formState: { errors },
-  } = useForm<TargetForm>({ resolver: zodResolver(targetSchema), defaultValues: { title: "", company: "", description: "" } });
-  const submit = handleSubmit(async (values) => {
-    await add.mutateAsync({ title: values.title, company: values.company === "" ? null : values.company, description: values.description });
-    reset();
-  });
+interface AddProps {
+  candidateId: number;
+  onAdded: (target: CandidateJob) => void;
+}
+
+function AddTarget(props: AddProps) {
+  const [open, setOpen] = useState(false);
   return (
-    <details className="add-target">
+    <details className="add-target" onToggle={(event) => setOpen(event.currentTarget.open)}>
       <summary>Add a target job</summary>
-      <form onSubmit={(e) => void submit(e).catch(() => undefined)} noValidate>
-        <div className="grid-2">
-          <Field label="Job title" required registration={register("title")} error={errors.title} />
-          <Field label="Company" registration={register("company")} error={errors.company} />
-        </div>
-        <Field label="Job description" required kind="textarea" rows={6} registration={register("description")} error={errors.description} />
-        <ErrorMessage error={add.error} title="Not added" />
-        <button type="submit" disabled={add.isPending}>
-          {add.isPending ? "Adding…" : "Add target job"}
-        </button>
-      </form>
+      {open ? (
+        <Suspense fallback={<p className="hint">Loading…</p>}>
+          <AddTargetForm {...props} />
+        </Suspense>
+      ) : null}
     </details>
   );
 }

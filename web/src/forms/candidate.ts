@@ -185,4 +185,3 @@ export const targetSchema = z.object({
   company: optional(200),
   description: required(20_000),
 });
-export type TargetForm = z.input<typeof targetSchema>;

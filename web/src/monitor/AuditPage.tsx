@@ -1,11 +1,13 @@
-// Every operator action, newest first: who did what, when, to which jobs or queue.
+// Every operator action, newest first: who did what, when, to which jobs or queue, and
+// what came of it.
 import { Link } from "react-router";
 
 import { ErrorMessage } from "../components/ErrorMessage";
 import { LoadMore } from "../components/LoadMore";
+import { outcome } from "./auditOutcome";
 import { useAuditLog } from "./queries";
 import { useLive } from "./live";
-import { formatInstant } from "./time";
+import { formatInstant } from "../lib/time";
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -26,28 +28,26 @@ export function AuditPage() {
       {!log.isPending && entries.length === 0 && !log.error ? <p className="empty">No operator has acted yet.</p> : null}
       {entries.length > 0 ? (
         <div className="table-wrap">
-          <table className="history">
+          <table className="history stack">
             <thead>
               <tr>
                 <th scope="col">When</th>
                 <th scope="col">Who</th>
                 <th scope="col">Action</th>
                 <th scope="col">On</th>
-                <th scope="col">Matched</th>
-                <th scope="col">Changed</th>
+                <th scope="col">Outcome</th>
               </tr>
             </thead>
             <tbody>
               {entries.map((entry, i) => (
                 <tr key={`${entry.at}-${i}`}>
-                  <td>{formatInstant(entry.at)}</td>
-                  <td>{entry.user}</td>
-                  <td>{entry.action.replace("_", " ")}</td>
-                  <td>
+                  <td data-label="When">{formatInstant(entry.at)}</td>
+                  <td data-label="Who">{entry.user}</td>
+                  <td data-label="Action">{entry.action.replace("_", " ")}</td>
+                  <td data-label="On">
                     <Target action={entry.action} target={entry.target} />
                   </td>
-                  <td className="num">{entry.matched}</td>
-                  <td className="num">{entry.changed}</td>
+                  <td data-label="Outcome">{outcome(entry)}</td>
                 </tr>
               ))}
             </tbody>

@@ -6,7 +6,7 @@ import { Link } from "react-router";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { useErrorGroups } from "./queries";
 import { useLive } from "./live";
-import { formatInstant } from "./time";
+import { formatInstant } from "../lib/time";
 import { WindowChooser, type WindowOption } from "./WindowChooser";
 
 /** Windows in hours. */
@@ -41,7 +41,7 @@ export function ErrorsPage() {
       {!groups.isPending && rows.length === 0 && !groups.error ? <p className="empty">No errors in the last {label}.</p> : null}
       {rows.length > 0 ? (
         <div className="table-wrap">
-          <table className="history errors-table">
+          <table className="history stack errors-table">
             <thead>
               <tr>
                 <th scope="col">Error</th>
@@ -59,10 +59,10 @@ export function ErrorsPage() {
                     <code>{group.class}</code>
                     <span className="group-message">{group.message}</span>
                   </th>
-                  <td className="num">{group.count}</td>
-                  <td className="num">{group.jobs}</td>
-                  <td>{formatInstant(group.first_seen)}</td>
-                  <td>{formatInstant(group.last_seen)}</td>
+                  <td className="num" data-label="Times">{group.count}</td>
+                  <td className="num" data-label="Jobs">{group.jobs}</td>
+                  <td data-label="First seen">{formatInstant(group.first_seen)}</td>
+                  <td data-label="Last seen">{formatInstant(group.last_seen)}</td>
                   <td>
                     <Link to={`/monitor/jobs?error_group=${group.id}`}>
                       Jobs<span className="visually-hidden"> with {group.class}</span>

@@ -2,6 +2,7 @@
 // or week, and what the cache saved, all from the database's buckets.
 import { useState } from "react";
 
+import { useReadiness } from "../api/queries";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { Chart } from "./Chart";
 import { useLive } from "./live";
@@ -23,6 +24,7 @@ export function HistoryPanel() {
   const { live } = useLive();
   const history = useHistory(span, live);
   const s = history.data ? summarise(history.data) : null;
+  const offline = useReadiness(false).data?.modelConfigured === false;
   return (
     <section className="panel" aria-labelledby="history-title">
       <div className="panel-head">
@@ -45,19 +47,27 @@ export function HistoryPanel() {
               <dt>Cache hit ratio</dt>
               <dd>{s.succeeded ? percent.format(s.cacheHitRatio) : "—"}</dd>
             </div>
-            <div>
-              <dt>Model cost</dt>
-              <dd>{money.format(s.cost)}</dd>
-            </div>
-            <div>
-              <dt>Saved by the cache</dt>
-              <dd>{money.format(s.saved)}</dd>
-            </div>
+            {offline ? null : (
+              <>
+                <div>
+                  <dt>Model cost</dt>
+                  <dd>{money.format(s.cost)}</dd>
+                </div>
+                <div>
+                  <dt>Saved by the cache</dt>
+                  <dd>{money.format(s.saved)}</dd>
+                </div>
+              </>
+            )}
           </dl>
-          <p className="hint">
-            Saved: {s.cacheHits} cache {s.cacheHits === 1 ? "hit" : "hits"} × {money.format(s.costPerGenerated)}, what a
-            resume made by the model cost on average in this window.
-          </p>
+          {offline ? (
+            <p className="hint">No model is configured: the offline generator makes every resume, at no cost.</p>
+          ) : (
+            <p className="hint">
+              Saved: {s.cacheHits} cache {s.cacheHits === 1 ? "hit" : "hits"} × {money.format(s.costPerGenerated)}, what
+              a resume made by the model cost on average in this window.
+            </p>
+          )}
           <div className="charts">
             <Chart
               title="Jobs finished per bucket"

@@ -1,15 +1,33 @@
-// One job of any user's: what it is, its timeline, and Retry or Cancel for admins.
+// One job of any user's: whom and what it is for (the candidate's name, the target job,
+// the format, the owner and their other jobs), how long it took, its timeline, and Retry
+// or Cancel for admins.
 import { Link, useParams } from "react-router";
 
 import { ApiError, messageOf } from "../api/client";
+import { CopyButton } from "../components/CopyButton";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { formatLabel } from "../lib/history";
 import { NotFoundPage } from "../pages/NotFoundPage";
 import { useLive } from "./live";
-import { useOperator } from "./MonitorLayout";
+import { useOperator } from "../auth/session";
 import { useCancelJob, useJobDetail, useRetryJob } from "./queries";
-import { StatusText } from "./StatusText";
+import { StatusText } from "../components/StatusText";
 import { Timeline } from "./Timeline";
-import { formatInstant } from "./time";
+import { formatInstant } from "../lib/time";
+
+/** What a job was for: its target job in words, a general resume, or a target since removed. */
+function targetOf(title: string | null | undefined, company: string | null | undefined, jobRowId: number | null | undefined) {
+  if (jobRowId == null) return "A general resume";
+  if (!title) return "A removed target job";
+  return company ? `${title} at ${company}` : title;
+}
+
+/** How long a job ran, from its start to its end ("3.2 s"), if it has both. */
+function duration(started: string | null | undefined, completed: string | null | undefined): string {
+  if (!started || !completed) return "—";
+  const ms = Date.parse(completed) - Date.parse(started);
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
 
 export function JobDetailPage() {
   const jobId = useParams().jobId ?? "";
@@ -30,9 +48,12 @@ export function JobDetailPage() {
       <p className="crumbs">
         <Link to="/monitor/jobs">Jobs</Link> /
       </p>
-      <h1>
-        Job <code>{jobId}</code>
-      </h1>
+      <div className="page-head">
+        <h1 className="job-title">
+          Job <code>{jobId}</code>
+        </h1>
+        <CopyButton value={jobId} what="job id" />
+      </div>
       <ErrorMessage error={detail.error} />
       {job ? (
         <div className="detail">
@@ -41,12 +62,20 @@ export function JobDetailPage() {
               <StatusText status={job.status} /> {job.status === "PROCESSING" ? `${job.progress}%` : null}
             </h2>
             <dl className="facts">
-              <dt>Owner</dt>
-              <dd>{job.owner}</dd>
               <dt>Candidate</dt>
-              <dd>{job.candidate_id}</dd>
+              <dd>
+                {detail.data?.candidate_name ?? "A deleted candidate"} <span className="hint">(id {job.candidate_id})</span>
+              </dd>
+              <dt>For</dt>
+              <dd>{targetOf(detail.data?.target_title, detail.data?.target_company, job.job_row_id)}</dd>
               <dt>Format</dt>
-              <dd>{job.file_type}</dd>
+              <dd>{formatLabel(job.file_type)}</dd>
+              <dt>Owner</dt>
+              <dd>
+                {job.owner} · <Link to={`/monitor/jobs?owner=${encodeURIComponent(job.owner)}`}>their jobs</Link>
+              </dd>
+              <dt>Took</dt>
+              <dd>{duration(job.started_at, job.completed_at)}</dd>
               <dt>Queue</dt>
               <dd>{job.queue}</dd>
               <dt>Last worker</dt>

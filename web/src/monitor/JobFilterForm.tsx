@@ -3,6 +3,7 @@ import { type FormEvent, type ReactNode, useId } from "react";
 
 import type { JobFilter } from "./queries";
 import { isoToLocal, localToIso, QUEUES, queueOf, STATUSES, statusOf } from "./filter";
+import { statusLabel } from "../components/StatusText";
 
 interface Props {
   filter: JobFilter;
@@ -46,7 +47,7 @@ export function JobFilterForm({ filter, onApply }: Props) {
             <option value="">Any</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s.toLowerCase()}
+                {statusLabel(s)}
               </option>
             ))}
           </select>,

@@ -8,7 +8,7 @@ import { filterFromParams, paramsFromFilter } from "./filter";
 import { JobFilterForm } from "./JobFilterForm";
 import { JobsTable } from "./JobsTable";
 import { useLive } from "./live";
-import { useOperator } from "./MonitorLayout";
+import { useOperator } from "../auth/session";
 import { useJobSearch } from "./queries";
 
 export function JobsPage() {

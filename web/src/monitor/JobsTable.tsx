@@ -1,14 +1,13 @@
 // A page of every user's jobs: which, whose, how it stands, where it ran.
-import { Link } from "react-router";
-
 import type { AdminJob } from "./queries";
-import { StatusText } from "./StatusText";
-import { formatInstant } from "./time";
+import { ShortJobId } from "./ShortJobId";
+import { StatusText } from "../components/StatusText";
+import { formatInstant } from "../lib/time";
 
 export function JobsTable({ jobs }: { jobs: AdminJob[] }) {
   return (
     <div className="table-wrap">
-      <table className="history jobs-table">
+      <table className="history stack jobs-table">
         <thead>
           <tr>
             <th scope="col">Job</th>
@@ -25,22 +24,19 @@ export function JobsTable({ jobs }: { jobs: AdminJob[] }) {
           {jobs.map((job) => (
             <tr key={job.job_id} data-job={job.job_id}>
               <th scope="row">
-                <Link to={`/monitor/jobs/${job.job_id}`}>
-                  <code>{job.job_id.slice(0, 8)}</code>
-                  <span className="visually-hidden"> (job {job.job_id})</span>
-                </Link>
+                <ShortJobId jobId={job.job_id} />
               </th>
-              <td>
+              <td data-label="Status">
                 <StatusText status={job.status} />
                 {job.status === "PROCESSING" ? ` ${job.progress}%` : null}
                 {job.cache_hit ? <span className="badge">cache</span> : null}
               </td>
-              <td>{job.owner}</td>
-              <td>{job.queue}</td>
-              <td>{job.worker ? <code>{job.worker}</code> : "—"}</td>
-              <td className="num">{job.attempts}</td>
-              <td>{formatInstant(job.created_at)}</td>
-              <td className="error-cell">{job.error_message ?? ""}</td>
+              <td data-label="Owner">{job.owner}</td>
+              <td data-label="Queue">{job.queue}</td>
+              <td data-label="Worker">{job.worker ? <code>{job.worker}</code> : "—"}</td>
+              <td className="num" data-label="Attempts">{job.attempts}</td>
+              <td data-label="Submitted">{formatInstant(job.created_at)}</td>
+              <td className="error-cell" data-label="Error">{job.error_message ?? ""}</td>
             </tr>
           ))}
         </tbody>

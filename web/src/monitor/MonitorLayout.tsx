@@ -2,7 +2,7 @@
 // console only to `ops` and `admin` tokens (the API refuses anyone else all the same).
 import { NavLink, Outlet } from "react-router";
 
-import { useSession } from "../auth/session";
+import { useOperator } from "../auth/session";
 import { LiveProvider, LiveToggle, useLive } from "./live";
 import { PausedNotice } from "./PausedNotice";
 import { useAdminEvents } from "./useAdminEvents";
@@ -14,13 +14,6 @@ const SECTIONS = [
   { to: "/monitor/workers", label: "Workers", end: false },
   { to: "/monitor/audit", label: "Audit log", end: false },
 ];
-
-/** Whether the signed-in user may read the console, and act in it. */
-export function useOperator(): { reads: boolean; acts: boolean } {
-  const roles = useSession()?.roles ?? [];
-  const acts = roles.includes("admin");
-  return { reads: acts || roles.includes("ops"), acts };
-}
 
 export function MonitorLayout() {
   const { reads } = useOperator();

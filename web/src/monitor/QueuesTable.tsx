@@ -4,7 +4,7 @@ import { messageOf } from "../api/client";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { usePauseQueue, useQueues } from "./queries";
 import { useLive } from "./live";
-import { useOperator } from "./MonitorLayout";
+import { useOperator } from "../auth/session";
 
 export function QueuesTable() {
   const { live } = useLive();
@@ -17,7 +17,7 @@ export function QueuesTable() {
       <ErrorMessage error={queues.error} />
       {pause.error ? <div className="alert" role="alert">{messageOf(pause.error)}</div> : null}
       <div className="table-wrap">
-        <table className="history">
+        <table className="history stack">
           <thead>
             <tr>
               <th scope="col">Queue</th>
@@ -31,9 +31,9 @@ export function QueuesTable() {
             {(queues.data ?? []).map((queue) => (
               <tr key={queue.name} data-queue={queue.name}>
                 <th scope="row"><code>{queue.name}</code></th>
-                <td className="num">{queue.pending}</td>
-                <td className="num">{queue.in_progress}</td>
-                <td>
+                <td className="num" data-label="Waiting">{queue.pending}</td>
+                <td className="num" data-label="Running">{queue.in_progress}</td>
+                <td data-label="State">
                   {queue.paused ? <span className="state paused">Paused</span> : <span className="state running">Running</span>}
                 </td>
                 {acts ? (

@@ -1,6 +1,6 @@
 // A job's timeline, oldest first: what happened, when, on which worker and attempt.
 import type { Schemas } from "../api/client";
-import { formatInstant } from "./time";
+import { formatInstant } from "../lib/time";
 
 
 const LABELS: Record<string, string> = {

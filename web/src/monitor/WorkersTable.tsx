@@ -1,11 +1,10 @@
 // The workers: live ones (where they run, how busy they are, what they did), then those
 // lost within the last hour (when, and the jobs whose tasks went back to their queues).
-import { Link } from "react-router";
-
 import { ErrorMessage } from "../components/ErrorMessage";
 import { useWorkerList } from "./queries";
 import { useLive } from "./live";
-import { formatInstant } from "./time";
+import { ShortJobId } from "./ShortJobId";
+import { formatInstant } from "../lib/time";
 
 export function WorkersTable() {
   const { live } = useLive();
@@ -23,7 +22,7 @@ export function WorkersTable() {
         <p className="hint">No worker is live: jobs wait in their queues until one starts.</p>
       ) : (
         <div className="table-wrap">
-          <table className="history">
+          <table className="history stack">
             <thead>
               <tr>
                 <th scope="col">Worker</th>
@@ -39,7 +38,7 @@ export function WorkersTable() {
               {rows.map((worker) => (
                 <tr key={`${worker.state}-${worker.id}`} data-worker={worker.id}>
                   <th scope="row"><code>{worker.id}</code></th>
-                  <td>
+                  <td data-label="State">
                     {worker.state === "lost" ? (
                       <>
                         <span className="state paused">Lost</span> {formatInstant(worker.lost_at)}
@@ -49,11 +48,11 @@ export function WorkersTable() {
                       <span className="state running">Live</span>
                     )}
                   </td>
-                  <td>{worker.host}</td>
-                  <td className="num">{worker.state === "lost" ? "—" : `${worker.active} of ${worker.concurrency}`}</td>
-                  <td className="num">{worker.processed}</td>
-                  <td className="num">{worker.failed}</td>
-                  <td>{formatInstant(worker.last_heartbeat)}</td>
+                  <td data-label="Host">{worker.host}</td>
+                  <td className="num" data-label="Busy">{worker.state === "lost" ? "—" : `${worker.active} of ${worker.concurrency}`}</td>
+                  <td className="num" data-label="Done">{worker.processed}</td>
+                  <td className="num" data-label="Failed">{worker.failed}</td>
+                  <td data-label="Last heartbeat">{formatInstant(worker.last_heartbeat)}</td>
                 </tr>
               ))}
             </tbody>
@@ -74,9 +73,7 @@ function HeldJobs({ ids }: { ids: string[] }) {
       {ids.map((id, i) => (
         <span key={id}>
           {i > 0 ? ", " : null}
-          <Link to={`/monitor/jobs/${id}`}>
-            <code>{id.slice(0, 8)}</code>
-          </Link>
+          <ShortJobId jobId={id} copy={false} />
         </span>
       ))}
     </span>

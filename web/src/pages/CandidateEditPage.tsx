@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { useCandidate, useSaveCandidate } from "../api/queries";
 import { CandidateForm } from "../components/CandidateForm";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { savedNotice } from "../components/SavedNotice";
 
 export function NewCandidatePage() {
   const navigate = useNavigate();
@@ -18,7 +19,7 @@ export function NewCandidatePage() {
         submitLabel="Create candidate"
         onSave={async (candidate) => {
           const saved = await save.mutateAsync(candidate);
-          await navigate(`/candidates/${saved.id}`);
+          await navigate(`/candidates/${saved.id}`, { state: savedNotice(`${saved.full_name} added.`) });
         }}
       />
     </main>
@@ -43,7 +44,7 @@ export function EditCandidatePage() {
           submitLabel="Save changes"
           onSave={async (changed) => {
             await save.mutateAsync(changed);
-            await navigate(`/candidates/${id}`);
+            await navigate(`/candidates/${id}`, { state: savedNotice("Changes saved.") });
           }}
         />
       ) : null}

@@ -12,6 +12,7 @@ import { ErrorMessage } from "../components/ErrorMessage";
 import { GenerateForm } from "../components/GenerateForm";
 import { JobHistory } from "../components/JobHistory";
 import { JobProgress } from "../components/JobProgress";
+import { SavedNotice } from "../components/SavedNotice";
 import { TargetJobs } from "../components/TargetJobs";
 import { isTerminal } from "../progress/machine";
 import { NotFoundPage } from "./NotFoundPage";
@@ -35,6 +36,8 @@ export function CandidatePage() {
     if (found) setParams({ job: found }, { replace: true });
   }, [found, setParams]);
   const [submitted, setSubmitted] = useState<string | null>(null);
+  /** The target job Generate tailors to (null: the first one). */
+  const [target, setTarget] = useState<string | null>(null);
   /** Follows a job this tab just asked for, saving its file once it is ready. */
   const follow = (job: Job) => {
     awaitDocument(job.job_id);
@@ -48,7 +51,8 @@ export function CandidatePage() {
   const targetName = (jobRowId: number | null | undefined) => {
     if (jobRowId == null) return "General";
     const target = targets.data?.find((t) => t.id === jobRowId);
-    return target ? target.title : "A removed target job";
+    if (!target) return "A removed target job";
+    return target.company ? `${target.title} at ${target.company}` : target.title;
   };
   return (
     <main id="main">
@@ -77,6 +81,7 @@ export function CandidatePage() {
           </button>
         </div>
       </div>
+      <SavedNotice />
       <ErrorMessage error={candidate.error ?? remove.error} />
       {data ? (
         <div className="detail">
@@ -84,7 +89,14 @@ export function CandidatePage() {
             <section className="panel" aria-labelledby="generate-title">
               <h2 id="generate-title">Generate a resume</h2>
               {targets.data ? (
-                <GenerateForm candidateId={id} targets={targets.data} busy={generate.isPending} onGenerate={submit} />
+                <GenerateForm
+                  candidateId={id}
+                  targets={targets.data}
+                  target={target}
+                  onTarget={setTarget}
+                  busy={generate.isPending}
+                  onGenerate={submit}
+                />
               ) : (
                 <p className="hint">Loading…</p>
               )}
@@ -94,6 +106,7 @@ export function CandidatePage() {
               <div className="panel">
                 <JobProgress
                   key={shownId}
+                  candidateId={id}
                   jobId={shownId}
                   known={running?.job_id === shownId ? running : null}
                   retrying={generate.isPending}
@@ -120,7 +133,7 @@ export function CandidatePage() {
               <CandidateProfile candidate={data} />
             </div>
             <div className="panel">
-              <TargetJobs candidateId={id} targets={targets.data ?? []} />
+              <TargetJobs candidateId={id} targets={targets.data ?? []} onAdded={(added) => setTarget(String(added.id))} />
             </div>
           </div>
         </div>

@@ -1,14 +1,39 @@
-// The recruiter's candidates, newest first, a page at a time.
-import { Link } from "react-router";
+// The recruiter's candidates, a page at a time: searched by name, company or skill (a
+// search reads every page), ordered by last activity or by name; both kept in the address.
+import { useEffect } from "react";
+import { Link, useSearchParams } from "react-router";
 
-import { useCandidates } from "../api/queries";
-import { LoadMore } from "../components/LoadMore";
+import { useCandidates, useNewestJobs } from "../api/queries";
+import { CandidateSearch } from "../components/CandidateSearch";
 import { ErrorMessage } from "../components/ErrorMessage";
-import { formatTime } from "../components/JobHistory";
+import { LoadMore } from "../components/LoadMore";
+import { lastActivity, matches, type Order, ordered } from "../lib/candidates";
+import { formatTime } from "../lib/time";
 
 export function CandidatesPage() {
+  const [params, setParams] = useSearchParams();
+  const query = params.get("q") ?? "";
+  const order: Order = params.get("sort") === "name" ? "name" : "activity";
   const candidates = useCandidates();
-  const rows = candidates.data?.pages.flatMap((page) => page.candidates) ?? [];
+  const newest = useNewestJobs().data ?? new Map<number, string>();
+  const all = candidates.data?.pages.flatMap((page) => page.candidates) ?? [];
+  const rows = ordered(
+    all.filter((candidate) => matches(candidate, query)),
+    order,
+    newest,
+  );
+  // A search covers every candidate, not only the pages read so far.
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = candidates;
+  useEffect(() => {
+    if (query && hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [query, hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const change = (next: { q?: string; sort?: Order }) => {
+    const values = { q: query, sort: order, ...next };
+    const search = new URLSearchParams();
+    if (values.q) search.set("q", values.q);
+    if (values.sort === "name") search.set("sort", "name");
+    setParams(search, { replace: true });
+  };
   return (
     <main id="main">
       <div className="page-head">
@@ -24,11 +49,20 @@ export function CandidatesPage() {
       </div>
       <ErrorMessage error={candidates.error} />
       {candidates.isPending ? <p className="hint">Loading…</p> : null}
-      {!candidates.isPending && rows.length === 0 && !candidates.error ? (
+      {!candidates.isPending && all.length === 0 && !candidates.error ? (
         <div className="empty">
           <p>No candidates yet.</p>
           <p>Add one, then generate a resume tailored to the job they are applying for.</p>
         </div>
+      ) : null}
+      {all.length > 0 ? (
+        <CandidateSearch
+          query={query}
+          order={order}
+          shown={rows.length}
+          onQuery={(q) => change({ q })}
+          onOrder={(sort) => change({ sort })}
+        />
       ) : null}
       <ul className="cards">
         {rows.map((candidate) => (
@@ -38,12 +72,12 @@ export function CandidatesPage() {
               {candidate.headline ? <span className="card-sub">{candidate.headline}</span> : null}
             </Link>
             <span className="meta">
-              {[candidate.location, `added ${formatTime(candidate.created_at)}`].filter(Boolean).join(" · ")}
+              {[candidate.location, `last activity ${formatTime(lastActivity(candidate, newest))}`].filter(Boolean).join(" · ")}
             </span>
           </li>
         ))}
       </ul>
-      <LoadMore pages={candidates} label="More candidates" />
+      {query ? null : <LoadMore pages={candidates} label="More candidates" />}
     </main>
   );
 }

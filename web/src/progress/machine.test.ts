@@ -3,27 +3,13 @@
 import { describe, expect, it } from "vitest";
 
 import type { Job } from "../api/client";
+import { jobFixture } from "../api/jobFixture";
 import { describe as statusLine, milestone, reduce, start } from "./machine";
 
 const ID = "01a23141-2d93-70ae-aa80-e76d5acdcc1d";
 
-function job(status: Job["status"], progress: number, extra: Partial<Job> = {}): Job {
-  return {
-    job_id: ID,
-    candidate_id: 1,
-    status,
-    progress,
-    file_type: "pdf",
-    priority: "default",
-    cache_hit: false,
-    kind: "generate",
-    attempts: 1,
-    prompt_tokens: 0,
-    completion_tokens: 0,
-    generation_ms: 0,
-    ...extra,
-  };
-}
+const job = (status: Job["status"], progress: number, extra: Partial<Job> = {}) =>
+  jobFixture({ job_id: ID, status, progress, ...extra });
 
 describe("following a job", () => {
   it("goes live, then falls back to polling when the stream fails, then ends", () => {
@@ -47,6 +33,19 @@ describe("following a job", () => {
     expect(state).toBe(done);
   });
 
+  it("follows a failed or cancelled job again once an operator retried it", () => {
+    const cancelled = reduce(start(ID), { type: "job", job: job("CANCELLED", 30) });
+    const again = reduce(cancelled, { type: "checked-again", job: job("PENDING", 0) });
+    expect(again).toMatchObject({ mode: "live", job: { status: "PENDING", progress: 0 } });
+    expect(reduce(cancelled, { type: "checked-again", job: job("CANCELLED", 30) })).toBe(cancelled);
+    // Retried and already done by the next check: shown as it ended this time.
+    const succeeded = reduce(cancelled, { type: "checked-again", job: job("SUCCESS", 100) });
+    expect(succeeded).toMatchObject({ mode: "done", job: { status: "SUCCESS" } });
+    // A success is final.
+    const success = reduce(start(ID), { type: "job", job: job("SUCCESS", 100) });
+    expect(reduce(success, { type: "checked-again", job: job("PENDING", 0) })).toBe(success);
+  });
+
   it("never shows progress going backwards when answers cross", () => {
     let state = reduce(start(ID), { type: "job", job: job("PROCESSING", 70) });
     state = reduce(state, { type: "job", job: job("PROCESSING", 30, { attempts: 2 }) });
@@ -66,12 +65,23 @@ describe("following a job", () => {
   });
 
   it("words each stage for the status line and the live region", () => {
-    expect(statusLine(job("PENDING", 0, { attempts: 0 }), 0)).toContain("no worker is online");
-    expect(statusLine(job("PENDING", 0, { attempts: 0 }), 2)).toBe("Queued: waiting for a worker…");
-    expect(statusLine(job("PENDING", 10, { attempts: 1 }), 2)).toBe("Waiting to try again…");
-    expect(statusLine(job("PROCESSING", 40, { attempts: 2 }), 2)).toBe("Writing the tailored content… (attempt 2)");
-    expect(statusLine(job("FAILURE", 30, { error_message: "the model refused the API key" }), 1)).toBe(
+    const live = (workers: number | null) => ({ workers, pausedQueues: [] });
+    expect(statusLine(job("PENDING", 0, { attempts: 0 }), live(0))).toContain("no worker is online");
+    expect(statusLine(job("PENDING", 0, { attempts: 0 }), live(2))).toBe("Queued: waiting for a worker…");
+    expect(statusLine(job("PENDING", 10, { attempts: 1 }), live(2))).toBe("Waiting to try again…");
+    expect(statusLine(job("PROCESSING", 40, { attempts: 2 }), live(2))).toBe("Writing the tailored content… (attempt 2)");
+    expect(statusLine(job("FAILURE", 30, { error_message: "the model refused the API key" }), live(1))).toBe(
       "the model refused the API key",
+    );
+    // A paused queue is named (whatever the workers), the other queue is not.
+    const paused = { workers: 2, pausedQueues: ["resume_generation"] };
+    expect(statusLine(job("PENDING", 0, { attempts: 0 }), paused)).toContain("an operator has paused this queue");
+    expect(statusLine(job("PENDING", 0, { attempts: 0, priority: "high" }), paused)).toBe("Queued: waiting for a worker…");
+    expect(statusLine(job("SUCCESS", 100, { cache_hit: true }), { ...live(1), reusedAt: "5:47 PM" })).toBe(
+      "Ready instantly: reused the resume made at 5:47 PM.",
+    );
+    expect(statusLine(job("SUCCESS", 100, { cache_hit: true }), live(1))).toBe(
+      "Ready instantly: reused a resume made earlier from the same data.",
     );
     expect(milestone(job("PROCESSING", 90))).toBe("Finishing");
     expect(milestone(job("SUCCESS", 100))).toBe("Your resume is ready");

@@ -16,9 +16,13 @@ export type ProgressEvent =
   /** A state of the job, from the stream, a poll, or the answer that created it. */
   | { type: "job"; job: Job }
   /** The stream failed or ended before a terminal status. */
-  | { type: "stream-lost" };
+  | { type: "stream-lost" }
+  /** A state read after the job had failed or been cancelled (an operator may retry it). */
+  | { type: "checked-again"; job: Job };
 
 export const POLL_MS = 2000;
+/** How often a failed or cancelled job is read again, in case an operator retried it. */
+export const RECHECK_MS = 5000;
 
 const TERMINAL = new Set(["SUCCESS", "FAILURE", "CANCELLED"]);
 
@@ -44,7 +48,21 @@ export function reduce(state: Progress, event: ProgressEvent): Progress {
     }
     case "stream-lost":
       return state.mode === "done" ? state : { ...state, mode: "polling" };
+    case "checked-again": {
+      // Asked after the job had ended, so not an answer that crossed an older one: any
+      // change means an operator retried it (from progress 0); it is followed again, or
+      // shown as it ended this time.
+      const next = event.job;
+      const same = next.status === state.job?.status && next.completed_at === state.job.completed_at;
+      if (next.job_id !== state.jobId || !mayRunAgain(state.job) || same) return state;
+      return { ...state, job: next, mode: isTerminal(next) ? "done" : "live" };
+    }
   }
+}
+
+/** Ended in a way an operator can undo (retry). */
+export function mayRunAgain(job: Job | null): boolean {
+  return job?.status === "FAILURE" || job?.status === "CANCELLED";
 }
 
 /** A milestone worth announcing to a screen reader (not every percent). */
@@ -67,20 +85,41 @@ export function milestone(job: Job | null): string {
   }
 }
 
-/** The status line under the bar; `workers` is how many are live, when known. */
-export function describe(job: Job | null, workers: number | null): string {
+/** The queue a job's tasks wait in. */
+export function queueOf(job: Pick<Job, "priority">): string {
+  return job.priority === "high" ? "priority_high" : "resume_generation";
+}
+
+/** What the status line also depends on, when known. */
+export interface Context {
+  /** Live workers. */
+  workers: number | null;
+  /** The queues an operator paused. */
+  pausedQueues: string[];
+  /** When the resume a cache hit reused was made ("5:47 PM"). */
+  reusedAt?: string | null;
+}
+
+/** The status line under the bar. */
+export function describe(job: Job | null, waiting: Context): string {
   if (!job) return "Connecting…";
   const attempt = job.attempts > 1 ? ` (attempt ${job.attempts})` : "";
   switch (job.status) {
     case "PENDING":
+      if (waiting.pausedQueues.includes(queueOf(job))) {
+        return "Queued: an operator has paused this queue; it starts when they resume it.";
+      }
       if (job.attempts > 0) return `Waiting to try again${attempt}…`;
-      return workers === 0
+      return waiting.workers === 0
         ? "Queued: no worker is online right now; it starts as soon as one is."
         : "Queued: waiting for a worker…";
     case "PROCESSING":
       return `${milestone(job)}…${attempt}`;
     case "SUCCESS":
-      return job.cache_hit ? "Ready (the same request was made recently: no new model call)." : "Ready.";
+      if (!job.cache_hit) return "Ready.";
+      return waiting.reusedAt
+        ? `Ready instantly: reused the resume made at ${waiting.reusedAt}.`
+        : "Ready instantly: reused a resume made earlier from the same data.";
     case "FAILURE":
       return job.error_message ?? "The resume could not be generated.";
     case "CANCELLED":

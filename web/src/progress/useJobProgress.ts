@@ -1,12 +1,13 @@
 // Follows a job: the event stream while it works, polling job-status every 2 s when it
-// fails, nothing once the job has ended. Every state seen is also put in the query cache,
+// fails, and once the job has failed or been cancelled a read every 5 s (an operator may
+// retry it; it is then followed again); nothing once it succeeded. Every state seen is also put in the query cache,
 // so the history and other views show it without asking again.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useReducer } from "react";
 
 import type { Job } from "../api/client";
 import { fetchJob, keys } from "../api/queries";
-import { POLL_MS, type Progress, reduce, start } from "./machine";
+import { mayRunAgain, POLL_MS, type Progress, RECHECK_MS, reduce, start } from "./machine";
 import { watchJob } from "./stream";
 
 export function useJobProgress(jobId: string, known: Job | null): Progress {
@@ -33,16 +34,20 @@ export function useJobProgress(jobId: string, known: Job | null): Progress {
     return () => controller.abort();
   }, [client, jobId, live]);
 
+  // Polled every 2 s while the stream is lost; every 5 s (while the tab shows) once the job
+  // failed or was cancelled, in case an operator retries it.
+  const recheck = state.mode === "done" && mayRunAgain(state.job);
   const polled = useQuery({
     queryKey: keys.job(jobId),
     queryFn: ({ signal }) => fetchJob(jobId, signal),
-    enabled: state.mode === "polling",
-    refetchInterval: state.mode === "polling" ? POLL_MS : false,
+    enabled: state.mode === "polling" || recheck,
+    refetchInterval: state.mode === "polling" ? POLL_MS : recheck ? RECHECK_MS : false,
     retry: true,
   });
+  const ended = state.mode === "done";
   useEffect(() => {
-    if (polled.data) dispatch({ type: "job", job: polled.data });
-  }, [polled.data]);
+    if (polled.data) dispatch({ type: ended ? "checked-again" : "job", job: polled.data });
+  }, [polled.data, ended]);
 
   return state;
 }

@@ -199,11 +199,16 @@ impl From<v1::JobEvent> for JobEvent {
     }
 }
 
-/// A job and its timeline, oldest first.
+/// A job and its timeline, oldest first, with whom and what it is for in words.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JobDetail {
     pub job: AdminJob,
     pub events: Vec<JobEvent>,
+    /// The candidate's name; null once the candidate is deleted.
+    pub candidate_name: Option<String>,
+    /// The target job's title, when the job has one that still exists.
+    pub target_title: Option<String>,
+    pub target_company: Option<String>,
 }
 
 /// One operator action.

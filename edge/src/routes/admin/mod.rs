@@ -75,9 +75,10 @@ pub async fn job(
     Path(job_id): Path<String>,
 ) -> Result<Json<JobDetail>, ApiError> {
     let response = client(state).get_job_detail(grpc(&headers, v1::GetJobDetailRequest { job_id })).await?;
-    let v1::GetJobDetailResponse { job, events } = response.into_inner();
+    let v1::GetJobDetailResponse { job, events, candidate_name, target_title, target_company } = response.into_inner();
     let job = required(job, "job")?.try_into()?;
-    Ok(Json(JobDetail { job, events: events.into_iter().map(Into::into).collect() }))
+    let events = events.into_iter().map(Into::into).collect();
+    Ok(Json(JobDetail { job, events, candidate_name, target_title, target_company }))
 }
 
 /// Failures and retried attempts of every user's jobs, grouped by error class and message

@@ -1,0 +1,47 @@
+// The form that adds a target job (the job a candidate applies for); what was added is
+// announced, and Generate tailors to it from then on.
+import { useState } from "react";
+
+import type { CandidateJob } from "../api/client";
+import { useAddTarget } from "../api/queries";
+import { targetSchema } from "../forms/candidate";
+import { useCheckedForm } from "../forms/checked";
+import { ErrorMessage } from "./ErrorMessage";
+import { Field } from "./Field";
+
+export default function AddTargetForm({ candidateId, onAdded }: { candidateId: number; onAdded: (target: CandidateJob) => void }) {
+  const add = useAddTarget(candidateId);
+  const [added, setAdded] = useState<string | null>(null);
+  const {
+    register,
+    handleSubmit,
+    reset,
+    formState: { errors },
+  } = useCheckedForm(targetSchema, { title: "", company: "", description: "" });
+  const submit = handleSubmit(async (values) => {
+    const target = await add.mutateAsync({
+      title: values.title,
+      company: values.company === "" ? null : values.company,
+      description: values.description,
+    });
+    reset();
+    onAdded(target);
+    setAdded(`Added "${target.title}"; Generate now tailors the resume to it.`);
+  });
+  return (
+    <form onSubmit={(e) => void submit(e).catch(() => undefined)} noValidate>
+      <div className="grid-2">
+        <Field label="Job title" required registration={register("title")} error={errors.title} />
+        <Field label="Company" registration={register("company")} error={errors.company} />
+      </div>
+      <Field label="Job description" required kind="textarea" rows={6} registration={register("description")} error={errors.description} />
+      <ErrorMessage error={add.error} title="Not added" />
+      <p className="hint" role="status">
+        {added}
+      </p>
+      <button type="submit" disabled={add.isPending}>
+        {add.isPending ? "Adding…" : "Add target job"}
+      </button>
+    </form>
+  );
+}
