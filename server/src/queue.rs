@@ -49,7 +49,7 @@ impl Dispatch {
         }
     }
 
-    /// Queues the task of `job` last of its owner's, and wakes an idle worker. The job row
+    /// Queues the task of `job` last of its owner's, waking idle workers. The job row
     /// must already be committed: a worker may claim it the moment this returns.
     pub async fn push(&self, job: &resume_job::Model, work: task::Work) -> Result<()> {
         let queue = job.queue();
@@ -57,7 +57,6 @@ impl Dispatch {
         let traceparent = runtime::trace::current().map(|context| context.to_string()).unwrap_or_default();
         let task = ResumeTask { traceparent, ..task::new(&job.id, &job.owner, queue.priority(), work) };
         within(self.enqueue.enqueue(&self.client, queue, &job.owner, &task::encode(&task), From::New)).await?;
-        let _: i64 = within(self.client.publish(self.keys.wake_channel(), "")).await?;
         Ok(())
     }
 

@@ -1,8 +1,10 @@
 //! The queue scripts against the real Redis (`REDIS_URL`), under a key prefix of this
 //! test's own: owners take turns within a queue and each owner's tasks keep their order,
 //! high priority goes first, a returned task goes first of its owner's, a paused queue
-//! gives nothing, tasks an older server left in the one list go first, and the depth
-//! counter always says how many tasks wait.
+//! gives nothing, tasks an older server left in the one list go first, the depth counter
+//! always says how many tasks wait, and queueing wakes idle workers.
+
+use std::time::Duration;
 
 use fred::prelude::*;
 use resume_proto::{
@@ -78,6 +80,12 @@ impl Fixture {
 #[tokio::test]
 async fn owners_take_turns_and_each_keeps_its_order() -> anyhow::Result<()> {
     let fixture = Fixture::start().await?;
+    fixture.submit("ann", "ann-0", Priority::Default).await?;
+    // Queueing wakes idle workers: this one's wait ends at once, not after its minute.
+    let woken =
+        tokio::time::timeout(Duration::from_secs(30), fixture.worker.tasks.wait_for_work(Duration::from_secs(60)));
+    assert!(woken.await.is_ok(), "queueing a task woke no worker");
+    assert_eq!(fixture.take(1).await?, ["ann-0"]);
     for i in 1..=4 {
         fixture.submit("ann", &format!("ann-{i}"), Priority::Default).await?;
     }
@@ -123,7 +131,7 @@ async fn returned_tasks_go_first_of_their_owners() -> anyhow::Result<()> {
     // …and so does a task whose retry is due.
     let held: Vec<Vec<u8>> = fixture.client.lrange(fixture.keys.in_flight("w1"), 0, -1).await?;
     let retried = held.last().expect("bob-2 is held");
-    tasks.retry_later(retried, Queue::ResumeGeneration, std::time::Duration::ZERO).await?;
+    tasks.retry_later(retried, Queue::ResumeGeneration, Duration::ZERO).await?;
     assert_eq!(fixture.depth(Queue::ResumeGeneration).await?, 0, "a parked task does not wait in the queue");
     fixture.submit("bob", "bob-3", Priority::Default).await?;
     assert_eq!(tasks.promote_due().await?, 1);

@@ -13,7 +13,7 @@
 //! one task of each other owner waiting, not behind all of them. Queueing is
 //! `runtime::queue`'s, shared with the server.
 //!
-//! Idle workers do not poll: the server publishes on a wake channel after each push.
+//! Idle workers do not poll: queueing a task publishes on a wake channel.
 //! A periodic re-check covers a wake-up lost while the subscriber reconnects.
 
 use std::{sync::Arc, time::Duration};
@@ -150,11 +150,6 @@ impl Tasks {
     pub async fn hand_back(&self, raw: &[u8], task: &ResumeTask) -> Result<(), Error> {
         let (queue, owner) = (task::queue(task), task.owner.as_str());
         self.enqueue.enqueue(&self.client, queue, owner, raw, From::InFlight(&self.in_flight)).await?;
-        self.wake_workers().await
-    }
-
-    async fn wake_workers(&self) -> Result<(), Error> {
-        let _: i64 = self.client.publish(self.keys.wake_channel(), "").await?;
         Ok(())
     }
 
@@ -168,9 +163,6 @@ impl Tasks {
             let (queue, owner) = task::place(raw);
             moved +=
                 usize::from(self.enqueue.enqueue(&self.client, queue, &owner, raw, From::InFlight(in_flight)).await?);
-        }
-        if moved > 0 {
-            self.wake_workers().await?;
         }
         Ok(moved)
     }
@@ -211,9 +203,6 @@ impl Tasks {
                 let (_, owner) = task::place(raw);
                 moved += usize::from(self.enqueue.enqueue(&self.client, queue, &owner, raw, From::Delayed).await?);
             }
-        }
-        if moved > 0 {
-            self.wake_workers().await?;
         }
         Ok(moved)
     }
