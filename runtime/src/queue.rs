@@ -39,7 +39,7 @@ return 1
 
 /// Where a task comes from.
 #[derive(Debug, Clone, Copy)]
-pub enum From<'a> {
+pub enum Origin<'a> {
     /// Nowhere: a task just made, queued last.
     New,
     /// The in-flight list named here: handed back, first of its owner's.
@@ -71,17 +71,17 @@ impl Enqueue {
         queue: Queue,
         owner: &str,
         task: &[u8],
-        from: From<'_>,
+        from: Origin<'_>,
     ) -> Result<bool, Error> {
         let mut keys = vec![self.keys.waiting(queue, owner), self.keys.owners(queue), self.keys.depth(queue)];
         let mut args: Vec<&[u8]> = vec![task, owner.as_bytes(), self.wake_channel.as_bytes()];
         match from {
-            From::New => {}
-            From::InFlight(list) => {
+            Origin::New => {}
+            Origin::InFlight(list) => {
                 keys.push(list.to_owned());
                 args.push(b"in_flight");
             }
-            From::Delayed => {
+            Origin::Delayed => {
                 keys.push(self.keys.delayed(queue));
                 args.push(b"delayed");
             }

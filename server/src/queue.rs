@@ -14,7 +14,7 @@ use resume_proto::{
 };
 
 use runtime::{
-    queue::{Enqueue, From},
+    queue::{Enqueue, Origin},
     redis::within,
 };
 
@@ -56,7 +56,7 @@ impl Dispatch {
         // The request's trace goes with the task, for the worker to continue.
         let traceparent = runtime::trace::current().map(|context| context.to_string()).unwrap_or_default();
         let task = ResumeTask { traceparent, ..task::new(&job.id, &job.owner, queue.priority(), work) };
-        within(self.enqueue.enqueue(&self.client, queue, &job.owner, &task::encode(&task), From::New)).await?;
+        within(self.enqueue.enqueue(&self.client, queue, &job.owner, &task::encode(&task), Origin::New)).await?;
         Ok(())
     }
 

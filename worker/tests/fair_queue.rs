@@ -12,7 +12,7 @@ use resume_proto::{
     redis::{Keys, Queue, task},
 };
 use runtime::{
-    queue::{Enqueue, From},
+    queue::{Enqueue, Origin},
     rate::RateLimit,
 };
 use worker::redis::Redis;
@@ -38,7 +38,7 @@ impl Fixture {
     /// Queues a new task of `owner`'s job `job_id`, as the server does.
     async fn submit(&self, owner: &str, job_id: &str, priority: Priority) -> anyhow::Result<()> {
         let raw = task::encode(&task::new(job_id, owner, priority, task::Work::default()));
-        assert!(self.enqueue.enqueue(&self.client, Queue::of(priority), owner, &raw, From::New).await?);
+        assert!(self.enqueue.enqueue(&self.client, Queue::of(priority), owner, &raw, Origin::New).await?);
         Ok(())
     }
 

@@ -23,7 +23,7 @@ use resume_proto::{
     redis::{Keys, Queue, task},
     v1::ResumeTask,
 };
-use runtime::queue::{Enqueue, From};
+use runtime::queue::{Enqueue, Origin};
 use tokio::sync::{Notify, broadcast::error::RecvError};
 
 /// Moves the next task into the in-flight list, from the highest-priority queue that is
@@ -149,7 +149,7 @@ impl Tasks {
     /// for another worker.
     pub async fn hand_back(&self, raw: &[u8], task: &ResumeTask) -> Result<(), Error> {
         let (queue, owner) = (task::queue(task), task.owner.as_str());
-        self.enqueue.enqueue(&self.client, queue, owner, raw, From::InFlight(&self.in_flight)).await?;
+        self.enqueue.enqueue(&self.client, queue, owner, raw, Origin::InFlight(&self.in_flight)).await?;
         Ok(())
     }
 
@@ -162,7 +162,7 @@ impl Tasks {
         for raw in tasks.iter().rev() {
             let (queue, owner) = task::place(raw);
             moved +=
-                usize::from(self.enqueue.enqueue(&self.client, queue, &owner, raw, From::InFlight(in_flight)).await?);
+                usize::from(self.enqueue.enqueue(&self.client, queue, &owner, raw, Origin::InFlight(in_flight)).await?);
         }
         Ok(moved)
     }
@@ -201,7 +201,7 @@ impl Tasks {
                 .await?;
             for raw in &due {
                 let (_, owner) = task::place(raw);
-                moved += usize::from(self.enqueue.enqueue(&self.client, queue, &owner, raw, From::Delayed).await?);
+                moved += usize::from(self.enqueue.enqueue(&self.client, queue, &owner, raw, Origin::Delayed).await?);
             }
         }
         Ok(moved)
