@@ -20,6 +20,9 @@ pub struct Config {
     /// The built web app, served at `/`.
     #[arg(long, env = "WEB_DIR", default_value = "web/dist")]
     pub web_dir: PathBuf,
+    /// The largest file (or pasted text) an import takes, in bytes: larger is 413.
+    #[arg(long, env = "IMPORT_MAX_BYTES", default_value_t = 5 * 1024 * 1024)]
+    pub import_max_bytes: usize,
 }
 
 impl Config {

@@ -20,13 +20,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let too_large =
+            || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "INVALID_ARGUMENT", "request body is larger than 1 MiB");
         let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "INVALID_ARGUMENT", "request body is larger than 1 MiB")
+                too_large()
             } else {
                 ApiError::invalid(format!("request body could not be read: {}", rejection.body_text()))
             }
         })?;
+        // The edge's body limit is an import's; a JSON body's is its own.
+        if bytes.len() > MAX_BODY {
+            return Err(too_large());
+        }
         parse(&bytes).map(JsonBody)
     }
 }

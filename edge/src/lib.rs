@@ -48,7 +48,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub use config::Config;
 use error::ApiError;
-use routes::{AppState, admin, candidates, health, resume};
+use routes::{AppState, admin, candidates, health, imports, resume};
 
 /// How long open calls (event streams, downloads) may run on after a shutdown signal
 /// before the edge closes them and exits.
@@ -60,6 +60,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(health::openapi))
+        .routes(routes!(imports::create, imports::list))
+        .routes(routes!(imports::get, imports::delete))
+        .routes(routes!(imports::events))
         .routes(routes!(candidates::create, candidates::list))
         .routes(routes!(candidates::get, candidates::update, candidates::delete))
         .routes(routes!(candidates::create_job, candidates::list_jobs))
@@ -95,7 +98,13 @@ async fn no_route(method: Method, uri: axum::http::Uri) -> ApiError {
 
 /// The edge's routes over a channel to the servers, with the web app in `web_dir` at `/`;
 /// event streams end once `stopping` turns true.
-pub fn app(channel: Channel, cors_origins: &[String], web_dir: &Path, stopping: watch::Receiver<bool>) -> Router {
+pub fn app(
+    channel: Channel,
+    cors_origins: &[String],
+    web_dir: &Path,
+    stopping: watch::Receiver<bool>,
+    import_max_bytes: usize,
+) -> Router {
     let (api, _) = routes().split_for_parts();
     let api = api
         .route("/api", any(no_route))
@@ -107,8 +116,9 @@ pub fn app(channel: Channel, cors_origins: &[String], web_dir: &Path, stopping: 
                 format!("{method} is not allowed on {}", uri.path()),
             )
         })
-        .layer(DefaultBodyLimit::max(extract::MAX_BODY))
-        .with_state(AppState { channel, stopping });
+        // An import's upload is the largest body; every JSON body is held to its own limit.
+        .layer(DefaultBodyLimit::max(extract::MAX_BODY.max(import_max_bytes) + 64 * 1024))
+        .with_state(AppState { channel, stopping, import_max_bytes });
     let api = if cors_origins.is_empty() { api } else { api.layer(cors(cors_origins)) };
     let metrics = metrics::Metrics::new();
     let api = api.route("/metrics", get(metrics::scrape).with_state(metrics.clone()));
@@ -139,7 +149,7 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
     let (stop, stopping) = watch::channel(false);
     let channel = runtime::client::balanced(&config.server_url)?;
     web::warn_if_not_built(&config.web_dir);
-    let app = app(channel, &config.cors_allowed_origins, &config.web_dir, stopping.clone());
+    let app = app(channel, &config.cors_allowed_origins, &config.web_dir, stopping.clone(), config.import_max_bytes);
     tracing::info!(addr = %listener.local_addr()?, "edge listening");
     let listener = listener.tap_io(|tcp| {
         // Small responses and SSE events go out at once.

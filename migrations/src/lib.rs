@@ -13,6 +13,7 @@ mod m20261201_000005_documents;
 mod m20261201_000006_job_events;
 mod m20261201_000007_operations;
 mod m20261203_000008_job_kind;
+mod m20261203_000009_imports;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_job_events::Migration),
             Box::new(m20261201_000007_operations::Migration),
             Box::new(m20261203_000008_job_kind::Migration),
+            Box::new(m20261203_000009_imports::Migration),
         ]
     }
 }

@@ -104,11 +104,16 @@ wire_enum! {
 
 wire_enum! {
     /// What a job does: the work its task stands for.
+    #[derive(Default)]
     pub enum JobKind in "kind" {
         /// Makes a resume from a candidate's data (a model call, unless a cache answers).
+        #[default]
         Generate => "generate",
         /// Renders an edited content of another job (`edited_from`); no model call.
         Render => "render",
+        /// Reads an uploaded resume into a candidate draft (a model call for PDF, Word and
+        /// text when a model is configured).
+        Import => "import",
     }
 }
 
@@ -128,6 +133,9 @@ wire_enum! {
         RenderFailed => "render_failed",
         /// The job names a format the worker cannot make.
         UnsupportedFormat => "unsupported_format",
+        /// An import's file could not be read: not what its name says, encrypted, a scan
+        /// without text, not a LinkedIn export, too large once unpacked.
+        ImportUnreadable => "import_unreadable",
         /// A retried job's task could not be queued again.
         QueueUnavailable => "queue_unavailable",
         /// Ours: the server refused or could not be reached, the claim was incomplete.
@@ -135,6 +143,55 @@ wire_enum! {
         /// Reported without a class (a worker older than classes), or with one this
         /// server does not know.
         Unknown => "unknown",
+    }
+}
+
+wire_enum! {
+    /// How an import reads its file.
+    pub enum ImportFormat in "format" {
+        /// A PDF's text layer.
+        Pdf => "pdf",
+        /// A Word document: body, tables and text boxes.
+        Docx => "docx",
+        /// Plain text (a file, or pasted).
+        Text => "text",
+        /// A JSON Resume (jsonresume.org, schema v1) document, read exactly.
+        JsonResume => "json_resume",
+        /// A LinkedIn "Get a copy of your data" ZIP of CSV files, read exactly.
+        Linkedin => "linkedin",
+    }
+}
+
+impl ImportFormat {
+    /// What an import takes, for the message that refuses anything else.
+    pub const TAKEN: &str =
+        "PDF (.pdf), Word (.docx), text (.txt), JSON Resume (.json) or a LinkedIn data export (.zip)";
+
+    /// The format of an uploaded file: by its name's extension, else by its content type;
+    /// `None` for a type an import does not take.
+    pub fn of_upload(filename: &str, content_type: &str) -> Option<ImportFormat> {
+        let extension = filename.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        match extension.as_deref() {
+            Some("pdf") => Some(ImportFormat::Pdf),
+            Some("docx") => Some(ImportFormat::Docx),
+            Some("txt" | "text" | "md") => Some(ImportFormat::Text),
+            Some("json") => Some(ImportFormat::JsonResume),
+            Some("zip") => Some(ImportFormat::Linkedin),
+            Some(_) => None,
+            None => ImportFormat::of_content_type(content_type),
+        }
+    }
+
+    fn of_content_type(content_type: &str) -> Option<ImportFormat> {
+        let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "application/pdf" => Some(ImportFormat::Pdf),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => Some(ImportFormat::Docx),
+            "text/plain" | "text/markdown" => Some(ImportFormat::Text),
+            "application/json" => Some(ImportFormat::JsonResume),
+            "application/zip" | "application/x-zip-compressed" => Some(ImportFormat::Linkedin),
+            _ => None,
+        }
     }
 }
 
@@ -175,6 +232,11 @@ mod tests {
         assert_eq!("".parse::<FileType>(), Err(all.to_owned()));
         assert!("done".parse::<JobStatus>().unwrap_err().starts_with("status must be \"PENDING\", "));
         assert!(JobStatus::Cancelled.is_terminal() && !JobStatus::Processing.is_terminal());
+        assert_eq!(ImportFormat::of_upload("CV Final.PDF", ""), Some(ImportFormat::Pdf));
+        assert_eq!(ImportFormat::of_upload("export.zip", "application/octet-stream"), Some(ImportFormat::Linkedin));
+        assert_eq!(ImportFormat::of_upload("resume", "application/json"), Some(ImportFormat::JsonResume));
+        assert_eq!(ImportFormat::of_upload("resume.doc", "application/msword"), None, "old Word is not taken");
+        assert_eq!(ImportFormat::of_upload("photo.png", "application/pdf"), None, "the name decides first");
         for class in ErrorClass::ALL {
             assert_eq!(class.as_str().parse::<ErrorClass>(), Ok(*class));
         }

@@ -47,6 +47,9 @@ pub struct Config {
     #[arg(long, env = "MODEL_PRICES", value_delimiter = ',', value_parser = ModelPrice::parse,
         default_value = "gpt-4o-mini=0.00015:0.0006")]
     pub model_prices: Vec<ModelPrice>,
+    /// The largest file (or pasted text) an import takes, in bytes.
+    #[arg(long, env = "IMPORT_MAX_BYTES", default_value_t = 5 * 1024 * 1024)]
+    pub import_max_bytes: usize,
 }
 
 /// A model's price in USD per 1,000 tokens.
@@ -124,6 +127,7 @@ impl fmt::Debug for Config {
             .field("content_reuse_days", &self.content_reuse_days)
             .field("retention_days", &self.retention_days)
             .field("model_prices", &self.model_prices)
+            .field("import_max_bytes", &self.import_max_bytes)
             .finish()
     }
 }

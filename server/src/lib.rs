@@ -73,6 +73,8 @@ pub struct AppState {
     pub retention: Option<chrono::TimeDelta>,
     /// What the job path counts for `/metrics`.
     pub metrics: metrics::JobMetrics,
+    /// The largest file an import takes (`IMPORT_MAX_BYTES`).
+    pub import_max_bytes: usize,
 }
 
 /// Connects the database (applying migrations) and Redis: the handlers' state and the
@@ -97,9 +99,13 @@ async fn connect(
     let limit = api_limit::ApiLimit::new(client.clone(), keys.clone(), config.api_rate_limit_per_min, refused);
     let queue = queue::Dispatch::new(client, keys);
     let (price, retention) = (config.price(), config.retention());
-    let state = AppState { db, writer, by_key, queue, cache, events, price, retention, metrics };
+    let import_max_bytes = config.import_max_bytes;
+    let state = AppState { db, writer, by_key, queue, cache, events, price, retention, metrics, import_max_bytes };
     Ok((Arc::new(state), limit))
 }
+
+/// Room in a message for what travels beside its largest bytes field.
+const MESSAGE_MARGIN: usize = 64 * 1024;
 
 /// Serves the API on `listener` until `shutdown` completes, then drains open calls for
 /// at most [`DRAIN_DEADLINE`]. See [`Shutdown`] for why the future comes boxed.
@@ -139,7 +145,13 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
         .layer(runtime::trace::TraceLayer)
         .layer(tower::util::option_layer(cors))
         .layer(auth::AuthLayer::new(verifier, limit))
-        .add_service(web.layer(CandidateServiceServer::new(grpc::candidate::CandidateApi { state: state.clone() })))
+        .add_service(
+            web.layer(
+                CandidateServiceServer::new(grpc::candidate::CandidateApi { state: state.clone() })
+                    // An import's file travels in one message.
+                    .max_decoding_message_size(config.import_max_bytes + MESSAGE_MARGIN),
+            ),
+        )
         .add_service(web.layer(ResumeServiceServer::new(grpc::resume::ResumeApi { state: state.clone() })))
         .add_service(web.layer(AdminServiceServer::new(grpc::admin::AdminApi { state: state.clone() })))
         .add_service(web.layer(ReadinessServiceServer::new(grpc::readiness::ReadinessApi { state: state.clone() })))

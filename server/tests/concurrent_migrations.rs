@@ -160,7 +160,7 @@ async fn each_serves(servers: &[Started]) -> Result<()> {
     for (i, server) in servers.iter().enumerate() {
         let mut client = CandidateServiceClient::connect(format!("http://{}", server.addr)).await?;
         let candidate = v1::Candidate { full_name: format!("Starter {i}"), ..Default::default() };
-        let mut request = Request::new(v1::CreateCandidateRequest { candidate: Some(candidate) });
+        let mut request = Request::new(v1::CreateCandidateRequest { candidate: Some(candidate), ..Default::default() });
         request.metadata_mut().insert("authorization", format!("Bearer {token}").parse()?);
         let created = client.create_candidate(request).await.with_context(|| format!("server {i}"))?.into_inner();
         ensure!(created.candidate.is_some_and(|c| c.id > 0), "server {i} created no candidate");

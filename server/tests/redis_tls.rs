@@ -155,7 +155,7 @@ async fn the_server_uses_a_tls_redis_with_an_acl_user() -> Result<()> {
     // A job's task goes over TLS into the queue.
     let candidate = v1::Candidate { full_name: "Tess Layer".into(), ..Default::default() };
     let created = CandidateServiceClient::new(channel.clone())
-        .create_candidate(authed(v1::CreateCandidateRequest { candidate: Some(candidate) }))
+        .create_candidate(authed(v1::CreateCandidateRequest { candidate: Some(candidate), ..Default::default() }))
         .await?
         .into_inner()
         .candidate

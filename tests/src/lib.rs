@@ -166,8 +166,12 @@ fn server_config(
             prompt_per_1k: 0.001,
             completion_per_1k: 0.006,
         }],
+        import_max_bytes: IMPORT_MAX_BYTES,
     }
 }
+
+/// The largest import the system takes (the default).
+pub const IMPORT_MAX_BYTES: usize = 5 * 1024 * 1024;
 
 fn unique() -> String {
     uuid::Uuid::new_v4().simple().to_string()
@@ -241,6 +245,7 @@ impl System {
             server_url: vec![format!("http://{grpc_addr}")],
             cors_allowed_origins: vec!["http://localhost:5173".into()],
             web_dir: options.web_dir.clone().unwrap_or_else(|| "web/dist".into()),
+            import_max_bytes: IMPORT_MAX_BYTES,
         };
         tasks.push(tokio::spawn({
             let shutdown = Box::pin(stopped(stop_rx.clone()));

@@ -6,7 +6,8 @@
 //! - [`redis`]: the worker's side of Redis, a module per job: the crash-safe task lists,
 //!   the registry and heartbeat, the result cache, generation locks, the task limit.
 //! - [`report`]: the gRPC client of the server's `WorkerService`, with the worker token.
-//! - [`model`]: what a resume says, and the generator that writes it.
+//! - [`model`]: what a resume says, and the generator that writes it (and reads one).
+//! - [`import`]: an uploaded resume read into a candidate draft.
 //! - [`render`]: the resume as a DOCX or PDF file.
 //! - [`pipeline`]: one task from claim to hand-over.
 //! - [`stats`]: the metrics of `/metrics` (slots, tasks, model calls, caches, recoveries),
@@ -16,6 +17,7 @@
 //! back) and leaves the registry.
 
 pub mod config;
+pub mod import;
 pub mod model;
 pub mod pipeline;
 pub mod redis;

@@ -15,7 +15,7 @@ use std::{
 };
 
 use resume_proto::{
-    job::{ErrorClass, FileType},
+    job::{ErrorClass, FileType, JobKind},
     redis::{cache, task},
     v1::{self, CachedResume, ResumeTask},
 };
@@ -24,6 +24,7 @@ use tonic::{Code, Status};
 use tracing::Instrument;
 
 use crate::{
+    import::{self, ImportError},
     model::{Generator, ModelError, Resume, offline},
     redis::Redis,
     render::{self, Document, RenderError},
@@ -100,8 +101,11 @@ enum TaskError {
     Refused(Status),
     #[error(transparent)]
     Render(#[from] RenderError),
-    #[error("the claim carried no candidate")]
+    #[error("the claim carried nothing to work on")]
     NoCandidate,
+    /// An import's file cannot be read; the message is for the job's owner.
+    #[error("unreadable import: {0}")]
+    Unreadable(String),
     /// The model refused for good; the message is for the job's owner.
     #[error("model: {0}")]
     Model(String),
@@ -143,6 +147,7 @@ impl TaskError {
             TaskError::Render(_) => ErrorClass::RenderFailed,
             TaskError::Unsupported(_) => ErrorClass::UnsupportedFormat,
             TaskError::Model(_) => ErrorClass::ModelRefused,
+            TaskError::Unreadable(_) => ErrorClass::ImportUnreadable,
             TaskError::Exhausted { unusable: false, .. } => ErrorClass::ModelUnavailable,
             TaskError::Exhausted { unusable: true, .. } => ErrorClass::ModelInvalidReply,
             TaskError::Unreachable(_) | TaskError::Refused(_) | TaskError::NoCandidate => ErrorClass::Internal,
@@ -154,7 +159,7 @@ impl TaskError {
         match self {
             TaskError::Render(error) => format!("the document could not be rendered: {error}"),
             TaskError::Unsupported(why) => format!("the document could not be rendered: {why}"),
-            TaskError::Model(message) => message.clone(),
+            TaskError::Model(message) | TaskError::Unreadable(message) => message.clone(),
             TaskError::Exhausted { attempts, unusable: false } => {
                 format!("the model service was unavailable after {attempts} attempts; please try again later")
             }
@@ -315,6 +320,9 @@ fn by_lock(locked: Result<bool, fred::error::Error>) -> Source {
 }
 
 async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
+    if task::kind(task) == JobKind::Import {
+        return import(ctx, task).await;
+    }
     let Some(keys) = cache_keys(ctx.cache_ttl, task) else {
         return build(ctx, task, None, None).await;
     };
@@ -374,7 +382,7 @@ async fn build(
     made: Option<v1::ResumeContent>,
 ) -> Result<Outcome, TaskError> {
     // A render makes no model call, so it takes nothing of the model's quota.
-    let renders = task.render_only || made.is_some();
+    let renders = task::kind(task) == JobKind::Render || made.is_some();
     // Over the model's quota: the task waits, unclaimed (the job stays PENDING).
     if !renders && let Some(wait) = must_wait(ctx.redis.task_limit.admit().await) {
         tracing::debug!(?wait, "task rate limit reached; task parked");
@@ -443,6 +451,42 @@ async fn build(
         return Ok(Outcome::Dropped);
     }
     hand_over(ctx, task, &document, Some(&content), provenance).await
+}
+
+/// Claims an import and reads its file into a draft: a file that cannot be read fails it at
+/// once (its message for the uploader), a model failure is retried as a resume's is.
+async fn import(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
+    if let Some(wait) = must_wait(ctx.redis.task_limit.admit().await) {
+        ctx.stats.rate_limited.inc();
+        return Ok(Outcome::RetryAfter(wait));
+    }
+    let claim = retrying(|| ctx.reporter.claim(task, false)).await?;
+    if !claim.proceed {
+        return Ok(Outcome::Dropped);
+    }
+    let file = claim.import.ok_or(TaskError::NoCandidate)?;
+    let attempt = claim.job.map_or(1, |job| job.attempts.max(1) as u32);
+    let mut reported = Instant::now();
+    if progressed(ctx, task, CONTENT_STARTED, &mut reported).await? {
+        return Ok(Outcome::Dropped);
+    }
+    let started = Instant::now();
+    let read = match import::read(file, ctx.generator.as_ref()).await {
+        Ok(read) => read,
+        Err(ImportError::Unreadable(message)) => return Err(TaskError::Unreadable(message)),
+        Err(ImportError::Model(error)) => {
+            tracing::warn!(attempt, %error, "import attempt failed");
+            return after_failure(&ctx.retry, attempt, error, Vec::new());
+        }
+    };
+    let took = started.elapsed().as_millis() as i64;
+    tracing::info!(warnings = read.warnings.len(), roles = read.candidate.experience.len(), "import read");
+    match retrying(|| ctx.reporter.complete_import(&task.job_id, &read, took)).await {
+        Ok(()) => Ok(Outcome::Done),
+        // Cancelled (or deleted) while we read.
+        Err(status) if matches!(status.code(), Code::FailedPrecondition | Code::NotFound) => Ok(Outcome::Dropped),
+        Err(status) => Err(status.into()),
+    }
 }
 
 /// Whether a task that calls the model must wait, as the task rate limit answered: how
@@ -514,7 +558,8 @@ async fn hand_over(
     provenance: Provenance,
 ) -> Result<Outcome, TaskError> {
     // The model's content is kept under the task's content key (an edit under none).
-    let made = content.map(|c| (c, if task.render_only { "" } else { task.content_key.as_str() }));
+    let render = task::kind(task) == JobKind::Render;
+    let made = content.map(|c| (c, if render { "" } else { task.content_key.as_str() }));
     match retrying(|| ctx.reporter.complete(&task.job_id, document, made, provenance)).await {
         Ok(()) => Ok(Outcome::Done),
         // Cancelled while we worked.

@@ -15,7 +15,10 @@ use resume_proto::{
 };
 use serde::Serialize;
 
-use crate::{model::Usage, render::Document};
+use crate::{
+    model::{Read, Usage},
+    render::Document,
+};
 use tonic::{
     Request, Status,
     metadata::MetadataValue,
@@ -97,6 +100,10 @@ pub struct Provenance {
     pub cache_hit: bool,
 }
 
+/// The largest claim this worker reads: an import's file (the server takes at most
+/// `IMPORT_MAX_BYTES`, 5 MiB by default) and room to spare.
+const MAX_CLAIM: usize = 64 * 1024 * 1024;
+
 /// The server's `WorkerService`, as this worker calls it.
 #[derive(Clone)]
 pub struct Reporter {
@@ -107,7 +114,9 @@ pub struct Reporter {
 impl Reporter {
     /// A reporter over `channel`, signing as `worker_id`.
     pub fn new(channel: Channel, token: WorkerToken, worker_id: &str) -> Reporter {
-        Reporter { client: WorkerServiceClient::with_interceptor(channel, token), worker_id: worker_id.to_owned() }
+        // A claim of an import carries the uploaded file in one message.
+        let client = WorkerServiceClient::with_interceptor(channel, token).max_decoding_message_size(MAX_CLAIM);
+        Reporter { client, worker_id: worker_id.to_owned() }
     }
 
     /// Claims `task`'s job; with `reuse`, the server also looks for a content an earlier
@@ -158,6 +167,20 @@ impl Reporter {
             messages[0].content_key = content_key.to_owned();
         }
         self.client.clone().complete_task(stream::iter(messages)).await?;
+        Ok(())
+    }
+
+    /// Hands over an import's draft, its warnings and what reading it cost.
+    pub async fn complete_import(&self, job_id: &str, read: &Read, generation_ms: i64) -> Result<(), Status> {
+        let request = v1::CompleteImportRequest {
+            job_id: job_id.to_owned(),
+            draft: Some(read.candidate.clone()),
+            warnings: read.warnings.iter().cloned().map(Into::into).collect(),
+            prompt_tokens: read.usage.prompt_tokens as i32,
+            completion_tokens: read.usage.completion_tokens as i32,
+            generation_ms,
+        };
+        self.client.clone().complete_import(request).await?;
         Ok(())
     }
 

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod candidates;
 pub mod health;
+pub mod imports;
 pub mod resume;
 
 use tokio::sync::watch;
@@ -17,6 +18,8 @@ use tonic::transport::Channel;
 pub struct AppState {
     pub channel: Channel,
     pub stopping: watch::Receiver<bool>,
+    /// The largest file an import takes (`IMPORT_MAX_BYTES`).
+    pub import_max_bytes: usize,
 }
 
 impl AppState {

@@ -18,27 +18,28 @@ pub struct Work {
     pub content_key: String,
     /// A new variant: no cached result is taken.
     pub fresh: bool,
-    /// Only renders a content the job has: no model call.
-    pub render_only: bool,
+    /// What the job does (a render makes no model call).
+    pub kind: JobKind,
     /// The job's run the task is for (0 until an operator retries it).
     pub run: i32,
 }
 
 /// A task of `owner`'s job `job_id`, queued now.
 pub fn new(job_id: &str, owner: &str, priority: Priority, work: Work) -> ResumeTask {
-    let Work { cache_key, content_key, fresh, render_only, run } = work;
+    let Work { cache_key, content_key, fresh, kind, run } = work;
     ResumeTask {
         job_id: job_id.to_owned(),
         enqueued_at: Some(to_timestamp(chrono::Utc::now())),
         priority: priority.as_str().to_owned(),
         cache_key,
         fresh,
-        render_only,
+        render_only: kind == JobKind::Render,
         content_key,
         run,
         rate_limited: false,
         traceparent: String::new(),
         answers: Vec::new(),
+        kind: kind.as_str().to_owned(),
         owner: owner.to_owned(),
     }
 }
@@ -54,9 +55,14 @@ pub fn decode(raw: &[u8]) -> Option<ResumeTask> {
     ResumeTask::decode(raw).ok()
 }
 
-/// What a task's job does (the task carries it as `render_only`).
+/// What a task's job does: its `kind`, or for a task of a server older than kinds (or a
+/// kind this version does not know), `render_only`'s answer.
 pub fn kind(task: &ResumeTask) -> JobKind {
-    if task.render_only { JobKind::Render } else { JobKind::Generate }
+    match task.kind.parse() {
+        Ok(kind) => kind,
+        Err(_) if task.render_only => JobKind::Render,
+        Err(_) => JobKind::Generate,
+    }
 }
 
 /// The queue a task belongs to (and returns to when handed back): its priority's, or the
@@ -78,12 +84,15 @@ mod tests {
 
     #[test]
     fn a_task_round_trips_and_knows_its_queue() {
-        let work = Work { cache_key: "k".into(), content_key: "c".into(), fresh: true, render_only: false, run: 2 };
+        let work = Work { cache_key: "k".into(), content_key: "c".into(), fresh: true, kind: JobKind::Import, run: 2 };
         let task = new("j1", "ann", Priority::High, work);
         let read = decode(&encode(&task)).unwrap();
         assert_eq!((read.job_id.as_str(), read.cache_key.as_str(), read.fresh), ("j1", "k", true));
         assert_eq!((read.content_key.as_str(), read.run), ("c", 2));
         assert_eq!((queue(&read), read.owner.as_str()), (Queue::PriorityHigh, "ann"));
+        assert_eq!(kind(&read), JobKind::Import);
+        let older = ResumeTask { kind: String::new(), render_only: true, ..read.clone() };
+        assert_eq!(kind(&older), JobKind::Render, "a task without a kind is read as before");
         assert!(read.answers.is_empty(), "a new task has no model answers");
         assert!(decode(b"\xff\xff").is_none());
         assert_eq!(place(&encode(&read)), (Queue::PriorityHigh, "ann".to_owned()));

@@ -1,12 +1,14 @@
 //! Candidates and their target jobs.
 
 use resume_proto::{job::FileType, redis::cache, time::to_timestamp, v1};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::{
     AppState,
-    core::{documents, jobs, page, validate},
+    core::{documents, imports, jobs, page, validate},
     db::{self, candidate, candidate_job, resume_job},
     error::{Error, Result},
 };
@@ -79,8 +81,9 @@ fn columns(c: v1::Candidate) -> Result<Columns> {
     Ok((full_name, email, phone, location, headline, summary, profile))
 }
 
-/// Stores a new candidate for `owner`.
-pub async fn create(state: &AppState, owner: &str, c: v1::Candidate) -> Result<v1::Candidate> {
+/// Stores a new candidate for `owner`; with `import_id`, the SUCCESS import it was
+/// reviewed from is marked accepted into it in the same transaction (its file deleted).
+pub async fn create(state: &AppState, owner: &str, c: v1::Candidate, import_id: &str) -> Result<v1::Candidate> {
     let (full_name, email, phone, location, headline, summary, profile) = columns(c)?;
     let row = candidate::ActiveModel {
         owner: Set(owner.to_owned()),
@@ -93,9 +96,15 @@ pub async fn create(state: &AppState, owner: &str, c: v1::Candidate) -> Result<v
         profile: Set(profile),
         created_at: Set(db::now()),
         ..Default::default()
+    };
+    if import_id.is_empty() {
+        return to_proto(row.insert(&state.db).await?);
     }
-    .insert(&state.db)
-    .await?;
+    let txn = state.db.begin().await?;
+    let row = row.insert(&txn).await?;
+    imports::accept(state, &txn, owner, import_id, row.id).await?;
+    txn.commit().await?;
+    tracing::info!(candidate_id = row.id, import_id, "candidate created from an import");
     to_proto(row)
 }
 
@@ -119,7 +128,7 @@ pub async fn update(state: &AppState, owner: &str, id: i64, c: v1::Candidate) ->
 /// under the candidate by the workers that cached it, whatever data, target or file type it
 /// was made from), then the rows (target jobs, resume jobs, their contents and their
 /// references to documents go with the candidate, by the schema's cascades), then the
-/// documents no remaining job returns.
+/// documents no remaining job returns. The imports accepted into them go with their jobs.
 pub async fn delete(state: &AppState, owner: &str, id: i64) -> Result<()> {
     let candidate = to_proto(find(state, owner, id).await?)?;
     jobs::cancel_running(state, resume_job::Column::CandidateId.eq(id), &format!("{owner}, deleting the candidate"))

@@ -33,6 +33,7 @@ pub fn kept(events: Vec<Event>, content_type: String, bytes: Vec<u8>, made: Made
             encoded: resume.encode_to_vec(),
             key: Some(key).filter(|k| !k.is_empty()).map(str::to_owned),
         }),
+        ..Kept::default()
     }
 }
 

@@ -29,10 +29,10 @@ use crate::{
 };
 
 /// A new PENDING job row of `kind`, created now.
-fn pending(
+pub(crate) fn pending(
     kind: JobKind,
     owner: &str,
-    candidate_id: i64,
+    candidate_id: Option<i64>,
     job_row_id: Option<i64>,
     file_type: FileType,
     priority: Priority,
@@ -66,7 +66,7 @@ fn pending(
 /// A new job's first entry, queued (its task is pushed once the row is committed; a row
 /// whose task could not be pushed is removed again, with it). That it was submitted is the
 /// row's own `created_at`: the timeline shows it without a row of its own.
-fn queued(priority: Priority) -> Kept {
+pub(crate) fn queued(priority: Priority) -> Kept {
     Kept::events([Event::new(Kind::Queued).detail(Queue::of(priority).name())])
 }
 
@@ -89,21 +89,26 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
         state.metrics.lookups.looked_up("result", cached.is_some());
         cached
     };
-    let row = pending(JobKind::Generate, owner, candidate_id, job_row_id, file_type, priority);
+    let row = pending(JobKind::Generate, owner, Some(candidate_id), job_row_id, file_type, priority);
     if let Some(cached) = cached {
         return complete_from_cache(state, row, cached, &work.content_key).await;
     }
     state.writer.insert(row.clone(), queued(priority)).await?;
     if let Err(error) = state.queue.push(&row, work).await {
-        // Not queued, so not accepted: take the row back rather than leave it stranded.
-        if let Err(cleanup) = resume_job::Entity::delete_by_id(row.id.clone()).exec(&state.db).await {
-            tracing::error!(job_id = %row.id, %cleanup, "could not remove unqueued job");
-        }
+        unqueued(state, &row.id).await;
         return Err(error);
     }
     state.metrics.submitted(Queue::of(priority));
     tracing::info!(job_id = %row.id, candidate_id, %priority, %file_type, "job queued");
     Ok(to_proto(row))
+}
+
+/// Removes new job `job_id` whose task could not be queued: not queued, so not accepted;
+/// taken back rather than left stranded.
+pub(crate) async fn unqueued(state: &AppState, job_id: &str) {
+    if let Err(cleanup) = resume_job::Entity::delete_by_id(job_id.to_owned()).exec(&state.db).await {
+        tracing::error!(job_id, %cleanup, "could not remove unqueued job");
+    }
 }
 
 /// Stores a job that renders `owner`'s edit of the content of their SUCCESS job, and queues
@@ -119,7 +124,7 @@ pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest)
             source.id, source.status
         )));
     }
-    let candidate = candidates::to_proto(candidates::find(state, owner, source.candidate_id).await?)?;
+    let candidate = candidates::to_proto(candidates::find(state, owner, source.candidate()?).await?)?;
     super::content::edited(&candidate, &content)?;
     state.queue.ensure_connected()?;
     let row = resume_job::Model {
@@ -131,11 +136,9 @@ pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest)
     let keeps =
         Kept { content: Some(Content { encoded: content.encode_to_vec(), key: None }), ..queued(Priority::Default) };
     state.writer.insert(row.clone(), keeps).await?;
-    let work = task::Work { render_only: true, ..task::Work::default() };
+    let work = task::Work { kind: JobKind::Render, ..task::Work::default() };
     if let Err(error) = state.queue.push(&row, work).await {
-        if let Err(cleanup) = resume_job::Entity::delete_by_id(row.id.clone()).exec(&state.db).await {
-            tracing::error!(job_id = %row.id, %cleanup, "could not remove unqueued job");
-        }
+        unqueued(state, &row.id).await;
         return Err(error);
     }
     state.metrics.submitted(Queue::of(Priority::Default));
@@ -148,8 +151,8 @@ pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest)
 /// take a cached result); either for the job's current run.
 pub async fn work_of(state: &AppState, row: &resume_job::Model) -> Result<task::Work> {
     let work = match row.does() {
-        JobKind::Render => task::Work { render_only: true, ..task::Work::default() },
-        JobKind::Generate => cache_keys(state, &row.owner, row.candidate_id, row.job_row_id, row.file_type).await?,
+        kind @ (JobKind::Render | JobKind::Import) => task::Work { kind, ..task::Work::default() },
+        JobKind::Generate => cache_keys(state, &row.owner, row.candidate()?, row.job_row_id, row.file_type).await?,
     };
     Ok(task::Work { run: row.run, ..work })
 }
@@ -213,10 +216,11 @@ pub async fn any(state: &AppState, job_id: &str) -> Result<resume_job::Model> {
     state.by_key.jobs.get(job_id.clone()).await?.ok_or_else(|| Error::NotFound(format!("job {job_id} not found")))
 }
 
-/// `owner`'s job `job_id`, or NOT_FOUND (also another user's: no hint that it exists).
+/// `owner`'s resume job `job_id`, or NOT_FOUND (also another user's: no hint that it
+/// exists; and an import, which its own routes show).
 pub(crate) async fn find(state: &AppState, owner: &str, job_id: &str) -> Result<resume_job::Model> {
     let row = any(state, job_id).await?;
-    if row.owner != owner {
+    if row.owner != owner || row.kind == JobKind::Import {
         return Err(Error::NotFound(format!("job {} not found", row.id)));
     }
     Ok(row)
@@ -234,7 +238,9 @@ pub async fn list_mine(
     req: v1::ListMyJobsRequest,
 ) -> Result<(Vec<v1::Job>, Option<String>)> {
     let v1::ListMyJobsRequest { limit, page_token, status, candidate_id } = req;
-    let mut query = resume_job::Entity::find().filter(resume_job::Column::Owner.eq(owner));
+    let mut query = resume_job::Entity::find()
+        .filter(resume_job::Column::Owner.eq(owner))
+        .filter(resume_job::Column::Kind.ne(JobKind::Import));
     if let Some(status) = status {
         let status: JobStatus = status.parse().map_err(Error::InvalidArgument)?;
         query = query.filter(resume_job::Column::Status.eq(status));

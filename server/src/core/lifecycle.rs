@@ -50,8 +50,8 @@ pub fn allowed(from: JobStatus, to: JobStatus) -> bool {
 /// What a finished job records besides its file.
 #[derive(Debug, Clone, Default)]
 pub struct Completion {
-    /// What the download is saved as.
-    pub filename: String,
+    /// What the download is saved as (an import has none).
+    pub filename: Option<String>,
     /// What the model read and wrote for it (0 without a model call).
     pub prompt_tokens: i32,
     pub completion_tokens: i32,
@@ -130,7 +130,7 @@ impl Move<'_> {
             }
             Move::Complete(done) => update
                 .col_expr(C::Progress, Expr::value(100))
-                .col_expr(C::Filename, Expr::value(done.filename.as_str()))
+                .col_expr(C::Filename, Expr::value(done.filename.clone()))
                 .col_expr(C::CompletedAt, Expr::value(now))
                 .col_expr(C::PromptTokens, Expr::value(Ord::max(done.prompt_tokens, 0)))
                 .col_expr(C::CompletionTokens, Expr::value(Ord::max(done.completion_tokens, 0)))

@@ -8,6 +8,7 @@ pub mod candidates;
 pub mod content;
 pub mod documents;
 pub mod history;
+pub mod imports;
 pub mod jobs;
 pub mod lifecycle;
 pub mod page;

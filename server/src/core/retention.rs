@@ -2,11 +2,13 @@
 //! older than `RETENTION_DAYS` are deleted by a background task, one server at a time
 //! (a lock in Redis, released after each sweep), at start and then every hour, a batch at a time so that no delete
 //! holds the database for long. Documents no job refers to any more go with them (also
-//! those a failed cleanup left behind). Job rows and the audit log are kept.
+//! those a failed cleanup left behind). Imports never accepted go whole (their uploaded
+//! file with them); other job rows and the audit log are kept.
 
 use std::{future::Future, sync::Arc, time::Duration};
 
 use chrono::{DateTime, TimeDelta, Utc};
+use resume_proto::job::JobKind;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Query};
 
 use crate::{
@@ -32,6 +34,7 @@ pub struct Swept {
     pub files: u64,
     pub documents: u64,
     pub lost_workers: u64,
+    pub imports: u64,
 }
 
 /// Sweeps now and every [`SWEEP_EVERY`] until `stop` completes; nothing with
@@ -117,5 +120,14 @@ pub async fn sweep(state: &AppState, cutoff: DateTime<Utc>) -> Result<Swept> {
     let lost =
         lost_worker::Entity::delete_many().filter(lost_worker::Column::LostAt.lt(cutoff)).exec(&state.db).await?;
     swept.lost_workers = lost.rows_affected;
+    // An import's file is kept until its draft is accepted, and no longer than this (its
+    // row, draft and timeline go with its job).
+    let unaccepted = resume_job::Entity::delete_many()
+        .filter(resume_job::Column::Kind.eq(JobKind::Import))
+        .filter(resume_job::Column::CandidateId.is_null())
+        .filter(resume_job::Column::CreatedAt.lt(cutoff))
+        .exec(&state.db)
+        .await?;
+    swept.imports = unaccepted.rows_affected;
     Ok(swept)
 }

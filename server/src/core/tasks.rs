@@ -13,7 +13,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, Set};
 use crate::{
     AppState,
     core::{
-        candidates, documents, jobs,
+        candidates, documents, imports, jobs,
         lifecycle::{self, Completion, Move},
         validate,
         view::to_proto,
@@ -47,15 +47,23 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
         tracing::info!(%job_id, worker_id, "task dropped: job not runnable");
         return Ok(v1::ClaimTaskResponse { proceed: false, job, ..Default::default() });
     };
+    tracing::info!(%job_id, worker_id, attempt = row.attempts, "task claimed");
+    state.metrics.claimed(&row);
+    if row.kind == JobKind::Import {
+        let import = imports::file_of(state, &job_id).await?;
+        let job = lifecycle::announce(state, row).await;
+        return Ok(v1::ClaimTaskResponse { proceed: true, job: Some(job), import: Some(import), ..Default::default() });
+    }
     let owner = row.owner.clone();
+    let candidate_id = row.candidate()?;
     let candidate_row = state
         .by_key
         .candidates
-        .get(row.candidate_id)
+        .get(candidate_id)
         .await?
         .ok_or_else(|| Error::Corrupt(format!("job {job_id} has no candidate")))?;
     let target = match row.job_row_id {
-        Some(id) => Some(candidates::job_by_id(state, &owner, row.candidate_id, id).await?),
+        Some(id) => Some(candidates::job_by_id(state, &owner, candidate_id, id).await?),
         None => None,
     };
     // A render job renders the content stored with it; another job, the content an
@@ -71,10 +79,8 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
             state.metrics.lookups.looked_up("content", reused);
             (earlier, reused)
         }
-        JobKind::Generate => (None, false),
+        JobKind::Generate | JobKind::Import => (None, false),
     };
-    tracing::info!(%job_id, worker_id, attempt = row.attempts, "task claimed");
-    state.metrics.claimed(&row);
     let job = lifecycle::announce(state, row).await;
     Ok(v1::ClaimTaskResponse {
         proceed: true,
@@ -83,6 +89,7 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
         target,
         render,
         reused,
+        import: None,
     })
 }
 
@@ -147,7 +154,7 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
     };
     let events = vec![Event::new(Kind::Succeeded).detail(detail)];
     let keeps = documents::kept(events, content_type, content, resume.as_ref().map(|r| (r, content_key.as_str())));
-    let done = Completion { filename, prompt_tokens, completion_tokens, generation_ms, cache_hit };
+    let done = Completion { filename: Some(filename), prompt_tokens, completion_tokens, generation_ms, cache_hit };
     let done =
         lifecycle::transition(state, Move::Complete(&done), resume_job::Column::Id.eq(job_id.as_str()), keeps).await?;
     let Some(row) = done.into_iter().next() else {

@@ -6,6 +6,7 @@ use crate::db::resume_job;
 
 /// The job row as the API shows it.
 pub fn to_proto(row: resume_job::Model) -> v1::Job {
+    let kind = row.does();
     let resume_job::Model {
         id,
         owner: _,
@@ -34,7 +35,8 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
     let result_url = (status == JobStatus::Success).then(|| result_url(&id));
     v1::Job {
         job_id: id,
-        candidate_id,
+        // An import has none until it is accepted.
+        candidate_id: candidate_id.unwrap_or_default(),
         job_row_id,
         status: status.to_string(),
         progress,
@@ -51,6 +53,7 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         prompt_tokens,
         completion_tokens,
         generation_ms,
+        kind: kind.to_string(),
         edited_from,
     }
 }

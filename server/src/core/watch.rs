@@ -1,4 +1,5 @@
-//! Following a job: its owner's stream of the job's states, from now until it ends.
+//! Following a job: its owner's stream of the job's states (or, for an import, the
+//! import's), from now until it ends.
 
 use std::time::Duration;
 
@@ -7,7 +8,8 @@ use tokio::sync::{broadcast::error::RecvError, mpsc};
 
 use crate::{
     AppState,
-    core::{jobs, validate, view},
+    core::{imports, jobs, validate, view},
+    db::resume_job,
     error::{Error, Result},
 };
 
@@ -23,24 +25,60 @@ pub async fn watch(state: &AppState, owner: &str, job_id: &str, out: mpsc::Sende
     }
 }
 
-async fn follow(state: &AppState, owner: &str, job_id: &str, out: &mpsc::Sender<Result<v1::Job>>) -> Result<()> {
+/// The same for `owner`'s import `id`, sent as the Import (with its draft once read).
+pub async fn watch_import(state: &AppState, owner: &str, id: &str, out: mpsc::Sender<Result<v1::Import>>) {
+    if let Err(error) = follow(state, owner, id, &out).await {
+        let _ = out.send(Err(error)).await;
+    }
+}
+
+/// What a watcher is sent of a job: the Job itself, or the Import it runs.
+trait Shown: Sized + Send {
+    /// `owner`'s job `id` of this kind, or NOT_FOUND.
+    fn find(state: &AppState, owner: &str, id: &str) -> impl Future<Output = Result<resume_job::Model>> + Send;
+    /// What is sent for `job`.
+    fn show(state: &AppState, owner: &str, job: v1::Job) -> impl Future<Output = Result<Self>> + Send;
+}
+
+impl Shown for v1::Job {
+    fn find(state: &AppState, owner: &str, id: &str) -> impl Future<Output = Result<resume_job::Model>> + Send {
+        jobs::find(state, owner, id)
+    }
+
+    async fn show(_: &AppState, _: &str, job: v1::Job) -> Result<v1::Job> {
+        Ok(job)
+    }
+}
+
+impl Shown for v1::Import {
+    fn find(state: &AppState, owner: &str, id: &str) -> impl Future<Output = Result<resume_job::Model>> + Send {
+        imports::job_row(state, owner, id)
+    }
+
+    async fn show(state: &AppState, owner: &str, job: v1::Job) -> Result<v1::Import> {
+        imports::get(state, owner, &job.job_id).await
+    }
+}
+
+/// Follows `owner`'s job `job_id`, sending what `T` shows of each forward change.
+async fn follow<T: Shown>(state: &AppState, owner: &str, job_id: &str, out: &mpsc::Sender<Result<T>>) -> Result<()> {
     let job_id = validate::job_id(job_id)?;
     // Register first, read second: a change in between arrives as an event.
     let mut watch = state.events.watch(&job_id);
-    let mut last = view::to_proto(jobs::find(state, owner, &job_id).await?);
-    if out.send(Ok(last.clone())).await.is_err() {
+    let mut last = view::to_proto(T::find(state, owner, &job_id).await?);
+    if out.send(Ok(T::show(state, owner, last.clone()).await?)).await.is_err() {
         return Ok(());
     }
     while !is_terminal(&last) {
         let next = match tokio::time::timeout(WATCH_RECHECK, watch.receiver.recv()).await {
             Ok(Ok(job)) => job,
-            Ok(Err(RecvError::Lagged(_))) | Err(_) => view::to_proto(jobs::find(state, owner, &job_id).await?),
+            Ok(Err(RecvError::Lagged(_))) | Err(_) => view::to_proto(T::find(state, owner, &job_id).await?),
             Ok(Err(RecvError::Closed)) => {
                 return Err(Error::Unavailable("job events stopped".into()));
             }
         };
         if is_newer(&next, &last) {
-            if out.send(Ok(next.clone())).await.is_err() {
+            if out.send(Ok(T::show(state, owner, next.clone()).await?)).await.is_err() {
                 return Ok(());
             }
             last = next;

@@ -3,6 +3,7 @@
 
 pub mod audit_entry;
 pub mod candidate;
+pub mod candidate_import;
 pub mod candidate_job;
 pub mod errors;
 pub mod group_read;
@@ -94,16 +95,20 @@ const MIGRATION_LOCK: i64 = 0x7265_7375_6d65;
 /// in-memory SQLite database has no other process to wait for.
 async fn migrate_alone(url: &str, db: &DatabaseConnection) -> Result<(), DbErr> {
     if db.get_database_backend() != DbBackend::Postgres {
-        let _lock = match sqlite_file(url) {
-            Some(path) => Some(lock_file(format!("{path}.migrating")).await?),
-            None => None,
+        let Some(path) = sqlite_file(url) else {
+            return Migrator::up(db, None).await;
         };
-        return Migrator::up(db, None).await;
+        let _lock = lock_file(format!("{path}.migrating")).await?;
+        // One connection: a migration that turns SQLite's foreign keys off for a table
+        // rebuild must run every statement on the connection it turned them off on.
+        let mut options = one_connection(url);
+        options.map_sqlx_sqlite_opts(tune_sqlite);
+        let alone = Database::connect(options).await?;
+        let migrated = Migrator::up(&alone, None).await;
+        alone.close().await?;
+        return migrated;
     }
-    let mut options = ConnectOptions::new(url.to_owned());
-    // One connection, open throughout: the lock belongs to its session.
-    options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None).sqlx_logging(false);
-    let alone = Database::connect(options).await?;
+    let alone = Database::connect(one_connection(url)).await?;
     // Said when it has to wait: a server held up behind another's long migration says why.
     let try_lock =
         Statement::from_string(DbBackend::Postgres, format!("SELECT pg_try_advisory_lock({MIGRATION_LOCK})"));
@@ -116,6 +121,14 @@ async fn migrate_alone(url: &str, db: &DatabaseConnection) -> Result<(), DbErr> 
     let unlocked = alone.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).await;
     alone.close().await?;
     migrated.and(unlocked.map(drop))
+}
+
+/// Options of a pool of one connection, open throughout (a Postgres advisory lock belongs
+/// to its session; SQLite's pragmas to their connection).
+fn one_connection(url: &str) -> ConnectOptions {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None).sqlx_logging(false);
+    options
 }
 
 /// Opens `path` (creating it) and waits for an exclusive lock on it, held until dropped.
@@ -184,7 +197,7 @@ pub(crate) mod testing {
         resume_job::Model {
             id: id.to_owned(),
             owner: "u".into(),
-            candidate_id: 1,
+            candidate_id: Some(1),
             job_row_id: None,
             status: JobStatus::Pending,
             progress: 0,

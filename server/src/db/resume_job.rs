@@ -13,7 +13,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub owner: String,
-    pub candidate_id: i64,
+    /// The candidate it is made for; for an import, the one made from its draft (none
+    /// until it is accepted).
+    pub candidate_id: Option<i64>,
     pub job_row_id: Option<i64>,
     /// How it may change: `core::lifecycle`.
     pub status: JobStatus,
@@ -46,6 +48,12 @@ impl Model {
     /// edit is a render whatever its column says: an edit is never generated anew.
     pub fn does(&self) -> JobKind {
         if self.edited_from.is_some() { JobKind::Render } else { self.kind }
+    }
+
+    /// The candidate a resume job is made for; an import not yet accepted has none, which
+    /// for any other kind is corrupt data.
+    pub fn candidate(&self) -> Result<i64, crate::error::Error> {
+        self.candidate_id.ok_or_else(|| crate::error::Error::Corrupt(format!("job {} has no candidate", self.id)))
     }
 
     /// The queue the job's tasks go to.

@@ -1,5 +1,6 @@
 //! Group commit of the job path's writes: new jobs (with their result when the cache
-//! answers them at submit, or their content when they render an edit) and every
+//! answers them at submit, their content when they render an edit, their file when they
+//! import one) and every
 //! transition (claim, progress, completion with its file, failure, cancel), each with the
 //! timeline entries it records, in its own transaction. The writes
 //! waiting at one moment share one transaction (one SQLite write lock, one Postgres
@@ -16,11 +17,12 @@ use std::collections::HashSet;
 
 use resume_proto::{job::ErrorClass, redis::cache::sha256_hex};
 use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, Set, TransactionTrait, UpdateMany,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    TransactionTrait, UpdateMany,
 };
 use tokio::sync::{mpsc, oneshot};
 
-use super::{errors, job_event, resume_content, resume_document, resume_file, resume_job};
+use super::{candidate_import, errors, job_event, resume_content, resume_document, resume_file, resume_job};
 
 /// The most writes one transaction carries (a new row's 19 columns each: far below either
 /// database's limit on bound parameters).
@@ -85,6 +87,10 @@ pub struct Kept {
     pub events: Vec<Event>,
     pub document: Option<Document>,
     pub content: Option<Content>,
+    /// A new import's file, stored with its job.
+    pub import: Option<candidate_import::Model>,
+    /// An import's draft (an encoded `resume.v1.ImportDraft`), stored with its completion.
+    pub draft: Option<Vec<u8>>,
 }
 
 impl Kept {
@@ -272,6 +278,22 @@ async fn keep(txn: &DatabaseTransaction, kept: &[(String, i32, &Kept)]) -> Resul
         .collect();
     if !contents.is_empty() {
         resume_content::Entity::insert_many(contents).exec_without_returning(txn).await?;
+    }
+    let imports: Vec<_> = kept
+        .iter()
+        .filter_map(|(_, _, keeps)| keeps.import.clone().map(candidate_import::Model::into_active_model))
+        .collect();
+    if !imports.is_empty() {
+        candidate_import::Entity::insert_many(imports).exec_without_returning(txn).await?;
+    }
+    for (job_id, _, keeps) in kept {
+        if let Some(draft) = &keeps.draft {
+            candidate_import::Entity::update_many()
+                .col_expr(candidate_import::Column::Draft, sea_orm::sea_query::Expr::value(draft.clone()))
+                .filter(candidate_import::Column::JobId.eq(job_id.as_str()))
+                .exec(txn)
+                .await?;
+        }
     }
     Ok(())
 }

@@ -2,10 +2,17 @@
 
 use std::sync::Arc;
 
+use futures::StreamExt;
 use resume_proto::v1::{self, candidate_service_server::CandidateService};
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
-use crate::{AppState, auth::Caller, core::candidates};
+use crate::{
+    AppState,
+    auth::Caller,
+    core::{candidates, imports, watch},
+};
 
 /// The candidate API over the shared state.
 pub struct CandidateApi {
@@ -19,8 +26,9 @@ impl CandidateService for CandidateApi {
         request: Request<v1::CreateCandidateRequest>,
     ) -> Result<Response<v1::CreateCandidateResponse>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
-        let candidate = request.into_inner().candidate.ok_or_else(|| super::missing("candidate"))?;
-        let candidate = candidates::create(&self.state, &owner, candidate).await?;
+        let v1::CreateCandidateRequest { candidate, import_id } = request.into_inner();
+        let candidate = candidate.ok_or_else(|| super::missing("candidate"))?;
+        let candidate = candidates::create(&self.state, &owner, candidate, &import_id).await?;
         Ok(Response::new(v1::CreateCandidateResponse { candidate: Some(candidate) }))
     }
 
@@ -89,5 +97,60 @@ impl CandidateService for CandidateApi {
         let owner = Caller::of(&request)?.user_id.clone();
         let jobs = candidates::list_jobs(&self.state, &owner, request.get_ref().candidate_id).await?;
         Ok(Response::new(v1::ListCandidateJobsResponse { jobs }))
+    }
+
+    async fn create_import(
+        &self,
+        request: Request<v1::CreateImportRequest>,
+    ) -> Result<Response<v1::CreateImportResponse>, Status> {
+        let owner = Caller::of(&request)?.user_id.clone();
+        let import = imports::create(&self.state, &owner, request.into_inner()).await?;
+        Ok(Response::new(v1::CreateImportResponse { import: Some(import) }))
+    }
+
+    async fn get_import(
+        &self,
+        request: Request<v1::GetImportRequest>,
+    ) -> Result<Response<v1::GetImportResponse>, Status> {
+        let owner = Caller::of(&request)?.user_id.clone();
+        let import = imports::get(&self.state, &owner, &request.get_ref().import_id).await?;
+        Ok(Response::new(v1::GetImportResponse { import: Some(import) }))
+    }
+
+    async fn list_imports(
+        &self,
+        request: Request<v1::ListImportsRequest>,
+    ) -> Result<Response<v1::ListImportsResponse>, Status> {
+        let owner = Caller::of(&request)?.user_id.clone();
+        let v1::ListImportsRequest { limit, page_token } = request.into_inner();
+        let (imports, next_page_token) = imports::list(&self.state, &owner, limit, &page_token).await?;
+        Ok(Response::new(v1::ListImportsResponse { imports, next_page_token }))
+    }
+
+    type WatchImportStream = super::ResponseStream<v1::WatchImportResponse>;
+
+    async fn watch_import(
+        &self,
+        request: Request<v1::WatchImportRequest>,
+    ) -> Result<Response<Self::WatchImportStream>, Status> {
+        let owner = Caller::of(&request)?.user_id.clone();
+        let id = request.into_inner().import_id;
+        // Fail fast, as a status rather than a broken stream, for an import the caller cannot see.
+        imports::job_row(&self.state, &owner, &id).await?;
+        let (tx, rx) = mpsc::channel(8);
+        let state = self.state.clone();
+        tokio::spawn(async move { watch::watch_import(&state, &owner, &id, tx).await });
+        let updates = ReceiverStream::new(rx)
+            .map(|update| update.map(|import| v1::WatchImportResponse { import: Some(import) }).map_err(Status::from));
+        Ok(Response::new(Box::pin(updates)))
+    }
+
+    async fn delete_import(
+        &self,
+        request: Request<v1::DeleteImportRequest>,
+    ) -> Result<Response<v1::DeleteImportResponse>, Status> {
+        let owner = Caller::of(&request)?.user_id.clone();
+        imports::delete(&self.state, &owner, &request.get_ref().import_id).await?;
+        Ok(Response::new(v1::DeleteImportResponse {}))
     }
 }

@@ -5,7 +5,10 @@ use std::sync::Arc;
 use resume_proto::v1::{self, worker_service_server::WorkerService};
 use tonic::{Request, Response, Status, Streaming};
 
-use crate::{AppState, core::tasks};
+use crate::{
+    AppState,
+    core::{imports, tasks},
+};
 
 /// The largest file a worker may hand over.
 const MAX_FILE: usize = 20 * 1024 * 1024;
@@ -101,5 +104,13 @@ impl WorkerService for WorkerApi {
     ) -> Result<Response<v1::ReportRateLimitedResponse>, Status> {
         tasks::rate_limited(&self.state, request.into_inner()).await?;
         Ok(Response::new(v1::ReportRateLimitedResponse {}))
+    }
+
+    async fn complete_import(
+        &self,
+        request: Request<v1::CompleteImportRequest>,
+    ) -> Result<Response<v1::CompleteImportResponse>, Status> {
+        let import = imports::complete(&self.state, request.into_inner()).await?;
+        Ok(Response::new(v1::CompleteImportResponse { import: Some(import) }))
     }
 }

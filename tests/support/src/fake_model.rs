@@ -35,11 +35,17 @@ pub enum Call {
     Main,
     /// `resume_experience`: the bullets of each role.
     Experience,
+    /// `candidate_import`: a resume's text read into a candidate.
+    Import,
 }
 
 impl Call {
     fn of(schema: &str) -> Call {
-        if schema == "resume_main" { Call::Main } else { Call::Experience }
+        match schema {
+            "resume_main" => Call::Main,
+            "candidate_import" => Call::Import,
+            _ => Call::Experience,
+        }
     }
 }
 
@@ -95,15 +101,15 @@ pub struct Seen {
 struct Inner {
     /// Answers for the coming calls of each kind (main, experience); once empty, calls
     /// succeed (or follow `per_prompt`).
-    scripts: Mutex<[VecDeque<Reply>; 2]>,
+    scripts: Mutex<[VecDeque<Reply>; 3]>,
     /// The first answers to every distinct prompt of each kind, in order; past them, a
     /// prompt gets the valid answer.
-    per_prompt: Mutex<[Vec<Reply>; 2]>,
+    per_prompt: Mutex<[Vec<Reply>; 3]>,
     /// How many times each prompt (its schema and messages) was answered: a request its
     /// client gave up on before the answer is not counted.
     answered: Mutex<HashMap<String, usize>>,
     /// How long calls of each kind wait before answering.
-    latency: Mutex<[Duration; 2]>,
+    latency: Mutex<[Duration; 3]>,
     seen: Mutex<Vec<Seen>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
@@ -130,7 +136,7 @@ impl FakeModel {
 
     /// Every call waits this long before answering.
     pub fn set_latency(&self, latency: Duration) {
-        *self.inner.latency.lock().unwrap() = [latency; 2];
+        *self.inner.latency.lock().unwrap() = [latency; 3];
     }
 
     /// Calls of `call` wait this long before answering.
@@ -217,10 +223,17 @@ async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body
     }
 }
 
-/// A valid answer to `schema` from the candidate data inside the user message.
+/// A valid answer to `schema` from the candidate data inside the user message (for an
+/// import: the resume text's first line as the name, nothing else).
 fn answer(schema: &str, body: &Value) -> Value {
     let user = body["messages"][1]["content"].as_str().unwrap_or_default();
     let data = user.trim_start_matches("<data>").trim_end_matches("</data>");
+    if schema == "candidate_import" {
+        let name = data.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+        return json!({"full_name": name, "email": null, "phone": null, "location": null, "headline": null,
+                      "summary": null, "links": [], "skills": [], "experience": [], "education": [],
+                      "certifications": []});
+    }
     let data: Value = serde_json::from_str(data).unwrap_or(Value::Null);
     let candidate = &data["candidate"];
     if schema == "resume_main" {

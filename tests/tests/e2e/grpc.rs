@@ -29,12 +29,16 @@ async fn generate_watch_and_download_over_grpc() -> anyhow::Result<()> {
     let mut candidates = CandidateServiceClient::new(channel.clone());
     let mut resumes = ResumeServiceClient::new(channel);
 
-    let created = candidates
-        .create_candidate(system.grpc_request("grace", v1::CreateCandidateRequest { candidate: Some(candidate()) }))
-        .await?
-        .into_inner()
-        .candidate
-        .unwrap();
+    let created =
+        candidates
+            .create_candidate(system.grpc_request(
+                "grace",
+                v1::CreateCandidateRequest { candidate: Some(candidate()), ..Default::default() },
+            ))
+            .await?
+            .into_inner()
+            .candidate
+            .unwrap();
     assert!(created.id > 0);
     assert!(created.created_at.is_some());
 

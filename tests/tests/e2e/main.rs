@@ -10,6 +10,7 @@ mod erasure;
 mod fair;
 mod grpc;
 mod history;
+mod imports;
 mod jobs;
 mod limits;
 mod model;

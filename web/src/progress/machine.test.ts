@@ -16,6 +16,7 @@ function job(status: Job["status"], progress: number, extra: Partial<Job> = {}):
     file_type: "pdf",
     priority: "default",
     cache_hit: false,
+    kind: "generate",
     attempts: 1,
     prompt_tokens: 0,
     completion_tokens: 0,

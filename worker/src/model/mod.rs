@@ -71,8 +71,21 @@ pub struct Attempt {
     pub answers: Vec<v1::ModelAnswer>,
 }
 
-/// Makes the content of a resume.
+/// A resume's text read into a candidate draft (not yet checked against the text), and
+/// what reading it cost.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Read {
+    pub candidate: v1::Candidate,
+    pub warnings: Vec<crate::import::Warning>,
+    pub usage: Usage,
+}
+
+/// Makes the content of a resume, and reads a resume's text into a candidate.
 pub trait Generator: Send + Sync {
+    /// `text` (a resume as its owner had it) read into a candidate: by one structured call
+    /// to the model, or by the offline parser.
+    fn read_resume<'a>(&'a self, text: &'a str) -> BoxFuture<'a, Result<Read, ModelError>>;
+
     /// The resume of `candidate`, tailored to `target` when there is one. A call that has
     /// an answer in `kept` (from the job's earlier attempts) is not made again; the
     /// resume's usage counts each answer once, whichever attempt got it.

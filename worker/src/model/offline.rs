@@ -10,12 +10,17 @@ use resume_proto::v1;
 
 use futures::{FutureExt, future::BoxFuture};
 
-use super::{Attempt, Certification, Contact, Generated, Generator, Resume, Role, Study, Usage};
+use super::{Attempt, Certification, Contact, Generated, Generator, Read, Resume, Role, Study, Usage};
 
 /// The generator that needs no network.
 pub struct Offline;
 
 impl Generator for Offline {
+    fn read_resume<'a>(&'a self, text: &'a str) -> BoxFuture<'a, Result<Read, super::ModelError>> {
+        let (candidate, warnings) = crate::import::parse::parse(text);
+        async move { Ok(Read { candidate, warnings, usage: Usage::default() }) }.boxed()
+    }
+
     fn generate<'a>(
         &'a self,
         candidate: &'a v1::Candidate,

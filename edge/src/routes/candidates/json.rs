@@ -161,6 +161,10 @@ pub struct Candidate {
     /// Given by the server (RFC 3339, UTC); ignored when sent.
     #[serde(default)]
     pub created_at: Option<String>,
+    /// On create only: the `SUCCESS` import this candidate was reviewed from. It is marked
+    /// accepted with the new candidate's id, and its uploaded file deleted.
+    #[serde(default, skip_serializing)]
+    pub import_id: Option<String>,
 }
 
 impl From<Candidate> for v1::Candidate {
@@ -179,6 +183,7 @@ impl From<Candidate> for v1::Candidate {
             education,
             certifications,
             created_at: _,
+            import_id: _,
         } = c;
         v1::Candidate {
             id: 0,
@@ -229,6 +234,7 @@ impl From<v1::Candidate> for Candidate {
             education: education.into_iter().map(Education::from).collect(),
             certifications: certifications.into_iter().map(Certification::from).collect(),
             created_at: time(created_at),
+            import_id: None,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! `/api/candidates`: candidates and their target jobs.
 
-pub(super) mod json;
+pub(crate) mod json;
 
 use axum::{
     Json,
@@ -23,7 +23,7 @@ fn client(state: AppState) -> CandidateServiceClient<tonic::transport::Channel> 
     CandidateServiceClient::new(state.channel)
 }
 
-/// Creates a candidate.
+/// Creates a candidate (with `import_id`: from a reviewed import's draft).
 #[utoipa::path(post, path = "/api/candidates", tag = "candidates", operation_id = "createCandidate",
     request_body = Candidate,
     responses((status = 201, description = "Created, with its id", body = Candidate), InputErrors, BodyErrors, CallerErrors))]
@@ -32,7 +32,8 @@ pub async fn create(
     headers: HeaderMap,
     JsonBody(candidate): JsonBody<Candidate>,
 ) -> Result<(StatusCode, Json<Candidate>), ApiError> {
-    let request = v1::CreateCandidateRequest { candidate: Some(candidate.into()) };
+    let import_id = candidate.import_id.clone().unwrap_or_default();
+    let request = v1::CreateCandidateRequest { candidate: Some(candidate.into()), import_id };
     let response = client(state).create_candidate(grpc(&headers, request)).await?.into_inner();
     Ok((StatusCode::CREATED, Json(required(response.candidate, "candidate")?.into())))
 }

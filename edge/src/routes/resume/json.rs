@@ -97,6 +97,9 @@ pub struct Job {
     pub generation_ms: i64,
     /// The job whose edited content this one rendered (no model call); null otherwise.
     pub edited_from: Option<String>,
+    /// What the job does: `generate` a resume, `render` an edit, `import` a resume file.
+    #[schema(value_type = JobKind)]
+    pub kind: String,
 }
 
 impl From<v1::Job> for Job {
@@ -121,6 +124,7 @@ impl From<v1::Job> for Job {
             completion_tokens,
             generation_ms,
             edited_from,
+            kind,
         } = j;
         Job {
             job_id,
@@ -142,6 +146,7 @@ impl From<v1::Job> for Job {
             completion_tokens,
             generation_ms,
             edited_from,
+            kind,
         }
     }
 }
@@ -156,6 +161,16 @@ pub enum JobStatus {
     Success,
     Failure,
     Cancelled,
+}
+
+/// What a job does.
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[expect(dead_code, reason = "only the OpenAPI document reads it")]
+pub enum JobKind {
+    Generate,
+    Render,
+    Import,
 }
 
 /// A page of jobs, newest first.

@@ -1,0 +1,680 @@
+//! The offline parser: a resume's text read into a candidate without a model.
+//!
+//! As OpenResume's parser does, it reads lines, not words: sections are found by their
+//! headings (the common forms in English, French, German, Spanish, Portuguese and
+//! Russian), the header above the first section gives the name and the contact details
+//! (found by their shape: an e-mail, a phone number, a link, a short "City, Country"), and
+//! within a section each entry starts at a line that carries a period (`Jan 2020 –
+//! Present`), its title and company or school on that line or the lines just above it,
+//! its bullets after it (marked `•`, `-`, `*`, …; a wrapped bullet's next line is joined
+//! to it). Everything it takes is text of the file; what it cannot place it leaves out.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use resume_proto::v1;
+
+use super::{
+    Warning,
+    dates::{self, Period},
+};
+
+/// The sections a resume is cut into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Header,
+    Summary,
+    Experience,
+    Education,
+    Skills,
+    Certifications,
+    /// One we do not read (languages, interests, references, projects…).
+    Other,
+}
+
+/// Headings, lowercase, by the section they open.
+const HEADINGS: &[(Section, &[&str])] = &[
+    (
+        Section::Summary,
+        &[
+            "summary",
+            "professional summary",
+            "profile",
+            "professional profile",
+            "about",
+            "about me",
+            "objective",
+            "career objective",
+            "personal statement",
+            "profil",
+            "résumé",
+            "zusammenfassung",
+            "kurzprofil",
+            "perfil",
+            "resumen",
+            "sobre mí",
+            "resumo",
+            "о себе",
+            "профиль",
+            "резюме",
+        ],
+    ),
+    (
+        Section::Experience,
+        &[
+            "experience",
+            "work experience",
+            "professional experience",
+            "employment",
+            "employment history",
+            "work history",
+            "career history",
+            "relevant experience",
+            "expérience",
+            "expériences",
+            "expérience professionnelle",
+            "expériences professionnelles",
+            "berufserfahrung",
+            "erfahrung",
+            "berufliche erfahrung",
+            "experiencia",
+            "experiencia laboral",
+            "experiencia profesional",
+            "experiência",
+            "experiência profissional",
+            "опыт работы",
+            "опыт",
+            "трудовой опыт",
+        ],
+    ),
+    (
+        Section::Education,
+        &[
+            "education",
+            "academic background",
+            "education and training",
+            "qualifications",
+            "formation",
+            "éducation",
+            "ausbildung",
+            "bildung",
+            "bildungsweg",
+            "studium",
+            "educación",
+            "formación",
+            "formación académica",
+            "educação",
+            "formação",
+            "образование",
+        ],
+    ),
+    (
+        Section::Skills,
+        &[
+            "skills",
+            "technical skills",
+            "key skills",
+            "core skills",
+            "core competencies",
+            "competencies",
+            "expertise",
+            "technologies",
+            "tools",
+            "compétences",
+            "compétences techniques",
+            "kenntnisse",
+            "fähigkeiten",
+            "kompetenzen",
+            "habilidades",
+            "competencias",
+            "competências",
+            "навыки",
+            "ключевые навыки",
+        ],
+    ),
+    (
+        Section::Certifications,
+        &[
+            "certifications",
+            "certification",
+            "certificates",
+            "licenses & certifications",
+            "licenses and certifications",
+            "licences & certifications",
+            "certificats",
+            "zertifikate",
+            "zertifizierungen",
+            "certificaciones",
+            "certificações",
+            "сертификаты",
+            "сертификация",
+        ],
+    ),
+    (
+        Section::Other,
+        &[
+            "languages",
+            "interests",
+            "hobbies",
+            "references",
+            "projects",
+            "publications",
+            "awards",
+            "honors",
+            "volunteering",
+            "volunteer experience",
+            "langues",
+            "sprachen",
+            "idiomas",
+            "языки",
+            "intérêts",
+            "hobbys",
+        ],
+    ),
+];
+
+/// The section a line opens, if it is a heading.
+fn heading(line: &str) -> Option<Section> {
+    let key = line.trim().trim_end_matches(':').trim().to_lowercase();
+    if key.is_empty() || key.chars().count() > 40 {
+        return None;
+    }
+    HEADINGS.iter().find(|(_, names)| names.contains(&key.as_str())).map(|(section, _)| *section)
+}
+
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+").expect("the e-mail pattern"));
+static PHONE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\+?\(?\d[\d\s().-]{6,}\d").expect("the phone pattern"));
+static LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:https?://\S+|(?:www\.)?(?:linkedin\.com|github\.com|gitlab\.com|x\.com|twitter\.com|behance\.net|dribbble\.com)/\S+)")
+        .expect("the link pattern")
+});
+
+/// Markers that open a bullet.
+const BULLETS: &[char] = &['•', '●', '▪', '◦', '‣', '∙', '-', '*', '–', '—', '·', '■', '□', '➢', '►', '✓', '\u{f0b7}'];
+
+/// A line's text without its bullet marker, if it has one.
+fn bullet(line: &str) -> Option<&str> {
+    let rest = line.trim_start().strip_prefix(BULLETS)?;
+    rest.starts_with(char::is_whitespace).then(|| rest.trim())
+}
+
+/// Words that make a line a job title rather than an employer.
+const TITLE_WORDS: &[&str] = &[
+    "engineer",
+    "developer",
+    "manager",
+    "analyst",
+    "designer",
+    "lead",
+    "director",
+    "consultant",
+    "intern",
+    "specialist",
+    "architect",
+    "scientist",
+    "officer",
+    "head",
+    "president",
+    "administrator",
+    "coordinator",
+    "assistant",
+    "associate",
+    "programmer",
+    "recruiter",
+    "accountant",
+    "teacher",
+    "nurse",
+    "technician",
+    "owner",
+    "founder",
+    "advisor",
+    "executive",
+    "representative",
+    "researcher",
+    "writer",
+    "editor",
+    "sre",
+    "devops",
+    "ingénieur",
+    "développeur",
+    "chef",
+    "ingenieur",
+    "entwickler",
+    "leiter",
+    "berater",
+    "ingeniero",
+    "desarrollador",
+    "gerente",
+    "разработчик",
+    "инженер",
+    "менеджер",
+    "руководитель",
+    "аналитик",
+    "программист",
+];
+
+/// Words that make a line a school.
+const SCHOOL_WORDS: &[&str] = &[
+    "university",
+    "college",
+    "school",
+    "institute",
+    "academy",
+    "polytechnic",
+    "université",
+    "école",
+    "universität",
+    "hochschule",
+    "universidad",
+    "universidade",
+    "università",
+    "университет",
+    "институт",
+    "академия",
+    "lycée",
+];
+
+fn has_word(text: &str, words: &[&str]) -> bool {
+    let text = text.to_lowercase();
+    text.split(|c: char| !c.is_alphanumeric()).any(|w| words.contains(&w))
+}
+
+/// The lines of each section, in order.
+fn sections(text: &str) -> Vec<(Section, Vec<String>)> {
+    let mut out = vec![(Section::Header, Vec::new())];
+    for raw in text.lines() {
+        let line = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(section) = heading(&line) {
+            out.push((section, Vec::new()));
+            continue;
+        }
+        if let Some((_, lines)) = out.last_mut() {
+            lines.push(line);
+        }
+    }
+    out
+}
+
+/// Reads `text` into a candidate, with warnings for what it could not find.
+pub fn parse(text: &str) -> (v1::Candidate, Vec<Warning>) {
+    let mut candidate = v1::Candidate::default();
+    let mut warnings = Vec::new();
+    let mut summary = Vec::new();
+    for (section, lines) in sections(text) {
+        match section {
+            Section::Header => header(&lines, &mut candidate),
+            Section::Summary => summary.extend(lines),
+            Section::Experience => candidate.experience.extend(entries(&lines).into_iter().map(role)),
+            Section::Education => candidate.education.extend(entries(&lines).into_iter().map(study)),
+            Section::Skills => skills(&lines, &mut candidate.skills),
+            Section::Certifications => candidate.certifications.extend(lines.iter().map(|l| certification(l))),
+            Section::Other => {}
+        }
+    }
+    if !summary.is_empty() {
+        candidate.summary = Some(summary.join(" "));
+    }
+    if candidate.full_name.is_empty() {
+        warnings.push(Warning::new("full_name", "no name was found in the file: fill it in"));
+    }
+    if candidate.experience.is_empty() {
+        warnings.push(Warning::new("experience", "no roles with dates were found: add them by hand"));
+    }
+    for (i, role) in candidate.experience.iter().enumerate() {
+        if role.company.is_empty() {
+            warnings.push(Warning::new(
+                &format!("experience[{i}].company"),
+                "the employer could not be told apart: check it",
+            ));
+        }
+    }
+    (candidate, warnings)
+}
+
+/// The name, headline and contact details above the first section.
+fn header(lines: &[String], candidate: &mut v1::Candidate) {
+    for line in lines {
+        let mut rest = line.clone();
+        for email in EMAIL.find_iter(line) {
+            candidate.email.get_or_insert_with(|| email.as_str().to_owned());
+            rest = rest.replace(email.as_str(), " ");
+        }
+        for link in LINK.find_iter(line) {
+            let url = link.as_str().trim_end_matches([',', ';', ')']);
+            let absolute = if url.starts_with("http") { url.to_owned() } else { format!("https://{url}") };
+            let label = if url.contains("linkedin") {
+                "LinkedIn"
+            } else if url.contains("github") {
+                "GitHub"
+            } else {
+                "Website"
+            };
+            candidate.links.push(v1::Link { label: label.into(), url: absolute });
+            rest = rest.replace(url, " ");
+        }
+        for phone in PHONE.find_iter(&rest.clone()) {
+            let digits = phone.as_str().chars().filter(char::is_ascii_digit).count();
+            if (7..=15).contains(&digits) && dates::find(phone.as_str()).is_empty() {
+                candidate.phone.get_or_insert_with(|| phone.as_str().trim().to_owned());
+                rest = rest.replace(phone.as_str(), " ");
+            }
+        }
+        let parts: Vec<String> = rest
+            .split(['|', '·', '•', '\t'])
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|p| p.chars().any(char::is_alphanumeric))
+            .collect();
+        let was_contact = rest != *line;
+        for part in parts {
+            if candidate.full_name.is_empty() && looks_like_name(&part) && !was_contact {
+                candidate.full_name = part;
+            } else if candidate.location.is_none() && looks_like_place(&part) {
+                candidate.location = Some(part);
+            } else if candidate.headline.is_none() && !candidate.full_name.is_empty() && !was_contact {
+                candidate.headline = Some(part);
+            }
+        }
+    }
+}
+
+/// Two to five words of letters (any script), capitalised where the script has case.
+fn looks_like_name(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (1..=5).contains(&words.len())
+        && text.chars().count() <= 60
+        && text.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’' | '.'))
+        && words.iter().all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
+        && !has_word(text, TITLE_WORDS)
+}
+
+/// "London, UK", "San Francisco, CA": short, with a comma, no digits.
+fn looks_like_place(text: &str) -> bool {
+    text.contains(',') && text.split_whitespace().count() <= 6 && !text.chars().any(|c| c.is_ascii_digit())
+}
+
+/// One entry of a section: the lines that name it, its period, its bullets.
+#[derive(Debug, Default)]
+struct Entry {
+    head: Vec<String>,
+    period: Option<Period>,
+    bullets: Vec<String>,
+}
+
+/// A section's lines cut into entries: each starts at a line with a period (its head is
+/// that line's other text and the plain lines just above it); a bullet, or a line that
+/// continues one, belongs to the entry before it.
+fn entries(lines: &[String]) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
+    let mut after_bullet = false;
+    for line in lines {
+        if let Some(text) = bullet(line) {
+            match out.last_mut() {
+                Some(entry) if pending.is_empty() => entry.bullets.push(text.to_owned()),
+                _ => pending.push(text.to_owned()),
+            }
+            after_bullet = true;
+            continue;
+        }
+        if let Some(period) = dates::period(line).filter(|p| p.rest.chars().count() <= 160) {
+            let mut head = std::mem::take(&mut pending);
+            if !period.rest.is_empty() {
+                head.push(period.rest.clone());
+            }
+            out.push(Entry { head, period: Some(period), bullets: Vec::new() });
+            after_bullet = false;
+            continue;
+        }
+        let continues = after_bullet
+            && pending.is_empty()
+            && out
+                .last()
+                .and_then(|e| e.bullets.last())
+                .is_some_and(|last| !last.ends_with(['.', '!', '?']) || line.starts_with(|c: char| c.is_lowercase()));
+        if continues && let Some(last) = out.last_mut().and_then(|e| e.bullets.last_mut()) {
+            last.push(' ');
+            last.push_str(line);
+            continue;
+        }
+        after_bullet = false;
+        pending.push(line.clone());
+    }
+    // Lines after the last entry with no period: an entry of their own (a school without
+    // dates), or the last entry's text.
+    if !pending.is_empty() {
+        out.push(Entry { head: pending, period: None, bullets: Vec::new() });
+    }
+    out
+}
+
+/// A head's parts: split at " · ", " | ", " — " and line ends.
+fn parts(head: &[String]) -> Vec<String> {
+    head.iter()
+        .flat_map(|line| line.split(" · ").flat_map(|p| p.split(" | ")).flat_map(|p| p.split(" — ")))
+        .map(|p| p.trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | '·')).to_owned())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// A role from an entry: "Title, Company", "Title at Company", or title and company on
+/// lines of their own; a further part that looks like a place is its location.
+fn role(entry: Entry) -> v1::Experience {
+    let parts = parts(&entry.head);
+    let mut role = v1::Experience { highlights: entry.bullets, ..Default::default() };
+    if let Some(period) = entry.period {
+        role.start = period.start;
+        role.end = period.end;
+    }
+    let mut rest = parts.into_iter();
+    let first = rest.next().unwrap_or_default();
+    let split = first
+        .split_once(", ")
+        .or_else(|| first.split_once(" at "))
+        .or_else(|| first.split_once(" @ "))
+        .or_else(|| first.split_once(" – "))
+        .or_else(|| first.split_once(" - "));
+    match split {
+        Some((a, b)) if has_word(b, TITLE_WORDS) && !has_word(a, TITLE_WORDS) => {
+            (role.company, role.title) = (a.trim().into(), b.trim().into());
+        }
+        Some((a, b)) => (role.title, role.company) = (a.trim().into(), b.trim().into()),
+        None => match rest.next() {
+            Some(second) if has_word(&second, TITLE_WORDS) && !has_word(&first, TITLE_WORDS) => {
+                (role.company, role.title) = (first, second);
+            }
+            Some(second) => (role.title, role.company) = (first, second),
+            None => role.title = first,
+        },
+    }
+    for part in rest {
+        if role.location.is_none() && (looks_like_place(&part) || part.split_whitespace().count() <= 3) {
+            role.location = Some(part);
+        } else {
+            role.highlights.insert(0, part);
+        }
+    }
+    role
+}
+
+/// A course of study from an entry: the school (the part that names one, else the first),
+/// the degree and field after it.
+fn study(entry: Entry) -> v1::Education {
+    let parts = parts(&entry.head);
+    let mut study = v1::Education::default();
+    if let Some(period) = entry.period {
+        study.start = Some(period.start);
+        study.end = period.end;
+    }
+    let mut parts: Vec<String> = parts.into_iter().flat_map(|p| split_school(&p)).collect();
+    let school = parts.iter().position(|p| has_word(p, SCHOOL_WORDS)).unwrap_or(0);
+    if school < parts.len() {
+        study.institution = parts.remove(school);
+    }
+    let mut rest = parts.into_iter();
+    study.degree = rest.next();
+    study.field = rest.next();
+    study
+}
+
+/// "University of X, BSc, Mathematics": the school, then the rest at each comma; a school
+/// with a comma in its name ("University of California, Berkeley") stays whole when the
+/// part after the comma is not a degree.
+fn split_school(part: &str) -> Vec<String> {
+    if !part.contains(", ") {
+        return vec![part.to_owned()];
+    }
+    let pieces: Vec<&str> = part.split(", ").collect();
+    let degree = |p: &str| {
+        let p = p.to_lowercase();
+        [
+            "bsc",
+            "msc",
+            "ba",
+            "ma",
+            "bs",
+            "ms",
+            "phd",
+            "mba",
+            "bachelor",
+            "master",
+            "licence",
+            "diplom",
+            "mba",
+            "beng",
+            "meng",
+            "doctor",
+            "associate",
+            "бакалавр",
+            "магистр",
+            "специалист",
+        ]
+        .iter()
+        .any(|d| p.split(|c: char| !c.is_alphanumeric()).any(|w| w == *d))
+    };
+    match pieces.iter().position(|p| degree(p)) {
+        Some(0) | None => pieces.into_iter().map(|p| p.trim().to_owned()).collect(),
+        Some(at) => std::iter::once(pieces[..at].join(", "))
+            .chain(pieces[at..].iter().map(|p| (*p).to_owned()))
+            .map(|p| p.trim().to_owned())
+            .collect(),
+    }
+}
+
+/// Skills: the section's items, split at commas, middots, bullets and semicolons, a
+/// "Label:" before them dropped.
+fn skills(lines: &[String], out: &mut Vec<String>) {
+    for line in lines {
+        let line = bullet(line).unwrap_or(line);
+        let line = match line.split_once(": ") {
+            Some((label, items)) if label.split_whitespace().count() <= 3 => items,
+            _ => line,
+        };
+        for item in line.split([',', '·', '•', ';', '|']) {
+            let item = item.trim();
+            if !item.is_empty() && item.chars().count() <= 60 && !out.iter().any(|s| s.eq_ignore_ascii_case(item)) {
+                out.push(item.to_owned());
+            }
+        }
+    }
+}
+
+/// A certification line: "Name · Issuer, 2021", "Name – Issuer (2021)", "Name".
+fn certification(line: &str) -> v1::Certification {
+    let line = bullet(line).unwrap_or(line);
+    let found = dates::find(line);
+    let year = found.iter().find_map(|f| match &f.when {
+        dates::When::Date(date) => date.get(..4).and_then(|y| y.parse().ok()),
+        dates::When::Now => None,
+    });
+    let mut text = line.to_owned();
+    if let Some(f) = found.first() {
+        text = format!("{} {}", &line[..f.start], &line[f.end..]);
+    }
+    let text = dates::trim_separators(&text);
+    let (name, issuer) =
+        match text.split_once(" · ").or_else(|| text.split_once(" – ")).or_else(|| text.split_once(" - ")) {
+            Some((name, issuer)) => {
+                (name.trim().to_owned(), Some(dates::trim_separators(issuer)).filter(|i| !i.is_empty()))
+            }
+            None => (text, None),
+        };
+    v1::Certification { name, issuer, year }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLAIN: &str = "Ada Lovelace\n\
+        ada@example.com | +44 20 7946 0958 | London, UK | github.com/ada\n\
+        Analytical engine programmer\n\n\
+        SUMMARY\nFirst programmer. Wrote the notes.\n\n\
+        SKILLS\nRust · PostgreSQL · Mathematics\n\n\
+        EXPERIENCE\n\n\
+        Senior Engineer, Analytical Engines Ltd · London · Jan 2020 – Present\n\
+        - Wrote the first program\n- Explained the engine\n\n\
+        Engineer, Difference Co · 2015 – Dec 2019\n- Tabulated things that\nwrapped onto a new line\n\n\
+        EDUCATION\nUniversity of London · BSc, Mathematics · 2012 – 2015\n\n\
+        CERTIFICATIONS\n- CKA · CNCF, 2021\n";
+
+    #[test]
+    fn a_plain_resume_is_read_into_its_fields() {
+        let (c, warnings) = parse(PLAIN);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(c.full_name, "Ada Lovelace");
+        assert_eq!(c.email.as_deref(), Some("ada@example.com"));
+        assert_eq!(c.phone.as_deref(), Some("+44 20 7946 0958"));
+        assert_eq!(c.location.as_deref(), Some("London, UK"));
+        assert_eq!(c.headline.as_deref(), Some("Analytical engine programmer"));
+        assert_eq!(c.links[0].url, "https://github.com/ada");
+        assert_eq!(c.skills, ["Rust", "PostgreSQL", "Mathematics"]);
+        let roles: Vec<_> = c
+            .experience
+            .iter()
+            .map(|r| (r.title.as_str(), r.company.as_str(), r.start.as_str(), r.end.as_deref()))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                ("Senior Engineer", "Analytical Engines Ltd", "2020-01", None),
+                ("Engineer", "Difference Co", "2015", Some("2019-12")),
+            ]
+        );
+        assert_eq!(c.experience[0].location.as_deref(), Some("London"));
+        assert_eq!(c.experience[1].highlights, ["Tabulated things that wrapped onto a new line"]);
+        assert_eq!(c.education[0].institution, "University of London");
+        assert_eq!(
+            (c.education[0].degree.as_deref(), c.education[0].field.as_deref()),
+            (Some("BSc"), Some("Mathematics"))
+        );
+        assert_eq!(
+            c.certifications[0],
+            v1::Certification { name: "CKA".into(), issuer: Some("CNCF".into()), year: Some(2021) }
+        );
+    }
+
+    #[test]
+    fn headings_of_other_languages_and_company_first_lines() {
+        let text = "Jean Dupont\njean@exemple.fr\n\nExpérience professionnelle\nSociété Générale\nDéveloppeur\nsept. 2018 – aujourd'hui\n• Migré les services\n\nFormation\nÉcole Polytechnique 2014 – 2017\n";
+        let (c, _) = parse(text);
+        assert_eq!(c.full_name, "Jean Dupont");
+        assert_eq!(
+            (c.experience[0].company.as_str(), c.experience[0].title.as_str()),
+            ("Société Générale", "Développeur")
+        );
+        assert_eq!((c.experience[0].start.as_str(), c.experience[0].end.as_deref()), ("2018-09", None));
+        assert_eq!(c.education[0].institution, "École Polytechnique");
+    }
+
+    #[test]
+    fn nothing_found_is_said() {
+        let (c, warnings) = parse("just some words about nothing in particular\n");
+        assert!(c.full_name.is_empty());
+        let fields: Vec<_> = warnings.iter().map(|w| w.field.as_str()).collect();
+        assert_eq!(fields, ["full_name", "experience"]);
+    }
+}

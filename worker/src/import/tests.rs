@@ -1,0 +1,86 @@
+//! Round trips: candidates rendered by this project as PDF and DOCX, read back by the
+//! offline parser, give the same name, contact details, companies, titles, dates, schools
+//! and certifications.
+
+use resume_proto::{job::FileType, v1};
+
+use super::*;
+use crate::{model::offline, render};
+
+fn role(n: usize, company: &str, title: &str) -> v1::Experience {
+    let year = 2024 - n as i32 * 2;
+    v1::Experience {
+        company: company.into(),
+        title: title.into(),
+        location: Some("Berlin".into()),
+        start: format!("{}-{:02}", year - 2, n % 12 + 1),
+        end: (n > 0).then(|| format!("{year}-{:02}", (n + 5) % 12 + 1)),
+        highlights: vec![format!("Shipped release {n} of the billing platform."), format!("Mentored {n} engineers.")],
+    }
+}
+
+fn candidate(name: &str, roles: Vec<v1::Experience>) -> v1::Candidate {
+    v1::Candidate {
+        full_name: name.into(),
+        email: Some("person@example.com".into()),
+        phone: Some("+49 30 1234 5678".into()),
+        location: Some("Berlin, Germany".into()),
+        headline: Some("Backend engineer".into()),
+        skills: vec!["Rust".into(), "PostgreSQL".into()],
+        experience: roles,
+        education: vec![v1::Education {
+            institution: "Technische Universität München".into(),
+            degree: Some("MSc".into()),
+            field: Some("Informatics".into()),
+            start: Some("2008".into()),
+            end: Some("2012".into()),
+        }],
+        certifications: vec![v1::Certification { name: "CKA".into(), issuer: Some("CNCF".into()), year: Some(2021) }],
+        ..Default::default()
+    }
+}
+
+/// `bytes` of `format` read by the offline parser, as an import reads them.
+fn read_back(format: ImportFormat, bytes: &[u8]) -> (v1::Candidate, Vec<Warning>) {
+    let Source::Text(text) = source("cv", format, bytes).expect("readable") else { panic!("text expected") };
+    let (mut candidate, mut warnings) = parse::parse(&text);
+    verify::keep_found(&mut candidate, &verify::Source::new(&text), &mut warnings);
+    (candidate, warnings)
+}
+
+fn facts(c: &v1::Candidate) -> Vec<String> {
+    let mut out = vec![c.full_name.clone(), c.email.clone().unwrap_or_default(), c.phone.clone().unwrap_or_default()];
+    for r in &c.experience {
+        out.push(format!("{} | {} | {} | {:?}", r.company, r.title, r.start, r.end));
+    }
+    out.extend(c.education.iter().map(|e| e.institution.clone()));
+    out.extend(c.certifications.iter().map(|c| c.name.clone()));
+    out
+}
+
+#[test]
+fn our_own_pdf_and_docx_read_back_the_same_facts() {
+    let twelve: Vec<v1::Experience> =
+        (0..12).map(|n| role(n, &format!("Nordwind Systems {n} GmbH"), &format!("Staff Engineer {n}"))).collect();
+    let people = [
+        candidate("Ada Lovelace", vec![role(0, "Analytical Engines", "Senior Engineer")]),
+        candidate(
+            "Zoë Ångström-Müller",
+            vec![
+                role(0, "Société Générale", "Développeuse"),
+                role(1, "Zürich Re", "Engineer"),
+                role(2, "Café Noir", "Barista"),
+            ],
+        ),
+        candidate("Иван Петров", vec![role(0, "Яндекс", "Разработчик"), role(1, "Сбербанк", "Инженер")]),
+        candidate("Grace Hopper", twelve),
+    ];
+    for person in people {
+        let resume = offline::present(&person, &offline::content(&person, None));
+        for (file_type, format) in [(FileType::Pdf, ImportFormat::Pdf), (FileType::Word, ImportFormat::Docx)] {
+            let document = render::render(&resume, file_type, render::Paper::A4).expect("rendered");
+            let (read, warnings) = read_back(format, &document.bytes);
+            assert_eq!(facts(&read), facts(&person), "{} as {file_type}: warnings {warnings:?}", person.full_name);
+        }
+    }
+}
