@@ -25,8 +25,8 @@ export RUST_LOG=warn
 # The limits are measured, not the load generator's user throttled: the API limit is on but
 # far above the load (its Redis check is part of every request); model calls are not limited.
 export API_RATE_LIMIT_PER_MIN="${API_RATE_LIMIT_PER_MIN:-1000000000}" TASK_RATE_LIMIT_PER_MIN=0
-# BENCH_GROUPS picks scenario groups (api e2e model cache render); all by default.
-GROUPS_TO_RUN=" ${BENCH_GROUPS:-api e2e model cache render} "
+# BENCH_GROUPS picks scenario groups (api e2e model cache fair render); all by default.
+GROUPS_TO_RUN=" ${BENCH_GROUPS:-api e2e model cache fair render} "
 PG_ADMIN="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
 # The packages the bench runs and the criterion bench, built in one go with one set of
@@ -171,6 +171,18 @@ for round in $(seq "$RUNS"); do
   if wants model; then
     start_system 1 128 300 3600
     run e2e --label e2e-300ms-c128 --jobs $((2000 / SCALE)) --concurrency 256
+    stop_system
+  fi
+
+  # Fair queues: A's batch of 500 queued at once, then B's one job, two workers of two
+  # slots, a 20 ms model, no cache. B's wait in task-times, and the batch's throughput beside
+  # the same run with B's job queued as A's (one owner: first come, first served).
+  if wants fair; then
+    start_system 2 2 20 0
+    run fair-batch --jobs $((500 / SCALE)) --concurrency 64
+    stop_system
+    start_system 2 2 20 0
+    run fair-batch --label fair-batch-one-owner --one-owner --jobs $((500 / SCALE)) --concurrency 64
     stop_system
   fi
 

@@ -41,7 +41,13 @@ const TARGETS: &[(&str, &str, &str)] = &[
     ("e2e-300ms-c2", "throughput", "≥ 95 % of the 6.7 jobs/s bound"),
     ("e2e-300ms-c128", "throughput", "≥ 150 jobs/s"),
     ("cache-hit", "p50", "p50 ≤ 5 ms"),
+    ("fair-batch", "throughput", "≥ 95 % of fair-batch-one-owner"),
+    ("fair-batch-one-owner", "throughput", "the queue as before fair queues"),
 ];
+
+/// The fair-queue rows: A's batch with B's job queued as B's (turns between owners), and
+/// the same with B's job queued as A's (one owner: first come, first served).
+const FAIR: (&str, &str) = ("fair-batch", "fair-batch-one-owner");
 
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -126,6 +132,7 @@ pub fn write(args: Args) -> Result<()> {
         ));
     }
     out.push_str(&relative(&field));
+    out.push_str(&fairness(&field));
     let cpu: Vec<&str> =
         TARGETS.iter().map(|(label, _, _)| *label).filter(|l| by_label.contains_key(&format!("cpu-{l}"))).collect();
     if !cpu.is_empty() {
@@ -194,6 +201,36 @@ fn relative(field: &dyn Fn(&str, &str) -> Vec<f64>) -> String {
     out
 }
 
+/// B's wait in task-times beside each fair-queue row, and the batch's throughput with turns
+/// as a share of the one-owner queue's, round by round.
+fn fairness(field: &dyn Fn(&str, &str) -> Vec<f64>) -> String {
+    let (fair, one_owner) = FAIR;
+    let ratios: Vec<f64> = field(fair, "throughput")
+        .iter()
+        .zip(field(one_owner, "throughput"))
+        .map(|(fair, one)| 100.0 * fair / one)
+        .collect();
+    if ratios.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\n| fair queues (A's batch, then B's one job; 2 workers × 2 slots) | B's wait, task-times (range) | \
+         batch throughput, % of one owner's (range) | target |\n|---|---|---|---|\n",
+    );
+    for (label, share, target) in [
+        (fair, format!("{:.0} % ({})", median(ratios.clone()), range(&ratios)), "B ≤ 3 task-times; ≥ 95 %"),
+        (one_owner, "100 %".to_owned(), "(B waits behind A's batch)"),
+    ] {
+        let waits = field(label, "b_wait_task_times");
+        out.push_str(&format!(
+            "| {label} | {} ({}) | {share} | {target} |\n",
+            shown(median(waits.clone())),
+            range(&waits)
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,6 +262,23 @@ mod tests {
         let table = relative(&rows);
         assert!(table.contains("| rest-submit-draining | 80 % (50–90) | 21.00 | 310 |"), "{table}");
         assert!(!table.contains("rest-submit-cached"), "a row not run is left out: {table}");
+    }
+
+    #[test]
+    fn fairness_pairs_each_round_with_its_one_owner_run() {
+        let rows = |label: &str, name: &str| -> Vec<f64> {
+            match (label, name) {
+                ("fair-batch", "throughput") => vec![95.0, 100.0, 220.0],
+                ("fair-batch-one-owner", "throughput") => vec![100.0, 100.0, 200.0],
+                ("fair-batch", "b_wait_task_times") => vec![1.0, 2.0, 3.0],
+                ("fair-batch-one-owner", "b_wait_task_times") => vec![150.0, 160.0, 170.0],
+                _ => Vec::new(),
+            }
+        };
+        let table = fairness(&rows);
+        assert!(table.contains("| fair-batch | 2.0 (1.0–3.0) | 100 % (95.0–110) |"), "{table}");
+        assert!(table.contains("| fair-batch-one-owner | 160 (150–170) | 100 % |"), "{table}");
+        assert!(fairness(&|_, _| Vec::new()).is_empty(), "no fair rows, no table");
     }
 
     #[test]

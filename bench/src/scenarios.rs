@@ -1,6 +1,7 @@
 //! The scenarios: closed-loop load at a fixed concurrency for a fixed time (submit, with
 //! or without workers draining, cache hits, status), batches of jobs run to completion (end
-//! to end, generated or render-only), and cache-hit latency.
+//! to end, generated or render-only), cache-hit latency, and one owner's batch beside
+//! another owner's single job (fair queues).
 
 use std::{
     sync::{Arc, Mutex},
@@ -8,7 +9,7 @@ use std::{
 };
 
 use anyhow::{Context as _, Result, bail, ensure};
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
 use hdrhistogram::Histogram;
 use resume_proto::v1::{self, resume_service_client::ResumeServiceClient};
 use serde::Serialize;
@@ -18,8 +19,8 @@ use tonic::{Request, transport::Channel};
 /// What to run.
 #[derive(clap::Args)]
 pub struct Args {
-    /// rest-submit, rest-submit-cached, grpc-submit, rest-status, e2e, e2e-render or
-    /// cache-hit.
+    /// rest-submit, rest-submit-cached, grpc-submit, rest-status, e2e, e2e-render,
+    /// cache-hit or fair-batch.
     scenario: String,
     /// A name for the result row (defaults to the scenario).
     #[arg(long)]
@@ -45,6 +46,10 @@ pub struct Args {
     /// finished per second during the run.
     #[arg(long, value_delimiter = ',')]
     worker_metrics: Vec<String>,
+    /// fair-batch: B's job is queued as A's, so the queue holds one owner's tasks and serves
+    /// them first come, first served, as every queue did before fair queues.
+    #[arg(long)]
+    one_owner: bool,
 }
 
 /// One measurement.
@@ -65,6 +70,10 @@ pub struct Outcome {
     /// Tasks the workers finished per second meanwhile (with `--worker-metrics`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_per_s: Option<f64>,
+    /// fair-batch: how long B's job waited to start, in task-times (A's tasks' mean run
+    /// time).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub b_wait_task_times: Option<f64>,
 }
 
 /// Latencies and errors gathered by every client task.
@@ -127,6 +136,7 @@ pub async fn run(args: Args) -> Result<Outcome> {
     let processed_before = processed(&scrape, &args.worker_metrics).await?;
     let cpu_before = cpu_seconds();
     let started = Instant::now();
+    let mut b_wait_task_times = None;
     let tally = match args.scenario.as_str() {
         "rest-submit" | "rest-submit-cached" => {
             let body = json!({"candidate_id": candidate, "file_type": args.file_type});
@@ -193,6 +203,19 @@ pub async fn run(args: Args) -> Result<Outcome> {
             .await?
         }
         "cache-hit" => cache_hit(&args, &http, &bearer, candidate).await?,
+        "fair-batch" => {
+            let b = match args.one_owner {
+                true => (bearer.clone(), candidate),
+                false => {
+                    let bearer = token(&args.jwt_secret, &format!("{user}-b"), &[]);
+                    let candidate = create_candidate(&http, &args.edge, &bearer).await?;
+                    (bearer, candidate)
+                }
+            };
+            let (tally, b_wait) = fair_batch(&args, &http, (&bearer, candidate), (&b.0, b.1)).await?;
+            b_wait_task_times = Some(b_wait);
+            tally
+        }
         other => bail!("unknown scenario {other:?}"),
     };
     let seconds = started.elapsed().as_secs_f64();
@@ -215,6 +238,7 @@ pub async fn run(args: Args) -> Result<Outcome> {
         max_ms: h.max() as f64 / 1000.0,
         loadgen_cpu_pct: 100.0 * cpu / seconds,
         completed_per_s,
+        b_wait_task_times,
     })
 }
 
@@ -356,12 +380,65 @@ fn job_id(job: &Value) -> Result<String> {
 
 /// Watches job `job_id` to its end; its last status.
 async fn follow(client: &mut ResumeServiceClient<Channel>, bearer: &str, job_id: String) -> Result<String> {
+    Ok(follow_job(client, bearer, job_id).await?.status)
+}
+
+/// Watches job `job_id` to its end; the job as it ended.
+async fn follow_job(client: &mut ResumeServiceClient<Channel>, bearer: &str, job_id: String) -> Result<v1::Job> {
     let mut updates = client.watch_job(authed(bearer, v1::WatchJobRequest { job_id })).await?.into_inner();
-    let mut last = String::new();
+    let mut last = v1::Job::default();
     while let Some(update) = updates.next().await {
-        last = update?.job.map(|j| j.status).unwrap_or_default();
+        last = update?.job.unwrap_or_default();
     }
     Ok(last)
+}
+
+/// A fresh job (no cache, no waiting for an identical one) of `candidate`, as `bearer`'s
+/// owner; its id.
+async fn submit_fresh(http: &reqwest::Client, edge: &str, bearer: &str, candidate: i64) -> Result<String> {
+    let body = json!({"candidate_id": candidate, "fresh": true});
+    let response =
+        http.post(format!("{edge}/api/resume-async/generate-async")).bearer_auth(bearer).json(&body).send().await?;
+    ensure!(response.status() == 202, "submit: {}", response.status());
+    job_id(&response.json().await?)
+}
+
+/// Seconds from `from` to `to`.
+fn seconds_between(from: Option<&prost_types::Timestamp>, to: Option<&prost_types::Timestamp>) -> Result<f64> {
+    let time = |t: Option<&prost_types::Timestamp>| t.and_then(resume_proto::time::from_timestamp).context("a time");
+    Ok((time(to)? - time(from)?).as_seconds_f64())
+}
+
+/// A's batch of `jobs` fresh jobs, all queued at once (`concurrency` submissions at a time),
+/// then B's one: every job followed to its end. The tally holds A's jobs, submit to end;
+/// with it, how long B's job waited to start in task-times (A's tasks' mean run time).
+async fn fair_batch(
+    args: &Args,
+    http: &reqwest::Client,
+    (a_bearer, a_candidate): (&str, i64),
+    (b_bearer, b_candidate): (&str, i64),
+) -> Result<(Tally, f64)> {
+    let submissions = (0..args.jobs).map(|_| submit_fresh(http, &args.edge, a_bearer, a_candidate));
+    let batch: Vec<String> = futures::stream::iter(submissions).buffered(args.concurrency).try_collect().await?;
+    let b_job = submit_fresh(http, &args.edge, b_bearer, b_candidate).await?;
+    let channels = channels(&args.server, 4).await?;
+    let follows = batch.into_iter().enumerate().map(|(i, job_id)| {
+        let mut client = ResumeServiceClient::new(channels[i % channels.len()].clone());
+        async move { follow_job(&mut client, a_bearer, job_id).await }
+    });
+    let ended: Vec<v1::Job> = futures::stream::iter(follows).buffer_unordered(args.concurrency).try_collect().await?;
+    let b = follow_job(&mut ResumeServiceClient::new(channels[0].clone()), b_bearer, b_job).await?;
+    ensure!(b.status == "SUCCESS", "B's job ended {}", b.status);
+    let mut tally = Tally::new();
+    let mut run_seconds = Vec::with_capacity(ended.len());
+    for job in &ended {
+        let took = seconds_between(job.created_at.as_ref(), job.completed_at.as_ref())?;
+        tally.record(Duration::from_secs_f64(took.max(0.0)), job.status == "SUCCESS");
+        run_seconds.push(seconds_between(job.started_at.as_ref(), job.completed_at.as_ref())?);
+    }
+    let task_time = run_seconds.iter().sum::<f64>() / run_seconds.len().max(1) as f64;
+    let b_wait = seconds_between(b.created_at.as_ref(), b.started_at.as_ref())?;
+    Ok((tally, b_wait / task_time))
 }
 
 /// Waits for job `job_id` to succeed.

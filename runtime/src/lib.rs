@@ -10,6 +10,8 @@
 //! - `telemetry` (feature `otel`): OTLP export of the spans, one trace across the processes.
 //! - [`redis`] (feature `redis`): the Redis client every process builds (TLS, ACL,
 //!   cluster, bounded waits).
+//! - [`queue`] (feature `redis`): putting a task in a fair queue, as server and worker
+//!   both do.
 //! - [`rate`] (feature `redis`): per-minute rate limits kept in Redis, shared by every
 //!   replica.
 //! - [`shared`] (feature `redis`): the configuration server and worker share, checked once.
@@ -20,6 +22,8 @@ pub mod client;
 pub mod listen;
 pub mod metrics;
 pub mod process;
+#[cfg(feature = "redis")]
+pub mod queue;
 #[cfg(feature = "redis")]
 pub mod rate;
 #[cfg(feature = "redis")]

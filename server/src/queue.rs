@@ -1,5 +1,6 @@
-//! The server's side of Redis's queues: pushing tasks, reading queue depths and the
-//! workers' heartbeats, and noticing (and rebuilding after) a Redis that lost its data.
+//! The server's side of Redis's queues: pushing tasks (each to its owner's list, see
+//! `runtime::queue`), reading queue depths and the workers' heartbeats, and noticing (and
+//! rebuilding after) a Redis that lost its data.
 
 use std::{collections::HashSet, time::Duration};
 
@@ -8,14 +9,19 @@ use fred::{
     types::{Expiration, SetOptions},
 };
 use resume_proto::{
-    job::Priority,
     redis::{Keys, Queue, registry, task},
     v1::{ResumeTask, WorkerHeartbeat},
 };
 
-use runtime::redis::within;
+use runtime::{
+    queue::{Enqueue, Origin},
+    redis::within,
+};
 
-use crate::error::{Error, Result};
+use crate::{
+    db::resume_job,
+    error::{Error, Result},
+};
 
 /// How long a server may take to rebuild lost queues before another may try.
 const RECOVERY_LOCK: Duration = Duration::from_secs(30);
@@ -24,12 +30,13 @@ const RECOVERY_LOCK: Duration = Duration::from_secs(30);
 pub struct Dispatch {
     client: Client,
     keys: Keys,
+    enqueue: Enqueue,
 }
 
 impl Dispatch {
     /// Dispatch over an initialised client.
     pub fn new(client: Client, keys: Keys) -> Dispatch {
-        Dispatch { client, keys }
+        Dispatch { client, enqueue: Enqueue::new(keys.clone()), keys }
     }
 
     /// Fails at once while the connection to Redis is down (being made again), so that a
@@ -42,17 +49,14 @@ impl Dispatch {
         }
     }
 
-    /// Queues the task of job `job_id` and wakes an idle worker. The job row must already
-    /// be committed: a worker may claim it the moment this returns.
-    pub async fn push(&self, job_id: &str, priority: Priority, work: task::Work) -> Result<()> {
-        let queue = Queue::of(priority);
+    /// Queues the task of `job` last of its owner's, waking idle workers. The job row
+    /// must already be committed: a worker may claim it the moment this returns.
+    pub async fn push(&self, job: &resume_job::Model, work: task::Work) -> Result<()> {
+        let queue = job.queue();
         // The request's trace goes with the task, for the worker to continue.
         let traceparent = runtime::trace::current().map(|context| context.to_string()).unwrap_or_default();
-        let task = ResumeTask { traceparent, ..task::new(job_id, priority, work) };
-        let pipeline = self.client.pipeline();
-        let _: () = pipeline.rpush(self.keys.queue(queue), task::encode(&task)).await?;
-        let _: () = pipeline.publish(self.keys.wake_channel(), "").await?;
-        let _: Vec<Value> = within(pipeline.all()).await?;
+        let task = ResumeTask { traceparent, ..task::new(&job.id, &job.owner, queue.priority(), work) };
+        within(self.enqueue.enqueue(&self.client, queue, &job.owner, &task::encode(&task), Origin::New)).await?;
         Ok(())
     }
 
@@ -93,27 +97,35 @@ impl Dispatch {
 
     /// The job id of every task Redis holds: waiting, parked for a retry, or in flight.
     pub async fn job_ids(&self) -> Result<HashSet<String>> {
+        let mut lists = Vec::new();
         let mut tasks: Vec<Vec<u8>> = Vec::new();
         for queue in Queue::ALL {
-            tasks.extend(self.client.lrange::<Vec<Vec<u8>>, _>(self.keys.queue(queue), 0, -1).await?);
+            let owners: Vec<String> = self.client.lrange(self.keys.owners(queue), 0, -1).await?;
+            lists.extend(owners.iter().map(|owner| self.keys.waiting(queue, owner)));
+            lists.push(self.keys.unfair(queue));
             let delayed: Vec<Vec<u8>> =
                 self.client.zrange(self.keys.delayed(queue), 0, -1, None, false, None, false).await?;
             tasks.extend(delayed);
         }
         let workers: Vec<String> = self.client.smembers(self.keys.workers()).await?;
-        for worker in workers {
-            tasks.extend(self.client.lrange::<Vec<Vec<u8>>, _>(self.keys.in_flight(&worker), 0, -1).await?);
+        lists.extend(workers.iter().map(|worker| self.keys.in_flight(worker)));
+        for list in lists {
+            tasks.extend(self.client.lrange::<Vec<Vec<u8>>, _>(list, 0, -1).await?);
         }
         Ok(tasks.iter().filter_map(|raw| task::decode(raw)).map(|task| task.job_id).collect())
     }
 
-    /// How many tasks wait in each queue, highest priority first.
+    /// How many tasks wait in each queue, highest priority first: each queue's counter, and
+    /// what a server older than fair queues left in its one list, in one round trip.
     pub async fn depths(&self) -> Result<Vec<(Queue, i64)>> {
-        let mut depths = Vec::with_capacity(Queue::ALL.len());
+        let pipeline = self.client.pipeline();
         for queue in Queue::ALL {
-            depths.push((queue, within(self.client.llen(self.keys.queue(queue))).await?));
+            let _: () = pipeline.get(self.keys.depth(queue)).await?;
+            let _: () = pipeline.llen(self.keys.unfair(queue)).await?;
         }
-        Ok(depths)
+        let counts: Vec<Option<i64>> = within(pipeline.all()).await?;
+        let depths = Queue::ALL.into_iter().zip(counts.chunks(2));
+        Ok(depths.map(|(queue, counts)| (queue, counts.iter().flatten().sum())).collect())
     }
 
     /// Every worker whose heartbeat has not expired, as it last described itself, in one

@@ -168,10 +168,9 @@ def main():
                     fail(f"{deployment['metadata']['name']} takes {e['name']} from elsewhere than a Secret")
         if binary == "worker" and spec.get("terminationGracePeriodSeconds", 30) <= 30:
             fail("the workers' grace period is not longer than their 30 s drain")
-    prefix = config_maps.get("resume-worker-config", {}).get("REDIS_KEY_PREFIX", "resume")
-    lists = sorted(t["metadata"]["listName"] for s in kinds.get("ScaledObject", []) for t in s["spec"]["triggers"])
-    if lists != sorted(f"{{{prefix}}}:{q}" for q in QUEUES):
-        fail(f"the ScaledObject reads {lists}, not both queues under prefix {prefix}")
+    queries = sorted(t["metadata"].get("query", "") for s in kinds.get("ScaledObject", []) for t in s["spec"]["triggers"])
+    if queries != sorted(f'max(resume_queue_depth{{queue="{q}"}})' for q in QUEUES):
+        fail(f"the ScaledObject reads {queries}, not the depth of both queues")
     if failures:
         sys.exit(f"deploy: {len(failures)} problem(s)")
     print("deploy: the environment of every container is what its binary reads, and all it needs")

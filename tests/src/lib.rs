@@ -432,6 +432,22 @@ impl System {
         Ok(client)
     }
 
+    /// How many tasks wait in `queue`: its depth counter, as the admin route reads it.
+    pub async fn depth(&self, queue: resume_proto::redis::Queue) -> Result<i64> {
+        let redis = self.redis().await?;
+        let depth: Option<i64> = fred::interfaces::KeysInterface::get(&redis, self.keys().depth(queue)).await?;
+        Ok(depth.unwrap_or(0))
+    }
+
+    /// Takes the next task as a worker `worker_id` would, into its in-flight list, and runs
+    /// nothing: what a worker killed right after taking leaves. The task, if one waited.
+    pub async fn take_as(&self, worker_id: &str) -> Result<Option<Vec<u8>>> {
+        let builder = runtime::redis::builder(&self.redis_url, self.options.redis_cluster)?;
+        let limit = runtime::rate::RateLimit::per_minute(0);
+        let redis = worker::redis::Redis::connect(&builder, self.keys(), worker_id, limit).await?;
+        Ok(redis.tasks.take().await?)
+    }
+
     /// `POST path` with a JSON body as `user`; the status and the JSON answer.
     pub async fn post(&self, user: &str, path: &str, body: Value) -> Result<(u16, Value)> {
         let response = self.http.post(self.url(path)).bearer_auth(self.token(user)).json(&body).send().await?;

@@ -227,7 +227,7 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
             }
             Err(TaskError::Unreachable(status)) => {
                 tracing::warn!(%status, "server unreachable; handing the task back");
-                settle(ctx.redis.tasks.hand_back(&raw, task::queue(&task)).await);
+                settle(ctx.redis.tasks.hand_back(&raw, &task).await);
             }
             Err(error) => {
                 tracing::error!(%error, "task failed");
@@ -237,7 +237,7 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
                     Ok(()) => settle(ctx.redis.tasks.ack(&raw).await),
                     Err(status) => {
                         tracing::warn!(%status, "could not record the failure; handing the task back");
-                        settle(ctx.redis.tasks.hand_back(&raw, task::queue(&task)).await);
+                        settle(ctx.redis.tasks.hand_back(&raw, &task).await);
                     }
                 }
             }

@@ -3,6 +3,11 @@
 //! Every key carries the hash tag `{<prefix>}` so that all of them live in one Redis
 //! Cluster slot: a task moves between lists (`LMOVE`) atomically only within one slot,
 //! and one `MGET` reads every heartbeat.
+//!
+//! A queue is fair across owners: each owner's waiting tasks are a list of their own
+//! ([`Keys::waiting`]), the owners with tasks waiting take turns ([`Keys::owners`]), and a
+//! counter keeps the queue's depth ([`Keys::depth`]). The scripts that change them are
+//! `runtime::queue`'s (queueing) and the worker's (taking).
 
 use crate::{job::Priority, v1};
 
@@ -61,8 +66,34 @@ impl Keys {
         Keys { tag: format!("{{{prefix}}}") }
     }
 
-    /// The list holding a queue's waiting tasks.
-    pub fn queue(&self, queue: Queue) -> String {
+    /// The owners with tasks waiting in `queue`, in the order they are served: a list in
+    /// which each owner appears once, and only while their own list ([`Keys::waiting`]) holds
+    /// a task. A worker takes from the first owner and moves them to the end.
+    pub fn owners(&self, queue: Queue) -> String {
+        format!("{}:{}:owners", self.tag, queue.name())
+    }
+
+    /// The list of `owner`'s tasks waiting in `queue`, oldest first.
+    pub fn waiting(&self, queue: Queue, owner: &str) -> String {
+        format!("{}{owner}", self.waiting_prefix(queue))
+    }
+
+    /// What every [`Keys::waiting`] list of `queue` begins with: the take script adds the
+    /// owner it serves.
+    pub fn waiting_prefix(&self, queue: Queue) -> String {
+        format!("{}:{}:owner:", self.tag, queue.name())
+    }
+
+    /// How many tasks wait in `queue` (a counter the queue scripts keep), so that its depth
+    /// is read in O(1) however many owners wait.
+    pub fn depth(&self, queue: Queue) -> String {
+        format!("{}:{}:depth", self.tag, queue.name())
+    }
+
+    /// The one list of a queue's waiting tasks that servers older than fair queues push to
+    /// (and their workers hand back to): workers drain it first, so that no task queued
+    /// before an upgrade is stranded.
+    pub fn unfair(&self, queue: Queue) -> String {
         format!("{}:{}", self.tag, queue.name())
     }
 
@@ -181,8 +212,10 @@ mod tests {
     fn every_key_shares_one_hash_tag() {
         let keys = Keys::new("resume");
         for key in [
-            keys.queue(Queue::PriorityHigh),
-            keys.queue(Queue::ResumeGeneration),
+            keys.owners(Queue::PriorityHigh),
+            keys.waiting(Queue::ResumeGeneration, "u1"),
+            keys.depth(Queue::ResumeGeneration),
+            keys.unfair(Queue::ResumeGeneration),
             keys.in_flight("w1"),
             keys.delayed(Queue::ResumeGeneration),
             keys.heartbeat("w1"),
@@ -195,7 +228,9 @@ mod tests {
         ] {
             assert!(key.starts_with("{resume}:"), "{key}");
         }
-        assert_eq!(keys.queue(Queue::PriorityHigh), "{resume}:priority_high");
+        assert_eq!(keys.unfair(Queue::PriorityHigh), "{resume}:priority_high");
+        assert_eq!(keys.waiting(Queue::PriorityHigh, "u1"), "{resume}:priority_high:owner:u1");
+        assert!(keys.waiting(Queue::PriorityHigh, "u1").starts_with(&keys.waiting_prefix(Queue::PriorityHigh)));
     }
 
     #[test]

@@ -24,8 +24,8 @@ pub struct Work {
     pub run: i32,
 }
 
-/// A task of job `job_id`, queued now.
-pub fn new(job_id: &str, priority: Priority, work: Work) -> ResumeTask {
+/// A task of `owner`'s job `job_id`, queued now.
+pub fn new(job_id: &str, owner: &str, priority: Priority, work: Work) -> ResumeTask {
     let Work { cache_key, content_key, fresh, kind, run } = work;
     ResumeTask {
         job_id: job_id.to_owned(),
@@ -40,6 +40,7 @@ pub fn new(job_id: &str, priority: Priority, work: Work) -> ResumeTask {
         traceparent: String::new(),
         answers: Vec::new(),
         kind: kind.as_str().to_owned(),
+        owner: owner.to_owned(),
     }
 }
 
@@ -70,6 +71,13 @@ pub fn queue(task: &ResumeTask) -> Queue {
     task.priority.parse().map_or(Queue::ResumeGeneration, Queue::of)
 }
 
+/// Where the task `raw` (its bytes as they lie in Redis) waits when it is queued: its
+/// queue ([`queue`]) and its owner's list. Bytes that are not a task go to the default
+/// queue under no owner, for the worker that takes them to drop.
+pub fn place(raw: &[u8]) -> (Queue, String) {
+    decode(raw).map_or((Queue::ResumeGeneration, String::new()), |task| (queue(&task), task.owner))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,16 +85,18 @@ mod tests {
     #[test]
     fn a_task_round_trips_and_knows_its_queue() {
         let work = Work { cache_key: "k".into(), content_key: "c".into(), fresh: true, kind: JobKind::Import, run: 2 };
-        let task = new("j1", Priority::High, work);
+        let task = new("j1", "ann", Priority::High, work);
         let read = decode(&encode(&task)).unwrap();
         assert_eq!((read.job_id.as_str(), read.cache_key.as_str(), read.fresh), ("j1", "k", true));
         assert_eq!((read.content_key.as_str(), read.run), ("c", 2));
-        assert_eq!(queue(&read), Queue::PriorityHigh);
+        assert_eq!((queue(&read), read.owner.as_str()), (Queue::PriorityHigh, "ann"));
         assert_eq!(kind(&read), JobKind::Import);
         let older = ResumeTask { kind: String::new(), render_only: true, ..read.clone() };
         assert_eq!(kind(&older), JobKind::Render, "a task without a kind is read as before");
         assert!(read.answers.is_empty(), "a new task has no model answers");
         assert!(decode(b"\xff\xff").is_none());
+        assert_eq!(place(&encode(&read)), (Queue::PriorityHigh, "ann".to_owned()));
+        assert_eq!(place(b"\xff\xff"), (Queue::ResumeGeneration, String::new()));
         let answer = crate::v1::ModelAnswer { call: "resume_main".into(), reply: "{}".into(), ..Default::default() };
         let retried = ResumeTask { answers: vec![answer.clone()], ..task };
         assert_eq!(decode(&encode(&retried)).map(|t| t.answers), Some(vec![answer]));

@@ -93,7 +93,7 @@ async fn retry_where(state: &AppState, by: &str, condition: Condition, queues: &
             Event::new(Kind::Queued).detail(queue.name()),
         ];
         for row in lifecycle::transition(state, Move::Retry, which, Kept::events(events)).await? {
-            retried.push(queue_again(state, by, row, queue).await?);
+            retried.push(queue_again(state, by, row).await?);
         }
     }
     Ok(retried)
@@ -101,8 +101,8 @@ async fn retry_where(state: &AppState, by: &str, condition: Condition, queues: &
 
 /// Pushes the task of a job just retried; one that cannot be pushed fails again, visibly,
 /// rather than wait for a task that is not there (it can be retried once the queue is back).
-async fn queue_again(state: &AppState, by: &str, row: resume_job::Model, queue: Queue) -> Result<v1::Job> {
-    let pushed = async { state.queue.push(&row.id, queue.priority(), jobs::work_of(state, &row).await?).await };
+async fn queue_again(state: &AppState, by: &str, row: resume_job::Model) -> Result<v1::Job> {
+    let pushed = async { state.queue.push(&row, jobs::work_of(state, &row).await?).await };
     match pushed.await {
         Ok(()) => {
             tracing::info!(job_id = %row.id, by, "job retried");

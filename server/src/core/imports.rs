@@ -101,7 +101,7 @@ pub async fn create(state: &AppState, owner: &str, req: v1::CreateImportRequest)
     let keeps = Kept { import: Some(import.clone()), ..jobs::queued(Priority::Default) };
     state.writer.insert(row.clone(), keeps).await?;
     let work = task::Work { kind: JobKind::Import, ..task::Work::default() };
-    if let Err(error) = state.queue.push(&row.id, Priority::Default, work).await {
+    if let Err(error) = state.queue.push(&row, work).await {
         jobs::unqueued(state, &row.id).await;
         return Err(error);
     }

@@ -94,7 +94,7 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
         return complete_from_cache(state, row, cached, &work.content_key).await;
     }
     state.writer.insert(row.clone(), queued(priority)).await?;
-    if let Err(error) = state.queue.push(&row.id, priority, work).await {
+    if let Err(error) = state.queue.push(&row, work).await {
         unqueued(state, &row.id).await;
         return Err(error);
     }
@@ -137,7 +137,7 @@ pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest)
         Kept { content: Some(Content { encoded: content.encode_to_vec(), key: None }), ..queued(Priority::Default) };
     state.writer.insert(row.clone(), keeps).await?;
     let work = task::Work { kind: JobKind::Render, ..task::Work::default() };
-    if let Err(error) = state.queue.push(&row.id, Priority::Default, work).await {
+    if let Err(error) = state.queue.push(&row, work).await {
         unqueued(state, &row.id).await;
         return Err(error);
     }

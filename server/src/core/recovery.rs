@@ -66,7 +66,7 @@ async fn recover(state: &AppState) -> Result<usize> {
     for row in running.into_iter().filter(|row| !present.contains(&row.id)) {
         let work = jobs::work_of(state, &row).await?;
         let queue = row.queue();
-        state.queue.push(&row.id, queue.priority(), work).await?;
+        state.queue.push(&row, work).await?;
         let requeued_event = Kept::events([Event::new(Kind::Requeued).detail(queue.name())]);
         lifecycle::transition(state, Move::Note, resume_job::Column::Id.eq(row.id.as_str()), requeued_event).await?;
         tracing::info!(job_id = %row.id, "job queued again after Redis lost its task");

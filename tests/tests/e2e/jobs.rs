@@ -1,10 +1,7 @@
 //! Job lifecycle beyond the happy path: cancel, priority, listing, the queue's bookkeeping.
 
 use e2e::{Db, PATIENCE, System, eventually};
-use fred::{
-    prelude::*,
-    types::{Expiration, lists::LMoveDirection},
-};
+use fred::{prelude::*, types::Expiration};
 use resume_proto::{
     redis::{Queue, registry},
     v1,
@@ -23,8 +20,7 @@ async fn a_cancelled_job_is_never_built() -> anyhow::Result<()> {
     let (candidate, _) = system.candidate_with_target("canceller").await?;
     let job_id = submit(&system, "canceller", json!({"candidate_id": candidate})).await?;
     let redis = system.redis().await?;
-    let queued: i64 = redis.llen(system.keys().queue(Queue::ResumeGeneration)).await?;
-    assert_eq!(queued, 1, "the task waits in its queue");
+    assert_eq!(system.depth(Queue::ResumeGeneration).await?, 1, "the task waits in its queue");
 
     let (status, job) = system.post("canceller", &format!("/api/resume-async/cancel/{job_id}"), json!({})).await?;
     assert_eq!((status, job["status"].as_str()), (200, Some("CANCELLED")));
@@ -41,7 +37,7 @@ async fn a_cancelled_job_is_never_built() -> anyhow::Result<()> {
     assert_eq!(done["status"], "SUCCESS", "{done}");
     let keys = system.keys();
     eventually("the cancelled job's task to leave the queue and the worker", PATIENCE, || async {
-        let queued: i64 = redis.llen(keys.queue(Queue::ResumeGeneration)).await?;
+        let queued = system.depth(Queue::ResumeGeneration).await?;
         let workers: Vec<String> = redis.smembers(keys.workers()).await?;
         let mut held = 0;
         for worker in &workers {
@@ -136,8 +132,7 @@ async fn a_finished_task_leaves_no_trace_in_the_queues() -> anyhow::Result<()> {
         Ok((leftovers == 0).then_some(()))
     })
     .await?;
-    let high: i64 = redis.llen(system.keys().queue(Queue::PriorityHigh)).await?;
-    assert_eq!(high, 0);
+    assert_eq!(system.depth(Queue::PriorityHigh).await?, 0);
     system.stop().await
 }
 
@@ -151,21 +146,14 @@ async fn a_dead_workers_task_is_taken_over_once_its_heartbeat_expires() -> anyho
     let redis = system.redis().await?;
     let keys = system.keys();
     let (dead, in_flight) = ("killed-worker", keys.in_flight("killed-worker"));
-    let task: Option<Vec<u8>> = redis
-        .lmove(keys.queue(Queue::ResumeGeneration), &in_flight, LMoveDirection::Left, LMoveDirection::Right)
-        .await?;
-    assert!(task.is_some(), "the task was queued");
+    assert!(system.take_as(dead).await?.is_some(), "the task was queued");
     let beat = registry::encode(&v1::WorkerHeartbeat { host: "gone".into(), concurrency: 4, ..Default::default() });
     let _: () = redis.set(keys.heartbeat(dead), beat.clone(), Some(Expiration::PX(60_000)), None, false).await?;
     let _: () = redis.set(keys.last_heartbeat(dead), beat, Some(Expiration::PX(60_000)), None, false).await?;
     let _: () = redis.sadd(keys.workers(), dead).await?;
     // And a worker that died long ago, its heartbeat gone, holding another job's task.
     let other = submit(&system, "orphan", json!({"candidate_id": candidate, "file_type": "pdf"})).await?;
-    let long_dead = keys.in_flight("long-dead-worker");
-    let task: Option<Vec<u8>> = redis
-        .lmove(keys.queue(Queue::ResumeGeneration), &long_dead, LMoveDirection::Left, LMoveDirection::Right)
-        .await?;
-    assert!(task.is_some(), "the other task was queued");
+    assert!(system.take_as("long-dead-worker").await?.is_some(), "the other task was queued");
     let _: () = redis.sadd(keys.workers(), "long-dead-worker").await?;
 
     system.start_worker(2);

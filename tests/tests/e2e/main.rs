@@ -7,6 +7,7 @@ mod candidates;
 mod cluster;
 mod content;
 mod erasure;
+mod fair;
 mod grpc;
 mod history;
 mod imports;

@@ -1,45 +1,63 @@
-//! The task lists, crash-safe by construction.
+//! The task lists, crash-safe by construction and fair across owners.
 //!
 //! A task is never held only in memory: [`Tasks::take`] moves it atomically from a queue
-//! list into this worker's own in-flight list, and it leaves that list only once the
-//! server has recorded the outcome ([`Tasks::ack`]), it was parked for a retry
-//! ([`Tasks::retry_later`]) or handed back to the head of its queue ([`Tasks::hand_back`]).
-//! A worker that dies leaves its tasks in its in-flight list, from which any other worker
-//! returns them ([`Tasks::return_all`], called by the registry's dead-worker sweep).
+//! into this worker's own in-flight list, and it leaves that list only once the server has
+//! recorded the outcome ([`Tasks::ack`]), it was parked for a retry
+//! ([`Tasks::retry_later`]) or handed back to the head of its owner's list
+//! ([`Tasks::hand_back`]). A worker that dies leaves its tasks in its in-flight list, from
+//! which any other worker returns them ([`Tasks::return_all`], called by the registry's
+//! dead-worker sweep).
 //!
-//! Idle workers do not poll: the server publishes on a wake channel after each push.
+//! Within a queue, owners take turns: each take serves the owner at the front of the
+//! queue's turns and moves them to the back, so that an owner with one task waits behind
+//! one task of each other owner waiting, not behind all of them. Queueing is
+//! `runtime::queue`'s, shared with the server.
+//!
+//! Idle workers do not poll: queueing a task publishes on a wake channel.
 //! A periodic re-check covers a wake-up lost while the subscriber reconnects.
 
 use std::{sync::Arc, time::Duration};
 
 use fred::{clients::SubscriberClient, prelude::*, types::scripts::Script};
-use resume_proto::redis::{Keys, Queue, task};
+use resume_proto::{
+    redis::{Keys, Queue, task},
+    v1::ResumeTask,
+};
+use runtime::queue::{Enqueue, Origin};
 use tokio::sync::{Notify, broadcast::error::RecvError};
 
-/// Moves the next task into the in-flight list, high priority first, from a queue that is
-/// not paused.
-/// KEYS: 1 priority_high list, 2 resume_generation list, 3 this worker's in-flight list,
-/// 4 the set of paused queue names. ARGV: 1 "priority_high", 2 "resume_generation".
+/// Moves the next task into the in-flight list, from the highest-priority queue that is
+/// not paused and holds one. Within a queue, a task that a server older than fair queues
+/// pushed goes first (it was queued before any other); else the first task of the owner
+/// whose turn it is, who then goes to the back of the turns if they have more waiting.
+/// KEYS: 1 this worker's in-flight list, 2 the set of paused queue names, then for each
+/// queue, highest priority first: 3 its owners, 4 its depth, 5 its unfair list.
+/// ARGV: for each queue in the same order: 1 its name, 2 what its owners' lists' keys
+/// begin with (the owner's list is read under that key and the owner's name, in the slot
+/// of every other key).
 /// Returns the task, or nil when no queue that may be taken from holds one.
 const TAKE: &str = r"
-for i = 1, 2 do
-  if redis.call('SISMEMBER', KEYS[4], ARGV[i]) == 0 then
-    local task = redis.call('LMOVE', KEYS[i], KEYS[3], 'LEFT', 'RIGHT')
+for q = 0, #ARGV / 2 - 1 do
+  local owners, depth, unfair = KEYS[3 + 3 * q], KEYS[4 + 3 * q], KEYS[5 + 3 * q]
+  if redis.call('SISMEMBER', KEYS[2], ARGV[1 + 2 * q]) == 0 then
+    local task = redis.call('LMOVE', unfair, KEYS[1], 'LEFT', 'RIGHT')
     if task then return task end
+    -- An owner is in the turns only while their list holds a task; one found without is
+    -- dropped from them all the same.
+    local owner = redis.call('LPOP', owners)
+    while owner do
+      local waiting = ARGV[2 + 2 * q] .. owner
+      task = redis.call('LMOVE', waiting, KEYS[1], 'LEFT', 'RIGHT')
+      if task then
+        if redis.call('LLEN', waiting) > 0 then redis.call('RPUSH', owners, owner) end
+        redis.call('DECR', depth)
+        return task
+      end
+      owner = redis.call('LPOP', owners)
+    end
   end
 end
 return false
-";
-
-/// Returns one in-flight task to the head of its queue.
-/// KEYS: 1 this worker's in-flight list, 2 the task's queue list. ARGV: 1 the task.
-/// Returns 1 when the task was handed back, 0 when it was not in flight.
-const HAND_BACK: &str = r"
-if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
-  redis.call('LPUSH', KEYS[2], ARGV[1])
-  return 1
-end
-return 0
 ";
 
 /// Parks one in-flight task until its retry is due, as it is or as a new version of it.
@@ -54,23 +72,9 @@ end
 return 0
 ";
 
-/// Moves due tasks from the delayed sets to the head of their queues and wakes workers.
-/// KEYS: 1 delayed priority_high, 2 priority_high list, 3 delayed resume_generation,
-/// 4 resume_generation list. ARGV: 1 now in unix milliseconds, 2 the wake channel.
-/// Returns how many tasks were moved.
-const PROMOTE: &str = r"
-local moved = 0
-for i = 1, 3, 2 do
-  local due = redis.call('ZRANGEBYSCORE', KEYS[i], '-inf', ARGV[1], 'LIMIT', 0, 100)
-  for _, task in ipairs(due) do
-    redis.call('ZREM', KEYS[i], task)
-    redis.call('LPUSH', KEYS[i + 1], task)
-    moved = moved + 1
-  end
-end
-if moved > 0 then redis.call('PUBLISH', ARGV[2], '') end
-return moved
-";
+/// How many due retries one promotion moves from each delayed set at most (the rest wait
+/// for the next one).
+const PROMOTE_AT_ONCE: i64 = 100;
 
 /// This worker's task lists.
 pub struct Tasks {
@@ -78,9 +82,9 @@ pub struct Tasks {
     keys: Keys,
     in_flight: String,
     take: Script,
-    hand_back: Script,
+    /// Puts tasks back in their queues: handed back, taken over, or due.
+    enqueue: Enqueue,
     retry_later: Script,
-    promote: Script,
     /// Signalled on every wake message; a stored permit covers a push just before waiting.
     wake: Arc<Notify>,
     /// Held so that wake messages keep coming.
@@ -108,26 +112,25 @@ impl Tasks {
         });
         Ok(Tasks {
             in_flight: keys.in_flight(worker_id),
+            enqueue: Enqueue::new(keys.clone()),
             keys,
             client,
             take: Script::from_lua(TAKE),
-            hand_back: Script::from_lua(HAND_BACK),
             retry_later: Script::from_lua(RETRY_LATER),
-            promote: Script::from_lua(PROMOTE),
             wake,
             _subscriber: subscriber,
         })
     }
+
     /// The next task, moved into this worker's in-flight list; `None` when none waits.
     pub async fn take(&self) -> Result<Option<Vec<u8>>, Error> {
-        let keys = vec![
-            self.keys.queue(Queue::PriorityHigh),
-            self.keys.queue(Queue::ResumeGeneration),
-            self.in_flight.clone(),
-            self.keys.paused(),
-        ];
-        let names = vec![Queue::PriorityHigh.name(), Queue::ResumeGeneration.name()];
-        let task: Option<Vec<u8>> = self.take.evalsha_with_reload(&self.client, keys, names).await?;
+        let mut keys = vec![self.in_flight.clone(), self.keys.paused()];
+        let mut args = Vec::with_capacity(2 * Queue::ALL.len());
+        for queue in Queue::ALL {
+            keys.extend([self.keys.owners(queue), self.keys.depth(queue), self.keys.unfair(queue)]);
+            args.extend([queue.name().to_owned(), self.keys.waiting_prefix(queue)]);
+        }
+        let task: Option<Vec<u8>> = self.take.evalsha_with_reload(&self.client, keys, args).await?;
         Ok(task)
     }
 
@@ -142,37 +145,24 @@ impl Tasks {
         Ok(())
     }
 
-    /// Returns an unfinished task to the head of `queue` for another worker.
-    pub async fn hand_back(&self, task: &[u8], queue: Queue) -> Result<(), Error> {
-        self.move_back(&self.in_flight, task, queue).await?;
-        self.wake_workers().await
-    }
-
-    /// Moves `task` from the in-flight list `in_flight` to the head of `queue`; whether
-    /// it was still there (of two workers recovering it, one moves it).
-    async fn move_back(&self, in_flight: &str, task: &[u8], queue: Queue) -> Result<bool, Error> {
-        let keys = vec![in_flight.to_owned(), self.keys.queue(queue)];
-        let moved: i64 = self.hand_back.evalsha_with_reload(&self.client, keys, vec![task]).await?;
-        Ok(moved == 1)
-    }
-
-    async fn wake_workers(&self) -> Result<(), Error> {
-        let _: i64 = self.client.publish(self.keys.wake_channel(), "").await?;
+    /// Returns an unfinished task (`raw`, read as `task`) to the head of its owner's list
+    /// for another worker.
+    pub async fn hand_back(&self, raw: &[u8], task: &ResumeTask) -> Result<(), Error> {
+        let (queue, owner) = (task::queue(task), task.owner.as_str());
+        self.enqueue.enqueue(&self.client, queue, owner, raw, Origin::InFlight(&self.in_flight)).await?;
         Ok(())
     }
 
-    /// Returns every task in the in-flight list `in_flight` to the head of its queue, in
-    /// the order they were taken; how many this call moved.
+    /// Returns every task in the in-flight list `in_flight` to the head of its owner's
+    /// list, in the order they were taken; how many this call moved.
     pub(super) async fn return_all(&self, in_flight: &str) -> Result<usize, Error> {
         let tasks: Vec<Vec<u8>> = self.client.lrange(in_flight, 0, -1).await?;
         let mut moved = 0;
         // The last taken goes back first, so the first taken ends up at the head.
-        for task in tasks.iter().rev() {
-            let queue = task::decode(task).map_or(Queue::ResumeGeneration, |t| task::queue(&t));
-            moved += usize::from(self.move_back(in_flight, task, queue).await?);
-        }
-        if moved > 0 {
-            self.wake_workers().await?;
+        for raw in tasks.iter().rev() {
+            let (queue, owner) = task::place(raw);
+            moved +=
+                usize::from(self.enqueue.enqueue(&self.client, queue, &owner, raw, Origin::InFlight(in_flight)).await?);
         }
         Ok(moved)
     }
@@ -183,7 +173,8 @@ impl Tasks {
         self.return_all(&self.in_flight).await
     }
 
-    /// Parks an in-flight task for `delay`, after which it returns to the head of `queue`.
+    /// Parks an in-flight task for `delay`, after which it returns to the head of its owner's
+    /// list in `queue`.
     /// The worker's slot is free meanwhile.
     pub async fn retry_later(&self, task: &[u8], queue: Queue, delay: Duration) -> Result<(), Error> {
         self.park_as(task, task, queue, delay).await
@@ -198,16 +189,21 @@ impl Tasks {
         Ok(())
     }
 
-    /// Returns every task whose retry is due to its queue; how many there were.
-    pub async fn promote_due(&self) -> Result<i64, Error> {
-        let keys = vec![
-            self.keys.delayed(Queue::PriorityHigh),
-            self.keys.queue(Queue::PriorityHigh),
-            self.keys.delayed(Queue::ResumeGeneration),
-            self.keys.queue(Queue::ResumeGeneration),
-        ];
+    /// Returns every task whose retry is due to the head of its owner's list; how many
+    /// there were. Of two workers promoting the same task, one moves it.
+    pub async fn promote_due(&self) -> Result<usize, Error> {
         let now = chrono::Utc::now().timestamp_millis();
-        let args: Vec<Value> = vec![now.into(), self.keys.wake_channel().into()];
-        self.promote.evalsha_with_reload(&self.client, keys, args).await
+        let mut moved = 0;
+        for queue in Queue::ALL {
+            let due: Vec<Vec<u8>> = self
+                .client
+                .zrangebyscore(self.keys.delayed(queue), "-inf", now, false, Some((0, PROMOTE_AT_ONCE)))
+                .await?;
+            for raw in &due {
+                let (_, owner) = task::place(raw);
+                moved += usize::from(self.enqueue.enqueue(&self.client, queue, &owner, raw, Origin::Delayed).await?);
+            }
+        }
+        Ok(moved)
     }
 }
