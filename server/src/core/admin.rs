@@ -204,14 +204,22 @@ pub async fn job(state: &AppState, job_id: &str) -> Result<v1::GetJobDetailRespo
             error_class: event.error_class,
         }))
         .collect();
-    // Whom and what it is for, in words (either may have been deleted since).
-    let (candidate, target) =
-        tokio::try_join!(candidate::Entity::find_by_id(row.candidate_id).one(&state.db), async {
+    // Whom and what it is for, in words (either may have been deleted since; an import has
+    // no candidate until it is accepted).
+    let (candidate, target) = tokio::try_join!(
+        async {
+            match row.candidate_id {
+                Some(id) => candidate::Entity::find_by_id(id).one(&state.db).await,
+                None => Ok(None),
+            }
+        },
+        async {
             match row.job_row_id {
                 Some(id) => candidate_job::Entity::find_by_id(id).one(&state.db).await,
                 None => Ok(None),
             }
-        },)?;
+        },
+    )?;
     let (target_title, target_company) = target.map_or((None, None), |t| (Some(t.title), t.company));
     Ok(v1::GetJobDetailResponse {
         job: Some(view::to_admin(row)),
