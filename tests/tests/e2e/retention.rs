@@ -51,8 +51,17 @@ async fn retention_deletes_only_what_is_old() -> anyhow::Result<()> {
     let young = finished(&system, "keeper", &json!({"candidate_id": candidate, "file_type": "pdf"})).await?;
     let [old_id, shared_id, young_id] = [&old, &shared, &young].map(|j| j["job_id"].as_str().unwrap().to_owned());
 
+    // Two imports never accepted: one made long ago (its upload must not outlive retention).
+    let mut imports = Vec::new();
+    for text in ["Old Upload\nold@example.com", "Young Upload\nyoung@example.com"] {
+        let (status, import) = system.post("keeper", "/api/candidates/imports", json!({"text": text})).await?;
+        assert_eq!(status, 202, "{import}");
+        imports.push(import["import_id"].as_str().unwrap().to_owned());
+    }
+
     let db = system.database().await?;
     let long_ago = chrono::Utc::now() - chrono::Duration::days(40);
+    assert_eq!(set_time(&db, "resume_generation_job", "created_at", long_ago, "id", &imports[0]).await?, 1);
     assert_eq!(set_time(&db, "resume_generation_job", "completed_at", long_ago, "id", &old_id).await?, 1);
     assert!(set_time(&db, "job_event", "at", long_ago, "job_id", &old_id).await? >= 3);
     orphan(&db, "stale-orphan", chrono::Utc::now() - chrono::Duration::hours(2)).await?;
@@ -71,6 +80,14 @@ async fn retention_deletes_only_what_is_old() -> anyhow::Result<()> {
     assert!(message.contains("was deleted: it is kept 30 days after a job ends"), "{message}");
     let (status, _) = system.get("keeper", &format!("/api/resume-async/content/{old_id}")).await?;
     assert_eq!(status, 409, "its content goes too");
+
+    // The old import went whole (its upload and draft with it); the young one stayed.
+    let [old_import, young_import] = [&imports[0], &imports[1]].map(|id| format!("/api/candidates/imports/{id}"));
+    eventually("the old import to go", PATIENCE, || async {
+        Ok((system.get("keeper", &old_import).await?.0 == 404).then_some(()))
+    })
+    .await?;
+    assert_eq!(system.get("keeper", &young_import).await?.0, 200);
 
     // The job itself stays, with only its submission left in the timeline.
     let (_, job) = system.get("keeper", &format!("/api/resume-async/job-status/{old_id}")).await?;

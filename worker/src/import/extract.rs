@@ -268,6 +268,36 @@ mod tests {
         );
     }
 
+    /// A ZIP bomb is refused while it is read: a part that unpacks past the bound (however
+    /// small it is packed), or more entries than an export ever has.
+    #[test]
+    fn zip_bombs_are_refused_not_unpacked() {
+        use std::io::Write;
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        zip.start_file("Positions.csv", options).unwrap();
+        let zeros = vec![b'0'; 1 << 20];
+        for _ in 0..=MAX_PART_BYTES >> 20 {
+            zip.write_all(&zeros).unwrap();
+        }
+        let bomb = zip.finish().unwrap().into_inner();
+        assert!(bomb.len() < 1 << 20, "packed small: {} bytes", bomb.len());
+        let mut archive = self::zip("bomb.zip", &bomb).unwrap();
+        let refused = entry("bomb.zip", &mut archive, "Positions.csv").unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "bomb.zip: Positions.csv unpacks to more than 16 MiB; an import reads nothing that large"
+        );
+
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for n in 0..=MAX_ENTRIES {
+            zip.start_file(format!("{n}.csv"), zip::write::SimpleFileOptions::default()).unwrap();
+        }
+        let many = zip.finish().unwrap().into_inner();
+        let refused = self::zip("many.zip", &many).err().expect("refused");
+        assert_eq!(refused.to_string(), "many.zip holds 2001 files; an import reads archives of at most 2000");
+    }
+
     #[test]
     fn files_that_are_not_what_their_names_say_are_named() {
         let refused = |format, data: &[u8]| match check_kind("cv.pdf", format, data) {
