@@ -165,9 +165,9 @@ async fn the_server_uses_a_tls_redis_with_an_acl_user() -> Result<()> {
     assert_eq!(job.status, "PENDING");
     let queued = Command::new("redis-cli")
         .args(["--tls", "--cacert", "ca.crt", "-p", &redis_port.to_string(), "--user", "resume", "--pass", PASSWORD])
-        .args(["--no-auth-warning", "LLEN", "{tls}:resume_generation"])
+        .args(["--no-auth-warning", "GET", "{tls}:resume_generation:depth"])
         .current_dir(&dir.0)
         .output()?;
-    assert_eq!(String::from_utf8_lossy(&queued.stdout).trim(), "1");
+    assert_eq!(String::from_utf8_lossy(&queued.stdout).trim(), "1", "the queue's depth counter counts it");
     Ok(())
 }
