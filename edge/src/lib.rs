@@ -66,7 +66,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(candidates::create, candidates::list))
         .routes(routes!(candidates::get, candidates::update, candidates::delete))
         .routes(routes!(candidates::create_job, candidates::list_jobs))
-        .routes(routes!(candidates::delete_job))
+        .routes(routes!(candidates::update_job, candidates::delete_job))
         .routes(routes!(resume::generate))
         .routes(routes!(resume::status))
         .routes(routes!(resume::download))

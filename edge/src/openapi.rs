@@ -113,6 +113,7 @@ mod tests {
             ("put", "/api/candidates/{id}"),
             ("delete", "/api/candidates/{id}"),
             ("delete", "/api/candidates/{id}/jobs/{job_row_id}"),
+            ("put", "/api/candidates/{id}/jobs/{job_row_id}"),
             ("post", "/api/candidates/{id}/jobs"),
             ("get", "/api/candidates/{id}/jobs"),
             ("post", "/api/resume-async/generate-async"),

@@ -3,6 +3,7 @@
 use resume_proto::{job::FileType, redis::cache, time::to_timestamp, v1};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 
@@ -242,6 +243,30 @@ pub async fn create_job(state: &AppState, owner: &str, req: v1::CreateCandidateJ
     .insert(&state.db)
     .await?;
     Ok(job_to_proto(row))
+}
+
+/// Replaces the title, company and description of the target job `id` of `owner`'s
+/// candidate `candidate_id` (validated as on creation; another user's is NOT_FOUND). The
+/// resume jobs made for it still name it; the cache keys hash the target's text, so a later
+/// generation is made for the new posting, never answered with a resume of the old one.
+pub async fn update_job(state: &AppState, owner: &str, req: v1::UpdateCandidateJobRequest) -> Result<v1::CandidateJob> {
+    validate::candidate_job_update(&req)?;
+    let v1::UpdateCandidateJobRequest { candidate_id, id, title, company, description } = req;
+    // Owner and candidate are checked by the update itself: no row of theirs, no change.
+    let updated = candidate_job::Entity::update_many()
+        .col_expr(candidate_job::Column::Title, Expr::value(title))
+        .col_expr(candidate_job::Column::Company, Expr::value(company))
+        .col_expr(candidate_job::Column::Description, Expr::value(description))
+        .filter(candidate_job::Column::Id.eq(id))
+        .filter(candidate_job::Column::CandidateId.eq(candidate_id))
+        .filter(candidate_job::Column::Owner.eq(owner))
+        .exec(&state.db)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(Error::NotFound(format!("job_row_id {id} not found for candidate {candidate_id}")));
+    }
+    tracing::info!(candidate_id, job_row_id = id, "target job edited");
+    job_by_id(state, owner, candidate_id, id).await
 }
 
 /// Every target job of one of `owner`'s candidates, oldest first.

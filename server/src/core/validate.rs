@@ -135,9 +135,21 @@ pub fn candidate(c: &v1::Candidate) -> Result<()> {
 /// A target job as submitted for creation.
 pub fn candidate_job(req: &v1::CreateCandidateJobRequest) -> Result<()> {
     positive_id("candidate_id", req.candidate_id)?;
-    required("title", &req.title, 200)?;
-    optional("company", req.company.as_deref(), 200)?;
-    required("description", &req.description, 20_000)
+    target_text(&req.title, req.company.as_deref(), &req.description)
+}
+
+/// A target job's replacement text: the same rules as a new one's.
+pub fn candidate_job_update(req: &v1::UpdateCandidateJobRequest) -> Result<()> {
+    positive_id("candidate_id", req.candidate_id)?;
+    positive_id("job_row_id", req.id)?;
+    target_text(&req.title, req.company.as_deref(), &req.description)
+}
+
+/// What a target job says: its title, company and description.
+fn target_text(title: &str, company: Option<&str>, description: &str) -> Result<()> {
+    required("title", title, 200)?;
+    optional("company", company, 200)?;
+    required("description", description, 20_000)
 }
 
 /// A database id in a request.
@@ -258,5 +270,29 @@ mod tests {
         assert!(job_id(&id.simple().to_string()).is_err());
         assert!(job_id(&id.urn().to_string()).is_err());
         assert!(positive_id("candidate_id", 0).is_err());
+    }
+
+    #[test]
+    fn an_edited_target_job_is_checked_like_a_new_one() {
+        let new = v1::CreateCandidateJobRequest {
+            candidate_id: 1,
+            title: "Engineer".into(),
+            company: Some("x".repeat(201)),
+            description: "Build things".into(),
+        };
+        let edit = v1::UpdateCandidateJobRequest {
+            candidate_id: 1,
+            id: 2,
+            title: new.title.clone(),
+            company: new.company.clone(),
+            description: new.description.clone(),
+        };
+        let message = "company must be at most 200 characters";
+        assert_eq!(candidate_job(&new).unwrap_err().to_string(), message);
+        assert_eq!(candidate_job_update(&edit).unwrap_err().to_string(), message);
+        let edit = v1::UpdateCandidateJobRequest { company: None, title: " ".into(), ..edit };
+        assert_eq!(candidate_job_update(&edit).unwrap_err().to_string(), "title is required");
+        let edit = v1::UpdateCandidateJobRequest { title: "Engineer".into(), id: 0, ..edit };
+        assert_eq!(candidate_job_update(&edit).unwrap_err().to_string(), "job_row_id must be a positive integer");
     }
 }

@@ -90,6 +90,15 @@ impl CandidateService for CandidateApi {
         Ok(Response::new(v1::CreateCandidateJobResponse { job: Some(job) }))
     }
 
+    async fn update_candidate_job(
+        &self,
+        request: Request<v1::UpdateCandidateJobRequest>,
+    ) -> Result<Response<v1::UpdateCandidateJobResponse>, Status> {
+        let owner = Caller::of(&request)?.user_id.clone();
+        let job = candidates::update_job(&self.state, &owner, request.into_inner()).await?;
+        Ok(Response::new(v1::UpdateCandidateJobResponse { job: Some(job) }))
+    }
+
     async fn list_candidate_jobs(
         &self,
         request: Request<v1::ListCandidateJobsRequest>,

@@ -21,6 +21,7 @@ mod repair;
 mod rest;
 mod retention;
 mod roles;
+mod targets;
 mod timeline;
 mod validation;
 mod web;

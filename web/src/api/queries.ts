@@ -108,6 +108,26 @@ export function useAddTarget(candidateId: number) {
   });
 }
 
+/** Replaces a target job's text; the list shows it at once, then is read again. */
+export function useUpdateTarget(candidateId: number) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: number; body: NewTarget }) =>
+      unwrap(
+        api.PUT("/api/candidates/{id}/jobs/{job_row_id}", {
+          params: { path: { id: candidateId, job_row_id: id } },
+          body,
+        }),
+      ),
+    onSuccess: (saved) => {
+      client.setQueryData(keys.targets(candidateId), (list: Schemas["CandidateJobList"] | undefined) =>
+        list ? { ...list, jobs: list.jobs.map((job) => (job.id === saved.id ? saved : job)) } : list,
+      );
+      return client.invalidateQueries({ queryKey: keys.targets(candidateId) });
+    },
+  });
+}
+
 export function useDeleteTarget(candidateId: number) {
   const client = useQueryClient();
   return useMutation({

@@ -396,7 +396,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /**
+         * Replaces a target job's title, company and description (the same rules as adding one).
+         *     Resumes made for it keep it; the next one is tailored to the new text.
+         */
+        put: operations["updateCandidateJob"];
         post?: never;
         /** Deletes one of a candidate's target jobs (resumes made for it stay). */
         delete: operations["deleteCandidateJob"];
@@ -1100,7 +1104,10 @@ export interface components {
             /** @example https://github.com/ada */
             url: string;
         };
-        /** @description A target job to add: the job a resume is tailored to. */
+        /**
+         * @description A target job to add, or an existing one's replacement text: the job a resume is
+         *     tailored to.
+         */
         NewCandidateJob: {
             company?: string | null;
             description: string;
@@ -3257,6 +3264,100 @@ export interface operations {
         responses: {
             /** @description Created, with its id */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidateJob"];
+                };
+            };
+            /** @description The request is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such candidate, target job or job of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An internal error (no internals in the message). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A backend (database, Redis, server) is unavailable; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateCandidateJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The candidate's id. */
+                id: number;
+                /** @description The target job's id. */
+                job_row_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCandidateJob"];
+            };
+        };
+        responses: {
+            /** @description The target job as stored */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

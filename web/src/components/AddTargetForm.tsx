@@ -4,10 +4,10 @@ import { useState } from "react";
 
 import type { CandidateJob } from "../api/client";
 import { useAddTarget } from "../api/queries";
-import { targetSchema } from "../forms/candidate";
+import { targetSchema, toTarget } from "../forms/candidate";
 import { useCheckedForm } from "../forms/checked";
 import { ErrorMessage } from "./ErrorMessage";
-import { Field } from "./Field";
+import { TargetFields } from "./TargetFields";
 
 export default function AddTargetForm({ candidateId, onAdded }: { candidateId: number; onAdded: (target: CandidateJob) => void }) {
   const add = useAddTarget(candidateId);
@@ -19,22 +19,14 @@ export default function AddTargetForm({ candidateId, onAdded }: { candidateId: n
     formState: { errors },
   } = useCheckedForm(targetSchema, { title: "", company: "", description: "" });
   const submit = handleSubmit(async (values) => {
-    const target = await add.mutateAsync({
-      title: values.title,
-      company: values.company === "" ? null : values.company,
-      description: values.description,
-    });
+    const target = await add.mutateAsync(toTarget(values));
     reset();
     onAdded(target);
     setAdded(`Added "${target.title}"; Generate now tailors the resume to it.`);
   });
   return (
     <form onSubmit={(e) => void submit(e).catch(() => undefined)} noValidate>
-      <div className="grid-2">
-        <Field label="Job title" required registration={register("title")} error={errors.title} />
-        <Field label="Company" registration={register("company")} error={errors.company} />
-      </div>
-      <Field label="Job description" required kind="textarea" rows={6} registration={register("description")} error={errors.description} />
+      <TargetFields register={register} errors={errors} />
       <ErrorMessage error={add.error} title="Not added" />
       <p className="hint" role="status">
         {added}

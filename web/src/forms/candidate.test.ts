@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { Candidate } from "../api/client";
-import { candidateSchema, toCandidate, toForm } from "./candidate";
+import { candidateSchema, targetSchema, toCandidate, toForm, toTarget } from "./candidate";
 
 const ada: Candidate = {
   full_name: "Ada Lovelace",
@@ -73,5 +73,18 @@ describe("the candidate form", () => {
     const form = toForm({ full_name: "Ada" });
     const candidate = toCandidate(candidateSchema.parse(form));
     expect(candidate).toMatchObject({ full_name: "Ada", email: null, skills: [], experience: [] });
+  });
+});
+
+describe("a target job (added or edited)", () => {
+  it("is checked like the server checks it, a blank company sent as none", () => {
+    expect(toTarget(targetSchema.parse({ title: " Engineer ", company: "  ", description: "Build" }))).toEqual({
+      title: "Engineer",
+      company: null,
+      description: "Build",
+    });
+    const refused = targetSchema.safeParse({ title: " ", company: "x".repeat(201), description: "" });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues.map((issue) => issue.path.join("."))).toEqual(["title", "company", "description"]);
   });
 });

@@ -185,3 +185,8 @@ export const targetSchema = z.object({
   company: optional(200),
   description: required(20_000),
 });
+
+/** The API's body for a checked target job (a blank company as none). */
+export function toTarget(form: z.output<typeof targetSchema>) {
+  return { title: form.title, company: orNull(form.company), description: form.description };
+}

@@ -269,7 +269,8 @@ pub struct CandidateJobPath {
     pub job_row_id: i64,
 }
 
-/// A target job to add: the job a resume is tailored to.
+/// A target job to add, or an existing one's replacement text: the job a resume is
+/// tailored to.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCandidateJob {

@@ -115,6 +115,30 @@ pub async fn delete_job(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Replaces a target job's title, company and description (the same rules as adding one).
+/// Resumes made for it keep it; the next one is tailored to the new text.
+#[utoipa::path(put, path = "/api/candidates/{id}/jobs/{job_row_id}", tag = "candidates",
+    operation_id = "updateCandidateJob", params(CandidateJobPath), request_body = NewCandidateJob,
+    responses((status = 200, description = "The target job as stored", body = CandidateJob), InputErrors, BodyErrors,
+        NotFound, CallerErrors))]
+pub async fn update_job(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((candidate_id, job_row_id)): Path<(String, String)>,
+    JsonBody(job): JsonBody<NewCandidateJob>,
+) -> Result<Json<CandidateJob>, ApiError> {
+    let NewCandidateJob { title, company, description } = job;
+    let request = v1::UpdateCandidateJobRequest {
+        candidate_id: id("id", &candidate_id)?,
+        id: id("job_row_id", &job_row_id)?,
+        title,
+        company,
+        description,
+    };
+    let response = client(state).update_candidate_job(grpc(&headers, request)).await?.into_inner();
+    Ok(Json(required(response.job, "job")?.into()))
+}
+
 /// Adds a target job (the job a resume is tailored to) to a candidate.
 #[utoipa::path(post, path = "/api/candidates/{id}/jobs", tag = "candidates", operation_id = "createCandidateJob",
     params(CandidatePath), request_body = NewCandidateJob,
