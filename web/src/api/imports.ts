@@ -16,6 +16,12 @@ export const importKeys = {
   one: (id: string) => ["imports", id] as const,
 };
 
+/** An import's draft as a Candidate, for the form: the fields of one, though the draft
+ * need not pass a Candidate's checks yet (the form shows what is missing). */
+export function draftOf(item: Import | undefined): Candidate | null {
+  return (item?.draft ?? null) as Candidate | null;
+}
+
 export function isDone(status: Import["status"] | undefined): boolean {
   return status === "SUCCESS" || status === "FAILURE" || status === "CANCELLED";
 }

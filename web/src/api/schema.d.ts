@@ -922,7 +922,13 @@ export interface components {
             /** Format: int32 */
             completion_tokens: number;
             created_at?: string | null;
-            draft?: components["schemas"]["Candidate"] | null;
+            /**
+             * @description On `SUCCESS`: the candidate read from the file, the fields of a Candidate without
+             *     `id` and `created_at`; every fact in it is in the file's text. It need not pass a
+             *     Candidate's checks yet (a name or a start date the file lacks is empty): the
+             *     recruiter completes it, and `POST /api/candidates` with `import_id` saves it.
+             */
+            draft?: Record<string, never> | null;
             /** @description On `FAILURE`: why, in words the uploader can act on. */
             error_message?: string | null;
             /** @description A UUID. */
@@ -936,6 +942,14 @@ export interface components {
             status: components["schemas"]["JobStatus"];
             /** @description On `SUCCESS`: what was left out or is uncertain. */
             warnings: components["schemas"]["ImportWarning"][];
+        };
+        /**
+         * @description One event of an import's stream: `event` is `progress` (its `data` an Import as JSON) or
+         *     `error` (its `data` the error body).
+         */
+        ImportEvent: {
+            data: string;
+            event: string;
         };
         /**
          * @description How an import reads its file.
@@ -2482,6 +2496,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Not in a state that allows this (for example, a download before `SUCCESS`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The body is over 1 MiB. */
             413: {
                 headers: {
@@ -2689,7 +2712,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The import's id (a UUID). */
+                /** @description The import's id, a UUID (hyphenated). */
                 import_id: string;
             };
             cookie?: never;
@@ -2768,7 +2791,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The import's id (a UUID). */
+                /** @description The import's id, a UUID (hyphenated). */
                 import_id: string;
             };
             cookie?: never;
@@ -2845,7 +2868,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The import's id (a UUID). */
+                /** @description The import's id, a UUID (hyphenated). */
                 import_id: string;
             };
             cookie?: never;
@@ -2858,7 +2881,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Import"];
+                    "text/event-stream": components["schemas"]["ImportEvent"];
                 };
             };
             /** @description The request is invalid; the message names the field. */

@@ -4,7 +4,7 @@
 import { type DragEvent, useRef, useState } from "react";
 import { Link } from "react-router";
 
-import { ACCEPTED, isDone, useImport, useImports, useUpload } from "../api/imports";
+import { ACCEPTED, draftOf, isDone, useImport, useImports, useUpload } from "../api/imports";
 import { messageOf } from "../api/client";
 import { ErrorMessage } from "../components/ErrorMessage";
 
@@ -108,7 +108,7 @@ export function ImportPage() {
             {pending.map((i) => (
               <li key={i.import_id}>
                 <Link to={`/candidates/import/${i.import_id}`}>
-                  Review {i.draft?.full_name || i.source?.filename || "draft"}
+                  Review {draftOf(i)?.full_name || i.source?.filename || "draft"}
                 </Link>
               </li>
             ))}
@@ -140,7 +140,7 @@ function ImportRow({ id, onPaste }: { id: string; onPaste: () => void }) {
             Read{item.warnings.length > 0 ? `, ${item.warnings.length} to check` : ""}
           </span>
           <Link className="button primary" to={`/candidates/import/${id}`}>
-            Review {item.draft?.full_name || "the draft"}
+            Review {draftOf(item)?.full_name || "the draft"}
           </Link>
         </>
       ) : null}

@@ -3,7 +3,7 @@
 // and moves on to the next draft waiting, if there is one.
 import { Link, useNavigate, useParams } from "react-router";
 
-import { useAcceptDraft, useImport, useImports } from "../api/imports";
+import { draftOf, useAcceptDraft, useImport, useImports } from "../api/imports";
 import { CandidateForm } from "../components/CandidateForm";
 import { ErrorMessage } from "../components/ErrorMessage";
 
@@ -14,6 +14,7 @@ export function ImportReviewPage() {
   const others = useImports();
   const accept = useAcceptDraft(id);
   const item = found.data;
+  const draft = draftOf(item);
   const waiting = (others.data?.imports ?? []).filter(
     (i) => i.status === "SUCCESS" && i.candidate_id == null && i.import_id !== id,
   );
@@ -22,7 +23,7 @@ export function ImportReviewPage() {
       <p className="crumbs">
         <Link to="/">Candidates</Link> / <Link to="/candidates/import">Import</Link>
       </p>
-      <h1>Review {item?.draft?.full_name || item?.source?.filename || "the draft"}</h1>
+      <h1>Review {draft?.full_name || item?.source?.filename || "the draft"}</h1>
       <ErrorMessage error={found.error} />
       {item && item.status !== "SUCCESS" ? <p className="hint">This import is {item.status.toLowerCase()}.</p> : null}
       {item?.candidate_id != null ? (
@@ -30,7 +31,7 @@ export function ImportReviewPage() {
           Already saved as <Link to={`/candidates/${item.candidate_id}`}>a candidate</Link>.
         </p>
       ) : null}
-      {item?.draft && item.candidate_id == null ? (
+      {item && draft && item.candidate_id == null ? (
         <>
           {item.warnings.length > 0 ? (
             <div className="warnings" role="status">
@@ -48,7 +49,7 @@ export function ImportReviewPage() {
           )}
           {waiting.length > 0 ? <p className="hint">{waiting.length} more draft(s) waiting after this one.</p> : null}
           <CandidateForm
-            candidate={item.draft}
+            candidate={draft}
             warnings={item.warnings}
             submitLabel="Save candidate"
             onSave={async (candidate) => {

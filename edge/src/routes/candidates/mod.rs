@@ -11,7 +11,7 @@ use resume_proto::v1::{self, candidate_service_client::CandidateServiceClient};
 
 use super::AppState;
 use crate::{
-    error::{ApiError, BodyErrors, CallerErrors, InputErrors, NotFound, required},
+    error::{ApiError, BodyErrors, CallerErrors, Conflict, InputErrors, NotFound, required},
     extract::{JsonBody, grpc, id, query_error},
     json::PageQuery,
 };
@@ -26,7 +26,8 @@ fn client(state: AppState) -> CandidateServiceClient<tonic::transport::Channel> 
 /// Creates a candidate (with `import_id`: from a reviewed import's draft).
 #[utoipa::path(post, path = "/api/candidates", tag = "candidates", operation_id = "createCandidate",
     request_body = Candidate,
-    responses((status = 201, description = "Created, with its id", body = Candidate), InputErrors, BodyErrors, CallerErrors))]
+    responses((status = 201, description = "Created, with its id", body = Candidate), InputErrors, BodyErrors,
+        Conflict, CallerErrors))]
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -72,9 +72,12 @@ pub struct Import {
     #[schema(minimum = 0, maximum = 100)]
     pub progress: i32,
     pub source: Option<ImportSource>,
-    /// On `SUCCESS`: the candidate read from the file (no `id`); every fact in it is in the
-    /// file's text. `POST /api/candidates` with `import_id` saves it (edited or not).
-    pub draft: Option<Candidate>,
+    /// On `SUCCESS`: the candidate read from the file, the fields of a Candidate without
+    /// `id` and `created_at`; every fact in it is in the file's text. It need not pass a
+    /// Candidate's checks yet (a name or a start date the file lacks is empty): the
+    /// recruiter completes it, and `POST /api/candidates` with `import_id` saves it.
+    #[schema(value_type = Option<Object>)]
+    pub draft: Option<serde_json::Value>,
     /// On `SUCCESS`: what was left out or is uncertain.
     pub warnings: Vec<ImportWarning>,
     /// On `FAILURE`: why, in words the uploader can act on.
@@ -120,7 +123,7 @@ impl From<v1::Import> for Import {
                 bytes,
                 format,
             }),
-            draft: draft.filter(|_| success).map(|d| Candidate { id: None, created_at: None, ..d.into() }),
+            draft: draft.filter(|_| success).map(draft_of),
             warnings: warnings
                 .into_iter()
                 .map(|v1::ImportWarning { field, message }| ImportWarning { field, message })
@@ -138,6 +141,16 @@ impl From<v1::Import> for Import {
     }
 }
 
+/// A draft as JSON: a Candidate's fields, without the two only a stored one has.
+fn draft_of(candidate: v1::Candidate) -> serde_json::Value {
+    let mut json = serde_json::to_value(Candidate::from(candidate)).unwrap_or_default();
+    if let Some(fields) = json.as_object_mut() {
+        fields.remove("id");
+        fields.remove("created_at");
+    }
+    json
+}
+
 /// A page of imports, newest first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportList {
@@ -150,6 +163,16 @@ pub struct ImportList {
 #[into_params(parameter_in = Path)]
 #[expect(dead_code, reason = "only the OpenAPI document reads it")]
 pub struct ImportPath {
-    /// The import's id (a UUID).
+    /// The import's id, a UUID (hyphenated).
+    #[param(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     pub import_id: String,
+}
+
+/// One event of an import's stream: `event` is `progress` (its `data` an Import as JSON) or
+/// `error` (its `data` the error body).
+#[derive(Debug, ToSchema)]
+#[expect(dead_code, reason = "only the OpenAPI document reads it")]
+pub struct ImportEvent {
+    pub event: String,
+    pub data: String,
 }

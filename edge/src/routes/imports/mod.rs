@@ -26,7 +26,7 @@ use crate::{
     extract::{grpc, parse, query_error},
     json::PageQuery,
 };
-use json::{Import, ImportList, ImportPath, ImportText, ImportUpload};
+use json::{Import, ImportEvent, ImportList, ImportPath, ImportText, ImportUpload};
 
 fn client(state: &AppState) -> CandidateServiceClient<tonic::transport::Channel> {
     // An import's file travels to the server in one message.
@@ -163,7 +163,7 @@ pub async fn delete(
 #[utoipa::path(get, path = "/api/candidates/imports/{import_id}/events", tag = "imports", operation_id = "watchImport",
     params(ImportPath),
     responses((status = 200, description = "`progress` events, each carrying an Import", content_type = "text/event-stream",
-        body = Import), InputErrors, NotFound, CallerErrors))]
+        body = ImportEvent), InputErrors, NotFound, CallerErrors))]
 pub async fn events(
     State(state): State<AppState>,
     headers: HeaderMap,
