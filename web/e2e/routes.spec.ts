@@ -59,6 +59,19 @@ test("every page fits 375 px, passes axe, and is kept as a screenshot at 375 and
     expect(response.status).toBe(200);
   }
 
+  // An import read into a draft waiting for review.
+  const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+  const text = "Grace Hopper\ngrace@example.com\n\nExperience\nRear Admiral, US Navy · 1967 – 1986\n- Standardised COBOL";
+  const created = await fetch(`${edge()}/api/candidates/imports`, { method: "POST", headers, body: JSON.stringify({ text }) });
+  expect(created.status).toBe(202);
+  const { import_id: importId } = (await created.json()) as { import_id: string };
+  await expect
+    .poll(async () => {
+      const found = await fetch(`${edge()}/api/candidates/imports/${importId}`, { headers });
+      return ((await found.json()) as { status: string }).status;
+    })
+    .toBe("SUCCESS");
+
   const heading = (page: Page, name: string | RegExp) => expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   const routes: Route[] = [
     { name: "candidates", path: "/", ready: (p) => heading(p, "Candidates") },
@@ -75,6 +88,8 @@ test("every page fits 375 px, passes axe, and is kept as a screenshot at 375 and
       },
     },
     { name: "candidate-edit", path: `/candidates/${id}/edit`, ready: (p) => expect(p.getByLabel("Full name")).toHaveValue("Grace Hopper") },
+    { name: "import", path: "/candidates/import", ready: (p) => heading(p, "Import candidates") },
+    { name: "import-review", path: `/candidates/import/${importId}`, ready: (p) => heading(p, "Review Grace Hopper") },
     { name: "not-found", path: "/nowhere", ready: (p) => heading(p, "Not found") },
     {
       name: "console-dashboard",
