@@ -15,7 +15,7 @@ use worker::{
 
 /// A career long enough for two pages.
 fn two_pages() -> Vec<u8> {
-    let roles = (0..9)
+    let roles = (0..14)
         .map(|n| v1::Experience {
             company: format!("Company Number {n} Ltd"),
             title: "Senior Backend Engineer".into(),
