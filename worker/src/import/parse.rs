@@ -592,34 +592,7 @@ fn split_school(part: &str) -> Vec<String> {
         return vec![part.to_owned()];
     }
     let pieces: Vec<&str> = part.split(", ").collect();
-    let degree = |p: &str| {
-        let p = p.to_lowercase();
-        [
-            "bsc",
-            "msc",
-            "ba",
-            "ma",
-            "bs",
-            "ms",
-            "phd",
-            "mba",
-            "bachelor",
-            "master",
-            "licence",
-            "diplom",
-            "mba",
-            "beng",
-            "meng",
-            "doctor",
-            "associate",
-            "бакалавр",
-            "магистр",
-            "специалист",
-        ]
-        .iter()
-        .any(|d| p.split(|c: char| !c.is_alphanumeric()).any(|w| w == *d))
-    };
-    match pieces.iter().position(|p| degree(p)) {
+    match pieces.iter().position(|p| is_degree(p)) {
         Some(0) | None => pieces.into_iter().map(|p| p.trim().to_owned()).collect(),
         Some(at) => std::iter::once(pieces[..at].join(", "))
             .chain(pieces[at..].iter().map(|p| (*p).to_owned()))

@@ -12,15 +12,14 @@ use axum::{
     Json,
     extract::{FromRequest, Multipart, Path, Query, Request, State, rejection::QueryRejection},
     http::{HeaderMap, StatusCode, header::CONTENT_TYPE},
-    response::sse::{Event, KeepAlive, Sse},
+    response::sse::{Event, Sse},
 };
-use futures::StreamExt;
 use resume_proto::{
     job::ImportFormat,
     v1::{self, candidate_service_client::CandidateServiceClient},
 };
 
-use super::{AppState, resume::error_event};
+use super::{AppState, resume::progress_events};
 use crate::{
     error::{ApiError, CallerErrors, ErrorBody, InputErrors, NotFound, required},
     extract::{grpc, parse, query_error},
@@ -171,17 +170,5 @@ pub async fn events(
 ) -> Result<Sse<impl futures::Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let stopped = state.clone().stopped();
     let updates = client(&state).watch_import(grpc(&headers, v1::WatchImportRequest { import_id })).await?.into_inner();
-    let events = updates.take_until(stopped).map(|update| {
-        let event = match update {
-            Ok(v1::WatchImportResponse { import: Some(import) }) => {
-                Event::default().event("progress").json_data(Import::from(import))
-            }
-            Ok(v1::WatchImportResponse { import: None }) => {
-                error_event(required(None::<v1::Import>, "import").unwrap_err())
-            }
-            Err(status) => error_event(ApiError::from(status)),
-        };
-        Ok(event.unwrap_or_else(|_| Event::default().event("error")))
-    });
-    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+    Ok(progress_events(updates, stopped, |update: v1::WatchImportResponse| update.import.map(Import::from), "import"))
 }

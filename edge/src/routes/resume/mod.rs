@@ -200,17 +200,28 @@ pub async fn events(
 ) -> Result<Sse<impl futures::Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let stopped = state.clone().stopped();
     let updates = client(state).watch_job(grpc(&headers, v1::WatchJobRequest { job_id })).await?.into_inner();
-    // A stopping edge ends the stream, so that its connection can close; the client
-    // reconnects to another edge (or polls).
-    let events = updates.take_until(stopped).map(|update| {
-        let event = match update {
-            Ok(v1::WatchJobResponse { job: Some(job) }) => Event::default().event("progress").json_data(Job::from(job)),
-            Ok(v1::WatchJobResponse { job: None }) => error_event(required(None::<v1::Job>, "job").unwrap_err()),
+    Ok(progress_events(updates, stopped, |update: v1::WatchJobResponse| update.job.map(Job::from), "job"))
+}
+
+/// A server stream of updates as Server-Sent Events: a `progress` event (data: what `shown`
+/// makes of an update, as JSON) per update, an `error` event (data: the error body) for a
+/// failure or an update `shown` finds empty (it lacks its `what`). A stopping edge ends the
+/// stream, so that its connection can close; the client reconnects to another edge (or polls).
+pub fn progress_events<M: Send + 'static, T: serde::Serialize>(
+    updates: tonic::Streaming<M>,
+    stopped: impl std::future::Future<Output = ()> + Send + 'static,
+    shown: impl Fn(M) -> Option<T> + Send + 'static,
+    what: &'static str,
+) -> Sse<impl futures::Stream<Item = Result<Event, Infallible>>> {
+    let events = updates.take_until(stopped).map(move |update| {
+        let event = match update.map(&shown) {
+            Ok(Some(shown)) => Event::default().event("progress").json_data(shown),
+            Ok(None) => error_event(required(None::<()>, what).unwrap_err()),
             Err(status) => error_event(ApiError::from(status)),
         };
         Ok(event.unwrap_or_else(|_| Event::default().event("error")))
     });
-    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+    Sse::new(events).keep_alive(KeepAlive::default())
 }
 
 /// An `error` event with the contract's error body.
