@@ -74,6 +74,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(resume::events))
         .routes(routes!(resume::cancel))
         .routes(routes!(resume::content))
+        .routes(routes!(resume::match_report))
         .routes(routes!(resume::render))
         .routes(routes!(admin::queues))
         .routes(routes!(admin::workers))

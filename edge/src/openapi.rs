@@ -123,6 +123,7 @@ mod tests {
             ("get", "/api/resume-async/job-events/{job_id}"),
             ("post", "/api/resume-async/cancel/{job_id}"),
             ("get", "/api/resume-async/content/{job_id}"),
+            ("get", "/api/resume-async/match/{job_id}"),
             ("post", "/api/resume-async/render"),
             ("get", "/api/admin/queues"),
             ("get", "/api/admin/workers"),

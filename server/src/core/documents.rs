@@ -94,18 +94,24 @@ fn decode_content(row: &resume_content::Model) -> Result<v1::ResumeContent> {
 /// What `owner`'s SUCCESS job `job_id` was rendered from: (its canonical id, the content).
 pub async fn content(state: &AppState, owner: &str, job_id: &str) -> Result<(String, v1::ResumeContent)> {
     let row = jobs::find(state, owner, job_id).await?;
+    let content = content_of(state, &row).await?;
+    Ok((row.id, content))
+}
+
+/// What the job `row` was rendered from; FAILED_PRECONDITION unless it is SUCCESS and its
+/// content is still kept.
+pub async fn content_of(state: &AppState, row: &resume_job::Model) -> Result<v1::ResumeContent> {
     if row.status != JobStatus::Success {
         return Err(Error::FailedPrecondition(format!(
             "job {} is {}; its content can be read once it is SUCCESS",
             row.id, row.status
         )));
     }
-    let content = stored_content(state, &row.id).await?.ok_or_else(|| {
-        deleted(state, &row, "content").unwrap_or_else(|| {
+    stored_content(state, &row.id).await?.ok_or_else(|| {
+        deleted(state, row, "content").unwrap_or_else(|| {
             Error::FailedPrecondition(format!("job {} was made before contents were kept; generate it again", row.id))
         })
-    })?;
-    Ok((row.id, content))
+    })
 }
 
 /// The stored content of job `job_id`, when there is one.

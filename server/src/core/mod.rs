@@ -7,6 +7,7 @@ pub mod admin;
 pub mod candidates;
 pub mod content;
 pub mod documents;
+pub mod fit;
 pub mod history;
 pub mod imports;
 pub mod jobs;

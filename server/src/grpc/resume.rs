@@ -12,7 +12,7 @@ use super::ResponseStream;
 use crate::{
     AppState,
     auth::Caller,
-    core::{documents, jobs, watch},
+    core::{documents, fit, jobs, watch},
 };
 
 /// Size of the chunks a download is streamed in.
@@ -109,5 +109,14 @@ impl ResumeService for ResumeApi {
         let owner = Caller::of(&request)?.user_id.clone();
         let (job_id, content) = documents::content(&self.state, &owner, &request.get_ref().job_id).await?;
         Ok(Response::new(v1::GetResumeContentResponse { job_id, content: Some(content) }))
+    }
+
+    async fn get_match_report(
+        &self,
+        request: Request<v1::GetMatchReportRequest>,
+    ) -> Result<Response<v1::GetMatchReportResponse>, Status> {
+        let owner = Caller::of(&request)?.user_id.clone();
+        let report = fit::match_report(&self.state, &owner, &request.get_ref().job_id).await?;
+        Ok(Response::new(v1::GetMatchReportResponse { report: Some(report) }))
     }
 }

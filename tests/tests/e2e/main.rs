@@ -8,6 +8,7 @@ mod cluster;
 mod content;
 mod erasure;
 mod fair;
+mod fit;
 mod grpc;
 mod history;
 mod imports;

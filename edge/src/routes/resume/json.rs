@@ -304,6 +304,97 @@ impl TryFrom<v1::GetResumeContentResponse> for JobContent {
     }
 }
 
+/// How well a finished resume covers the key terms of its posting, counted without a model.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchReport {
+    /// The job whose content was matched (a UUID); an edit's own id for an edited version.
+    pub job_id: String,
+    /// The posting: the job's target job.
+    pub job_row_id: i64,
+    /// The posting's key terms: most mentioned first, then in the order the posting first
+    /// names them.
+    pub terms: Vec<MatchTerm>,
+    /// How many terms the resume names.
+    #[schema(minimum = 0)]
+    pub shown: i32,
+    /// How many terms the candidate's data has and the resume leaves out.
+    #[schema(minimum = 0)]
+    pub held_not_shown: i32,
+    /// How many terms the candidate's data does not have.
+    #[schema(minimum = 0)]
+    pub missing: i32,
+    /// round(100 × shown / terms); null when the posting names no key term.
+    #[schema(minimum = 0, maximum = 100)]
+    pub score: Option<i32>,
+    /// round(100 × (shown + held_not_shown) / terms): the score were every held term shown;
+    /// null when the posting names no key term.
+    #[schema(minimum = 0, maximum = 100)]
+    pub potential: Option<i32>,
+}
+
+/// One key term of a posting, and how the resume stands on it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchTerm {
+    /// As the vocabulary names it (`Kubernetes` for `k8s`), or a repeated word or phrase as
+    /// the posting first writes it, in lower case.
+    pub term: String,
+    #[schema(value_type = TermSource)]
+    pub source: String,
+    #[schema(value_type = TermStatus)]
+    pub status: String,
+    /// How many times the posting names it.
+    #[schema(minimum = 1)]
+    pub mentions: i32,
+}
+
+/// Where a key term comes from: the project's vocabulary of skills and tools, or a word
+/// the posting uses at least three times (a two-word phrase, twice).
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[expect(dead_code, reason = "only the OpenAPI document reads it")]
+pub enum TermSource {
+    Vocabulary,
+    Repeated,
+}
+
+/// `shown`: the resume names it; `held_not_shown`: the candidate's data has it, the resume
+/// leaves it out; `missing`: the candidate's data does not have it.
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[expect(dead_code, reason = "only the OpenAPI document reads it")]
+pub enum TermStatus {
+    Shown,
+    HeldNotShown,
+    Missing,
+}
+
+impl From<v1::MatchTerm> for MatchTerm {
+    fn from(t: v1::MatchTerm) -> MatchTerm {
+        let v1::MatchTerm { term, source, status, mentions } = t;
+        MatchTerm { term, source, status, mentions }
+    }
+}
+
+impl TryFrom<v1::GetMatchReportResponse> for MatchReport {
+    type Error = ApiError;
+
+    /// Refused when the server's answer carries no report.
+    fn try_from(r: v1::GetMatchReportResponse) -> Result<MatchReport, ApiError> {
+        let v1::MatchReport { job_id, job_row_id, terms, shown, held_not_shown, missing, score, potential } =
+            required(r.report, "report")?;
+        Ok(MatchReport {
+            job_id,
+            job_row_id,
+            terms: terms.into_iter().map(MatchTerm::from).collect(),
+            shown,
+            held_not_shown,
+            missing,
+            score,
+            potential,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,7 +23,7 @@ use crate::{
     extract::{JsonBody, grpc, query_error},
     json::rules::Document,
 };
-use json::{Generate, Job, JobContent, JobList, JobPath, MyJobsQuery, Render};
+use json::{Generate, Job, JobContent, JobList, JobPath, MatchReport, MyJobsQuery, Render};
 
 fn client(state: AppState) -> ResumeServiceClient<tonic::transport::Channel> {
     ResumeServiceClient::new(state.channel)
@@ -96,6 +96,24 @@ pub async fn content(
     Path(job_id): Path<String>,
 ) -> Result<Json<JobContent>, ApiError> {
     let response = client(state).get_resume_content(grpc(&headers, v1::GetResumeContentRequest { job_id })).await?;
+    Ok(Json(response.into_inner().try_into()?))
+}
+
+/// How well a finished resume covers its posting's key terms (skills and tools the project
+/// knows, and terms the posting repeats), each `shown`, `held_not_shown` or `missing`, with
+/// the counts and scores they give; counted without a model. The same route on an edited
+/// job's id reports the edit. 409 while the job has not succeeded, and for a general resume
+/// or one whose target job was deleted (no posting to match against).
+#[utoipa::path(get, path = "/api/resume-async/match/{job_id}", tag = "resumes", operation_id = "getMatchReport",
+    params(JobPath),
+    responses((status = 200, description = "The match report", body = MatchReport), InputErrors, NotFound, Conflict,
+        CallerErrors))]
+pub async fn match_report(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(job_id): Path<String>,
+) -> Result<Json<MatchReport>, ApiError> {
+    let response = client(state).get_match_report(grpc(&headers, v1::GetMatchReportRequest { job_id })).await?;
     Ok(Json(response.into_inner().try_into()?))
 }
 

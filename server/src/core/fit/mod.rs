@@ -1,0 +1,57 @@
+//! The match report: how well a finished resume covers the key terms of the posting it was
+//! made for, counted without a model, so the same job, candidate and posting always give
+//! the same report (README, "Match report").
+//!
+//! - [`vocabulary`]: the skills and tools the project knows by name (`vocabulary.txt`) and
+//!   where a text names them.
+//! - [`words`]: a text's words, and the terms a posting repeats (`stopwords.txt`).
+//! - [`report`]: the report, a pure function of the posting's, the candidate's and the
+//!   resume's texts.
+//!
+//! Read per job from what the job keeps (its content, its candidate, its target job): a
+//! few reads by key and a few milliseconds of matching, nothing stored.
+
+pub mod report;
+pub mod vocabulary;
+pub mod words;
+
+use resume_proto::v1;
+
+use crate::{
+    AppState,
+    core::{candidates, documents, jobs},
+    error::{Error, Result},
+};
+
+/// The match report of `owner`'s SUCCESS job `job_id` (an edit's own, for an edited
+/// version): NOT_FOUND for another user's job; FAILED_PRECONDITION while it has not
+/// succeeded, and for a general resume (also one whose target job was deleted).
+pub async fn match_report(state: &AppState, owner: &str, job_id: &str) -> Result<v1::MatchReport> {
+    let row = jobs::find(state, owner, job_id).await?;
+    let content = documents::content_of(state, &row).await?;
+    // A target job's deletion leaves its resumes as general ones (no `job_row_id`); one
+    // deleted while this reads is the same.
+    let no_posting = || {
+        Error::FailedPrecondition(format!(
+            "job {} has no target job (a general resume, or its target job was deleted): no posting to match against",
+            row.id
+        ))
+    };
+    let job_row_id = row.job_row_id.ok_or_else(no_posting)?;
+    let candidate_id = row.candidate()?;
+    let (candidate, target) = futures::join!(
+        candidates::find(state, owner, candidate_id),
+        candidates::job_by_id(state, owner, candidate_id, job_row_id)
+    );
+    let candidate = candidates::to_proto(candidate?)?;
+    let target = target.map_err(|error| if matches!(error, Error::NotFound(_)) { no_posting() } else { error })?;
+    let posting = report::text([target.title.as_str(), target.description.as_str()]);
+    let held = report::profile(&candidate);
+    // The resume read as the same parts of a profile (every field named: a new one is
+    // decided on here).
+    let v1::ResumeContent { full_name: _, headline, summary, skills, experience, education, certifications } = content;
+    let resume =
+        v1::Candidate { headline, summary, skills, experience, education, certifications, ..Default::default() };
+    let shown = report::profile(&resume);
+    Ok(report::assess(row.id, job_row_id, &posting, &held, &shown))
+}
