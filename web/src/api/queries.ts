@@ -187,6 +187,18 @@ export function useContent(jobId: string) {
   });
 }
 
+/**
+ * How well a SUCCESS job's resume covers the key terms of its posting. Read again when
+ * shown (the candidate's data and the posting may have been edited since).
+ */
+export function useMatchReport(jobId: string) {
+  return useQuery({
+    queryKey: ["match", jobId] as const,
+    queryFn: ({ signal }) =>
+      unwrap(api.GET("/api/resume-async/match/{job_id}", { params: { path: { job_id: jobId } }, signal })),
+  });
+}
+
 export interface RenderRequest {
   job_id: string;
   content: Content;

@@ -569,6 +569,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/resume-async/match/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How well a finished resume covers its posting's key terms (skills and tools the project
+         *     knows, and terms the posting repeats), each `shown`, `held_not_shown` or `missing`, with
+         *     the counts and scores they give; counted without a model. The same route on an edited
+         *     job's id reports the edit. 409 while the job has not succeeded, and for a general resume
+         *     or one whose target job was deleted (no posting to match against).
+         */
+        get: operations["getMatchReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/resume-async/my-jobs": {
         parameters: {
             query?: never;
@@ -1118,6 +1141,62 @@ export interface components {
             /** @example https://github.com/ada */
             url: string;
         };
+        /** @description How well a finished resume covers the key terms of its posting, counted without a model. */
+        MatchReport: {
+            /**
+             * Format: int32
+             * @description How many terms the candidate's data has and the resume leaves out.
+             */
+            held_not_shown: number;
+            /** @description The job whose content was matched (a UUID); an edit's own id for an edited version. */
+            job_id: string;
+            /**
+             * Format: int64
+             * @description The posting: the job's target job.
+             */
+            job_row_id: number;
+            /**
+             * Format: int32
+             * @description How many terms the candidate's data does not have.
+             */
+            missing: number;
+            /**
+             * Format: int32
+             * @description round(100 × (shown + held_not_shown) / terms): the score were every held term shown;
+             *     null when the posting names no key term.
+             */
+            potential?: number | null;
+            /**
+             * Format: int32
+             * @description round(100 × shown / terms); null when the posting names no key term.
+             */
+            score?: number | null;
+            /**
+             * Format: int32
+             * @description How many terms the resume names.
+             */
+            shown: number;
+            /**
+             * @description The posting's key terms: most mentioned first, then in the order the posting first
+             *     names them.
+             */
+            terms: components["schemas"]["MatchTerm"][];
+        };
+        /** @description One key term of a posting, and how the resume stands on it. */
+        MatchTerm: {
+            /**
+             * Format: int32
+             * @description How many times the posting names it.
+             */
+            mentions: number;
+            source: components["schemas"]["TermSource"];
+            status: components["schemas"]["TermStatus"];
+            /**
+             * @description As the vocabulary names it (`Kubernetes` for `k8s`), or a repeated word or phrase as
+             *     the posting first writes it, in lower case.
+             */
+            term: string;
+        };
         /**
          * @description A target job to add, or an existing one's replacement text: the job a resume is
          *     tailored to.
@@ -1200,6 +1279,18 @@ export interface components {
             /** Format: int64 */
             succeeded: number;
         };
+        /**
+         * @description Where a key term comes from: the project's vocabulary of skills and tools, or a word
+         *     the posting uses at least three times (a two-word phrase, twice).
+         * @enum {string}
+         */
+        TermSource: "vocabulary" | "repeated";
+        /**
+         * @description `shown`: the resume names it; `held_not_shown`: the candidate's data has it, the resume
+         *     leaves it out; `missing`: the candidate's data does not have it.
+         * @enum {string}
+         */
+        TermStatus: "shown" | "held_not_shown" | "missing";
         /** @description A worker: live (its heartbeat renewed), or lost within the last hour. */
         Worker: {
             /** Format: int32 */
@@ -4080,6 +4171,94 @@ export interface operations {
             };
             /** @description No such candidate, target job or job of yours. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An internal error (no internals in the message). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A backend (database, Redis, server) is unavailable; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getMatchReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's id, a UUID (hyphenated). */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The match report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchReport"];
+                };
+            };
+            /** @description The request is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such candidate, target job or job of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not in a state that allows this (for example, a download before `SUCCESS`). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 // One job followed live: the bar, the status line, milestones announced to screen readers,
 // Cancel while it runs, the server's message and Retry when it failed, and on success the
-// file saved once automatically, a Download button and, for a PDF, the document inline.
+// file saved once automatically, a Download button, how well it fits its posting and, for a
+// PDF, the document inline.
 import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 
@@ -13,6 +14,7 @@ import { useJobProgress } from "../progress/useJobProgress";
 import { ErrorMessage } from "./ErrorMessage";
 import { ChangesSince } from "./ChangesSince";
 import { PdfPreview } from "./PdfPreview";
+import { PostingFit } from "./PostingFit";
 
 /** The content editor: its own chunk, loaded once a resume is ready. */
 const ContentEditor = lazy(() => import("./ContentEditor"));
@@ -119,6 +121,7 @@ export function JobProgress({ candidateId, jobId, known, onRetry, retrying, focu
       </div>
       <ErrorMessage error={cancel.error} title="Could not cancel" />
       <ErrorMessage error={saveError} title="Could not download" />
+      {job?.status === "SUCCESS" && job.job_row_id != null ? <PostingFit job={job} /> : null}
       {job?.status === "SUCCESS" ? (
         <Suspense fallback={<p className="hint">Loading the editor…</p>}>
           <ContentEditor job={job} onRendered={onShow} />
