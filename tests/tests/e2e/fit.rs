@@ -55,9 +55,18 @@ async fn finished(system: &System, user: &str, path: &str, body: Value) -> anyho
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn four_shown_two_held_four_missing_and_an_edit_raises_it() -> anyhow::Result<()> {
+async fn four_shown_two_held_four_missing_and_an_edit_raises_it_on_sqlite() -> anyhow::Result<()> {
+    four_shown_two_held_four_missing_and_an_edit_raises_it(Db::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_shown_two_held_four_missing_and_an_edit_raises_it_on_postgres() -> anyhow::Result<()> {
+    four_shown_two_held_four_missing_and_an_edit_raises_it(Db::Postgres).await
+}
+
+async fn four_shown_two_held_four_missing_and_an_edit_raises_it(db: Db) -> anyhow::Result<()> {
     let model = FakeModel::start().await?;
-    let system = System::start_with(Db::Sqlite, 1, Options::on_model(&model.url)).await?;
+    let system = System::start_with(db, 1, Options::on_model(&model.url)).await?;
     let (status, created) = system.post("grace", "/api/candidates", candidate()).await?;
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_i64().unwrap();
@@ -154,5 +163,8 @@ async fn there_is_no_report_before_success() -> anyhow::Result<()> {
     let (status, body) = system.get("slow", &match_path(job["job_id"].as_str().unwrap())).await?;
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("FAILED_PRECONDITION")), "{body}");
     assert!(body["error"]["message"].as_str().unwrap().contains("once it is SUCCESS"), "{body}");
+    // Not left running on the slow model.
+    let cancel = format!("/api/resume-async/cancel/{}", job["job_id"].as_str().unwrap());
+    assert_eq!(system.post("slow", &cancel, json!({})).await?.0, 200);
     system.stop().await
 }
