@@ -204,6 +204,39 @@ mod tests {
     }
 
     #[test]
+    fn a_real_posting_gives_its_terms_and_no_ordinary_words() {
+        let posting = "Senior Backend Engineer (Payments). You will design and run services in Go and Rust on \
+            PostgreSQL, stream events through Kafka, and deploy with Kubernetes and Terraform on AWS. We value a \
+            rest-of-team mindset, swift delivery and engineers who excel at communication. Experience with CI/CD \
+            (GitHub Actions), gRPC and REST APIs is a plus; exposure to machine learning or R&D is nice to have. \
+            Payments experience required: you will own payments reconciliation and payments reporting.";
+        let r = report(posting, "", "");
+        let terms: Vec<(&str, &str, i32)> =
+            r.terms.iter().map(|t| (t.term.as_str(), t.source.as_str(), t.mentions)).collect();
+        let vocabulary = |term| (term, "vocabulary", 1);
+        let mut expected = vec![("payments", "repeated", 4)];
+        expected.extend(
+            [
+                "Go",
+                "Rust",
+                "PostgreSQL",
+                "Kafka",
+                "Kubernetes",
+                "Terraform",
+                "AWS",
+                "CI/CD",
+                "GitHub Actions",
+                "gRPC",
+                "REST",
+                "Machine learning",
+            ]
+            .map(vocabulary),
+        );
+        assert_eq!(terms, expected);
+        assert_eq!((r.missing, r.score), (13, Some(0)));
+    }
+
+    #[test]
     fn a_posting_with_no_key_term_has_no_score() {
         let r = report("Friendly people wanted.", "Rust", "Rust");
         assert!(r.terms.is_empty());
