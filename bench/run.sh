@@ -143,6 +143,8 @@ for round in $(seq "$RUNS"); do
     run rest-submit --concurrency 64 --seconds "$SECS"
     run grpc-submit --concurrency 64 --seconds "$SECS"
     run rest-status --concurrency 64 --seconds "$SECS"
+    # One submission at a time on an idle system: a lone request's latency (its p50).
+    run rest-submit --label rest-submit-lone --concurrency 1 --seconds "$SECS"
     stop_system
     # The same submissions while two workers drain at full speed (no cache, so each is a miss
     # and a model call), then repeated identical requests that the cache answers at submit;
@@ -165,6 +167,11 @@ for round in $(seq "$RUNS"); do
     rss server-peak "$SERVER_PID" VmHWM
     rss edge-peak "$EDGE_PID" VmHWM
     rss worker-peak "$WORKER_PID" VmHWM
+    stop_system
+    # Low concurrency: one worker of two slots, an instant model, a few submitters: the
+    # per-job cost of the path (statements, commits, round trips) rather than grouping.
+    start_system 1 2 0 3600
+    run e2e --label e2e-c2 --jobs $((1000 / SCALE)) --concurrency 4
     stop_system
   fi
 
