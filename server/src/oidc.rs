@@ -301,4 +301,83 @@ mod tests {
         let keys = signing_keys(set);
         assert_eq!(keys.keys().collect::<Vec<_>>(), ["ec"]);
     }
+
+    /// An issuer on 127.0.0.1 that publishes no keys and counts the JWKS requests (or,
+    /// with `broken`, answers them 500).
+    async fn idp(broken: bool) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use axum::{Json, Router, http::StatusCode, routing::get};
+        use std::sync::{
+            Arc,
+            atomic::{AtomicUsize, Ordering},
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let issuer = format!("http://{}", listener.local_addr().unwrap());
+        let fetches = Arc::new(AtomicUsize::new(0));
+        let discovery = json!({"issuer": issuer, "jwks_uri": format!("{issuer}/jwks")});
+        let counted = fetches.clone();
+        let app = Router::new()
+            .route("/.well-known/openid-configuration", get(move || async move { Json(discovery) }))
+            .route(
+                "/jwks",
+                get(move || async move {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    if broken { Err(StatusCode::INTERNAL_SERVER_ERROR) } else { Ok(Json(json!({"keys": []}))) }
+                }),
+            );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (issuer, fetches)
+    }
+
+    /// A token whose header names `kid` (its payload and signature are never reached).
+    fn token_naming(kid: &str) -> (String, Header) {
+        let mut header = Header::new(Algorithm::RS256);
+        header.kid = Some(kid.to_owned());
+        (format!("{}.e30.c2ln", serde_json::to_string(&header).map(|h| base64url(&h)).unwrap()), header)
+    }
+
+    fn base64url(text: &str) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
+    }
+
+    #[tokio::test]
+    async fn a_flood_of_unknown_kids_fetches_the_keys_once_per_cooldown() {
+        let (url, fetches) = idp(false).await;
+        let issuer = Issuer::new(&url, "app", "roles");
+        for n in 0..50 {
+            let (token, header) = token_naming(&format!("made-up-{n}"));
+            let refused = issuer.verify(&token, &header).await.unwrap_err();
+            assert_eq!(refused.code(), tonic::Code::Unauthenticated);
+            assert_eq!(refused.message(), "token is signed by a key the issuer does not publish");
+        }
+        assert_eq!(fetches.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn keys_that_cannot_be_fetched_are_a_503_not_a_401() {
+        let (url, fetches) = idp(true).await;
+        let issuer = Issuer::new(&url, "app", "roles");
+        let (token, header) = token_naming("k");
+        for _ in 0..3 {
+            let refused = issuer.verify(&token, &header).await.unwrap_err();
+            assert_eq!(refused.code(), tonic::Code::Unavailable, "{refused:?}");
+        }
+        assert_eq!(fetches.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn other_algorithms_and_tokens_without_kid_are_refused_before_any_fetch() {
+        let (url, fetches) = idp(false).await;
+        let issuer = Issuer::new(&url, "app", "roles");
+        let (token, mut header) = token_naming("k");
+        header.alg = Algorithm::PS256;
+        assert_eq!(
+            issuer.verify(&token, &header).await.unwrap_err().message(),
+            "token algorithm must be HS256, RS256 or ES256"
+        );
+        header.alg = Algorithm::ES256;
+        header.kid = None;
+        assert_eq!(issuer.verify(&token, &header).await.unwrap_err().message(), "token has no kid");
+        assert_eq!(fetches.load(std::sync::atomic::Ordering::SeqCst), 0);
+    }
 }
