@@ -1,8 +1,8 @@
 //! Authentication and authorization of every gRPC call, as a tower layer.
 //!
 //! Tokens are HS256 JWTs with `sub` and `exp` (and optional `roles`), or, when
-//! `OIDC_ISSUER` is set, that issuer's RS256/ES256 access tokens ([`crate::oidc`]). Which calls need
-//! what is decided here from the request path alone, so that no handler can forget:
+//! `OIDC_ISSUER` is set, that issuer's RS256/ES256 access tokens ([`crate::oidc`]). Which
+//! calls need what is decided here from the request path alone, so that no handler can forget:
 //! health, reflection and `ReadinessService` are open; `CandidateService` and
 //! `ResumeService` need any valid user token; `WorkerService` needs the `worker` role;
 //! each `AdminService` call needs `ops` or `admin` (reads) or `admin` (actions). Services
