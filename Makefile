@@ -5,7 +5,7 @@ CARGO ?= cargo
 PROFILE ?= dev
 BUF ?= $(shell command -v buf 2>/dev/null || echo .ci/.tools/node_modules/.bin/buf)
 
-.PHONY: build web run run-web test test-web test-observability test-otel test-deploy lint api-types bench fmt clean
+.PHONY: build web oidc-provider run run-web test test-web test-observability test-otel test-deploy lint api-types bench fmt clean
 
 build:
 	$(CARGO) build --profile $(PROFILE) --bins
@@ -15,6 +15,12 @@ web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 web: web/node_modules/.package-lock.json
 	cd web && npm run build
+
+# The test OpenID Connect provider (tests/oidc: panva's oidc-provider), which the Rust and
+# browser tests start, with its packages from the lock file.
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund
+oidc-provider: tests/oidc/node_modules/.package-lock.json
 
 # `exec`: the script is make's own child, not a shell's, so that the SIGTERM make passes on
 # reaches it and it sees make die (deploy/run-local.sh). Its test starts `make -o build -o
@@ -32,7 +38,7 @@ BIN_DIR = $(CURDIR)/target/$(if $(filter dev,$(PROFILE)),debug,$(PROFILE))
 
 # The Rust tests, the web app's unit and browser tests, the real processes' traces, logs
 # and metrics, the deployment files, then `make run` itself, checked from the outside.
-test:
+test: oidc-provider
 	$(CARGO) test --workspace
 	$(MAKE) build
 	$(MAKE) test-web
@@ -59,7 +65,7 @@ test-deploy:
 	python3 tests/deploy/check.py $(BIN_DIR)
 
 # Vitest, then Playwright in Debian's Chromium against the harness's web-system.
-test-web: web
+test-web: web oidc-provider
 	cd web && npx vitest run
 	cd web && WEB_SYSTEM_BIN=$(BIN_DIR)/web-system npx playwright test
 

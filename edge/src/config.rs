@@ -23,6 +23,9 @@ pub struct Config {
     /// The largest file (or pasted text) an import takes, in bytes: larger is 413.
     #[arg(long, env = "IMPORT_MAX_BYTES", default_value_t = 5 * 1024 * 1024)]
     pub import_max_bytes: usize,
+    /// The OpenID Connect issuer the web app signs in with (the server verifies its tokens).
+    #[command(flatten)]
+    pub oidc: runtime::oidc::Settings,
 }
 
 impl Config {
@@ -31,6 +34,7 @@ impl Config {
         if self.server_url.iter().any(|u| !(u.starts_with("http://") || u.starts_with("https://"))) {
             return Err("SERVER_URL must be http:// or https:// URLs".into());
         }
+        self.oidc.validate()?;
         for origin in &self.cors_allowed_origins {
             if origin.trim().parse::<http::HeaderValue>().is_err() {
                 return Err(format!("CORS_ALLOWED_ORIGINS has an invalid origin {origin:?}"));
@@ -58,5 +62,7 @@ mod tests {
         assert!(c.validate().is_ok());
         let bad = Config::try_parse_from(["edge", "--server-url", "a:1"]).unwrap();
         assert!(bad.validate().is_err());
+        let half = Config::try_parse_from(["edge", "--oidc-issuer", "https://id.example.com"]).unwrap();
+        assert!(half.validate().unwrap_err().contains("OIDC_CLIENT_ID"));
     }
 }

@@ -48,7 +48,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub use config::Config;
 use error::ApiError;
-use routes::{AppState, admin, candidates, health, imports, resume};
+use routes::{AppState, admin, auth, candidates, health, imports, resume};
 
 /// How long open calls (event streams, downloads) may run on after a shutdown signal
 /// before the edge closes them and exits.
@@ -60,6 +60,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(health::openapi))
+        .routes(routes!(auth::config))
         .routes(routes!(imports::create, imports::list))
         .routes(routes!(imports::get, imports::delete))
         .routes(routes!(imports::events))
@@ -97,15 +98,17 @@ async fn no_route(method: Method, uri: axum::http::Uri) -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", format!("no route {method} {}", uri.path()))
 }
 
-/// The edge's routes over a channel to the servers, with the web app in `web_dir` at `/`;
-/// event streams end once `stopping` turns true.
+/// The edge's routes over a channel to the servers, with the web app in `web_dir` at `/`
+/// signing in with the issuer `oidc` names, if any; event streams end once `stopping` turns true.
 pub fn app(
     channel: Channel,
     cors_origins: &[String],
     web_dir: &Path,
     stopping: watch::Receiver<bool>,
     import_max_bytes: usize,
+    oidc: &runtime::oidc::Settings,
 ) -> Router {
+    let auth = std::sync::Arc::new(auth::AuthConfig::from(oidc));
     let (api, _) = routes().split_for_parts();
     let api = api
         .route("/api", any(no_route))
@@ -119,11 +122,11 @@ pub fn app(
         })
         // An import's upload is the largest body; every JSON body is held to its own limit.
         .layer(DefaultBodyLimit::max(extract::MAX_BODY.max(import_max_bytes) + 64 * 1024))
-        .with_state(AppState { channel, stopping, import_max_bytes });
+        .with_state(AppState { channel, stopping, import_max_bytes, auth });
     let api = if cors_origins.is_empty() { api } else { api.layer(cors(cors_origins)) };
     let metrics = metrics::Metrics::new();
     let api = api.route("/metrics", get(metrics::scrape).with_state(metrics.clone()));
-    web::security_headers(web::with_app(api, web_dir))
+    web::security_headers(web::with_app(api, web_dir), oidc.issuer_origin().as_deref())
         .layer(middleware::from_fn_with_state(metrics, metrics::observe))
         // Failures logged in the request's span, which `trace` made.
         .layer(TraceLayer::new_for_http().make_span_with(|_: &Request| tracing::Span::current()))
@@ -150,7 +153,14 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
     let (stop, stopping) = watch::channel(false);
     let channel = runtime::client::balanced(&config.server_url)?;
     web::warn_if_not_built(&config.web_dir);
-    let app = app(channel, &config.cors_allowed_origins, &config.web_dir, stopping.clone(), config.import_max_bytes);
+    let app = app(
+        channel,
+        &config.cors_allowed_origins,
+        &config.web_dir,
+        stopping.clone(),
+        config.import_max_bytes,
+        &config.oidc,
+    );
     tracing::info!(addr = %listener.local_addr()?, "edge listening");
     let listener = listener.tap_io(|tcp| {
         // Small responses and SSE events go out at once.

@@ -16,9 +16,12 @@ use utoipa::{
     info(
         title = "Resume service REST API",
         version = "1.0.0",
-        description = "Asynchronous resume generation. Every route but healthz, readyz and this \
-            description needs `Authorization: Bearer <JWT>` (HS256 with `sub` and `exp`; \
-            `roles` may hold `ops` or `admin` for the operators' routes). Errors are \
+        description = "Asynchronous resume generation. Every route but healthz, readyz, auth/config and \
+            this description needs `Authorization: Bearer <JWT>`: HS256 signed with `JWT_SECRET` \
+            (with `sub` and `exp`; `roles` may hold `ops` or `admin` for the operators' routes), or \
+            an RS256/ES256 access token of the OpenID Connect issuer that `GET /api/auth/config` \
+            names (`iss` that issuer, `aud` its client id, `exp` ahead; roles from \
+            `OIDC_ROLES_CLAIM`). Errors are \
             `{\"error\":{\"code\",\"message\"}}`, `code` being the gRPC status name."
     ),
     security(("bearerAuth" = [])),
@@ -29,6 +32,7 @@ use utoipa::{
         (name = "imports", description = "A candidate read from the resume the recruiter already has"),
         (name = "resumes", description = "Resume jobs: submit, follow, download, cancel"),
         (name = "admin", description = "Operators' views and actions: `ops` may read, `admin` may also act; every action is in the audit log"),
+        (name = "auth", description = "How the app signs in (no token)"),
         (name = "health", description = "Liveness, readiness and this document (no token)"),
     )
 )]
@@ -139,12 +143,13 @@ mod tests {
             ("get", "/api/admin/audit"),
             ("get", "/api/admin/history"),
             ("get", "/api/admin/events"),
+            ("get", "/api/auth/config"),
         ];
         for (method, path) in routes {
             let operation = &doc["paths"][path][method];
             assert!(operation.is_object(), "{method} {path} undocumented");
             assert!(operation["operationId"].is_string(), "{method} {path} has no operationId");
-            let open = path.starts_with("/api/healthz") || path == "/api/readyz" || path == "/api/openapi.json";
+            let open = ["/api/healthz", "/api/readyz", "/api/openapi.json", "/api/auth/config"].contains(&path);
             if !open {
                 for status in ["401", "429", "500", "503"] {
                     let schema = &operation["responses"][status]["content"]["application/json"]["schema"]["$ref"];

@@ -20,10 +20,17 @@ use tower_http::{
 };
 
 /// The content security policy: scripts, styles and connections from the edge's own
-/// origin only (no inline script), PDFs shown from `blob:` URLs, never framed.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-     img-src 'self' data: blob:; connect-src 'self'; frame-src 'self' blob:; object-src 'none'; \
-     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// origin only (no inline script), plus connections to `issuer_origin` (the OpenID
+/// Connect issuer the app signs in with: discovery, token endpoint), PDFs shown from
+/// `blob:` URLs, never framed.
+pub fn content_security_policy(issuer_origin: Option<&str>) -> String {
+    let connect = issuer_origin.map(|origin| format!("'self' {origin}")).unwrap_or_else(|| "'self'".into());
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
+         connect-src {connect}; frame-src 'self' blob:; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
 
 /// `router` with the app in `web_dir` behind it, for every path it does not route.
 pub fn with_app<S: Clone + Send + Sync + 'static>(router: Router<S>, web_dir: &Path) -> Router<S> {
@@ -61,14 +68,32 @@ async fn caching(request: Request<axum::body::Body>, next: Next) -> Response {
     response
 }
 
-/// The security headers, on every response.
-pub fn security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+/// The security headers, on every response; the policy lets pages connect to
+/// `issuer_origin` besides the edge.
+pub fn security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>, issuer_origin: Option<&str>) -> Router<S> {
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
     };
+    // The origin was checked at start (an http(s) scheme and authority), so it is a valid value.
+    let policy = HeaderValue::try_from(content_security_policy(issuer_origin))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"));
     router
-        .layer(header(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, policy))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::REFERRER_POLICY, "no-referrer"))
         .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_lets_the_app_reach_its_issuer_only() {
+        let plain = content_security_policy(None);
+        assert!(plain.contains("connect-src 'self';"), "{plain}");
+        let with = content_security_policy(Some("https://id.example.com"));
+        assert!(with.contains("connect-src 'self' https://id.example.com;"), "{with}");
+        assert!(with.contains("script-src 'self';"), "{with}");
+    }
 }

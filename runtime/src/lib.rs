@@ -7,6 +7,8 @@
 //! - [`metrics`]: the `/metrics` registry's text, and the request family edge and server
 //!   share.
 //! - [`trace`]: the W3C trace context each hop continues, and the span carrying its id.
+//! - [`oidc`] (feature `oidc`): the OpenID Connect issuer's settings, which server and edge
+//!   both read.
 //! - `telemetry` (feature `otel`): OTLP export of the spans, one trace across the processes.
 //! - [`redis`] (feature `redis`): the Redis client every process builds (TLS, ACL,
 //!   cluster, bounded waits).
@@ -21,6 +23,8 @@
 pub mod client;
 pub mod listen;
 pub mod metrics;
+#[cfg(feature = "oidc")]
+pub mod oidc;
 pub mod process;
 #[cfg(feature = "redis")]
 pub mod queue;

@@ -1,7 +1,8 @@
 //! Authentication and authorization of every gRPC call, as a tower layer.
 //!
-//! Tokens are HS256 JWTs with `sub` and `exp` (and optional `roles`). Which calls need
-//! what is decided here from the request path alone, so that no handler can forget:
+//! Tokens are HS256 JWTs with `sub` and `exp` (and optional `roles`), or, when
+//! `OIDC_ISSUER` is set, that issuer's RS256/ES256 access tokens ([`crate::oidc`]). Which
+//! calls need what is decided here from the request path alone, so that no handler can forget:
 //! health, reflection and `ReadinessService` are open; `CandidateService` and
 //! `ResumeService` need any valid user token; `WorkerService` needs the `worker` role;
 //! each `AdminService` call needs `ops` or `admin` (reads) or `admin` (actions). Services
@@ -14,16 +15,13 @@ use std::{
     task::{Context, Poll},
 };
 
-use futures::{
-    FutureExt,
-    future::{BoxFuture, ready},
-};
-use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
+use futures::{FutureExt, future::BoxFuture};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
 use serde::Deserialize;
 use tonic::{Request, Status};
 use tower::{Layer, Service};
 
-use crate::api_limit::ApiLimit;
+use crate::{api_limit::ApiLimit, oidc::Issuer};
 
 /// The claims we read from a token.
 #[derive(Debug, Deserialize)]
@@ -116,29 +114,46 @@ pub fn is_served(path: &str) -> bool {
     requirement(path).is_some()
 }
 
-/// Verifies tokens against the shared secret.
+/// Verifies tokens: HS256 against the shared secret, RS256/ES256 against the OIDC
+/// issuer's keys when there is one.
 pub struct Verifier {
     key: DecodingKey,
     validation: Validation,
+    issuer: Option<Issuer>,
 }
 
 impl Verifier {
-    /// A verifier for HS256 tokens signed with `secret`.
-    pub fn new(secret: &str) -> Result<Verifier, jsonwebtoken::errors::Error> {
+    /// A verifier for HS256 tokens signed with `secret`, and `issuer`'s tokens if any.
+    pub fn new(secret: &str, issuer: Option<Issuer>) -> Result<Verifier, jsonwebtoken::errors::Error> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp", "sub"]);
         validation.leeway = 0;
-        Ok(Verifier { key: DecodingKey::from_secret(secret.as_bytes())?, validation })
+        Ok(Verifier { key: DecodingKey::from_secret(secret.as_bytes())?, validation, issuer })
+    }
+
+    /// The OIDC issuer whose tokens are accepted, if any.
+    pub fn issuer(&self) -> Option<&Issuer> {
+        self.issuer.as_ref()
     }
 
     /// The caller named by an `authorization` value (`Bearer <jwt>`).
-    pub fn verify(&self, authorization: Option<&str>) -> Result<Caller, Status> {
+    pub async fn verify(&self, authorization: Option<&str>) -> Result<Caller, Status> {
         let header = authorization.ok_or_else(|| Status::unauthenticated("missing bearer token"))?;
         let token = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
-            .ok_or_else(|| Status::unauthenticated("authorization must be \"Bearer <token>\""))?;
-        let claims = decode::<Claims>(token.trim(), &self.key, &self.validation)
+            .ok_or_else(|| Status::unauthenticated("authorization must be \"Bearer <token>\""))?
+            .trim();
+        let header = decode_header(token).map_err(|_| Status::unauthenticated("token is malformed"))?;
+        match &self.issuer {
+            Some(issuer) if header.alg != Algorithm::HS256 => issuer.verify(token, &header).await,
+            _ => self.verify_shared(token),
+        }
+    }
+
+    /// The caller of an HS256 token signed with the shared secret.
+    fn verify_shared(&self, token: &str) -> Result<Caller, Status> {
+        let claims = decode::<Claims>(token, &self.key, &self.validation)
             .map_err(|e| {
                 use jsonwebtoken::errors::ErrorKind;
                 // ErrorKind is non-exhaustive: name the cases a client can act on.
@@ -164,12 +179,12 @@ impl Verifier {
 
     /// What the request at `path` may do, given its `authorization` value.
     #[cfg(test)]
-    fn authorize(&self, path: &str, authorization: Option<&str>) -> Result<Option<Caller>, Status> {
-        self.authorize_as(path, requirement(path), authorization)
+    async fn authorize(&self, path: &str, authorization: Option<&str>) -> Result<Option<Caller>, Status> {
+        self.authorize_as(path, requirement(path), authorization).await
     }
 
     /// The same, with the path's requirement already looked up.
-    fn authorize_as(
+    async fn authorize_as(
         &self,
         path: &str,
         needed: Option<Requirement>,
@@ -181,7 +196,7 @@ impl Verifier {
         if needed == Requirement::Nothing {
             return Ok(None);
         }
-        let caller = self.verify(authorization)?;
+        let caller = self.verify(authorization).await?;
         if let Requirement::AnyRole(roles) = needed
             && !caller.roles.iter().any(|r| roles.contains(&r.as_str()))
         {
@@ -242,24 +257,27 @@ where
         if request.method() == http::Method::OPTIONS {
             return self.inner.call(request).boxed();
         }
-        let path = request.uri().path();
-        let needed = requirement(path);
-        let counted = needed.is_some_and(Requirement::is_counted);
-        let authorization = request.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let caller = match self.verifier.authorize_as(path, needed, authorization) {
-            Ok(Some(caller)) => caller,
-            Ok(None) => return self.inner.call(request).boxed(),
-            Err(status) => return ready(Ok(status.into_http())).boxed(),
-        };
-        let Some(limit) = self.limit.clone().filter(|_| counted) else {
-            request.extensions_mut().insert(caller);
+        let path = request.uri().path().to_owned();
+        let needed = requirement(&path);
+        if needed == Some(Requirement::Nothing) {
             return self.inner.call(request).boxed();
-        };
+        }
+        let limit = self.limit.clone().filter(|_| needed.is_some_and(Requirement::is_counted));
+        let authorization =
+            request.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let verifier = self.verifier.clone();
         // The service polled ready is the one that must be called; a clone stays behind.
         let fresh = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, fresh);
         async move {
-            if let Err(status) = limit.admit(&caller.user_id).await {
+            let caller = match verifier.authorize_as(&path, needed, authorization.as_deref()).await {
+                Ok(Some(caller)) => caller,
+                Ok(None) => return inner.call(request).await,
+                Err(status) => return Ok(status.into_http()),
+            };
+            if let Some(limit) = limit
+                && let Err(status) = limit.admit(&caller.user_id).await
+            {
                 return Ok(status.into_http());
             }
             request.extensions_mut().insert(caller);
@@ -330,32 +348,32 @@ mod tests {
         assert!(rpcs >= 20, "only {rpcs} RPCs described");
     }
 
-    #[test]
-    fn ops_may_read_the_operators_views_and_users_may_not() {
-        let v = Verifier::new("k").unwrap();
+    #[tokio::test]
+    async fn ops_may_read_the_operators_views_and_users_may_not() {
+        let v = Verifier::new("k", None).unwrap();
         let bearer = |roles: serde_json::Value| {
             format!("Bearer {}", token("k", json!({"sub": "u1", "exp": in_an_hour(), "roles": roles})))
         };
         let path = "/resume.v1.AdminService/GetStats";
-        assert!(v.authorize(path, Some(&bearer(json!(["ops"])))).unwrap().is_some());
-        assert!(v.authorize(path, Some(&bearer(json!(["admin"])))).unwrap().is_some());
-        let refused = v.authorize(path, Some(&bearer(json!([])))).unwrap_err();
+        assert!(v.authorize(path, Some(&bearer(json!(["ops"])))).await.unwrap().is_some());
+        assert!(v.authorize(path, Some(&bearer(json!(["admin"])))).await.unwrap().is_some());
+        let refused = v.authorize(path, Some(&bearer(json!([])))).await.unwrap_err();
         assert_eq!(refused.code(), Code::PermissionDenied);
-        let unknown = v.authorize("/resume.v1.Unknown/Call", Some(&bearer(json!(["admin"])))).unwrap_err();
+        let unknown = v.authorize("/resume.v1.Unknown/Call", Some(&bearer(json!(["admin"])))).await.unwrap_err();
         assert_eq!(unknown.code(), Code::PermissionDenied);
     }
 
-    #[test]
-    fn accepts_a_good_token_and_reads_its_roles() {
-        let v = Verifier::new("k").unwrap();
+    #[tokio::test]
+    async fn accepts_a_good_token_and_reads_its_roles() {
+        let v = Verifier::new("k", None).unwrap();
         let t = token("k", json!({"sub": "u1", "exp": in_an_hour(), "roles": ["admin"]}));
-        let caller = v.verify(Some(&format!("Bearer {t}"))).unwrap();
+        let caller = v.verify(Some(&format!("Bearer {t}"))).await.unwrap();
         assert_eq!(caller, Caller { user_id: "u1".into(), roles: vec!["admin".into()] });
     }
 
-    #[test]
-    fn refuses_bad_tokens() {
-        let v = Verifier::new("k").unwrap();
+    #[tokio::test]
+    async fn refuses_bad_tokens() {
+        let v = Verifier::new("k", None).unwrap();
         let expired = token("k", json!({"sub": "u1", "exp": chrono::Utc::now().timestamp() - 10}));
         let wrong_key = token("other", json!({"sub": "u1", "exp": in_an_hour()}));
         let no_sub = token("k", json!({"exp": in_an_hour()}));
@@ -369,17 +387,17 @@ mod tests {
             Some(format!("Bearer {no_exp}")),
             Some(format!("Basic {wrong_key}")),
         ] {
-            let err = v.verify(header.as_deref()).unwrap_err();
+            let err = v.verify(header.as_deref()).await.unwrap_err();
             assert_eq!(err.code(), Code::Unauthenticated, "{header:?}");
         }
     }
 
-    #[test]
-    fn a_user_token_is_refused_on_worker_calls() {
-        let v = Verifier::new("k").unwrap();
+    #[tokio::test]
+    async fn a_user_token_is_refused_on_worker_calls() {
+        let v = Verifier::new("k", None).unwrap();
         let t = format!("Bearer {}", token("k", json!({"sub": "u1", "exp": in_an_hour()})));
-        let err = v.authorize("/resume.v1.WorkerService/ClaimTask", Some(&t)).unwrap_err();
+        let err = v.authorize("/resume.v1.WorkerService/ClaimTask", Some(&t)).await.unwrap_err();
         assert_eq!(err.code(), Code::PermissionDenied);
-        assert!(v.authorize("/resume.v1.ResumeService/GetJob", Some(&t)).unwrap().is_some());
+        assert!(v.authorize("/resume.v1.ResumeService/GetJob", Some(&t)).await.unwrap().is_some());
     }
 }

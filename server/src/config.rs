@@ -50,6 +50,9 @@ pub struct Config {
     /// The largest file (or pasted text) an import takes, in bytes.
     #[arg(long, env = "IMPORT_MAX_BYTES", default_value_t = 5 * 1024 * 1024)]
     pub import_max_bytes: usize,
+    /// The OpenID Connect issuer whose access tokens are accepted beside HS256 ones.
+    #[command(flatten)]
+    pub oidc: runtime::oidc::Settings,
 }
 
 /// A model's price in USD per 1,000 tokens.
@@ -106,6 +109,7 @@ impl Config {
     /// Checks what the types cannot: a usable secret and a database URL we support.
     pub fn validate(&self) -> Result<(), String> {
         self.shared.validate()?;
+        self.oidc.validate()?;
         if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres")) {
             return Err("DATABASE_URL must start with sqlite: or postgres://".into());
         }
@@ -128,6 +132,7 @@ impl fmt::Debug for Config {
             .field("retention_days", &self.retention_days)
             .field("model_prices", &self.model_prices)
             .field("import_max_bytes", &self.import_max_bytes)
+            .field("oidc", &self.oidc)
             .finish()
     }
 }
@@ -154,6 +159,7 @@ mod tests {
         assert!(config(&["--jwt-secret", " "]).validate().is_err());
         assert!(config(&["--jwt-secret", "k", "--database-url", "mysql://x"]).validate().is_err());
         assert!(config(&["--jwt-secret", "k"]).validate().is_ok());
+        assert!(config(&["--jwt-secret", "k", "--oidc-issuer", "https://id.example.com"]).validate().is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! # Layout
 //! - [`config`]: the typed configuration, read once at start.
 //! - [`auth`]: the tower layer that verifies JWTs and enforces roles per call.
+//! - [`oidc`]: an OpenID Connect issuer's access tokens, verified with its cached keys.
 //! - [`api_limit`]: the per-user request limit, counted in Redis in leases.
 //! - [`core`]: what the API does, free of any transport: candidates, jobs, worker tasks, admin.
 //! - [`grpc`]: thin tonic adapters, one per service.
@@ -28,6 +29,7 @@ pub mod error;
 pub mod events;
 pub mod grpc;
 pub mod metrics;
+pub mod oidc;
 pub mod queue;
 
 use std::{sync::Arc, time::Duration};
@@ -137,7 +139,15 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
     let reflection_v1alpha = reflection().build_v1alpha()?;
 
     let web = tonic_web::GrpcWebLayer::new();
-    let verifier = Arc::new(auth::Verifier::new(&config.shared.jwt_secret)?);
+    let verifier = Arc::new(auth::Verifier::new(&config.shared.jwt_secret, oidc::Issuer::configured(&config.oidc))?);
+    tokio::spawn({
+        let verifier = verifier.clone();
+        async move {
+            if let Some(issuer) = verifier.issuer() {
+                issuer.warm_up().await;
+            }
+        }
+    });
     let cors = (!config.cors_allowed_origins.is_empty()).then(|| cors(&config.cors_allowed_origins));
     let router = Server::builder()
         .accept_http1(true)

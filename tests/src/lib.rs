@@ -7,11 +7,13 @@
 //! - [`redis_server`]: a Redis of a test's own that it can stop and start again (and the
 //!   nodes [`redis_cluster`] builds a throwaway Redis Cluster from).
 //! - [`proxy`]: a TCP proxy a test can cut, to make the database unreachable.
+//! - [`oidc`]: a real OpenID Connect provider (Node's `oidc-provider`) to take tokens from.
 //! - [`eventually`] and [`PATIENCE`]: waiting for something to happen, failing with what was
 //!   awaited when it does not.
 //! - What tests and the load generator share (fake model, fixtures, document readers) is
 //!   `test_support`'s, re-exported here.
 
+pub mod oidc;
 pub mod proxy;
 pub mod redis_cluster;
 pub mod redis_server;
@@ -87,6 +89,9 @@ pub struct Options {
     /// On Postgres: the server reaches the database through a [`proxy::TcpProxy`] the test
     /// can cut ([`System::db_proxy`]).
     pub database_proxy: bool,
+    /// `OIDC_ISSUER`, `OIDC_CLIENT_ID` and `OIDC_ROLES_CLAIM` of servers and edge (no
+    /// issuer by default).
+    pub oidc: runtime::oidc::Settings,
 }
 
 impl Options {
@@ -167,6 +172,7 @@ fn server_config(
             completion_per_1k: 0.006,
         }],
         import_max_bytes: IMPORT_MAX_BYTES,
+        oidc: options.oidc.clone(),
     }
 }
 
@@ -246,6 +252,7 @@ impl System {
             cors_allowed_origins: vec!["http://localhost:5173".into()],
             web_dir: options.web_dir.clone().unwrap_or_else(|| "web/dist".into()),
             import_max_bytes: IMPORT_MAX_BYTES,
+            oidc: options.oidc.clone(),
         };
         tasks.push(tokio::spawn({
             let shutdown = Box::pin(stopped(stop_rx.clone()));

@@ -53,7 +53,7 @@ test("signs in through the #token link, which leaves the address bar", async ({ 
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await expectAccessible(page, "sign-in");
   await page.getByLabel("Access token").fill("not a token");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByText("That is not a token")).toBeVisible();
 
   const token = await signIn(page, unique("alice"));

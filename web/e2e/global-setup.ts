@@ -1,20 +1,36 @@
 // Starts the system the browser tests run against (the harness's `web-system` binary,
-// built by `make test`), hands its URLs to the tests through the environment, and stops it
-// afterwards. Its log goes to test-results/system.log.
-import { spawn } from "node:child_process";
+// built by `make test`) with a real OpenID Connect provider it accepts the tokens of
+// (tests/oidc/provider.mjs, installed by `make test`), hands their URLs to the tests
+// through the environment, and stops both afterwards. The system's log goes to
+// test-results/system.log.
+import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
+/** Starts the test OpenID Connect provider; its issuer URL and the process. */
+async function startProvider(): Promise<{ issuer: string; provider: ChildProcess }> {
+  const provider = spawn("node", [`${root}tests/oidc/provider.mjs`], { stdio: ["pipe", "pipe", "ignore"] });
+  const line = await new Promise<string>((resolve, reject) => {
+    provider.once("error", reject);
+    provider.once("exit", (code) => reject(new Error(`the OIDC provider exited with ${code}: run npm ci in tests/oidc`)));
+    createInterface({ input: provider.stdout }).once("line", resolve);
+  });
+  return { issuer: (JSON.parse(line) as { issuer: string }).issuer, provider };
+}
+
 export default async function globalSetup() {
   const binary = process.env.WEB_SYSTEM_BIN ?? `${root}target/debug/web-system`;
   mkdirSync("test-results", { recursive: true });
+  const { issuer, provider } = await startProvider();
+  process.env.OIDC_ISSUER = issuer;
   const log = createWriteStream("test-results/system.log");
+  const oidc = { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: "resume-web", OIDC_ROLES_CLAIM: "realm_access.roles" };
   const child = spawn(binary, [], {
     cwd: root,
-    env: { ...process.env, WEB_DIR: `${root}web/dist`, RUST_LOG: process.env.RUST_LOG ?? "info" },
+    env: { ...process.env, ...oidc, WEB_DIR: `${root}web/dist`, RUST_LOG: process.env.RUST_LOG ?? "info" },
     stdio: ["pipe", "pipe", "pipe"],
   });
   child.stderr.pipe(log);
@@ -32,6 +48,7 @@ export default async function globalSetup() {
   process.env.CONTROL_URL = control_url;
   return async () => {
     child.stdin.end();
-    await new Promise((resolve) => child.once("exit", resolve));
+    provider.stdin?.end();
+    await Promise.all([child, provider].map((process) => new Promise((resolve) => process.once("exit", resolve))));
   };
 }

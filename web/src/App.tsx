@@ -4,9 +4,10 @@
 // and none of the operator's console.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { lazy, type ReactNode, Suspense, useState } from "react";
-import { createBrowserRouter, createRoutesFromElements, Link, Outlet, Route, RouterProvider } from "react-router";
+import { createBrowserRouter, createRoutesFromElements, Link, Outlet, Route, RouterProvider, useMatch } from "react-router";
 
 import { ApiError } from "./api/client";
+import { CALLBACK_PATH } from "./auth/issuer";
 import { signOut, useOperator, useSession } from "./auth/session";
 import { OfflineBanner } from "./components/OfflineBanner";
 import { CandidatesPage } from "./pages/CandidatesPage";
@@ -67,6 +68,7 @@ const CandidatePage = lazy(() => import("./pages/CandidatePage").then((m) => ({ 
 const NewCandidatePage = lazy(() => import("./pages/CandidateEditPage").then((m) => ({ default: m.NewCandidatePage })));
 const EditCandidatePage = lazy(() => import("./pages/CandidateEditPage").then((m) => ({ default: m.EditCandidatePage })));
 const ImportPage = lazy(() => import("./pages/ImportPage").then((m) => ({ default: m.ImportPage })));
+const AuthCallbackPage = lazy(() => import("./pages/AuthCallbackPage").then((m) => ({ default: m.AuthCallbackPage })));
 const ImportReviewPage = lazy(() => import("./pages/ImportReviewPage").then((m) => ({ default: m.ImportReviewPage })));
 
 /** Shown while a page's chunk loads. */
@@ -78,13 +80,15 @@ function Loading() {
   );
 }
 
-/** Every page: the header, then the route's page, or the sign-in page for anyone signed out. */
+/** Every page: the header, then the route's page, or the sign-in page for anyone signed out
+ * (but the sign-in callback, which is how one signs in). */
 function Frame() {
   const session = useSession();
+  const callback = useMatch(CALLBACK_PATH) !== null;
   return (
     <>
       <Header />
-      {session ? (
+      {session || callback ? (
         <>
           <OfflineBanner />
           <Suspense fallback={<Loading />}>
@@ -107,6 +111,7 @@ const routes = createRoutesFromElements(
     <Route path="/candidates/:id" element={<CandidatePage />} />
     <Route path="/candidates/:id/edit" element={<EditCandidatePage />} />
     <Route path="/monitor/*" element={<ConsoleRoutes />} />
+    <Route path={CALLBACK_PATH} element={<AuthCallbackPage />} />
     <Route path="*" element={<NotFoundPage />} />
   </Route>,
 );

@@ -4,10 +4,13 @@
 //! filter); `health` is one file, its three shapes being small.
 
 pub mod admin;
+pub mod auth;
 pub mod candidates;
 pub mod health;
 pub mod imports;
 pub mod resume;
+
+use std::sync::Arc;
 
 use tokio::sync::watch;
 use tonic::transport::Channel;
@@ -20,6 +23,8 @@ pub struct AppState {
     pub stopping: watch::Receiver<bool>,
     /// The largest file an import takes (`IMPORT_MAX_BYTES`).
     pub import_max_bytes: usize,
+    /// How the app signs in (`OIDC_ISSUER`, `OIDC_CLIENT_ID`).
+    pub auth: Arc<auth::AuthConfig>,
 }
 
 impl AppState {

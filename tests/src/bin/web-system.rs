@@ -2,7 +2,8 @@
 //! worker on the fake model and the edge serving the built app (`WEB_DIR`, default
 //! `web/dist`), on SQLite and the shared Redis, plus a control server the tests steer it
 //! with. Prints one JSON line (`edge_url`, `control_url`) when ready; stops when its stdin
-//! closes or on SIGTERM.
+//! closes or on SIGTERM. `OIDC_ISSUER`, `OIDC_CLIENT_ID` and `OIDC_ROLES_CLAIM`, when set,
+//! configure server and edge for that issuer (web/e2e/global-setup.ts starts one).
 //!
 //! Control routes (127.0.0.1 only): `GET /token?sub=&roles=` a token of that user (with
 //! the comma-separated roles, e.g. `ops,admin`); `POST /latency?ms=`
@@ -82,6 +83,11 @@ async fn main() -> Result<()> {
         max_attempts: 3,
         result_cache_ttl_secs: 3600,
         web_dir: Some(web_dir.into()),
+        oidc: runtime::oidc::Settings {
+            oidc_issuer: std::env::var("OIDC_ISSUER").ok(),
+            oidc_client_id: std::env::var("OIDC_CLIENT_ID").ok(),
+            oidc_roles_claim: std::env::var("OIDC_ROLES_CLAIM").unwrap_or_else(|_| "roles".into()),
+        },
         ..Options::default()
     };
     let system = System::start_with(Db::Sqlite, 1, options).await?;

@@ -15,6 +15,7 @@ mod imports;
 mod jobs;
 mod limits;
 mod model;
+mod oidc;
 mod operations;
 mod outage;
 mod partial;

@@ -2,6 +2,7 @@
 // share, so that an action refreshes exactly what it changed.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
+import type { OidcConfig } from "../auth/issuer";
 import { api, type Candidate, type Content, type Schemas, type FileType, type Job, type Priority, unwrap } from "./client";
 
 export const keys = {
@@ -11,6 +12,7 @@ export const keys = {
   jobs: (candidateId: number) => ["jobs", "candidate", candidateId] as const,
   job: (jobId: string) => ["job", jobId] as const,
   readiness: ["readiness"] as const,
+  authConfig: ["auth-config"] as const,
 };
 
 const PAGE = 20;
@@ -261,5 +263,18 @@ export function useReadiness(poll: boolean) {
         modelConfigured: body?.model_configured ?? null,
       };
     },
+  });
+}
+
+/** How the app signs in: the OpenID Connect issuer and client, or null for pasted tokens only (open: no token needed). */
+export function useOidcConfig() {
+  return useQuery({
+    queryKey: keys.authConfig,
+    staleTime: Infinity,
+    queryFn: ({ signal }) => unwrap(api.GET("/api/auth/config", { signal })),
+    select: (config): OidcConfig | null =>
+      config.oidc_issuer && config.oidc_client_id
+        ? { issuer: config.oidc_issuer, clientId: config.oidc_client_id, rolesClaim: config.oidc_roles_claim ?? "roles" }
+        : null,
   });
 }

@@ -268,6 +268,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the app signs in: the OpenID Connect issuer and client id, or nulls. */
+        get: operations["auth_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/candidates": {
         parameters: {
             query?: never;
@@ -670,6 +687,26 @@ export interface components {
         AuditLog: {
             entries: components["schemas"]["AuditEntry"][];
             next_page_token?: string | null;
+        };
+        /** @description The sign-in the app offers, as configured. */
+        AuthConfig: {
+            /**
+             * @description The app's (public) client id at that issuer; null when there is no issuer.
+             * @example resume-web
+             */
+            oidc_client_id?: string | null;
+            /**
+             * @description The issuer to sign in with (authorization code + PKCE S256, in the browser); its
+             *     access tokens are accepted as bearer tokens. Null: only pasted HS256 tokens.
+             * @example https://id.example.com/realms/resume
+             */
+            oidc_issuer?: string | null;
+            /**
+             * @description The claim, or dotted path, where that issuer's tokens hold their roles
+             *     (`OIDC_ROLES_CLAIM`); null when there is no issuer.
+             * @example realm_access.roles
+             */
+            oidc_roles_claim?: string | null;
         };
         /** @description What to do to every job a filter matches. */
         Bulk: {
@@ -2471,6 +2508,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    auth_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sign-in the app offers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthConfig"];
                 };
             };
         };

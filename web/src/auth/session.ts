@@ -1,9 +1,12 @@
 // The signed-in user's token: taken from a `#token=` link (the fragment never reaches a
-// server or its logs) or pasted on the sign-in page, kept in sessionStorage (gone with the
-// tab), removed on sign-out and whenever the API answers 401.
+// server or its logs), pasted on the sign-in page, or the access token of an OpenID
+// Connect sign-in (auth/oidc.ts); kept in sessionStorage (gone with the tab), removed on
+// sign-out and whenever the API answers 401.
 import { useSyncExternalStore } from "react";
 
 const KEY = "resume.token";
+/** Where the token holds its roles: `roles`, or the issuer's `OIDC_ROLES_CLAIM`. */
+const ROLES_CLAIM = "resume.roles-claim";
 const listeners = new Set<() => void>();
 
 /** What the app shows of a token: its user and roles (read, not verified: the server does). */
@@ -21,18 +24,31 @@ function notify() {
   for (const listener of listeners) listener();
 }
 
-/** The claims of a JWT, or null when it is not one. */
-export function decodeClaims(token: string): { sub: string; roles: string[]; exp: number } | null {
+/** The value at `path` (a claim name or dotted path such as `realm_access.roles`). */
+function at(claims: unknown, path: string): unknown {
+  return path.split(".").reduce<unknown>(
+    (value, name) => (typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined),
+    claims,
+  );
+}
+
+/** Role names: an array of strings, or one string of space-separated names. */
+function roleNames(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((r): r is string => typeof r === "string");
+  return typeof value === "string" ? value.split(/\s+/).filter(Boolean) : [];
+}
+
+/** The claims of a JWT (its roles read at `rolesClaim`), or null when it is not one. */
+export function decodeClaims(token: string, rolesClaim = "roles"): { sub: string; roles: string[]; exp: number } | null {
   const payload = token.split(".")[1];
   if (token.split(".").length !== 3 || !payload) return null;
   try {
     const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/"));
     const claims: unknown = JSON.parse(json);
     if (typeof claims !== "object" || claims === null) return null;
-    const { sub, roles, exp } = claims as Record<string, unknown>;
+    const { sub, exp } = claims as Record<string, unknown>;
     if (typeof sub !== "string" || typeof exp !== "number") return null;
-    const roleList = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : [];
-    return { sub, roles: roleList, exp };
+    return { sub, roles: roleNames(at(claims, rolesClaim)), exp };
   } catch {
     return null;
   }
@@ -40,12 +56,13 @@ export function decodeClaims(token: string): { sub: string; roles: string[]; exp
 
 let ended: string | null = null;
 
-/** Signs in with `token`; an error message when it is plainly not a usable token. */
-export function signIn(token: string): string | null {
+/** Signs in with `token` (its roles at `rolesClaim`); an error message when it is plainly not a usable token. */
+export function signIn(token: string, rolesClaim = "roles"): string | null {
   const trimmed = token.trim();
-  const claims = decodeClaims(trimmed);
+  const claims = decodeClaims(trimmed, rolesClaim);
   if (!claims) return "That is not a token: paste the whole JWT (three parts separated by dots).";
   if (claims.exp * 1000 <= Date.now()) return "That token has expired; ask for a new one.";
+  storage()?.setItem(ROLES_CLAIM, rolesClaim);
   storage()?.setItem(KEY, trimmed);
   ended = null;
   notify();
@@ -93,7 +110,7 @@ function subscribe(listener: () => void) {
 export function useSession(): Session | null {
   const token = useSyncExternalStore(subscribe, snapshot, () => null);
   if (!token) return null;
-  const claims = decodeClaims(token);
+  const claims = decodeClaims(token, storage()?.getItem(ROLES_CLAIM) ?? "roles");
   return claims ? { token, user: claims.sub, roles: claims.roles } : null;
 }
 
