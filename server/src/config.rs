@@ -50,6 +50,9 @@ pub struct Config {
     /// The largest file (or pasted text) an import takes, in bytes.
     #[arg(long, env = "IMPORT_MAX_BYTES", default_value_t = 5 * 1024 * 1024)]
     pub import_max_bytes: usize,
+    /// The most items (candidates) one batch takes.
+    #[arg(long, env = "BATCH_MAX_ITEMS", default_value_t = 500)]
+    pub batch_max_items: usize,
 }
 
 /// A model's price in USD per 1,000 tokens.
@@ -109,6 +112,9 @@ impl Config {
         if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres")) {
             return Err("DATABASE_URL must start with sqlite: or postgres://".into());
         }
+        if self.batch_max_items == 0 {
+            return Err("BATCH_MAX_ITEMS must be at least 1".into());
+        }
         Ok(())
     }
 }
@@ -128,6 +134,7 @@ impl fmt::Debug for Config {
             .field("retention_days", &self.retention_days)
             .field("model_prices", &self.model_prices)
             .field("import_max_bytes", &self.import_max_bytes)
+            .field("batch_max_items", &self.batch_max_items)
             .finish()
     }
 }
@@ -154,6 +161,8 @@ mod tests {
         assert!(config(&["--jwt-secret", " "]).validate().is_err());
         assert!(config(&["--jwt-secret", "k", "--database-url", "mysql://x"]).validate().is_err());
         assert!(config(&["--jwt-secret", "k"]).validate().is_ok());
+        assert_eq!(config(&["--jwt-secret", "k"]).batch_max_items, 500);
+        assert!(config(&["--jwt-secret", "k", "--batch-max-items", "0"]).validate().is_err());
     }
 
     #[test]

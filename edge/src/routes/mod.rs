@@ -4,9 +4,11 @@
 //! filter); `health` is one file, its three shapes being small.
 
 pub mod admin;
+pub mod batches;
 pub mod candidates;
 pub mod health;
 pub mod imports;
+pub mod openings;
 pub mod resume;
 
 use tokio::sync::watch;

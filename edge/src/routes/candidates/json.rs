@@ -283,6 +283,40 @@ pub struct NewCandidateJob {
     pub description: String,
 }
 
+/// A target job that points at one of the caller's openings: it copies the opening's
+/// title, company and description, and follows the opening's edits.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpeningTarget {
+    #[serde(deserialize_with = "integer::required")]
+    #[schema(minimum = 1)]
+    pub opening_id: i64,
+}
+
+/// A target job to add: its own text, or an opening's.
+#[derive(Debug, ToSchema)]
+#[serde(untagged)]
+pub enum NewTarget {
+    Text(NewCandidateJob),
+    Opening(OpeningTarget),
+}
+
+/// A body with `opening_id` is an opening's target (and nothing else); any other, a text's,
+/// so that its errors name the text's fields (serde's untagged enums say only that nothing
+/// matched).
+impl<'de> Deserialize<'de> for NewTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<NewTarget, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let parsed = if value.get("opening_id").is_some() {
+            serde_json::from_value(value).map(NewTarget::Opening)
+        } else {
+            serde_json::from_value(value).map(NewTarget::Text)
+        };
+        parsed.map_err(D::Error::custom)
+    }
+}
+
 /// A target job as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CandidateJob {
@@ -292,12 +326,14 @@ pub struct CandidateJob {
     pub company: Option<String>,
     pub description: String,
     pub created_at: Option<String>,
+    /// The opening whose text it copies; null for a target job written for this candidate.
+    pub opening_id: Option<i64>,
 }
 
 impl From<v1::CandidateJob> for CandidateJob {
     fn from(j: v1::CandidateJob) -> CandidateJob {
-        let v1::CandidateJob { id, candidate_id, title, company, description, created_at } = j;
-        CandidateJob { id, candidate_id, title, company, description, created_at: time(created_at) }
+        let v1::CandidateJob { id, candidate_id, title, company, description, created_at, opening_id } = j;
+        CandidateJob { id, candidate_id, title, company, description, created_at: time(created_at), opening_id }
     }
 }
 
