@@ -67,6 +67,8 @@ const CandidatePage = lazy(() => import("./pages/CandidatePage").then((m) => ({ 
 const NewCandidatePage = lazy(() => import("./pages/CandidateEditPage").then((m) => ({ default: m.NewCandidatePage })));
 const EditCandidatePage = lazy(() => import("./pages/CandidateEditPage").then((m) => ({ default: m.EditCandidatePage })));
 const ImportPage = lazy(() => import("./pages/ImportPage").then((m) => ({ default: m.ImportPage })));
+const OpeningsPage = lazy(() => import("./pages/OpeningsPage").then((m) => ({ default: m.OpeningsPage })));
+const BatchPage = lazy(() => import("./pages/BatchPage").then((m) => ({ default: m.BatchPage })));
 const ImportReviewPage = lazy(() => import("./pages/ImportReviewPage").then((m) => ({ default: m.ImportReviewPage })));
 
 /** Shown while a page's chunk loads. */
@@ -106,6 +108,8 @@ const routes = createRoutesFromElements(
     <Route path="/candidates/import/:importId" element={<ImportReviewPage />} />
     <Route path="/candidates/:id" element={<CandidatePage />} />
     <Route path="/candidates/:id/edit" element={<EditCandidatePage />} />
+    <Route path="/openings" element={<OpeningsPage />} />
+    <Route path="/batches/:batchId" element={<BatchPage />} />
     <Route path="/monitor/*" element={<ConsoleRoutes />} />
     <Route path="*" element={<NotFoundPage />} />
   </Route>,
