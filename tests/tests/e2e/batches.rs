@@ -312,6 +312,15 @@ async fn foreign_ids_are_refused_whole_and_batches_are_their_owners() -> Result<
     let (_, other_targets) = system.get(a, &format!("/api/candidates/{also_mine}/jobs")).await?;
     assert_eq!(other_targets["jobs"][0]["opening_id"], opening_id, "one made where there was none");
     assert_eq!(system.depth(resume_proto::redis::Queue::ResumeGeneration).await?, 2, "both queued");
+    // The console shows whose tasks wait: the fair queues' turns.
+    let (_, queue) = system.post(b, "/api/resume-async/generate-async", json!({"candidate_id": theirs})).await?;
+    assert_eq!(queue["status"], "PENDING", "{queue}");
+    let (_, queues) = system.get_with_roles("ops", &["ops"], "/api/admin/queues").await?;
+    assert_eq!(
+        queues["queues"][1]["waiting_by_owner"],
+        json!([{"owner": a, "waiting": 2}, {"owner": b, "waiting": 1}]),
+        "{queues}"
+    );
 
     // Nobody else sees it.
     let path = format!("/api/batches/{batch_id}");

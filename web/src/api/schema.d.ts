@@ -1457,6 +1457,12 @@ export interface components {
             /** Format: int64 */
             opening_id: number;
         };
+        /** @description How many of one owner's tasks wait in a queue. */
+        OwnerWaiting: {
+            owner: string;
+            /** Format: int64 */
+            waiting: number;
+        };
         /**
          * @description Which queue a job waits in: `high` starts before any waiting `default` job (the server
          *     checks it; the document names the values).
@@ -1473,6 +1479,11 @@ export interface components {
             paused: boolean;
             /** Format: int64 */
             pending: number;
+            /**
+             * @description The owners with tasks waiting, most waiting first (at most 10): who the fair queues
+             *     are taking turns between.
+             */
+            waiting_by_owner: components["schemas"]["OwnerWaiting"][];
         };
         /** @description Every queue, highest priority first. */
         QueueList: {
