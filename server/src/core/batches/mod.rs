@@ -43,11 +43,10 @@ pub async fn find(state: &AppState, owner: &str, batch_id: &str) -> Result<batch
 /// The batch as the API shows it, with `counts` and `items`.
 fn to_proto(row: batch::Model, counts: v1::BatchCounts, items: Vec<v1::BatchItem>) -> v1::Batch {
     let batch::Model { id, owner: _, opening_id, file_type, priority, fresh, created_at } = row;
-    let v1::BatchCounts { pending, processing, succeeded, failed, cancelled } = counts;
     v1::Batch {
         batch_id: id,
         opening_id,
-        total: pending + processing + succeeded + failed + cancelled,
+        total: total(&counts),
         counts: Some(counts),
         // Costs are not recorded yet (issue 24, "What it costs").
         estimated_cost_usd: None,
@@ -69,6 +68,12 @@ fn count(counts: &mut v1::BatchCounts, status: JobStatus, n: i64) {
         JobStatus::Cancelled => &mut counts.cancelled,
     };
     *slot += n;
+}
+
+/// How many items a batch with `counts` has.
+pub fn total(counts: &v1::BatchCounts) -> i64 {
+    let v1::BatchCounts { pending, processing, succeeded, failed, cancelled } = *counts;
+    pending + processing + succeeded + failed + cancelled
 }
 
 /// Whether every item of a batch with `counts` has ended.

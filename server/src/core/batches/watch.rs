@@ -73,8 +73,7 @@ async fn follow(state: &AppState, owner: &str, batch_id: &str, out: &mpsc::Sende
                 v1::BatchItem { candidate_id, candidate_name, job: Some(job) }
             })
             .collect();
-        let total = counts.pending + counts.processing + counts.succeeded + counts.failed + counts.cancelled;
-        let message = v1::Batch { total, counts: Some(counts), items, ..last.clone() };
+        let message = v1::Batch { total: batches::total(&counts), counts: Some(counts), items, ..last.clone() };
         if out.send(Ok(message)).await.is_err() {
             return Ok(());
         }
