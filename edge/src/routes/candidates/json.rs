@@ -308,12 +308,16 @@ impl<'de> Deserialize<'de> for NewTarget {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<NewTarget, D::Error> {
         use serde::de::Error;
         let value = serde_json::Value::deserialize(deserializer)?;
-        let parsed = if value.get("opening_id").is_some() {
-            serde_json::from_value(value).map(NewTarget::Opening)
-        } else {
-            serde_json::from_value(value).map(NewTarget::Text)
+        // The field's name stays in the message, as the request's other errors say it.
+        let named = |error: serde_path_to_error::Error<serde_json::Error>| match error.path().to_string().as_str() {
+            "." => D::Error::custom(error.into_inner()),
+            path => D::Error::custom(format!("{path}: {}", error.into_inner())),
         };
-        parsed.map_err(D::Error::custom)
+        if value.get("opening_id").is_some() {
+            serde_path_to_error::deserialize(value).map(NewTarget::Opening).map_err(named)
+        } else {
+            serde_path_to_error::deserialize(value).map(NewTarget::Text).map_err(named)
+        }
     }
 }
 
@@ -346,6 +350,24 @@ pub struct CandidateJobList {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_target_is_an_openings_or_text_and_its_errors_name_the_field() {
+        let parse = |body: &str| crate::extract::parse::<NewTarget>(body.as_bytes());
+        assert!(matches!(parse(r#"{"opening_id": 3}"#), Ok(NewTarget::Opening(OpeningTarget { opening_id: 3 }))));
+        assert!(matches!(parse(r#"{"title": "T", "description": "D"}"#), Ok(NewTarget::Text(_))));
+        let message = |body: &str| parse(body).unwrap_err().message;
+        assert_eq!(
+            message(r#"{"title": 5, "description": "D"}"#),
+            "title: invalid type: integer `5`, expected a string"
+        );
+        assert!(
+            message(r#"{"opening_id": 3, "title": "T"}"#).contains("unknown field `title`"),
+            "{}",
+            message(r#"{"opening_id": 3, "title": "T"}"#)
+        );
+        assert!(message(r#"{"description": "D"}"#).contains("missing field `title`"));
+    }
 
     #[test]
     fn a_candidate_round_trips_and_ignores_read_only_fields() {
