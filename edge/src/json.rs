@@ -36,6 +36,10 @@ pub(crate) mod integer {
     pub fn optional<'de, D: Deserializer<'de>, T: TryFrom<i64>>(deserializer: D) -> Result<Option<T>, D::Error> {
         Option::<serde_json::Number>::deserialize(deserializer)?.map(whole::<D, T>).transpose()
     }
+
+    pub fn list<'de, D: Deserializer<'de>, T: TryFrom<i64>>(deserializer: D) -> Result<Vec<T>, D::Error> {
+        Vec::<serde_json::Number>::deserialize(deserializer)?.into_iter().map(whole::<D, T>).collect()
+    }
 }
 
 /// Objects in request bodies as JSON Schema types them: serde reads a struct from an array
@@ -81,6 +85,12 @@ pub(crate) mod rules {
     #[schema(value_type = String, format = Binary)]
     #[expect(dead_code, reason = "only the OpenAPI document reads it")]
     pub struct Document(pub Vec<u8>);
+
+    /// A database id: a positive integer.
+    #[derive(ToSchema)]
+    #[schema(value_type = i64, minimum = 1)]
+    #[expect(dead_code, reason = "only the OpenAPI document reads it")]
+    pub struct Id(pub i64);
 
     /// One highlight of a role: not blank, at most 1,000 characters.
     #[derive(ToSchema)]

@@ -48,7 +48,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub use config::Config;
 use error::ApiError;
-use routes::{AppState, admin, auth, candidates, health, imports, resume};
+use routes::{AppState, admin, auth, batches, candidates, health, imports, openings, resume};
 
 /// How long open calls (event streams, downloads) may run on after a shutdown signal
 /// before the edge closes them and exits.
@@ -77,6 +77,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(resume::content))
         .routes(routes!(resume::match_report))
         .routes(routes!(resume::render))
+        .routes(routes!(openings::create, openings::list))
+        .routes(routes!(openings::get, openings::update, openings::delete))
+        .routes(routes!(batches::create_for_opening))
+        .routes(routes!(batches::create, batches::list))
+        .routes(routes!(batches::get))
+        .routes(routes!(batches::events))
+        .routes(routes!(batches::cancel))
+        .routes(routes!(batches::retry_failed))
+        .routes(routes!(batches::download))
         .routes(routes!(admin::queues))
         .routes(routes!(admin::workers))
         .routes(routes!(admin::stats))

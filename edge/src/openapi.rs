@@ -31,6 +31,8 @@ use utoipa::{
         (name = "candidates", description = "Candidates and the jobs they target"),
         (name = "imports", description = "A candidate read from the resume the recruiter already has"),
         (name = "resumes", description = "Resume jobs: submit, follow, download, cancel"),
+        (name = "openings", description = "A recruiter's openings: a posting written once, targeted by many candidates"),
+        (name = "batches", description = "Many resume jobs as one: submit, follow, cancel, retry the failed, download as a ZIP"),
         (name = "admin", description = "Operators' views and actions: `ops` may read, `admin` may also act; every action is in the audit log"),
         (name = "auth", description = "How the app signs in (no token)"),
         (name = "health", description = "Liveness, readiness and this document (no token)"),
@@ -79,6 +81,8 @@ fn describe_events(document: &mut serde_json::Value) {
                "properties": {"event": {"const": name}, "data": data(schema)}})
     };
     stream["schema"] = json!({"oneOf": [event("progress", "Job"), event("error", "ErrorBody")]});
+    let batch = &mut document["paths"]["/api/batches/{batch_id}/events"]["get"]["responses"]["200"]["content"]["text/event-stream"];
+    batch["schema"] = json!({"oneOf": [event("progress", "Batch"), event("error", "ErrorBody")]});
     let admin = &mut document["paths"]["/api/admin/events"]["get"]["responses"]["200"]["content"]["text/event-stream"];
     admin["schema"] = json!({"oneOf": [
         event("job", "AdminJob"),
@@ -129,6 +133,19 @@ mod tests {
             ("get", "/api/resume-async/content/{job_id}"),
             ("get", "/api/resume-async/match/{job_id}"),
             ("post", "/api/resume-async/render"),
+            ("post", "/api/openings"),
+            ("get", "/api/openings"),
+            ("get", "/api/openings/{id}"),
+            ("put", "/api/openings/{id}"),
+            ("delete", "/api/openings/{id}"),
+            ("post", "/api/openings/{id}/batches"),
+            ("post", "/api/batches"),
+            ("get", "/api/batches"),
+            ("get", "/api/batches/{batch_id}"),
+            ("get", "/api/batches/{batch_id}/events"),
+            ("post", "/api/batches/{batch_id}/cancel"),
+            ("post", "/api/batches/{batch_id}/retry-failed"),
+            ("get", "/api/batches/{batch_id}/download"),
             ("get", "/api/admin/queues"),
             ("get", "/api/admin/workers"),
             ("get", "/api/admin/stats"),

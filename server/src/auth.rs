@@ -75,8 +75,8 @@ impl Requirement {
 /// renamed or new service is refused until it is given a requirement here.
 fn requirement(path: &str) -> Option<Requirement> {
     use resume_proto::v1::{
-        admin_service_server, candidate_service_server, readiness_service_server, resume_service_server,
-        worker_service_server,
+        admin_service_server, batch_service_server, candidate_service_server, opening_service_server,
+        readiness_service_server, resume_service_server, worker_service_server,
     };
     let (service, method) = path.strip_prefix('/')?.split_once('/')?;
     let open = [
@@ -88,7 +88,13 @@ fn requirement(path: &str) -> Option<Requirement> {
     if open.contains(&service) {
         return Some(Requirement::Nothing);
     }
-    if [candidate_service_server::SERVICE_NAME, resume_service_server::SERVICE_NAME].contains(&service) {
+    let users = [
+        candidate_service_server::SERVICE_NAME,
+        resume_service_server::SERVICE_NAME,
+        opening_service_server::SERVICE_NAME,
+        batch_service_server::SERVICE_NAME,
+    ];
+    if users.contains(&service) {
         return Some(Requirement::User);
     }
     if service == worker_service_server::SERVICE_NAME {
@@ -315,6 +321,8 @@ mod tests {
         assert_eq!(requirement("/resume.v1.AdminService/PauseQueue"), Some(Requirement::AnyRole(ACTORS)));
         assert_eq!(requirement("/resume.v1.ReadinessService/GetReadiness"), Some(Requirement::Nothing));
         assert_eq!(requirement("/resume.v1.ResumeService/GetJob"), Some(Requirement::User));
+        assert_eq!(requirement("/resume.v1.OpeningService/CreateOpening"), Some(Requirement::User));
+        assert_eq!(requirement("/resume.v1.BatchService/DownloadBatch"), Some(Requirement::User));
         // Unknown services and admin calls nobody sorted are refused.
         assert_eq!(requirement("/resume.v1.NewService/Anything"), None);
         assert_eq!(requirement("/resume.v1.AdminService/DropEverything"), None);

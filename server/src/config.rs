@@ -53,6 +53,9 @@ pub struct Config {
     /// The OpenID Connect issuer whose access tokens are accepted beside HS256 ones.
     #[command(flatten)]
     pub oidc: runtime::oidc::Settings,
+    /// The most items (candidates) one batch takes.
+    #[arg(long, env = "BATCH_MAX_ITEMS", default_value_t = 500)]
+    pub batch_max_items: usize,
 }
 
 /// A model's price in USD per 1,000 tokens.
@@ -113,6 +116,9 @@ impl Config {
         if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres")) {
             return Err("DATABASE_URL must start with sqlite: or postgres://".into());
         }
+        if self.batch_max_items == 0 {
+            return Err("BATCH_MAX_ITEMS must be at least 1".into());
+        }
         Ok(())
     }
 }
@@ -133,6 +139,7 @@ impl fmt::Debug for Config {
             .field("model_prices", &self.model_prices)
             .field("import_max_bytes", &self.import_max_bytes)
             .field("oidc", &self.oidc)
+            .field("batch_max_items", &self.batch_max_items)
             .finish()
     }
 }
@@ -160,6 +167,8 @@ mod tests {
         assert!(config(&["--jwt-secret", "k", "--database-url", "mysql://x"]).validate().is_err());
         assert!(config(&["--jwt-secret", "k"]).validate().is_ok());
         assert!(config(&["--jwt-secret", "k", "--oidc-issuer", "https://id.example.com"]).validate().is_err());
+        assert_eq!(config(&["--jwt-secret", "k"]).batch_max_items, 500);
+        assert!(config(&["--jwt-secret", "k", "--batch-max-items", "0"]).validate().is_err());
     }
 
     #[test]

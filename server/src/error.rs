@@ -26,6 +26,9 @@ pub enum Error {
     /// Data in storage that should not be there; logged, never shown.
     #[error("corrupt data: {0}")]
     Corrupt(String),
+    /// A batch's archive could not be written; logged, never shown.
+    #[error("archive error: {0}")]
+    Archive(String),
 }
 
 /// Shorthand for results in this crate.
@@ -48,6 +51,10 @@ impl From<Error> for Status {
             }
             Error::Corrupt(ref cause) => {
                 tracing::error!(error = %cause, "corrupt data");
+                Status::internal("internal error")
+            }
+            Error::Archive(ref cause) => {
+                tracing::error!(error = %cause, "archive error");
                 Status::internal("internal error")
             }
         }

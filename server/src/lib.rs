@@ -38,7 +38,8 @@ use futures::FutureExt;
 use resume_proto::{
     FILE_DESCRIPTOR_SET,
     v1::{
-        admin_service_server::AdminServiceServer, candidate_service_server::CandidateServiceServer,
+        admin_service_server::AdminServiceServer, batch_service_server::BatchServiceServer,
+        candidate_service_server::CandidateServiceServer, opening_service_server::OpeningServiceServer,
         readiness_service_server::ReadinessServiceServer, resume_service_server::ResumeServiceServer,
         worker_service_server::WorkerServiceServer,
     },
@@ -77,6 +78,8 @@ pub struct AppState {
     pub metrics: metrics::JobMetrics,
     /// The largest file an import takes (`IMPORT_MAX_BYTES`).
     pub import_max_bytes: usize,
+    /// The most items one batch takes (`BATCH_MAX_ITEMS`).
+    pub batch_max_items: usize,
 }
 
 /// Connects the database (applying migrations) and Redis: the handlers' state and the
@@ -101,8 +104,20 @@ async fn connect(
     let limit = api_limit::ApiLimit::new(client.clone(), keys.clone(), config.api_rate_limit_per_min, refused);
     let queue = queue::Dispatch::new(client, keys);
     let (price, retention) = (config.price(), config.retention());
-    let import_max_bytes = config.import_max_bytes;
-    let state = AppState { db, writer, by_key, queue, cache, events, price, retention, metrics, import_max_bytes };
+    let (import_max_bytes, batch_max_items) = (config.import_max_bytes, config.batch_max_items);
+    let state = AppState {
+        db,
+        writer,
+        by_key,
+        queue,
+        cache,
+        events,
+        price,
+        retention,
+        metrics,
+        import_max_bytes,
+        batch_max_items,
+    };
     Ok((Arc::new(state), limit))
 }
 
@@ -126,6 +141,8 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
     health.set_serving::<CandidateServiceServer<grpc::candidate::CandidateApi>>().await;
     health.set_serving::<ResumeServiceServer<grpc::resume::ResumeApi>>().await;
     health.set_serving::<AdminServiceServer<grpc::admin::AdminApi>>().await;
+    health.set_serving::<OpeningServiceServer<grpc::opening::OpeningApi>>().await;
+    health.set_serving::<BatchServiceServer<grpc::batch::BatchApi>>().await;
     health.set_serving::<ReadinessServiceServer<grpc::readiness::ReadinessApi>>().await;
     health.set_serving::<WorkerServiceServer<grpc::worker::WorkerApi>>().await;
     // Every served service is described, so grpcurl needs no .proto files at hand.
@@ -164,6 +181,8 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
         )
         .add_service(web.layer(ResumeServiceServer::new(grpc::resume::ResumeApi { state: state.clone() })))
         .add_service(web.layer(AdminServiceServer::new(grpc::admin::AdminApi { state: state.clone() })))
+        .add_service(web.layer(OpeningServiceServer::new(grpc::opening::OpeningApi { state: state.clone() })))
+        .add_service(web.layer(BatchServiceServer::new(grpc::batch::BatchApi { state: state.clone() })))
         .add_service(web.layer(ReadinessServiceServer::new(grpc::readiness::ReadinessApi { state: state.clone() })))
         .add_service(web.layer(WorkerServiceServer::new(grpc::worker::WorkerApi { state: state.clone() })))
         .add_service(web.layer(health_service))

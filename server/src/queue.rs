@@ -23,6 +23,9 @@ use crate::{
     error::{Error, Result},
 };
 
+/// How many owners of a queue's turns the console's per-owner counts read at most.
+const OWNERS_READ: i64 = 200;
+
 /// How long a server may take to rebuild lost queues before another may try.
 const RECOVERY_LOCK: Duration = Duration::from_secs(30);
 
@@ -126,6 +129,24 @@ impl Dispatch {
         let counts: Vec<Option<i64>> = within(pipeline.all()).await?;
         let depths = Queue::ALL.into_iter().zip(counts.chunks(2));
         Ok(depths.map(|(queue, counts)| (queue, counts.iter().flatten().sum())).collect())
+    }
+
+    /// The owners with tasks waiting in `queue` and how many each, most first, at most
+    /// `most` of them (of the first [`OWNERS_READ`] owners in the turns): two round trips.
+    pub async fn waiting_by_owner(&self, queue: Queue, most: usize) -> Result<Vec<(String, i64)>> {
+        let owners: Vec<String> = within(self.client.lrange(self.keys.owners(queue), 0, OWNERS_READ - 1)).await?;
+        if owners.is_empty() {
+            return Ok(Vec::new());
+        }
+        let pipeline = self.client.pipeline();
+        for owner in &owners {
+            let _: () = pipeline.llen(self.keys.waiting(queue, owner)).await?;
+        }
+        let counts: Vec<i64> = within(pipeline.all()).await?;
+        let mut waiting: Vec<(String, i64)> = owners.into_iter().zip(counts).filter(|(_, n)| *n > 0).collect();
+        waiting.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        waiting.truncate(most);
+        Ok(waiting)
     }
 
     /// Every worker whose heartbeat has not expired, as it last described itself, in one

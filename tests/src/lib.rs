@@ -173,6 +173,7 @@ fn server_config(
         }],
         import_max_bytes: IMPORT_MAX_BYTES,
         oidc: options.oidc.clone(),
+        batch_max_items: 500,
     }
 }
 
@@ -458,6 +459,13 @@ impl System {
     /// `POST path` with a JSON body as `user`; the status and the JSON answer.
     pub async fn post(&self, user: &str, path: &str, body: Value) -> Result<(u16, Value)> {
         let response = self.http.post(self.url(path)).bearer_auth(self.token(user)).json(&body).send().await?;
+        let status = response.status().as_u16();
+        Ok((status, response.json().await.unwrap_or(Value::Null)))
+    }
+
+    /// `PUT path` with a JSON body as `user`; the status and the JSON answer.
+    pub async fn put(&self, user: &str, path: &str, body: Value) -> Result<(u16, Value)> {
+        let response = self.http.put(self.url(path)).bearer_auth(self.token(user)).json(&body).send().await?;
         let status = response.status().as_u16();
         Ok((status, response.json().await.unwrap_or(Value::Null)))
     }

@@ -72,6 +72,24 @@ test("every page fits 375 px, passes axe, and is kept as a screenshot at 375 and
     })
     .toBe("SUCCESS");
 
+  // An opening with a batch of one candidate (of their own: the history above counts two
+  // jobs), which ends.
+  const shortlisted = await makeCandidate(token, "Alan Turing");
+  const opening = { title: "Compiler Lead", company: "Navy Labs", location: "Arlington, VA", description: "Lead the compiler team." };
+  const madeOpening = await fetch(`${edge()}/api/openings`, { method: "POST", headers, body: JSON.stringify(opening) });
+  expect(madeOpening.status).toBe(201);
+  const openingId = ((await madeOpening.json()) as { id: number }).id;
+  const batchBody = JSON.stringify({ candidate_ids: [shortlisted.id], file_type: "pdf" });
+  const madeBatch = await fetch(`${edge()}/api/openings/${openingId}/batches`, { method: "POST", headers, body: batchBody });
+  expect(madeBatch.status).toBe(202);
+  const batchId = ((await madeBatch.json()) as { batch_id: string }).batch_id;
+  await expect
+    .poll(async () => {
+      const found = await fetch(`${edge()}/api/batches/${batchId}`, { headers });
+      return ((await found.json()) as { counts: { succeeded: number } }).counts.succeeded;
+    })
+    .toBe(1);
+
   const heading = (page: Page, name: string | RegExp) => expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   const routes: Route[] = [
     { name: "candidates", path: "/", ready: (p) => heading(p, "Candidates") },
@@ -90,6 +108,15 @@ test("every page fits 375 px, passes axe, and is kept as a screenshot at 375 and
     { name: "candidate-edit", path: `/candidates/${id}/edit`, ready: (p) => expect(p.getByLabel("Full name")).toHaveValue("Grace Hopper") },
     { name: "import", path: "/candidates/import", ready: (p) => heading(p, "Import candidates") },
     { name: "import-review", path: `/candidates/import/${importId}`, ready: (p) => heading(p, "Review Grace Hopper") },
+    {
+      name: "openings",
+      path: "/openings",
+      ready: async (p) => {
+        await heading(p, "Openings");
+        await expect(p.getByRole("link", { name: "Batch of 1" })).toBeVisible();
+      },
+    },
+    { name: "batch", path: `/batches/${batchId}`, ready: (p) => expect(p.getByRole("status").filter({ hasText: "1 of 1 done" })).toBeVisible() },
     { name: "not-found", path: "/nowhere", ready: (p) => heading(p, "Not found") },
     {
       name: "console-dashboard",

@@ -69,6 +69,8 @@ const NewCandidatePage = lazy(() => import("./pages/CandidateEditPage").then((m)
 const EditCandidatePage = lazy(() => import("./pages/CandidateEditPage").then((m) => ({ default: m.EditCandidatePage })));
 const ImportPage = lazy(() => import("./pages/ImportPage").then((m) => ({ default: m.ImportPage })));
 const AuthCallbackPage = lazy(() => import("./pages/AuthCallbackPage").then((m) => ({ default: m.AuthCallbackPage })));
+const OpeningsPage = lazy(() => import("./pages/OpeningsPage").then((m) => ({ default: m.OpeningsPage })));
+const BatchPage = lazy(() => import("./pages/BatchPage").then((m) => ({ default: m.BatchPage })));
 const ImportReviewPage = lazy(() => import("./pages/ImportReviewPage").then((m) => ({ default: m.ImportReviewPage })));
 
 /** Shown while a page's chunk loads. */
@@ -110,6 +112,8 @@ const routes = createRoutesFromElements(
     <Route path="/candidates/import/:importId" element={<ImportReviewPage />} />
     <Route path="/candidates/:id" element={<CandidatePage />} />
     <Route path="/candidates/:id/edit" element={<EditCandidatePage />} />
+    <Route path="/openings" element={<OpeningsPage />} />
+    <Route path="/batches/:batchId" element={<BatchPage />} />
     <Route path="/monitor/*" element={<ConsoleRoutes />} />
     <Route path={CALLBACK_PATH} element={<AuthCallbackPage />} />
     <Route path="*" element={<NotFoundPage />} />

@@ -5,9 +5,11 @@
 
 pub mod admin;
 pub mod auth;
+pub mod batches;
 pub mod candidates;
 pub mod health;
 pub mod imports;
+pub mod openings;
 pub mod resume;
 
 use std::sync::Arc;

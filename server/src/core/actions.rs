@@ -101,7 +101,7 @@ async fn retry_where(state: &AppState, by: &str, condition: Condition, queues: &
 
 /// Pushes the task of a job just retried; one that cannot be pushed fails again, visibly,
 /// rather than wait for a task that is not there (it can be retried once the queue is back).
-async fn queue_again(state: &AppState, by: &str, row: resume_job::Model) -> Result<v1::Job> {
+pub(crate) async fn queue_again(state: &AppState, by: &str, row: resume_job::Model) -> Result<v1::Job> {
     let pushed = async { state.queue.push(&row, jobs::work_of(state, &row).await?).await };
     match pushed.await {
         Ok(()) => {

@@ -64,7 +64,10 @@ async fn check<T, E: std::fmt::Display>(work: impl Future<Output = Result<T, E>>
     }
 }
 
-/// Waiting and running tasks per queue, and whether it is paused.
+/// How many owners each queue shows with their waiting tasks (the most waiting).
+const OWNERS_SHOWN: usize = 10;
+
+/// Waiting and running tasks per queue (and per owner waiting), and whether it is paused.
 pub async fn queues(state: &AppState) -> Result<Vec<v1::Queue>> {
     let paused = actions::paused(state).await?;
     // The running jobs of every queue in one query.
@@ -80,12 +83,20 @@ pub async fn queues(state: &AppState) -> Result<Vec<v1::Queue>> {
     let in_progress = |queue: Queue| {
         running.iter().filter(|(priority, _)| *priority == queue.priority().as_str()).map(|(_, n)| n).sum::<i64>()
     };
-    let queues = state.queue.depths().await?.into_iter().map(|(queue, pending)| {
+    let mut queues = Vec::with_capacity(Queue::ALL.len());
+    for (queue, pending) in state.queue.depths().await? {
         let name = queue.name().to_owned();
         let paused = paused.contains(&name);
-        v1::Queue { name, pending, in_progress: in_progress(queue), paused }
-    });
-    Ok(queues.collect())
+        let waiting_by_owner = state
+            .queue
+            .waiting_by_owner(queue, OWNERS_SHOWN)
+            .await?
+            .into_iter()
+            .map(|(owner, waiting)| v1::OwnerWaiting { owner, waiting })
+            .collect();
+        queues.push(v1::Queue { name, pending, in_progress: in_progress(queue), paused, waiting_by_owner });
+    }
+    Ok(queues)
 }
 
 /// Every worker with a live heartbeat, as it last described itself, then every worker

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     AppState,
-    core::{documents, imports, jobs, page, validate},
-    db::{self, candidate, candidate_job, resume_job},
+    core::{documents, imports, jobs, openings, page, validate},
+    db::{self, candidate, candidate_job, opening, resume_job},
     error::{Error, Result},
 };
 
@@ -45,7 +45,7 @@ pub fn to_proto(row: candidate::Model) -> Result<v1::Candidate> {
     })
 }
 
-fn job_to_proto(row: candidate_job::Model) -> v1::CandidateJob {
+pub(crate) fn job_to_proto(row: candidate_job::Model) -> v1::CandidateJob {
     v1::CandidateJob {
         id: row.id,
         candidate_id: row.candidate_id,
@@ -53,6 +53,7 @@ fn job_to_proto(row: candidate_job::Model) -> v1::CandidateJob {
         company: row.company,
         description: row.description,
         created_at: Some(to_timestamp(row.created_at)),
+        opening_id: row.opening_id,
     }
 }
 
@@ -226,27 +227,45 @@ pub async fn job_by_id(state: &AppState, owner: &str, candidate_id: i64, id: i64
         .ok_or_else(|| Error::NotFound(format!("job_row_id {id} not found for candidate {candidate_id}")))
 }
 
-/// Stores a target job for one of `owner`'s candidates.
+/// Stores a target job for one of `owner`'s candidates: its own text, or a copy of one of
+/// `owner`'s openings (which follows the opening's edits).
 pub async fn create_job(state: &AppState, owner: &str, req: v1::CreateCandidateJobRequest) -> Result<v1::CandidateJob> {
     validate::candidate_job(&req)?;
-    let v1::CreateCandidateJobRequest { candidate_id, title, company, description } = req;
+    let v1::CreateCandidateJobRequest { candidate_id, title, company, description, opening_id } = req;
     find(state, owner, candidate_id).await?;
-    let row = candidate_job::ActiveModel {
+    let row = match opening_id {
+        Some(opening_id) => target_of(owner, candidate_id, &openings::find(state, owner, opening_id).await?),
+        None => candidate_job::ActiveModel {
+            candidate_id: Set(candidate_id),
+            owner: Set(owner.to_owned()),
+            title: Set(title),
+            company: Set(company),
+            description: Set(description),
+            created_at: Set(db::now()),
+            ..Default::default()
+        },
+    };
+    Ok(job_to_proto(row.insert(&state.db).await?))
+}
+
+/// A new target job of `owner`'s candidate `candidate_id` that points at `opening` (with a
+/// copy of its text).
+pub(crate) fn target_of(owner: &str, candidate_id: i64, opening: &opening::Model) -> candidate_job::ActiveModel {
+    candidate_job::ActiveModel {
         candidate_id: Set(candidate_id),
         owner: Set(owner.to_owned()),
-        title: Set(title),
-        company: Set(company),
-        description: Set(description),
+        title: Set(opening.title.clone()),
+        company: Set(Some(opening.company.clone())),
+        description: Set(opening.description.clone()),
         created_at: Set(db::now()),
+        opening_id: Set(Some(opening.id)),
         ..Default::default()
     }
-    .insert(&state.db)
-    .await?;
-    Ok(job_to_proto(row))
 }
 
 /// Replaces the title, company and description of the target job `id` of `owner`'s
-/// candidate `candidate_id` (validated as on creation; another user's is NOT_FOUND). The
+/// candidate `candidate_id` (validated as on creation; another user's is NOT_FOUND); one
+/// that pointed at an opening no longer does (it keeps its own text from now on). The
 /// resume jobs made for it still name it; the cache keys hash the target's text, so a later
 /// generation is made for the new posting, never answered with a resume of the old one.
 pub async fn update_job(state: &AppState, owner: &str, req: v1::UpdateCandidateJobRequest) -> Result<v1::CandidateJob> {
@@ -257,6 +276,7 @@ pub async fn update_job(state: &AppState, owner: &str, req: v1::UpdateCandidateJ
         .col_expr(candidate_job::Column::Title, Expr::value(title))
         .col_expr(candidate_job::Column::Company, Expr::value(company))
         .col_expr(candidate_job::Column::Description, Expr::value(description))
+        .col_expr(candidate_job::Column::OpeningId, Expr::value(Option::<i64>::None))
         .filter(candidate_job::Column::Id.eq(id))
         .filter(candidate_job::Column::CandidateId.eq(candidate_id))
         .filter(candidate_job::Column::Owner.eq(owner))

@@ -135,7 +135,12 @@ fn deleted(state: &AppState, row: &resume_job::Model, what: &str) -> Option<Erro
 
 /// The finished file of `owner`'s job: (filename, content type, bytes).
 pub async fn download(state: &AppState, owner: &str, job_id: &str) -> Result<(String, String, Vec<u8>)> {
-    let row = jobs::find(state, owner, job_id).await?;
+    file_of(state, jobs::find(state, owner, job_id).await?).await
+}
+
+/// The finished file of the job `row`: (filename, content type, bytes); FAILED_PRECONDITION
+/// unless it is SUCCESS and its file still kept.
+pub async fn file_of(state: &AppState, row: resume_job::Model) -> Result<(String, String, Vec<u8>)> {
     if row.status != JobStatus::Success {
         return Err(Error::FailedPrecondition(format!(
             "job {} is {}; the file can be downloaded once it is SUCCESS",

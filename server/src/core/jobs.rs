@@ -60,6 +60,7 @@ pub(crate) fn pending(
         worker: None,
         run: 0,
         kind,
+        batch_id: None,
     }
 }
 
@@ -77,18 +78,7 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     let priority = validate::priority(priority.as_deref())?;
     state.queue.ensure_connected()?;
     let work = task::Work { fresh, ..cache_keys(state, owner, candidate_id, job_row_id, file_type).await? };
-    // A fresh variant is made anew (and then cached in place of the last one).
-    let cached = if !cache::takes_cached(JobKind::Generate, fresh) {
-        None
-    } else {
-        let cached = state.cache.get(&work.cache_key).await.unwrap_or_else(|error| {
-            // The cache only saves work: without it the job is generated as usual.
-            tracing::warn!(%error, "result cache unreadable");
-            None
-        });
-        state.metrics.lookups.looked_up("result", cached.is_some());
-        cached
-    };
+    let cached = cached(state, &work).await;
     let row = pending(JobKind::Generate, owner, Some(candidate_id), job_row_id, file_type, priority);
     if let Some(cached) = cached {
         return complete_from_cache(state, row, cached, &work.content_key).await;
@@ -101,6 +91,21 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     state.metrics.submitted(Queue::of(priority));
     tracing::info!(job_id = %row.id, candidate_id, %priority, %file_type, "job queued");
     Ok(to_proto(row))
+}
+
+/// What the result cache holds for a generation's `work`; none for a fresh one (a fresh
+/// variant is made anew, and then cached in place of the last one), or when the cache
+/// cannot be read (it only saves work: the job is generated as usual).
+pub(crate) async fn cached(state: &AppState, work: &task::Work) -> Option<CachedResume> {
+    if !cache::takes_cached(JobKind::Generate, work.fresh) {
+        return None;
+    }
+    let cached = state.cache.get(&work.cache_key).await.unwrap_or_else(|error| {
+        tracing::warn!(%error, "result cache unreadable");
+        None
+    });
+    state.metrics.lookups.looked_up("result", cached.is_some());
+    cached
 }
 
 /// Removes new job `job_id` whose task could not be queued: not queued, so not accepted;
@@ -175,12 +180,23 @@ pub async fn cache_keys(
         }
     });
     let (candidate, target) = (candidates::to_proto(candidate?)?, target?);
+    Ok(keys_of(state, owner, &candidate, target.as_ref(), file_type))
+}
+
+/// The cache keys of a request for `candidate` and `target`, as the task's work.
+pub(crate) fn keys_of(
+    state: &AppState,
+    owner: &str,
+    candidate: &v1::Candidate,
+    target: Option<&v1::CandidateJob>,
+    file_type: FileType,
+) -> task::Work {
     let generator = &state.cache.generator;
-    Ok(task::Work {
-        cache_key: cache::key(owner, &candidate, target.as_ref(), file_type.as_str(), generator),
-        content_key: cache::content_key(owner, &candidate, target.as_ref(), generator),
+    task::Work {
+        cache_key: cache::key(owner, candidate, target, file_type.as_str(), generator),
+        content_key: cache::content_key(owner, candidate, target, generator),
         ..task::Work::default()
-    })
+    }
 }
 
 /// Stores a job that the cache already answers as SUCCESS, with its file, at once.
@@ -190,6 +206,21 @@ async fn complete_from_cache(
     cached: CachedResume,
     content_key: &str,
 ) -> Result<v1::Job> {
+    let (row, keeps) = answered_from_cache(row, cached, content_key);
+    state.writer.insert(row.clone(), keeps).await?;
+    state.metrics.submitted(row.queue());
+    state.metrics.ended(&row);
+    tracing::info!(job_id = %row.id, "job answered from the result cache");
+    Ok(to_proto(row))
+}
+
+/// A new job `row` as the cache answers it: SUCCESS now, and what it keeps (its file, and
+/// the content under `content_key`).
+pub(crate) fn answered_from_cache(
+    row: resume_job::Model,
+    cached: CachedResume,
+    content_key: &str,
+) -> (resume_job::Model, Kept) {
     let CachedResume { filename, content_type, content, resume } = cached;
     let now = db::now();
     let row = resume_job::Model {
@@ -203,11 +234,7 @@ async fn complete_from_cache(
     };
     let events = vec![Event::new(Kind::AnsweredFromCache)];
     let keeps = documents::kept(events, content_type, content, resume.as_ref().map(|r| (r, content_key)));
-    state.writer.insert(row.clone(), keeps).await?;
-    state.metrics.submitted(row.queue());
-    state.metrics.ended(&row);
-    tracing::info!(job_id = %row.id, "job answered from the result cache");
-    Ok(to_proto(row))
+    (row, keeps)
 }
 
 /// Any user's job `job_id`, or NOT_FOUND.

@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod admin;
+pub mod batches;
 pub mod candidates;
 pub mod content;
 pub mod documents;
@@ -12,6 +13,7 @@ pub mod history;
 pub mod imports;
 pub mod jobs;
 pub mod lifecycle;
+pub mod openings;
 pub mod page;
 pub mod recovery;
 pub mod retention;

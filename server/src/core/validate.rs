@@ -132,10 +132,34 @@ pub fn candidate(c: &v1::Candidate) -> Result<()> {
     Ok(())
 }
 
-/// A target job as submitted for creation.
+/// A target job as submitted for creation: its own text, or an opening's (and then no
+/// text of its own).
 pub fn candidate_job(req: &v1::CreateCandidateJobRequest) -> Result<()> {
     positive_id("candidate_id", req.candidate_id)?;
-    target_text(&req.title, req.company.as_deref(), &req.description)
+    match req.opening_id {
+        Some(opening_id) => {
+            positive_id("opening_id", opening_id)?;
+            if !req.title.is_empty() || req.company.is_some() || !req.description.is_empty() {
+                return Err(invalid("give either opening_id or title, company and description, not both".into()));
+            }
+            Ok(())
+        }
+        None => target_text(&req.title, req.company.as_deref(), &req.description),
+    }
+}
+
+/// An opening as submitted for creation or as a replacement.
+pub fn opening(o: &v1::Opening) -> Result<()> {
+    required("title", &o.title, 200)?;
+    required("company", &o.company, 200)?;
+    required("description", &o.description, 20_000)?;
+    required("location", &o.location, 200)?;
+    o.url.as_deref().map_or(Ok(()), |value| url("url", value))
+}
+
+/// A batch id in a request: a UUID, like a job id.
+pub fn batch_id(value: &str) -> Result<String> {
+    job_id(value).map_err(|_| invalid("batch_id must be a UUID".into()))
 }
 
 /// A target job's replacement text: the same rules as a new one's.
@@ -279,6 +303,7 @@ mod tests {
             title: "Engineer".into(),
             company: Some("x".repeat(201)),
             description: "Build things".into(),
+            opening_id: None,
         };
         let edit = v1::UpdateCandidateJobRequest {
             candidate_id: 1,
@@ -294,5 +319,32 @@ mod tests {
         assert_eq!(candidate_job_update(&edit).unwrap_err().to_string(), "title is required");
         let edit = v1::UpdateCandidateJobRequest { title: "Engineer".into(), id: 0, ..edit };
         assert_eq!(candidate_job_update(&edit).unwrap_err().to_string(), "job_row_id must be a positive integer");
+    }
+
+    #[test]
+    fn a_target_job_is_an_openings_or_its_own_text_not_both() {
+        let pointing = v1::CreateCandidateJobRequest { candidate_id: 1, opening_id: Some(3), ..Default::default() };
+        candidate_job(&pointing).unwrap();
+        let both = v1::CreateCandidateJobRequest { title: "Engineer".into(), ..pointing.clone() };
+        assert!(candidate_job(&both).unwrap_err().to_string().starts_with("give either opening_id or title"));
+        let bad = v1::CreateCandidateJobRequest { opening_id: Some(0), ..pointing };
+        assert_eq!(candidate_job(&bad).unwrap_err().to_string(), "opening_id must be a positive integer");
+    }
+
+    #[test]
+    fn an_opening_needs_its_text_and_a_web_url() {
+        let opening = v1::Opening {
+            title: "Engineer".into(),
+            company: "Initech".into(),
+            description: "Build things".into(),
+            location: "Berlin".into(),
+            url: Some("https://example.com/jobs/1".into()),
+            ..Default::default()
+        };
+        self::opening(&opening).unwrap();
+        let no_location = v1::Opening { location: " ".into(), ..opening.clone() };
+        assert_eq!(self::opening(&no_location).unwrap_err().to_string(), "location is required");
+        let bad_url = v1::Opening { url: Some("ftp://x".into()), ..opening };
+        assert_eq!(self::opening(&bad_url).unwrap_err().to_string(), "url must be an http:// or https:// URL");
     }
 }

@@ -30,6 +30,7 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         worker: _,
         run: _,
         kind: _,
+        batch_id,
     } = row;
     // Derived, not stored: where a REST client downloads the file.
     let result_url = (status == JobStatus::Success).then(|| result_url(&id));
@@ -55,6 +56,7 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         generation_ms,
         kind: kind.to_string(),
         edited_from,
+        batch_id,
     }
 }
 

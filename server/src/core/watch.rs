@@ -92,7 +92,7 @@ fn is_terminal(job: &v1::Job) -> bool {
 }
 
 /// Whether `next` moves the job on from `last` (events may arrive twice or late).
-fn is_newer(next: &v1::Job, last: &v1::Job) -> bool {
+pub(crate) fn is_newer(next: &v1::Job, last: &v1::Job) -> bool {
     if is_terminal(last) {
         return false;
     }

@@ -13,6 +13,8 @@ pub struct Model {
     pub company: Option<String>,
     pub description: String,
     pub created_at: DateTimeUtc,
+    /// The opening whose text this copies (kept in step when the opening is edited).
+    pub opening_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,7 @@
 //! commit of the job path's writes and the grouped reads by key.
 
 pub mod audit_entry;
+pub mod batch;
 pub mod candidate;
 pub mod candidate_import;
 pub mod candidate_job;
@@ -9,6 +10,7 @@ pub mod errors;
 pub mod group_read;
 pub mod job_event;
 pub mod lost_worker;
+pub mod opening;
 pub mod paused_queue;
 pub mod resume_content;
 pub mod resume_document;
@@ -217,6 +219,7 @@ pub(crate) mod testing {
             worker: None,
             run: 0,
             kind: JobKind::Generate,
+            batch_id: None,
         }
     }
 }

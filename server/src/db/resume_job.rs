@@ -40,6 +40,8 @@ pub struct Model {
     pub run: i32,
     /// What it does.
     pub kind: JobKind,
+    /// The batch it was submitted in.
+    pub batch_id: Option<String>,
 }
 
 impl Model {

@@ -208,6 +208,18 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<Vec<re
     Ok(moved)
 }
 
+/// Inserts `rows`, each with what it keeps, in a caller's own transaction `txn`: new jobs
+/// that must be committed with other rows or not at all (a batch's items with their batch).
+pub async fn insert_in(txn: &DatabaseTransaction, rows: &[(resume_job::Model, Kept)]) -> Result<(), DbErr> {
+    for group in rows.chunks(MAX_GROUP) {
+        let new_rows = group.iter().map(|(row, _)| row.clone().into_active_model());
+        resume_job::Entity::insert_many(new_rows).exec_without_returning(txn).await?;
+        let kept: Vec<_> = group.iter().map(|(row, keeps)| (row.id.clone(), row.attempts, keeps)).collect();
+        keep(txn, &kept).await?;
+    }
+    Ok(())
+}
+
 /// Stores each job's timeline entries, document reference and content, and each distinct
 /// document once (one already stored is left as it is); `kept` names each job and its
 /// attempts.

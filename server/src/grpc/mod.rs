@@ -2,7 +2,9 @@
 //! [`core`](crate::core) and results into responses.
 
 pub mod admin;
+pub mod batch;
 pub mod candidate;
+pub mod opening;
 pub mod readiness;
 pub mod resume;
 pub mod worker;

@@ -111,6 +111,9 @@ struct Inner {
     /// How long calls of each kind wait before answering.
     latency: Mutex<[Duration; 3]>,
     seen: Mutex<Vec<Seen>>,
+    /// Calls whose messages contain any of these texts are refused with this status (before
+    /// any script), until the list is emptied.
+    refused: Mutex<(Vec<String>, u16)>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
 }
@@ -162,6 +165,12 @@ impl FakeModel {
         self.inner.per_prompt.lock().unwrap()[call as usize] = replies.into_iter().collect();
     }
 
+    /// Refuses with `status` every call whose messages contain one of `texts` (a candidate's
+    /// name, say), whatever is scripted; an empty list refuses nothing again.
+    pub fn refuse_prompts_containing(&self, texts: &[&str], status: u16) {
+        *self.inner.refused.lock().unwrap() = (texts.iter().map(|t| (*t).to_owned()).collect(), status);
+    }
+
     /// Every request so far.
     pub fn seen(&self) -> Vec<Seen> {
         self.inner.seen.lock().unwrap().clone()
@@ -193,7 +202,12 @@ async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body
     let call = Call::of(&schema) as usize;
     let latency = inner.latency.lock().unwrap()[call];
     tokio::time::sleep(latency).await;
-    let scripted = inner.scripts.lock().unwrap()[call].pop_front().or_else(|| {
+    let refused = {
+        let (texts, status) = &*inner.refused.lock().unwrap();
+        let messages = body["messages"].to_string();
+        texts.iter().any(|text| messages.contains(text.as_str())).then_some(Reply::Status(*status, None))
+    };
+    let scripted = refused.or_else(|| inner.scripts.lock().unwrap()[call].pop_front()).or_else(|| {
         let prompt = format!("{schema}\n{}", body["messages"]);
         let mut answered = inner.answered.lock().unwrap();
         let times = answered.entry(prompt).or_default();

@@ -98,7 +98,13 @@ async fn health_answers_serving_and_reflection_lists_the_services() -> anyhow::R
     let system = System::start(Db::Sqlite, 0).await?;
     let channel = system.channel().await?;
     let mut health = HealthClient::new(channel.clone());
-    for service in ["", "resume.v1.ResumeService", "resume.v1.CandidateService"] {
+    for service in [
+        "",
+        "resume.v1.ResumeService",
+        "resume.v1.CandidateService",
+        "resume.v1.OpeningService",
+        "resume.v1.BatchService",
+    ] {
         let status = health.check(HealthCheckRequest { service: service.into() }).await?.into_inner().status;
         assert_eq!(status, ServingStatus::Serving as i32, "{service:?}");
     }
@@ -118,6 +124,8 @@ async fn health_answers_serving_and_reflection_lists_the_services() -> anyhow::R
         "resume.v1.CandidateService",
         "resume.v1.ResumeService",
         "resume.v1.AdminService",
+        "resume.v1.OpeningService",
+        "resume.v1.BatchService",
         "resume.v1.WorkerService",
         "grpc.health.v1.Health",
         "grpc.reflection.v1.ServerReflection",

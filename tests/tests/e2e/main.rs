@@ -2,6 +2,7 @@
 //! SQLite and Postgres, real HTTP and gRPC clients, real DOCX files read back.
 
 mod auth;
+mod batches;
 mod cache;
 mod candidates;
 mod cluster;

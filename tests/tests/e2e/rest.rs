@@ -86,7 +86,7 @@ async fn generate_and_download(db: Db) -> anyhow::Result<()> {
         system.http.get(system.url("/api/admin/queues")).bearer_auth(&admin).send().await?.json().await?;
     assert_eq!(
         queues["queues"][1],
-        json!({"name": "resume_generation", "pending": 0, "in_progress": 0, "paused": false})
+        json!({"name": "resume_generation", "pending": 0, "in_progress": 0, "paused": false, "waiting_by_owner": []})
     );
 
     system.stop().await

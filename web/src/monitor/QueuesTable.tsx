@@ -1,5 +1,5 @@
-// Each queue's waiting and running tasks and whether it is paused, with Pause and Resume
-// for admins.
+// Each queue's waiting and running tasks (and whose tasks wait: the owners the fair queues
+// take turns between) and whether it is paused, with Pause and Resume for admins.
 import { messageOf } from "../api/client";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { usePauseQueue, useQueues } from "./queries";
@@ -22,6 +22,7 @@ export function QueuesTable() {
             <tr>
               <th scope="col">Queue</th>
               <th scope="col">Waiting</th>
+              <th scope="col">Waiting per owner</th>
               <th scope="col">Running</th>
               <th scope="col">State</th>
               {acts ? <th scope="col"><span className="visually-hidden">Action</span></th> : null}
@@ -32,6 +33,11 @@ export function QueuesTable() {
               <tr key={queue.name} data-queue={queue.name}>
                 <th scope="row"><code>{queue.name}</code></th>
                 <td className="num" data-label="Waiting">{queue.pending}</td>
+                <td data-label="Waiting per owner" className="owners">
+                  {queue.waiting_by_owner.length === 0
+                    ? "—"
+                    : queue.waiting_by_owner.map((owner) => `${owner.owner} ${owner.waiting}`).join(" · ")}
+                </td>
                 <td className="num" data-label="Running">{queue.in_progress}</td>
                 <td data-label="State">
                   {queue.paused ? <span className="state paused">Paused</span> : <span className="state running">Running</span>}

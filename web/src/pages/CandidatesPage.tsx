@@ -1,6 +1,8 @@
 // The recruiter's candidates, a page at a time: searched by name, company or skill (a
 // search reads every page), ordered by last activity or by name; both kept in the address.
-import { useEffect } from "react";
+// Candidates can be selected (one by one, or every one shown) and a resume generated for
+// each of them for one opening, as a batch.
+import { lazy, Suspense, useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 
 import { useCandidates, useNewestJobs } from "../api/queries";
@@ -9,6 +11,10 @@ import { ErrorMessage } from "../components/ErrorMessage";
 import { LoadMore } from "../components/LoadMore";
 import { lastActivity, matches, type Order, ordered } from "../lib/candidates";
 import { formatTime } from "../lib/time";
+
+const GenerateForOpening = lazy(() =>
+  import("../components/GenerateForOpening").then((m) => ({ default: m.GenerateForOpening })),
+);
 
 export function CandidatesPage() {
   const [params, setParams] = useSearchParams();
@@ -22,6 +28,23 @@ export function CandidatesPage() {
     order,
     newest,
   );
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
+  const [generating, setGenerating] = useState(false);
+  const shownIds = rows.flatMap((candidate) => (candidate.id == null ? [] : [candidate.id]));
+  const allShownSelected = shownIds.length > 0 && shownIds.every((id) => selected.has(id));
+  const toggle = (id: number) => {
+    const next = new Set(selected);
+    if (!next.delete(id)) next.add(id);
+    setSelected(next);
+  };
+  const toggleShown = () => {
+    const next = new Set(selected);
+    for (const id of shownIds) {
+      if (allShownSelected) next.delete(id);
+      else next.add(id);
+    }
+    setSelected(next);
+  };
   // A search covers every candidate, not only the pages read so far.
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = candidates;
   useEffect(() => {
@@ -39,6 +62,9 @@ export function CandidatesPage() {
       <div className="page-head">
         <h1>Candidates</h1>
         <div className="head-actions">
+          <Link className="button" to="/openings">
+            Openings
+          </Link>
           <Link className="button" to="/candidates/import">
             Import
           </Link>
@@ -64,9 +90,38 @@ export function CandidatesPage() {
           onOrder={(sort) => change({ sort })}
         />
       ) : null}
+      {rows.length > 0 ? (
+        <div className="selection">
+          <label>
+            <input type="checkbox" checked={allShownSelected} onChange={toggleShown} />
+            Select all on this page
+          </label>
+          <span className="meta" role="status">
+            {selected.size} selected
+          </span>
+          <button type="button" disabled={selected.size === 0} aria-expanded={generating} onClick={() => setGenerating(true)}>
+            Generate for an opening…
+          </button>
+        </div>
+      ) : null}
+      {generating && selected.size > 0 ? (
+        <Suspense fallback={<p className="hint">Loading…</p>}>
+          <GenerateForOpening candidateIds={[...selected]} onClose={() => setGenerating(false)} />
+        </Suspense>
+      ) : null}
       <ul className="cards">
         {rows.map((candidate) => (
           <li key={candidate.id} className="card">
+            {candidate.id != null ? (
+              <label className="select-one">
+                <input
+                  type="checkbox"
+                  checked={selected.has(candidate.id)}
+                  onChange={() => candidate.id != null && toggle(candidate.id)}
+                />
+                Select {candidate.full_name}
+              </label>
+            ) : null}
             <Link to={`/candidates/${candidate.id}`} className="card-link">
               <span className="card-title">{candidate.full_name}</span>
               {candidate.headline ? <span className="card-sub">{candidate.headline}</span> : null}

@@ -21,12 +21,26 @@ pub struct Queue {
     pub in_progress: i64,
     /// Workers take nothing from a paused queue; submissions are still accepted.
     pub paused: bool,
+    /// The owners with tasks waiting, most waiting first (at most 10): who the fair queues
+    /// are taking turns between.
+    pub waiting_by_owner: Vec<OwnerWaiting>,
+}
+
+/// How many of one owner's tasks wait in a queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnerWaiting {
+    pub owner: String,
+    pub waiting: i64,
 }
 
 impl From<v1::Queue> for Queue {
     fn from(q: v1::Queue) -> Queue {
-        let v1::Queue { name, pending, in_progress, paused } = q;
-        Queue { name, pending, in_progress, paused }
+        let v1::Queue { name, pending, in_progress, paused, waiting_by_owner } = q;
+        let waiting_by_owner = waiting_by_owner
+            .into_iter()
+            .map(|v1::OwnerWaiting { owner, waiting }| OwnerWaiting { owner, waiting })
+            .collect();
+        Queue { name, pending, in_progress, paused, waiting_by_owner }
     }
 }
 

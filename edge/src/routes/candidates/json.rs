@@ -283,6 +283,44 @@ pub struct NewCandidateJob {
     pub description: String,
 }
 
+/// A target job that points at one of the caller's openings: it copies the opening's
+/// title, company and description, and follows the opening's edits.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpeningTarget {
+    #[serde(deserialize_with = "integer::required")]
+    #[schema(minimum = 1)]
+    pub opening_id: i64,
+}
+
+/// A target job to add: its own text, or an opening's.
+#[derive(Debug, ToSchema)]
+#[serde(untagged)]
+pub enum NewTarget {
+    Text(NewCandidateJob),
+    Opening(OpeningTarget),
+}
+
+/// A body with `opening_id` is an opening's target (and nothing else); any other, a text's,
+/// so that its errors name the text's fields (serde's untagged enums say only that nothing
+/// matched).
+impl<'de> Deserialize<'de> for NewTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<NewTarget, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        // The field's name stays in the message, as the request's other errors say it.
+        let named = |error: serde_path_to_error::Error<serde_json::Error>| match error.path().to_string().as_str() {
+            "." => D::Error::custom(error.into_inner()),
+            path => D::Error::custom(format!("{path}: {}", error.into_inner())),
+        };
+        if value.get("opening_id").is_some() {
+            serde_path_to_error::deserialize(value).map(NewTarget::Opening).map_err(named)
+        } else {
+            serde_path_to_error::deserialize(value).map(NewTarget::Text).map_err(named)
+        }
+    }
+}
+
 /// A target job as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CandidateJob {
@@ -292,12 +330,14 @@ pub struct CandidateJob {
     pub company: Option<String>,
     pub description: String,
     pub created_at: Option<String>,
+    /// The opening whose text it copies; null for a target job written for this candidate.
+    pub opening_id: Option<i64>,
 }
 
 impl From<v1::CandidateJob> for CandidateJob {
     fn from(j: v1::CandidateJob) -> CandidateJob {
-        let v1::CandidateJob { id, candidate_id, title, company, description, created_at } = j;
-        CandidateJob { id, candidate_id, title, company, description, created_at: time(created_at) }
+        let v1::CandidateJob { id, candidate_id, title, company, description, created_at, opening_id } = j;
+        CandidateJob { id, candidate_id, title, company, description, created_at: time(created_at), opening_id }
     }
 }
 
@@ -310,6 +350,24 @@ pub struct CandidateJobList {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_target_is_an_openings_or_text_and_its_errors_name_the_field() {
+        let parse = |body: &str| crate::extract::parse::<NewTarget>(body.as_bytes());
+        assert!(matches!(parse(r#"{"opening_id": 3}"#), Ok(NewTarget::Opening(OpeningTarget { opening_id: 3 }))));
+        assert!(matches!(parse(r#"{"title": "T", "description": "D"}"#), Ok(NewTarget::Text(_))));
+        let message = |body: &str| parse(body).unwrap_err().message;
+        assert_eq!(
+            message(r#"{"title": 5, "description": "D"}"#),
+            "title: invalid type: integer `5`, expected a string"
+        );
+        assert!(
+            message(r#"{"opening_id": 3, "title": "T"}"#).contains("unknown field `title`"),
+            "{}",
+            message(r#"{"opening_id": 3, "title": "T"}"#)
+        );
+        assert!(message(r#"{"description": "D"}"#).contains("missing field `title`"));
+    }
 
     #[test]
     fn a_candidate_round_trips_and_ignores_read_only_fields() {

@@ -17,6 +17,7 @@ use crate::{
 };
 use json::{
     Candidate, CandidateJob, CandidateJobList, CandidateJobPath, CandidateList, CandidatePath, NewCandidateJob,
+    NewTarget, OpeningTarget,
 };
 
 fn client(state: AppState) -> CandidateServiceClient<tonic::transport::Channel> {
@@ -140,18 +141,28 @@ pub async fn update_job(
     Ok(Json(required(response.job, "job")?.into()))
 }
 
-/// Adds a target job (the job a resume is tailored to) to a candidate.
+/// Adds a target job (the job a resume is tailored to) to a candidate: its own title,
+/// company and description, or `{"opening_id"}` to point it at one of the caller's openings.
 #[utoipa::path(post, path = "/api/candidates/{id}/jobs", tag = "candidates", operation_id = "createCandidateJob",
-    params(CandidatePath), request_body = NewCandidateJob,
+    params(CandidatePath), request_body = NewTarget,
     responses((status = 201, description = "Created, with its id", body = CandidateJob), InputErrors, BodyErrors, NotFound, CallerErrors))]
 pub async fn create_job(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(candidate_id): Path<String>,
-    JsonBody(job): JsonBody<NewCandidateJob>,
+    JsonBody(job): JsonBody<NewTarget>,
 ) -> Result<(StatusCode, Json<CandidateJob>), ApiError> {
-    let NewCandidateJob { title, company, description } = job;
-    let request = v1::CreateCandidateJobRequest { candidate_id: id("id", &candidate_id)?, title, company, description };
+    let candidate_id = id("id", &candidate_id)?;
+    let request = match job {
+        NewTarget::Text(NewCandidateJob { title, company, description }) => {
+            v1::CreateCandidateJobRequest { candidate_id, title, company, description, opening_id: None }
+        }
+        NewTarget::Opening(OpeningTarget { opening_id }) => v1::CreateCandidateJobRequest {
+            candidate_id,
+            opening_id: Some(opening_id),
+            ..v1::CreateCandidateJobRequest::default()
+        },
+    };
     let response = client(state).create_candidate_job(grpc(&headers, request)).await?.into_inner();
     Ok((StatusCode::CREATED, Json(required(response.job, "job")?.into())))
 }

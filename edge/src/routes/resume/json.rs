@@ -100,6 +100,8 @@ pub struct Job {
     /// What the job does: `generate` a resume, `render` an edit, `import` a resume file.
     #[schema(value_type = JobKind)]
     pub kind: String,
+    /// The batch it was submitted in; null for a job submitted alone.
+    pub batch_id: Option<String>,
 }
 
 impl From<v1::Job> for Job {
@@ -125,6 +127,7 @@ impl From<v1::Job> for Job {
             generation_ms,
             edited_from,
             kind,
+            batch_id,
         } = j;
         Job {
             job_id,
@@ -147,6 +150,7 @@ impl From<v1::Job> for Job {
             generation_ms,
             edited_from,
             kind,
+            batch_id,
         }
     }
 }

@@ -167,15 +167,25 @@ pub async fn download(
     headers: HeaderMap,
     Path(job_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let mut chunks =
+    let chunks =
         client(state).download_resume(grpc(&headers, v1::DownloadResumeRequest { job_id })).await?.into_inner();
+    streamed_file(chunks, |m: v1::DownloadResumeResponse| (m.filename, m.content_type, m.chunk)).await
+}
+
+/// A file a server streams in chunks (the first naming it and its type, as `parts` reads
+/// each message: filename, content type, bytes) as a download, sent on as it arrives.
+pub async fn streamed_file<M: Send + 'static>(
+    mut chunks: tonic::Streaming<M>,
+    parts: fn(M) -> (String, String, Vec<u8>),
+) -> Result<Response, ApiError> {
     let first = chunks.message().await?.ok_or_else(|| ApiError::from(tonic::Status::internal("empty download")))?;
-    let content_type = HeaderValue::from_str(&first.content_type)
+    let (filename, content_type, chunk) = parts(first);
+    let content_type = HeaderValue::from_str(&content_type)
         .map_err(|_| ApiError::from(tonic::Status::internal("bad content type")))?;
-    let disposition = HeaderValue::from_str(&content_disposition(&first.filename))
+    let disposition = HeaderValue::from_str(&content_disposition(&filename))
         .map_err(|_| ApiError::from(tonic::Status::internal("bad file name")))?;
-    let rest = chunks.map(|message| message.map(|m| Bytes::from(m.chunk)));
-    let body = Body::from_stream(stream::once(async move { Ok(Bytes::from(first.chunk)) }).chain(rest));
+    let rest = chunks.map(move |message| message.map(|m| Bytes::from(parts(m).2)));
+    let body = Body::from_stream(stream::once(async move { Ok(Bytes::from(chunk)) }).chain(rest));
     Ok(([(header::CONTENT_TYPE, content_type), (header::CONTENT_DISPOSITION, disposition)], body).into_response())
 }
 

@@ -1,0 +1,63 @@
+// One batch, live: its totals, a bar per candidate with the item's status and a link to
+// the candidate, and what can be done with it (download every file as one ZIP, run the
+// failed again, cancel what has not ended).
+import { Link, useParams } from "react-router";
+
+import { type BatchItem, hasEnded, useBatch, useBatchAction, useDownloadBatch } from "../api/batches";
+import { ErrorMessage } from "../components/ErrorMessage";
+
+function ItemRow({ item }: { item: BatchItem }) {
+  const job = item.job;
+  const status = job?.status ?? "PENDING";
+  return (
+    <li className={`batch-item status-${status.toLowerCase()}`}>
+      <Link to={`/candidates/${item.candidate_id}`}>{item.candidate_name}</Link>
+      <progress max={100} value={job?.progress ?? 0} aria-label={`${item.candidate_name}: ${status.toLowerCase()}`} />
+      <span className="meta">{status.toLowerCase()}</span>
+      {job?.error_message ? <span className="error-text">{job.error_message}</span> : null}
+    </li>
+  );
+}
+
+export function BatchPage() {
+  const batchId = useParams().batchId ?? "";
+  const batch = useBatch(batchId);
+  const cancel = useBatchAction(batchId, "cancel");
+  const retry = useBatchAction(batchId, "retry-failed");
+  const download = useDownloadBatch(batchId);
+  const data = batch.data;
+  return (
+    <main id="main">
+      <div className="page-head">
+        <h1>Batch</h1>
+        {data?.opening_id ? <Link to="/openings">Openings</Link> : null}
+      </div>
+      <ErrorMessage error={batch.error ?? cancel.error ?? retry.error ?? download.error} />
+      {batch.isPending ? <p className="hint">Loading…</p> : null}
+      {data ? (
+        <>
+          <p className="batch-totals" role="status">
+            {data.counts.succeeded} of {data.total} done · {data.counts.failed} failed · {data.counts.cancelled} cancelled ·{" "}
+            {data.counts.pending + data.counts.processing} running
+          </p>
+          <div className="head-actions">
+            <button type="button" className="primary" disabled={download.isPending || data.counts.succeeded === 0} onClick={() => download.mutate()}>
+              Download all (ZIP)
+            </button>
+            <button type="button" disabled={retry.isPending || data.counts.failed === 0} onClick={() => retry.mutate()}>
+              Retry failed
+            </button>
+            <button type="button" disabled={cancel.isPending || hasEnded(data.counts)} onClick={() => cancel.mutate()}>
+              Cancel
+            </button>
+          </div>
+          <ul className="batch-items">
+            {data.items.map((item) => (
+              <ItemRow key={item.job?.job_id ?? item.candidate_id} item={item} />
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </main>
+  );
+}
