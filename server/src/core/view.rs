@@ -30,6 +30,8 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         worker: _,
         run: _,
         kind: _,
+        document,
+        anonymize,
     } = row;
     // Derived, not stored: where a REST client downloads the file.
     let result_url = (status == JobStatus::Success).then(|| result_url(&id));
@@ -55,6 +57,8 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         generation_ms,
         kind: kind.to_string(),
         edited_from,
+        document: document.to_string(),
+        anonymize,
     }
 }
 

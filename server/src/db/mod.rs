@@ -164,7 +164,7 @@ fn create_sqlite_dir(url: &str) {
 pub(crate) mod testing {
     //! A throwaway SQLite database, migrated, with one candidate (id 1).
 
-    use resume_proto::job::{FileType, JobKind, JobStatus, Priority};
+    use resume_proto::job::{Document, FileType, JobKind, JobStatus, Priority};
     use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
     use test_support::TempDir;
 
@@ -217,6 +217,8 @@ pub(crate) mod testing {
             worker: None,
             run: 0,
             kind: JobKind::Generate,
+            document: Document::Resume,
+            anonymize: false,
         }
     }
 }

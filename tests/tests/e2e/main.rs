@@ -12,6 +12,7 @@ mod grpc;
 mod history;
 mod imports;
 mod jobs;
+mod letters;
 mod limits;
 mod model;
 mod operations;
