@@ -293,18 +293,25 @@ fn text_and_markdown_carry_every_section_and_keep_data_as_text() {
 }
 
 /// Every DOCX these tests render opened by LibreOffice, a reader nobody here wrote: the short
-/// and the long resume, hostile strings, every script. It must read our text, in our order.
+/// and the long resume, hostile strings, every script, a letter and an anonymised one. It
+/// must read our text, in our order.
 #[test]
 fn libreoffice_reads_every_docx_as_written() {
     let mut resumes = vec![sample(), page_breaks::long_career(), hostile()];
     resumes.extend(scripts::SCRIPTS.iter().map(|&(_, written)| scripts::candidate(written)));
-    let files: Vec<Vec<u8>> = resumes.iter().map(|resume| docx::render(resume, Paper::A4).unwrap()).collect();
-    let read = documents::libreoffice_texts(&files.iter().map(Vec::as_slice).collect::<Vec<_>>()).unwrap();
-    for ((resume, bytes), read) in resumes.iter().zip(&files).zip(read) {
+    let mut files: Vec<(String, Vec<u8>)> =
+        resumes.iter().map(|resume| (resume.full_name.clone(), docx::render(resume, Paper::A4).unwrap())).collect();
+    for letter in [letters::sample(), letters::anonymised()] {
+        files.push((format!("letter of {}", letter.sender), docx::letter(&letter, Paper::A4).unwrap()));
+    }
+    let read =
+        documents::libreoffice_texts(&files.iter().map(|(_, bytes)| bytes.as_slice()).collect::<Vec<_>>()).unwrap();
+    for ((name, bytes), read) in files.iter().zip(read) {
         let (ours, _) = documents::docx_text(bytes).unwrap();
-        assert_eq!(squeezed(&read.replace('•', "")), squeezed(&ours), "{}: LibreOffice read {read}", resume.full_name);
+        assert_eq!(squeezed(&read.replace('•', "")), squeezed(&ours), "{name}: LibreOffice read {read}");
     }
 }
 
+mod letters;
 mod page_breaks;
 mod scripts;
