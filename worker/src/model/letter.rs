@@ -135,7 +135,7 @@ pub fn offline(candidate: &v1::Candidate, target: Option<&v1::CandidateJob>, sig
         (None, _) => "I am writing to introduce myself for a role where my experience can help.".to_owned(),
     };
     if let Some(summary) = non_blank(candidate.summary.as_deref()) {
-        opening.push(' ');
+        opening.push_str(" In brief: ");
         opening.push_str(&sentence(&summary));
     }
     let mut paragraphs = vec![opening];
@@ -162,7 +162,7 @@ fn experience(candidate: &v1::Candidate) -> Option<String> {
     let highlights: Vec<String> =
         latest.highlights.iter().filter_map(|h| non_blank(Some(h))).take(2).map(|h| sentence(&h)).collect();
     if !highlights.is_empty() {
-        out.push_str(" In that role: ");
+        out.push_str(" Highlights of that role: ");
         out.push_str(&highlights.join(" "));
     }
     if let Some(before) = roles.next() {
