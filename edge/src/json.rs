@@ -91,6 +91,11 @@ pub(crate) mod rules {
     #[schema(value_type = i64, minimum = 1)]
     #[expect(dead_code, reason = "only the OpenAPI document reads it")]
     pub struct Id(pub i64);
+    /// One paragraph of a cover letter: not blank, at most 3,000 characters.
+    #[derive(ToSchema)]
+    #[schema(value_type = String, min_length = 1, max_length = 3000, pattern = r"\S")]
+    #[expect(dead_code, reason = "only the OpenAPI document reads it")]
+    pub struct Paragraph(pub String);
 
     /// One highlight of a role: not blank, at most 1,000 characters.
     #[derive(ToSchema)]

@@ -14,6 +14,7 @@ mod m20261201_000006_job_events;
 mod m20261201_000007_operations;
 mod m20261203_000008_job_kind;
 mod m20261203_000009_imports;
+mod m20261204_000010_documents_kind;
 mod m20261204_000011_openings_batches;
 
 /// Every migration, oldest first.
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_operations::Migration),
             Box::new(m20261203_000008_job_kind::Migration),
             Box::new(m20261203_000009_imports::Migration),
+            Box::new(m20261204_000010_documents_kind::Migration),
             Box::new(m20261204_000011_openings_batches::Migration),
         ]
     }

@@ -87,6 +87,17 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// What a job makes.
+    #[derive(Default)]
+    pub enum Document in "document" {
+        #[default]
+        Resume => "resume",
+        /// A cover letter for the target job (a general one without a target).
+        CoverLetter => "cover_letter",
+    }
+}
+
+wire_enum! {
     /// Where a job is in its life (how it may move: the server's `core::lifecycle`).
     pub enum JobStatus in "status" {
         /// Stored and queued; no worker has claimed it yet.

@@ -3,11 +3,18 @@
 //! # Layout
 //! - [`v1`]: the generated protobuf messages, gRPC clients and servers.
 //! - [`FILE_DESCRIPTOR_SET`]: the encoded descriptors, served by gRPC reflection.
+//! - [`anonymous`]: what an anonymised document calls its candidate.
+//! - [`content`]: what a job's document is made from, a resume's or a cover letter's
+//!   content, as one closed type over the messages' `oneof`s.
+//! - [`facts`]: the fact rule of a cover letter (what it may name), for worker and server.
 //! - [`job`]: priority, file type and status as Rust enums over the wire's strings.
 //! - [`redis`]: everything that crosses Redis, in one place: keys, the task message, the
 //!   workers' heartbeat, the result cache's key and record.
 //! - [`time`]: conversions between protobuf timestamps and `chrono`.
 
+pub mod anonymous;
+pub mod content;
+pub mod facts;
 pub mod job;
 pub mod redis;
 pub mod time;

@@ -20,7 +20,7 @@ pub mod redis_server;
 
 pub use test_support::{
     TempDir,
-    documents::{docx_part, docx_text, pdf_text},
+    documents::{docx_part, docx_text, libreoffice_texts, pdf_text},
     fake_model,
     fixtures::{sample_candidate, sample_target, sign},
 };

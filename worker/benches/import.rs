@@ -9,7 +9,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use resume_proto::{job::ImportFormat, v1};
 use worker::{
     import,
-    model::offline,
+    model::{Printable, offline},
     render::{Paper, pdf},
 };
 
@@ -40,7 +40,7 @@ fn two_pages() -> Vec<u8> {
         ..Default::default()
     };
     let resume = offline::present(&candidate, &offline::content(&candidate, None));
-    pdf::render(&resume, Paper::A4).expect("pdf")
+    pdf::render(&Printable::Resume(resume), Paper::A4).expect("pdf")
 }
 
 fn linkedin() -> Vec<u8> {

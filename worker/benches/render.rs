@@ -4,7 +4,7 @@
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use resume_proto::v1;
 use worker::{
-    model::offline,
+    model::{Printable, offline},
     render::{Paper, docx, pdf},
 };
 
@@ -66,7 +66,11 @@ fn render(c: &mut Criterion) {
         b.iter_batched(&mut next, |r| docx::render(&r, Paper::A4).expect("docx"), BatchSize::SmallInput)
     });
     c.bench_function("render-pdf", |b| {
-        b.iter_batched(&mut next, |r| pdf::render(&r, Paper::A4).expect("pdf"), BatchSize::SmallInput)
+        b.iter_batched(
+            &mut next,
+            |r| pdf::render(&Printable::Resume(r), Paper::A4).expect("pdf"),
+            BatchSize::SmallInput,
+        )
     });
 }
 

@@ -15,7 +15,9 @@ use std::{
 };
 
 use resume_proto::{
-    job::{ErrorClass, FileType, JobKind},
+    anonymous,
+    content::Content,
+    job::{Document as DocumentKind, ErrorClass, FileType, JobKind},
     redis::{cache, task},
     v1::{self, CachedResume, ResumeTask},
 };
@@ -25,7 +27,7 @@ use tracing::Instrument;
 
 use crate::{
     import::{self, ImportError},
-    model::{Generator, ModelError, Resume, offline},
+    model::{Generator, ModelError, Printable, printable},
     redis::Redis,
     render::{self, Document, RenderError},
     report::{Provenance, Reporter},
@@ -282,7 +284,7 @@ enum Source {
     /// An identical request's finished result, delivered as it is.
     Cached(CachedResume),
     /// The content another format of the same request made: rendered, no model call.
-    Content(v1::ResumeContent),
+    Content(Content),
     /// Made here under the generation lock, and kept under the task's keys.
     Generate,
     /// Made here without the caches, one of which could not be read.
@@ -304,7 +306,7 @@ fn by_result(found: Result<Option<CachedResume>, fred::error::Error>) -> Option<
 
 /// What the content cache's answer (unreadable is nothing) decides; `None`: look further.
 fn by_content(found: Option<CachedResume>) -> Option<Source> {
-    found.and_then(|cached| cached.resume).map(Source::Content)
+    found.and_then(|cached| cached.made).map(|made| Source::Content(made.into()))
 }
 
 /// What the generation lock's answer decides.
@@ -367,10 +369,10 @@ async fn deliver_cached(ctx: &Context, task: &ResumeTask, cached: CachedResume) 
     if !claim.proceed {
         return Ok(Outcome::Dropped);
     }
-    let CachedResume { filename, content_type, content, resume } = cached;
+    let CachedResume { filename, content_type, content, made } = cached;
     let document = Document { filename, content_type, bytes: content };
     let provenance = Provenance { cache_hit: true, ..Provenance::default() };
-    hand_over(ctx, task, &document, resume.as_ref(), provenance).await
+    hand_over(ctx, task, &document, made.map(Content::from).as_ref(), provenance).await
 }
 
 /// Claims the job and makes its resume, from `made` (a cached content) when given; with
@@ -379,7 +381,7 @@ async fn build(
     ctx: &Context,
     task: &ResumeTask,
     keys: Option<CacheKeys<'_>>,
-    made: Option<v1::ResumeContent>,
+    made: Option<Content>,
 ) -> Result<Outcome, TaskError> {
     // A render makes no model call, so it takes nothing of the model's quota.
     let renders = task::kind(task) == JobKind::Render || made.is_some();
@@ -394,20 +396,28 @@ async fn build(
         return Ok(Outcome::Dropped);
     }
     let candidate = claim.candidate.ok_or(TaskError::NoCandidate)?;
-    let (file_type, attempt) = claim.job.map(|job| (job.file_type, job.attempts.max(1) as u32)).unwrap_or_default();
-    // The server stored a file type it validated; one it does not know fails the job.
-    let file_type: FileType = file_type.parse().map_err(TaskError::Unsupported)?;
+    let job = claim.job.unwrap_or_default();
+    let attempt = job.attempts.max(1) as u32;
+    // The server stored a file type and document it validated; one it does not know (a
+    // newer server's) fails the job. A job of a server older than documents names none.
+    let file_type: FileType = job.file_type.parse().map_err(TaskError::Unsupported)?;
+    let document_kind = match job.document.as_str() {
+        "" => DocumentKind::Resume,
+        named => named.parse().map_err(TaskError::Unsupported)?,
+    };
+    let target = claim.target;
+    let shown = |content: &Content| printable(&candidate, target.as_ref(), content, job.anonymize);
     let mut reported = Instant::now();
     let paper = render::Paper::for_location(candidate.location.as_deref());
     // A content to render as it is, straight to 90 and then 100: the job's own edit, or one
     // an earlier job made from the same data (from Redis, or from the database at claim),
     // which is a cache hit and is kept as this format's document.
-    let ready = match (made, claim.render) {
+    let ready = match (made, claim.render_content) {
         (Some(made), _) => Some((made, true)),
-        (None, stored) => stored.map(|content| (content, claim.reused)),
+        (None, stored) => stored.map(|content| (Content::from(content), claim.reused)),
     };
     if let Some((content, reused)) = ready {
-        let document = render_file(offline::present(&candidate, &content), file_type, paper).await?;
+        let document = render_file(shown(&content), file_type, paper).await?;
         if reused {
             keep(ctx, &candidate, keys.map(|k| k.document), &document, &content).await;
         }
@@ -421,8 +431,8 @@ async fn build(
         return Ok(Outcome::Dropped);
     }
     let started = Instant::now();
-    let generated = ctx.generator.generate(&candidate, claim.target.as_ref(), &task.answers).await;
-    let generated = match generated.result {
+    let generated = ctx.generator.generate(document_kind, &candidate, target.as_ref(), &task.answers).await;
+    let mut generated = match generated.result {
         Ok(generated) => generated,
         Err(error) => {
             tracing::warn!(attempt, %error, "attempt failed");
@@ -433,15 +443,24 @@ async fn build(
         tracing::info!(repair = repair.kind.name(), detail = %repair.detail, "model reply repaired");
         ctx.stats.repaired(repair.kind);
     }
-    let provenance =
-        Provenance { usage: generated.usage, generation_ms: started.elapsed().as_millis() as i64, cache_hit: false };
+    let provenance = Provenance {
+        usage: generated.usage,
+        generation_ms: started.elapsed().as_millis() as i64,
+        cache_hit: false,
+        repairs: generated.repairs.iter().map(|r| r.kind.name()).collect(),
+    };
     if progressed(ctx, task, CONTENT_READY, &mut reported).await? {
         return Ok(Outcome::Dropped);
     }
+    // An anonymised letter is signed with the candidate's label, in its content too (an
+    // edit of it keeps that signature).
+    if let (Content::CoverLetter(letter), true) = (&mut generated.content, job.anonymize) {
+        letter.signature = anonymous::label(&candidate.full_name);
+    }
     let content = generated.content;
-    let document = render_file(offline::present(&candidate, &content), file_type, paper).await?;
+    let document = render_file(shown(&content), file_type, paper).await?;
     if let (Some(keys), Some(ttl)) = (keys, ctx.cache_ttl) {
-        let made = CachedResume { resume: Some(content.clone()), ..CachedResume::default() };
+        let made = CachedResume { made: Some(content.clone().into()), ..CachedResume::default() };
         if let Err(error) = ctx.redis.cache.put(&candidate, keys.content, &made, ttl).await {
             tracing::warn!(%error, "could not cache the content");
         }
@@ -522,28 +541,22 @@ fn after_failure(
 
 /// Keeps `document` (made from `content` for `candidate`) under the request's key, when
 /// caching.
-async fn keep(
-    ctx: &Context,
-    candidate: &v1::Candidate,
-    key: Option<&str>,
-    document: &Document,
-    content: &v1::ResumeContent,
-) {
+async fn keep(ctx: &Context, candidate: &v1::Candidate, key: Option<&str>, document: &Document, content: &Content) {
     let (Some(key), Some(ttl)) = (key, ctx.cache_ttl) else { return };
     let cached = CachedResume {
         filename: document.filename.clone(),
         content_type: document.content_type.clone(),
         content: document.bytes.clone(),
-        resume: Some(content.clone()),
+        made: Some(content.clone().into()),
     };
     if let Err(error) = ctx.redis.cache.put(candidate, key, &cached, ttl).await {
         tracing::warn!(%error, "could not cache the result");
     }
 }
 
-/// Renders `resume` off the async threads.
-async fn render_file(resume: Resume, file_type: FileType, paper: render::Paper) -> Result<Document, TaskError> {
-    let rendered = tokio::task::spawn_blocking(move || render::render(&resume, file_type, paper))
+/// Renders `shown` off the async threads.
+async fn render_file(shown: Printable, file_type: FileType, paper: render::Paper) -> Result<Document, TaskError> {
+    let rendered = tokio::task::spawn_blocking(move || render::render(&shown, file_type, paper))
         .await
         .map_err(|e| TaskError::Render(RenderError::Docx(e.to_string())))?;
     Ok(rendered?)
@@ -554,13 +567,13 @@ async fn hand_over(
     ctx: &Context,
     task: &ResumeTask,
     document: &Document,
-    content: Option<&v1::ResumeContent>,
+    content: Option<&Content>,
     provenance: Provenance,
 ) -> Result<Outcome, TaskError> {
     // The model's content is kept under the task's content key (an edit under none).
     let render = task::kind(task) == JobKind::Render;
     let made = content.map(|c| (c, if render { "" } else { task.content_key.as_str() }));
-    match retrying(|| ctx.reporter.complete(&task.job_id, document, made, provenance)).await {
+    match retrying(|| ctx.reporter.complete(&task.job_id, document, made, provenance.clone())).await {
         Ok(()) => Ok(Outcome::Done),
         // Cancelled while we worked.
         Err(status) if status.code() == Code::FailedPrecondition => Ok(Outcome::Dropped),

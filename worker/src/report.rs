@@ -10,6 +10,7 @@ use std::{
 use futures::stream;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use resume_proto::{
+    content::Content,
     job::ErrorClass,
     v1::{self, worker_service_client::WorkerServiceClient},
 };
@@ -92,12 +93,14 @@ impl Interceptor for WorkerToken {
 }
 
 /// Where a finished document came from and what it cost.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Provenance {
     pub usage: Usage,
     pub generation_ms: i64,
     /// Taken from the result cache, not generated for this job.
     pub cache_hit: bool,
+    /// The kind of each repair made to the model's reply.
+    pub repairs: Vec<&'static str>,
 }
 
 /// The largest claim this worker reads: an import's file (the server takes at most
@@ -143,10 +146,10 @@ impl Reporter {
         &self,
         job_id: &str,
         document: &Document,
-        made: Option<(&v1::ResumeContent, &str)>,
+        made: Option<(&Content, &str)>,
         provenance: Provenance,
     ) -> Result<(), Status> {
-        let Provenance { usage, generation_ms, cache_hit } = provenance;
+        let Provenance { usage, generation_ms, cache_hit, repairs } = provenance;
         let Document { filename, content_type, bytes } = document;
         let mut messages: Vec<v1::CompleteTaskRequest> = bytes
             .chunks(CHUNK)
@@ -162,8 +165,9 @@ impl Reporter {
         messages[0].completion_tokens = usage.completion_tokens as i32;
         messages[0].generation_ms = generation_ms;
         messages[0].cache_hit = cache_hit;
+        messages[0].repairs = repairs.into_iter().map(str::to_owned).collect();
         if let Some((content, content_key)) = made {
-            messages[0].resume = Some(content.clone());
+            messages[0].made = Some(content.clone().into());
             messages[0].content_key = content_key.to_owned();
         }
         self.client.clone().complete_task(stream::iter(messages)).await?;

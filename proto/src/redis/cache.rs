@@ -20,9 +20,24 @@ use prost::Message;
 use sha2::{Digest, Sha256};
 
 use crate::{
-    job::JobKind,
+    job::{Document, JobKind},
     v1::{self, CachedResume},
 };
+
+/// What else than the data makes a request's document: which document, and whether it
+/// is anonymised. Each variant has keys of its own, so none is served another's result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Variant {
+    pub document: Document,
+    pub anonymize: bool,
+}
+
+impl Variant {
+    /// Every variant, for erasing a candidate's entries.
+    pub fn all() -> impl Iterator<Item = Variant> {
+        Document::ALL.iter().flat_map(|&document| [false, true].map(|anonymize| Variant { document, anonymize }))
+    }
+}
 
 /// Whether a job of `kind` (`fresh` or not) takes what it needs from the caches, every
 /// level in the table's order (each may still be off by its own setting): a render has its
@@ -61,10 +76,11 @@ pub fn key(
     owner: &str,
     candidate: &v1::Candidate,
     target: Option<&v1::CandidateJob>,
+    variant: Variant,
     file_type: &str,
     generator: &str,
 ) -> String {
-    hashed(owner, candidate, target, file_type, generator, TEMPLATE_VERSION)
+    hashed(owner, candidate, target, variant, file_type, generator, TEMPLATE_VERSION)
 }
 
 /// The content cache's key: what the model sees (no file type, no template), so that one
@@ -73,16 +89,18 @@ pub fn content_key(
     owner: &str,
     candidate: &v1::Candidate,
     target: Option<&v1::CandidateJob>,
+    variant: Variant,
     generator: &str,
 ) -> String {
     // No file type is empty, so this never equals a document's key.
-    hashed(owner, candidate, target, "", generator, &format!("prompt:{PROMPT_VERSION}"))
+    hashed(owner, candidate, target, variant, "", generator, &format!("prompt:{PROMPT_VERSION}"))
 }
 
 fn hashed(
     owner: &str,
     candidate: &v1::Candidate,
     target: Option<&v1::CandidateJob>,
+    variant: Variant,
     file_type: &str,
     generator: &str,
     version: &str,
@@ -96,6 +114,12 @@ fn hashed(
         file_type: file_type.to_owned(),
         generator: generator.to_owned(),
         template_version: version.to_owned(),
+        // A resume's is empty: its keys are those it had before there were letters.
+        document: match variant.document {
+            Document::Resume => String::new(),
+            Document::CoverLetter => Document::CoverLetter.as_str().to_owned(),
+        },
+        anonymize: variant.anonymize,
     };
     sha256_hex(&content.encode_to_vec())
 }
@@ -108,6 +132,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
 
     #[test]
@@ -117,38 +143,59 @@ mod tests {
         assert!(!takes_cached(JobKind::Render, false), "a render took a cached result");
     }
 
+    const V: Variant = Variant { document: Document::Resume, anonymize: false };
+
+    #[test]
+    fn every_variant_has_keys_of_its_own_and_a_resume_keeps_its_old_ones() {
+        let keys: HashSet<String> = Variant::all().map(|v| key("u", &ada(1), None, v, "pdf", "offline")).collect();
+        assert_eq!(keys.len(), 4);
+        let contents: HashSet<String> = Variant::all().map(|v| content_key("u", &ada(1), None, v, "offline")).collect();
+        assert_eq!(contents.len(), 4);
+        // The key of a plain resume is the one computed before variants existed.
+        let before = v1::CacheKeyContent {
+            owner: "u".into(),
+            candidate: Some(ada(0)),
+            target: None,
+            file_type: "pdf".into(),
+            generator: "offline".into(),
+            template_version: TEMPLATE_VERSION.into(),
+            ..Default::default()
+        };
+        assert_eq!(key("u", &ada(1), None, V, "pdf", "offline"), sha256_hex(&before.encode_to_vec()));
+    }
+
     fn ada(id: i64) -> v1::Candidate {
         v1::Candidate { id, full_name: "Ada".into(), skills: vec!["Rust".into()], ..Default::default() }
     }
 
     #[test]
     fn the_same_content_gives_the_same_key_whatever_the_ids() {
-        let a = key("u", &ada(1), None, "word", "offline");
-        assert_eq!(a, key("u", &ada(2), None, "word", "offline"));
+        let a = key("u", &ada(1), None, V, "word", "offline");
+        assert_eq!(a, key("u", &ada(2), None, V, "word", "offline"));
         assert_eq!(a.len(), 64);
     }
 
     #[test]
     fn any_difference_gives_another_key() {
-        let a = key("u", &ada(1), None, "word", "offline");
-        assert_ne!(a, key("v", &ada(1), None, "word", "offline"));
-        assert_ne!(a, key("u", &ada(1), None, "pdf", "offline"));
-        assert_ne!(a, key("u", &ada(1), None, "word", "openai:gpt-4o-mini"));
+        let a = key("u", &ada(1), None, V, "word", "offline");
+        assert_ne!(a, key("v", &ada(1), None, V, "word", "offline"));
+        assert_ne!(a, key("u", &ada(1), None, V, "pdf", "offline"));
+        assert_ne!(a, key("u", &ada(1), None, V, "word", "openai:gpt-4o-mini"));
         let target = v1::CandidateJob { title: "Engineer".into(), ..Default::default() };
-        assert_ne!(a, key("u", &ada(1), Some(&target), "word", "offline"));
+        assert_ne!(a, key("u", &ada(1), Some(&target), V, "word", "offline"));
         let mut other = ada(1);
         other.skills.push("Go".into());
-        assert_ne!(a, key("u", &other, None, "word", "offline"));
+        assert_ne!(a, key("u", &other, None, V, "word", "offline"));
     }
 
     #[test]
     fn the_content_key_is_the_same_for_every_format_and_no_documents() {
-        let content = content_key("u", &ada(1), None, "offline");
-        assert_eq!(content, content_key("u", &ada(2), None, "offline"));
-        assert_ne!(content, content_key("v", &ada(1), None, "offline"));
-        assert_ne!(content, content_key("u", &ada(1), None, "openai:gpt-4o-mini"));
+        let content = content_key("u", &ada(1), None, V, "offline");
+        assert_eq!(content, content_key("u", &ada(2), None, V, "offline"));
+        assert_ne!(content, content_key("v", &ada(1), None, V, "offline"));
+        assert_ne!(content, content_key("u", &ada(1), None, V, "openai:gpt-4o-mini"));
         for file_type in ["word", "pdf", "text", "markdown"] {
-            assert_ne!(content, key("u", &ada(1), None, file_type, "offline"));
+            assert_ne!(content, key("u", &ada(1), None, V, file_type, "offline"));
         }
     }
 }

@@ -150,7 +150,7 @@ pub async fn delete(state: &AppState, owner: &str, id: i64) -> Result<()> {
 }
 
 /// The cache keys of every request `candidate`'s current data makes (each target job, or
-/// none; each file type; the content): entries a worker older than the candidates' lists
+/// none; each document, anonymised or not; each file type; the content): entries a worker older than the candidates' lists
 /// of entries cached without listing them.
 async fn current_keys(state: &AppState, owner: &str, candidate: &v1::Candidate) -> Result<Vec<String>> {
     let targets = candidate_job::Entity::find()
@@ -163,8 +163,12 @@ async fn current_keys(state: &AppState, owner: &str, candidate: &v1::Candidate) 
     let generator = &state.cache.generator;
     let mut keys = Vec::new();
     for target in std::iter::once(None).chain(targets.iter().map(Some)) {
-        keys.push(cache::content_key(owner, candidate, target, generator));
-        keys.extend(FileType::ALL.iter().map(|t| cache::key(owner, candidate, target, t.as_str(), generator)));
+        for variant in cache::Variant::all() {
+            keys.push(cache::content_key(owner, candidate, target, variant, generator));
+            keys.extend(
+                FileType::ALL.iter().map(|t| cache::key(owner, candidate, target, variant, t.as_str(), generator)),
+            );
+        }
     }
     Ok(keys)
 }

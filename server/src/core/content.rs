@@ -1,9 +1,12 @@
 //! An edited content checked against the candidate it describes: the wording (headline,
 //! summary, skills, bullets), their order and what is left out may change; the facts
 //! (name, employers, titles, locations, dates, schools, degrees, certifications) may not.
+//! A cover letter's edit may reword everything, but every name and number it carries must
+//! be the candidate's or the addressee's ([`facts`]), and it signs with the candidate's
+//! name (or, anonymised, their label).
 //! Every error names the field as a client would write its path (`content.experience[1].company`).
 
-use resume_proto::v1;
+use resume_proto::{anonymous, content::Content, facts, v1};
 
 use crate::{
     core::validate::{optional, required},
@@ -27,8 +30,59 @@ fn drawn_from<T: PartialEq>(field: &str, edited: &[T], own: &[T], what: &str) ->
     Ok(())
 }
 
-/// `content` as a recruiter edited it from `candidate`'s resume.
-pub fn edited(candidate: &v1::Candidate, content: &v1::ResumeContent) -> Result<()> {
+/// The most paragraphs an edited letter may have.
+const MAX_PARAGRAPHS: usize = 6;
+
+/// `content` as a recruiter edited it from `candidate`'s document (addressed to `target`,
+/// anonymised or not).
+pub fn edited(
+    candidate: &v1::Candidate,
+    target: Option<&v1::CandidateJob>,
+    anonymize: bool,
+    content: &Content,
+) -> Result<()> {
+    match content {
+        Content::Resume(resume) => edited_resume(candidate, resume),
+        Content::CoverLetter(letter) => edited_letter(candidate, target, anonymize, letter),
+    }
+}
+
+/// A letter edited from `candidate`'s: its parts present and within bounds, each name and
+/// number the candidate's or the addressee's, signed by the candidate (or their label).
+fn edited_letter(
+    candidate: &v1::Candidate,
+    target: Option<&v1::CandidateJob>,
+    anonymize: bool,
+    letter: &v1::CoverLetterContent,
+) -> Result<()> {
+    required("content.greeting", &letter.greeting, 300)?;
+    required("content.closing", &letter.closing, 100)?;
+    if !(1..=MAX_PARAGRAPHS).contains(&letter.paragraphs.len()) {
+        return Err(invalid(format!("content.paragraphs must have 1 to {MAX_PARAGRAPHS} entries")));
+    }
+    let signer = if anonymize { anonymous::label(&candidate.full_name) } else { candidate.full_name.trim().to_owned() };
+    if letter.signature.trim() != signer {
+        return Err(invalid(format!("content.signature must be \"{signer}\"")));
+    }
+    let known = facts::Known::of(candidate, target);
+    let parts = std::iter::once(("content.greeting".to_owned(), &letter.greeting))
+        .chain(letter.paragraphs.iter().enumerate().map(|(i, p)| (format!("content.paragraphs[{i}]"), p)))
+        .chain(std::iter::once(("content.closing".to_owned(), &letter.closing)));
+    for (field, text) in parts {
+        if field.starts_with("content.paragraphs") {
+            required(&field, text, 3000)?;
+        }
+        for sentence in facts::sentences(text) {
+            if let Some(unknown) = known.first_unknown(sentence) {
+                return Err(invalid(format!("{field} names {unknown}, which is not in the candidate's data")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `resume` as a recruiter edited it from `candidate`'s resume.
+fn edited_resume(candidate: &v1::Candidate, content: &v1::ResumeContent) -> Result<()> {
     if content.full_name.trim() != candidate.full_name.trim() {
         return Err(invalid("content.full_name must be the candidate's name".into()));
     }
@@ -120,7 +174,13 @@ mod tests {
     }
 
     fn message(c: &v1::ResumeContent) -> String {
-        match edited(&ada(), c) {
+        letter_message(&Content::Resume(c.clone()))
+    }
+
+    fn letter_message(c: &Content) -> String {
+        let target =
+            v1::CandidateJob { title: "Engineer".into(), company: Some("Initech".into()), ..Default::default() };
+        match edited(&ada(), Some(&target), false, c) {
             Err(Error::InvalidArgument(msg)) => msg,
             other => panic!("expected InvalidArgument, got {other:?}"),
         }
@@ -135,7 +195,48 @@ mod tests {
         c.experience[1].highlights = vec!["Reworded bullet".into(), "Another".into()];
         c.experience.pop();
         c.certifications.clear();
-        edited(&ada(), &c).unwrap();
+        edited(&ada(), None, false, &Content::Resume(c)).unwrap();
+    }
+
+    fn letter() -> v1::CoverLetterContent {
+        v1::CoverLetterContent {
+            greeting: "Dear Initech hiring team,".into(),
+            paragraphs: vec![
+                "I am applying for the Engineer role at Initech.".into(),
+                "At Engines Ltd I wrote the first program.".into(),
+                "I studied at the University of London.".into(),
+            ],
+            closing: "Kind regards,".into(),
+            signature: "Ada Lovelace".into(),
+        }
+    }
+
+    #[test]
+    fn a_letter_may_be_reworded_but_names_only_the_candidates_facts() {
+        let target =
+            v1::CandidateJob { title: "Engineer".into(), company: Some("Initech".into()), ..Default::default() };
+        edited(&ada(), Some(&target), false, &Content::CoverLetter(letter())).unwrap();
+        let mut l = letter();
+        l.paragraphs[1] = "At Globex Corporation I wrote the first program.".into();
+        assert_eq!(
+            letter_message(&Content::CoverLetter(l)),
+            "content.paragraphs[1] names \"Globex\", which is not in the candidate's data"
+        );
+        let mut l = letter();
+        l.paragraphs[2] = "I saved 3 million.".into();
+        assert_eq!(
+            letter_message(&Content::CoverLetter(l)),
+            "content.paragraphs[2] names the number 3, which is not in the candidate's data"
+        );
+        let mut l = letter();
+        l.signature = "Grace Hopper".into();
+        assert_eq!(letter_message(&Content::CoverLetter(l)), "content.signature must be \"Ada Lovelace\"");
+        let mut l = letter();
+        l.signature = "Candidate A.L.".into();
+        edited(&ada(), Some(&target), true, &Content::CoverLetter(l)).unwrap();
+        let mut l = letter();
+        l.paragraphs.clear();
+        assert_eq!(letter_message(&Content::CoverLetter(l)), "content.paragraphs must have 1 to 6 entries");
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //! deleted with the last job that returns it) and the contents they were rendered from
 //! (read back for an edit, reused for a request with the same data).
 
-use prost::Message as _;
-use resume_proto::{job::JobStatus, v1};
+use resume_proto::{
+    content::Content,
+    job::{Document as DocumentKind, JobStatus},
+};
 use sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{IntoCondition, Query},
@@ -14,14 +16,14 @@ use crate::{
     core::jobs,
     db::{
         self, resume_content, resume_document, resume_file, resume_job,
-        writer::{Content, Document, Event, Kept},
+        writer::{Content as Stored, Document, Event, Kept},
     },
     error::{Error, Result},
 };
 
 /// The content a finished job was rendered from, and the content cache key it was made for
 /// (empty for none).
-pub type Made<'a> = Option<(&'a v1::ResumeContent, &'a str)>;
+pub type Made<'a> = Option<(&'a Content, &'a str)>;
 
 /// What a finished job keeps: `events`, its file and, when there is one, the content it was
 /// rendered from (under its content key, if it has one).
@@ -29,8 +31,8 @@ pub fn kept(events: Vec<Event>, content_type: String, bytes: Vec<u8>, made: Made
     Kept {
         events,
         document: Some(Document::new(content_type, bytes)),
-        content: made.map(|(resume, key)| Content {
-            encoded: resume.encode_to_vec(),
+        content: made.map(|(content, key)| Stored {
+            encoded: content.encode(),
             key: Some(key).filter(|k| !k.is_empty()).map(str::to_owned),
         }),
         ..Kept::default()
@@ -72,8 +74,9 @@ pub async fn delete_unreferenced(state: &AppState, documents: &[String]) {
     }
 }
 
-/// The newest content made for `content_key` within `CONTENT_REUSE_DAYS`, if reuse is on.
-pub async fn reusable_content(state: &AppState, content_key: &str) -> Result<Option<v1::ResumeContent>> {
+/// The newest content made for `content_key` (a `document`'s: the key says which) within
+/// `CONTENT_REUSE_DAYS`, if reuse is on.
+pub async fn reusable_content(state: &AppState, content_key: &str, document: DocumentKind) -> Result<Option<Content>> {
     let Some(reuse) = state.cache.reuse.filter(|_| !content_key.is_empty()) else {
         return Ok(None);
     };
@@ -83,16 +86,16 @@ pub async fn reusable_content(state: &AppState, content_key: &str) -> Result<Opt
         .order_by_desc(resume_content::Column::CreatedAt)
         .one(&state.db)
         .await?;
-    found.map(|row| decode_content(&row)).transpose()
+    found.map(|row| decode_content(&row, document)).transpose()
 }
 
-fn decode_content(row: &resume_content::Model) -> Result<v1::ResumeContent> {
-    v1::ResumeContent::decode(row.content.as_slice())
+fn decode_content(row: &resume_content::Model, document: DocumentKind) -> Result<Content> {
+    Content::decode(document, row.content.as_slice())
         .map_err(|e| Error::Corrupt(format!("job {}: stored content unreadable: {e}", row.job_id)))
 }
 
 /// What `owner`'s SUCCESS job `job_id` was rendered from: (its canonical id, the content).
-pub async fn content(state: &AppState, owner: &str, job_id: &str) -> Result<(String, v1::ResumeContent)> {
+pub async fn content(state: &AppState, owner: &str, job_id: &str) -> Result<(String, Content)> {
     let row = jobs::find(state, owner, job_id).await?;
     let content = content_of(state, &row).await?;
     Ok((row.id, content))
@@ -100,24 +103,24 @@ pub async fn content(state: &AppState, owner: &str, job_id: &str) -> Result<(Str
 
 /// What the job `row` was rendered from; FAILED_PRECONDITION unless it is SUCCESS and its
 /// content is still kept.
-pub async fn content_of(state: &AppState, row: &resume_job::Model) -> Result<v1::ResumeContent> {
+pub async fn content_of(state: &AppState, row: &resume_job::Model) -> Result<Content> {
     if row.status != JobStatus::Success {
         return Err(Error::FailedPrecondition(format!(
             "job {} is {}; its content can be read once it is SUCCESS",
             row.id, row.status
         )));
     }
-    stored_content(state, &row.id).await?.ok_or_else(|| {
+    stored_content(state, &row.id, row.document).await?.ok_or_else(|| {
         deleted(state, row, "content").unwrap_or_else(|| {
             Error::FailedPrecondition(format!("job {} was made before contents were kept; generate it again", row.id))
         })
     })
 }
 
-/// The stored content of job `job_id`, when there is one.
-pub async fn stored_content(state: &AppState, job_id: &str) -> Result<Option<v1::ResumeContent>> {
+/// The stored content of job `job_id` (which makes a `document`), when there is one.
+pub async fn stored_content(state: &AppState, job_id: &str, document: DocumentKind) -> Result<Option<Content>> {
     let stored = resume_content::Entity::find_by_id(job_id.to_owned()).one(&state.db).await?;
-    stored.map(|row| decode_content(&row)).transpose()
+    stored.map(|row| decode_content(&row, document)).transpose()
 }
 
 /// Why a finished job's `what` is not there when retention deleted it: it ended longer

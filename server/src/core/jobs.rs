@@ -2,10 +2,14 @@
 //! and cancel; and a job row as the API and the operators show it. Files and contents are
 //! `documents`', following a job is `watch`', how a job moves is `lifecycle`'s.
 
-use prost::Message as _;
 use resume_proto::{
-    job::{FileType, JobKind, JobStatus, Priority},
-    redis::{cache, keys::Queue, task},
+    content::Content,
+    job::{Document, FileType, JobKind, JobStatus, Priority},
+    redis::{
+        cache::{self, Variant},
+        keys::Queue,
+        task,
+    },
     v1,
     v1::CachedResume,
 };
@@ -23,7 +27,7 @@ use crate::{
         self,
         job_event::Kind,
         resume_job,
-        writer::{Content, Event, Kept},
+        writer::{Content as Stored, Event, Kept},
     },
     error::{Error, Result},
 };
@@ -61,6 +65,8 @@ pub(crate) fn pending(
         run: 0,
         kind,
         batch_id: None,
+        document: Document::Resume,
+        anonymize: false,
     }
 }
 
@@ -73,13 +79,18 @@ pub(crate) fn queued(priority: Priority) -> Kept {
 
 /// Stores a job and queues its task; the answer does not wait for any worker.
 pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequest) -> Result<v1::Job> {
-    let v1::GenerateResumeRequest { candidate_id, job_row_id, file_type, priority, fresh } = req;
+    let v1::GenerateResumeRequest { candidate_id, job_row_id, file_type, priority, fresh, document, anonymize } = req;
     let file_type = validate::file_type(file_type.as_deref())?;
     let priority = validate::priority(priority.as_deref())?;
+    let variant = Variant { document: validate::document(document.as_deref())?, anonymize };
     state.queue.ensure_connected()?;
-    let work = task::Work { fresh, ..cache_keys(state, owner, candidate_id, job_row_id, file_type).await? };
+    let work = task::Work { fresh, ..cache_keys(state, owner, candidate_id, job_row_id, variant, file_type).await? };
     let cached = cached(state, &work).await;
-    let row = pending(JobKind::Generate, owner, Some(candidate_id), job_row_id, file_type, priority);
+    let row = resume_job::Model {
+        document: variant.document,
+        anonymize,
+        ..pending(JobKind::Generate, owner, Some(candidate_id), job_row_id, file_type, priority)
+    };
     if let Some(cached) = cached {
         return complete_from_cache(state, row, cached, &work.content_key).await;
     }
@@ -89,7 +100,7 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
         return Err(error);
     }
     state.metrics.submitted(Queue::of(priority));
-    tracing::info!(job_id = %row.id, candidate_id, %priority, %file_type, "job queued");
+    tracing::info!(job_id = %row.id, candidate_id, %priority, %file_type, document = %row.document, anonymize, "job queued");
     Ok(to_proto(row))
 }
 
@@ -117,12 +128,19 @@ pub(crate) async fn unqueued(state: &AppState, job_id: &str) {
 }
 
 /// Stores a job that renders `owner`'s edit of the content of their SUCCESS job, and queues
-/// it; no model call will be made.
+/// it; no model call will be made. The edit is of the job's own document (a letter's
+/// content for a letter), and the new job makes the same document, anonymised or not.
 pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest) -> Result<v1::Job> {
-    let v1::RenderResumeRequest { job_id, content, file_type } = req;
+    let v1::RenderResumeRequest { job_id, edit, file_type } = req;
     let file_type = validate::file_type(file_type.as_deref())?;
-    let content = content.ok_or_else(|| Error::InvalidArgument("content is required".into()))?;
+    let content = Content::from(edit.ok_or_else(|| Error::InvalidArgument("content is required".into()))?);
     let source = find(state, owner, &job_id).await?;
+    if content.document() != source.document {
+        return Err(Error::InvalidArgument(format!(
+            "document must be \"{}\": job {} made a {}, and an edit renders the same document",
+            source.document, source.id, source.document
+        )));
+    }
     if source.status != JobStatus::Success {
         return Err(Error::FailedPrecondition(format!(
             "job {} is {}; its content can be edited once it is SUCCESS",
@@ -130,16 +148,21 @@ pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest)
         )));
     }
     let candidate = candidates::to_proto(candidates::find(state, owner, source.candidate()?).await?)?;
-    super::content::edited(&candidate, &content)?;
+    let target = match source.job_row_id {
+        Some(id) => Some(candidates::job_by_id(state, owner, candidate.id, id).await?),
+        None => None,
+    };
+    super::content::edited(&candidate, target.as_ref(), source.anonymize, &content)?;
     state.queue.ensure_connected()?;
     let row = resume_job::Model {
         edited_from: Some(source.id.clone()),
+        document: source.document,
+        anonymize: source.anonymize,
         ..pending(JobKind::Render, owner, source.candidate_id, source.job_row_id, file_type, Priority::Default)
     };
     // The content is there before any worker can claim the job. An edit is not the model's:
     // it is kept under no content key, so never reused.
-    let keeps =
-        Kept { content: Some(Content { encoded: content.encode_to_vec(), key: None }), ..queued(Priority::Default) };
+    let keeps = Kept { content: Some(Stored { encoded: content.encode(), key: None }), ..queued(Priority::Default) };
     state.writer.insert(row.clone(), keeps).await?;
     let work = task::Work { kind: JobKind::Render, ..task::Work::default() };
     if let Err(error) = state.queue.push(&row, work).await {
@@ -157,19 +180,23 @@ pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest)
 pub async fn work_of(state: &AppState, row: &resume_job::Model) -> Result<task::Work> {
     let work = match row.does() {
         kind @ (JobKind::Render | JobKind::Import) => task::Work { kind, ..task::Work::default() },
-        JobKind::Generate => cache_keys(state, &row.owner, row.candidate()?, row.job_row_id, row.file_type).await?,
+        JobKind::Generate => {
+            let variant = Variant { document: row.document, anonymize: row.anonymize };
+            cache_keys(state, &row.owner, row.candidate()?, row.job_row_id, variant, row.file_type).await?
+        }
     };
     Ok(task::Work { run: row.run, ..work })
 }
 
-/// The cache keys of a request (its document's: candidate's and target job's content, file
-/// type, generator and template; its content's: the same without file type and template),
-/// as the task's work. NOT_FOUND unless `owner` has both.
+/// The cache keys of a request (its document's: candidate's and target job's content, the
+/// variant, file type, generator and template; its content's: the same without file type
+/// and template), as the task's work. NOT_FOUND unless `owner` has both.
 pub async fn cache_keys(
     state: &AppState,
     owner: &str,
     candidate_id: i64,
     job_row_id: Option<i64>,
+    variant: Variant,
     file_type: FileType,
 ) -> Result<task::Work> {
     // Both reads at once; a missing candidate is the error to report, if both are missing.
@@ -180,7 +207,7 @@ pub async fn cache_keys(
         }
     });
     let (candidate, target) = (candidates::to_proto(candidate?)?, target?);
-    Ok(keys_of(state, owner, &candidate, target.as_ref(), file_type))
+    Ok(keys_of(state, owner, &candidate, target.as_ref(), variant, file_type))
 }
 
 /// The cache keys of a request for `candidate` and `target`, as the task's work.
@@ -189,12 +216,13 @@ pub(crate) fn keys_of(
     owner: &str,
     candidate: &v1::Candidate,
     target: Option<&v1::CandidateJob>,
+    variant: Variant,
     file_type: FileType,
 ) -> task::Work {
     let generator = &state.cache.generator;
     task::Work {
-        cache_key: cache::key(owner, candidate, target, file_type.as_str(), generator),
-        content_key: cache::content_key(owner, candidate, target, generator),
+        cache_key: cache::key(owner, candidate, target, variant, file_type.as_str(), generator),
+        content_key: cache::content_key(owner, candidate, target, variant, generator),
         ..task::Work::default()
     }
 }
@@ -221,7 +249,7 @@ pub(crate) fn answered_from_cache(
     cached: CachedResume,
     content_key: &str,
 ) -> (resume_job::Model, Kept) {
-    let CachedResume { filename, content_type, content, resume } = cached;
+    let CachedResume { filename, content_type, content, made } = cached;
     let now = db::now();
     let row = resume_job::Model {
         status: JobStatus::Success,
@@ -233,7 +261,8 @@ pub(crate) fn answered_from_cache(
         ..row
     };
     let events = vec![Event::new(Kind::AnsweredFromCache)];
-    let keeps = documents::kept(events, content_type, content, resume.as_ref().map(|r| (r, content_key)));
+    let made = made.map(Content::from);
+    let keeps = documents::kept(events, content_type, content, made.as_ref().map(|m| (m, content_key)));
     (row, keeps)
 }
 

@@ -4,6 +4,7 @@
 //! completion cannot move a job backwards.
 
 use resume_proto::{
+    content::Content,
     job::{ErrorClass, JobKind, JobStatus},
     redis::{Queue, cache},
     v1,
@@ -70,11 +71,11 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
     // earlier one made from the same data, if there is one young enough.
     let (render, reused) = match row.does() {
         JobKind::Render => {
-            let own = documents::stored_content(state, &job_id).await?;
+            let own = documents::stored_content(state, &job_id, row.document).await?;
             (Some(own.ok_or_else(|| Error::Corrupt(format!("render job {job_id} has no content")))?), false)
         }
         kind if cache::takes_cached(kind, fresh) => {
-            let earlier = documents::reusable_content(state, &content_key).await?;
+            let earlier = documents::reusable_content(state, &content_key, row.document).await?;
             let reused = earlier.is_some();
             state.metrics.lookups.looked_up("content", reused);
             (earlier, reused)
@@ -87,7 +88,7 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
         job: Some(job),
         candidate: Some(candidates::to_proto(candidate_row)?),
         target,
-        render,
+        render_content: render.map(Into::into),
         reused,
         import: None,
     })
@@ -125,9 +126,11 @@ pub struct Handover {
     pub generation_ms: i64,
     pub cache_hit: bool,
     /// What the file was rendered from.
-    pub resume: Option<v1::ResumeContent>,
-    /// The content cache key `resume` was made for; empty for none.
+    pub made: Option<Content>,
+    /// The content cache key `made` was made for; empty for none.
     pub content_key: String,
+    /// The kind of each repair made to the model's reply.
+    pub repairs: Vec<String>,
 }
 
 /// Stores the finished file (once, however many jobs return it) and marks the job SUCCESS,
@@ -141,8 +144,9 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
         completion_tokens,
         generation_ms,
         cache_hit,
-        resume,
+        made,
         content_key,
+        repairs,
     } = handover;
     let job_id = validate::job_id(job_id)?;
     validate::required("filename", &filename, 255)?;
@@ -150,10 +154,12 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
     let size = content.len() as i64;
     let detail = match cache_hit {
         true => "from a cached content, no model call".to_owned(),
-        false => format!("{generation_ms} ms generating, {prompt_tokens} + {completion_tokens} tokens"),
+        false => {
+            format!("{generation_ms} ms generating, {prompt_tokens} + {completion_tokens} tokens{}", repaired(&repairs))
+        }
     };
     let events = vec![Event::new(Kind::Succeeded).detail(detail)];
-    let keeps = documents::kept(events, content_type, content, resume.as_ref().map(|r| (r, content_key.as_str())));
+    let keeps = documents::kept(events, content_type, content, made.as_ref().map(|m| (m, content_key.as_str())));
     let done = Completion { filename: Some(filename), prompt_tokens, completion_tokens, generation_ms, cache_hit };
     let done =
         lifecycle::transition(state, Move::Complete(&done), resume_job::Column::Id.eq(job_id.as_str()), keeps).await?;
@@ -163,6 +169,23 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
     };
     tracing::info!(%job_id, size, "job succeeded");
     Ok(lifecycle::announce(state, row).await)
+}
+
+/// How the timeline tells the repairs made to a model's reply: `; repaired: letter_fact ×2,
+/// headline ×1`, kinds in the order first made; nothing without repairs.
+fn repaired(repairs: &[String]) -> String {
+    let mut counted: Vec<(&str, usize)> = Vec::new();
+    for kind in repairs {
+        match counted.iter_mut().find(|(k, _)| k == kind) {
+            Some((_, n)) => *n += 1,
+            None => counted.push((kind, 1)),
+        }
+    }
+    if counted.is_empty() {
+        return String::new();
+    }
+    let listed: Vec<String> = counted.iter().map(|(kind, n)| format!("{kind} ×{n}")).collect();
+    format!("; repaired: {}", listed.join(", "))
 }
 
 /// The class a worker named: `unknown` for none (a worker older than error classes) or for

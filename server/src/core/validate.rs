@@ -2,7 +2,7 @@
 //! path (`experience[0].start`).
 
 use resume_proto::{
-    job::{FileType, Priority},
+    job::{Document, FileType, Priority},
     v1,
 };
 
@@ -197,6 +197,11 @@ pub fn job_id(value: &str) -> Result<String> {
 /// `file_type`: `"word"` (also when absent) or `"pdf"`.
 pub fn file_type(value: Option<&str>) -> Result<FileType> {
     value.map_or(Ok(FileType::Word), |v| v.parse().map_err(invalid))
+}
+
+/// `document`: `"resume"` (also when absent) or `"cover_letter"`.
+pub fn document(value: Option<&str>) -> Result<Document> {
+    value.map_or(Ok(Document::Resume), |v| v.parse().map_err(invalid))
 }
 
 /// `priority`: `"default"` (also when absent) or `"high"`.

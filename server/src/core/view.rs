@@ -31,6 +31,8 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         run: _,
         kind: _,
         batch_id,
+        document,
+        anonymize,
     } = row;
     // Derived, not stored: where a REST client downloads the file.
     let result_url = (status == JobStatus::Success).then(|| result_url(&id));
@@ -57,6 +59,8 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         kind: kind.to_string(),
         edited_from,
         batch_id,
+        document: document.to_string(),
+        anonymize,
     }
 }
 

@@ -166,7 +166,7 @@ fn create_sqlite_dir(url: &str) {
 pub(crate) mod testing {
     //! A throwaway SQLite database, migrated, with one candidate (id 1).
 
-    use resume_proto::job::{FileType, JobKind, JobStatus, Priority};
+    use resume_proto::job::{Document, FileType, JobKind, JobStatus, Priority};
     use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
     use test_support::TempDir;
 
@@ -220,6 +220,8 @@ pub(crate) mod testing {
             run: 0,
             kind: JobKind::Generate,
             batch_id: None,
+            document: Document::Resume,
+            anonymize: false,
         }
     }
 }

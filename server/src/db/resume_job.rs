@@ -1,7 +1,7 @@
 //! The `resume_generation_job` table: one row per submitted resume, keyed by task id.
 
 use resume_proto::{
-    job::{FileType, JobKind, JobStatus, Priority},
+    job::{Document, FileType, JobKind, JobStatus, Priority},
     redis::Queue,
 };
 use sea_orm::entity::prelude::*;
@@ -42,6 +42,10 @@ pub struct Model {
     pub kind: JobKind,
     /// The batch it was submitted in.
     pub batch_id: Option<String>,
+    /// What it makes: a resume or a cover letter.
+    pub document: Document,
+    /// Its file leaves out the candidate's name, contact line and links.
+    pub anonymize: bool,
 }
 
 impl Model {

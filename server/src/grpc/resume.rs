@@ -108,7 +108,7 @@ impl ResumeService for ResumeApi {
     ) -> Result<Response<v1::GetResumeContentResponse>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
         let (job_id, content) = documents::content(&self.state, &owner, &request.get_ref().job_id).await?;
-        Ok(Response::new(v1::GetResumeContentResponse { job_id, content: Some(content) }))
+        Ok(Response::new(v1::GetResumeContentResponse { job_id, document_content: Some(content.into()) }))
     }
 
     async fn get_match_report(

@@ -51,8 +51,9 @@ impl WorkerService for WorkerApi {
             completion_tokens,
             generation_ms,
             cache_hit,
-            resume,
+            made,
             content_key,
+            repairs,
         } = first;
         let mut content = chunk;
         while let Some(message) = messages.message().await? {
@@ -69,8 +70,9 @@ impl WorkerService for WorkerApi {
             completion_tokens,
             generation_ms,
             cache_hit,
-            resume,
+            made: made.map(Into::into),
             content_key,
+            repairs,
         };
         let job = tasks::complete(&self.state, &job_id, handover).await?;
         Ok(Response::new(v1::CompleteTaskResponse { job: Some(job) }))

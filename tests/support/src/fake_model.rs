@@ -37,13 +37,19 @@ pub enum Call {
     Experience,
     /// `candidate_import`: a resume's text read into a candidate.
     Import,
+    /// `cover_letter`: a cover letter from the candidate's data to the target job.
+    CoverLetter,
 }
+
+/// How many kinds of call there are.
+const CALLS: usize = 4;
 
 impl Call {
     fn of(schema: &str) -> Call {
         match schema {
             "resume_main" => Call::Main,
             "candidate_import" => Call::Import,
+            "cover_letter" => Call::CoverLetter,
             _ => Call::Experience,
         }
     }
@@ -101,15 +107,15 @@ pub struct Seen {
 struct Inner {
     /// Answers for the coming calls of each kind (main, experience); once empty, calls
     /// succeed (or follow `per_prompt`).
-    scripts: Mutex<[VecDeque<Reply>; 3]>,
+    scripts: Mutex<[VecDeque<Reply>; CALLS]>,
     /// The first answers to every distinct prompt of each kind, in order; past them, a
     /// prompt gets the valid answer.
-    per_prompt: Mutex<[Vec<Reply>; 3]>,
+    per_prompt: Mutex<[Vec<Reply>; CALLS]>,
     /// How many times each prompt (its schema and messages) was answered: a request its
     /// client gave up on before the answer is not counted.
     answered: Mutex<HashMap<String, usize>>,
     /// How long calls of each kind wait before answering.
-    latency: Mutex<[Duration; 3]>,
+    latency: Mutex<[Duration; CALLS]>,
     seen: Mutex<Vec<Seen>>,
     /// Calls whose messages contain any of these texts are refused with this status (before
     /// any script), until the list is emptied.
@@ -139,7 +145,7 @@ impl FakeModel {
 
     /// Every call waits this long before answering.
     pub fn set_latency(&self, latency: Duration) {
-        *self.inner.latency.lock().unwrap() = [latency; 3];
+        *self.inner.latency.lock().unwrap() = [latency; CALLS];
     }
 
     /// Calls of `call` wait this long before answering.
@@ -252,6 +258,9 @@ fn answer(schema: &str, body: &Value) -> Value {
     }
     let data: Value = serde_json::from_str(data).unwrap_or(Value::Null);
     let candidate = &data["candidate"];
+    if schema == "cover_letter" {
+        return letter(candidate, &data["target_job"]);
+    }
     if schema == "resume_main" {
         let mut skills: Vec<Value> = candidate["skills"].as_array().cloned().unwrap_or_default();
         skills.reverse();
@@ -278,6 +287,31 @@ fn answer(schema: &str, body: &Value) -> Value {
             .collect();
         json!({"roles": roles})
     }
+}
+
+/// A letter that names only the data's facts: the target's title and company, the first
+/// role's title, company and first highlight, the skills.
+fn letter(candidate: &Value, target: &Value) -> Value {
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let role = &candidate["experience"][0];
+    let company = text(&target["company"]);
+    let opening = match company.as_str() {
+        "" => "I am writing to introduce myself for a role where my experience can help.".to_owned(),
+        company => format!("I am writing to apply for the {} role at {company}.", text(&target["title"])),
+    };
+    let skills: Vec<String> = candidate["skills"].as_array().into_iter().flatten().map(text).collect();
+    json!({
+        "greeting": if company.is_empty() { "Dear hiring manager,".to_owned() } else { format!("Dear {company} hiring team,") },
+        "paragraphs": [
+            opening,
+            format!("As {} at {}, my work included this: {}.", text(&role["title"]), text(&role["company"]),
+                    text(&role["highlights"][0]).trim_end_matches('.')),
+            format!("My skills include {}.", skills.join(", ")),
+            "Thank you for your time and consideration.",
+        ],
+        "closing": "Kind regards,",
+        "signature": "",
+    })
 }
 
 fn completion(content: &str) -> Value {

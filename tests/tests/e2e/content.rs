@@ -59,7 +59,9 @@ async fn a_finished_jobs_content_is_what_its_document_says() -> anyhow::Result<(
     let mut client = ResumeServiceClient::new(system.channel().await?);
     let request = v1::GetResumeContentRequest { job_id: job["job_id"].as_str().unwrap().to_owned() };
     let answer = client.get_resume_content(system.grpc_request("ada", request.clone())).await?.into_inner();
-    let grpc = answer.content.expect("content");
+    let Some(v1::get_resume_content_response::DocumentContent::Content(grpc)) = answer.document_content else {
+        panic!("a resume's content: {:?}", answer.document_content)
+    };
     assert_eq!(grpc.headline.as_deref(), Some("Model headline for the target"));
     assert_eq!(grpc.experience.len(), 2);
 

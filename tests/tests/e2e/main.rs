@@ -14,6 +14,7 @@ mod grpc;
 mod history;
 mod imports;
 mod jobs;
+mod letters;
 mod limits;
 mod model;
 mod oidc;

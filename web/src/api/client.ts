@@ -11,6 +11,9 @@ export type Candidate = Schemas["Candidate"];
 export type CandidateJob = Schemas["CandidateJob"];
 export type Job = Schemas["Job"];
 export type Content = Schemas["Content"];
+export type CoverLetterContent = Schemas["CoverLetterContent"];
+export type DocumentKind = Schemas["DocumentKind"];
+export type JobContent = Schemas["JobContent"];
 export type FileType = Schemas["FileType"];
 export type Priority = Schemas["Priority"];
 

@@ -11,6 +11,8 @@ export function jobFixture(extra: Partial<Job> = {}): Job {
     priority: "default",
     cache_hit: false,
     kind: "generate",
+    document: "resume",
+    anonymize: false,
     attempts: 1,
     prompt_tokens: 0,
     completion_tokens: 0,

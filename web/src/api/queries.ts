@@ -3,7 +3,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import type { OidcConfig } from "../auth/issuer";
-import { api, type Candidate, type Content, type Schemas, type FileType, type Job, type Priority, unwrap } from "./client";
+import { api, type Candidate, type DocumentKind, type Schemas, type FileType, type Job, type Priority, unwrap } from "./client";
 
 export const keys = {
   candidates: ["candidates"] as const,
@@ -150,6 +150,10 @@ export interface GenerateRequest {
   priority: Priority;
   /** A new variant, past every cache. */
   fresh?: boolean;
+  /** A resume (the default) or a cover letter. */
+  document?: DocumentKind;
+  /** No name, contact line or links in the file: "Candidate <initials>" instead. */
+  anonymize?: boolean;
 }
 
 /** Submits a generation; the job it answers is put in the cache at once. */
@@ -178,13 +182,12 @@ export function fetchJob(jobId: string, signal?: AbortSignal): Promise<Job> {
   return unwrap(api.GET("/api/resume-async/job-status/{job_id}", { params: { path: { job_id: jobId } }, signal }));
 }
 
-/** What a SUCCESS job's document says (it never changes). */
+/** What a SUCCESS job's document says (it never changes): a resume's or a letter's content, as `document` says. */
 export function useContent(jobId: string) {
   return useQuery({
     queryKey: ["content", jobId] as const,
     queryFn: ({ signal }) =>
       unwrap(api.GET("/api/resume-async/content/{job_id}", { params: { path: { job_id: jobId } }, signal })),
-    select: (answer) => answer.content,
     staleTime: Infinity,
   });
 }
@@ -201,11 +204,8 @@ export function useMatchReport(jobId: string) {
   });
 }
 
-export interface RenderRequest {
-  job_id: string;
-  content: Content;
-  file_type: FileType;
-}
+/** An edit to render: a resume's content, or a letter's (with `document: "cover_letter"`). */
+export type RenderRequest = Schemas["Render"];
 
 /** Renders an edited content in a new job (no model call). */
 export function useRender() {

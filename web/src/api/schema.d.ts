@@ -1065,10 +1065,36 @@ export interface components {
             summary?: string | null;
         };
         /**
+         * @description A cover letter's content, ready to render. An edited one may reword anything, but every
+         *     name (employer, title, school, certification, place) and number or year it carries must
+         *     be in the candidate's data or the target job's title and company, and it is signed with
+         *     the candidate's name ("Candidate <initials>" when the job is anonymised).
+         */
+        CoverLetterContent: {
+            /** @example Kind regards, */
+            closing: string;
+            /** @example Dear Initech hiring team, */
+            greeting: string;
+            /** @description Three or four as generated; an edit may have one to six. */
+            paragraphs: components["schemas"]["Paragraph"][];
+            /** @example Ada Lovelace */
+            signature: string;
+        };
+        /**
+         * @description The `document` of a cover letter's edit.
+         * @enum {string}
+         */
+        CoverLetterDocument: "cover_letter";
+        /**
          * Format: binary
          * @description A file's bytes.
          */
         Document: string;
+        /**
+         * @description What a job makes (the server checks it; the document names the values).
+         * @enum {string}
+         */
+        DocumentKind: "resume" | "cover_letter";
         /** @description One degree or course. */
         Education: {
             degree?: string | null;
@@ -1139,8 +1165,14 @@ export interface components {
         FileType: "word" | "pdf" | "text" | "markdown";
         /** @description What to generate: a resume of a candidate, for one of their target jobs or general. */
         Generate: {
+            /**
+             * @description An anonymised document: no name, contact line or links; "Candidate <initials>"
+             *     instead, in the file name too (false when absent).
+             */
+            anonymize?: boolean;
             /** Format: int64 */
             candidate_id: number;
+            document?: components["schemas"]["DocumentKind"] | null;
             file_type?: components["schemas"]["FileType"] | null;
             /** @description Bypass every cache and make a new variant (false when absent). */
             fresh?: boolean;
@@ -1314,6 +1346,8 @@ export interface components {
         };
         /** @description A generation job as the API shows it. */
         Job: {
+            /** @description The file is anonymised: no name, contact line or links. */
+            anonymize: boolean;
             /** Format: int32 */
             attempts: number;
             /** @description The batch it was submitted in; null for a job submitted alone. */
@@ -1326,6 +1360,8 @@ export interface components {
             /** Format: int32 */
             completion_tokens: number;
             created_at?: string | null;
+            /** @description What the job makes: a `resume` or a `cover_letter`. */
+            document: components["schemas"]["DocumentKind"];
             /** @description The job whose edited content this one rendered (no model call); null otherwise. */
             edited_from?: string | null;
             /** @description What went wrong, in words a user can act on, on `FAILURE`. */
@@ -1354,9 +1390,20 @@ export interface components {
             started_at?: string | null;
             status: components["schemas"]["JobStatus"];
         };
-        /** @description A finished job's content. */
+        /**
+         * @description A finished job's content, of the document it made: `document` says which shape
+         *     `content` has.
+         */
         JobContent: {
             content: components["schemas"]["Content"];
+            /** @enum {string} */
+            document: "resume";
+            /** @description A UUID. */
+            job_id: string;
+        } | {
+            content: components["schemas"]["CoverLetterContent"];
+            /** @enum {string} */
+            document: "cover_letter";
             /** @description A UUID. */
             job_id: string;
         };
@@ -1579,6 +1626,8 @@ export interface components {
             /** Format: int64 */
             waiting: number;
         };
+        /** @description One paragraph of a cover letter: not blank, at most 3,000 characters. */
+        Paragraph: string;
         /**
          * @description Which queue a job waits in: `high` starts before any waiting `default` job (the server
          *     checks it; the document names the values).
@@ -1624,13 +1673,34 @@ export interface components {
             /** @description `ok` or `unavailable`. */
             status: string;
         };
-        /** @description An edited content of a SUCCESS job of the caller's, to render in a new job. */
-        Render: {
+        /**
+         * @description An edited content of a SUCCESS job of the caller's, to render in a new job: a resume's
+         *     (`document` absent or `resume`) or a cover letter's (`document: "cover_letter"`), as the
+         *     job made; `document` decides how `content` is read.
+         */
+        Render: components["schemas"]["RenderResume"] | components["schemas"]["RenderCoverLetter"];
+        /** @description An edited cover letter of a SUCCESS letter job of the caller's, to render in a new job. */
+        RenderCoverLetter: {
+            content: components["schemas"]["CoverLetterContent"];
+            /** @description `cover_letter`: the job made a cover letter. */
+            document: components["schemas"]["CoverLetterDocument"];
+            file_type?: components["schemas"]["FileType"] | null;
+            /** @description The SUCCESS job whose letter was edited (a UUID, hyphenated). */
+            job_id: string;
+        };
+        /** @description An edited resume of a SUCCESS resume job of the caller's, to render in a new job. */
+        RenderResume: {
             content: components["schemas"]["Content"];
+            document?: components["schemas"]["ResumeDocument"] | null;
             file_type?: components["schemas"]["FileType"] | null;
             /** @description The SUCCESS job whose content was edited (a UUID, hyphenated). */
             job_id: string;
         };
+        /**
+         * @description The `document` of a resume's edit (the default).
+         * @enum {string}
+         */
+        ResumeDocument: "resume";
         /** @description One skill: not blank, at most 100 characters. */
         Skill: string;
         /** @description Totals across every user's jobs. */

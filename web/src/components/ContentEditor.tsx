@@ -1,6 +1,7 @@
 // A finished resume's content, editable section by section (headline, summary, skills in
 // order, each role's bullets, which roles appear: add, remove, reorder, each control named
-// for what it acts on), and rendered again in any format without a model call.
+// for what it acts on), and rendered again in any format without a model call; a cover
+// letter's, in the letter editor.
 import { useFieldArray, type UseFormReturn } from "react-hook-form";
 import type { z } from "zod";
 
@@ -8,18 +9,13 @@ import type { Content, FileType, Job } from "../api/client";
 import { useContent, useRender } from "../api/queries";
 import { useCheckedForm } from "../forms/checked";
 import { type ContentForm, contentSchema, toContent, toContentForm } from "../forms/content";
+import { DownloadEditedAs } from "./DownloadEditedAs";
 import { ErrorMessage } from "./ErrorMessage";
 import { Field } from "./Field";
+import { LetterEditor } from "./LetterEditor";
 import { RowControls } from "./RowControls";
 
 type Form = UseFormReturn<ContentForm, unknown, z.output<typeof contentSchema>>;
-
-const FORMATS: { value: FileType; label: string }[] = [
-  { value: "word", label: "Word" },
-  { value: "pdf", label: "PDF" },
-  { value: "text", label: "Text" },
-  { value: "markdown", label: "Markdown" },
-];
 
 export default function ContentEditor({ job, onRendered }: { job: Job; onRendered: (job: Job) => void }) {
   const content = useContent(job.job_id);
@@ -27,7 +23,10 @@ export default function ContentEditor({ job, onRendered }: { job: Job; onRendere
     <details className="content-view">
       <summary>What it says (edit and download again)</summary>
       <ErrorMessage error={content.error} />
-      {content.data ? <Editor job={job} content={content.data} onRendered={onRendered} /> : null}
+      {content.data?.document === "resume" ? <Editor job={job} content={content.data.content} onRendered={onRendered} /> : null}
+      {content.data?.document === "cover_letter" ? (
+        <LetterEditor job={job} letter={content.data.content} onRendered={onRendered} />
+      ) : null}
     </details>
   );
 }
@@ -76,14 +75,7 @@ function Editor({ job, content, onRendered }: { job: Job; content: Content; onRe
         );
       })}
       <ErrorMessage error={render.error} title="Not rendered" />
-      <div className="actions" role="group" aria-label="Download the edited resume">
-        <span className="hint">Download edited as</span>
-        {FORMATS.map((format) => (
-          <button key={format.value} type="button" onClick={renderAs(format.value)} disabled={render.isPending}>
-            {format.label}
-          </button>
-        ))}
-      </div>
+      <DownloadEditedAs what="resume" pending={render.isPending} renderAs={renderAs} />
     </form>
   );
 }

@@ -1,9 +1,15 @@
-// What to generate: for which target job (or a general resume), in which format, at which
-// priority.
+// What to generate: a resume or a cover letter, anonymised or not, for which target job (or
+// a general one), in which format, at which priority.
 import { useId, useState } from "react";
 
-import type { CandidateJob, FileType } from "../api/client";
+import type { CandidateJob, DocumentKind, FileType } from "../api/client";
 import type { GenerateRequest } from "../api/queries";
+import { Choices } from "./Choices";
+
+const DOCUMENTS: { value: DocumentKind; label: string }[] = [
+  { value: "resume", label: "Resume" },
+  { value: "cover_letter", label: "Cover letter" },
+];
 
 const FORMATS: { value: FileType; label: string }[] = [
   { value: "word", label: "Word (.docx)" },
@@ -24,6 +30,8 @@ interface Props {
 
 export function GenerateForm({ candidateId, targets, target, onTarget, busy, onGenerate }: Props) {
   const id = useId();
+  const [document, setDocument] = useState<DocumentKind>("resume");
+  const [anonymize, setAnonymize] = useState(false);
   const [fileType, setFileType] = useState<FileType>("word");
   const [high, setHigh] = useState(false);
   const wanted = target ?? (targets[0] ? String(targets[0].id) : "");
@@ -38,13 +46,16 @@ export function GenerateForm({ candidateId, targets, target, onTarget, busy, onG
           job_row_id: chosen === "" ? null : Number(chosen),
           file_type: fileType,
           priority: high ? "high" : "default",
+          document,
+          anonymize,
         });
       }}
     >
+      <Choices legend="Document" name={`${id}-document`} options={DOCUMENTS} value={document} onChange={setDocument} />
       <div className="field">
-        <label htmlFor={`${id}-target`}>Tailored to</label>
+        <label htmlFor={`${id}-target`}>{document === "cover_letter" ? "Addressed to" : "Tailored to"}</label>
         <select id={`${id}-target`} value={chosen} onChange={(e) => onTarget(e.target.value)}>
-          <option value="">No target job (a general resume)</option>
+          <option value="">{document === "cover_letter" ? "No target job (a general letter)" : "No target job (a general resume)"}</option>
           {targets.map((t) => (
             <option key={t.id} value={String(t.id)}>
               {t.title}
@@ -53,21 +64,11 @@ export function GenerateForm({ candidateId, targets, target, onTarget, busy, onG
           ))}
         </select>
       </div>
-      <fieldset className="formats">
-        <legend>Format</legend>
-        {FORMATS.map((format) => (
-          <label key={format.value} className="choice">
-            <input
-              type="radio"
-              name={`${id}-format`}
-              value={format.value}
-              checked={fileType === format.value}
-              onChange={() => setFileType(format.value)}
-            />
-            {format.label}
-          </label>
-        ))}
-      </fieldset>
+      <Choices legend="Format" name={`${id}-format`} options={FORMATS} value={fileType} onChange={setFileType} />
+      <label className="choice">
+        <input type="checkbox" checked={anonymize} onChange={(e) => setAnonymize(e.target.checked)} />
+        Anonymise (no name, contact details or links: &ldquo;Candidate&rdquo; and initials instead)
+      </label>
       <label className="choice">
         <input type="checkbox" checked={high} onChange={(e) => setHigh(e.target.checked)} />
         High priority (starts before waiting jobs)

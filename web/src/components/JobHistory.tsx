@@ -1,13 +1,14 @@
-// The candidate's past resumes, newest first, a page at a time: when, what kind (generated,
-// regenerated, edited, reused), for which target job, in which format, how it ended, and
-// its file (each Download button named for its own resume).
+// The candidate's past resumes and letters, newest first, a page at a time: when, what kind
+// (generated, regenerated, edited, reused), which document (resume or cover letter,
+// anonymised or not), for which target job, in which format, how it ended, and its file
+// (each Download button named for its own document).
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
 import type { Job } from "../api/client";
 import { download } from "../api/documents";
 import { useCandidateJobs } from "../api/queries";
-import { formatLabel, type Kind, kindOf } from "../lib/history";
+import { documentLabel, formatLabel, type Kind, kindOf } from "../lib/history";
 import { formatInstant, formatTime } from "../lib/time";
 import { StatusText } from "./StatusText";
 import { LoadMore } from "./LoadMore";
@@ -31,7 +32,7 @@ export function JobHistory({ candidateId, targetName, onShow }: Props) {
       <h2 id="history-title">History</h2>
       <ErrorMessage error={jobs.error ?? saveError} />
       {jobs.isPending ? <p className="hint">Loading…</p> : null}
-      {!jobs.isPending && rows.length === 0 ? <p className="hint">No resumes yet.</p> : null}
+      {!jobs.isPending && rows.length === 0 ? <p className="hint">No resumes or letters yet.</p> : null}
       {rows.length > 0 ? (
         <div className="table-wrap">
           <table className="history stack">
@@ -39,6 +40,7 @@ export function JobHistory({ candidateId, targetName, onShow }: Props) {
               <tr>
                 <th scope="col">When</th>
                 <th scope="col">What</th>
+                <th scope="col">Document</th>
                 <th scope="col">For</th>
                 <th scope="col">Format</th>
                 <th scope="col">Status</th>
@@ -50,7 +52,9 @@ export function JobHistory({ candidateId, targetName, onShow }: Props) {
             <tbody>
               {rows.map((job) => {
                 const kind = KINDS[kindOf(job, rows)];
-                const which = `the ${kind.toLowerCase()} ${formatLabel(job.file_type)} of ${formatInstant(job.created_at)}`;
+                // A plain resume is what most rows are: only another document says which it is.
+                const document = job.document === "resume" && !job.anonymize ? "" : ` (${documentLabel(job).toLowerCase()})`;
+                const which = `the ${kind.toLowerCase()} ${formatLabel(job.file_type)}${document} of ${formatInstant(job.created_at)}`;
                 return (
                   <tr key={job.job_id}>
                     <td data-label="When">
@@ -59,6 +63,7 @@ export function JobHistory({ candidateId, targetName, onShow }: Props) {
                       </button>
                     </td>
                     <td data-label="What">{kind}</td>
+                    <td data-label="Document">{documentLabel(job)}</td>
                     <td data-label="For">{targetName(job.job_row_id)}</td>
                     <td data-label="Format">{formatLabel(job.file_type)}</td>
                     <td data-label="Status">

@@ -8,7 +8,7 @@ import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import type { Job } from "../api/client";
 import { claimAutoDownload, download, stopAwaiting } from "../api/documents";
 import { keys, useCancel, useCandidateJobs, useReadiness } from "../api/queries";
-import { earlierOf, formatLabel, kindOf, savedName } from "../lib/history";
+import { documentLabel, earlierOf, formatLabel, kindOf, savedName } from "../lib/history";
 import { describe, isTerminal, milestone } from "../progress/machine";
 import { useJobProgress } from "../progress/useJobProgress";
 import { ErrorMessage } from "./ErrorMessage";
@@ -68,10 +68,12 @@ export function JobProgress({ candidateId, jobId, known, onRetry, retrying, focu
   return (
     <section className={`job-progress status-${(status ?? "pending").toLowerCase()}`} aria-labelledby={`job-${jobId}`}>
       <h2 id={`job-${jobId}`} ref={heading} tabIndex={-1}>
-        {job?.filename ? savedName(job) : "Your resume"} <span className="badge">{job ? formatLabel(job.file_type) : ""}</span>
+        {job?.filename ? savedName(job) : job?.document === "cover_letter" ? "Your cover letter" : "Your resume"}{" "}
+        {job ? <span className="badge">{documentLabel(job)}</span> : null}{" "}
+        <span className="badge">{job ? formatLabel(job.file_type) : ""}</span>
       </h2>
       <div className="bar">
-        <progress aria-label="Resume progress" max={100} value={percent} />
+        <progress aria-label={job?.document === "cover_letter" ? "Cover letter progress" : "Resume progress"} max={100} value={percent} />
         <span className="percent" aria-hidden="true">
           {percent}%
         </span>
@@ -121,7 +123,7 @@ export function JobProgress({ candidateId, jobId, known, onRetry, retrying, focu
       </div>
       <ErrorMessage error={cancel.error} title="Could not cancel" />
       <ErrorMessage error={saveError} title="Could not download" />
-      {job?.status === "SUCCESS" && job.job_row_id != null ? <PostingFit job={job} /> : null}
+      {job?.status === "SUCCESS" && job.document === "resume" && job.job_row_id != null ? <PostingFit job={job} /> : null}
       {job?.status === "SUCCESS" ? (
         <Suspense fallback={<p className="hint">Loading the editor…</p>}>
           <ContentEditor job={job} onRendered={onShow} />

@@ -1,7 +1,7 @@
-// A candidate's resumes as the history tells them apart: what kind each is (generated,
-// regenerated, edited, reused), the format in words, the name an edited file is saved
-// under, and the earlier resume a reused one came from.
-import type { FileType, Job } from "../api/client";
+// A candidate's resumes and letters as the history tells them apart: what kind each is
+// (generated, regenerated, edited, reused), the document and format in words, the name an
+// edited file is saved under, and the earlier one a reused one came from.
+import type { DocumentKind, FileType, Job } from "../api/client";
 
 export type Kind = "generated" | "regenerated" | "edited" | "reused";
 
@@ -11,10 +11,19 @@ export function formatLabel(fileType: FileType): string {
   return FORMATS[fileType];
 }
 
-/** The same request (target job and format), made into a file by the model or the generator. */
+const DOCUMENTS: Record<DocumentKind, string> = { resume: "Resume", cover_letter: "Cover letter" };
+
+/** What a job made, in words: "Resume", "Cover letter", "Cover letter, anonymised". */
+export function documentLabel(job: Pick<Job, "document" | "anonymize">): string {
+  return job.anonymize ? `${DOCUMENTS[job.document]}, anonymised` : DOCUMENTS[job.document];
+}
+
+/** The same request (document, target job and format), made into a file by the model or the generator. */
 function madeFor(job: Job, other: Job): boolean {
   return (
     other.job_id !== job.job_id &&
+    other.document === job.document &&
+    other.anonymize === job.anonymize &&
     (other.job_row_id ?? null) === (job.job_row_id ?? null) &&
     other.file_type === job.file_type &&
     other.status === "SUCCESS" &&

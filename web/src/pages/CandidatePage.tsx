@@ -87,7 +87,7 @@ export function CandidatePage() {
         <div className="detail">
           <div className="detail-main">
             <section className="panel" aria-labelledby="generate-title">
-              <h2 id="generate-title">Generate a resume</h2>
+              <h2 id="generate-title">Generate a resume or cover letter</h2>
               {targets.data ? (
                 <GenerateForm
                   candidateId={id}

@@ -5,7 +5,10 @@
 use resume_proto::{job::FileType, v1};
 
 use super::*;
-use crate::{model::offline, render};
+use crate::{
+    model::{Printable, offline},
+    render,
+};
 
 fn role(n: usize, company: &str, title: &str) -> v1::Experience {
     let year = 2024 - n as i32 * 2;
@@ -70,7 +73,8 @@ fn our_own_pdf_and_docx_read_back_the_same_facts() {
     for person in people {
         let resume = offline::present(&person, &offline::content(&person, None));
         for (file_type, format) in [(FileType::Pdf, ImportFormat::Pdf), (FileType::Word, ImportFormat::Docx)] {
-            let document = render::render(&resume, file_type, render::Paper::A4).expect("rendered");
+            let document =
+                render::render(&Printable::Resume(resume.clone()), file_type, render::Paper::A4).expect("rendered");
             let read = read_offline("cv", format, &document.bytes).expect("readable");
             assert_eq!(
                 facts(&read.candidate),

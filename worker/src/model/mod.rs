@@ -1,12 +1,16 @@
-//! What a resume says, independent of its file format, and how it is made.
+//! What a resume or a cover letter says, independent of its file format, and how it is made.
 //!
 //! Two [`Generator`]s: [`offline`] builds it from the candidate's own data alone (no
-//! network); [`openai`] asks an OpenAI-compatible model, in two calls run concurrently,
-//! and keeps the answer of a call that succeeded when the other failed, for the next
-//! attempt.
+//! network); [`openai`] asks an OpenAI-compatible model, a resume in two calls run
+//! concurrently (keeping the answer of a call that succeeded when the other failed, for
+//! the next attempt), a letter in one.
 //! Both only reorder and rephrase what the candidate has: names, companies, titles,
-//! institutions and dates always come from the candidate's data.
+//! institutions and dates always come from the candidate's data ([`letter`] holds a
+//! letter to it sentence by sentence). [`anonymous`] takes the candidate's name, contact
+//! line and links out of a document that is shown anonymised.
 
+pub mod anonymous;
+pub mod letter;
 pub mod offline;
 pub mod openai;
 pub mod reply;
@@ -14,14 +18,20 @@ pub mod reply;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
-use resume_proto::{job::ErrorClass, v1};
+use resume_proto::{
+    content::Content,
+    job::{Document, ErrorClass},
+    v1,
+};
 use serde::Serialize;
 
-/// A resume's content, what making it cost, and what of the model's reply had to be
-/// repaired.
+pub use letter::Letter;
+
+/// A resume's or a letter's content, what making it cost, and what of the model's reply
+/// had to be repaired.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Generated {
-    pub content: v1::ResumeContent,
+    pub content: Content,
     pub usage: Usage,
     pub repairs: Vec<reply::Repair>,
 }
@@ -86,11 +96,13 @@ pub trait Generator: Send + Sync {
     /// to the model, or by the offline parser.
     fn read_resume<'a>(&'a self, text: &'a str) -> BoxFuture<'a, Result<Read, ModelError>>;
 
-    /// The resume of `candidate`, tailored to `target` when there is one. A call that has
-    /// an answer in `kept` (from the job's earlier attempts) is not made again; the
-    /// resume's usage counts each answer once, whichever attempt got it.
+    /// The `document` (resume or cover letter) of `candidate`, tailored to `target` when
+    /// there is one, signed with their name. A call that has an answer in `kept` (from the
+    /// job's earlier attempts) is not made again; the usage counts each answer once,
+    /// whichever attempt got it.
     fn generate<'a>(
         &'a self,
+        document: Document,
         candidate: &'a v1::Candidate,
         target: Option<&'a v1::CandidateJob>,
         kept: &'a [v1::ModelAnswer],
@@ -147,20 +159,56 @@ pub struct Certification {
     pub detail: Option<String>,
 }
 
-impl Resume {
-    /// The file name for this resume: `Ada_Lovelace_Resume.docx`; letters and digits of
-    /// the name, a hyphen inside a word kept (`Jean-Luc`).
+/// A document as the renderers show it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Printable {
+    Resume(Resume),
+    Letter(Letter),
+}
+
+impl Printable {
+    /// The file name: `Ada_Lovelace_Resume.docx`, `Ada_Lovelace_Cover_Letter.pdf`
+    /// (`Candidate_A_L_Resume.pdf` anonymised); letters and digits of the name, a hyphen
+    /// inside a word kept (`Jean-Luc`).
     pub fn filename(&self, extension: &str) -> String {
+        let (shown, what) = match self {
+            Printable::Resume(resume) => (&resume.full_name, "Resume"),
+            Printable::Letter(letter) => (&letter.sender, "Cover_Letter"),
+        };
         let mut name = String::new();
-        for word in self.full_name.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
+        for word in shown.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
             let word = word.trim_matches('-');
             if !word.is_empty() {
                 name.push_str(word);
                 name.push('_');
             }
         }
-        format!("{name}Resume.{extension}")
+        format!("{name}{what}.{extension}")
     }
+}
+
+/// How `content` is shown for `candidate` (a letter addressed to `target`'s company):
+/// anonymised when `anonymize`.
+pub fn printable(
+    candidate: &v1::Candidate,
+    target: Option<&v1::CandidateJob>,
+    content: &Content,
+    anonymize: bool,
+) -> Printable {
+    let shown = match content {
+        Content::Resume(resume) => Printable::Resume(offline::present(candidate, resume)),
+        Content::CoverLetter(letter) => Printable::Letter(Letter {
+            sender: candidate.full_name.trim().to_owned(),
+            anonymised: false,
+            contact: offline::contact(candidate),
+            addressee: target.and_then(|t| offline::non_blank(t.company.as_deref())),
+            greeting: letter.greeting.clone(),
+            paragraphs: letter.paragraphs.clone(),
+            closing: letter.closing.clone(),
+            signature: letter.signature.clone(),
+        }),
+    };
+    if anonymize { anonymous::printable(candidate, shown) } else { shown }
 }
 
 #[cfg(test)]
@@ -169,7 +217,9 @@ mod tests {
 
     #[test]
     fn filenames_keep_letters_only() {
-        let resume = |name: &str| Resume { full_name: name.into(), ..Default::default() };
+        let resume = |name: &str| Printable::Resume(Resume { full_name: name.into(), ..Default::default() });
+        let letter = Printable::Letter(Letter { sender: "Candidate A.L.".into(), ..Default::default() });
+        assert_eq!(letter.filename("pdf"), "Candidate_A_L_Cover_Letter.pdf");
         assert_eq!(resume("Ada Lovelace").filename("docx"), "Ada_Lovelace_Resume.docx");
         assert_eq!(resume("  Jean-Luc  O'Neil ").filename("pdf"), "Jean-Luc_O_Neil_Resume.pdf");
         assert_eq!(resume("Zoë Ångström-Müller").filename("pdf"), "Zoë_Ångström-Müller_Resume.pdf");

@@ -1,4 +1,5 @@
-//! The offline generator: a resume from the candidate's own data, with no network call.
+//! The offline generator: a resume (or a cover letter, [`letter::offline`]) from the
+//! candidate's own data, with no network call.
 //!
 //! Tailoring is ordering only: skills and highlights that share words with the target
 //! job come first (stable, so equally relevant items keep the candidate's order). Nothing
@@ -6,11 +7,11 @@
 
 use std::collections::HashSet;
 
-use resume_proto::v1;
+use resume_proto::{content::Content, job::Document, v1};
 
 use futures::{FutureExt, future::BoxFuture};
 
-use super::{Attempt, Certification, Contact, Generated, Generator, Read, Resume, Role, Study, Usage};
+use super::{Attempt, Certification, Contact, Generated, Generator, Read, Resume, Role, Study, Usage, letter};
 
 /// The generator that needs no network.
 pub struct Offline;
@@ -23,12 +24,19 @@ impl Generator for Offline {
 
     fn generate<'a>(
         &'a self,
+        document: Document,
         candidate: &'a v1::Candidate,
         target: Option<&'a v1::CandidateJob>,
         _kept: &'a [v1::ModelAnswer],
     ) -> BoxFuture<'a, Attempt> {
         // Nothing to keep: it makes no call, and never fails.
-        let generated = Generated { content: content(candidate, target), usage: Usage::default(), repairs: Vec::new() };
+        let content = match document {
+            Document::Resume => Content::Resume(content(candidate, target)),
+            Document::CoverLetter => {
+                Content::CoverLetter(letter::offline(candidate, target, candidate.full_name.trim()))
+            }
+        };
+        let generated = Generated { content, usage: Usage::default(), repairs: Vec::new() };
         async move { Attempt { result: Ok(generated), answers: Vec::new() } }.boxed()
     }
 }
@@ -141,14 +149,14 @@ pub(super) fn period(start: Option<&str>, end: Option<&str>) -> Option<String> {
     Some(format!("{} – {end}", month(start)))
 }
 
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+pub(super) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '+' || c == '#'))
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
 }
 
 /// The meaningful words of a target job's title and description.
-fn keywords(target: &v1::CandidateJob) -> HashSet<String> {
+pub(super) fn keywords(target: &v1::CandidateJob) -> HashSet<String> {
     words(&target.title)
         .chain(words(&target.description))
         .filter(|w| w.chars().count() > 1 && !STOP_WORDS.contains(&w.as_str()))

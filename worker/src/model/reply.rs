@@ -51,11 +51,17 @@ pub enum RepairKind {
     BulletsExtra,
     /// A bullet over [`MAX_BULLET_CHARS`] was cut.
     BulletCut,
+    /// A sentence of a letter naming an employer, title, school, certification, number or
+    /// year the candidate's data lacks was removed.
+    LetterFact,
+    /// A letter's greeting or closing was replaced by the offline letter's, paragraphs past
+    /// four were dropped, or none was left and the offline letter's are shown.
+    LetterPart,
 }
 
 impl RepairKind {
     /// Every kind, in the order `/metrics` lists them.
-    pub const ALL: [RepairKind; 12] = [
+    pub const ALL: [RepairKind; 14] = [
         RepairKind::Headline,
         RepairKind::Summary,
         RepairKind::SkillUnknown,
@@ -68,6 +74,8 @@ impl RepairKind {
         RepairKind::BulletsInvented,
         RepairKind::BulletsExtra,
         RepairKind::BulletCut,
+        RepairKind::LetterFact,
+        RepairKind::LetterPart,
     ];
 
     /// The kind's name, as a metric label and in logs.
@@ -85,6 +93,8 @@ impl RepairKind {
             RepairKind::BulletsInvented => "bullets_invented",
             RepairKind::BulletsExtra => "bullets_extra",
             RepairKind::BulletCut => "bullet_cut",
+            RepairKind::LetterFact => "letter_fact",
+            RepairKind::LetterPart => "letter_part",
         }
     }
 }
@@ -97,7 +107,7 @@ pub struct Repair {
 }
 
 impl Repair {
-    fn new(kind: RepairKind, detail: impl Into<String>) -> Repair {
+    pub(super) fn new(kind: RepairKind, detail: impl Into<String>) -> Repair {
         Repair { kind, detail: detail.into() }
     }
 }

@@ -116,8 +116,8 @@ fn a_cached_result_is_delivered_and_an_unreadable_cache_is_bypassed() {
 #[test]
 fn a_cached_content_is_rendered_without_the_model() {
     let content = v1::ResumeContent { full_name: "Ada Lovelace".into(), ..v1::ResumeContent::default() };
-    let cached = CachedResume { resume: Some(content.clone()), ..CachedResume::default() };
-    assert_eq!(by_content(Some(cached)), Some(Source::Content(content)));
+    let cached = CachedResume { made: Some(Content::Resume(content.clone()).into()), ..CachedResume::default() };
+    assert_eq!(by_content(Some(cached)), Some(Source::Content(Content::Resume(content))));
     assert_eq!(by_content(Some(CachedResume::default())), None, "a document without its content");
     assert_eq!(by_content(None), None);
 }

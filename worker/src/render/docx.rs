@@ -1,4 +1,4 @@
-//! DOCX rendering with docx-rust, at the OOXML level: our own styles over a default
+//! DOCX rendering with docx-rust (a resume, or a cover letter), at the OOXML level: our own styles over a default
 //! `Normal` paragraph style (so that tools such as python-docx resolve every paragraph's
 //! style), a real bullet list (a numbering definition, not "•" characters), external
 //! hyperlinks, page breaks that a reader keeps (a heading and a role's title line keep with
@@ -29,7 +29,7 @@ use docx_rust::{
 };
 
 use super::{Paper, RenderError};
-use crate::model::Resume;
+use crate::model::{Contact, Letter, Resume};
 
 /// The MIME type of a DOCX file.
 pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -55,10 +55,10 @@ pub fn render(resume: &Resume, paper: Paper) -> Result<Vec<u8>, RenderError> {
     styles(&mut docx);
     fonts(&mut docx);
     numbering(&mut docx);
-    properties(&mut docx, &resume.full_name);
+    properties(&mut docx, &resume.full_name, "Resume");
 
     docx.document.push(styled("Title", &resume.full_name));
-    contact_line(&mut docx, resume);
+    contact_line(&mut docx, &resume.contact);
     if let Some(headline) = &resume.headline {
         docx.document.push(
             Paragraph::default()
@@ -129,6 +129,35 @@ pub fn render(resume: &Resume, paper: Paper) -> Result<Vec<u8>, RenderError> {
         }
     }
 
+    finish(&mut docx, paper)
+}
+
+/// The DOCX bytes of `letter` on `paper`: the sender block (not when anonymised), the
+/// addressee, the greeting, the paragraphs, and the closing kept with the signature.
+pub fn letter(letter: &Letter, paper: Paper) -> Result<Vec<u8>, RenderError> {
+    let mut docx = Docx::default();
+    styles(&mut docx);
+    fonts(&mut docx);
+    numbering(&mut docx);
+    properties(&mut docx, &letter.sender, "Cover letter");
+    if !letter.anonymised {
+        docx.document.push(styled("Title", &letter.sender));
+        contact_line(&mut docx, &letter.contact);
+    }
+    if let Some(addressee) = &letter.addressee {
+        docx.document.push(styled("Addressee", addressee));
+    }
+    docx.document.push(styled("LetterBody", &letter.greeting));
+    for paragraph in &letter.paragraphs {
+        docx.document.push(styled("LetterBody", paragraph));
+    }
+    docx.document.push(styled("Closing", &letter.closing));
+    docx.document.push(styled("Signature", &letter.signature));
+    finish(&mut docx, paper)
+}
+
+/// The document's page settings, and its bytes.
+fn finish<'a>(docx: &'a mut Docx<'a>, paper: Paper) -> Result<Vec<u8>, RenderError> {
     docx.document.push(BodyContent::SectionProperty(page(paper)));
     let written = docx.write(Cursor::new(Vec::new())).map_err(|e| RenderError::Docx(e.to_string()))?;
     Ok(written.into_inner())
@@ -164,9 +193,9 @@ fn bullet(value: &str) -> Paragraph<'static> {
 }
 
 /// Email, phone, location and links on one line, links clickable.
-fn contact_line<'a>(docx: &mut Docx<'a>, resume: &'a Resume) {
+fn contact_line<'a>(docx: &mut Docx<'a>, contact: &'a [Contact]) {
     let mut line = Paragraph::default().property(ParagraphProperty::default().style_id("Contact"));
-    for (i, item) in resume.contact.iter().enumerate() {
+    for (i, item) in contact.iter().enumerate() {
         if i > 0 {
             line = line.push(Run::default().push_text(text(" | ")));
         }
@@ -258,6 +287,20 @@ fn styles(docx: &mut Docx<'_>) {
     let mut bullet = paragraph(0, 20);
     bullet.keep_lines = Some(Default::default());
     docx.styles.push(paragraph_style("ListBullet", "List Bullet", bullet));
+    // A letter's: the addressee, the body's paragraphs, and the closing kept on the page of
+    // the signature under it.
+    docx.styles.push(
+        paragraph_style("Addressee", "Addressee", paragraph(240, 240))
+            .character(every_script(CharacterProperty::default().bold(true))),
+    );
+    docx.styles.push(paragraph_style("LetterBody", "Letter Body", paragraph(0, 200)));
+    let mut closing = paragraph(120, 120);
+    closing.keep_next = Some(Default::default());
+    docx.styles.push(paragraph_style("Closing", "Closing", closing));
+    docx.styles.push(
+        paragraph_style("Signature", "Signature", paragraph(0, 0))
+            .character(every_script(CharacterProperty::default().bold(true))),
+    );
     docx.styles.push(
         Style::new(StyleType::Character, "Hyperlink").name("Hyperlink").character(
             CharacterProperty::default()
@@ -281,11 +324,11 @@ fn fonts(docx: &mut Docx<'_>) {
     });
 }
 
-/// `docProps/core.xml` (title "<name> — Resume", the candidate as author) and `app.xml`.
-fn properties(docx: &mut Docx<'_>, full_name: &str) {
+/// `docProps/core.xml` (title "<name> — <what>", the candidate as author) and `app.xml`.
+fn properties(docx: &mut Docx<'_>, full_name: &str, what: &str) {
     docx.rels.add_rel(CORE_PROPERTIES_REL, "docProps/core.xml");
     docx.core = Some(Core::CoreNamespace(CoreNamespace {
-        title: Some(Cow::Owned(format!("{full_name} — Resume"))),
+        title: Some(Cow::Owned(format!("{full_name} — {what}"))),
         creator: Some(Cow::Owned(full_name.to_owned())),
         language: Some(Cow::Borrowed("en")),
         ..Default::default()

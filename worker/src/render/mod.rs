@@ -1,4 +1,4 @@
-//! Turning a [`Resume`](crate::model::Resume) into a file.
+//! Turning a [`Printable`] (a resume or a cover letter) into a file.
 
 pub mod docx;
 mod glyph_runs;
@@ -9,7 +9,7 @@ pub use pdf::Paper;
 
 use resume_proto::job::FileType;
 
-use crate::model::Resume;
+use crate::model::Printable;
 
 /// A finished document.
 #[derive(Debug, Clone)]
@@ -28,15 +28,24 @@ pub enum RenderError {
     Pdf(String),
 }
 
-/// Renders `resume` as `file_type`; `paper` sizes a PDF's pages.
-pub fn render(resume: &Resume, file_type: FileType, paper: Paper) -> Result<Document, RenderError> {
-    let (content_type, bytes) = match file_type {
-        FileType::Word => (docx::CONTENT_TYPE, docx::render(resume, paper)?),
-        FileType::Pdf => (pdf::CONTENT_TYPE, pdf::render(resume, paper)?),
-        FileType::Text => (text::TEXT_CONTENT_TYPE, text::plain(resume).into_bytes()),
-        FileType::Markdown => (text::MARKDOWN_CONTENT_TYPE, text::markdown(resume).into_bytes()),
+/// Renders `shown` as `file_type`; `paper` sizes a PDF's (and a DOCX's) pages.
+pub fn render(shown: &Printable, file_type: FileType, paper: Paper) -> Result<Document, RenderError> {
+    let (content_type, bytes) = match (file_type, shown) {
+        (FileType::Word, Printable::Resume(resume)) => (docx::CONTENT_TYPE, docx::render(resume, paper)?),
+        (FileType::Word, Printable::Letter(letter)) => (docx::CONTENT_TYPE, docx::letter(letter, paper)?),
+        (FileType::Pdf, shown) => (pdf::CONTENT_TYPE, pdf::render(shown, paper)?),
+        (FileType::Text, Printable::Resume(resume)) => (text::TEXT_CONTENT_TYPE, text::plain(resume).into_bytes()),
+        (FileType::Text, Printable::Letter(letter)) => {
+            (text::TEXT_CONTENT_TYPE, text::letter(letter, false).into_bytes())
+        }
+        (FileType::Markdown, Printable::Resume(resume)) => {
+            (text::MARKDOWN_CONTENT_TYPE, text::markdown(resume).into_bytes())
+        }
+        (FileType::Markdown, Printable::Letter(letter)) => {
+            (text::MARKDOWN_CONTENT_TYPE, text::letter(letter, true).into_bytes())
+        }
     };
-    Ok(Document { filename: resume.filename(file_type.extension()), content_type: content_type.to_owned(), bytes })
+    Ok(Document { filename: shown.filename(file_type.extension()), content_type: content_type.to_owned(), bytes })
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! PDF rendering with typst used as a library.
 //!
-//! The template is fixed source; the resume reaches it only as data, a virtual
-//! `/resume.json` that the template reads with `json(..)`. Candidate or model text is
+//! The templates are fixed source (one for a resume, one for a cover letter); the document
+//! reaches them only as data, a virtual `/data.json` that the template reads with `json(..)`. Candidate or model text is
 //! therefore never parsed as Typst markup. The world denies every other file, so a
 //! template can read nothing from disk or network. Fonts come from typst-assets plus the
 //! fallbacks compiled into the worker (Indic scripts, Thai, Khmer, CJK), loaded once per
@@ -21,12 +21,13 @@ use typst::{
 use typst_layout::PagedDocument;
 
 use super::{RenderError, glyph_runs};
-use crate::model::Resume;
+use crate::model::Printable;
 
 /// The MIME type of a PDF file.
 pub const CONTENT_TYPE: &str = "application/pdf";
 
-const TEMPLATE: &str = include_str!("resume.typ");
+const RESUME_TEMPLATE: &str = include_str!("resume.typ");
+const LETTER_TEMPLATE: &str = include_str!("letter.typ");
 /// The typst-assets families the text is set in, in order of preference.
 const MAIN_FONTS: &[&str] = &["Libertinus Serif", "New Computer Modern"];
 
@@ -62,14 +63,15 @@ const FALLBACK_FONTS: &[&[u8]] = &[
 /// How many renders a cached layout may go unused before it is dropped.
 const CACHE_MAX_AGE: usize = 16;
 
-/// What does not change between renders: library, fonts and the template.
+/// What does not change between renders: library, fonts and the templates.
 struct Typesetter {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
-    /// Every family the template sets text in, in order of preference.
+    /// Every family the templates set text in, in order of preference.
     families: Vec<String>,
-    main: Source,
+    resume: Source,
+    letter: Source,
     data: FileId,
 }
 
@@ -92,18 +94,20 @@ static TYPESETTER: LazyLock<Typesetter> = LazyLock::new(|| {
         book: LazyHash::new(FontBook::from_fonts(&fonts)),
         fonts,
         families,
-        main: Source::new(file("/main.typ"), TEMPLATE.to_owned()),
-        data: file("/resume.json"),
+        resume: Source::new(file("/resume.typ"), RESUME_TEMPLATE.to_owned()),
+        letter: Source::new(file("/letter.typ"), LETTER_TEMPLATE.to_owned()),
+        data: file("/data.json"),
     }
 });
 
-/// Loads the fonts and template now rather than on the first resume.
+/// Loads the fonts and templates now rather than on the first resume.
 pub fn warm_up() {
     LazyLock::force(&TYPESETTER);
 }
 
-/// One render: the shared typesetter and this resume's data.
+/// One render: the shared typesetter, the template and this document's data.
 struct RenderWorld {
+    main: &'static Source,
     data: Bytes,
 }
 
@@ -117,11 +121,11 @@ impl World for RenderWorld {
     }
 
     fn main(&self) -> FileId {
-        TYPESETTER.main.id()
+        self.main.id()
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == TYPESETTER.main.id() { Ok(TYPESETTER.main.clone()) } else { Err(FileError::AccessDenied) }
+        if id == self.main.id() { Ok(self.main.clone()) } else { Err(FileError::AccessDenied) }
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
@@ -162,18 +166,22 @@ impl Paper {
 }
 
 #[derive(Serialize)]
-struct Data<'a> {
+struct Data<'a, T: Serialize> {
     paper: Paper,
     fonts: &'a [String],
     #[serde(flatten)]
-    resume: &'a Resume,
+    document: &'a T,
 }
 
-/// The PDF bytes of `resume` on `paper`.
-pub fn render(resume: &Resume, paper: Paper) -> Result<Vec<u8>, RenderError> {
-    let data = serde_json::to_vec(&Data { paper, fonts: &TYPESETTER.families, resume })
-        .map_err(|e| RenderError::Pdf(format!("resume data: {e}")))?;
-    let world = RenderWorld { data: Bytes::new(data) };
+/// The PDF bytes of `shown` on `paper`.
+pub fn render(shown: &Printable, paper: Paper) -> Result<Vec<u8>, RenderError> {
+    let fonts = &TYPESETTER.families;
+    let (main, data) = match shown {
+        Printable::Resume(resume) => (&TYPESETTER.resume, serde_json::to_vec(&Data { paper, fonts, document: resume })),
+        Printable::Letter(letter) => (&TYPESETTER.letter, serde_json::to_vec(&Data { paper, fonts, document: letter })),
+    };
+    let data = data.map_err(|e| RenderError::Pdf(format!("document data: {e}")))?;
+    let world = RenderWorld { main, data: Bytes::new(data) };
     let compiled = typst::compile::<PagedDocument>(&world).output;
     typst::comemo::evict(CACHE_MAX_AGE);
     let document = glyph_runs::rejoin(compiled.map_err(|errors| RenderError::Pdf(messages(&errors)))?);

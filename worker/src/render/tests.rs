@@ -7,7 +7,7 @@ use resume_proto::job::FileType;
 use test_support::documents;
 
 use super::{Paper, docx, pdf, render};
-use crate::model::{Certification, Contact, Resume, Role, Study};
+use crate::model::{Certification, Contact, Printable, Resume, Role, Study};
 
 fn sample() -> Resume {
     Resume {
@@ -103,7 +103,7 @@ fn the_docx_declares_a_default_style_its_properties_and_a_serif() {
 
 #[test]
 fn the_pdf_carries_every_section() {
-    let document = render(&sample(), FileType::Pdf, Paper::A4).unwrap();
+    let document = render(&Printable::Resume(sample().clone()), FileType::Pdf, Paper::A4).unwrap();
     assert_eq!(document.filename, "Ada_Lovelace_Resume.pdf");
     assert_eq!(document.content_type, "application/pdf");
     assert!(document.bytes.starts_with(b"%PDF-"));
@@ -135,8 +135,8 @@ fn the_pdf_carries_every_section() {
 
 #[test]
 fn letter_and_a4_differ_in_page_size() {
-    let a4 = pdf::render(&sample(), Paper::A4).unwrap();
-    let letter = pdf::render(&sample(), Paper::UsLetter).unwrap();
+    let a4 = pdf::render(&Printable::Resume(sample().clone()), Paper::A4).unwrap();
+    let letter = pdf::render(&Printable::Resume(sample().clone()), Paper::UsLetter).unwrap();
     let a4 = String::from_utf8_lossy(&a4);
     let letter = String::from_utf8_lossy(&letter);
     assert!(a4.contains("595.2756") || a4.contains("595.28"), "A4 width missing");
@@ -148,8 +148,8 @@ fn a_long_resume_flows_onto_more_pages() {
     let mut long = sample();
     long.experience =
         (0..30).map(|i| Role { company: format!("Company {i}"), ..sample().experience[0].clone() }).collect();
-    let short = pdf::render(&sample(), Paper::A4).unwrap();
-    let long = pdf::render(&long, Paper::A4).unwrap();
+    let short = pdf::render(&Printable::Resume(sample().clone()), Paper::A4).unwrap();
+    let long = pdf::render(&Printable::Resume(long.clone()), Paper::A4).unwrap();
     let pages = |bytes: &[u8]| documents::pdf_pages(bytes).expect("a PDF");
     assert_eq!(pages(&short), 1, "a typical resume fits one page");
     assert!(pages(&long) >= 2, "a long resume flows on");
@@ -173,7 +173,7 @@ fn hostile() -> Resume {
 #[test]
 fn hostile_strings_render_literally_in_both_formats() {
     let resume = hostile();
-    let text = squeezed(&pdf_text(&pdf::render(&resume, Paper::A4).unwrap()));
+    let text = squeezed(&pdf_text(&pdf::render(&Printable::Resume(resume.clone()), Paper::A4).unwrap()));
     for hostile in HOSTILE {
         assert!(text.contains(&squeezed(hostile)), "{hostile:?} not literal in {text:?}");
     }
@@ -191,7 +191,7 @@ fn cjk_names_keep_their_glyphs_in_regular_and_bold() {
     resume.full_name = "山田 太郎".into();
     resume.experience[0].title = "김민수 팀장".into();
     resume.summary = Some("负责支付平台 — 東京".into());
-    let bytes = pdf::render(&resume, Paper::A4).unwrap();
+    let bytes = pdf::render(&Printable::Resume(resume.clone()), Paper::A4).unwrap();
     let text = squeezed(&pdf_text(&bytes));
     for expected in ["山田太郎", "김민수팀장", "负责支付平台", "東京"] {
         assert!(text.contains(expected), "{expected:?} missing from {text}");
@@ -203,7 +203,7 @@ fn cyrillic_and_accents_keep_their_glyphs() {
     let mut resume = sample();
     resume.full_name = "Иван Петров".into();
     resume.summary = Some("Zoë Ødegård, Ærøskøbing — naïve café".into());
-    let document = render(&resume, FileType::Pdf, Paper::A4).unwrap();
+    let document = render(&Printable::Resume(resume.clone()), FileType::Pdf, Paper::A4).unwrap();
     assert_eq!(document.filename, "Иван_Петров_Resume.pdf");
     let text = pdf_text(&document.bytes);
     assert!(text.contains("Иван Петров"), "{text}");
@@ -212,7 +212,7 @@ fn cyrillic_and_accents_keep_their_glyphs() {
 
 #[test]
 fn the_docx_carries_every_section() {
-    let document = render(&sample(), FileType::Word, Paper::A4).unwrap();
+    let document = render(&Printable::Resume(sample().clone()), FileType::Word, Paper::A4).unwrap();
     let xml = docx_xml(&document.bytes);
     for expected in [
         "Ada Lovelace",
@@ -240,7 +240,7 @@ fn the_docx_carries_every_section() {
 /// or to typst that moves content shows up here. `UPDATE_GOLDEN=1` rewrites it.
 #[test]
 fn the_pdf_layout_matches_the_golden_copy() {
-    let text = pdf_text(&pdf::render(&sample(), Paper::A4).unwrap());
+    let text = pdf_text(&pdf::render(&Printable::Resume(sample().clone()), Paper::A4).unwrap());
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/render/golden/sample.txt");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(path, &text).unwrap();
@@ -251,7 +251,7 @@ fn the_pdf_layout_matches_the_golden_copy() {
 
 #[test]
 fn text_and_markdown_carry_every_section_and_keep_data_as_text() {
-    let text = render(&sample(), FileType::Text, Paper::A4).unwrap();
+    let text = render(&Printable::Resume(sample().clone()), FileType::Text, Paper::A4).unwrap();
     assert_eq!(
         (text.filename.as_str(), text.content_type.as_str()),
         ("Ada_Lovelace_Resume.txt", "text/plain; charset=utf-8")
@@ -268,7 +268,7 @@ fn text_and_markdown_carry_every_section_and_keep_data_as_text() {
         assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
     }
 
-    let markdown = render(&sample(), FileType::Markdown, Paper::A4).unwrap();
+    let markdown = render(&Printable::Resume(sample().clone()), FileType::Markdown, Paper::A4).unwrap();
     assert_eq!(markdown.filename, "Ada_Lovelace_Resume.md");
     let markdown = String::from_utf8(markdown.bytes).unwrap();
     for expected in [
@@ -284,25 +284,34 @@ fn text_and_markdown_carry_every_section_and_keep_data_as_text() {
     let mut hostile = sample();
     hostile.summary = Some(HOSTILE.join(" "));
     hostile.experience[0].highlights = vec!["# not a heading".into(), "- not a list\nnor a new line".into()];
-    let markdown = String::from_utf8(render(&hostile, FileType::Markdown, Paper::A4).unwrap().bytes).unwrap();
+    let markdown =
+        String::from_utf8(render(&Printable::Resume(hostile.clone()), FileType::Markdown, Paper::A4).unwrap().bytes)
+            .unwrap();
     assert!(markdown.contains(r"\</w:t\>\<w:t\>injected"), "{markdown}");
     assert!(markdown.contains(r"$x^2$ \*bold\* \_em\_ \`raw\` @label \<tag\>"), "{markdown}");
     assert!(markdown.contains("- \\# not a heading\n- \\- not a list nor a new line\n"), "{markdown}");
 }
 
 /// Every DOCX these tests render opened by LibreOffice, a reader nobody here wrote: the short
-/// and the long resume, hostile strings, every script. It must read our text, in our order.
+/// and the long resume, hostile strings, every script, a letter and an anonymised one. It
+/// must read our text, in our order.
 #[test]
 fn libreoffice_reads_every_docx_as_written() {
     let mut resumes = vec![sample(), page_breaks::long_career(), hostile()];
     resumes.extend(scripts::SCRIPTS.iter().map(|&(_, written)| scripts::candidate(written)));
-    let files: Vec<Vec<u8>> = resumes.iter().map(|resume| docx::render(resume, Paper::A4).unwrap()).collect();
-    let read = documents::libreoffice_texts(&files.iter().map(Vec::as_slice).collect::<Vec<_>>()).unwrap();
-    for ((resume, bytes), read) in resumes.iter().zip(&files).zip(read) {
+    let mut files: Vec<(String, Vec<u8>)> =
+        resumes.iter().map(|resume| (resume.full_name.clone(), docx::render(resume, Paper::A4).unwrap())).collect();
+    for letter in [letters::sample(), letters::anonymised()] {
+        files.push((format!("letter of {}", letter.sender), docx::letter(&letter, Paper::A4).unwrap()));
+    }
+    let read =
+        documents::libreoffice_texts(&files.iter().map(|(_, bytes)| bytes.as_slice()).collect::<Vec<_>>()).unwrap();
+    for ((name, bytes), read) in files.iter().zip(read) {
         let (ours, _) = documents::docx_text(bytes).unwrap();
-        assert_eq!(squeezed(&read.replace('•', "")), squeezed(&ours), "{}: LibreOffice read {read}", resume.full_name);
+        assert_eq!(squeezed(&read.replace('•', "")), squeezed(&ours), "{name}: LibreOffice read {read}");
     }
 }
 
+mod letters;
 mod page_breaks;
 mod scripts;

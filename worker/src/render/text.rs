@@ -1,8 +1,9 @@
 //! Plain text and Markdown, what ATS forms and e-mails take: the same sections as the DOCX
-//! and PDF, in reading order. Markdown escapes every character of the candidate's text
+//! and PDF, in reading order (a letter: sender, addressee, greeting, paragraphs, closing,
+//! signature). Markdown escapes every character of the candidate's text
 //! that could become markup, so their data stays text.
 
-use crate::model::Resume;
+use crate::model::{Letter, Resume};
 
 /// The MIME type of the plain-text resume.
 pub const TEXT_CONTENT_TYPE: &str = "text/plain; charset=utf-8";
@@ -50,6 +51,34 @@ fn escape(text: &str) -> String {
         }
         out.push(c);
     }
+    out
+}
+
+/// The letter as Markdown when `markdown`, else as plain text: the sender's name and
+/// contact line (not when anonymised), the addressee, then the letter, a paragraph each.
+pub fn letter(letter: &Letter, markdown: bool) -> String {
+    let style = Style { markdown };
+    let mut out = String::new();
+    if !letter.anonymised {
+        let sender = style.text(&letter.sender);
+        out.push_str(&if markdown { format!("**{sender}**\n") } else { format!("{sender}\n") });
+        if !letter.contact.is_empty() {
+            let contact: Vec<String> = letter.contact.iter().map(|c| style.text(&c.text)).collect();
+            out.push_str(&format!("{}\n", contact.join(" | ")));
+        }
+        out.push('\n');
+    }
+    if let Some(addressee) = &letter.addressee {
+        out.push_str(&format!("{}\n\n", style.line(style.text(addressee))));
+    }
+    out.push_str(&format!("{}\n", style.line(style.text(&letter.greeting))));
+    for paragraph in &letter.paragraphs {
+        out.push_str(&format!("\n{}\n", style.line(style.text(paragraph))));
+    }
+    // A Markdown hard line break keeps the signature under the closing.
+    let line_break = if markdown { "\\" } else { "" };
+    out.push_str(&format!("\n{}{line_break}\n", style.line(style.text(&letter.closing))));
+    out.push_str(&format!("{}\n", style.line(style.text(&letter.signature))));
     out
 }
 

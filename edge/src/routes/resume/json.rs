@@ -34,13 +34,31 @@ pub struct Generate {
     /// Bypass every cache and make a new variant (false when absent).
     #[serde(default)]
     pub fresh: bool,
+    /// `resume` when absent; `cover_letter` for a letter to the target job's company (a
+    /// general one without a target).
+    #[serde(default)]
+    #[schema(value_type = Option<DocumentKind>)]
+    pub document: Option<String>,
+    /// An anonymised document: no name, contact line or links; "Candidate <initials>"
+    /// instead, in the file name too (false when absent).
+    #[serde(default)]
+    pub anonymize: bool,
 }
 
 impl From<Generate> for v1::GenerateResumeRequest {
     fn from(g: Generate) -> v1::GenerateResumeRequest {
-        let Generate { candidate_id, job_row_id, file_type, priority, fresh } = g;
-        v1::GenerateResumeRequest { candidate_id, job_row_id, file_type, priority, fresh }
+        let Generate { candidate_id, job_row_id, file_type, priority, fresh, document, anonymize } = g;
+        v1::GenerateResumeRequest { candidate_id, job_row_id, file_type, priority, fresh, document, anonymize }
     }
+}
+
+/// What a job makes (the server checks it; the document names the values).
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[expect(dead_code, reason = "only the OpenAPI document reads it")]
+pub enum DocumentKind {
+    Resume,
+    CoverLetter,
 }
 
 /// The format of a resume (the server checks it; the document names the values).
@@ -102,6 +120,11 @@ pub struct Job {
     pub kind: String,
     /// The batch it was submitted in; null for a job submitted alone.
     pub batch_id: Option<String>,
+    /// What the job makes: a `resume` or a `cover_letter`.
+    #[schema(value_type = DocumentKind)]
+    pub document: String,
+    /// The file is anonymised: no name, contact line or links.
+    pub anonymize: bool,
 }
 
 impl From<v1::Job> for Job {
@@ -128,6 +151,8 @@ impl From<v1::Job> for Job {
             edited_from,
             kind,
             batch_id,
+            document,
+            anonymize,
         } = j;
         Job {
             job_id,
@@ -151,6 +176,8 @@ impl From<v1::Job> for Job {
             edited_from,
             kind,
             batch_id,
+            document,
+            anonymize,
         }
     }
 }
@@ -269,13 +296,62 @@ impl From<v1::ResumeContent> for Content {
     }
 }
 
-/// An edited content of a SUCCESS job of the caller's, to render in a new job.
+/// A cover letter's content, ready to render. An edited one may reword anything, but every
+/// name (employer, title, school, certification, place) and number or year it carries must
+/// be in the candidate's data or the target job's title and company, and it is signed with
+/// the candidate's name ("Candidate <initials>" when the job is anonymised).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CoverLetterContent {
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S", example = "Dear Initech hiring team,")]
+    pub greeting: String,
+    /// Three or four as generated; an edit may have one to six.
+    #[schema(value_type = Vec<rules::Paragraph>, min_items = 1, max_items = 6)]
+    pub paragraphs: Vec<String>,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S", example = "Kind regards,")]
+    pub closing: String,
+    #[schema(example = "Ada Lovelace")]
+    pub signature: String,
+}
+
+impl From<CoverLetterContent> for v1::CoverLetterContent {
+    fn from(c: CoverLetterContent) -> v1::CoverLetterContent {
+        let CoverLetterContent { greeting, paragraphs, closing, signature } = c;
+        v1::CoverLetterContent { greeting, paragraphs, closing, signature }
+    }
+}
+
+impl From<v1::CoverLetterContent> for CoverLetterContent {
+    fn from(c: v1::CoverLetterContent) -> CoverLetterContent {
+        let v1::CoverLetterContent { greeting, paragraphs, closing, signature } = c;
+        CoverLetterContent { greeting, paragraphs, closing, signature }
+    }
+}
+
+/// The `document` of a resume's edit (the default).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResumeDocument {
+    Resume,
+}
+
+/// The `document` of a cover letter's edit.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverLetterDocument {
+    CoverLetter,
+}
+
+/// An edited resume of a SUCCESS resume job of the caller's, to render in a new job.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Render {
+pub struct RenderResume {
     /// The SUCCESS job whose content was edited (a UUID, hyphenated).
     #[schema(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     pub job_id: String,
+    /// `resume` (also when absent): the job made a resume.
+    #[serde(default)]
+    pub document: Option<ResumeDocument>,
     pub content: Content,
     /// `word` when absent.
     #[serde(default)]
@@ -283,19 +359,92 @@ pub struct Render {
     pub file_type: Option<String>,
 }
 
-impl From<Render> for v1::RenderResumeRequest {
-    fn from(r: Render) -> v1::RenderResumeRequest {
-        let Render { job_id, content, file_type } = r;
-        v1::RenderResumeRequest { job_id, content: Some(content.into()), file_type }
+/// An edited cover letter of a SUCCESS letter job of the caller's, to render in a new job.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenderCoverLetter {
+    /// The SUCCESS job whose letter was edited (a UUID, hyphenated).
+    #[schema(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    pub job_id: String,
+    /// `cover_letter`: the job made a cover letter.
+    pub document: CoverLetterDocument,
+    pub content: CoverLetterContent,
+    /// `word` when absent.
+    #[serde(default)]
+    #[schema(value_type = Option<FileType>)]
+    pub file_type: Option<String>,
+}
+
+/// An edited content of a SUCCESS job of the caller's, to render in a new job: a resume's
+/// (`document` absent or `resume`) or a cover letter's (`document: "cover_letter"`), as the
+/// job made; `document` decides how `content` is read.
+#[derive(Debug, ToSchema)]
+#[serde(untagged)]
+pub enum Render {
+    Resume(RenderResume),
+    CoverLetter(RenderCoverLetter),
+}
+
+impl<'de> Deserialize<'de> for Render {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Render, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if !value.is_object() {
+            return Err(D::Error::custom("invalid type: expected an object"));
+        }
+        let document = match value.get("document") {
+            None | Some(serde_json::Value::Null) => "resume",
+            Some(serde_json::Value::String(document)) => document.as_str(),
+            Some(_) => return Err(D::Error::custom("document: must be \"resume\" or \"cover_letter\"")),
+        };
+        // The shape's own errors, with the path of the field at fault.
+        fn read<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, String> {
+            serde_path_to_error::deserialize(value).map_err(|error| match error.path().to_string().as_str() {
+                "." => error.into_inner().to_string(),
+                path => format!("{path}: {}", error.into_inner()),
+            })
+        }
+        match document {
+            "resume" => read(value).map(Render::Resume),
+            "cover_letter" => read(value).map(Render::CoverLetter),
+            _ => Err("document: must be \"resume\" or \"cover_letter\"".to_owned()),
+        }
+        .map_err(D::Error::custom)
     }
 }
 
-/// A finished job's content.
+impl From<Render> for v1::RenderResumeRequest {
+    fn from(r: Render) -> v1::RenderResumeRequest {
+        use v1::render_resume_request::Edit;
+        let (job_id, edit, file_type) = match r {
+            Render::Resume(RenderResume { job_id, document: _, content, file_type }) => {
+                (job_id, Edit::Content(content.into()), file_type)
+            }
+            Render::CoverLetter(RenderCoverLetter { job_id, document: _, content, file_type }) => {
+                (job_id, Edit::CoverLetter(content.into()), file_type)
+            }
+        };
+        v1::RenderResumeRequest { job_id, edit: Some(edit), file_type }
+    }
+}
+
+/// A finished job's content, of the document it made: `document` says which shape
+/// `content` has.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct JobContent {
-    /// A UUID.
-    pub job_id: String,
-    pub content: Content,
+#[serde(tag = "document", rename_all = "snake_case")]
+pub enum JobContent {
+    /// A resume's content.
+    Resume {
+        /// A UUID.
+        job_id: String,
+        content: Content,
+    },
+    /// A cover letter's content.
+    CoverLetter {
+        /// A UUID.
+        job_id: String,
+        content: CoverLetterContent,
+    },
 }
 
 impl TryFrom<v1::GetResumeContentResponse> for JobContent {
@@ -303,8 +452,12 @@ impl TryFrom<v1::GetResumeContentResponse> for JobContent {
 
     /// Refused when the server's answer carries no content.
     fn try_from(c: v1::GetResumeContentResponse) -> Result<JobContent, ApiError> {
-        let v1::GetResumeContentResponse { job_id, content } = c;
-        Ok(JobContent { job_id, content: required(content, "content")?.into() })
+        use v1::get_resume_content_response::DocumentContent;
+        let v1::GetResumeContentResponse { job_id, document_content } = c;
+        Ok(match required(document_content, "content")? {
+            DocumentContent::Content(content) => JobContent::Resume { job_id, content: content.into() },
+            DocumentContent::CoverLetter(content) => JobContent::CoverLetter { job_id, content: content.into() },
+        })
     }
 }
 
@@ -419,6 +572,20 @@ mod tests {
         let year = r#"{"name": "CKA", "year": 2021.0}"#;
         assert_eq!(serde_json::from_str::<Certification>(year).unwrap().year, Some(2021));
         assert!(serde_json::from_str::<Certification>(r#"{"name": "CKA", "year": 9999999999}"#).is_err());
+    }
+
+    #[test]
+    fn an_edit_is_read_as_the_document_it_names() {
+        let letter = r#"{"job_id": "j", "document": "cover_letter", "content": {"greeting": "Dear team,",
+            "paragraphs": ["One."], "closing": "Kind regards,", "signature": "Ada"}}"#;
+        assert!(matches!(serde_json::from_str::<Render>(letter).unwrap(), Render::CoverLetter(_)));
+        let resume = r#"{"job_id": "j", "content": {"full_name": "Ada"}}"#;
+        assert!(matches!(serde_json::from_str::<Render>(resume).unwrap(), Render::Resume(_)));
+        let mixed = r#"{"job_id": "j", "document": "cover_letter", "content": {"full_name": "Ada"}}"#;
+        let error = serde_json::from_str::<Render>(mixed).unwrap_err().to_string();
+        assert!(error.starts_with("content.full_name: unknown field `full_name`"), "{error}");
+        let other = r#"{"job_id": "j", "document": "memo", "content": {}}"#;
+        assert!(serde_json::from_str::<Render>(other).unwrap_err().to_string().starts_with("document: must be"));
     }
 
     #[test]

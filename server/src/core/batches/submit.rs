@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use resume_proto::{
     job::{ErrorClass, FileType, JobKind, Priority},
-    redis::task,
+    redis::{cache::Variant, task},
     v1,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
@@ -72,7 +72,7 @@ pub async fn create(state: &AppState, owner: &str, req: v1::CreateBatchRequest) 
         let target = target.map(candidates::job_to_proto);
         let work = task::Work {
             fresh: request.fresh,
-            ..jobs::keys_of(state, owner, &candidate, target.as_ref(), request.file_type)
+            ..jobs::keys_of(state, owner, &candidate, target.as_ref(), Variant::default(), request.file_type)
         };
         let row = resume_job::Model {
             batch_id: Some(batch_id.clone()),

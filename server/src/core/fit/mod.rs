@@ -15,7 +15,7 @@ pub mod report;
 pub mod vocabulary;
 pub mod words;
 
-use resume_proto::v1;
+use resume_proto::{content::Content, v1};
 
 use crate::{
     AppState,
@@ -28,7 +28,15 @@ use crate::{
 /// succeeded, and for a general resume (also one whose target job was deleted).
 pub async fn match_report(state: &AppState, owner: &str, job_id: &str) -> Result<v1::MatchReport> {
     let row = jobs::find(state, owner, job_id).await?;
-    let content = documents::content_of(state, &row).await?;
+    let content = match documents::content_of(state, &row).await? {
+        Content::Resume(resume) => resume,
+        Content::CoverLetter(_) => {
+            return Err(Error::FailedPrecondition(format!(
+                "job {} is a cover letter: the match report reads the resume made for the posting",
+                row.id
+            )));
+        }
+    };
     // A target job's deletion leaves its resumes as general ones (no `job_row_id`); one
     // deleted while this reads is the same.
     let no_posting = || {

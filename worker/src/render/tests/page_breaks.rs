@@ -6,7 +6,7 @@ use test_support::pdf_trace::{PdfLine, pdf_trace};
 
 use super::{docx_part, sample, squeezed};
 use crate::{
-    model::{Resume, Role},
+    model::{Printable, Resume, Role},
     render::{Paper, docx, pdf},
 };
 
@@ -62,7 +62,7 @@ fn no_page_of_a_long_career_ends_with_a_heading_or_a_role_title_or_splits_a_bull
             let mut resume = long_career();
             let lines = (0..moved).map(|i| format!("\nSummary line {i}")).collect::<String>();
             resume.summary = resume.summary.map(|summary| summary + &lines);
-            let pages = pages(&pdf::render(&resume, paper).unwrap());
+            let pages = pages(&pdf::render(&Printable::Resume(resume.clone()), paper).unwrap());
             assert!(pages.len() >= 3, "{paper:?}: a 24-role career takes pages, got {}", pages.len());
             for (number, lines) in pages.iter().enumerate() {
                 let last = &lines.last().expect("a page with text").text;
@@ -89,7 +89,7 @@ fn a_bullet_taller_than_a_page_flows_over_pages_inside_their_margins() {
     let mut resume = sample();
     let giant = (0..1500).map(|i| format!("word{i}")).collect::<Vec<_>>().join(" ");
     resume.experience[0].highlights = vec![giant.clone(), "After the giant".into()];
-    let pages = pages(&pdf::render(&resume, Paper::A4).unwrap());
+    let pages = pages(&pdf::render(&Printable::Resume(resume.clone()), Paper::A4).unwrap());
     assert!(pages.len() >= 2, "the bullet alone fills more than a page");
     // 1.5 cm bottom margin is 42.5 pt: no line is drawn below half of it.
     for (number, lines) in pages.iter().enumerate() {

@@ -8,7 +8,7 @@ use test_support::{documents, pdf_trace::pdf_trace};
 
 use super::{sample, squeezed};
 use crate::{
-    model::Resume,
+    model::{Printable, Resume},
     render::{Paper, docx, pdf},
 };
 
@@ -36,7 +36,8 @@ pub(super) fn candidate([name, employer, school]: [&str; 3]) -> Resume {
 #[test]
 fn every_script_prints_with_real_glyphs_and_reads_back_from_the_pdf() {
     for &(script, written) in SCRIPTS {
-        let trace = pdf_trace(&pdf::render(&candidate(written), Paper::A4).unwrap()).unwrap();
+        let trace =
+            pdf_trace(&pdf::render(&Printable::Resume(candidate(written).clone()), Paper::A4).unwrap()).unwrap();
         assert_eq!(trace.notdef, 0, "{script}: {} glyphs drawn as empty boxes", trace.notdef);
         let lines: Vec<&str> = trace.pages[0].iter().map(|line| line.text.as_str()).collect();
         let [name, employer, school] = written;
@@ -52,9 +53,10 @@ fn every_script_prints_with_real_glyphs_and_reads_back_from_the_pdf() {
 /// with `.notdef`, and the count sees it.
 #[test]
 fn a_script_without_a_font_counts_as_empty_boxes() {
-    let bytes = pdf::render(&candidate(["ᱥᱟᱱᱛᱟᱲᱤ", "Employer", "School"]), Paper::A4).unwrap();
+    let bytes =
+        pdf::render(&Printable::Resume(candidate(["ᱥᱟᱱᱛᱟᱲᱤ", "Employer", "School"]).clone()), Paper::A4).unwrap();
     assert!(pdf_trace(&bytes).unwrap().notdef >= 7);
-    let latin = pdf::render(&sample(), Paper::A4).unwrap();
+    let latin = pdf::render(&Printable::Resume(sample().clone()), Paper::A4).unwrap();
     assert_eq!(pdf_trace(&latin).unwrap().notdef, 0);
 }
 
@@ -108,7 +110,8 @@ fn the_scripts_that_printed_before_still_have_real_glyphs() {
         ["山田 太郎", "株式会社", "東京大学"],
         ["김민수", "삼성전자", "서울대학교"],
     ] {
-        let trace = pdf_trace(&pdf::render(&candidate(written), Paper::A4).unwrap()).unwrap();
+        let trace =
+            pdf_trace(&pdf::render(&Printable::Resume(candidate(written).clone()), Paper::A4).unwrap()).unwrap();
         assert_eq!(trace.notdef, 0, "{:?}: {} glyphs drawn as empty boxes", written[0], trace.notdef);
     }
 }
