@@ -2,7 +2,11 @@
 //! all or none, followed live across servers, cancelled, retried (only what failed) and
 //! downloaded as one ZIP whose manifest says what it holds.
 
-use std::{collections::HashSet, io::Read, time::Duration};
+use std::{
+    collections::{HashMap, HashSet},
+    io::Read,
+    time::Duration,
+};
 
 use anyhow::{Context, Result, ensure};
 use e2e::{Db, Options, PATIENCE, System, eventually, fake_model::FakeModel, pdf_text, sample_candidate};
@@ -191,7 +195,7 @@ async fn a_batch_of_30_over_two_servers_and_three_workers() -> Result<()> {
     let mut manifest = String::new();
     archive.by_name("manifest.csv")?.read_to_string(&mut manifest)?;
     let mut reader = csv::Reader::from_reader(manifest.as_bytes());
-    assert_eq!(reader.headers()?, vec!["candidate", "status", "file", "error"]);
+    assert_eq!(reader.headers()?, vec!["candidate", "status", "file", "error", "fit"]);
     let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>()?;
     assert_eq!(rows.len(), CANDIDATES);
     let mut files = HashSet::new();
@@ -204,6 +208,19 @@ async fn a_batch_of_30_over_two_servers_and_three_workers() -> Result<()> {
         assert!(pdf_text(&pdf)?.contains(candidate), "{file} is {candidate}'s resume");
     }
     assert!(files.contains("Candidate_00_Resume.pdf"), "{files:?}");
+    // Each row's fit is its resume's match report score (for a few, read back one by one).
+    let job_of: HashMap<&str, &str> = batch["items"]
+        .as_array()
+        .context("items")?
+        .iter()
+        .filter_map(|item| Some((item["candidate_name"].as_str()?, item["job"]["job_id"].as_str()?)))
+        .collect();
+    for row in rows.iter().filter(|row| row[0].starts_with("Candidate 0")).take(4) {
+        let (status, report) = system.get(user, &format!("/api/resume-async/match/{}", job_of[&row[0]])).await?;
+        assert_eq!(status, 200, "{report}");
+        let score = report["score"].as_i64().context("the posting names Rust and PostgreSQL: a score")?;
+        assert_eq!(&row[4], score.to_string().as_str(), "{row:?} against {report}");
+    }
     assert!(files.contains("Candidate_Twin_Resume.pdf") && files.contains("Candidate_Twin_Resume_2.pdf"), "{files:?}");
     system.stop().await
 }

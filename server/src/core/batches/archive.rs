@@ -1,7 +1,7 @@
 //! A batch's download: a ZIP written as it is sent, never held whole. Each SUCCESS item's
 //! file is read, written into the archive (stored, not compressed: PDFs and DOCX are
 //! compressed already) and what the archive has so far is sent on before the next file is
-//! read; `manifest.csv` (candidate, status, file, error: one row per item) ends it.
+//! read; `manifest.csv` (candidate, status, file, error, fit: one row per item) ends it.
 
 use std::{
     collections::HashSet,
@@ -15,7 +15,8 @@ use zip::{CompressionMethod, ZipWriter, write::SimpleFileOptions};
 
 use crate::{
     AppState,
-    core::{batches, documents},
+    core::{batches, documents, fit},
+    db::resume_job,
     error::{Error, Result},
 };
 
@@ -81,10 +82,14 @@ pub async fn send(state: &AppState, batch_id: &str, out: &mpsc::Sender<Result<Ve
     let mut names = Names::default();
     names.unique(MANIFEST);
     let mut manifest = csv::Writer::from_writer(Vec::new());
-    manifest.write_record(["candidate", "status", "file", "error"]).map_err(archive_error)?;
+    manifest.write_record(["candidate", "status", "file", "error", "fit"]).map_err(archive_error)?;
     for (job, candidate) in items {
         let status = job.status;
         let error_message = job.error_message.clone().unwrap_or_default();
+        let fit = match status {
+            JobStatus::Success => fit_score(state, &job).await?,
+            JobStatus::Pending | JobStatus::Processing | JobStatus::Failure | JobStatus::Cancelled => String::new(),
+        };
         let (file, error) = match status {
             JobStatus::Success => match documents::file_of(state, job).await {
                 Ok((filename, _, bytes)) => {
@@ -101,7 +106,7 @@ pub async fn send(state: &AppState, batch_id: &str, out: &mpsc::Sender<Result<Ve
                 (String::new(), error_message)
             }
         };
-        manifest.write_record([candidate.as_str(), status.as_str(), &file, &error]).map_err(archive_error)?;
+        manifest.write_record([candidate.as_str(), status.as_str(), &file, &error, &fit]).map_err(archive_error)?;
         if !send_written(&buffer, out).await {
             return Ok(());
         }
@@ -112,6 +117,16 @@ pub async fn send(state: &AppState, batch_id: &str, out: &mpsc::Sender<Result<Ve
     zip.finish().map_err(archive_error)?;
     send_written(&buffer, out).await;
     Ok(())
+}
+
+/// A SUCCESS item's fit to the posting: its match report's score (0–100), blank when it has
+/// none (no key terms in the posting, a general resume, its content past retention).
+async fn fit_score(state: &AppState, job: &resume_job::Model) -> Result<String> {
+    match fit::match_report(state, &job.owner, &job.id).await {
+        Ok(report) => Ok(report.score.map(|score| score.to_string()).unwrap_or_default()),
+        Err(Error::FailedPrecondition(_)) => Ok(String::new()),
+        Err(error) => Err(error),
+    }
 }
 
 /// Sends what the archive has written since the last send; false once nobody listens.
