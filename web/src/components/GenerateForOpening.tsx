@@ -36,7 +36,7 @@ export function GenerateForOpening({ candidateIds, onClose }: { candidateIds: nu
         </button>
       </div>
       <ErrorMessage error={openings.error ?? createOpening.error ?? createBatch.error} />
-      <fieldset className="choice">
+      <fieldset className="opening-choice">
         <legend>Format</legend>
         {(["pdf", "word"] as const).map((type) => (
           <label key={type}>
