@@ -120,9 +120,10 @@ pub async fn send(state: &AppState, batch_id: &str, out: &mpsc::Sender<Result<Ve
 }
 
 /// A SUCCESS item's fit to the posting: its match report's score (0–100), blank when it has
-/// none (no key terms in the posting, a general resume, its content past retention).
+/// none (no key terms in the posting, a general resume, its content past retention); from
+/// the item's row as the archive read it (not read again).
 async fn fit_score(state: &AppState, job: &resume_job::Model) -> Result<String> {
-    match fit::match_report(state, &job.owner, &job.id).await {
+    match fit::report_of(state, job).await {
         Ok(report) => Ok(report.score.map(|score| score.to_string()).unwrap_or_default()),
         Err(Error::FailedPrecondition(_)) => Ok(String::new()),
         Err(error) => Err(error),

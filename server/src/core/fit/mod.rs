@@ -20,6 +20,7 @@ use resume_proto::{content::Content, v1};
 use crate::{
     AppState,
     core::{candidates, documents, jobs},
+    db::resume_job,
     error::{Error, Result},
 };
 
@@ -27,8 +28,14 @@ use crate::{
 /// version): NOT_FOUND for another user's job; FAILED_PRECONDITION while it has not
 /// succeeded, and for a general resume (also one whose target job was deleted).
 pub async fn match_report(state: &AppState, owner: &str, job_id: &str) -> Result<v1::MatchReport> {
-    let row = jobs::find(state, owner, job_id).await?;
-    let content = match documents::content_of(state, &row).await? {
+    report_of(state, &jobs::find(state, owner, job_id).await?).await
+}
+
+/// The match report of job `row` (read already, and its owner's), with the same answers as
+/// [`match_report`].
+pub async fn report_of(state: &AppState, row: &resume_job::Model) -> Result<v1::MatchReport> {
+    let owner = row.owner.as_str();
+    let content = match documents::content_of(state, row).await? {
         Content::Resume(resume) => resume,
         Content::CoverLetter(_) => {
             return Err(Error::FailedPrecondition(format!(
@@ -61,5 +68,5 @@ pub async fn match_report(state: &AppState, owner: &str, job_id: &str) -> Result
     let resume =
         v1::Candidate { headline, summary, skills, experience, education, certifications, ..Default::default() };
     let shown = report::profile(&resume);
-    Ok(report::assess(row.id, job_row_id, &posting, &held, &shown))
+    Ok(report::assess(row.id.clone(), job_row_id, &posting, &held, &shown))
 }
