@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 
 import { expect, test } from "@playwright/test";
 
-import { documentText, edge, expectAccessible, makeCandidate, setModelLatency, signIn, unique } from "./support";
+import { besideItsWords, documentText, edge, expectAccessible, makeCandidate, setModelLatency, signIn, unique } from "./support";
 
 /** The entries of a ZIP whose entries are stored (not compressed), by name. */
 function storedEntries(zip: Buffer): Map<string, Buffer> {
@@ -36,6 +36,9 @@ test("five candidates selected, a batch for a new opening followed to its end, a
   await page.reload();
   await expect(page.getByRole("heading", { level: 1, name: "Candidates" })).toBeVisible();
   await expect(page.getByLabel(/^Select (?!all on)/)).toHaveCount(5);
+  for (const box of [page.getByLabel("Select all on this page"), page.getByLabel(/^Select (?!all on)/).first()]) {
+    expect(await besideItsWords(box), "a selection box is beside its words").toBe(true);
+  }
   await page.getByLabel("Select all on this page").check();
   await expect(page.getByText("5 selected")).toBeVisible();
   await page.getByRole("button", { name: "Generate for an opening…" }).click();

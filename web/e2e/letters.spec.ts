@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 
 import { expect, test } from "@playwright/test";
 
-import { documentText, edge, expectAccessible, makeCandidate, signIn, unique } from "./support";
+import { besideItsWords, documentText, edge, expectAccessible, makeCandidate, signIn, unique } from "./support";
 
 test("a cover letter is generated for the target's company, edited and downloaded again", async ({ page }) => {
   const token = await signIn(page, unique("letters"));
@@ -53,20 +53,7 @@ test("an anonymised resume names the candidate by initials only, in the file and
   await page.goto(`${edge()}/candidates/${id}`);
   await page.getByRole("radio", { name: "Resume" }).check();
   const anonymise = page.getByLabel(/Anonymise/);
-  // The box sits beside its label's words (their lines span its middle), not alone above
-  // them (a style of the batch form's once wrapped it so).
-  const beside = await anonymise.evaluate((box) => {
-    const words = document.createRange();
-    words.selectNodeContents(box.parentElement!);
-    words.setStartAfter(box);
-    const lines = Array.from(words.getClientRects());
-    const first = lines[0];
-    const last = lines[lines.length - 1];
-    const b = box.getBoundingClientRect();
-    const middle = (b.top + b.bottom) / 2;
-    return first !== undefined && last !== undefined && first.left >= b.right && middle >= first.top && middle <= last.bottom;
-  });
-  expect(beside, "the Anonymise box is beside its words").toBe(true);
+  expect(await besideItsWords(anonymise), "the Anonymise box is beside its words").toBe(true);
   await anonymise.check();
   await page.getByRole("radio", { name: "Word (.docx)" }).check();
   const saved = page.waitForEvent("download");

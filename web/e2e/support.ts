@@ -2,7 +2,7 @@
 // model's latency and failures, reading a document's text), candidates made over the API,
 // and the accessibility scan.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 export const edge = () => required("EDGE_URL");
 const controlUrl = () => required("CONTROL_URL");
@@ -103,3 +103,20 @@ export async function jobStatus(token: string, jobId: string): Promise<string> {
   });
   return ((await response.json()) as { status: string }).status;
 }
+
+/**
+ * Whether a checkbox sits beside its label's words (their lines span the box's middle,
+ * right of it), not alone above them, as a wide input or a wrapping style once put it.
+ */
+export const besideItsWords = (box: Locator) =>
+  box.evaluate((input) => {
+    const words = document.createRange();
+    words.selectNodeContents(input.parentElement!);
+    words.setStartAfter(input);
+    const lines = Array.from(words.getClientRects());
+    const first = lines[0];
+    const last = lines[lines.length - 1];
+    const b = input.getBoundingClientRect();
+    const middle = (b.top + b.bottom) / 2;
+    return first !== undefined && last !== undefined && first.left >= b.right && middle >= first.top && middle <= last.bottom;
+  });

@@ -92,7 +92,7 @@ export function CandidatesPage() {
       ) : null}
       {rows.length > 0 ? (
         <div className="selection">
-          <label>
+          <label className="choice">
             <input type="checkbox" checked={allShownSelected} onChange={toggleShown} />
             Select all on this page
           </label>
@@ -113,7 +113,7 @@ export function CandidatesPage() {
         {rows.map((candidate) => (
           <li key={candidate.id} className="card">
             {candidate.id != null ? (
-              <label className="select-one">
+              <label className="choice select-one">
                 <input
                   type="checkbox"
                   checked={selected.has(candidate.id)}
