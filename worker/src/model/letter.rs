@@ -219,10 +219,14 @@ fn listed(items: &[&str]) -> String {
     }
 }
 
-/// `text` as a sentence: ending in `.`, `!` or `?`.
+/// What ends a sentence already, in the scripts candidates write in: Latin's, the danda of
+/// Devanagari and Bengali, the ideographic and full-width stops of CJK, Arabic's and Urdu's.
+const SENTENCE_ENDS: [char; 10] = ['.', '!', '?', '।', '॥', '。', '！', '？', '؟', '۔'];
+
+/// `text` as a sentence: as it is when it ends like one, else with a `.`.
 fn sentence(text: &str) -> String {
     let text = text.trim();
-    if text.ends_with(['.', '!', '?']) { text.to_owned() } else { format!("{text}.") }
+    if text.ends_with(SENTENCE_ENDS) { text.to_owned() } else { format!("{text}.") }
 }
 
 /// A letter as the renderers show it.

@@ -106,3 +106,11 @@ fn an_unusable_part_falls_back_and_only_a_reply_without_paragraphs_is_unusable()
     assert!(parse(r#"{"greeting": "Hi"}"#).is_err());
     assert!(parse("not json").is_err());
 }
+
+#[test]
+fn a_sentence_ending_in_its_own_scripts_stop_gets_no_second_one() {
+    assert_eq!(sentence("बैकएंड सेवाएँ बनाती हैं।"), "बैकएंड सेवाएँ बनाती हैं।");
+    assert_eq!(sentence("后端服务。"), "后端服务。");
+    assert_eq!(sentence("Writes algorithms"), "Writes algorithms.");
+    assert_eq!(sentence(" Ships it! "), "Ships it!");
+}
