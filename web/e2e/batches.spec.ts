@@ -47,7 +47,7 @@ test("five candidates selected, a batch for a new opening followed to its end, a
   await page.getByLabel("Title").fill("Staff Engineer");
   await page.getByLabel("Company").fill("Analytical Engines");
   await page.getByLabel("Location").fill("London, UK");
-  await page.getByLabel("Description").fill("Lead a team building compilers and services.");
+  await page.getByLabel("Description").fill("Lead a team building compilers in COBOL, and services on Kubernetes.");
   await page.getByRole("radio", { name: "PDF" }).check();
   // Slow enough that the page opens on a batch still running, and follows it live.
   await setModelLatency(300);
@@ -58,7 +58,23 @@ test("five candidates selected, a batch for a new opening followed to its end, a
   await expect(page.getByRole("status").filter({ hasText: "5 of 5 done" })).toBeVisible({ timeout: 60_000 });
   await setModelLatency(0);
   for (const name of names) await expect(page.getByRole("link", { name })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Batch for Staff Engineer at Analytical Engines" })).toBeVisible();
   await expectAccessible(page, "batch");
+
+  // Each row's fit is its resume's match report score (read from the match report's own route).
+  const batchId = page.url().split("/").pop()!;
+  const headers = { Authorization: `Bearer ${token}` };
+  const batch = (await (await fetch(`${edge()}/api/batches/${batchId}`, { headers })).json()) as {
+    items: { candidate_name: string; job: { job_id: string } }[];
+  };
+  for (const item of batch.items) {
+    const report = (await (await fetch(`${edge()}/api/resume-async/match/${item.job.job_id}`, { headers })).json()) as { score: number };
+    expect(report.score, "the posting names COBOL and Kubernetes").toBeGreaterThan(0);
+    const row = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: item.candidate_name }) });
+    await expect(row).toContainText(`Fit ${report.score}%`);
+  }
+  await page.getByLabel("Order").selectOption("Best fit first");
+  await expect(page.locator(".batch-item")).toHaveCount(names.length);
 
   const download = page.waitForEvent("download");
   await page.getByRole("button", { name: "Download all (ZIP)" }).click();

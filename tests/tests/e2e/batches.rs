@@ -153,6 +153,17 @@ async fn a_batch_of_30_over_two_servers_and_three_workers() -> Result<()> {
         assert_eq!(item["job"]["status"], if failed { "FAILURE" } else { "SUCCESS" }, "{item}");
         assert_eq!(item["job"]["batch_id"], batch_id.as_str());
         assert!(item["job"]["job_row_id"].is_i64(), "tailored to the opening's target job: {item}");
+        assert_eq!(item["fit"].is_null(), failed, "a fit once succeeded, none for a failure: {item}");
+    }
+    // The stream gave each item its fit when it succeeded (the same as the batch's).
+    let mut streamed_fit: HashMap<String, Option<i32>> = HashMap::new();
+    for item in seen.iter().flat_map(|message| &message.items) {
+        let job = item.job.as_ref().context("an item without its job")?;
+        streamed_fit.insert(job.job_id.clone(), item.fit);
+    }
+    for item in batch["items"].as_array().context("items")? {
+        let fit = item["fit"].as_i64().map(|fit| fit as i32);
+        assert_eq!(streamed_fit[item["job"]["job_id"].as_str().context("job id")?], fit, "{item}");
     }
 
     // Retry the failed: only they run again (the model is asked only about them).
@@ -220,6 +231,16 @@ async fn a_batch_of_30_over_two_servers_and_three_workers() -> Result<()> {
         assert_eq!(status, 200, "{report}");
         let score = report["score"].as_i64().context("the posting names Rust and PostgreSQL: a score")?;
         assert_eq!(&row[4], score.to_string().as_str(), "{row:?} against {report}");
+    }
+    // The batch's items say the same as the manifest.
+    let fit_of: HashMap<&str, String> = batch["items"]
+        .as_array()
+        .context("items")?
+        .iter()
+        .filter_map(|item| Some((item["candidate_name"].as_str()?, item["fit"].as_i64()?.to_string())))
+        .collect();
+    for row in &rows {
+        assert_eq!(fit_of.get(&row[0]).map(String::as_str), Some(&row[4]), "{row:?}");
     }
     assert!(files.contains("Candidate_Twin_Resume.pdf") && files.contains("Candidate_Twin_Resume_2.pdf"), "{files:?}");
     system.stop().await

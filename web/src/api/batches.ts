@@ -51,6 +51,15 @@ export function useSaveOpening() {
   });
 }
 
+/** One of the caller's openings. */
+export function useOpening(id: number | null) {
+  return useQuery({
+    queryKey: batchKeys.opening(id ?? 0),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/openings/{id}", { params: { path: { id: id ?? 0 } }, signal })),
+    enabled: id !== null,
+  });
+}
+
 /** The caller's batches (of one opening, when given), newest first: the first page. */
 export function useBatches(openingId: number | null) {
   return useQuery({

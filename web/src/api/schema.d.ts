@@ -941,6 +941,13 @@ export interface components {
             /** Format: int64 */
             candidate_id: number;
             candidate_name: string;
+            /**
+             * Format: int32
+             * @description How well its resume fits the posting, once it has succeeded: the match report's
+             *     `score` (0-100, `GET /api/resume-async/match/{job_id}`); null before, for a cover
+             *     letter, a posting without key terms, or content past retention.
+             */
+            fit?: number | null;
             job?: components["schemas"]["Job"] | null;
         };
         /** @description A page of batches, newest first (counts, no items). */

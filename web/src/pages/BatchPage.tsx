@@ -1,10 +1,14 @@
-// One batch, live: its totals, a bar per candidate with the item's status and a link to
-// the candidate, and what can be done with it (download every file as one ZIP, run the
+// One batch, live: its opening, its totals, a bar per candidate with the item's status,
+// its fit to the posting once done and a link to the candidate, in the order submitted or
+// best fit first; and what can be done with it (download every file as one ZIP, run the
 // failed again, cancel what has not ended).
+import { useState } from "react";
 import { Link, useParams } from "react-router";
 
-import { type BatchItem, hasEnded, useBatch, useBatchAction, useDownloadBatch } from "../api/batches";
+import { type BatchItem, hasEnded, useBatch, useBatchAction, useDownloadBatch, useOpening } from "../api/batches";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { StatusText, statusLabel } from "../components/StatusText";
+import { type ItemOrder, ordered } from "../lib/batchItems";
 
 function ItemRow({ item }: { item: BatchItem }) {
   const job = item.job;
@@ -12,8 +16,9 @@ function ItemRow({ item }: { item: BatchItem }) {
   return (
     <li className={`batch-item status-${status.toLowerCase()}`}>
       <Link to={`/candidates/${item.candidate_id}`}>{item.candidate_name}</Link>
-      <progress max={100} value={job?.progress ?? 0} aria-label={`${item.candidate_name}: ${status.toLowerCase()}`} />
-      <span className="meta">{status.toLowerCase()}</span>
+      <progress max={100} value={job?.progress ?? 0} aria-label={`${item.candidate_name}: ${statusLabel(status)}`} />
+      <StatusText status={status} />
+      <span className="batch-fit">{item.fit == null ? null : `Fit ${item.fit}%`}</span>
       {job?.error_message ? <span className="error-text">{job.error_message}</span> : null}
     </li>
   );
@@ -26,10 +31,12 @@ export function BatchPage() {
   const retry = useBatchAction(batchId, "retry-failed");
   const download = useDownloadBatch(batchId);
   const data = batch.data;
+  const opening = useOpening(data?.opening_id ?? null).data;
+  const [order, setOrder] = useState<ItemOrder>("submitted");
   return (
     <main id="main">
       <div className="page-head">
-        <h1>Batch</h1>
+        <h1>{opening ? `Batch for ${opening.title} at ${opening.company}` : "Batch"}</h1>
         {data?.opening_id ? <Link to="/openings">Openings</Link> : null}
       </div>
       <ErrorMessage error={batch.error ?? cancel.error ?? retry.error ?? download.error} />
@@ -51,8 +58,15 @@ export function BatchPage() {
               Cancel
             </button>
           </div>
+          <label className="batch-order">
+            Order{" "}
+            <select value={order} onChange={(event) => setOrder(event.target.value as ItemOrder)}>
+              <option value="submitted">As submitted</option>
+              <option value="fit">Best fit first</option>
+            </select>
+          </label>
           <ul className="batch-items">
-            {data.items.map((item) => (
+            {ordered(data.items, order).map((item) => (
               <ItemRow key={item.job?.job_id ?? item.candidate_id} item={item} />
             ))}
           </ul>

@@ -108,6 +108,11 @@ pub struct BatchItem {
     pub candidate_id: i64,
     pub candidate_name: String,
     pub job: Option<Job>,
+    /// How well its resume fits the posting, once it has succeeded: the match report's
+    /// `score` (0-100, `GET /api/resume-async/match/{job_id}`); null before, for a cover
+    /// letter, a posting without key terms, or content past retention.
+    #[schema(minimum = 0, maximum = 100)]
+    pub fit: Option<i32>,
 }
 
 /// A batch as the API shows it.
@@ -161,10 +166,11 @@ impl From<v1::Batch> for Batch {
             created_at: time(created_at),
             items: items
                 .into_iter()
-                .map(|v1::BatchItem { candidate_id, candidate_name, job }| BatchItem {
+                .map(|v1::BatchItem { candidate_id, candidate_name, job, fit }| BatchItem {
                     candidate_id,
                     candidate_name,
                     job: job.map(Job::from),
+                    fit,
                 })
                 .collect(),
         }

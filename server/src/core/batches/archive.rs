@@ -16,7 +16,6 @@ use zip::{CompressionMethod, ZipWriter, write::SimpleFileOptions};
 use crate::{
     AppState,
     core::{batches, documents, fit},
-    db::resume_job,
     error::{Error, Result},
 };
 
@@ -86,10 +85,8 @@ pub async fn send(state: &AppState, batch_id: &str, out: &mpsc::Sender<Result<Ve
     for (job, candidate) in items {
         let status = job.status;
         let error_message = job.error_message.clone().unwrap_or_default();
-        let fit = match status {
-            JobStatus::Success => fit_score(state, &job).await?,
-            JobStatus::Pending | JobStatus::Processing | JobStatus::Failure | JobStatus::Cancelled => String::new(),
-        };
+        // Blank when it has none (README, "Batches").
+        let fit = fit::score_of(state, &job).await?.map(|score| score.to_string()).unwrap_or_default();
         let (file, error) = match status {
             JobStatus::Success => match documents::file_of(state, job).await {
                 Ok((filename, _, bytes)) => {
@@ -117,17 +114,6 @@ pub async fn send(state: &AppState, batch_id: &str, out: &mpsc::Sender<Result<Ve
     zip.finish().map_err(archive_error)?;
     send_written(&buffer, out).await;
     Ok(())
-}
-
-/// A SUCCESS item's fit to the posting: its match report's score (0–100), blank when it has
-/// none (no key terms in the posting, a general resume, its content past retention); from
-/// the item's row as the archive read it (not read again).
-async fn fit_score(state: &AppState, job: &resume_job::Model) -> Result<String> {
-    match fit::report_of(state, job).await {
-        Ok(report) => Ok(report.score.map(|score| score.to_string()).unwrap_or_default()),
-        Err(Error::FailedPrecondition(_)) => Ok(String::new()),
-        Err(error) => Err(error),
-    }
 }
 
 /// Sends what the archive has written since the last send; false once nobody listens.

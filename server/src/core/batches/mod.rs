@@ -9,13 +9,15 @@ pub mod watch;
 
 use std::collections::HashMap;
 
+use futures::{StreamExt, TryStreamExt};
+
 use resume_proto::{job::JobStatus, time::to_timestamp, v1};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::{
     AppState,
     core::{
-        actions, jobs,
+        actions, fit, jobs,
         lifecycle::{self, Move},
         page, validate, view,
     },
@@ -144,10 +146,19 @@ async fn names(state: &AppState, ids: impl Iterator<Item = i64>) -> Result<HashM
     Ok(names)
 }
 
-/// An item as the API shows it.
-fn item(job: resume_job::Model, candidate_name: String) -> v1::BatchItem {
-    v1::BatchItem { candidate_id: job.candidate_id.unwrap_or_default(), candidate_name, job: Some(view::to_proto(job)) }
+/// An item as the API shows it, with its fit to the posting once it has succeeded.
+async fn item(state: &AppState, job: resume_job::Model, candidate_name: String) -> Result<v1::BatchItem> {
+    let fit = fit::score_of(state, &job).await?;
+    Ok(v1::BatchItem {
+        candidate_id: job.candidate_id.unwrap_or_default(),
+        candidate_name,
+        job: Some(view::to_proto(job)),
+        fit,
+    })
 }
+
+/// How many items' fits are read at once.
+const FITS_AT_ONCE: usize = 8;
 
 /// `owner`'s batch with its counts and every item.
 pub async fn get(state: &AppState, owner: &str, batch_id: &str) -> Result<v1::Batch> {
@@ -157,7 +168,11 @@ pub async fn get(state: &AppState, owner: &str, batch_id: &str) -> Result<v1::Ba
     for (job, _) in &items {
         count(&mut counts, job.status, 1);
     }
-    Ok(to_proto(row, counts, items.into_iter().map(|(job, name)| item(job, name)).collect()))
+    let items = futures::stream::iter(items.into_iter().map(|(job, name)| item(state, job, name)))
+        .buffered(FITS_AT_ONCE)
+        .try_collect()
+        .await?;
+    Ok(to_proto(row, counts, items))
 }
 
 /// One page of `owner`'s batches (of one opening, if given), newest first, with their

@@ -11,7 +11,7 @@ use tokio::sync::{broadcast::error::RecvError, mpsc};
 
 use crate::{
     AppState,
-    core::{batches, watch},
+    core::{batches, fit, jobs, watch},
     error::{Error, Result},
 };
 
@@ -49,9 +49,9 @@ async fn follow(state: &AppState, owner: &str, batch_id: &str, out: &mpsc::Sende
                 // Events were missed (or none came for a while): the whole batch again.
                 let now = batches::get(state, owner, &batch_id).await?;
                 counts = now.counts.unwrap_or_default();
-                for job in now.items.iter().filter_map(|item| item.job.as_ref()) {
-                    if let Some(item) = shown.get_mut(&job.job_id) {
-                        item.job = Some(job.clone());
+                for now in &now.items {
+                    if let Some(item) = now.job.as_ref().and_then(|job| shown.get_mut(&job.job_id)) {
+                        item.clone_from(now);
                     }
                 }
                 if out.send(Ok(now)).await.is_err() {
@@ -69,20 +69,32 @@ async fn follow(state: &AppState, owner: &str, batch_id: &str, out: &mpsc::Sende
             continue;
         }
         counts = batches::counts(state, &batch_id).await?;
-        let items = changed
-            .into_values()
-            .filter_map(|job| {
-                let item = shown.get_mut(&job.job_id)?;
-                item.job = Some(job);
-                Some(item.clone())
-            })
-            .collect();
+        let mut items = Vec::with_capacity(changed.len());
+        for job in changed.into_values() {
+            let Some(item) = shown.get_mut(&job.job_id) else { continue };
+            item.fit = fit_of(state, owner, &job).await?;
+            item.job = Some(job);
+            items.push(item.clone());
+        }
         let message = v1::Batch { total: batches::total(&counts), counts: Some(counts), items, ..last.clone() };
         if out.send(Ok(message)).await.is_err() {
             return Ok(());
         }
     }
     Ok(())
+}
+
+/// Item `job`'s fit to its posting once it has succeeded (a retried item's again, with its
+/// new content); `None` before, and for a job deleted meanwhile (its candidate's deletion).
+async fn fit_of(state: &AppState, owner: &str, job: &v1::Job) -> Result<Option<i32>> {
+    if job.status != JobStatus::Success.as_str() {
+        return Ok(None);
+    }
+    match jobs::find(state, owner, &job.job_id).await {
+        Ok(row) => fit::score_of(state, &row).await,
+        Err(Error::NotFound(_)) => Ok(None),
+        Err(error) => Err(error),
+    }
 }
 
 /// Keeps `change`'s job if it is an item of batch `batch_id` that it moves forward from

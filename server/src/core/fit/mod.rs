@@ -15,7 +15,7 @@ pub mod report;
 pub mod vocabulary;
 pub mod words;
 
-use resume_proto::{content::Content, v1};
+use resume_proto::{content::Content, job::JobStatus, v1};
 
 use crate::{
     AppState,
@@ -29,6 +29,20 @@ use crate::{
 /// succeeded, and for a general resume (also one whose target job was deleted).
 pub async fn match_report(state: &AppState, owner: &str, job_id: &str) -> Result<v1::MatchReport> {
     report_of(state, &jobs::find(state, owner, job_id).await?).await
+}
+
+/// How well job `row` (read already, and its owner's) fits its posting: the match report's
+/// score when it has one (a SUCCESS resume made for a posting with key terms); `None`
+/// otherwise, also for a job that has not succeeded and one past retention.
+pub async fn score_of(state: &AppState, row: &resume_job::Model) -> Result<Option<i32>> {
+    if row.status != JobStatus::Success {
+        return Ok(None);
+    }
+    match report_of(state, row).await {
+        Ok(report) => Ok(report.score),
+        Err(Error::FailedPrecondition(_)) => Ok(None),
+        Err(error) => Err(error),
+    }
 }
 
 /// The match report of job `row` (read already, and its owner's), with the same answers as
