@@ -28,7 +28,10 @@ use sea_orm::{
 use crate::{
     AppState,
     core::view::to_admin,
-    db::{self, resume_job, writer::Kept},
+    db::{
+        self, resume_job,
+        writer::{Durability, Kept},
+    },
     error::Result,
 };
 
@@ -88,6 +91,17 @@ impl Move<'_> {
             (Move::Progress(_), _) => vec![JobStatus::Processing],
             (_, None) => JobStatus::RUNNING.to_vec(),
             (_, Some(to)) => JobStatus::ALL.iter().copied().filter(|&from| allowed(from, to)).collect(),
+        }
+    }
+
+    /// How it is committed: a progress value, which the next report or the job's end
+    /// supersedes, need not wait for the disk; every other move records a fact.
+    pub fn durability(&self) -> Durability {
+        match self {
+            Move::Progress(_) => Durability::Relaxed,
+            Move::Claim { .. } | Move::Complete(_) | Move::Fail { .. } | Move::Cancel | Move::Retry | Move::Note => {
+                Durability::Durable
+            }
         }
     }
 
@@ -164,7 +178,7 @@ pub async fn transition(
     which: impl IntoCondition,
     keeps: Kept,
 ) -> Result<Vec<resume_job::Model>> {
-    Ok(state.writer.update(movement.update().filter(which), keeps).await?)
+    Ok(state.writer.update(movement.update().filter(which), keeps, movement.durability()).await?)
 }
 
 /// Announces `row`'s new state to its watchers and to the operators' live streams, on
@@ -211,6 +225,8 @@ mod tests {
         let done = Completion::default();
         assert_eq!(Move::Claim { worker: "w", run: 0 }.from(), [Pending, Processing]);
         assert_eq!(Move::Progress(50).from(), [Processing]);
+        assert_eq!(Move::Progress(50).durability(), Durability::Relaxed, "superseded by the next report");
+        assert_eq!(Move::Claim { worker: "w", run: 0 }.durability(), Durability::Durable);
         assert_eq!(Move::Complete(&done).from(), [Processing]);
         assert_eq!(Move::Fail { message: "m" }.from(), [Pending, Processing]);
         assert_eq!(Move::Cancel.from(), [Pending, Processing]);

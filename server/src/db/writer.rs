@@ -12,13 +12,19 @@
 //! added latency). Being the only writer of these rows, it never waits on a database lock
 //! held by another of its own connections. If a group fails, its writes are retried one by
 //! one, so that one bad write cannot fail its neighbours.
+//!
+//! A group of [`Durability::Relaxed`] writes only (a running job's progress) is committed
+//! on PostgreSQL without waiting for its WAL to reach the disk (`synchronous_commit` off for
+//! that transaction): the next durable commit flushes it with its own, and a database crash
+//! in between loses at most a progress value that the job's next report or its end
+//! supersedes. Any other write in the group makes the whole group durable.
 
 use std::collections::HashSet;
 
 use resume_proto::{job::ErrorClass, redis::cache::sha256_hex};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionTrait, UpdateMany,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, Set, TransactionTrait, UpdateMany,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -100,11 +106,41 @@ impl Kept {
     }
 }
 
+/// Whether a write must be on disk before its caller is answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// On disk first: every write that records a fact (a job, a move of its status, its
+    /// timeline, its result).
+    Durable,
+    /// May be lost to a database crash just after it is answered: a value that a later
+    /// write supersedes (a running job's progress).
+    Relaxed,
+}
+
 enum Write {
     /// A new job row, and what it keeps.
     Insert(Box<resume_job::Model>, Kept),
-    /// A conditional UPDATE of job rows, and what each row it moves keeps.
-    Update(Box<UpdateMany<resume_job::Entity>>, Kept),
+    /// A conditional UPDATE of job rows, what each row it moves keeps, and how it is
+    /// committed.
+    Update(Box<UpdateMany<resume_job::Entity>>, Kept, Durability),
+}
+
+impl Write {
+    fn durability(&self) -> Durability {
+        match self {
+            Write::Insert(..) => Durability::Durable,
+            Write::Update(_, _, durability) => *durability,
+        }
+    }
+}
+
+/// How a group of `writes` is committed: relaxed only when every one of them may be.
+fn group_durability(writes: &[&Write]) -> Durability {
+    if writes.iter().all(|write| write.durability() == Durability::Relaxed) {
+        Durability::Relaxed
+    } else {
+        Durability::Durable
+    }
 }
 
 /// A write waiting for the writer, and where its outcome goes: the rows an update moved.
@@ -132,13 +168,15 @@ impl Writer {
     }
 
     /// Runs `update`, storing what `keeps` for each row it moves; the rows as they are
-    /// after it, once committed (none when its condition matched nothing).
+    /// after it, once committed as `durability` says (none when its condition matched
+    /// nothing).
     pub async fn update(
         &self,
         update: UpdateMany<resume_job::Entity>,
         keeps: Kept,
+        durability: Durability,
     ) -> Result<Vec<resume_job::Model>, DbErr> {
-        self.send(Write::Update(Box::new(update), keeps)).await
+        self.send(Write::Update(Box::new(update), keeps, durability)).await
     }
 
     async fn send(&self, write: Write) -> Result<Vec<resume_job::Model>, DbErr> {
@@ -178,6 +216,9 @@ async fn write(db: &DatabaseConnection, group: Vec<Pending>) {
 /// in order, then what every new or moved row keeps. The rows each write moved.
 async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<Vec<resume_job::Model>>, DbErr> {
     let txn = db.begin().await?;
+    if group_durability(writes) == Durability::Relaxed && txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared("SET LOCAL synchronous_commit TO OFF").await?;
+    }
     let new_rows: Vec<_> = writes
         .iter()
         .filter_map(|write| match write {
@@ -196,7 +237,7 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<Vec<re
                 kept.push((row.id.clone(), row.attempts, keeps));
                 moved.push(Vec::new());
             }
-            Write::Update(update, keeps) => {
+            Write::Update(update, keeps, _) => {
                 let rows = UpdateMany::clone(update).exec_with_returning(&txn).await?;
                 kept.extend(rows.iter().map(|row| (row.id.clone(), row.attempts, keeps)));
                 moved.push(rows);
@@ -347,6 +388,21 @@ mod tests {
             .filter(resume_job::Column::Progress.lt(progress))
     }
 
+    /// Only a group of relaxed writes alone skips the wait for the disk: a progress value
+    /// grouped with a new job or a status move is as durable as they are.
+    #[test]
+    fn a_group_is_relaxed_only_when_every_write_is() {
+        let update = |durability| Write::Update(Box::new(progress("j", 50)), Kept::default(), durability);
+        let (relaxed, durable, insert) = (
+            update(Durability::Relaxed),
+            update(Durability::Durable),
+            Write::Insert(Box::new(job("j")), Kept::default()),
+        );
+        assert_eq!(group_durability(&[&relaxed, &relaxed]), Durability::Relaxed);
+        assert_eq!(group_durability(&[&relaxed, &durable]), Durability::Durable);
+        assert_eq!(group_durability(&[&insert, &relaxed]), Durability::Durable);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn grouped_updates_answer_each_its_own_rows_and_one_document_serves_many_jobs() {
         let temp = temp_db().await;
@@ -361,7 +417,9 @@ mod tests {
             let (writer, keeps) = (writer.clone(), keeps.clone());
             // Every other update matches nothing (progress does not go backwards).
             let to = if n % 2 == 0 { 50 } else { 0 };
-            handles.push(tokio::spawn(async move { writer.update(progress(&format!("job-{n}"), to), keeps).await }));
+            handles.push(tokio::spawn(async move {
+                writer.update(progress(&format!("job-{n}"), to), keeps, Durability::Durable).await
+            }));
         }
         for (n, handle) in handles.into_iter().enumerate() {
             let rows = handle.await.unwrap().expect("update");
@@ -391,12 +449,13 @@ mod tests {
         writer.insert(job("kept"), Kept::default()).await.expect("insert");
         temp.db.execute_unprepared("DROP TABLE job_event").await.expect("drop the timeline");
         let claimed = Kept::events([Event::new(job_event::Kind::Claimed).worker("w1")]);
-        let failed = writer.update(progress("kept", 10), claimed).await;
+        let failed = writer.update(progress("kept", 10), claimed, Durability::Durable).await;
         assert!(failed.is_err(), "{failed:?}");
         let row = resume_job::Entity::find_by_id("kept").one(&temp.db).await.unwrap().unwrap();
         assert_eq!(row.progress, 0, "the transition was rolled back with its entry");
         // A write that records nothing still goes through.
-        let moved = writer.update(progress("kept", 20), Kept::default()).await.expect("no entry to write");
+        let moved =
+            writer.update(progress("kept", 20), Kept::default(), Durability::Relaxed).await.expect("no entry to write");
         assert_eq!(moved[0].progress, 20);
     }
 }
