@@ -146,7 +146,6 @@ pub fn admit_batch(state: &AppState, standing: &Standing, items: usize, estimate
 /// the audit log as `budget`; the budget as it then is.
 pub async fn set(state: &AppState, by: &str, req: v1::SetUserBudgetRequest) -> Result<v1::SetUserBudgetResponse> {
     let v1::SetUserBudgetRequest { owner, monthly_budget_usd } = req;
-    let owner = owner.trim().to_owned();
     if owner.is_empty() || owner.len() > 255 {
         return Err(Error::InvalidArgument("owner must be a user id of 1 to 255 characters".into()));
     }
