@@ -1,10 +1,11 @@
 // One batch, live: its totals, a bar per candidate with the item's status and a link to
 // the candidate, and what can be done with it (download every file as one ZIP, run the
-// failed again, cancel what has not ended).
+// failed again, cancel what has not ended); what it was estimated to cost and what it cost.
 import { Link, useParams } from "react-router";
 
 import { type BatchItem, hasEnded, useBatch, useBatchAction, useDownloadBatch } from "../api/batches";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { usd } from "../lib/money";
 
 function ItemRow({ item }: { item: BatchItem }) {
   const job = item.job;
@@ -39,6 +40,9 @@ export function BatchPage() {
           <p className="batch-totals" role="status">
             {data.counts.succeeded} of {data.total} done · {data.counts.failed} failed · {data.counts.cancelled} cancelled ·{" "}
             {data.counts.pending + data.counts.processing} running
+          </p>
+          <p className="batch-cost">
+            Estimated {usd(data.estimated_cost_usd)} · {hasEnded(data.counts) ? "cost" : "cost so far"} {usd(data.cost_usd)}
           </p>
           <div className="head-actions">
             <button type="button" className="primary" disabled={download.isPending || data.counts.succeeded === 0} onClick={() => download.mutate()}>
