@@ -5,13 +5,18 @@
 //! batch whose estimate exceeds what is left is refused whole, and an admin's override
 //! lifts the budget.
 
+use std::time::Duration;
+
 use anyhow::{Context, Result};
 use chrono::{DateTime, Datelike, TimeZone, Utc};
 use e2e::{
     Db, Options, System,
     fake_model::{FakeModel, Usage},
 };
-use resume_proto::v1::{self, resume_service_client::ResumeServiceClient, usage_service_client::UsageServiceClient};
+use resume_proto::v1::{
+    self, batch_service_client::BatchServiceClient, resume_service_client::ResumeServiceClient,
+    usage_service_client::UsageServiceClient,
+};
 use serde_json::{Value, json};
 
 /// The harness's price of the fake model, USD per 1,000 tokens: prompt, cached prompt,
@@ -208,15 +213,25 @@ async fn a_budget_refuses_model_work_but_not_cache_hits_and_an_admin_lifts_it() 
     assert!(close(&lifted["budget"]["remaining_usd"], 5.0 - per_resume), "{lifted}");
     let again = finished(&system, user, &general).await?;
     assert_eq!(again["status"], "SUCCESS", "{again}");
+    // Slow enough that the batch is still running when it is followed below.
+    model.set_latency(Duration::from_millis(200));
     let (status, accepted) = system.post(user, "/api/batches", batch).await?;
     assert_eq!(status, 202, "{accepted}");
     assert!(close(&accepted["estimated_cost_usd"], 2.0 * per_resume), "{accepted}");
     let batch_id = accepted["batch_id"].as_str().context("batch id")?.to_owned();
-    let ended = e2e::eventually("the batch to end", e2e::PATIENCE, || async {
-        let (_, batch) = system.get(user, &format!("/api/batches/{batch_id}")).await?;
-        Ok((batch["counts"]["succeeded"] == 2).then_some(batch))
-    })
-    .await?;
+    // Followed to its end over gRPC: the last message says what the batch cost, as its read does.
+    let mut batches = BatchServiceClient::new(system.channel().await?);
+    let request = system.grpc_request(user, v1::WatchBatchRequest { batch_id: batch_id.clone() });
+    let mut stream = batches.watch_batch(request).await?.into_inner();
+    let mut last = None;
+    while let Some(message) = stream.message().await? {
+        last = message.batch;
+    }
+    model.set_latency(Duration::ZERO);
+    let last = last.context("a message")?;
+    assert_eq!(last.counts.map(|c| c.succeeded), Some(2), "{last:?}");
+    assert!((last.cost_usd - 2.0 * per_resume).abs() < 1e-9, "the batch's cost after: {last:?}");
+    let (_, ended) = system.get(user, &format!("/api/batches/{batch_id}")).await?;
     assert!(close(&ended["cost_usd"], 2.0 * per_resume), "the batch's cost after: {ended}");
 
     // The console: the spender on top, their override; the batch among the recent ones.
