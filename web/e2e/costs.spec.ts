@@ -56,5 +56,12 @@ test("usage, a batch's estimate before it starts and its cost after, and the con
   await row.getByRole("button", { name: `Set the budget of ${user}` }).click();
   await expect(row.locator('td[data-label="This month"]')).toHaveText("$0.0018 of $5.00 (own)");
   await expect(page.locator("section", { has: page.getByRole("heading", { name: "Recent batches" }) }).getByText(user)).toBeVisible();
+  // Any user, spent or not, by id.
+  const newcomer = unique("newcomer");
+  await page.getByText("Set any user's budget").click();
+  await page.getByLabel("User id").fill(newcomer);
+  await page.getByLabel("Monthly budget (USD, 0: none)").fill("2.5");
+  await page.getByRole("button", { name: "Set budget" }).click();
+  await expect(page.getByRole("status").filter({ hasText: newcomer })).toContainText("$0.00 of $2.50 spent this month (a budget set by an admin)");
   await expectAccessible(page, "console dashboard with spending");
 });

@@ -45,14 +45,16 @@ function Header() {
         Resumes
       </Link>
       {session ? (
-        <Link to="/usage" className="console-link">
-          Usage
-        </Link>
-      ) : null}
-      {reads ? (
-        <Link to="/monitor" className="console-link">
-          Console
-        </Link>
+        <nav className="top-links" aria-label="Main">
+          <Link to="/usage" className="console-link">
+            Usage
+          </Link>
+          {reads ? (
+            <Link to="/monitor" className="console-link">
+              Console
+            </Link>
+          ) : null}
+        </nav>
       ) : null}
       {session ? (
         <div className="who">

@@ -7,6 +7,7 @@ import { ErrorMessage } from "../components/ErrorMessage";
 import { usd } from "../lib/money";
 import { BudgetEditor } from "./BudgetEditor";
 import { useLive } from "./live";
+import { OwnerBudgetForm } from "./OwnerBudgetForm";
 import { useSpending, type Window } from "./queries";
 import { WindowChooser, type WindowOption } from "./WindowChooser";
 
@@ -82,6 +83,12 @@ export function SpendingPanel() {
           </div>
           {s.owners.length === 0 ? <p className="hint">No job ended in the window.</p> : null}
         </>
+      ) : null}
+      {acts ? (
+        <details>
+          <summary>Set any user&apos;s budget</summary>
+          <OwnerBudgetForm />
+        </details>
       ) : null}
     </section>
   );
