@@ -71,6 +71,15 @@ impl Standing {
     }
 }
 
+/// The monthly budget of a user whose own is `own` (an admin's override; 0 is none), or
+/// the default; `None`: no budget.
+fn monthly(state: &AppState, own: Option<f64>) -> Option<f64> {
+    match own {
+        Some(budget) => (budget > 0.0).then_some(budget),
+        None => state.monthly_budget,
+    }
+}
+
 /// The budgets of `owners` this month, each with what they spent.
 pub async fn standings(state: &AppState, owners: &[String]) -> Result<HashMap<String, Standing>> {
     let now = Utc::now();
@@ -86,10 +95,7 @@ pub async fn standings(state: &AppState, owners: &[String]) -> Result<HashMap<St
         .iter()
         .map(|owner| {
             let own = overrides.get(owner).copied();
-            let monthly = match own {
-                Some(budget) => (budget > 0.0).then_some(budget),
-                None => state.monthly_budget,
-            };
+            let monthly = monthly(state, own);
             let spent = spent.get(owner).copied().unwrap_or_default();
             (owner.clone(), Standing { monthly, overridden: own.is_some(), spent, resets_at: next_month(now) })
         })
@@ -106,6 +112,11 @@ pub async fn standing(state: &AppState, owner: &str) -> Result<Standing> {
 /// RESOURCE_EXHAUSTED naming the budget and its reset once the month's spend reached it.
 pub async fn admit_job(state: &AppState, owner: &str) -> Result<()> {
     if !state.online {
+        return Ok(());
+    }
+    // Without a budget there is nothing to count: one read by key, not the month's jobs.
+    let own = user_budget::Entity::find_by_id(owner.to_owned()).one(&state.db).await?;
+    if monthly(state, own.map(|row| row.monthly_budget_usd)).is_none() {
         return Ok(());
     }
     let standing = standing(state, owner).await?;
