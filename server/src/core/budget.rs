@@ -2,9 +2,9 @@
 //! `USER_MONTHLY_BUDGET_USD` or an admin's override (`user_budget`), and the refusals that
 //! keep them. A job's cost is known once it ran, so one job is let through while anything
 //! is left and refused once the month's spend has reached the budget; a batch is refused
-//! whole when its estimate exceeds what is left. Cache hits, renders and imports never
-//! reach these checks, and without `OPENAI_API_KEY` (the offline generator costs nothing)
-//! nothing is refused.
+//! whole when its estimate exceeds what is left. Cache hits, renders and imports read
+//! exactly (JSON Resume, LinkedIn) never reach these checks, and without `OPENAI_API_KEY`
+//! (the offline generator costs nothing) nothing is refused.
 
 use std::collections::HashMap;
 

@@ -86,6 +86,10 @@ fn upload(req: v1::CreateImportRequest, max_bytes: usize) -> Result<Upload> {
 /// any worker.
 pub async fn create(state: &AppState, owner: &str, req: v1::CreateImportRequest) -> Result<v1::Import> {
     let Upload { filename, content_type, format, data } = upload(req, state.import_max_bytes)?;
+    // A file read as text goes to the model, and meets the budget; one read exactly does not.
+    if matches!(format, ImportFormat::Pdf | ImportFormat::Docx | ImportFormat::Text) {
+        super::budget::admit_job(state, owner).await?;
+    }
     state.queue.ensure_connected()?;
     let row = jobs::pending(JobKind::Import, owner, None, None, FileType::default(), Priority::Default);
     let import = candidate_import::Model {

@@ -177,6 +177,11 @@ async fn a_budget_refuses_model_work_but_not_cache_hits_and_an_admin_lifts_it() 
     assert_eq!(status.code(), tonic::Code::ResourceExhausted, "{status:?}");
     assert!(status.message().contains("monthly budget of $0.40"), "{status:?}");
 
+    // Nor may a resume's text be read by the model into a candidate.
+    let text = json!({"text": "Grace Hopper\ngrace@example.com\n\nExperience\nRear Admiral, US Navy"});
+    let (status, refused) = system.post(user, "/api/candidates/imports", text).await?;
+    assert_eq!(status, 429, "{refused}");
+
     // A cache hit is never refused.
     let hit = system.submit(user, &first).await?;
     assert_eq!((hit["status"].as_str(), hit["cache_hit"].as_bool()), (Some("SUCCESS"), Some(true)), "{hit}");
