@@ -112,7 +112,9 @@ pub enum CallerErrors {
     /// Missing, malformed, expired or wrongly signed bearer token.
     #[response(status = 401)]
     Unauthenticated(ErrorBody),
-    /// Over the per-user request limit; `Retry-After` says when to try again.
+    /// Over the per-user request limit, or (a submission that would call the model) over
+    /// the caller's monthly budget, the message naming it and when it resets;
+    /// `Retry-After` says when to try again.
     #[response(status = 429, headers(("Retry-After" = u64, description = "Seconds to wait")))]
     RateLimited(ErrorBody),
     /// An internal error (no internals in the message).

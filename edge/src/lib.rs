@@ -48,7 +48,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub use config::Config;
 use error::ApiError;
-use routes::{AppState, admin, auth, batches, candidates, health, imports, openings, resume};
+use routes::{AppState, admin, auth, batches, candidates, health, imports, openings, resume, usage};
 
 /// How long open calls (event streams, downloads) may run on after a shutdown signal
 /// before the edge closes them and exits.
@@ -86,6 +86,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(batches::cancel))
         .routes(routes!(batches::retry_failed))
         .routes(routes!(batches::download))
+        .routes(routes!(batches::estimate_for_opening))
+        .routes(routes!(batches::estimate_pairs))
+        .routes(routes!(usage::mine))
         .routes(routes!(admin::queues))
         .routes(routes!(admin::workers))
         .routes(routes!(admin::stats))
@@ -100,6 +103,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::audit))
         .routes(routes!(admin::history))
         .routes(routes!(admin::events))
+        .routes(routes!(admin::spending))
+        .routes(routes!(admin::set_budget))
+        .routes(routes!(admin::batches))
 }
 
 /// An `/api` path no route has: the contract's error body, not the web app.

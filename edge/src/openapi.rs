@@ -33,6 +33,7 @@ use utoipa::{
         (name = "resumes", description = "Resume jobs: submit, follow, download, cancel"),
         (name = "openings", description = "A recruiter's openings: a posting written once, targeted by many candidates"),
         (name = "batches", description = "Many resume jobs as one: submit, follow, cancel, retry the failed, download as a ZIP"),
+        (name = "usage", description = "What the caller's jobs cost, and their monthly budget"),
         (name = "admin", description = "Operators' views and actions: `ops` may read, `admin` may also act; every action is in the audit log"),
         (name = "auth", description = "How the app signs in (no token)"),
         (name = "health", description = "Liveness, readiness and this document (no token)"),
@@ -146,6 +147,9 @@ mod tests {
             ("post", "/api/batches/{batch_id}/cancel"),
             ("post", "/api/batches/{batch_id}/retry-failed"),
             ("get", "/api/batches/{batch_id}/download"),
+            ("post", "/api/openings/{id}/batches/estimate"),
+            ("post", "/api/batches/estimate"),
+            ("get", "/api/me/usage"),
             ("get", "/api/admin/queues"),
             ("get", "/api/admin/workers"),
             ("get", "/api/admin/stats"),
@@ -160,6 +164,9 @@ mod tests {
             ("get", "/api/admin/audit"),
             ("get", "/api/admin/history"),
             ("get", "/api/admin/events"),
+            ("get", "/api/admin/spending"),
+            ("put", "/api/admin/users/{owner}/budget"),
+            ("get", "/api/admin/batches"),
             ("get", "/api/auth/config"),
         ];
         for (method, path) in routes {

@@ -16,6 +16,7 @@ mod m20261203_000008_job_kind;
 mod m20261203_000009_imports;
 mod m20261204_000010_documents_kind;
 mod m20261204_000011_openings_batches;
+mod m20261204_000012_costs;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_imports::Migration),
             Box::new(m20261204_000010_documents_kind::Migration),
             Box::new(m20261204_000011_openings_batches::Migration),
+            Box::new(m20261204_000012_costs::Migration),
         ]
     }
 }

@@ -4,6 +4,9 @@
 
 use std::{fmt, str::FromStr};
 
+/// The model a job records when the offline generator made it (no tokens, no cost).
+pub const OFFLINE_MODEL: &str = "offline";
+
 /// Defines a closed set that the wire carries as strings, naming each value once: the
 /// enum, `ALL`, `as_str`, `Display`, `FromStr` (whose error names the field and the values
 /// it takes) and, with the `db` feature, the database column mapping (sea-orm's

@@ -76,7 +76,7 @@ impl Requirement {
 fn requirement(path: &str) -> Option<Requirement> {
     use resume_proto::v1::{
         admin_service_server, batch_service_server, candidate_service_server, opening_service_server,
-        readiness_service_server, resume_service_server, worker_service_server,
+        readiness_service_server, resume_service_server, usage_service_server, worker_service_server,
     };
     let (service, method) = path.strip_prefix('/')?.split_once('/')?;
     let open = [
@@ -93,6 +93,7 @@ fn requirement(path: &str) -> Option<Requirement> {
         resume_service_server::SERVICE_NAME,
         opening_service_server::SERVICE_NAME,
         batch_service_server::SERVICE_NAME,
+        usage_service_server::SERVICE_NAME,
     ];
     if users.contains(&service) {
         return Some(Requirement::User);
@@ -105,8 +106,10 @@ fn requirement(path: &str) -> Option<Requirement> {
         // into reads (ops) or actions (admin only).
         return match method {
             "ListQueues" | "ListWorkers" | "GetStats" | "GetJobDetail" | "ListErrorGroups" | "ListJobs"
-            | "ListAuditEntries" | "GetHistory" | "WatchEvents" => Some(Requirement::AnyRole(READERS)),
-            "RetryJob" | "CancelAnyJob" | "BulkJobs" | "PauseQueue" | "ResumeQueue" => {
+            | "ListAuditEntries" | "GetHistory" | "WatchEvents" | "GetSpending" | "ListRecentBatches" => {
+                Some(Requirement::AnyRole(READERS))
+            }
+            "RetryJob" | "CancelAnyJob" | "BulkJobs" | "PauseQueue" | "ResumeQueue" | "SetUserBudget" => {
                 Some(Requirement::AnyRole(ACTORS))
             }
             _ => None,
@@ -323,6 +326,9 @@ mod tests {
         assert_eq!(requirement("/resume.v1.ResumeService/GetJob"), Some(Requirement::User));
         assert_eq!(requirement("/resume.v1.OpeningService/CreateOpening"), Some(Requirement::User));
         assert_eq!(requirement("/resume.v1.BatchService/DownloadBatch"), Some(Requirement::User));
+        assert_eq!(requirement("/resume.v1.UsageService/GetMyUsage"), Some(Requirement::User));
+        assert_eq!(requirement("/resume.v1.AdminService/GetSpending"), Some(Requirement::AnyRole(READERS)));
+        assert_eq!(requirement("/resume.v1.AdminService/SetUserBudget"), Some(Requirement::AnyRole(ACTORS)));
         // Unknown services and admin calls nobody sorted are refused.
         assert_eq!(requirement("/resume.v1.NewService/Anything"), None);
         assert_eq!(requirement("/resume.v1.AdminService/DropEverything"), None);

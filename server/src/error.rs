@@ -29,6 +29,10 @@ pub enum Error {
     /// A batch's archive could not be written; logged, never shown.
     #[error("archive error: {0}")]
     Archive(String),
+    /// The caller's monthly budget does not take the model work asked for; `message` names
+    /// the budget and when it resets, `retry_after_secs` is the time until it does.
+    #[error("{message}")]
+    OverBudget { message: String, retry_after_secs: u64 },
 }
 
 /// Shorthand for results in this crate.
@@ -56,6 +60,11 @@ impl From<Error> for Status {
             Error::Archive(ref cause) => {
                 tracing::error!(error = %cause, "archive error");
                 Status::internal("internal error")
+            }
+            Error::OverBudget { message, retry_after_secs } => {
+                let mut status = Status::resource_exhausted(message);
+                status.metadata_mut().insert("retry-after", retry_after_secs.into());
+                status
             }
         }
     }

@@ -41,7 +41,7 @@ use resume_proto::{
         admin_service_server::AdminServiceServer, batch_service_server::BatchServiceServer,
         candidate_service_server::CandidateServiceServer, opening_service_server::OpeningServiceServer,
         readiness_service_server::ReadinessServiceServer, resume_service_server::ResumeServiceServer,
-        worker_service_server::WorkerServiceServer,
+        usage_service_server::UsageServiceServer, worker_service_server::WorkerServiceServer,
     },
 };
 use runtime::process::{Running, Shutdown, StartError};
@@ -70,8 +70,14 @@ pub struct AppState {
     pub cache: cache::ResultCache,
     /// Job changes, published and watched.
     pub events: events::Events,
-    /// What the model's tokens cost (the console's history).
-    pub price: config::ModelPrice,
+    /// What each model's tokens cost.
+    pub prices: config::Prices,
+    /// The monthly budget of a user without one of their own (`USER_MONTHLY_BUDGET_USD`);
+    /// `None`: no budget.
+    pub monthly_budget: Option<f64>,
+    /// Workers ask a model (`OPENAI_API_KEY` is set): without one nothing costs anything,
+    /// so no budget refuses anything.
+    pub online: bool,
     /// How long finished jobs' files are kept (`None`: for good).
     pub retention: Option<chrono::TimeDelta>,
     /// What the job path counts for `/metrics`.
@@ -103,7 +109,8 @@ async fn connect(
     let refused = metrics.rate_limited.clone();
     let limit = api_limit::ApiLimit::new(client.clone(), keys.clone(), config.api_rate_limit_per_min, refused);
     let queue = queue::Dispatch::new(client, keys);
-    let (price, retention) = (config.price(), config.retention());
+    let (prices, retention) = (config.prices(), config.retention());
+    let (monthly_budget, online) = (config.monthly_budget(), config.openai_api_key.is_some());
     let (import_max_bytes, batch_max_items) = (config.import_max_bytes, config.batch_max_items);
     let state = AppState {
         db,
@@ -112,7 +119,9 @@ async fn connect(
         queue,
         cache,
         events,
-        price,
+        prices,
+        monthly_budget,
+        online,
         retention,
         metrics,
         import_max_bytes,
@@ -143,6 +152,7 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
     health.set_serving::<AdminServiceServer<grpc::admin::AdminApi>>().await;
     health.set_serving::<OpeningServiceServer<grpc::opening::OpeningApi>>().await;
     health.set_serving::<BatchServiceServer<grpc::batch::BatchApi>>().await;
+    health.set_serving::<UsageServiceServer<grpc::usage::UsageApi>>().await;
     health.set_serving::<ReadinessServiceServer<grpc::readiness::ReadinessApi>>().await;
     health.set_serving::<WorkerServiceServer<grpc::worker::WorkerApi>>().await;
     // Every served service is described, so grpcurl needs no .proto files at hand.
@@ -183,6 +193,7 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
         .add_service(web.layer(AdminServiceServer::new(grpc::admin::AdminApi { state: state.clone() })))
         .add_service(web.layer(OpeningServiceServer::new(grpc::opening::OpeningApi { state: state.clone() })))
         .add_service(web.layer(BatchServiceServer::new(grpc::batch::BatchApi { state: state.clone() })))
+        .add_service(web.layer(UsageServiceServer::new(grpc::usage::UsageApi { state: state.clone() })))
         .add_service(web.layer(ReadinessServiceServer::new(grpc::readiness::ReadinessApi { state: state.clone() })))
         .add_service(web.layer(WorkerServiceServer::new(grpc::worker::WorkerApi { state: state.clone() })))
         .add_service(web.layer(health_service))

@@ -92,6 +92,8 @@ pub struct Options {
     /// `OIDC_ISSUER`, `OIDC_CLIENT_ID` and `OIDC_ROLES_CLAIM` of servers and edge (no
     /// issuer by default).
     pub oidc: runtime::oidc::Settings,
+    /// `USER_MONTHLY_BUDGET_USD` of the servers; 0 (the default) is no budget.
+    pub user_monthly_budget_usd: f64,
 }
 
 impl Options {
@@ -165,15 +167,18 @@ fn server_config(
         api_rate_limit_per_min: options.api_rate_limit_per_min,
         content_reuse_days: 30,
         retention_days: 30,
-        // The fake model's price: a call's 240 + 60 tokens cost $0.0006.
+        // The fake model's price: a call's 240 + 60 tokens cost $0.0006 (cached prompt
+        // tokens $0.0005 per 1,000).
         model_prices: vec![server::config::ModelPrice {
             model: "fake-model".into(),
             prompt_per_1k: 0.001,
             completion_per_1k: 0.006,
+            cached_per_1k: Some(0.0005),
         }],
         import_max_bytes: IMPORT_MAX_BYTES,
         oidc: options.oidc.clone(),
         batch_max_items: 500,
+        user_monthly_budget_usd: options.user_monthly_budget_usd,
     }
 }
 
@@ -492,6 +497,18 @@ impl System {
         let (status, job) = self.post(user, &format!("/api/candidates/{id}/jobs"), sample_target()).await?;
         anyhow::ensure!(status == 201, "create job: {status} {job}");
         Ok((id, job["id"].as_i64().context("job id")?))
+    }
+
+    /// Creates the sample candidate named `name` for `user` (their summary names them too,
+    /// so that the model's prompts tell candidates apart); their id.
+    pub async fn candidate_named(&self, user: &str, name: &str) -> Result<i64> {
+        let mut candidate = sample_candidate();
+        candidate["full_name"] = json!(name);
+        // The name is not sent to the model; the summary is.
+        candidate["summary"] = json!(format!("{name} wrote the first published algorithm."));
+        let (status, candidate) = self.post(user, "/api/candidates", candidate).await?;
+        anyhow::ensure!(status == 201, "create candidate: {status} {candidate}");
+        candidate["id"].as_i64().context("candidate id")
     }
 
     /// `GET` the file of a finished job (its `result_url`) as `user`.

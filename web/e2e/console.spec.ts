@@ -55,8 +55,9 @@ test("a job submitted now moves to SUCCESS on the Jobs page without a reload", a
   // Three history charts, drawn by uPlot, each with its words for screen readers.
   await expect(page.locator("figure.chart canvas")).toHaveCount(3);
   await expect(page.locator("figure.chart figcaption").first()).toContainText(/Jobs finished per bucket: \d+ succeeded/);
-  await page.getByRole("radio", { name: "7 days" }).check();
-  await expect(page.getByRole("radio", { name: "7 days" })).toBeChecked();
+  const historyWindow = page.getByRole("group", { name: "History window" });
+  await historyWindow.getByRole("radio", { name: "7 days" }).check();
+  await expect(historyWindow.getByRole("radio", { name: "7 days" })).toBeChecked();
   await expectAccessible(page, "console dashboard");
 
   await page.getByRole("link", { name: "Jobs", exact: true }).click();

@@ -117,6 +117,14 @@ test("every page fits 375 px, passes axe, and is kept as a screenshot at 375 and
       },
     },
     { name: "batch", path: `/batches/${batchId}`, ready: (p) => expect(p.getByRole("status").filter({ hasText: "1 of 1 done" })).toBeVisible() },
+    {
+      name: "usage",
+      path: "/usage",
+      ready: async (p) => {
+        await heading(p, "Usage");
+        await expect(p.getByText(/spent this month/)).toBeVisible();
+      },
+    },
     { name: "not-found", path: "/nowhere", ready: (p) => heading(p, "Not found") },
     {
       name: "console-dashboard",
@@ -125,6 +133,8 @@ test("every page fits 375 px, passes axe, and is kept as a screenshot at 375 and
         await heading(p, "Dashboard");
         await expect(p.locator("figure.chart canvas")).toHaveCount(3);
         await expect(p.locator('tr[data-queue="resume_generation"]')).toBeVisible();
+        await expect(p.locator(`tr[data-owner="${user}"]`)).toBeVisible();
+        await expect(p.locator(`tr[data-batch="${batchId}"]`)).toBeVisible();
       },
     },
     { name: "console-jobs", path: `/monitor/jobs?owner=${user}`, ready: (p) => expect(p.locator(`tr[data-job="${done}"]`)).toBeVisible() },

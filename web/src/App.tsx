@@ -44,10 +44,17 @@ function Header() {
       <Link to="/" className="brand">
         Resumes
       </Link>
-      {reads ? (
-        <Link to="/monitor" className="console-link">
-          Console
-        </Link>
+      {session ? (
+        <nav className="top-links" aria-label="Main">
+          <Link to="/usage" className="console-link">
+            Usage
+          </Link>
+          {reads ? (
+            <Link to="/monitor" className="console-link">
+              Console
+            </Link>
+          ) : null}
+        </nav>
       ) : null}
       {session ? (
         <div className="who">
@@ -71,6 +78,7 @@ const ImportPage = lazy(() => import("./pages/ImportPage").then((m) => ({ defaul
 const AuthCallbackPage = lazy(() => import("./pages/AuthCallbackPage").then((m) => ({ default: m.AuthCallbackPage })));
 const OpeningsPage = lazy(() => import("./pages/OpeningsPage").then((m) => ({ default: m.OpeningsPage })));
 const BatchPage = lazy(() => import("./pages/BatchPage").then((m) => ({ default: m.BatchPage })));
+const UsagePage = lazy(() => import("./pages/UsagePage").then((m) => ({ default: m.UsagePage })));
 const ImportReviewPage = lazy(() => import("./pages/ImportReviewPage").then((m) => ({ default: m.ImportReviewPage })));
 
 /** Shown while a page's chunk loads. */
@@ -114,6 +122,7 @@ const routes = createRoutesFromElements(
     <Route path="/candidates/:id/edit" element={<EditCandidatePage />} />
     <Route path="/openings" element={<OpeningsPage />} />
     <Route path="/batches/:batchId" element={<BatchPage />} />
+    <Route path="/usage" element={<UsagePage />} />
     <Route path="/monitor/*" element={<ConsoleRoutes />} />
     <Route path={CALLBACK_PATH} element={<AuthCallbackPage />} />
     <Route path="*" element={<NotFoundPage />} />

@@ -88,7 +88,12 @@ async fn work(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
         max_attempts: config.max_attempts,
     };
     let cache_ttl = (config.result_cache_ttl_secs > 0).then(|| Duration::from_secs(config.result_cache_ttl_secs));
-    let ctx = Arc::new(pipeline::Context { redis, reporter, generator, retry, cache_ttl, stats: stats.clone() });
+    let model = config
+        .openai_api_key
+        .as_ref()
+        .map_or(resume_proto::job::OFFLINE_MODEL, |_| config.openai_model.as_str())
+        .to_owned();
+    let ctx = Arc::new(pipeline::Context { redis, reporter, generator, model, retry, cache_ttl, stats: stats.clone() });
     // Fonts and template load once, before the first task waits for them.
     tokio::task::spawn_blocking(render::pdf::warm_up);
 

@@ -71,6 +71,8 @@ pub struct Context {
     pub redis: Redis,
     pub reporter: Reporter,
     pub generator: Box<dyn Generator>,
+    /// The model `generator` asks (`offline` without a key), recorded with each job it makes.
+    pub model: String,
     pub retry: RetryPolicy,
     /// Lifetime of cached results; `None` when the cache is off.
     pub cache_ttl: Option<Duration>,
@@ -445,6 +447,7 @@ async fn build(
     }
     let provenance = Provenance {
         usage: generated.usage,
+        model: Some(ctx.model.clone()),
         generation_ms: started.elapsed().as_millis() as i64,
         cache_hit: false,
         repairs: generated.repairs.iter().map(|r| r.kind.name()).collect(),
@@ -500,7 +503,7 @@ async fn import(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> 
     };
     let took = started.elapsed().as_millis() as i64;
     tracing::info!(warnings = read.warnings.len(), roles = read.candidate.experience.len(), "import read");
-    match retrying(|| ctx.reporter.complete_import(&task.job_id, &read, took)).await {
+    match retrying(|| ctx.reporter.complete_import(&task.job_id, &read, &ctx.model, took)).await {
         Ok(()) => Ok(Outcome::Done),
         // Cancelled (or deleted) while we read.
         Err(status) if matches!(status.code(), Code::FailedPrecondition | Code::NotFound) => Ok(Outcome::Dropped),

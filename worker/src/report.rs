@@ -96,6 +96,8 @@ impl Interceptor for WorkerToken {
 #[derive(Debug, Clone, Default)]
 pub struct Provenance {
     pub usage: Usage,
+    /// The model that made the content; `None` when none ran for this job.
+    pub model: Option<String>,
     pub generation_ms: i64,
     /// Taken from the result cache, not generated for this job.
     pub cache_hit: bool,
@@ -149,7 +151,7 @@ impl Reporter {
         made: Option<(&Content, &str)>,
         provenance: Provenance,
     ) -> Result<(), Status> {
-        let Provenance { usage, generation_ms, cache_hit, repairs } = provenance;
+        let Provenance { usage, model, generation_ms, cache_hit, repairs } = provenance;
         let Document { filename, content_type, bytes } = document;
         let mut messages: Vec<v1::CompleteTaskRequest> = bytes
             .chunks(CHUNK)
@@ -163,6 +165,8 @@ impl Reporter {
         messages[0].content_type = content_type.clone();
         messages[0].prompt_tokens = usage.prompt_tokens as i32;
         messages[0].completion_tokens = usage.completion_tokens as i32;
+        messages[0].cached_tokens = usage.cached_tokens as i32;
+        messages[0].model = model.unwrap_or_default();
         messages[0].generation_ms = generation_ms;
         messages[0].cache_hit = cache_hit;
         messages[0].repairs = repairs.into_iter().map(str::to_owned).collect();
@@ -174,8 +178,14 @@ impl Reporter {
         Ok(())
     }
 
-    /// Hands over an import's draft, its warnings and what reading it cost.
-    pub async fn complete_import(&self, job_id: &str, read: &Read, generation_ms: i64) -> Result<(), Status> {
+    /// Hands over an import's draft, its warnings and what reading it (by `model`) cost.
+    pub async fn complete_import(
+        &self,
+        job_id: &str,
+        read: &Read,
+        model: &str,
+        generation_ms: i64,
+    ) -> Result<(), Status> {
         let request = v1::CompleteImportRequest {
             job_id: job_id.to_owned(),
             draft: Some(read.candidate.clone()),
@@ -183,6 +193,8 @@ impl Reporter {
             prompt_tokens: read.usage.prompt_tokens as i32,
             completion_tokens: read.usage.completion_tokens as i32,
             generation_ms,
+            cached_tokens: read.usage.cached_tokens as i32,
+            model: model.to_owned(),
         };
         self.client.clone().complete_import(request).await?;
         Ok(())

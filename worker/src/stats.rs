@@ -263,7 +263,7 @@ mod tests {
     #[test]
     fn model_calls_are_counted_by_outcome_with_their_tokens() {
         let stats = Stats::new(1);
-        let usage = Usage { prompt_tokens: 120, completion_tokens: 30 };
+        let usage = Usage { prompt_tokens: 120, cached_tokens: 0, completion_tokens: 30 };
         stats.model.start("resume_main").finish(Ok(usage));
         let busy = ModelError::Transient { reason: "HTTP 429".into(), retry_after: None };
         stats.model.start("resume_main").finish(Err(&busy));

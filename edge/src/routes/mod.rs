@@ -11,6 +11,7 @@ pub mod health;
 pub mod imports;
 pub mod openings;
 pub mod resume;
+pub mod usage;
 
 use std::sync::Arc;
 

@@ -170,7 +170,14 @@ pub async fn copy_pauses(state: &AppState) -> Result<()> {
 }
 
 /// Records an operator's action.
-async fn audit(state: &AppState, by: &str, action: &str, target: &str, matched: i64, changed: i64) -> Result<()> {
+pub(crate) async fn audit(
+    state: &AppState,
+    by: &str,
+    action: &str,
+    target: &str,
+    matched: i64,
+    changed: i64,
+) -> Result<()> {
     audit_entry::ActiveModel {
         at: Set(db::now()),
         user: Set(by.to_owned()),

@@ -2,7 +2,7 @@
 //! time, computed from the database, so that every server answers the same and nothing
 //! is lost when one restarts. Jobs count where they were submitted and where they ended;
 //! wait and run times are percentiles of the jobs that ran (not those answered at
-//! submit); cost is their tokens at the configured price.
+//! submit); cost is their tokens at the price of the model that ran each.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use resume_proto::{job::JobStatus, time::to_timestamp, v1};
@@ -10,6 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::{
     AppState,
+    config::Tokens,
     db::resume_job,
     error::{Error, Result},
 };
@@ -19,15 +20,29 @@ const MIN_BUCKET: i64 = 60;
 /// The most buckets one answer holds.
 const MAX_BUCKETS: i64 = 2000;
 
-/// A window's length and the bucket it has when the request names none.
-fn window(name: &str) -> Result<(TimeDelta, i64)> {
+/// The length of window `name` (`1h`, `24h`, `7d` or `30d`), or INVALID_ARGUMENT naming
+/// the field.
+pub(crate) fn length(name: &str) -> Result<TimeDelta> {
     Ok(match name {
-        "1h" => (TimeDelta::hours(1), 60),
-        "" | "24h" => (TimeDelta::hours(24), 900),
-        "7d" => (TimeDelta::days(7), 3600),
-        "30d" => (TimeDelta::days(30), 14_400),
+        "1h" => TimeDelta::hours(1),
+        "24h" => TimeDelta::hours(24),
+        "7d" => TimeDelta::days(7),
+        "30d" => TimeDelta::days(30),
         _ => return Err(Error::InvalidArgument("window must be \"1h\", \"24h\", \"7d\" or \"30d\"".into())),
     })
+}
+
+/// A window's length (24 hours when unnamed) and the bucket it has when the request names
+/// none.
+fn window(name: &str) -> Result<(TimeDelta, i64)> {
+    let length = length(if name.is_empty() { "24h" } else { name })?;
+    let bucket = match length.num_hours() {
+        1 => 60,
+        24 => 900,
+        168 => 3600,
+        _ => 14_400,
+    };
+    Ok((length, bucket))
 }
 
 /// The value at quantile `q` of `sorted` (nearest rank); `None` when it is empty.
@@ -48,7 +63,7 @@ struct Tally {
     runs: Vec<f64>,
 }
 
-type Ended = (JobStatus, bool, DateTime<Utc>, Option<DateTime<Utc>>, DateTime<Utc>, i32, i32);
+type Ended = (JobStatus, bool, DateTime<Utc>, Option<DateTime<Utc>>, DateTime<Utc>, i32, i32, i32, Option<String>);
 
 /// The buckets of `req.window` up to now, oldest first, and the average cost of a resume
 /// the model made in it.
@@ -95,7 +110,9 @@ pub async fn history(state: &AppState, req: v1::GetHistoryRequest) -> Result<v1:
             resume_job::Column::StartedAt,
             resume_job::Column::CompletedAt,
             resume_job::Column::PromptTokens,
+            resume_job::Column::CachedTokens,
             resume_job::Column::CompletionTokens,
+            resume_job::Column::Model,
         ])
         .filter(resume_job::Column::CompletedAt.gte(start))
         .into_tuple()
@@ -105,14 +122,15 @@ pub async fn history(state: &AppState, req: v1::GetHistoryRequest) -> Result<v1:
     for i in slots.into_iter().flatten() {
         tallies[i].bucket.submitted += 1;
     }
-    let price = &state.price;
     let (mut generated, mut generated_cost) = (0u64, 0.0);
-    for (i, (status, cache_hit, created, started, completed, prompt, completion)) in ended {
+    for (i, (status, cache_hit, created, started, completed, prompt, cached, completion, model)) in ended {
         let Some(tally) = i.and_then(|i| tallies.get_mut(i)) else { continue };
         let b = &mut tally.bucket;
-        let cost = price.cost(prompt.into(), completion.into());
-        b.prompt_tokens += i64::from(prompt);
-        b.completion_tokens += i64::from(completion);
+        let tokens = Tokens { prompt: prompt.into(), cached: cached.into(), completion: completion.into() };
+        let cost = state.prices.of(model.as_deref()).cost(tokens);
+        b.prompt_tokens += tokens.prompt;
+        b.cached_tokens += tokens.cached;
+        b.completion_tokens += tokens.completion;
         b.cost_usd += cost;
         let succeeded = status == JobStatus::Success;
         match status {
@@ -171,7 +189,9 @@ mod tests {
     #[test]
     fn windows_are_named_and_have_a_bucket() {
         assert_eq!(window("1h").unwrap(), (TimeDelta::hours(1), 60));
-        assert_eq!(window("").unwrap().1, 900);
+        assert_eq!(window("").unwrap(), (TimeDelta::hours(24), 900));
+        assert_eq!(window("7d").unwrap().1, 3600);
+        assert_eq!(window("30d").unwrap(), (TimeDelta::days(30), 14_400));
         assert!(window("2h").unwrap_err().to_string().starts_with("window must be"));
     }
 }

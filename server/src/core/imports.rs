@@ -86,6 +86,10 @@ fn upload(req: v1::CreateImportRequest, max_bytes: usize) -> Result<Upload> {
 /// any worker.
 pub async fn create(state: &AppState, owner: &str, req: v1::CreateImportRequest) -> Result<v1::Import> {
     let Upload { filename, content_type, format, data } = upload(req, state.import_max_bytes)?;
+    // A file read as text goes to the model, and meets the budget; one read exactly does not.
+    if matches!(format, ImportFormat::Pdf | ImportFormat::Docx | ImportFormat::Text) {
+        super::budget::admit_job(state, owner).await?;
+    }
     state.queue.ensure_connected()?;
     let row = jobs::pending(JobKind::Import, owner, None, None, FileType::default(), Priority::Default);
     let import = candidate_import::Model {
@@ -186,7 +190,16 @@ pub async fn file_of(state: &AppState, job_id: &str) -> Result<v1::ImportFile> {
 
 /// Stores a worker's draft and marks the import SUCCESS, in one transaction.
 pub async fn complete(state: &AppState, req: v1::CompleteImportRequest) -> Result<v1::Import> {
-    let v1::CompleteImportRequest { job_id, draft, warnings, prompt_tokens, completion_tokens, generation_ms } = req;
+    let v1::CompleteImportRequest {
+        job_id,
+        draft,
+        warnings,
+        prompt_tokens,
+        completion_tokens,
+        generation_ms,
+        cached_tokens,
+        model,
+    } = req;
     let job_id = validate::job_id(&job_id)?;
     let draft = v1::ImportDraft { candidate: Some(draft.unwrap_or_default()), warnings };
     let detail = format!(
@@ -195,7 +208,15 @@ pub async fn complete(state: &AppState, req: v1::CompleteImportRequest) -> Resul
     );
     let keeps =
         Kept { draft: Some(draft.encode_to_vec()), ..Kept::events([Event::new(Kind::Succeeded).detail(detail)]) };
-    let done = Completion { filename: None, prompt_tokens, completion_tokens, generation_ms, cache_hit: false };
+    let done = Completion {
+        filename: None,
+        prompt_tokens,
+        cached_tokens,
+        completion_tokens,
+        model: (!model.is_empty()).then_some(model),
+        generation_ms,
+        cache_hit: false,
+    };
     let moved =
         lifecycle::transition(state, Move::Complete(&done), resume_job::Column::Id.eq(job_id.as_str()), keeps).await?;
     let Some(row) = moved.into_iter().next() else {

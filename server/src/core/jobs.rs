@@ -67,6 +67,8 @@ pub(crate) fn pending(
         batch_id: None,
         document: Document::Resume,
         anonymize: false,
+        model: None,
+        cached_tokens: 0,
     }
 }
 
@@ -94,6 +96,8 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     if let Some(cached) = cached {
         return complete_from_cache(state, row, cached, &work.content_key).await;
     }
+    // Only work that will call the model meets the budget; the cache answered above.
+    super::budget::admit_job(state, owner).await?;
     state.writer.insert(row.clone(), queued(priority)).await?;
     if let Err(error) = state.queue.push(&row, work).await {
         unqueued(state, &row.id).await;

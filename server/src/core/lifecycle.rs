@@ -57,7 +57,11 @@ pub struct Completion {
     pub filename: Option<String>,
     /// What the model read and wrote for it (0 without a model call).
     pub prompt_tokens: i32,
+    /// Of `prompt_tokens`, those read from the provider's prompt cache.
+    pub cached_tokens: i32,
     pub completion_tokens: i32,
+    /// The model that made it; none without a model call.
+    pub model: Option<String>,
     /// How long the content took to make.
     pub generation_ms: i64,
     /// Made from a content another job made (no model call).
@@ -148,6 +152,8 @@ impl Move<'_> {
                 .col_expr(C::CompletedAt, Expr::value(now))
                 .col_expr(C::PromptTokens, Expr::value(Ord::max(done.prompt_tokens, 0)))
                 .col_expr(C::CompletionTokens, Expr::value(Ord::max(done.completion_tokens, 0)))
+                .col_expr(C::CachedTokens, Expr::value(done.cached_tokens.clamp(0, Ord::max(done.prompt_tokens, 0))))
+                .col_expr(C::Model, Expr::value(done.model.clone()))
                 .col_expr(C::CacheHit, Expr::value(done.cache_hit))
                 .col_expr(C::GenerationMs, Expr::value(Ord::max(done.generation_ms, 0))),
             Move::Fail { message } => {

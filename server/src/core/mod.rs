@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod admin;
 pub mod batches;
+pub mod budget;
 pub mod candidates;
 pub mod content;
 pub mod documents;
@@ -19,6 +20,7 @@ pub mod recovery;
 pub mod retention;
 pub mod search;
 pub mod tasks;
+pub mod usage;
 pub mod validate;
 pub mod view;
 pub mod watch;

@@ -122,7 +122,10 @@ pub struct Handover {
     pub content_type: String,
     pub content: Vec<u8>,
     pub prompt_tokens: i32,
+    pub cached_tokens: i32,
     pub completion_tokens: i32,
+    /// The model that made `made`; empty when none ran for this job.
+    pub model: String,
     pub generation_ms: i64,
     pub cache_hit: bool,
     /// What the file was rendered from.
@@ -141,7 +144,9 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
         content_type,
         content,
         prompt_tokens,
+        cached_tokens,
         completion_tokens,
+        model,
         generation_ms,
         cache_hit,
         made,
@@ -155,12 +160,23 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
     let detail = match cache_hit {
         true => "from a cached content, no model call".to_owned(),
         false => {
-            format!("{generation_ms} ms generating, {prompt_tokens} + {completion_tokens} tokens{}", repaired(&repairs))
+            format!(
+                "{generation_ms} ms generating, {prompt_tokens} + {completion_tokens} tokens ({cached_tokens} cached){}",
+                repaired(&repairs)
+            )
         }
     };
     let events = vec![Event::new(Kind::Succeeded).detail(detail)];
     let keeps = documents::kept(events, content_type, content, made.as_ref().map(|m| (m, content_key.as_str())));
-    let done = Completion { filename: Some(filename), prompt_tokens, completion_tokens, generation_ms, cache_hit };
+    let done = Completion {
+        filename: Some(filename),
+        prompt_tokens,
+        cached_tokens,
+        completion_tokens,
+        model: (!model.is_empty()).then_some(model),
+        generation_ms,
+        cache_hit,
+    };
     let done =
         lifecycle::transition(state, Move::Complete(&done), resume_job::Column::Id.eq(job_id.as_str()), keeps).await?;
     let Some(row) = done.into_iter().next() else {

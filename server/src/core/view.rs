@@ -33,6 +33,8 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         batch_id,
         document,
         anonymize,
+        model,
+        cached_tokens,
     } = row;
     // Derived, not stored: where a REST client downloads the file.
     let result_url = (status == JobStatus::Success).then(|| result_url(&id));
@@ -61,6 +63,8 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         batch_id,
         document: document.to_string(),
         anonymize,
+        cached_tokens,
+        model,
     }
 }
 

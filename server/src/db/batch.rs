@@ -18,6 +18,9 @@ pub struct Model {
     pub priority: Priority,
     pub fresh: bool,
     pub created_at: DateTimeUtc,
+    /// What it was estimated to cost when accepted (its items the caches did not answer,
+    /// at the owner's recent average per resume); none when nothing was known to average.
+    pub estimated_cost_usd: Option<f64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

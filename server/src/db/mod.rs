@@ -16,6 +16,7 @@ pub mod resume_content;
 pub mod resume_document;
 pub mod resume_file;
 pub mod resume_job;
+pub mod user_budget;
 pub mod writer;
 
 use std::time::Duration;
@@ -222,6 +223,8 @@ pub(crate) mod testing {
             batch_id: None,
             document: Document::Resume,
             anonymize: false,
+            model: None,
+            cached_tokens: 0,
         }
     }
 }

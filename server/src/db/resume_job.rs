@@ -46,6 +46,12 @@ pub struct Model {
     pub document: Document,
     /// Its file leaves out the candidate's name, contact line and links.
     pub anonymize: bool,
+    /// The model that made its content (`offline` for the offline generator); none when
+    /// no model ran for it (a cache hit, a render, a job not yet run or older than the
+    /// column).
+    pub model: Option<String>,
+    /// Of `prompt_tokens`, those the provider read from its prompt cache.
+    pub cached_tokens: i32,
 }
 
 impl Model {

@@ -12,7 +12,7 @@ use super::ResponseStream;
 use crate::{
     AppState,
     auth::Caller,
-    core::{actions, admin, history, search},
+    core::{actions, admin, batches, budget, history, search, usage},
 };
 
 /// The admin API over the shared state.
@@ -116,6 +116,29 @@ impl AdminService for AdminApi {
         request: Request<v1::GetHistoryRequest>,
     ) -> Result<Response<v1::GetHistoryResponse>, Status> {
         Ok(Response::new(history::history(&self.state, request.into_inner()).await?))
+    }
+
+    async fn get_spending(
+        &self,
+        request: Request<v1::GetSpendingRequest>,
+    ) -> Result<Response<v1::GetSpendingResponse>, Status> {
+        Ok(Response::new(usage::spending(&self.state, request.into_inner()).await?))
+    }
+
+    async fn list_recent_batches(
+        &self,
+        request: Request<v1::ListRecentBatchesRequest>,
+    ) -> Result<Response<v1::ListRecentBatchesResponse>, Status> {
+        let batches = batches::recent(&self.state, request.into_inner().limit).await?;
+        Ok(Response::new(v1::ListRecentBatchesResponse { batches }))
+    }
+
+    async fn set_user_budget(
+        &self,
+        request: Request<v1::SetUserBudgetRequest>,
+    ) -> Result<Response<v1::SetUserBudgetResponse>, Status> {
+        let by = Caller::of(&request)?.user_id.clone();
+        Ok(Response::new(budget::set(&self.state, &by, request.into_inner()).await?))
     }
 
     type WatchEventsStream = ResponseStream<v1::WatchEventsResponse>;

@@ -32,6 +32,15 @@ impl BatchService for BatchApi {
         Ok(Response::new(v1::CreateBatchResponse { batch: Some(batch) }))
     }
 
+    async fn estimate_batch(
+        &self,
+        request: Request<v1::EstimateBatchRequest>,
+    ) -> Result<Response<v1::EstimateBatchResponse>, Status> {
+        let owner = Caller::of(&request)?.user_id.clone();
+        let batch = request.into_inner().batch.ok_or_else(|| super::missing("batch"))?;
+        Ok(Response::new(batches::estimate(&self.state, &owner, batch).await?))
+    }
+
     async fn get_batch(&self, request: Request<v1::GetBatchRequest>) -> Result<Response<v1::GetBatchResponse>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
         let batch = batches::get(&self.state, &owner, &request.get_ref().batch_id).await?;

@@ -7,6 +7,7 @@ pub mod candidate;
 pub mod opening;
 pub mod readiness;
 pub mod resume;
+pub mod usage;
 pub mod worker;
 
 use tonic::Status;

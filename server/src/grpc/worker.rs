@@ -54,6 +54,8 @@ impl WorkerService for WorkerApi {
             made,
             content_key,
             repairs,
+            cached_tokens,
+            model,
         } = first;
         let mut content = chunk;
         while let Some(message) = messages.message().await? {
@@ -67,7 +69,9 @@ impl WorkerService for WorkerApi {
             content_type,
             content,
             prompt_tokens,
+            cached_tokens,
             completion_tokens,
+            model,
             generation_ms,
             cache_hit,
             made: made.map(Into::into),

@@ -3,7 +3,9 @@
 //! scripted (a status with an optional `Retry-After`, content that is not JSON, a verbatim
 //! body, or the valid answer changed by a function) for the next calls of either schema,
 //! or for the first answers to each distinct prompt of a schema, after a set latency
-//! (per schema), and records every request.
+//! (per schema), and records every request. Every answer reports the usage a test set
+//! ([`FakeModel::set_usage`]; 120 prompt and 30 completion tokens, no cache details, by
+//! default).
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -89,6 +91,22 @@ impl std::fmt::Debug for Reply {
     }
 }
 
+/// The usage each answer reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    pub prompt_tokens: u32,
+    /// Sent as `prompt_tokens_details.cached_tokens` when set; the details are left out
+    /// when `None` (as some compatible providers do).
+    pub cached_tokens: Option<u32>,
+    pub completion_tokens: u32,
+}
+
+impl Default for Usage {
+    fn default() -> Usage {
+        Usage { prompt_tokens: 120, cached_tokens: None, completion_tokens: 30 }
+    }
+}
+
 /// One request the fake received.
 #[derive(Debug, Clone)]
 pub struct Seen {
@@ -122,6 +140,8 @@ struct Inner {
     refused: Mutex<(Vec<String>, u16)>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
+    /// What each answer reports it used.
+    usage: Mutex<Usage>,
 }
 
 /// A running fake model server.
@@ -177,6 +197,11 @@ impl FakeModel {
         *self.inner.refused.lock().unwrap() = (texts.iter().map(|t| (*t).to_owned()).collect(), status);
     }
 
+    /// Every answer from now on reports `usage`.
+    pub fn set_usage(&self, usage: Usage) {
+        *self.inner.usage.lock().unwrap() = usage;
+    }
+
     /// Every request so far.
     pub fn seen(&self) -> Vec<Seen> {
         self.inner.seen.lock().unwrap().clone()
@@ -221,6 +246,8 @@ async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body
         inner.per_prompt.lock().unwrap()[call].get(*times - 1).cloned()
     });
     inner.in_flight.fetch_sub(1, SeqCst);
+    let usage = *inner.usage.lock().unwrap();
+    let completion = |content: &str| completion(content, usage);
     match scripted {
         Some(Reply::Status(status, retry_after)) => {
             let status = StatusCode::from_u16(status).unwrap();
@@ -314,11 +341,17 @@ fn letter(candidate: &Value, target: &Value) -> Value {
     })
 }
 
-fn completion(content: &str) -> Value {
+fn completion(content: &str, usage: Usage) -> Value {
+    let Usage { prompt_tokens, cached_tokens, completion_tokens } = usage;
+    let mut usage = json!({"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                           "total_tokens": prompt_tokens + completion_tokens});
+    if let Some(cached) = cached_tokens {
+        usage["prompt_tokens_details"] = json!({"cached_tokens": cached});
+    }
     json!({
         "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": "fake",
         "choices": [{"index": 0, "finish_reason": "stop", "logprobs": null,
                      "message": {"role": "assistant", "content": content, "refusal": null}}],
-        "usage": {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150},
+        "usage": usage,
     })
 }

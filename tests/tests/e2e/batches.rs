@@ -9,7 +9,7 @@ use std::{
 };
 
 use anyhow::{Context, Result, ensure};
-use e2e::{Db, Options, PATIENCE, System, eventually, fake_model::FakeModel, pdf_text, sample_candidate};
+use e2e::{Db, Options, PATIENCE, System, eventually, fake_model::FakeModel, pdf_text};
 use futures::StreamExt;
 use resume_proto::v1::{self, batch_service_client::BatchServiceClient};
 use serde_json::{Value, json};
@@ -28,17 +28,6 @@ async fn create_opening(system: &System, user: &str) -> Result<i64> {
     let (status, opening) = system.post(user, "/api/openings", opening()).await?;
     ensure!(status == 201, "create opening: {status} {opening}");
     opening["id"].as_i64().context("opening id")
-}
-
-/// Creates a candidate of `user`'s named `name`; their id.
-async fn create_candidate(system: &System, user: &str, name: &str) -> Result<i64> {
-    let mut candidate = sample_candidate();
-    candidate["full_name"] = json!(name);
-    // The name is not sent to the model; the summary is, and tells the candidates apart.
-    candidate["summary"] = json!(format!("{name} wrote the first published algorithm."));
-    let (status, candidate) = system.post(user, "/api/candidates", candidate).await?;
-    ensure!(status == 201, "create candidate: {status} {candidate}");
-    candidate["id"].as_i64().context("candidate id")
 }
 
 /// The name of candidate `n` of the batch: two share one name, so that the archive must
@@ -121,7 +110,7 @@ async fn a_batch_of_30_over_two_servers_and_three_workers() -> Result<()> {
     let opening_id = create_opening(&system, user).await?;
     let mut ids = Vec::new();
     for n in 0..CANDIDATES {
-        ids.push(create_candidate(&system, user, &name(n)).await?);
+        ids.push(system.candidate_named(user, &name(n)).await?);
     }
     // A permanent refusal (400) fails a job at once, without retries.
     let refused = ["Candidate 07", "Candidate 19"];
@@ -257,7 +246,7 @@ async fn cancel_mid_batch_leaves_no_item_running() -> Result<()> {
     let opening_id = create_opening(&system, user).await?;
     let mut ids = Vec::new();
     for n in 0..CANDIDATES {
-        ids.push(create_candidate(&system, user, &name(n)).await?);
+        ids.push(system.candidate_named(user, &name(n)).await?);
     }
     let (status, batch) =
         system.post(user, &format!("/api/openings/{opening_id}/batches"), json!({"candidate_ids": ids})).await?;
@@ -299,9 +288,9 @@ async fn foreign_ids_are_refused_whole_and_batches_are_their_owners() -> Result<
     let system = System::start(Db::Postgres, 0).await?;
     let (a, b) = ("recruiter-a", "recruiter-b");
     let opening_id = create_opening(&system, a).await?;
-    let mine = create_candidate(&system, a, "Ada One").await?;
-    let also_mine = create_candidate(&system, a, "Ada Two").await?;
-    let theirs = create_candidate(&system, b, "Bea Three").await?;
+    let mine = system.candidate_named(a, "Ada One").await?;
+    let also_mine = system.candidate_named(a, "Ada Two").await?;
+    let theirs = system.candidate_named(b, "Bea Three").await?;
     let batches = format!("/api/openings/{opening_id}/batches");
 
     let (status, error) = system.post(a, &batches, json!({"candidate_ids": [mine, theirs, 987654]})).await?;

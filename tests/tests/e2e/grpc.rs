@@ -104,6 +104,7 @@ async fn health_answers_serving_and_reflection_lists_the_services() -> anyhow::R
         "resume.v1.CandidateService",
         "resume.v1.OpeningService",
         "resume.v1.BatchService",
+        "resume.v1.UsageService",
     ] {
         let status = health.check(HealthCheckRequest { service: service.into() }).await?.into_inner().status;
         assert_eq!(status, ServingStatus::Serving as i32, "{service:?}");
@@ -126,6 +127,7 @@ async fn health_answers_serving_and_reflection_lists_the_services() -> anyhow::R
         "resume.v1.AdminService",
         "resume.v1.OpeningService",
         "resume.v1.BatchService",
+        "resume.v1.UsageService",
         "resume.v1.WorkerService",
         "grpc.health.v1.Health",
         "grpc.reflection.v1.ServerReflection",

@@ -7,6 +7,7 @@ mod cache;
 mod candidates;
 mod cluster;
 mod content;
+mod costs;
 mod erasure;
 mod fair;
 mod fit;

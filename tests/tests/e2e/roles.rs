@@ -82,11 +82,14 @@ const ROUTES: &[Route] = &[
     route("get", "/api/admin/errors", Access::Read, 200),
     route("get", "/api/admin/audit", Access::Read, 200),
     route("get", "/api/admin/events", Access::Read, 200),
+    route("get", "/api/admin/spending", Access::Read, 200),
+    route("get", "/api/admin/batches", Access::Read, 200),
     route("post", "/api/admin/jobs/{job_id}/retry", Access::Act, 404),
     route("post", "/api/admin/jobs/{job_id}/cancel", Access::Act, 404),
     route("post", "/api/admin/jobs/bulk", Access::Act, 200),
     route("post", "/api/admin/queues/{name}/pause", Access::Act, 200),
     route("post", "/api/admin/queues/{name}/resume", Access::Act, 200),
+    route("put", "/api/admin/users/{owner}/budget", Access::Act, 200),
 ];
 
 /// Every `AdminService` RPC: who may call it, and what it answers a caller who may.
@@ -100,11 +103,14 @@ const ADMIN_RPCS: &[(&str, Access, Code)] = &[
     ("GetHistory", Access::Read, Code::Ok),
     ("WatchEvents", Access::Read, Code::Ok),
     ("ListAuditEntries", Access::Read, Code::Ok),
+    ("GetSpending", Access::Read, Code::Ok),
+    ("ListRecentBatches", Access::Read, Code::Ok),
     ("RetryJob", Access::Act, Code::NotFound),
     ("CancelAnyJob", Access::Act, Code::NotFound),
     ("BulkJobs", Access::Act, Code::Ok),
     ("PauseQueue", Access::Act, Code::Ok),
     ("ResumeQueue", Access::Act, Code::Ok),
+    ("SetUserBudget", Access::Act, Code::Ok),
 ];
 
 /// Representative `WorkerService` RPCs, and what they answer a worker about [`NO_JOB`].
@@ -168,10 +174,12 @@ async fn described_admin_routes(system: &System) -> anyhow::Result<BTreeSet<(Str
     Ok(described)
 }
 
-/// Calls `route` with `token` (the job [`NO_JOB`], the queue `priority_high`); the status and,
+/// Calls `route` with `token` (the job [`NO_JOB`], the queue `priority_high`, the user
+/// `role-target`); the status and,
 /// on a 403, the error code. An event stream is not read past its status.
 async fn call_route(system: &System, route: &Route, token: &str) -> anyhow::Result<(u16, Option<String>)> {
-    let path = route.path.replace("{job_id}", NO_JOB).replace("{name}", "priority_high");
+    let path =
+        route.path.replace("{job_id}", NO_JOB).replace("{name}", "priority_high").replace("{owner}", "role-target");
     let request = match route.method {
         "get" => system.http.get(system.url(&path)),
         "post" if path.ends_with("/bulk") => {
@@ -180,6 +188,7 @@ async fn call_route(system: &System, route: &Route, token: &str) -> anyhow::Resu
             system.http.post(system.url(&path)).json(&body)
         }
         "post" => system.http.post(system.url(&path)).json(&json!({})),
+        "put" => system.http.put(system.url(&path)).json(&json!({"monthly_budget_usd": 1})),
         other => anyhow::bail!("no request for method {other}"),
     };
     let response = request.bearer_auth(token).send().await?;
@@ -236,6 +245,14 @@ async fn call_admin(channel: Channel, method: &str, token: &str) -> Code {
         }
         "PauseQueue" => code_of(admin.pause_queue(authorized(token, v1::PauseQueueRequest { name: queue() })).await),
         "ResumeQueue" => code_of(admin.resume_queue(authorized(token, v1::ResumeQueueRequest { name: queue() })).await),
+        "GetSpending" => code_of(admin.get_spending(authorized(token, v1::GetSpendingRequest::default())).await),
+        "ListRecentBatches" => {
+            code_of(admin.list_recent_batches(authorized(token, v1::ListRecentBatchesRequest::default())).await)
+        }
+        "SetUserBudget" => {
+            let request = v1::SetUserBudgetRequest { owner: "role-target".into(), monthly_budget_usd: Some(1.0) };
+            code_of(admin.set_user_budget(authorized(token, request)).await)
+        }
         other => panic!("the test has no call for AdminService/{other}"),
     }
 }

@@ -13,6 +13,7 @@ function batch(extra: Partial<Batch> = {}): Batch {
     file_type: "pdf",
     priority: "default",
     fresh: false,
+    cost_usd: 0,
     items: [
       { candidate_id: 1, candidate_name: "Ada", job: jobFixture({ job_id: "a", status: "PENDING", progress: 0 }) },
       { candidate_id: 2, candidate_name: "Bea", job: jobFixture({ job_id: "b", status: "PROCESSING", progress: 10 }) },

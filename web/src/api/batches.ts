@@ -99,7 +99,8 @@ export function merged(batch: Batch | undefined, update: Batch): Batch {
   return { ...batch, total: update.total, counts: update.counts, items };
 }
 
-/** One batch with every item, kept live over its event stream until every item has ended. */
+/** One batch with every item, kept live over its event stream until every item has ended,
+ * then read once more (the events carry the counts, the answer also what it cost). */
 export function useBatch(batchId: string) {
   const client = useQueryClient();
   const query = useQuery({
@@ -122,6 +123,7 @@ export function useBatch(batchId: string) {
       client.setQueryData(batchKeys.batch(batchId), (batch: Batch | undefined) =>
         update.items.length === update.total ? update : merged(batch, update),
       );
+      if (hasEnded(update.counts)) void client.invalidateQueries({ queryKey: batchKeys.batch(batchId) });
     }).catch(() => {
       // The stream broke (a restarting edge): read the batch again, which follows anew.
       if (!abort.signal.aborted) void client.invalidateQueries({ queryKey: batchKeys.batch(batchId) });

@@ -15,6 +15,7 @@ export function jobFixture(extra: Partial<Job> = {}): Job {
     anonymize: false,
     attempts: 1,
     prompt_tokens: 0,
+    cached_tokens: 0,
     completion_tokens: 0,
     generation_ms: 0,
     ...extra,

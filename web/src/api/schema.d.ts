@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every user's most recent batches, newest first, with their counts and costs. */
+        get: operations["listRecentBatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/errors": {
         parameters: {
             query?: never;
@@ -231,6 +248,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/spending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What each owner's jobs that ended within the window (30 days by default) cost, top
+         *     spenders first with their monthly budgets and what they spent each day, and what each
+         *     day cost.
+         */
+        get: operations["getSpending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/stats": {
         parameters: {
             query?: never;
@@ -241,6 +279,26 @@ export interface paths {
         /** Totals across every user's jobs. */
         get: operations["getStats"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{owner}/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Gives a user a monthly budget of their own in place of `USER_MONTHLY_BUDGET_USD` (0:
+         *     none for them), or with `null` takes it away again; in the audit log as `budget`.
+         */
+        put: operations["setUserBudget"];
         post?: never;
         delete?: never;
         options?: never;
@@ -301,6 +359,26 @@ export interface paths {
          *     queued.
          */
         post: operations["createBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/batches/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a batch of explicit pairs would cost and whether the caller's monthly budget takes
+         *     it; the body is checked as a submission's is, and nothing is stored or queued.
+         */
+        post: operations["estimateBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -563,6 +641,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's jobs submitted within the window (30 days by default): how many ended
+         *     each way, their tokens (prompt, cached, completion), their cost at `MODEL_PRICES`, what
+         *     the caches saved, and the caller's monthly budget. 400 naming `window` for an unknown
+         *     one.
+         */
+        get: operations["getMyUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -638,6 +738,27 @@ export interface paths {
          *     queued.
          */
         post: operations["createOpeningBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/openings/{id}/batches/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a batch for the opening would cost (every item at the caller's recent average per
+         *     resume) and whether the caller's monthly budget takes it; the body is checked as a
+         *     submission's is, and nothing is stored or queued.
+         */
+        post: operations["estimateOpeningBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -834,6 +955,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A batch as operators see it: whose it is, its counts and cost (no items). */
+        AdminBatch: {
+            batch?: components["schemas"]["Batch"] | null;
+            owner: string;
+        };
+        /** @description Every user's most recent batches, newest first. */
+        AdminBatchList: {
+            batches: components["schemas"]["AdminBatch"][];
+        };
         /**
          * @description Any user's job, as operators see it: the Job, whose it is, its queue and the worker that
          *     claimed it last.
@@ -896,11 +1026,18 @@ export interface components {
         Batch: {
             /** @description A UUID. */
             batch_id: string;
+            /**
+             * Format: double
+             * @description What its items' model calls cost so far, at `MODEL_PRICES`.
+             */
+            cost_usd: number;
             counts: components["schemas"]["BatchCounts"];
             created_at?: string | null;
             /**
              * Format: double
-             * @description What it is estimated to cost; null until costs are recorded.
+             * @description What it was estimated to cost when accepted: its items the caches did not answer,
+             *     each at the owner's recent average per resume; null when nothing was known to
+             *     average.
              */
             estimated_cost_usd?: number | null;
             file_type: components["schemas"]["FileType"];
@@ -936,6 +1073,28 @@ export interface components {
             /** Format: int64 */
             succeeded: number;
         };
+        /** @description What a batch would cost, and whether the caller's budget takes it. */
+        BatchEstimate: {
+            /**
+             * Format: double
+             * @description What one resume made by the model cost on average over the caller's last 30 days
+             *     (every user's when the caller made none).
+             */
+            average_cost_usd?: number | null;
+            budget?: components["schemas"]["Budget"] | null;
+            /**
+             * Format: double
+             * @description `items` × `average_cost_usd`; null when there is nothing to average.
+             */
+            estimated_cost_usd?: number | null;
+            /**
+             * Format: int64
+             * @description How many jobs it would make.
+             */
+            items: number;
+            /** @description The budget takes the estimate: the submission is not refused for it. */
+            within_budget: boolean;
+        };
         /** @description One item: a candidate and the job made for them. */
         BatchItem: {
             /** Format: int64 */
@@ -955,6 +1114,28 @@ export interface components {
             batches: components["schemas"]["Batch"][];
             /** @description Pass as `page_token` for the next page; null on the last. */
             next_page_token?: string | null;
+        };
+        /** @description A user's monthly budget and what they spent of it. */
+        Budget: {
+            /**
+             * Format: double
+             * @description USD per calendar month (UTC); null: no budget.
+             */
+            monthly_budget_usd?: number | null;
+            /** @description An admin set this user's budget (in place of `USER_MONTHLY_BUDGET_USD`). */
+            overridden: boolean;
+            /**
+             * Format: double
+             * @description What is left this month (never below 0); null without a budget.
+             */
+            remaining_usd?: number | null;
+            /** @description When the month's spend starts again from 0: the first of next month, 00:00 UTC. */
+            resets_at?: string | null;
+            /**
+             * Format: double
+             * @description What the user's jobs that ended this month cost.
+             */
+            spent_usd: number;
         };
         /** @description What to do to every job a filter matches. */
         Bulk: {
@@ -1092,6 +1273,18 @@ export interface components {
          * @enum {string}
          */
         CoverLetterDocument: "cover_letter";
+        /** @description What one day's jobs cost. */
+        DaySpending: {
+            /** Format: double */
+            cost_usd: number;
+            /** @description 00:00 UTC of the day. */
+            day?: string | null;
+            /**
+             * Format: int64
+             * @description Jobs that ended that day.
+             */
+            jobs: number;
+        };
         /**
          * Format: binary
          * @description A file's bytes.
@@ -1217,13 +1410,19 @@ export interface components {
              * @description Successes without a model call (the result cache or a stored content).
              */
             cache_hits: number;
+            /**
+             * Format: int64
+             * @description Of `prompt_tokens`, those the provider read from its prompt cache.
+             */
+            cached_tokens: number;
             /** Format: int64 */
             cancelled: number;
             /** Format: int64 */
             completion_tokens: number;
             /**
              * Format: double
-             * @description The tokens at `MODEL_PRICES`' price of the model.
+             * @description Each job's tokens at `MODEL_PRICES`' price of the model that ran it (cached prompt
+             *     tokens at its cached price).
              */
             cost_usd: number;
             /** Format: int64 */
@@ -1361,6 +1560,12 @@ export interface components {
             batch_id?: string | null;
             /** @description Answered from the result cache, without a model call. */
             cache_hit: boolean;
+            /**
+             * Format: int32
+             * @description Of `prompt_tokens`, those the provider read from its prompt cache (priced at the
+             *     model's cached-input price).
+             */
+            cached_tokens: number;
             /** Format: int64 */
             candidate_id: number;
             completed_at?: string | null;
@@ -1384,6 +1589,11 @@ export interface components {
             job_row_id?: number | null;
             /** @description What the job does: `generate` a resume, `render` an edit, `import` a resume file. */
             kind: components["schemas"]["JobKind"];
+            /**
+             * @description The model that made the content (`offline` for the offline generator); null until
+             *     it ran, for cache hits and renders.
+             */
+            model?: string | null;
             priority: components["schemas"]["Priority"];
             /**
              * Format: int32
@@ -1541,6 +1751,30 @@ export interface components {
              */
             term: string;
         };
+        /** @description One model's share of the usage. */
+        ModelUsage: {
+            /**
+             * Format: int64
+             * @description Of `prompt_tokens`, those the provider read from its prompt cache.
+             */
+            cached_tokens: number;
+            /** Format: int64 */
+            completion_tokens: number;
+            /**
+             * Format: double
+             * @description At the model's `MODEL_PRICES` price (cached prompt tokens at its cached price).
+             */
+            cost_usd: number;
+            /** Format: int64 */
+            jobs: number;
+            /**
+             * @description The model that ran the jobs (`offline` for the offline generator; empty for jobs
+             *     older than the record of it, priced at `OPENAI_MODEL`).
+             */
+            model: string;
+            /** Format: int64 */
+            prompt_tokens: number;
+        };
         /** @description A batch of explicit pairs. */
         NewBatch: {
             file_type?: components["schemas"]["FileType"] | null;
@@ -1559,6 +1793,15 @@ export interface components {
             candidate_id: number;
             /** Format: int64 */
             job_row_id?: number | null;
+        };
+        /** @description A user's own monthly budget. */
+        NewBudget: {
+            /**
+             * Format: double
+             * @description USD per calendar month, 0 for no budget; null (or absent): the user's own budget
+             *     is removed and `USER_MONTHLY_BUDGET_USD` applies again.
+             */
+            monthly_budget_usd?: number | null;
         };
         /**
          * @description A target job to add, or an existing one's replacement text: the job a resume is
@@ -1626,6 +1869,29 @@ export interface components {
         OpeningTarget: {
             /** Format: int64 */
             opening_id: number;
+        };
+        /** @description One owner's spend over the window. */
+        OwnerSpending: {
+            budget?: components["schemas"]["Budget"] | null;
+            /** Format: int64 */
+            cache_hits: number;
+            /** Format: int64 */
+            cached_tokens: number;
+            /** Format: int64 */
+            completion_tokens: number;
+            /** Format: double */
+            cost_usd: number;
+            /** @description What they spent each day of the window, as `days` lists them. */
+            daily_usd: number[];
+            /**
+             * Format: int64
+             * @description Their jobs that ended in the window.
+             */
+            jobs: number;
+            /** @description The owner's user id (the JWT `sub`). */
+            owner: string;
+            /** Format: int64 */
+            prompt_tokens: number;
         };
         /** @description How many of one owner's tasks wait in a queue. */
         OwnerWaiting: {
@@ -1710,6 +1976,15 @@ export interface components {
         ResumeDocument: "resume";
         /** @description One skill: not blank, at most 100 characters. */
         Skill: string;
+        /** @description Every owner's spend over the window: the top spenders and each day. */
+        Spending: {
+            /** @description Every day of the window, oldest first (days without jobs too). */
+            days: components["schemas"]["DaySpending"][];
+            /** @description Most spent first (then by owner). */
+            owners: components["schemas"]["OwnerSpending"][];
+            /** Format: double */
+            total_usd: number;
+        };
         /** @description Totals across every user's jobs. */
         Stats: {
             /** Format: double */
@@ -1745,6 +2020,73 @@ export interface components {
          * @enum {string}
          */
         TermStatus: "shown" | "held_not_shown" | "missing";
+        /** @description The caller's jobs submitted within the window: what they came to and cost. */
+        Usage: {
+            /**
+             * Format: double
+             * @description What one resume made by the model cost on average over the caller's last 30 days
+             *     (every user's when the caller made none); null when nothing was made.
+             */
+            average_cost_usd?: number | null;
+            budget?: components["schemas"]["Budget"] | null;
+            /**
+             * Format: int64
+             * @description Successes made without a model call: the result cache or a stored content.
+             */
+            cache_hits: number;
+            /**
+             * Format: double
+             * @description What the caches saved: each cache hit at `average_cost_usd`, plus the cached
+             *     prompt tokens at the prompt price less their cached price.
+             */
+            cache_savings_usd: number;
+            /**
+             * Format: int64
+             * @description Of `prompt_tokens`, those the provider read from its prompt cache.
+             */
+            cached_tokens: number;
+            /** Format: int64 */
+            cancelled: number;
+            /** Format: int64 */
+            completion_tokens: number;
+            /**
+             * Format: double
+             * @description Each job's tokens at the price of the model that ran it.
+             */
+            cost_usd: number;
+            /** Format: int64 */
+            failed: number;
+            /**
+             * Format: int64
+             * @description Resumes and letters a model (or the offline generator) made.
+             */
+            generated: number;
+            /**
+             * Format: int64
+             * @description Every job (generations, renders, imports) submitted in the window.
+             */
+            jobs: number;
+            /** @description By model, most expensive first. */
+            models: components["schemas"]["ModelUsage"][];
+            /** Format: int64 */
+            prompt_tokens: number;
+            /**
+             * Format: int64
+             * @description `PENDING` or `PROCESSING`.
+             */
+            running: number;
+            /** @description Its start: the jobs counted were submitted at or after it. */
+            since?: string | null;
+            /** Format: int64 */
+            succeeded: number;
+            /** @description The window (`30d` when none was asked for). */
+            window: string;
+        };
+        /** @description A user's budget as it now is. */
+        UserBudget: {
+            budget?: components["schemas"]["Budget"] | null;
+            owner: string;
+        };
         /** @description A worker: live (its heartbeat renewed), or lost within the last hour. */
         Worker: {
             /** Format: int32 */
@@ -1833,7 +2175,94 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An internal error (no internals in the message). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A backend (database, Redis, server) is unavailable; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listRecentBatches: {
+        parameters: {
+            query?: {
+                /** @description 1-100 (20 when absent). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recent batches */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminBatchList"];
+                };
+            };
+            /** @description The request is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The call needs the `ops` or `admin` role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -1914,7 +2343,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -1997,7 +2430,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2081,7 +2518,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2177,7 +2618,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2266,7 +2711,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2354,7 +2803,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2442,7 +2895,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2539,7 +2996,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2606,7 +3067,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2685,7 +3150,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2764,7 +3233,96 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An internal error (no internals in the message). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A backend (database, Redis, server) is unavailable; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getSpending: {
+        parameters: {
+            query?: {
+                /** @description `1h`, `24h`, `7d` or `30d` (when absent). */
+                window?: "1h" | "24h" | "7d" | "30d";
+                /** @description How many owners, 1-100 (20 when absent). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Spend per owner and per day */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Spending"];
+                };
+            };
+            /** @description The request is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The call needs the `ops` or `admin` role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2831,7 +3389,107 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An internal error (no internals in the message). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A backend (database, Redis, server) is unavailable; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setUserBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id (the JWT `sub`). */
+                owner: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewBudget"];
+            };
+        };
+        responses: {
+            /** @description The user's budget as it now is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserBudget"];
+                };
+            };
+            /** @description The request is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The call needs the `ops` or `admin` role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2898,7 +3556,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -2992,7 +3654,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3072,7 +3738,95 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An internal error (no internals in the message). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A backend (database, Redis, server) is unavailable; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    estimateBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewBatch"];
+            };
+        };
+        responses: {
+            /** @description The estimate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchEstimate"];
+                };
+            };
+            /** @description The request is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3151,7 +3905,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3230,7 +3988,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3311,7 +4073,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3398,7 +4164,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3477,7 +4247,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3549,7 +4323,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3638,7 +4416,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3710,7 +4492,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3800,7 +4586,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3879,7 +4669,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -3956,7 +4750,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -4035,7 +4833,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -4114,7 +4916,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -4206,7 +5012,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -4283,7 +5093,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -4362,7 +5176,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -4454,7 +5272,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -4548,7 +5370,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -4627,7 +5453,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -4674,6 +5504,80 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    getMyUsage: {
+        parameters: {
+            query?: {
+                /** @description `1h`, `24h`, `7d` or `30d` (when absent). */
+                window?: "1h" | "24h" | "7d" | "30d";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's usage over the window */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Usage"];
+                };
+            };
+            /** @description The request is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An internal error (no internals in the message). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A backend (database, Redis, server) is unavailable; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4739,7 +5643,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -4819,7 +5727,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -4898,7 +5810,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -4990,7 +5906,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -5067,7 +5987,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -5159,7 +6083,107 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An internal error (no internals in the message). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A backend (database, Redis, server) is unavailable; try again. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    estimateOpeningBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The opening's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewOpeningBatch"];
+            };
+        };
+        responses: {
+            /** @description The estimate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchEstimate"];
+                };
+            };
+            /** @description The request is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, malformed, expired or wrongly signed bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such candidate, target job or job of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -5267,7 +6291,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -5355,7 +6383,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -5448,7 +6480,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -5537,7 +6573,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -5624,7 +6664,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -5703,7 +6747,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -5791,7 +6839,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -5867,7 +6919,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -5965,7 +7021,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Over the per-user request limit; `Retry-After` says when to try again. */
+            /**
+             * @description Over the per-user request limit, or (a submission that would call the model) over
+             *     the caller's monthly budget, the message naming it and when it resets;
+             *     `Retry-After` says when to try again.
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait */

@@ -1,10 +1,12 @@
 // "Generate for an opening…": the selected candidates get one resume each, tailored to an
-// opening the recruiter chooses or writes here, as one batch; its page opens at once.
+// opening the recruiter chooses or writes here, as one batch; its page opens at once. What
+// the batch is estimated to cost is shown before it starts.
 import { useState } from "react";
 import { useNavigate } from "react-router";
 
 import { type NewOpening, useCreateBatch, useOpenings, useSaveOpening } from "../api/batches";
 import type { FileType } from "../api/client";
+import { BatchEstimateLine } from "./BatchEstimateLine";
 import { ErrorMessage } from "./ErrorMessage";
 import { OpeningForm } from "./OpeningForm";
 
@@ -36,6 +38,7 @@ export function GenerateForOpening({ candidateIds, onClose }: { candidateIds: nu
         </button>
       </div>
       <ErrorMessage error={openings.error ?? createOpening.error ?? createBatch.error} />
+      <BatchEstimateLine candidateIds={candidateIds} />
       <fieldset className="opening-choice">
         <legend>Format</legend>
         {(["pdf", "word"] as const).map((type) => (

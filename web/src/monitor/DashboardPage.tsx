@@ -1,7 +1,9 @@
-// The console's first page: queues (with their paused state), totals, the history charts
-// and live workers.
+// The console's first page: queues (with their paused state), totals, the history charts,
+// what each owner spent, the recent batches and live workers.
 import { HistoryPanel } from "./HistoryPanel";
 import { QueuesTable } from "./QueuesTable";
+import { RecentBatches } from "./RecentBatches";
+import { SpendingPanel } from "./SpendingPanel";
 import { TotalsPanel } from "./TotalsPanel";
 import { WorkersTable } from "./WorkersTable";
 
@@ -14,6 +16,8 @@ export function DashboardPage() {
         <TotalsPanel />
       </div>
       <HistoryPanel />
+      <SpendingPanel />
+      <RecentBatches />
       <WorkersTable />
     </main>
   );

@@ -29,7 +29,7 @@ export function HistoryPanel() {
     <section className="panel" aria-labelledby="history-title">
       <div className="panel-head">
         <h2 id="history-title">History</h2>
-        <WindowChooser options={WINDOWS} value={span} onChange={setSpan} />
+        <WindowChooser legend="History window" options={WINDOWS} value={span} onChange={setSpan} />
       </div>
       <ErrorMessage error={history.error} />
       {s ? (

@@ -1,5 +1,6 @@
 // Totals across every user's jobs: outcomes, cache hits and how fast jobs run.
 import { ErrorMessage } from "../components/ErrorMessage";
+import { Figures } from "../components/Figures";
 import { useStats } from "./queries";
 import { useLive } from "./live";
 
@@ -24,14 +25,7 @@ export function TotalsPanel() {
     <section className="panel" aria-labelledby="totals-title">
       <h2 id="totals-title">Totals</h2>
       <ErrorMessage error={stats.error} />
-      <dl className="figures">
-        {figures.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <Figures figures={figures} />
       {s ? (
         <p className="hint">
           {s.retention_days > 0

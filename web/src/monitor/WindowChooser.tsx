@@ -8,16 +8,18 @@ export interface WindowOption<T> {
 }
 
 interface Props<T> {
+  /** The group's name for a screen reader ("Window" when there is one on the page). */
+  legend?: string;
   options: WindowOption<T>[];
   value: T;
   onChange: (value: T) => void;
 }
 
-export function WindowChooser<T extends string | number>({ options, value, onChange }: Props<T>) {
+export function WindowChooser<T extends string | number>({ legend = "Window", options, value, onChange }: Props<T>) {
   const name = useId();
   return (
     <fieldset className="segmented">
-      <legend className="visually-hidden">Window</legend>
+      <legend className="visually-hidden">{legend}</legend>
       {options.map((option) => (
         <label key={option.value}>
           <input type="radio" name={name} checked={value === option.value} onChange={() => onChange(option.value)} />

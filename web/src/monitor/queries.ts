@@ -28,6 +28,8 @@ export const adminKeys = {
   errors: (since: string) => ["admin", "errors", since] as const,
   audit: ["admin", "audit"] as const,
   history: (window: string) => ["admin", "history", window] as const,
+  spending: (window: string) => ["admin", "spending", window] as const,
+  batches: ["admin", "batches"] as const,
 };
 
 /** How often a read is polled: every 5 s while live, never while paused. */
@@ -68,6 +70,26 @@ export function useHistory(window: Window, live: boolean) {
     queryFn: ({ signal }) => unwrap(api.GET("/api/admin/history", { params: { query: { window } }, signal })),
     refetchInterval: every(live),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** What each owner's jobs cost over the window, top spenders first, and each day. */
+export function useSpending(window: Window, live: boolean) {
+  return useQuery({
+    queryKey: adminKeys.spending(window),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/admin/spending", { params: { query: { window } }, signal })),
+    refetchInterval: every(live),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Every user's most recent batches with their counts and costs. */
+export function useRecentBatches(live: boolean) {
+  return useQuery({
+    queryKey: adminKeys.batches,
+    queryFn: ({ signal }) => unwrap(api.GET("/api/admin/batches", { signal })),
+    select: (list) => list.batches,
+    refetchInterval: every(live),
   });
 }
 
@@ -132,6 +154,17 @@ function useAdminAction<T, R>(action: (input: T) => Promise<R>) {
     onSettled: () => client.invalidateQueries({ queryKey: adminKeys.all }),
   });
 }
+
+/** Gives `owner` a monthly budget of their own (0: none), or with `null` the default again. */
+export const useSetBudget = () =>
+  useAdminAction(({ owner, amount }: { owner: string; amount: number | null }) =>
+    unwrap(
+      api.PUT("/api/admin/users/{owner}/budget", {
+        params: { path: { owner } },
+        body: { monthly_budget_usd: amount },
+      }),
+    ),
+  );
 
 export const useRetryJob = () =>
   useAdminAction((jobId: string) =>

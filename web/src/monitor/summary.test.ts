@@ -10,6 +10,7 @@ const bucket = (start: string, fields: Partial<HistoryAnswer["buckets"][number]>
   cancelled: 0,
   cache_hits: 0,
   prompt_tokens: 0,
+  cached_tokens: 0,
   completion_tokens: 0,
   cost_usd: 0,
   ...fields,

@@ -1,7 +1,7 @@
 // One batch, live: its opening, its totals, a bar per candidate with the item's status,
 // its fit to the posting once done and a link to the candidate, in the order submitted or
-// best fit first; and what can be done with it (download every file as one ZIP, run the
-// failed again, cancel what has not ended).
+// best fit first; what can be done with it (download every file as one ZIP, run the failed
+// again, cancel what has not ended); what it was estimated to cost and what it cost.
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 
@@ -9,6 +9,7 @@ import { type BatchItem, hasEnded, useBatch, useBatchAction, useDownloadBatch, u
 import { ErrorMessage } from "../components/ErrorMessage";
 import { StatusText, statusLabel } from "../components/StatusText";
 import { type ItemOrder, ordered } from "../lib/batchItems";
+import { usd } from "../lib/money";
 
 function ItemRow({ item }: { item: BatchItem }) {
   const job = item.job;
@@ -46,6 +47,9 @@ export function BatchPage() {
           <p className="batch-totals" role="status">
             {data.counts.succeeded} of {data.total} done · {data.counts.failed} failed · {data.counts.cancelled} cancelled ·{" "}
             {data.counts.pending + data.counts.processing} running
+          </p>
+          <p className="batch-cost">
+            Estimated {usd(data.estimated_cost_usd)} · {hasEnded(data.counts) ? "cost" : "cost so far"} {usd(data.cost_usd)}
           </p>
           <div className="head-actions">
             <button type="button" className="primary" disabled={download.isPending || data.counts.succeeded === 0} onClick={() => download.mutate()}>

@@ -40,6 +40,9 @@ pub struct Generated {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Usage {
     pub prompt_tokens: u32,
+    /// Of `prompt_tokens`, those the provider read from its prompt cache (its usage's
+    /// `prompt_tokens_details.cached_tokens`), priced lower.
+    pub cached_tokens: u32,
     pub completion_tokens: u32,
 }
 

@@ -190,6 +190,7 @@ impl OpenAi {
             prompt_tokens: usage.prompt_tokens,
             completion_tokens: usage.completion_tokens,
             request_sha256: digest,
+            cached_tokens: usage.cached_tokens,
         };
         Ok((reply, answer))
     }
@@ -229,7 +230,11 @@ impl OpenAi {
         let usage = response
             .usage
             .as_ref()
-            .map(|u| Usage { prompt_tokens: u.prompt_tokens, completion_tokens: u.completion_tokens })
+            .map(|u| Usage {
+                prompt_tokens: u.prompt_tokens,
+                cached_tokens: u.prompt_tokens_details.as_ref().and_then(|d| d.cached_tokens).unwrap_or(0),
+                completion_tokens: u.completion_tokens,
+            })
             .unwrap_or_default();
         let content = response
             .choices
@@ -332,6 +337,7 @@ impl OpenAi {
 fn usage(answers: &[v1::ModelAnswer]) -> Usage {
     answers.iter().fold(Usage::default(), |sum, answer| Usage {
         prompt_tokens: sum.prompt_tokens + answer.prompt_tokens,
+        cached_tokens: sum.cached_tokens + answer.cached_tokens,
         completion_tokens: sum.completion_tokens + answer.completion_tokens,
     })
 }
@@ -658,6 +664,7 @@ mod tests {
             prompt_tokens: 100,
             completion_tokens: 10,
             request_sha256: request_sha256(&request),
+            cached_tokens: 40,
         }
     }
 
@@ -677,7 +684,7 @@ mod tests {
         let generated = attempt.result.expect("made from the kept answers alone");
         let Content::Resume(resume) = generated.content else { panic!("a resume was asked for") };
         assert_eq!(resume.headline.as_deref(), Some("H"));
-        assert_eq!(generated.usage, Usage { prompt_tokens: 200, completion_tokens: 20 });
+        assert_eq!(generated.usage, Usage { prompt_tokens: 200, cached_tokens: 80, completion_tokens: 20 });
         assert_eq!(attempt.answers, answers);
     }
 

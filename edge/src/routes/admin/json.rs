@@ -302,8 +302,11 @@ pub struct HistoryBucket {
     pub run_p95_ms: Option<f64>,
     pub run_p99_ms: Option<f64>,
     pub prompt_tokens: i64,
+    /// Of `prompt_tokens`, those the provider read from its prompt cache.
+    pub cached_tokens: i64,
     pub completion_tokens: i64,
-    /// The tokens at `MODEL_PRICES`' price of the model.
+    /// Each job's tokens at `MODEL_PRICES`' price of the model that ran it (cached prompt
+    /// tokens at its cached price).
     pub cost_usd: f64,
 }
 
@@ -324,6 +327,7 @@ impl From<v1::HistoryBucket> for HistoryBucket {
             prompt_tokens,
             completion_tokens,
             cost_usd,
+            cached_tokens,
         } = b;
         HistoryBucket {
             start: time(start),
@@ -338,6 +342,7 @@ impl From<v1::HistoryBucket> for HistoryBucket {
             run_p95_ms,
             run_p99_ms,
             prompt_tokens,
+            cached_tokens,
             completion_tokens,
             cost_usd,
         }

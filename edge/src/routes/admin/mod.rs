@@ -3,6 +3,7 @@
 
 mod json;
 mod search;
+mod spending;
 
 use std::convert::Infallible;
 
@@ -30,6 +31,9 @@ use json::{
     QueuePath, Stats, WorkerList,
 };
 use search::{Bulk, BulkOutcome, JobsQuery};
+use spending::{AdminBatchList, NewBudget, OwnerPath, RecentBatchesQuery, Spending, SpendingQuery, UserBudget};
+
+pub(crate) use json::HistoryWindow;
 
 fn client(state: AppState) -> AdminServiceClient<tonic::transport::Channel> {
     AdminServiceClient::new(state.channel)
@@ -217,6 +221,57 @@ pub async fn history(
     let Query(HistoryQuery { window, bucket }) = query.map_err(query_error)?;
     let request = v1::GetHistoryRequest { window: window.unwrap_or_default(), bucket };
     let response = client(state).get_history(grpc(&headers, request)).await?;
+    Ok(Json(response.into_inner().into()))
+}
+
+/// What each owner's jobs that ended within the window (30 days by default) cost, top
+/// spenders first with their monthly budgets and what they spent each day, and what each
+/// day cost.
+#[utoipa::path(get, path = "/api/admin/spending", tag = "admin", operation_id = "getSpending",
+    params(SpendingQuery),
+    responses((status = 200, description = "Spend per owner and per day", body = Spending), InputErrors, Forbidden,
+        CallerErrors))]
+pub async fn spending(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<SpendingQuery>, QueryRejection>,
+) -> Result<Json<Spending>, ApiError> {
+    let Query(SpendingQuery { window, limit }) = query.map_err(query_error)?;
+    let request = v1::GetSpendingRequest { window: window.unwrap_or_default(), limit };
+    let response = client(state).get_spending(grpc(&headers, request)).await?;
+    Ok(Json(response.into_inner().into()))
+}
+
+/// Gives a user a monthly budget of their own in place of `USER_MONTHLY_BUDGET_USD` (0:
+/// none for them), or with `null` takes it away again; in the audit log as `budget`.
+#[utoipa::path(put, path = "/api/admin/users/{owner}/budget", tag = "admin", operation_id = "setUserBudget",
+    params(OwnerPath), request_body = NewBudget,
+    responses((status = 200, description = "The user's budget as it now is", body = UserBudget), InputErrors,
+        BodyErrors, Forbidden, CallerErrors))]
+pub async fn set_budget(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(owner): Path<String>,
+    JsonBody(body): JsonBody<NewBudget>,
+) -> Result<Json<UserBudget>, ApiError> {
+    let request = v1::SetUserBudgetRequest { owner, monthly_budget_usd: body.monthly_budget_usd };
+    let response = client(state).set_user_budget(grpc(&headers, request)).await?;
+    Ok(Json(response.into_inner().into()))
+}
+
+/// Every user's most recent batches, newest first, with their counts and costs.
+#[utoipa::path(get, path = "/api/admin/batches", tag = "admin", operation_id = "listRecentBatches",
+    params(RecentBatchesQuery),
+    responses((status = 200, description = "The recent batches", body = AdminBatchList), InputErrors, Forbidden,
+        CallerErrors))]
+pub async fn batches(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<RecentBatchesQuery>, QueryRejection>,
+) -> Result<Json<AdminBatchList>, ApiError> {
+    let Query(RecentBatchesQuery { limit }) = query.map_err(query_error)?;
+    let request = v1::ListRecentBatchesRequest { limit };
+    let response = client(state).list_recent_batches(grpc(&headers, request)).await?;
     Ok(Json(response.into_inner().into()))
 }
 

@@ -126,8 +126,12 @@ pub struct Batch {
     /// How many items it has.
     pub total: i64,
     pub counts: BatchCounts,
-    /// What it is estimated to cost; null until costs are recorded.
+    /// What it was estimated to cost when accepted: its items the caches did not answer,
+    /// each at the owner's recent average per resume; null when nothing was known to
+    /// average.
     pub estimated_cost_usd: Option<f64>,
+    /// What its items' model calls cost so far, at `MODEL_PRICES`.
+    pub cost_usd: f64,
     #[schema(value_type = FileType)]
     pub file_type: String,
     #[schema(value_type = Priority)]
@@ -152,6 +156,7 @@ impl From<v1::Batch> for Batch {
             fresh,
             created_at,
             items,
+            cost_usd,
         } = b;
         let v1::BatchCounts { pending, processing, succeeded, failed, cancelled } = counts.unwrap_or_default();
         Batch {
@@ -160,6 +165,7 @@ impl From<v1::Batch> for Batch {
             total,
             counts: BatchCounts { pending, processing, succeeded, failed, cancelled },
             estimated_cost_usd,
+            cost_usd,
             file_type,
             priority,
             fresh,

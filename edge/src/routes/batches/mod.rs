@@ -28,6 +28,8 @@ use crate::{
 };
 use json::{Batch, BatchList, BatchPath, BatchesQuery, NewBatch, NewOpeningBatch};
 
+use super::usage::json::BatchEstimate;
+
 fn client(state: AppState) -> BatchServiceClient<tonic::transport::Channel> {
     BatchServiceClient::new(state.channel)
 }
@@ -77,6 +79,47 @@ pub async fn create(
     JsonBody(body): JsonBody<NewBatch>,
 ) -> Result<(StatusCode, Json<Batch>), ApiError> {
     submit(state, &headers, body.into()).await
+}
+
+async fn estimate(
+    state: AppState,
+    headers: &HeaderMap,
+    batch: v1::CreateBatchRequest,
+) -> Result<Json<BatchEstimate>, ApiError> {
+    let request = v1::EstimateBatchRequest { batch: Some(batch) };
+    let response = client(state).estimate_batch(grpc(headers, request)).await?;
+    Ok(Json(response.into_inner().into()))
+}
+
+/// What a batch for the opening would cost (every item at the caller's recent average per
+/// resume) and whether the caller's monthly budget takes it; the body is checked as a
+/// submission's is, and nothing is stored or queued.
+#[utoipa::path(post, path = "/api/openings/{id}/batches/estimate", tag = "batches",
+    operation_id = "estimateOpeningBatch", params(OpeningPath), request_body = NewOpeningBatch,
+    responses((status = 200, description = "The estimate", body = BatchEstimate), InputErrors, BodyErrors, NotFound,
+        CallerErrors))]
+pub async fn estimate_for_opening(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(opening_id): Path<String>,
+    JsonBody(body): JsonBody<NewOpeningBatch>,
+) -> Result<Json<BatchEstimate>, ApiError> {
+    let request = body.into_request(id("id", &opening_id)?);
+    estimate(state, &headers, request).await
+}
+
+/// What a batch of explicit pairs would cost and whether the caller's monthly budget takes
+/// it; the body is checked as a submission's is, and nothing is stored or queued.
+#[utoipa::path(post, path = "/api/batches/estimate", tag = "batches", operation_id = "estimateBatch",
+    request_body = NewBatch,
+    responses((status = 200, description = "The estimate", body = BatchEstimate), InputErrors, BodyErrors,
+        CallerErrors))]
+pub async fn estimate_pairs(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<NewBatch>,
+) -> Result<Json<BatchEstimate>, ApiError> {
+    estimate(state, &headers, body.into()).await
 }
 
 /// The caller's batches (of one opening, if given), newest first, with their counts.

@@ -125,6 +125,12 @@ pub struct Job {
     pub document: String,
     /// The file is anonymised: no name, contact line or links.
     pub anonymize: bool,
+    /// Of `prompt_tokens`, those the provider read from its prompt cache (priced at the
+    /// model's cached-input price).
+    pub cached_tokens: i32,
+    /// The model that made the content (`offline` for the offline generator); null until
+    /// it ran, for cache hits and renders.
+    pub model: Option<String>,
 }
 
 impl From<v1::Job> for Job {
@@ -153,6 +159,8 @@ impl From<v1::Job> for Job {
             batch_id,
             document,
             anonymize,
+            cached_tokens,
+            model,
         } = j;
         Job {
             job_id,
@@ -178,6 +186,8 @@ impl From<v1::Job> for Job {
             batch_id,
             document,
             anonymize,
+            cached_tokens,
+            model,
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::{
     core::{
         actions, fit, jobs,
         lifecycle::{self, Move},
-        page, validate, view,
+        page, usage, validate, view,
     },
     db::{
         batch, candidate,
@@ -30,7 +30,7 @@ use crate::{
     error::{Error, Result},
 };
 
-pub use submit::create;
+pub use submit::{create, estimate};
 
 /// `owner`'s batch `batch_id`, or NOT_FOUND (another user's too).
 pub async fn find(state: &AppState, owner: &str, batch_id: &str) -> Result<batch::Model> {
@@ -42,16 +42,21 @@ pub async fn find(state: &AppState, owner: &str, batch_id: &str) -> Result<batch
         .ok_or_else(|| Error::NotFound(format!("batch {batch_id} not found")))
 }
 
-/// The batch as the API shows it, with `counts` and `items`.
-fn to_proto(row: batch::Model, counts: v1::BatchCounts, items: Vec<v1::BatchItem>) -> v1::Batch {
-    let batch::Model { id, owner: _, opening_id, file_type, priority, fresh, created_at } = row;
+/// The batch as the API shows it, with `counts`, `items` and what they cost so far.
+pub(crate) fn to_proto(
+    row: batch::Model,
+    counts: v1::BatchCounts,
+    items: Vec<v1::BatchItem>,
+    cost_usd: f64,
+) -> v1::Batch {
+    let batch::Model { id, owner: _, opening_id, file_type, priority, fresh, created_at, estimated_cost_usd } = row;
     v1::Batch {
         batch_id: id,
         opening_id,
         total: total(&counts),
         counts: Some(counts),
-        // Costs are not recorded yet (issue 24, "What it costs").
-        estimated_cost_usd: None,
+        estimated_cost_usd,
+        cost_usd,
         file_type: file_type.to_string(),
         priority: priority.to_string(),
         fresh,
@@ -165,14 +170,16 @@ pub async fn get(state: &AppState, owner: &str, batch_id: &str) -> Result<v1::Ba
     let row = find(state, owner, batch_id).await?;
     let items = items(state, &row.id).await?;
     let mut counts = v1::BatchCounts::default();
+    let mut cost = 0.0;
     for (job, _) in &items {
         count(&mut counts, job.status, 1);
+        cost += usage::cost_of(state, job);
     }
     let items = futures::stream::iter(items.into_iter().map(|(job, name)| item(state, job, name)))
         .buffered(FITS_AT_ONCE)
         .try_collect()
         .await?;
-    Ok(to_proto(row, counts, items))
+    Ok(to_proto(row, counts, items, cost))
 }
 
 /// One page of `owner`'s batches (of one opening, if given), newest first, with their
@@ -194,15 +201,31 @@ pub async fn list(
     }
     let rows = query.order_by_desc(batch::Column::Id).limit(limit + 1).all(&state.db).await?;
     let (rows, next) = page::split(rows, limit, |row| row.id.clone());
-    let mut counts = counts_of(state, &rows.iter().map(|row| row.id.clone()).collect::<Vec<_>>()).await?;
-    let batches = rows
+    Ok((with_counts(state, rows).await?, next))
+}
+
+/// The most recent batches of every user (at most `limit`, 20 by default), newest first,
+/// with their owners, counts and costs.
+pub async fn recent(state: &AppState, limit: Option<i32>) -> Result<Vec<v1::AdminBatch>> {
+    let limit = page::limit(limit)?;
+    let rows = batch::Entity::find().order_by_desc(batch::Column::Id).limit(limit).all(&state.db).await?;
+    let owners: Vec<String> = rows.iter().map(|row| row.owner.clone()).collect();
+    let batches = with_counts(state, rows).await?;
+    Ok(owners.into_iter().zip(batches).map(|(owner, batch)| v1::AdminBatch { owner, batch: Some(batch) }).collect())
+}
+
+/// `rows` as the API lists them: with their counts and costs, without their items.
+pub(crate) async fn with_counts(state: &AppState, rows: Vec<batch::Model>) -> Result<Vec<v1::Batch>> {
+    let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
+    let (mut counts, costs) = futures::try_join!(counts_of(state, &ids), usage::cost_by_batch(state, &ids))?;
+    Ok(rows
         .into_iter()
         .map(|row| {
             let counts = counts.remove(&row.id).unwrap_or_default();
-            to_proto(row, counts, Vec::new())
+            let cost = costs.get(&row.id).copied().unwrap_or_default();
+            to_proto(row, counts, Vec::new(), cost)
         })
-        .collect();
-    Ok((batches, next))
+        .collect())
 }
 
 /// Cancels every item of `owner`'s batch that has not ended; the batch as it then is.

@@ -13,7 +13,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 
 use crate::{
     AppState,
-    core::{candidates, jobs, openings, tasks, validate},
+    core::{budget, candidates, jobs, openings, tasks, usage, validate},
     db::{self, batch, candidate, candidate_job, opening, resume_job, writer},
     error::{Error, Result},
 };
@@ -35,32 +35,12 @@ struct Request {
 pub async fn create(state: &AppState, owner: &str, req: v1::CreateBatchRequest) -> Result<String> {
     let request = checked(state, owner, req).await?;
     state.queue.ensure_connected()?;
-    let ids: Vec<i64> = request.items.iter().map(|(id, _)| *id).collect();
-    let people = candidate::Entity::find()
-        .filter(candidate::Column::Id.is_in(ids.iter().copied()))
-        .filter(candidate::Column::Owner.eq(owner))
-        .all(&state.db)
-        .await?;
-    let people: HashMap<i64, candidate::Model> = people.into_iter().map(|row| (row.id, row)).collect();
-    // Unknown and other users' candidates alike, every one named, before anything is stored.
-    let unknown: Vec<String> = ids.iter().filter(|id| !people.contains_key(id)).map(i64::to_string).collect();
-    if !unknown.is_empty() {
-        return Err(Error::InvalidArgument(format!("candidate_ids not found: {}", unknown.join(", "))));
-    }
+    let people = people(state, owner, &request).await?;
     let targets = targets(state, owner, &request).await?;
+    // Read before the transaction: what a resume costs the owner, and what is left.
+    let (average, standing) = futures::try_join!(usage::average_cost(state, owner), budget::standing(state, owner))?;
     let txn = state.db.begin().await?;
     let batch_id = uuid::Uuid::now_v7().to_string();
-    batch::ActiveModel {
-        id: Set(batch_id.clone()),
-        owner: Set(owner.to_owned()),
-        opening_id: Set(request.opening.as_ref().map(|o| o.id)),
-        file_type: Set(request.file_type),
-        priority: Set(request.priority),
-        fresh: Set(request.fresh),
-        created_at: Set(db::now()),
-    }
-    .insert(&txn)
-    .await?;
     let mut made = Vec::with_capacity(request.items.len());
     for &(candidate_id, _) in &request.items {
         let target = match (targets.get(&candidate_id), &request.opening) {
@@ -100,6 +80,23 @@ pub async fn create(state: &AppState, owner: &str, req: v1::CreateBatchRequest) 
             }
         }
     }
+    // Only the items the caches did not answer call the model; the whole batch is refused
+    // (the transaction rolled back: nothing stored, nothing queued) when their estimate
+    // exceeds what is left of the budget.
+    let estimate = average.map(|average| average * queued.len() as f64);
+    budget::admit_batch(state, &standing, queued.len(), estimate)?;
+    batch::ActiveModel {
+        id: Set(batch_id.clone()),
+        owner: Set(owner.to_owned()),
+        opening_id: Set(request.opening.as_ref().map(|o| o.id)),
+        file_type: Set(request.file_type),
+        priority: Set(request.priority),
+        fresh: Set(request.fresh),
+        created_at: Set(db::now()),
+        estimated_cost_usd: Set(estimate),
+    }
+    .insert(&txn)
+    .await?;
     writer::insert_in(&txn, &rows).await?;
     txn.commit().await?;
     for (row, _) in &rows {
@@ -114,6 +111,41 @@ pub async fn create(state: &AppState, owner: &str, req: v1::CreateBatchRequest) 
     }
     tracing::info!(batch_id, items = rows.len(), queued = pushed, "batch submitted");
     Ok(batch_id)
+}
+
+/// What `owner`'s submission `req` would cost and whether their budget takes it, checked as
+/// [`create`] checks it; nothing is stored or queued. Every item is counted as a model
+/// call (which of them the caches answer is known only as they are submitted).
+pub async fn estimate(state: &AppState, owner: &str, req: v1::CreateBatchRequest) -> Result<v1::EstimateBatchResponse> {
+    let request = checked(state, owner, req).await?;
+    people(state, owner, &request).await?;
+    let (average, standing) = futures::try_join!(usage::average_cost(state, owner), budget::standing(state, owner))?;
+    let items = request.items.len();
+    let estimate = average.map(|average| average * items as f64);
+    Ok(v1::EstimateBatchResponse {
+        items: items as i64,
+        estimated_cost_usd: estimate,
+        average_cost_usd: average,
+        within_budget: budget::admit_batch(state, &standing, items, estimate).is_ok(),
+        budget: Some(standing.to_proto()),
+    })
+}
+
+/// The candidates `request` names, by id: every one `owner`'s, else INVALID_ARGUMENT naming
+/// each that is not (unknown and other users' alike), before anything is stored.
+async fn people(state: &AppState, owner: &str, request: &Request) -> Result<HashMap<i64, candidate::Model>> {
+    let ids: Vec<i64> = request.items.iter().map(|(id, _)| *id).collect();
+    let people = candidate::Entity::find()
+        .filter(candidate::Column::Id.is_in(ids.iter().copied()))
+        .filter(candidate::Column::Owner.eq(owner))
+        .all(&state.db)
+        .await?;
+    let people: HashMap<i64, candidate::Model> = people.into_iter().map(|row| (row.id, row)).collect();
+    let unknown: Vec<String> = ids.iter().filter(|id| !people.contains_key(id)).map(i64::to_string).collect();
+    if !unknown.is_empty() {
+        return Err(Error::InvalidArgument(format!("candidate_ids not found: {}", unknown.join(", "))));
+    }
+    Ok(people)
 }
 
 /// The request's shape checked: an opening of `owner`'s with `candidate_ids`, or explicit

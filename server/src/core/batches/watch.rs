@@ -11,7 +11,7 @@ use tokio::sync::{broadcast::error::RecvError, mpsc};
 
 use crate::{
     AppState,
-    core::{batches, fit, jobs, watch},
+    core::{batches, fit, jobs, usage, watch},
     error::{Error, Result},
 };
 
@@ -75,6 +75,13 @@ async fn follow(state: &AppState, owner: &str, batch_id: &str, out: &mpsc::Sende
             item.fit = fit_of(state, owner, &job).await?;
             item.job = Some(job);
             items.push(item.clone());
+        }
+        // What the items cost is read once more with the last message (every item ended).
+        if batches::has_ended(&counts) {
+            last.cost_usd = usage::cost_by_batch(state, std::slice::from_ref(&batch_id))
+                .await?
+                .remove(&batch_id)
+                .unwrap_or_default();
         }
         let message = v1::Batch { total: batches::total(&counts), counts: Some(counts), items, ..last.clone() };
         if out.send(Ok(message)).await.is_err() {
