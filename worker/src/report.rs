@@ -135,9 +135,14 @@ impl Reporter {
         Ok(self.client.clone().claim_task(request).await?.into_inner())
     }
 
-    /// Reports progress; answers whether the job was cancelled meanwhile.
-    pub async fn progress(&self, job_id: &str, progress: i32) -> Result<bool, Status> {
-        let request = v1::ReportProgressRequest { job_id: job_id.to_owned(), progress };
+    /// Reports progress, and what is being written (`status_text`); answers whether the job
+    /// was cancelled meanwhile.
+    pub async fn progress(&self, job_id: &str, progress: i32, status_text: Option<&str>) -> Result<bool, Status> {
+        let request = v1::ReportProgressRequest {
+            job_id: job_id.to_owned(),
+            progress,
+            status_text: status_text.map(str::to_owned),
+        };
         Ok(self.client.clone().report_progress(request).await?.into_inner().cancelled)
     }
 

@@ -170,8 +170,17 @@ pub async fn transition(
 /// Announces `row`'s new state to its watchers and to the operators' live streams, on
 /// every server, and counts an ended job; the job as the API shows it.
 pub async fn announce(state: &AppState, row: resume_job::Model) -> v1::Job {
+    announce_saying(state, row, None).await
+}
+
+/// The same, with what the worker says it is doing (`status_text`), which only the
+/// watchers are told: it is not stored.
+pub async fn announce_saying(state: &AppState, row: resume_job::Model, status_text: Option<String>) -> v1::Job {
     state.metrics.ended(&row);
-    let change = to_admin(row);
+    let mut change = to_admin(row);
+    if let Some(job) = change.job.as_mut() {
+        job.status_text = status_text;
+    }
     state.events.publish(&change).await;
     change.job.unwrap_or_default()
 }

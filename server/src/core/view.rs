@@ -61,6 +61,8 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         batch_id,
         document: document.to_string(),
         anonymize,
+        // Only a live update carries it (`lifecycle::announce_saying`).
+        status_text: None,
     }
 }
 

@@ -31,8 +31,8 @@ impl WorkerService for WorkerApi {
         &self,
         request: Request<v1::ReportProgressRequest>,
     ) -> Result<Response<v1::ReportProgressResponse>, Status> {
-        let v1::ReportProgressRequest { job_id, progress } = request.into_inner();
-        let cancelled = tasks::progress(&self.state, &job_id, progress).await?;
+        let v1::ReportProgressRequest { job_id, progress, status_text } = request.into_inner();
+        let cancelled = tasks::progress(&self.state, &job_id, progress, status_text).await?;
         Ok(Response::new(v1::ReportProgressResponse { cancelled }))
     }
 

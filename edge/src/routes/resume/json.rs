@@ -125,6 +125,10 @@ pub struct Job {
     pub document: String,
     /// The file is anonymised: no name, contact line or links.
     pub anonymize: bool,
+    /// What the worker is writing now, in words (`Writing experience: 5 of 8 roles`): in
+    /// the live updates of a running job (`job-events`) as the model writes; null when the
+    /// job is read otherwise, and once it has ended.
+    pub status_text: Option<String>,
 }
 
 impl From<v1::Job> for Job {
@@ -153,6 +157,7 @@ impl From<v1::Job> for Job {
             batch_id,
             document,
             anonymize,
+            status_text,
         } = j;
         Job {
             job_id,
@@ -178,6 +183,7 @@ impl From<v1::Job> for Job {
             batch_id,
             document,
             anonymize,
+            status_text,
         }
     }
 }
