@@ -83,6 +83,14 @@ describe("following a job", () => {
     expect(statusLine(job("SUCCESS", 100, { cache_hit: true }), live(1))).toBe(
       "Ready instantly: reused a resume made earlier from the same data.",
     );
+    // What the worker says it is writing, while the stream carries it; the milestone without.
+    const writing = job("PROCESSING", 52, { status_text: "Writing experience: 5 of 8 roles" });
+    expect(statusLine(writing, live(1))).toBe("Writing experience: 5 of 8 roles…");
+    expect(statusLine({ ...writing, status_text: null, attempts: 2 }, live(1))).toBe(
+      "Writing the tailored content… (attempt 2)",
+    );
+    expect(milestone(job("PROCESSING", 10))).toBe("Started");
+    expect(milestone(job("PROCESSING", 85))).toBe("Rendering the document");
     expect(milestone(job("PROCESSING", 90))).toBe("Finishing");
     expect(milestone(job("SUCCESS", 100))).toBe("Your resume is ready");
   });

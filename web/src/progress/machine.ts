@@ -72,8 +72,9 @@ export function milestone(job: Job | null): string {
     case "PENDING":
       return "Queued";
     case "PROCESSING":
-      if (job.progress < 30) return "Started";
-      if (job.progress < 70) return "Writing the tailored content";
+      // Claimed at 10; the content is written up to 85, rendered at 90.
+      if (job.progress <= 10) return "Started";
+      if (job.progress < 85) return "Writing the tailored content";
       if (job.progress < 90) return "Rendering the document";
       return "Finishing";
     case "SUCCESS":
@@ -114,7 +115,8 @@ export function describe(job: Job | null, waiting: Context): string {
         ? "Queued: no worker is online right now; it starts as soon as one is."
         : "Queued: waiting for a worker…";
     case "PROCESSING":
-      return `${milestone(job)}…${attempt}`;
+      // What the worker says it is writing, while the live stream carries it.
+      return `${job.status_text ?? milestone(job)}…${attempt}`;
     case "SUCCESS":
       if (!job.cache_hit) return "Ready.";
       return waiting.reusedAt
