@@ -50,7 +50,9 @@ pub struct Usage {
 /// what is being written, in words.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Written {
+    /// Of the expected reply of every call together, what has come (0 to 1).
     pub share: f64,
+    /// What is being written ("Writing experience: 5 of 8 roles"); `None` once all is.
     pub status: Option<String>,
 }
 

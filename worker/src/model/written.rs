@@ -53,7 +53,9 @@ impl Part {
 
 /// The parts of one attempt, publishing to its progress.
 pub struct Tracker<'a> {
+    /// Where the sum of the parts goes, at every change.
     sink: &'a Progress,
+    /// One per call, by index; a std `Mutex`: held for a sum, never across an `.await`.
     parts: Mutex<Vec<Part>>,
 }
 
