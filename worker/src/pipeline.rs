@@ -600,19 +600,21 @@ async fn progressed(
     if reported.elapsed() < PROGRESS_EVERY {
         return Ok(false);
     }
-    report(ctx, task, progress, None, reported).await
+    report(ctx, task, progress, &Written::default(), reported).await
 }
 
-/// Reports `progress` and what is being written; true when the job was cancelled.
+/// Reports `progress`, with what is being written and the content written so far of
+/// `written`; true when the job was cancelled.
 async fn report(
     ctx: &Context,
     task: &ResumeTask,
     progress: i32,
-    status_text: Option<&str>,
+    written: &Written,
     reported: &mut Instant,
 ) -> Result<bool, TaskError> {
     *reported = Instant::now();
-    let cancelled = retrying(|| ctx.reporter.progress(&task.job_id, progress, status_text)).await?;
+    let (status, so_far) = (written.status.as_deref(), written.so_far.as_ref());
+    let cancelled = retrying(|| ctx.reporter.progress(&task.job_id, progress, status, so_far)).await?;
     if cancelled {
         tracing::info!("job cancelled; stopping");
     }
@@ -647,6 +649,8 @@ async fn generate_reporting(
         ctx.generator.generate(generation.kind, generation.candidate, generation.target, &task.answers, &progress);
     tokio::pin!(attempt);
     let mut shown = CLAIMED;
+    // The content last sent: sent again only when it changed.
+    let mut sent = None;
     loop {
         let due = *reported + WRITING_PROGRESS_EVERY;
         let next = async {
@@ -657,11 +661,16 @@ async fn generate_reporting(
         tokio::select! {
             attempt = &mut attempt => return Ok(Some(attempt)),
             Some(()) = next => {
-                let now = written.borrow_and_update().clone();
+                let mut now = written.borrow_and_update().clone();
                 let progress = generating(now.share);
                 if progress > shown {
                     shown = progress;
-                    if report(ctx, task, progress, now.status.as_deref(), reported).await? {
+                    if now.so_far == sent {
+                        now.so_far = None;
+                    } else {
+                        sent.clone_from(&now.so_far);
+                    }
+                    if report(ctx, task, progress, &now, reported).await? {
                         return Ok(None);
                     }
                 }

@@ -63,6 +63,7 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         anonymize,
         // Only a live update carries it (`lifecycle::announce_saying`).
         status_text: None,
+        content_so_far: None,
     }
 }
 

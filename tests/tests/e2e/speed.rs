@@ -1,7 +1,8 @@
 //! A resume at a real model's pace (the fake at 0.5 s to the first token, then 80 tokens a
 //! second): the experience of a long career split over parallel calls that overlap in
 //! time, each group's failure sent again alone, replies streamed with the progress moving
-//! as they come, and a short career still two calls.
+//! as they come (and the sections finished shown before the rest), and a short career
+//! still two calls.
 
 use std::time::Duration;
 
@@ -119,6 +120,17 @@ async fn a_long_career_is_written_by_parallel_streamed_calls_and_the_bar_moves()
     let said: Vec<&str> = seen.iter().filter_map(|j| j["status_text"].as_str()).collect();
     assert!(said.iter().any(|s| s.starts_with("Writing experience: ") && s.ends_with(" of 15 roles")), "{said:?}");
     assert!(last["status_text"].is_null(), "{last}");
+
+    // The summary was shown while the bullets were still being written.
+    let early = seen
+        .iter()
+        .filter(|j| j["status"] == "PROCESSING")
+        .find_map(|j| j["content_so_far"].as_object())
+        .expect("an update with the content so far");
+    assert_eq!(early["summary"], "Model summary built from the candidate's facts.", "{early:?}");
+    let roles = early["experience"].as_array().map_or(0, Vec::len);
+    assert!(roles < 15, "the whole experience came with the first sections: {early:?}");
+    assert_eq!(early["full_name"], "Grace Hopper");
     system.stop().await
 }
 

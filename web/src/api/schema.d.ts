@@ -1359,6 +1359,7 @@ export interface components {
             completed_at?: string | null;
             /** Format: int32 */
             completion_tokens: number;
+            content_so_far?: components["schemas"]["Content"] | null;
             created_at?: string | null;
             /** @description What the job makes: a `resume` or a `cover_letter`. */
             document: components["schemas"]["DocumentKind"];

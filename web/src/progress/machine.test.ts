@@ -25,6 +25,15 @@ describe("following a job", () => {
     expect(state).toMatchObject({ mode: "done", job: { status: "SUCCESS", progress: 100 } });
   });
 
+  it("keeps the content written so far until the next one, and drops it at the end", () => {
+    const soFar = { full_name: "Ada Lovelace", summary: "Wrote the first program.", skills: [], experience: [] };
+    let state = reduce(start(ID), { type: "job", job: job("PROCESSING", 30, { content_so_far: soFar }) });
+    state = reduce(state, { type: "job", job: job("PROCESSING", 40) });
+    expect(state.job?.content_so_far).toEqual(soFar);
+    state = reduce(state, { type: "job", job: job("SUCCESS", 100) });
+    expect(state.job?.content_so_far).toBeNull();
+  });
+
   it("stays done: a late answer or a lost stream changes nothing", () => {
     let state = reduce(start(ID), { type: "job", job: job("CANCELLED", 30) });
     const done = state;

@@ -43,7 +43,10 @@ export function reduce(state: Progress, event: ProgressEvent): Progress {
       if (next.job_id !== state.jobId || isTerminal(state.job)) return state;
       // Answers can cross (a poll and the stream): never show progress going backwards.
       const progress = Math.max(next.progress, state.job?.progress ?? 0);
-      const job = progress === next.progress ? next : { ...next, progress };
+      // The content written so far comes only with the update after it changed: the last is
+      // kept while the job runs.
+      const soFar = next.content_so_far ?? (isTerminal(next) ? null : (state.job?.content_so_far ?? null));
+      const job = { ...next, progress, content_so_far: soFar };
       return { ...state, job, mode: isTerminal(job) ? "done" : state.mode };
     }
     case "stream-lost":

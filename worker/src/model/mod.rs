@@ -54,6 +54,8 @@ pub struct Written {
     pub share: f64,
     /// What is being written ("Writing experience: 5 of 8 roles"); `None` once all is.
     pub status: Option<String>,
+    /// A resume's sections finished so far (`None` before any is).
+    pub so_far: Option<v1::ResumeContent>,
 }
 
 /// Where a generator tells how far it has got (the latest state wins).

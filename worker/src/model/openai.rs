@@ -43,7 +43,7 @@ use async_openai::{
         ResponseFormatJsonSchema,
     },
 };
-use futures::{FutureExt, StreamExt, future::BoxFuture};
+use futures::{FutureExt, StreamExt, future::BoxFuture, stream::FuturesUnordered};
 use resume_proto::{content::Content, facts, job::Document, v1};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -176,6 +176,40 @@ impl Call {
     fn import() -> Call {
         Call { name: IMPORT_CALL, schema: import_schema(), system: IMPORT_PROMPT, task: IMPORT_TASK.into() }
     }
+}
+
+/// A call's parsed reply and its answer, or why it has none.
+type Answered<T> = Result<(T, v1::ModelAnswer), ModelError>;
+
+/// A resume call's reply, as it comes: the main sections', or group `i`'s.
+enum Came {
+    Main(Answered<MainSections>),
+    Roles(usize, Answered<Vec<RoleBullets>>),
+}
+
+/// The resume as far as the replies so far make it: the main sections once `main` came,
+/// the roles of each group in `written` (its roles, its entries), in the candidate's
+/// order, with the candidate's education and certifications; `None` before any reply came.
+fn so_far(
+    candidate: &v1::Candidate,
+    target: Option<&v1::CandidateJob>,
+    main: Option<&MainSections>,
+    written: &[(Range<usize>, &[RoleBullets])],
+) -> Option<v1::ResumeContent> {
+    if main.is_none() && written.is_empty() {
+        return None;
+    }
+    let entries = written.iter().flat_map(|(_, entries)| entries.iter().cloned()).collect();
+    let base = offline::content(candidate, target);
+    let (mut content, _) = reply::merge(candidate, base, main.cloned().unwrap_or_default(), entries);
+    if main.is_none() {
+        (content.headline, content.summary) = (None, None);
+        content.skills.clear();
+    }
+    let shown = |i: &usize| written.iter().any(|(roles, _)| roles.contains(i));
+    content.experience =
+        content.experience.into_iter().enumerate().filter(|(i, _)| shown(i)).map(|(_, role)| role).collect();
+    Some(content)
 }
 
 /// What a letter's reply is expected to hold, in characters (four paragraphs and more).
@@ -374,14 +408,37 @@ impl Generator for OpenAi {
                     .chain(groups.iter().map(|roles| (Writes::Roles(roles.len()), sizes[roles.clone()].iter().sum()))),
             );
             // Every call runs to its end, even when another fails: what each got is kept for
-            // the next attempt instead of being thrown away (and paid for again).
-            let experience = groups.into_iter().enumerate().map(|(i, roles)| {
-                self.answer(Call::experience(candidate, roles), &data, kept, reply::parse_roles, tracker.part(i + 1))
-            });
-            let (main, experience) = tokio::join!(
-                self.answer(Call::main(candidate), &data, kept, MainSections::parse, tracker.part(0)),
-                futures::future::join_all(experience),
-            );
+            // the next attempt instead of being thrown away (and paid for again). Replies are
+            // taken as they come, and what is finished is shown so far.
+            let main = self.answer(Call::main(candidate), &data, kept, MainSections::parse, tracker.part(0));
+            let mut pending: FuturesUnordered<BoxFuture<'_, Came>> = std::iter::once(main.map(Came::Main).boxed())
+                .chain(groups.iter().enumerate().map(|(i, roles)| {
+                    let call = Call::experience(candidate, roles.clone());
+                    let answer = self.answer(call, &data, kept, reply::parse_roles, tracker.part(i + 1));
+                    answer.map(move |reply| Came::Roles(i, reply)).boxed()
+                }))
+                .collect();
+            let mut main = None;
+            let mut experience: Vec<Option<Answered<Vec<RoleBullets>>>> = groups.iter().map(|_| None).collect();
+            while let Some(came) = pending.next().await {
+                match came {
+                    Came::Main(reply) => main = Some(reply),
+                    Came::Roles(i, reply) => experience[i] = Some(reply),
+                }
+                let written: Vec<(Range<usize>, &[RoleBullets])> = groups
+                    .iter()
+                    .zip(&experience)
+                    .filter_map(|(roles, reply)| Some((roles.clone(), reply.as_ref()?.as_ref().ok()?.0.as_slice())))
+                    .collect();
+                let main = main.as_ref().and_then(|reply| reply.as_ref().ok()).map(|(main, _)| main);
+                tracker.so_far(so_far(candidate, target, main, &written));
+            }
+            drop(pending);
+            let main = main.unwrap_or_else(|| Err(invalid(Unusable("the main sections call never ended".into()))));
+            let experience: Vec<Answered<Vec<RoleBullets>>> = experience
+                .into_iter()
+                .map(|reply| reply.unwrap_or_else(|| Err(invalid(Unusable("an experience call never ended".into())))))
+                .collect();
             let answers: Vec<v1::ModelAnswer> = std::iter::once(main.as_ref().ok().map(|(_, a)| a))
                 .chain(experience.iter().map(|group| group.as_ref().ok().map(|(_, a)| a)))
                 .flatten()
@@ -812,6 +869,24 @@ mod tests {
         let attempt = generator.generate(Document::Resume, &candidate, None, &answers, &progress).await;
         assert!(matches!(attempt.result, Err(ModelError::Transient { .. })), "{:?}", attempt.result);
         assert_eq!(attempt.answers, [experience], "the main answer was for the edited data");
+    }
+
+    #[test]
+    fn so_far_shows_only_what_came() {
+        let candidate = candidate();
+        assert_eq!(so_far(&candidate, None, None, &[]), None, "nothing came yet");
+        let second = [RoleBullets {
+            role: Some(2),
+            company: Some("B".into()),
+            title: Some(String::new()),
+            highlights: Some(Vec::new()),
+        }];
+        let shown = so_far(&candidate, None, None, &[(1..2, &second)]).expect("a group came");
+        assert_eq!((shown.headline, shown.summary, shown.skills.len()), (None, None, 0), "main not yet written");
+        assert_eq!(shown.experience.iter().map(|e| e.company.as_str()).collect::<Vec<_>>(), ["B"]);
+        let main = MainSections { headline: Some("H".into()), summary: Some("S.".into()), skills: None };
+        let shown = so_far(&candidate, None, Some(&main), &[]).expect("main came");
+        assert_eq!((shown.headline.as_deref(), shown.experience.len()), (Some("H"), 0));
     }
 
     #[test]

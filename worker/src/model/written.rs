@@ -82,8 +82,17 @@ impl<'a> Tracker<'a> {
         }
         let written = written(&parts);
         self.sink.send_if_modified(|shown| {
-            let changed = *shown != written;
-            *shown = written;
+            let changed = (shown.share, &shown.status) != (written.share, &written.status);
+            (shown.share, shown.status) = (written.share, written.status);
+            changed
+        });
+    }
+
+    /// The sections finished so far are `content`.
+    pub fn so_far(&self, content: Option<resume_proto::v1::ResumeContent>) {
+        self.sink.send_if_modified(|shown| {
+            let changed = shown.so_far != content;
+            shown.so_far = content;
             changed
         });
     }
@@ -105,7 +114,7 @@ fn written(parts: &[Part]) -> Written {
     } else {
         None
     };
-    Written { share: share.min(1.0), status }
+    Written { share: share.min(1.0), status, so_far: None }
 }
 
 /// One call's way to tell its tracker how far it has got.
@@ -157,6 +166,6 @@ mod tests {
         tracker.part(0).received(&"x".repeat(500));
         assert_eq!(seen.borrow().share, 1.0, "a reply longer than expected counts as its part");
         tracker.part(0).done();
-        assert_eq!(*seen.borrow(), Written { share: 1.0, status: None });
+        assert_eq!(*seen.borrow(), Written { share: 1.0, status: None, so_far: None });
     }
 }

@@ -129,6 +129,11 @@ pub struct Job {
     /// the live updates of a running job (`job-events`) as the model writes; null when the
     /// job is read otherwise, and once it has ended.
     pub status_text: Option<String>,
+    /// What the model has written so far, in the live updates of a running resume job
+    /// (`job-events`): the main sections once written, the roles whose group is written,
+    /// the candidate's education and certifications; sent with the update after each change
+    /// only (keep the last one), null otherwise.
+    pub content_so_far: Option<Content>,
 }
 
 impl From<v1::Job> for Job {
@@ -158,6 +163,7 @@ impl From<v1::Job> for Job {
             document,
             anonymize,
             status_text,
+            content_so_far,
         } = j;
         Job {
             job_id,
@@ -184,6 +190,7 @@ impl From<v1::Job> for Job {
             document,
             anonymize,
             status_text,
+            content_so_far: content_so_far.map(Content::from),
         }
     }
 }
