@@ -43,11 +43,9 @@ const RENDERED: i32 = 90;
 /// Progress once an import's file is being read.
 const READING: i32 = 30;
 
-/// The least time between two progress reports of one task.
-const PROGRESS_EVERY: Duration = Duration::from_millis(100);
-/// The least time between two reports of a generation's progress as the model writes: at
-/// most four a second per job.
-const WRITING_PROGRESS_EVERY: Duration = Duration::from_millis(250);
+/// The least time between two progress reports of one task: at most four a second per job,
+/// however fast the model writes.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
 /// How long a task waits for an identical request's result before looking again.
 const DUPLICATE_WAIT: Duration = Duration::from_millis(100);
@@ -636,7 +634,7 @@ fn generating(share: f64) -> i32 {
 }
 
 /// One attempt at the content, its progress reported as the model writes it (at most every
-/// [`WRITING_PROGRESS_EVERY`], only when it moved forward); `None` when the job was
+/// [`PROGRESS_EVERY`], only when it moved forward); `None` when the job was
 /// cancelled meanwhile (the attempt is dropped: its calls stop).
 async fn generate_reporting(
     ctx: &Context,
@@ -652,7 +650,7 @@ async fn generate_reporting(
     // The content last sent: sent again only when it changed.
     let mut sent = None;
     loop {
-        let due = *reported + WRITING_PROGRESS_EVERY;
+        let due = *reported + PROGRESS_EVERY;
         let next = async {
             written.changed().await.ok()?;
             tokio::time::sleep_until(due.into()).await;
