@@ -25,8 +25,8 @@ export RUST_LOG=warn
 # The limits are measured, not the load generator's user throttled: the API limit is on but
 # far above the load (its Redis check is part of every request); model calls are not limited.
 export API_RATE_LIMIT_PER_MIN="${API_RATE_LIMIT_PER_MIN:-1000000000}" TASK_RATE_LIMIT_PER_MIN=0
-# BENCH_GROUPS picks scenario groups (api e2e model cache fair render); all by default.
-GROUPS_TO_RUN=" ${BENCH_GROUPS:-api e2e model cache fair render} "
+# BENCH_GROUPS picks scenario groups (api e2e model realistic cache fair render); all by default.
+GROUPS_TO_RUN=" ${BENCH_GROUPS:-api e2e model realistic cache fair render} "
 PG_ADMIN="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
 # The packages the bench runs and the criterion bench, built in one go with one set of
@@ -56,7 +56,10 @@ trap stop_system EXIT
 source deploy/ports.sh
 
 # start_system WORKERS CONCURRENCY MODEL_LATENCY_MS CACHE_TTL_SECS [INSTANCE]: a system on
-# ports of its own (INSTANCE 0 by default), so that several can run side by side. The ports
+# ports of its own (INSTANCE 0 by default), so that several can run side by side. The model
+# answers MODEL_LATENCY_MS to its first token, then MODEL_TOKENS_PER_S tokens a second when
+# that is set (else the whole answer at once); MODEL_MAX_PARALLEL_CALLS and MODEL_STREAM, when
+# set, go to the workers. The ports
 # are below the kernel's ephemeral range (32768 up), where outgoing connections could hold
 # them: a server once failed to bind 50072 so.
 start_system() {
@@ -71,7 +74,8 @@ start_system() {
     *) echo "BENCH_DB must be sqlite or postgres" >&2; exit 1 ;;
   esac
   rm -f "$dir/model.url"
-  "$BIN/loadgen" fake-model --latency-ms "$3" > "$dir/model.url" & pids+=($!)
+  "$BIN/loadgen" fake-model --latency-ms "$3" ${MODEL_TOKENS_PER_S:+--tokens-per-s "$MODEL_TOKENS_PER_S"} \
+    > "$dir/model.url" & pids+=($!)
   for _ in $(seq 300); do grep -q '^http' "$dir/model.url" 2>/dev/null && break; sleep 0.1; done
   grep -q '^http' "$dir/model.url" || { echo "the fake model did not start" >&2; exit 1; }
   export OPENAI_API_KEY=sk-bench OPENAI_MODEL=fake-model OPENAI_BASE_URL="$(cat "$dir/model.url")"
@@ -197,6 +201,25 @@ for round in $(seq "$RUNS"); do
     start_system 1 2 0 3600
     run cache-hit --concurrency 1 --seconds 5
     stop_system
+  fi
+
+  # A real model's pace (0.5 s to the first token, then 80 tokens a second): careers of 3, 8
+  # and 15 roles, fresh jobs (no cache), 4 at a time on one worker of 8 slots; ours (the
+  # experience split over up to 4 calls, streamed), then the old design on the same worker
+  # (two calls, no split, no streaming).
+  if wants realistic; then
+    for design in ours old; do
+      if [[ "$design" == old ]]; then
+        export MODEL_MAX_PARALLEL_CALLS=2 MODEL_STREAM=0
+      fi
+      MODEL_TOKENS_PER_S=80 start_system 1 8 500 0
+      for roles in 3 8 15; do
+        run e2e-realistic --label "e2e-realistic-$roles-$design" --roles "$roles" \
+          --jobs $((8 / (SCALE > 4 ? 4 : SCALE))) --concurrency 4
+      done
+      stop_system
+      unset MODEL_MAX_PARALLEL_CALLS MODEL_STREAM
+    done
   fi
 done
 

@@ -1,7 +1,8 @@
 //! `loadgen`: the load generator and report writer behind `make bench`.
 //!
-//! - `loadgen fake-model --latency-ms N`: an OpenAI-compatible model on 127.0.0.1 (the
-//!   tests' fake), printing its URL, until killed.
+//! - `loadgen fake-model --latency-ms N [--tokens-per-s R]`: an OpenAI-compatible model on
+//!   127.0.0.1 (the tests' fake), printing its URL, until killed: N ms to the first token,
+//!   then R tokens a second (streamed when asked to; unset: the whole answer at once).
 //! - `loadgen run <scenario> …`: one measurement, printed as one JSON line.
 //! - `loadgen report …`: the medians of all runs as `BENCHMARKS.md`.
 
@@ -21,8 +22,12 @@ struct Cli {
 enum Command {
     /// Serve a fake OpenAI-compatible model until killed.
     FakeModel {
+        /// Time to the first token.
         #[arg(long, default_value_t = 0)]
         latency_ms: u64,
+        /// Tokens written per second after the first; unset: the whole answer at once.
+        #[arg(long)]
+        tokens_per_s: Option<f64>,
     },
     /// Run one scenario and print its result as a JSON line.
     Run(scenarios::Args),
@@ -37,9 +42,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     match Cli::parse().command {
-        Command::FakeModel { latency_ms } => {
-            let model = test_support::fake_model::FakeModel::start().await?;
-            model.set_latency(std::time::Duration::from_millis(latency_ms));
+        Command::FakeModel { latency_ms, tokens_per_s } => {
+            use test_support::fake_model::{FakeModel, Pace};
+            let model = FakeModel::start().await?;
+            let first_token = std::time::Duration::from_millis(latency_ms);
+            model.set_pace(tokens_per_s.map_or(Pace::fixed(first_token), |rate| Pace::streaming(first_token, rate)));
             println!("{}", model.url);
             std::future::pending::<()>().await;
             Ok(())

@@ -1,7 +1,8 @@
 //! The scenarios: closed-loop load at a fixed concurrency for a fixed time (submit, with
 //! or without workers draining, cache hits, status), batches of jobs run to completion (end
 //! to end, generated or render-only), cache-hit latency, and one owner's batch beside
-//! another owner's single job (fair queues).
+//! another owner's single job (fair queues), and resumes of careers of a given length at a
+//! real model's pace, with the progress updates their owner sees (`e2e-realistic`).
 
 use std::{
     sync::{Arc, Mutex},
@@ -20,7 +21,7 @@ use tonic::{Request, transport::Channel};
 #[derive(clap::Args)]
 pub struct Args {
     /// rest-submit, rest-submit-cached, grpc-submit, rest-status, e2e, e2e-render,
-    /// cache-hit or fair-batch.
+    /// cache-hit, fair-batch or e2e-realistic.
     scenario: String,
     /// A name for the result row (defaults to the scenario).
     #[arg(long)]
@@ -50,6 +51,9 @@ pub struct Args {
     /// them first come, first served, as every queue did before fair queues.
     #[arg(long)]
     one_owner: bool,
+    /// e2e-realistic: the roles of the candidate's career (two highlights each).
+    #[arg(long, default_value_t = 8)]
+    roles: usize,
 }
 
 /// One measurement.
@@ -74,6 +78,10 @@ pub struct Outcome {
     /// time).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub b_wait_task_times: Option<f64>,
+    /// e2e-realistic: progress updates a job's watcher got while the content was being
+    /// written, per second of generation (`generation_ms`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress_per_model_s: Option<f64>,
 }
 
 /// Latencies and errors gathered by every client task.
@@ -137,6 +145,7 @@ pub async fn run(args: Args) -> Result<Outcome> {
     let cpu_before = cpu_seconds();
     let started = Instant::now();
     let mut b_wait_task_times = None;
+    let mut progress_per_model_s = None;
     let tally = match args.scenario.as_str() {
         "rest-submit" | "rest-submit-cached" => {
             let body = json!({"candidate_id": candidate, "file_type": args.file_type});
@@ -216,6 +225,20 @@ pub async fn run(args: Args) -> Result<Outcome> {
             b_wait_task_times = Some(b_wait);
             tally
         }
+        "e2e-realistic" => {
+            let (status, body) = post_json(
+                &http,
+                &format!("{}/api/candidates", args.edge),
+                &bearer,
+                &test_support::fixtures::career(args.roles),
+            )
+            .await?;
+            ensure!(status == 201, "create candidate: {status}");
+            let career = body["id"].as_i64().context("candidate id")?;
+            let (tally, rate) = realistic(&args, &http, &bearer, career).await?;
+            progress_per_model_s = Some(rate);
+            tally
+        }
         other => bail!("unknown scenario {other:?}"),
     };
     let seconds = started.elapsed().as_secs_f64();
@@ -239,6 +262,7 @@ pub async fn run(args: Args) -> Result<Outcome> {
         loadgen_cpu_pct: 100.0 * cpu / seconds,
         completed_per_s,
         b_wait_task_times,
+        progress_per_model_s,
     })
 }
 
@@ -288,15 +312,46 @@ fn authed<T>(bearer: &str, message: T) -> Request<T> {
 }
 
 async fn create_candidate(http: &reqwest::Client, edge: &str, bearer: &str) -> Result<i64> {
-    let response = http
-        .post(format!("{edge}/api/candidates"))
-        .bearer_auth(bearer)
-        .json(&test_support::fixtures::sample_candidate())
-        .send()
-        .await?;
-    ensure!(response.status() == 201, "create candidate: {}", response.status());
-    let body: Value = response.json().await?;
+    let (status, body) =
+        post_json(http, &format!("{edge}/api/candidates"), bearer, &test_support::fixtures::sample_candidate()).await?;
+    ensure!(status == 201, "create candidate: {status}");
     body["id"].as_i64().context("candidate id")
+}
+
+/// `POST`s `body` to `url` as `bearer`'s owner: the status and the answer.
+async fn post_json(http: &reqwest::Client, url: &str, bearer: &str, body: &Value) -> Result<(u16, Value)> {
+    let response = http.post(url).bearer_auth(bearer).json(body).send().await?;
+    Ok((response.status().as_u16(), response.json().await?))
+}
+
+/// `jobs` fresh resumes of `candidate`, `concurrency` at a time, each followed to its end:
+/// the tally of submit to SUCCESS, and the progress updates seen while the content was
+/// being written (between the claim's 10 and the content's 85) per second of generation.
+async fn realistic(args: &Args, http: &reqwest::Client, bearer: &str, candidate: i64) -> Result<(Tally, f64)> {
+    let channels = channels(&args.server, 4).await?;
+    let runs = (0..args.jobs).map(|i| {
+        let mut client = ResumeServiceClient::new(channels[i % channels.len()].clone());
+        async move {
+            let start = Instant::now();
+            let job_id = submit_fresh(http, &args.edge, bearer, candidate).await?;
+            let mut updates = client.watch_job(authed(bearer, v1::WatchJobRequest { job_id })).await?.into_inner();
+            let (mut last, mut writing) = (v1::Job::default(), 0u32);
+            while let Some(update) = updates.next().await {
+                last = update?.job.unwrap_or_default();
+                writing += u32::from(last.status == "PROCESSING" && (11..85).contains(&last.progress));
+            }
+            anyhow::Ok((start.elapsed(), last, writing))
+        }
+    });
+    let ended: Vec<_> = futures::stream::iter(runs).buffer_unordered(args.concurrency).try_collect().await?;
+    let mut tally = Tally::new();
+    let (mut updates, mut generating) = (0u32, 0.0);
+    for (took, job, writing) in ended {
+        tally.record(took, job.status == "SUCCESS");
+        updates += writing;
+        generating += job.generation_ms as f64 / 1000.0;
+    }
+    Ok((tally, f64::from(updates) / generating.max(f64::EPSILON)))
 }
 
 /// One target job per end-to-end job, created `concurrency` at a time.

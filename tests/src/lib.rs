@@ -22,7 +22,7 @@ pub use test_support::{
     TempDir,
     documents::{docx_part, docx_text, libreoffice_texts, pdf_text},
     fake_model,
-    fixtures::{sample_candidate, sample_target, sign},
+    fixtures::{career, sample_candidate, sample_target, sign},
 };
 
 use std::{future::Future, net::SocketAddr, time::Duration};
@@ -80,6 +80,10 @@ pub struct Options {
     pub api_rate_limit_per_min: u64,
     /// `TASK_RATE_LIMIT_PER_MIN`; 0 is unlimited.
     pub task_rate_limit_per_min: u64,
+    /// `MODEL_MAX_PARALLEL_CALLS`; `None` is the default (4).
+    pub model_max_parallel_calls: Option<usize>,
+    /// `MODEL_STREAM=0`: the workers wait for each whole reply.
+    pub model_stream_off: bool,
     /// A Redis of the test's own instead of the shared one (`REDIS_URL`).
     pub redis_url: Option<String>,
     /// `redis_url` names a Redis Cluster node (`REDIS_CLUSTER=1`).
@@ -315,6 +319,8 @@ impl System {
             openai_api_key: self.options.model_url.as_ref().map(|_| fake_model::API_KEY.to_owned()),
             openai_base_url: self.options.model_url.clone().unwrap_or_default(),
             openai_model: "fake-model".into(),
+            model_max_parallel_calls: self.options.model_max_parallel_calls.unwrap_or(4),
+            model_stream: !self.options.model_stream_off,
             retry_base_delay_ms: self.options.retry_base_delay_ms,
             max_attempts: self.options.max_attempts,
             result_cache_ttl_secs: self.options.result_cache_ttl_secs,

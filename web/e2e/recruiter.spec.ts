@@ -6,7 +6,19 @@ import { gzipSync } from "node:zlib";
 
 import { expect, type Page, test } from "@playwright/test";
 
-import { edge, generate, jobStatus, makeCandidate, progressBar, setModelLatency, signIn, submitJob, tokenFor, unique } from "./support";
+import {
+  edge,
+  generate,
+  jobStatus,
+  makeCandidate,
+  progressBar,
+  setModelLatency,
+  setModelPace,
+  signIn,
+  submitJob,
+  tokenFor,
+  unique,
+} from "./support";
 
 const roleRow = (page: Page, n: number) =>
   page.locator(".row").filter({ has: page.getByRole("heading", { name: `Role ${n}`, exact: true }) });
@@ -135,6 +147,29 @@ test("a cancelled job an operator retries is followed again, to success, without
   await admin(`/api/admin/jobs/${jobId}/retry`);
   await expect(page.locator(".status-line")).toHaveText("Ready.", { timeout: 30_000 });
   await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(0);
+});
+
+test("while the model writes, the bar moves, the status line says what is being written and the summary shows", async ({ page }) => {
+  const token = await signIn(page, unique("ida"));
+  const { id } = await makeCandidate(token, "Grace Hopper");
+  await page.goto(`${edge()}/candidates/${id}`);
+  // A slow model: a few seconds of streamed tokens (the main sections done a while before
+  // the experience).
+  await setModelPace(300, 10);
+  try {
+    await generate(page, "Plain text", null);
+    await expect(page.locator(".status-line")).toHaveText(/^Writing experience: [0-2] of 2 roles…$/, { timeout: 20_000 });
+    const writing = Number(await progressBar(page).getAttribute("value"));
+    expect(writing).toBeGreaterThan(10);
+    expect(writing).toBeLessThan(85);
+    // The summary is there to read while the bullets are still being written.
+    const soFar = page.getByRole("region", { name: "Written so far" });
+    await expect(soFar.getByText("Model summary built from the candidate's facts.")).toBeVisible({ timeout: 20_000 });
+    await expect(page.locator(".status-line")).toHaveText("Ready.", { timeout: 30_000 });
+    await expect(soFar).toHaveCount(0);
+  } finally {
+    await setModelLatency(0);
+  }
 });
 
 test("with no model configured, every page says the offline generator makes the resumes", async ({ page }) => {

@@ -26,6 +26,8 @@ export const unique = (name: string) => `${name}-${crypto.randomUUID().slice(0, 
 export const tokenFor = (user: string, roles: string[] = []) =>
   control("GET", `/token?sub=${encodeURIComponent(user)}&roles=${roles.join(",")}`);
 export const setModelLatency = (ms: number) => control("POST", `/latency?ms=${ms}`);
+/** The model takes `ms` to its first token, then writes `tokensPerS` tokens a second (streamed). */
+export const setModelPace = (ms: number, tokensPerS: number) => control("POST", `/latency?ms=${ms}&tokens_per_s=${tokensPerS}`);
 export const failNextModelCalls = (status: number, times: number) => control("POST", `/fail?status=${status}&times=${times}`);
 export const modelCalls = async () => Number(await control("GET", "/calls"));
 export const documentText = (bytes: Buffer, type: "pdf" | "docx") => control("POST", `/text?type=${type}`, bytes);

@@ -34,6 +34,14 @@ pub struct Config {
     /// The model to ask.
     #[arg(long, env = "OPENAI_MODEL", default_value = "gpt-4o-mini")]
     pub openai_model: String,
+    /// The most model calls one resume makes at once, the main-sections call counted: the
+    /// experience of a long career is split over up to this many less one (at least 2).
+    #[arg(long, env = "MODEL_MAX_PARALLEL_CALLS", default_value_t = 4)]
+    pub model_max_parallel_calls: usize,
+    /// Stream the model's replies (progress moves as they come); `0` waits for each whole.
+    #[arg(long, env = "MODEL_STREAM", default_value_t = true, action = clap::ArgAction::Set,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub model_stream: bool,
     /// Attempt k+1 starts base·2^(k-1) after attempt k failed.
     #[arg(long, env = "RETRY_BASE_DELAY_MS", default_value_t = 4000)]
     pub retry_base_delay_ms: u64,
@@ -57,6 +65,9 @@ impl Config {
         }
         if self.openai_api_key.as_deref().is_some_and(|k| k.trim().is_empty()) {
             return Err("OPENAI_API_KEY is set but empty".into());
+        }
+        if !(2..=16).contains(&self.model_max_parallel_calls) {
+            return Err("MODEL_MAX_PARALLEL_CALLS must be between 2 and 16".into());
         }
         if !(1..=1024).contains(&self.concurrency) {
             return Err("WORKER_CONCURRENCY must be between 1 and 1024".into());
@@ -93,6 +104,8 @@ impl fmt::Debug for Config {
             .field("openai_api_key", &self.openai_api_key.as_ref().map(|_| "<redacted>"))
             .field("openai_base_url", &self.openai_base_url)
             .field("openai_model", &self.openai_model)
+            .field("model_max_parallel_calls", &self.model_max_parallel_calls)
+            .field("model_stream", &self.model_stream)
             .field("retry_base_delay_ms", &self.retry_base_delay_ms)
             .field("max_attempts", &self.max_attempts)
             .field("result_cache_ttl_secs", &self.result_cache_ttl_secs)
@@ -124,6 +137,16 @@ mod tests {
         let shown = format!("{c:?}");
         assert!(!shown.contains("hunter2") && !shown.contains("pw@"), "{shown}");
         assert!(!shown.contains("sk-very-secret"), "{shown}");
+    }
+
+    #[test]
+    fn streams_with_four_calls_unless_told_otherwise() {
+        let c = Config::try_parse_from(["worker", "--jwt-secret", "k"]).unwrap();
+        assert_eq!((c.model_max_parallel_calls, c.model_stream), (4, true));
+        let c = Config::try_parse_from(["worker", "--jwt-secret", "k", "--model-stream", "0"]).unwrap();
+        assert!(!c.model_stream);
+        let c = Config::try_parse_from(["worker", "--jwt-secret", "k", "--model-max-parallel-calls", "1"]).unwrap();
+        assert!(c.validate().is_err(), "one call cannot hold main sections and experience");
     }
 
     #[test]

@@ -78,6 +78,8 @@ async fn work(config: Config, shutdown: Shutdown) -> Result<(), StartError> {
                 base_url: config.openai_base_url.clone(),
                 api_key: api_key.clone(),
                 model: config.openai_model.clone(),
+                max_parallel_calls: config.model_max_parallel_calls,
+                stream: config.model_stream,
             };
             Box::new(model::openai::OpenAi::new(&settings, stats.model.clone())?)
         }

@@ -27,20 +27,25 @@ use tracing::Instrument;
 
 use crate::{
     import::{self, ImportError},
-    model::{Generator, ModelError, Printable, printable},
+    model::{Attempt, Generator, ModelError, Printable, Written, printable},
     redis::Redis,
     render::{self, Document, RenderError},
     report::{Provenance, Reporter},
     stats::Stats,
 };
 
-/// Progress once the content is being made, once it is made, and once it is rendered.
-const CONTENT_STARTED: i32 = 30;
-const CONTENT_READY: i32 = 70;
+/// Progress once a claimed job's content is being made (the server sets it at the claim),
+/// once it is made, and once it is rendered. In between the first two it moves with the
+/// share of the model's expected reply written ([`generating`]).
+const CLAIMED: i32 = 10;
+const CONTENT_READY: i32 = 85;
 const RENDERED: i32 = 90;
+/// Progress once an import's file is being read.
+const READING: i32 = 30;
 
-/// The least time between two progress reports of one task.
-const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+/// The least time between two progress reports of one task: at most four a second per job,
+/// however fast the model writes.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
 /// How long a task waits for an identical request's result before looking again.
 const DUPLICATE_WAIT: Duration = Duration::from_millis(100);
@@ -429,11 +434,11 @@ async fn build(
         let provenance = Provenance { cache_hit: reused, ..Provenance::default() };
         return hand_over(ctx, task, &document, reused.then_some(&content), provenance).await;
     }
-    if progressed(ctx, task, CONTENT_STARTED, &mut reported).await? {
-        return Ok(Outcome::Dropped);
-    }
     let started = Instant::now();
-    let generated = ctx.generator.generate(document_kind, &candidate, target.as_ref(), &task.answers).await;
+    let generation = Generation { kind: document_kind, candidate: &candidate, target: target.as_ref() };
+    let Some(generated) = generate_reporting(ctx, task, generation, &mut reported).await? else {
+        return Ok(Outcome::Dropped);
+    };
     let mut generated = match generated.result {
         Ok(generated) => generated,
         Err(error) => {
@@ -489,7 +494,7 @@ async fn import(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> 
     let file = claim.import.ok_or(TaskError::NoCandidate)?;
     let attempt = claim.job.map_or(1, |job| job.attempts.max(1) as u32);
     let mut reported = Instant::now();
-    if progressed(ctx, task, CONTENT_STARTED, &mut reported).await? {
+    if progressed(ctx, task, READING, &mut reported).await? {
         return Ok(Outcome::Dropped);
     }
     let started = Instant::now();
@@ -596,12 +601,83 @@ async fn progressed(
     if reported.elapsed() < PROGRESS_EVERY {
         return Ok(false);
     }
+    report(ctx, task, progress, &Written::default(), reported).await
+}
+
+/// Reports `progress`, with what is being written and the content written so far of
+/// `written`; true when the job was cancelled.
+async fn report(
+    ctx: &Context,
+    task: &ResumeTask,
+    progress: i32,
+    written: &Written,
+    reported: &mut Instant,
+) -> Result<bool, TaskError> {
     *reported = Instant::now();
-    let cancelled = retrying(|| ctx.reporter.progress(&task.job_id, progress)).await?;
+    let (status, so_far) = (written.status.as_deref(), written.so_far.as_ref());
+    let cancelled = retrying(|| ctx.reporter.progress(&task.job_id, progress, status, so_far)).await?;
     if cancelled {
         tracing::info!("job cancelled; stopping");
     }
     Ok(cancelled)
+}
+
+/// What a generation makes: the document, for whom, to which target.
+struct Generation<'a> {
+    kind: DocumentKind,
+    candidate: &'a v1::Candidate,
+    target: Option<&'a v1::CandidateJob>,
+}
+
+/// The progress of a job whose model has written `share` of its expected reply: from the
+/// claim's to the content's, never past it.
+fn generating(share: f64) -> i32 {
+    let span = f64::from(CONTENT_READY - CLAIMED);
+    CLAIMED + (span * share.clamp(0.0, 1.0)).floor() as i32
+}
+
+/// One attempt at the content, its progress reported as the model writes it (at most every
+/// [`PROGRESS_EVERY`], only when it moved forward); `None` when the job was
+/// cancelled meanwhile (the attempt is dropped: its calls stop).
+async fn generate_reporting(
+    ctx: &Context,
+    task: &ResumeTask,
+    generation: Generation<'_>,
+    reported: &mut Instant,
+) -> Result<Option<Attempt>, TaskError> {
+    let (progress, mut written) = tokio::sync::watch::channel(Written::default());
+    let attempt =
+        ctx.generator.generate(generation.kind, generation.candidate, generation.target, &task.answers, &progress);
+    tokio::pin!(attempt);
+    let mut shown = CLAIMED;
+    // The content last sent: sent again only when it changed.
+    let mut sent = None;
+    loop {
+        let due = *reported + PROGRESS_EVERY;
+        let next = async {
+            written.changed().await.ok()?;
+            tokio::time::sleep_until(due.into()).await;
+            Some(())
+        };
+        tokio::select! {
+            attempt = &mut attempt => return Ok(Some(attempt)),
+            Some(()) = next => {
+                let mut now = written.borrow_and_update().clone();
+                let progress = generating(now.share);
+                if progress > shown {
+                    shown = progress;
+                    if now.so_far == sent {
+                        now.so_far = None;
+                    } else {
+                        sent.clone_from(&now.so_far);
+                    }
+                    if report(ctx, task, progress, &now, reported).await? {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// `call`, tried again after a pause while the server does not answer.

@@ -137,9 +137,21 @@ impl Reporter {
         Ok(self.client.clone().claim_task(request).await?.into_inner())
     }
 
-    /// Reports progress; answers whether the job was cancelled meanwhile.
-    pub async fn progress(&self, job_id: &str, progress: i32) -> Result<bool, Status> {
-        let request = v1::ReportProgressRequest { job_id: job_id.to_owned(), progress };
+    /// Reports progress, what is being written (`status_text`) and the content written so
+    /// far when it changed; answers whether the job was cancelled meanwhile.
+    pub async fn progress(
+        &self,
+        job_id: &str,
+        progress: i32,
+        status_text: Option<&str>,
+        content_so_far: Option<&v1::ResumeContent>,
+    ) -> Result<bool, Status> {
+        let request = v1::ReportProgressRequest {
+            job_id: job_id.to_owned(),
+            progress,
+            status_text: status_text.map(str::to_owned),
+            content_so_far: content_so_far.cloned(),
+        };
         Ok(self.client.clone().report_progress(request).await?.into_inner().cancelled)
     }
 

@@ -190,8 +190,26 @@ pub async fn transition(
 /// Announces `row`'s new state to its watchers and to the operators' live streams, on
 /// every server, and counts an ended job; the job as the API shows it.
 pub async fn announce(state: &AppState, row: resume_job::Model) -> v1::Job {
+    announce_saying(state, row, Live::default()).await
+}
+
+/// What a worker says of a running job with its progress, which only the job's watchers
+/// are told: it is not stored.
+#[derive(Debug, Clone, Default)]
+pub struct Live {
+    /// What is being written, in words.
+    pub status_text: Option<String>,
+    /// The content written so far, when it changed.
+    pub content_so_far: Option<v1::ResumeContent>,
+}
+
+/// The same, with what the worker says (`live`).
+pub async fn announce_saying(state: &AppState, row: resume_job::Model, live: Live) -> v1::Job {
     state.metrics.ended(&row);
-    let change = to_admin(row);
+    let mut change = to_admin(row);
+    if let Some(job) = change.job.as_mut() {
+        (job.status_text, job.content_so_far) = (live.status_text, live.content_so_far);
+    }
     state.events.publish(&change).await;
     change.job.unwrap_or_default()
 }

@@ -15,7 +15,7 @@ use crate::{
     AppState,
     core::{
         candidates, documents, imports, jobs,
-        lifecycle::{self, Completion, Move},
+        lifecycle::{self, Completion, Live, Move},
         validate,
         view::to_proto,
     },
@@ -94,12 +94,19 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
     })
 }
 
-/// Moves a running job's progress forward; answers whether the worker should stop
-/// (the job was cancelled or has otherwise ended).
-pub async fn progress(state: &AppState, job_id: &str, progress: i32) -> Result<bool> {
+/// The longest status text a worker may report.
+const MAX_STATUS_TEXT: usize = 200;
+
+/// Moves a running job's progress forward, telling its watchers what the worker says with
+/// it (`live`: what is being written, the content so far); answers whether the worker
+/// should stop (the job was cancelled or has otherwise ended).
+pub async fn progress(state: &AppState, job_id: &str, progress: i32, live: Live) -> Result<bool> {
     let job_id = validate::job_id(job_id)?;
     if !(1..100).contains(&progress) {
         return Err(Error::InvalidArgument("progress must be between 1 and 99".into()));
+    }
+    if live.status_text.as_ref().is_some_and(|text| text.chars().count() > MAX_STATUS_TEXT) {
+        return Err(Error::InvalidArgument(format!("status_text must be at most {MAX_STATUS_TEXT} characters")));
     }
     let moved = lifecycle::transition(
         state,
@@ -109,7 +116,8 @@ pub async fn progress(state: &AppState, job_id: &str, progress: i32) -> Result<b
     )
     .await?;
     if let Some(row) = moved.into_iter().next() {
-        lifecycle::announce(state, row).await;
+        let status_text = live.status_text.filter(|text| !text.trim().is_empty());
+        lifecycle::announce_saying(state, row, Live { status_text, ..live }).await;
         return Ok(false);
     }
     let row = jobs::any(state, &job_id).await?;

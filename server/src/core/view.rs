@@ -65,6 +65,9 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         anonymize,
         cached_tokens,
         model,
+        // Only a live update carries it (`lifecycle::announce_saying`).
+        status_text: None,
+        content_so_far: None,
     }
 }
 

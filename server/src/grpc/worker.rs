@@ -7,7 +7,7 @@ use tonic::{Request, Response, Status, Streaming};
 
 use crate::{
     AppState,
-    core::{imports, tasks},
+    core::{imports, lifecycle, tasks},
 };
 
 /// The largest file a worker may hand over.
@@ -31,8 +31,9 @@ impl WorkerService for WorkerApi {
         &self,
         request: Request<v1::ReportProgressRequest>,
     ) -> Result<Response<v1::ReportProgressResponse>, Status> {
-        let v1::ReportProgressRequest { job_id, progress } = request.into_inner();
-        let cancelled = tasks::progress(&self.state, &job_id, progress).await?;
+        let v1::ReportProgressRequest { job_id, progress, status_text, content_so_far } = request.into_inner();
+        let live = lifecycle::Live { status_text, content_so_far };
+        let cancelled = tasks::progress(&self.state, &job_id, progress, live).await?;
         Ok(Response::new(v1::ReportProgressResponse { cancelled }))
     }
 

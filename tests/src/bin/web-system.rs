@@ -6,8 +6,9 @@
 //! configure server and edge for that issuer (web/e2e/global-setup.ts starts one).
 //!
 //! Control routes (127.0.0.1 only): `GET /token?sub=&roles=` a token of that user (with
-//! the comma-separated roles, e.g. `ops,admin`); `POST /latency?ms=`
-//! every model call's delay; `POST /fail?status=&times=` the next main-section calls answer
+//! the comma-separated roles, e.g. `ops,admin`); `POST /latency?ms=[&tokens_per_s=]`
+//! every model call's time to its first token (then the rest at once, or at that many
+//! tokens a second); `POST /fail?status=&times=` the next main-section calls answer
 //! that status; `GET /calls` how many model calls were made; `POST /text?type=pdf|docx`
 //! the text of the document in the body.
 
@@ -23,7 +24,7 @@ use axum::{
 };
 use e2e::{
     Db, Options, System, docx_text,
-    fake_model::{Call, FakeModel, Reply},
+    fake_model::{Call, FakeModel, Pace, Reply},
     pdf_text,
 };
 
@@ -48,7 +49,12 @@ async fn token(State(control): State<Control>, Query(params): Params) -> Result<
 }
 
 async fn latency(State(control): State<Control>, Query(params): Params) -> Result<(), (StatusCode, String)> {
-    control.model.set_latency(Duration::from_millis(number(&params, "ms")?));
+    let first_token = Duration::from_millis(number(&params, "ms")?);
+    let pace = match params.contains_key("tokens_per_s") {
+        true => Pace::streaming(first_token, number(&params, "tokens_per_s")? as f64),
+        false => Pace::fixed(first_token),
+    };
+    control.model.set_pace(pace);
     Ok(())
 }
 

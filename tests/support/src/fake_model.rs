@@ -1,5 +1,6 @@
 //! An OpenAI-compatible chat completions server on 127.0.0.1 for the tests: it answers
-//! with valid structured output built from the request's own data, or with what a test
+//! with valid structured output built from the request's own data (an experience call,
+//! for the roles its schema names), or with what a test
 //! scripted (a status with an optional `Retry-After`, content that is not JSON, a verbatim
 //! body, or the valid answer changed by a function) for the next calls of either schema,
 //! or for the first answers to each distinct prompt of a schema, after a set latency
@@ -19,8 +20,9 @@ use std::{
 use anyhow::Result;
 use axum::{
     Json, Router,
+    body::Body,
     extract::State,
-    http::{HeaderMap, StatusCode},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
     routing::post,
 };
@@ -57,6 +59,40 @@ impl Call {
     }
 }
 
+/// How fast a model answers: the time to its first token, then `tokens_per_s` (none: the
+/// whole answer at once).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Pace {
+    pub first_token: Duration,
+    pub tokens_per_s: Option<f64>,
+}
+
+/// Characters per token, as the fake counts them.
+const CHARS_PER_TOKEN: usize = 4;
+
+impl Pace {
+    /// `first_token`, then the whole answer at once.
+    pub fn fixed(first_token: Duration) -> Pace {
+        Pace { first_token, tokens_per_s: None }
+    }
+
+    /// `first_token`, then `tokens_per_s`.
+    pub fn streaming(first_token: Duration, tokens_per_s: f64) -> Pace {
+        Pace { first_token, tokens_per_s: Some(tokens_per_s).filter(|t| *t > 0.0) }
+    }
+
+    /// When the `token`-th token (0-based) is written, counted from the request.
+    fn at(self, token: usize) -> Duration {
+        let writing = self.tokens_per_s.map_or(0.0, |rate| token as f64 / rate);
+        self.first_token + Duration::from_secs_f64(writing)
+    }
+}
+
+/// How many tokens the fake counts in `text`.
+pub fn tokens(text: &str) -> usize {
+    text.chars().count().div_ceil(CHARS_PER_TOKEN)
+}
+
 /// A change made to the valid answer (a JSON object) before it is sent.
 pub type Transform = Arc<dyn Fn(&mut Value) + Send + Sync>;
 
@@ -71,6 +107,11 @@ pub enum Reply {
     Body(String),
     /// 200 with the valid answer as changed by the function.
     Transform(Transform),
+    /// The valid answer at this pace (instead of its kind's).
+    Paced(Pace),
+    /// The valid answer's first half, then the connection breaks (streamed; not streamed,
+    /// the body is cut the same way).
+    Cut,
 }
 
 impl Reply {
@@ -87,8 +128,31 @@ impl std::fmt::Debug for Reply {
             Reply::NotJson => f.write_str("NotJson"),
             Reply::Body(body) => write!(f, "Body({body:?})"),
             Reply::Transform(_) => f.write_str("Transform"),
+            Reply::Paced(pace) => write!(f, "Paced({pace:?})"),
+            Reply::Cut => f.write_str("Cut"),
         }
     }
+}
+
+/// One request the fake received.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    /// When the request came.
+    pub at: Instant,
+    /// When its answer was sent to the end (or cut, or refused); `None` while it runs.
+    pub ended: Option<Instant>,
+    /// It asked for a stream.
+    pub stream: bool,
+    /// The reply's JSON schema, as sent.
+    pub format: Value,
+    /// `resume_main` or `resume_experience`.
+    pub schema: String,
+    pub authorization: String,
+    pub model: String,
+    /// The messages before the last (system prompt and data), as sent.
+    pub prefix: Value,
+    /// The last message's text: the call's own task.
+    pub task: String,
 }
 
 /// The usage each answer reports.
@@ -107,19 +171,6 @@ impl Default for Usage {
     }
 }
 
-/// One request the fake received.
-#[derive(Debug, Clone)]
-pub struct Seen {
-    pub at: Instant,
-    /// `resume_main` or `resume_experience`.
-    pub schema: String,
-    pub authorization: String,
-    pub model: String,
-    /// The messages before the last (system prompt and data), as sent.
-    pub prefix: Value,
-    /// The last message's text: the call's own task.
-    pub task: String,
-}
 
 #[derive(Default)]
 struct Inner {
@@ -132,16 +183,16 @@ struct Inner {
     /// How many times each prompt (its schema and messages) was answered: a request its
     /// client gave up on before the answer is not counted.
     answered: Mutex<HashMap<String, usize>>,
-    /// How long calls of each kind wait before answering.
-    latency: Mutex<[Duration; CALLS]>,
+    /// How fast calls of each kind answer.
+    pace: Mutex<[Pace; CALLS]>,
     seen: Mutex<Vec<Seen>>,
     /// Calls whose messages contain any of these texts are refused with this status (before
     /// any script), until the list is emptied.
     refused: Mutex<(Vec<String>, u16)>,
-    in_flight: AtomicUsize,
-    max_in_flight: AtomicUsize,
     /// What each answer reports it used.
     usage: Mutex<Usage>,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
 }
 
 /// A running fake model server.
@@ -164,13 +215,28 @@ impl FakeModel {
     }
 
     /// Every call waits this long before answering.
+    /// Every answer from now on reports `usage`.
+    pub fn set_usage(&self, usage: Usage) {
+        *self.inner.usage.lock().unwrap() = usage;
+    }
+
     pub fn set_latency(&self, latency: Duration) {
-        *self.inner.latency.lock().unwrap() = [latency; CALLS];
+        self.set_pace(Pace::fixed(latency));
     }
 
     /// Calls of `call` wait this long before answering.
     pub fn set_latency_for(&self, call: Call, latency: Duration) {
-        self.inner.latency.lock().unwrap()[call as usize] = latency;
+        self.set_pace_for(call, Pace::fixed(latency));
+    }
+
+    /// Every call answers at `pace`.
+    pub fn set_pace(&self, pace: Pace) {
+        *self.inner.pace.lock().unwrap() = [pace; CALLS];
+    }
+
+    /// Calls of `call` answer at `pace`.
+    pub fn set_pace_for(&self, call: Call, pace: Pace) {
+        self.inner.pace.lock().unwrap()[call as usize] = pace;
     }
 
     /// The next main-sections calls answer these, in order.
@@ -197,11 +263,6 @@ impl FakeModel {
         *self.inner.refused.lock().unwrap() = (texts.iter().map(|t| (*t).to_owned()).collect(), status);
     }
 
-    /// Every answer from now on reports `usage`.
-    pub fn set_usage(&self, usage: Usage) {
-        *self.inner.usage.lock().unwrap() = usage;
-    }
-
     /// Every request so far.
     pub fn seen(&self) -> Vec<Seen> {
         self.inner.seen.lock().unwrap().clone()
@@ -214,25 +275,39 @@ impl FakeModel {
 }
 
 async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
+    let started = Instant::now();
     let now = inner.in_flight.fetch_add(1, SeqCst) + 1;
     inner.max_in_flight.fetch_max(now, SeqCst);
     let schema = body["response_format"]["json_schema"]["name"].as_str().unwrap_or_default().to_owned();
-    inner.seen.lock().unwrap().push(Seen {
-        at: Instant::now(),
-        schema: schema.clone(),
-        authorization: headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned(),
-        model: body["model"].as_str().unwrap_or_default().to_owned(),
-        prefix: body["messages"].as_array().map(|m| json!(m[..m.len().saturating_sub(1)])).unwrap_or_default(),
-        task: body["messages"]
-            .as_array()
-            .and_then(|m| m.last())
-            .and_then(|m| m["content"].as_str())
-            .unwrap_or_default()
-            .to_owned(),
-    });
+    let stream = body["stream"].as_bool().unwrap_or(false);
+    let seen = {
+        let mut seen = inner.seen.lock().unwrap();
+        seen.push(Seen {
+            at: started,
+            ended: None,
+            stream,
+            format: body["response_format"]["json_schema"]["schema"].clone(),
+            schema: schema.clone(),
+            authorization: headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned(),
+            model: body["model"].as_str().unwrap_or_default().to_owned(),
+            prefix: body["messages"].as_array().map(|m| json!(m[..m.len().saturating_sub(1)])).unwrap_or_default(),
+            task: body["messages"]
+                .as_array()
+                .and_then(|m| m.last())
+                .and_then(|m| m["content"].as_str())
+                .unwrap_or_default()
+                .to_owned(),
+        });
+        seen.len() - 1
+    };
+    // Ends the request's record (and its count in flight) when dropped: when the answer is
+    // sent to its end, or the client went away.
+    let ending = Ending { inner: inner.clone(), seen };
     let call = Call::of(&schema) as usize;
-    let latency = inner.latency.lock().unwrap()[call];
-    tokio::time::sleep(latency).await;
+    let mut pace = inner.pace.lock().unwrap()[call];
+    // What to answer is decided once the first token is due (a request the client gave up
+    // on before is not counted as answered).
+    tokio::time::sleep(pace.first_token).await;
     let refused = {
         let (texts, status) = &*inner.refused.lock().unwrap();
         let messages = body["messages"].to_string();
@@ -245,11 +320,10 @@ async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body
         *times += 1;
         inner.per_prompt.lock().unwrap()[call].get(*times - 1).cloned()
     });
-    inner.in_flight.fetch_sub(1, SeqCst);
-    let usage = *inner.usage.lock().unwrap();
-    let completion = |content: &str| completion(content, usage);
-    match scripted {
+    let valid = || answer(&schema, &body).to_string();
+    let (content, cut) = match scripted {
         Some(Reply::Status(status, retry_after)) => {
+            drop(ending);
             let status = StatusCode::from_u16(status).unwrap();
             let error = json!({"error": {"message": format!("upstream refused key {API_KEY}"),
                                           "type": "error", "param": null, "code": null}});
@@ -257,17 +331,117 @@ async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body
             if let Some(seconds) = retry_after {
                 response.headers_mut().insert("retry-after", seconds.parse().unwrap());
             }
-            response
+            return response;
         }
-        Some(Reply::NotJson) => Json(completion("{\"headline\": \"unterminated")).into_response(),
-        Some(Reply::Body(content)) => Json(completion(&content)).into_response(),
+        Some(Reply::NotJson) => ("{\"headline\": \"unterminated".to_owned(), false),
+        Some(Reply::Body(content)) => (content, false),
         Some(Reply::Transform(change)) => {
             let mut answer = answer(&schema, &body);
             change(&mut answer);
-            Json(completion(&answer.to_string())).into_response()
+            (answer.to_string(), false)
         }
-        None => Json(completion(&answer(&schema, &body).to_string())).into_response(),
+        Some(Reply::Paced(own)) => {
+            pace = own;
+            (valid(), false)
+        }
+        Some(Reply::Cut) => (valid(), true),
+        None => (valid(), false),
+    };
+    let include_usage = body["stream_options"]["include_usage"].as_bool().unwrap_or(false);
+    let usage = *inner.usage.lock().unwrap();
+    match stream {
+        true => streamed(content, pace, started, include_usage.then_some(usage), cut, ending),
+        false => {
+            tokio::time::sleep_until((started + pace.at(tokens(&content))).into()).await;
+            drop(ending);
+            if cut {
+                let half: String = content.chars().take(content.chars().count() / 2).collect();
+                return Json(completion(&half, usage)).into_response();
+            }
+            Json(completion(&content, usage)).into_response()
+        }
     }
+}
+
+/// Marks a request ended when dropped.
+struct Ending {
+    inner: Arc<Inner>,
+    seen: usize,
+}
+
+impl Drop for Ending {
+    fn drop(&mut self) {
+        self.inner.in_flight.fetch_sub(1, SeqCst);
+        if let Some(seen) = self.inner.seen.lock().unwrap().get_mut(self.seen) {
+            seen.ended = Some(Instant::now());
+        }
+    }
+}
+
+/// Tokens sent in one chunk of a stream.
+const TOKENS_PER_CHUNK: usize = 3;
+
+/// `content` as an OpenAI chunk stream, each chunk sent when `pace` has written its last
+/// token (counted from `started`); with `usage` (asked for with `include_usage`), a last
+/// chunk with it; `cut`:
+/// the connection breaks halfway instead. `ending` is dropped when the stream is.
+fn streamed(content: String, pace: Pace, started: Instant, usage: Option<Usage>, cut: bool, ending: Ending) -> Response {
+    let chars: Vec<char> = content.chars().collect();
+    let pieces: Vec<String> =
+        chars.chunks(CHARS_PER_TOKEN * TOKENS_PER_CHUNK).map(|piece| piece.iter().collect()).collect();
+    let total = pieces.len();
+    let stop = if cut { total / 2 } else { total };
+    let mut events: Vec<(Duration, Option<String>)> =
+        vec![(pace.first_token, Some(chunk(json!({"role": "assistant", "content": ""}), None)))];
+    for (i, piece) in pieces.into_iter().enumerate().take(stop) {
+        let written = ((i + 1) * TOKENS_PER_CHUNK).min(tokens(&content));
+        events.push((pace.at(written.saturating_sub(1)), Some(chunk(json!({"content": piece}), None))));
+    }
+    let last = pace.at(tokens(&content).saturating_sub(1));
+    if cut {
+        // No `[DONE]`, no finish: the body breaks off.
+        events.push((last, None));
+    } else {
+        events.push((last, Some(chunk(json!({}), Some("stop")))));
+        if let Some(usage) = usage {
+            let mut tail = chunk_value(None, None);
+            tail["choices"] = json!([]);
+            tail["usage"] = completion(&content, usage)["usage"].take();
+            events.push((last, Some(format!("data: {tail}\n\n"))));
+        }
+        events.push((last, Some("data: [DONE]\n\n".to_owned())));
+    }
+    let body =
+        futures::stream::unfold((events.into_iter(), Some(ending)), move |(mut events, mut ending)| async move {
+            let Some((at, event)) = events.next() else {
+                drop(ending.take());
+                return None;
+            };
+            tokio::time::sleep_until((started + at).into()).await;
+            let item = event.ok_or_else(|| std::io::Error::other("the fake model cut the stream"));
+            if item.is_err() {
+                drop(ending.take());
+            }
+            Some((item, (events, ending)))
+        });
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/event-stream")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .body(Body::from_stream(body))
+        .unwrap()
+}
+
+/// One `chat.completion.chunk` event with `delta` (and `finish_reason`).
+fn chunk(delta: Value, finish_reason: Option<&str>) -> String {
+    format!("data: {}\n\n", chunk_value(Some(delta), finish_reason))
+}
+
+fn chunk_value(delta: Option<Value>, finish_reason: Option<&str>) -> Value {
+    json!({
+        "id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 0, "model": "fake",
+        "choices": [{"index": 0, "delta": delta.unwrap_or_else(|| json!({})), "finish_reason": finish_reason, "logprobs": null}],
+        "usage": null,
+    })
 }
 
 /// A valid answer to `schema` from the candidate data inside the user message (for an
@@ -295,12 +469,16 @@ fn answer(schema: &str, body: &Value) -> Value {
                "summary": "Model summary built from the candidate's facts.",
                "skills": skills})
     } else {
-        // Every role by its number, with its company and title echoed, bullets rephrased.
+        // Every role the schema asks for (all without a list) by its number, with its
+        // company and title echoed, bullets rephrased.
+        let asked = &body["response_format"]["json_schema"]["schema"]["properties"]["roles"]["items"]["properties"]["role"]
+            ["enum"];
         let roles: Vec<Value> = candidate["experience"]
             .as_array()
             .cloned()
             .unwrap_or_default()
             .iter()
+            .filter(|role| asked.as_array().is_none_or(|numbers| numbers.contains(&role["role"])))
             .map(|role| {
                 let highlights: Vec<Value> = role["highlights"]
                     .as_array()

@@ -38,3 +38,20 @@ pub fn sample_target() -> Value {
     json!({"title": "Backend Engineer", "company": "Babbage & Co",
            "description": "You will build services in Rust on PostgreSQL."})
 }
+
+/// A candidate with `roles` roles of two highlights each (about 55 tokens of a model's
+/// reply per role), as a client would post it.
+pub fn career(roles: usize) -> Value {
+    let experience: Vec<Value> = (1..=roles)
+        .map(|n| {
+            json!({"company": format!("Company {n}"), "title": format!("Engineer {n}"), "location": null,
+                   "start": format!("{}-01", 2000 + n), "end": format!("{}-12", 2000 + n),
+                   "highlights": [format!("Shipped the billing rewrite number {n} for the payments team"),
+                                  format!("Cut the nightly batch of system {n} from five hours to forty minutes")]})
+        })
+        .collect();
+    json!({"full_name": "Grace Hopper", "email": "grace@example.com", "phone": null, "location": "Arlington, VA",
+           "headline": "Compiler pioneer", "summary": "Wrote the first compiler.", "links": [],
+           "skills": ["COBOL", "Rust", "PostgreSQL"], "experience": experience, "education": [],
+           "certifications": []})
+}

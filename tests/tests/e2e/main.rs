@@ -26,6 +26,7 @@ mod repair;
 mod rest;
 mod retention;
 mod roles;
+mod speed;
 mod targets;
 mod timeline;
 mod validation;

@@ -172,9 +172,9 @@ async fn a_slow_model_shows_its_progress_steps() -> anyhow::Result<()> {
     while let Some(update) = updates.get_mut().next().await {
         progress.push(update?.job.map(|j| j.progress).unwrap_or_default());
     }
-    // Claimed (10), content made after 300 ms (70), done (100); steps of a few ms are
-    // not reported separately.
-    assert!(progress.contains(&10) && progress.contains(&70), "{progress:?}");
+    // Claimed (10), the reply coming after 300 ms (11 to 85), done (100); steps of a few
+    // ms apart are not reported separately.
+    assert!(progress.contains(&10) && progress.iter().any(|p| (11..=85).contains(p)), "{progress:?}");
     assert_eq!(progress.last(), Some(&100), "{progress:?}");
     system.stop().await
 }

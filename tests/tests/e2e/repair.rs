@@ -10,13 +10,15 @@ use e2e::{
 };
 use serde_json::{Value, json};
 
-/// A system whose one worker asks `model`, cache off, retries 10 ms apart.
+/// A system whose one worker asks `model`, cache off, retries 10 ms apart, the experience
+/// in one call (never split: each scripted reply is the whole experience).
 async fn system_with_model(model: &FakeModel) -> anyhow::Result<System> {
     let options = Options {
         model_url: Some(model.url.clone()),
         retry_base_delay_ms: 10,
         max_attempts: 3,
         result_cache_ttl_secs: 0,
+        model_max_parallel_calls: Some(2),
         ..Options::default()
     };
     System::start_with(Db::Sqlite, 1, options).await

@@ -267,7 +267,7 @@ async fn call_worker(channel: Channel, method: &str, token: &str) -> Code {
             code_of(worker.claim_task(authorized(token, request)).await)
         }
         "ReportProgress" => {
-            let request = v1::ReportProgressRequest { job_id, progress: 50 };
+            let request = v1::ReportProgressRequest { job_id, progress: 50, ..Default::default() };
             code_of(worker.report_progress(authorized(token, request)).await)
         }
         "FailTask" => {

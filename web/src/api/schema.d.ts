@@ -1571,6 +1571,7 @@ export interface components {
             completed_at?: string | null;
             /** Format: int32 */
             completion_tokens: number;
+            content_so_far?: components["schemas"]["Content"] | null;
             created_at?: string | null;
             /** @description What the job makes: a `resume` or a `cover_letter`. */
             document: components["schemas"]["DocumentKind"];
@@ -1606,6 +1607,12 @@ export interface components {
             result_url?: string | null;
             started_at?: string | null;
             status: components["schemas"]["JobStatus"];
+            /**
+             * @description What the worker is writing now, in words (`Writing experience: 5 of 8 roles`): in
+             *     the live updates of a running job (`job-events`) as the model writes; null when the
+             *     job is read otherwise, and once it has ended.
+             */
+            status_text?: string | null;
         };
         /**
          * @description A finished job's content, of the document it made: `document` says which shape

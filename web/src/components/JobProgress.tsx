@@ -1,4 +1,5 @@
-// One job followed live: the bar, the status line, milestones announced to screen readers,
+// One job followed live: the bar, the status line, what the model has written so far,
+// milestones announced to screen readers,
 // Cancel while it runs, the server's message and Retry when it failed, and on success the
 // file saved once automatically, a Download button, how well it fits its posting and, for a
 // PDF, the document inline.
@@ -13,6 +14,7 @@ import { describe, isTerminal, milestone } from "../progress/machine";
 import { useJobProgress } from "../progress/useJobProgress";
 import { ErrorMessage } from "./ErrorMessage";
 import { ChangesSince } from "./ChangesSince";
+import { ContentSoFar } from "./ContentSoFar";
 import { PdfPreview } from "./PdfPreview";
 import { PostingFit } from "./PostingFit";
 
@@ -98,6 +100,7 @@ export function JobProgress({ candidateId, jobId, known, onRetry, retrying, focu
         {milestone(job)}
       </p>
       {mode === "polling" && running ? <p className="hint">Live updates unavailable; checking every 2 seconds.</p> : null}
+      {running && job.content_so_far ? <ContentSoFar content={job.content_so_far} /> : null}
       {job && regenerated ? <ChangesSince job={job} earlier={regenerated} /> : null}
       <div className="actions">
         {running ? (

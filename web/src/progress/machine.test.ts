@@ -25,6 +25,15 @@ describe("following a job", () => {
     expect(state).toMatchObject({ mode: "done", job: { status: "SUCCESS", progress: 100 } });
   });
 
+  it("keeps the content written so far until the next one, and drops it at the end", () => {
+    const soFar = { full_name: "Ada Lovelace", summary: "Wrote the first program.", skills: [], experience: [] };
+    let state = reduce(start(ID), { type: "job", job: job("PROCESSING", 30, { content_so_far: soFar }) });
+    state = reduce(state, { type: "job", job: job("PROCESSING", 40) });
+    expect(state.job?.content_so_far).toEqual(soFar);
+    state = reduce(state, { type: "job", job: job("SUCCESS", 100) });
+    expect(state.job?.content_so_far).toBeNull();
+  });
+
   it("stays done: a late answer or a lost stream changes nothing", () => {
     let state = reduce(start(ID), { type: "job", job: job("CANCELLED", 30) });
     const done = state;
@@ -83,6 +92,14 @@ describe("following a job", () => {
     expect(statusLine(job("SUCCESS", 100, { cache_hit: true }), live(1))).toBe(
       "Ready instantly: reused a resume made earlier from the same data.",
     );
+    // What the worker says it is writing, while the stream carries it; the milestone without.
+    const writing = job("PROCESSING", 52, { status_text: "Writing experience: 5 of 8 roles" });
+    expect(statusLine(writing, live(1))).toBe("Writing experience: 5 of 8 roles…");
+    expect(statusLine({ ...writing, status_text: null, attempts: 2 }, live(1))).toBe(
+      "Writing the tailored content… (attempt 2)",
+    );
+    expect(milestone(job("PROCESSING", 10))).toBe("Started");
+    expect(milestone(job("PROCESSING", 85))).toBe("Rendering the document");
     expect(milestone(job("PROCESSING", 90))).toBe("Finishing");
     expect(milestone(job("SUCCESS", 100))).toBe("Your resume is ready");
   });

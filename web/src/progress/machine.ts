@@ -43,7 +43,10 @@ export function reduce(state: Progress, event: ProgressEvent): Progress {
       if (next.job_id !== state.jobId || isTerminal(state.job)) return state;
       // Answers can cross (a poll and the stream): never show progress going backwards.
       const progress = Math.max(next.progress, state.job?.progress ?? 0);
-      const job = progress === next.progress ? next : { ...next, progress };
+      // The content written so far comes only with the update after it changed: the last is
+      // kept while the job runs.
+      const soFar = next.content_so_far ?? (isTerminal(next) ? null : (state.job?.content_so_far ?? null));
+      const job = { ...next, progress, content_so_far: soFar };
       return { ...state, job, mode: isTerminal(job) ? "done" : state.mode };
     }
     case "stream-lost":
@@ -72,8 +75,9 @@ export function milestone(job: Job | null): string {
     case "PENDING":
       return "Queued";
     case "PROCESSING":
-      if (job.progress < 30) return "Started";
-      if (job.progress < 70) return "Writing the tailored content";
+      // Claimed at 10; the content is written up to 85, rendered at 90.
+      if (job.progress <= 10) return "Started";
+      if (job.progress < 85) return "Writing the tailored content";
       if (job.progress < 90) return "Rendering the document";
       return "Finishing";
     case "SUCCESS":
@@ -114,7 +118,8 @@ export function describe(job: Job | null, waiting: Context): string {
         ? "Queued: no worker is online right now; it starts as soon as one is."
         : "Queued: waiting for a worker…";
     case "PROCESSING":
-      return `${milestone(job)}…${attempt}`;
+      // What the worker says it is writing, while the live stream carries it.
+      return `${job.status_text ?? milestone(job)}…${attempt}`;
     case "SUCCESS":
       if (!job.cache_hit) return "Ready.";
       return waiting.reusedAt

@@ -1,9 +1,10 @@
 //! What a resume or a cover letter says, independent of its file format, and how it is made.
 //!
 //! Two [`Generator`]s: [`offline`] builds it from the candidate's own data alone (no
-//! network); [`openai`] asks an OpenAI-compatible model, a resume in two calls run
-//! concurrently (keeping the answer of a call that succeeded when the other failed, for
-//! the next attempt), a letter in one.
+//! network); [`openai`] asks an OpenAI-compatible model, a resume in two or more calls run
+//! concurrently (the experience split over several for a long career, [`split`]; keeping
+//! the answer of a call that succeeded when another failed, for the next attempt), a
+//! letter in one, telling how far they have got as they stream ([`written`]).
 //! Both only reorder and rephrase what the candidate has: names, companies, titles,
 //! institutions and dates always come from the candidate's data ([`letter`] holds a
 //! letter to it sentence by sentence). [`anonymous`] takes the candidate's name, contact
@@ -14,6 +15,8 @@ pub mod letter;
 pub mod offline;
 pub mod openai;
 pub mod reply;
+pub mod split;
+pub mod written;
 
 use std::time::Duration;
 
@@ -45,6 +48,21 @@ pub struct Usage {
     pub cached_tokens: u32,
     pub completion_tokens: u32,
 }
+
+/// How far a generation has got: the share of the expected reply written (0 to 1), and
+/// what is being written, in words.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Written {
+    /// Of the expected reply of every call together, what has come (0 to 1).
+    pub share: f64,
+    /// What is being written ("Writing experience: 5 of 8 roles"); `None` once all is.
+    pub status: Option<String>,
+    /// A resume's sections finished so far (`None` before any is).
+    pub so_far: Option<v1::ResumeContent>,
+}
+
+/// Where a generator tells how far it has got (the latest state wins).
+pub type Progress = tokio::sync::watch::Sender<Written>;
 
 /// Why a resume could not be made, decided once, where the failure is understood.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -102,13 +120,14 @@ pub trait Generator: Send + Sync {
     /// The `document` (resume or cover letter) of `candidate`, tailored to `target` when
     /// there is one, signed with their name. A call that has an answer in `kept` (from the
     /// job's earlier attempts) is not made again; the usage counts each answer once,
-    /// whichever attempt got it.
+    /// whichever attempt got it. How far it has got goes to `progress` as it goes.
     fn generate<'a>(
         &'a self,
         document: Document,
         candidate: &'a v1::Candidate,
         target: Option<&'a v1::CandidateJob>,
         kept: &'a [v1::ModelAnswer],
+        progress: &'a Progress,
     ) -> BoxFuture<'a, Attempt>;
 }
 

@@ -28,6 +28,7 @@ impl Generator for Offline {
         candidate: &'a v1::Candidate,
         target: Option<&'a v1::CandidateJob>,
         _kept: &'a [v1::ModelAnswer],
+        _progress: &'a super::Progress,
     ) -> BoxFuture<'a, Attempt> {
         // Nothing to keep: it makes no call, and never fails.
         let content = match document {

@@ -1,14 +1,20 @@
-//! The model-backed generator: for a resume, two chat completions run concurrently against
-//! any OpenAI-compatible endpoint, one for the main sections (headline, summary, skill
-//! order) and one for the experience bullets; for a cover letter, one; each with a strict
-//! JSON-schema reply.
+//! The model-backed generator: for a resume, chat completions run concurrently against any
+//! OpenAI-compatible endpoint, one for the main sections (headline, summary, skill order)
+//! and one for the experience bullets of each group of roles ([`super::split`]: one group
+//! for a short career, up to `MODEL_MAX_PARALLEL_CALLS` − 1 for a long one); for a cover
+//! letter, one; each with a strict JSON-schema reply. Replies are streamed (unless
+//! `MODEL_STREAM=0`), and how much of each has come is told to the attempt's progress
+//! ([`super::written`]); a stream that breaks off before its end is a transient failure of
+//! its call, never a half reply.
 //!
-//! Each call runs to its end whatever the other does. A call with a usable reply is an
-//! answer the job keeps (in its task, see `ResumeTask.answers`): when the other call
-//! failed, the next attempt sends only that one, and the answer is paid for once.
+//! Each call runs to its end whatever the others do. A call with a usable reply is an
+//! answer the job keeps (in its task, see `ResumeTask.answers`): when another call
+//! failed, the next attempt sends only the ones that failed, and each answer is paid for
+//! once.
 //!
-//! Every call shares one prefix (the system prompt and the candidate's data, so that a
-//! provider's prompt cache can serve it once) and ends with its own task message. The
+//! Every call shares one prefix (the system prompt and the candidate's data, byte for
+//! byte, so that a provider's prompt cache can serve it once) and ends with its own task
+//! message. The
 //! schemas constrain what a schema can: the skills are the candidate's own (an `enum`,
 //! exactly as many), and each experience entry names the role number the data gives it,
 //! one entry per role. What the schema cannot enforce is repaired by [`super::reply`];
@@ -19,7 +25,9 @@
 //! wrapped only to surface `Retry-After` on a 429, so every attempt is ours.
 
 use std::{
+    borrow::Cow,
     collections::HashSet,
+    ops::Range,
     task::{Context, Poll},
     time::Duration,
 };
@@ -30,24 +38,27 @@ use async_openai::{
     error::OpenAIError,
     middleware::{HttpRequestFactory, ReqwestService},
     types::chat::{
-        ChatCompletionRequestSystemMessageArgs, ChatCompletionRequestUserMessageArgs, CreateChatCompletionRequest,
-        CreateChatCompletionRequestArgs, CreateChatCompletionResponse, ResponseFormat, ResponseFormatJsonSchema,
+        ChatCompletionRequestSystemMessageArgs, ChatCompletionRequestUserMessageArgs, ChatCompletionStreamOptions,
+        CreateChatCompletionRequest, CreateChatCompletionRequestArgs, CreateChatCompletionResponse, ResponseFormat,
+        ResponseFormatJsonSchema,
     },
 };
-use futures::{FutureExt, future::BoxFuture};
+use futures::{FutureExt, StreamExt, future::BoxFuture, stream::FuturesUnordered};
 use resume_proto::{content::Content, facts, job::Document, v1};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::{
-    Attempt, Generated, Generator, ModelError, Read, Usage, letter, offline,
-    reply::{self, EXTRA_BULLETS, MainSections, Unusable},
+    Attempt, Generated, Generator, ModelError, Progress, Read, Usage, letter, offline,
+    reply::{self, EXTRA_BULLETS, MainSections, RoleBullets, Unusable},
+    split,
+    written::{PartHandle, Tracker, Writes},
 };
 use crate::stats::ModelCalls;
 
 /// The main-sections call's name (its schema's, and its label in the metrics).
 pub const MAIN_CALL: &str = "resume_main";
-/// The experience call's name.
+/// The experience calls' name (each group's call is told apart by its request).
 pub const EXPERIENCE_CALL: &str = "resume_experience";
 
 /// The cover letter call's name.
@@ -72,11 +83,16 @@ const MAIN_TASK: &str = "Write the resume's main sections for the target job: a 
 120 characters, a summary of two to four sentences drawn from the candidate's own facts, and \
 every one of the candidate's skills, each exactly once, most relevant to the target first.";
 
-/// The task of the experience call.
-const EXPERIENCE_TASK: &str = "Rewrite the highlights of each role for the target job, most relevant \
-first. Give one entry per role of the data, with its `role` number, company and title exactly \
-as the data has them. Keep each highlight's facts; write none for a role that has none, and at \
-most two more than the role has. One sentence each, at most 300 characters.";
+/// The task of an experience call, for the roles it writes (`each role` and `of the data`
+/// when one call writes them all, as before the experience was split).
+fn experience_task(which: &str, of: &str) -> String {
+    format!(
+        "Rewrite the highlights of {which} for the target job, most relevant first. Give one entry per \
+role {of}, with its `role` number, company and title exactly as the data has them. Keep each \
+highlight's facts; write none for a role that has none, and at most two more than the role has. \
+One sentence each, at most 300 characters."
+    )
+}
 
 /// The task of the cover letter call.
 const LETTER_TASK: &str = "Write a cover letter from the candidate to the target job's company (a \
@@ -104,12 +120,18 @@ pub struct OpenAiSettings {
     pub base_url: String,
     pub api_key: String,
     pub model: String,
+    /// The most calls one resume makes at once (`MODEL_MAX_PARALLEL_CALLS`, at least 2).
+    pub max_parallel_calls: usize,
+    /// Replies are streamed (`MODEL_STREAM`).
+    pub stream: bool,
 }
 
 /// The generator backed by an OpenAI-compatible chat completions endpoint.
 pub struct OpenAi {
     client: Client<OpenAIConfig>,
     model: String,
+    max_parallel_calls: usize,
+    stream: bool,
     /// Where each call is counted.
     calls: ModelCalls,
 }
@@ -119,31 +141,79 @@ struct Call {
     name: &'static str,
     schema: Value,
     system: &'static str,
-    task: &'static str,
+    task: Cow<'static, str>,
 }
 
 impl Call {
     fn main(candidate: &v1::Candidate) -> Call {
-        Call { name: MAIN_CALL, schema: main_schema(candidate), system: SYSTEM_PROMPT, task: MAIN_TASK }
+        Call { name: MAIN_CALL, schema: main_schema(candidate), system: SYSTEM_PROMPT, task: MAIN_TASK.into() }
     }
 
-    fn experience(candidate: &v1::Candidate) -> Call {
+    /// The call writing `roles` (0-based) of the candidate's (the task as it was before
+    /// the split when they are all of them).
+    fn experience(candidate: &v1::Candidate, roles: Range<usize>) -> Call {
+        let task = if roles.len() == candidate.experience.len() {
+            experience_task("each role", "of the data")
+        } else {
+            let which = match roles.len() {
+                1 => format!("role {} only", roles.start + 1),
+                _ => format!("roles {} to {} only", roles.start + 1, roles.end),
+            };
+            experience_task(&which, "of those")
+        };
         Call {
             name: EXPERIENCE_CALL,
-            schema: experience_schema(candidate),
+            schema: experience_schema(candidate, roles),
             system: SYSTEM_PROMPT,
-            task: EXPERIENCE_TASK,
+            task: task.into(),
         }
     }
 
     fn letter() -> Call {
-        Call { name: LETTER_CALL, schema: letter::schema(), system: SYSTEM_PROMPT, task: LETTER_TASK }
+        Call { name: LETTER_CALL, schema: letter::schema(), system: SYSTEM_PROMPT, task: LETTER_TASK.into() }
     }
 
     fn import() -> Call {
-        Call { name: IMPORT_CALL, schema: import_schema(), system: IMPORT_PROMPT, task: IMPORT_TASK }
+        Call { name: IMPORT_CALL, schema: import_schema(), system: IMPORT_PROMPT, task: IMPORT_TASK.into() }
     }
 }
+
+/// A call's parsed reply and its answer, or why it has none.
+type Answered<T> = Result<(T, v1::ModelAnswer), ModelError>;
+
+/// A resume call's reply, as it comes: the main sections', or group `i`'s.
+enum Came {
+    Main(Answered<MainSections>),
+    Roles(usize, Answered<Vec<RoleBullets>>),
+}
+
+/// The resume as far as the replies so far make it: the main sections once `main` came,
+/// the roles of each group in `written` (its roles, its entries), in the candidate's
+/// order, with the candidate's education and certifications; `None` before any reply came.
+fn so_far(
+    candidate: &v1::Candidate,
+    target: Option<&v1::CandidateJob>,
+    main: Option<&MainSections>,
+    written: &[(Range<usize>, &[RoleBullets])],
+) -> Option<v1::ResumeContent> {
+    if main.is_none() && written.is_empty() {
+        return None;
+    }
+    let entries = written.iter().flat_map(|(_, entries)| entries.iter().cloned()).collect();
+    let base = offline::content(candidate, target);
+    let (mut content, _) = reply::merge(candidate, base, main.cloned().unwrap_or_default(), entries);
+    if main.is_none() {
+        (content.headline, content.summary) = (None, None);
+        content.skills.clear();
+    }
+    let shown = |i: &usize| written.iter().any(|(roles, _)| roles.contains(i));
+    content.experience =
+        content.experience.into_iter().enumerate().filter(|(i, _)| shown(i)).map(|(_, role)| role).collect();
+    Some(content)
+}
+
+/// What a letter's reply is expected to hold, in characters (four paragraphs and more).
+const LETTER_CHARS: usize = 2000;
 
 impl OpenAi {
     /// A generator calling `settings.model` at `settings.base_url`, counting its calls in
@@ -155,18 +225,26 @@ impl OpenAi {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder().timeout(CALL_TIMEOUT).build()?;
         let client = Client::with_config(config).with_http_service(RateLimitAware(ReqwestService::new(http)));
-        Ok(OpenAi { client, model: settings.model.clone(), calls })
+        Ok(OpenAi {
+            client,
+            model: settings.model.clone(),
+            max_parallel_calls: settings.max_parallel_calls.max(2),
+            stream: settings.stream,
+            calls,
+        })
     }
 
     /// The reply to `call`, parsed by `parse`, and the answer that holds it: an answer in
     /// `kept` to the very same request when there is one (no call), else the model's.
-    /// A reply `parse` finds nothing usable in is invalid output, not an answer.
+    /// A reply `parse` finds nothing usable in is invalid output, not an answer. How far
+    /// it has got goes to `part`.
     async fn answer<T>(
         &self,
         call: Call,
         data: &str,
         kept: &[v1::ModelAnswer],
         parse: fn(&str) -> Result<T, Unusable>,
+        part: PartHandle<'_>,
     ) -> Result<(T, v1::ModelAnswer), ModelError> {
         let name = call.name;
         let request = self.request(call, data)?;
@@ -177,10 +255,11 @@ impl OpenAi {
             && let Ok(reply) = parse(&answer.reply)
         {
             tracing::debug!(call = name, "model call answered in an earlier attempt; not sent again");
+            part.done();
             return Ok((reply, answer.clone()));
         }
         let timer = self.calls.start(name);
-        let sent = self.send(request).await;
+        let sent = self.send(request, Some(part)).await;
         timer.finish(sent.as_ref().map(|(_, usage)| *usage));
         let (content, usage) = sent?;
         let reply = parse(&content).map_err(invalid)?;
@@ -210,7 +289,11 @@ impl OpenAi {
                     .build()
                     .map_err(classify)?
                     .into(),
-                ChatCompletionRequestUserMessageArgs::default().content(call.task).build().map_err(classify)?.into(),
+                ChatCompletionRequestUserMessageArgs::default()
+                    .content(call.task.into_owned())
+                    .build()
+                    .map_err(classify)?
+                    .into(),
             ])
             .response_format(ResponseFormat::JsonSchema {
                 json_schema: ResponseFormatJsonSchema {
@@ -224,24 +307,58 @@ impl OpenAi {
             .map_err(classify)
     }
 
-    /// The reply's content and what the call cost.
-    async fn send(&self, request: CreateChatCompletionRequest) -> Result<(String, Usage), ModelError> {
-        let response: CreateChatCompletionResponse = self.client.chat().create(request).await.map_err(classify)?;
-        let usage = response
-            .usage
-            .as_ref()
-            .map(|u| Usage {
-                prompt_tokens: u.prompt_tokens,
-                cached_tokens: u.prompt_tokens_details.as_ref().and_then(|d| d.cached_tokens).unwrap_or(0),
-                completion_tokens: u.completion_tokens,
-            })
-            .unwrap_or_default();
-        let content = response
-            .choices
-            .into_iter()
-            .next()
-            .and_then(|choice| choice.message.content)
-            .ok_or_else(|| invalid(Unusable("the reply has no content".into())))?;
+    /// The reply's content and what the call cost: streamed when the generator streams,
+    /// telling `part` (when given) how far it has got.
+    async fn send(
+        &self,
+        request: CreateChatCompletionRequest,
+        part: Option<PartHandle<'_>>,
+    ) -> Result<(String, Usage), ModelError> {
+        let (content, usage) = match self.stream {
+            true => self.streamed(request, part).await?,
+            false => {
+                let response: CreateChatCompletionResponse =
+                    self.client.chat().create(request).await.map_err(classify)?;
+                let content = response.choices.into_iter().next().and_then(|choice| choice.message.content);
+                (content, response.usage.as_ref().map(usage_of).unwrap_or_default())
+            }
+        };
+        let content =
+            content.filter(|c| !c.is_empty()).ok_or_else(|| invalid(Unusable("the reply has no content".into())))?;
+        if let Some(part) = part {
+            part.done();
+        }
+        Ok((content, usage))
+    }
+
+    /// The reply to `request` as a stream of chunks, put together; the usage from its last
+    /// chunk. A stream that ends before its finish reason broke off: a transient failure.
+    async fn streamed(
+        &self,
+        mut request: CreateChatCompletionRequest,
+        part: Option<PartHandle<'_>>,
+    ) -> Result<(Option<String>, Usage), ModelError> {
+        request.stream_options = Some(ChatCompletionStreamOptions { include_usage: Some(true), ..Default::default() });
+        let mut chunks = self.client.chat().create_stream(request).await.map_err(classify)?;
+        let (mut content, mut usage, mut finished) = (None::<String>, Usage::default(), false);
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.map_err(classify)?;
+            if let Some(counted) = &chunk.usage {
+                usage = usage_of(counted);
+            }
+            for choice in chunk.choices.into_iter().filter(|c| c.index == 0) {
+                finished |= choice.finish_reason.is_some();
+                if let Some(text) = choice.delta.content {
+                    content.get_or_insert_default().push_str(&text);
+                }
+            }
+            if let (Some(part), Some(text)) = (part, &content) {
+                part.received(text);
+            }
+        }
+        if !finished {
+            return Err(ModelError::Transient { reason: "the reply stream broke off".into(), retry_after: None });
+        }
         Ok((content, usage))
     }
 }
@@ -253,7 +370,7 @@ impl OpenAi {
     async fn read(&self, text: &str) -> Result<(v1::Candidate, Usage), ModelError> {
         let request = self.request(Call::import(), text)?;
         let timer = self.calls.start(IMPORT_CALL);
-        let sent = self.send(request).await;
+        let sent = self.send(request, None).await;
         timer.finish(sent.as_ref().map(|(_, usage)| *usage));
         let (content, usage) = sent?;
         let read: ReadCandidate = serde_json::from_str(&content)
@@ -277,32 +394,72 @@ impl Generator for OpenAi {
         candidate: &'a v1::Candidate,
         target: Option<&'a v1::CandidateJob>,
         kept: &'a [v1::ModelAnswer],
+        progress: &'a Progress,
     ) -> BoxFuture<'a, Attempt> {
         async move {
             let data = prompt_data(candidate, target).to_string();
             if document == Document::CoverLetter {
-                return self.letter(candidate, target, &data, kept).await;
+                return self.letter(candidate, target, &data, kept, progress).await;
             }
-            let (main, experience) = (Call::main(candidate), Call::experience(candidate));
-            // Both calls run to their end, even when one fails: what the other got is kept
-            // for the next attempt instead of being thrown away (and paid for again).
-            let (main, experience) = tokio::join!(
-                self.answer(main, &data, kept, MainSections::parse),
-                self.answer(experience, &data, kept, reply::parse_roles),
+            let sizes: Vec<usize> = candidate.experience.iter().map(split::role_chars).collect();
+            let groups = split::groups(&sizes, self.max_parallel_calls);
+            let tracker = Tracker::new(
+                progress,
+                std::iter::once((Writes::Main, split::main_chars(candidate)))
+                    .chain(groups.iter().map(|roles| (Writes::Roles(roles.len()), sizes[roles.clone()].iter().sum()))),
             );
-            let answers: Vec<v1::ModelAnswer> =
-                [main.as_ref().ok().map(|(_, a)| a), experience.as_ref().ok().map(|(_, a)| a)]
-                    .into_iter()
-                    .flatten()
-                    .cloned()
+            // Every call runs to its end, even when another fails: what each got is kept for
+            // the next attempt instead of being thrown away (and paid for again). Replies are
+            // taken as they come, and what is finished is shown so far.
+            let main = self.answer(Call::main(candidate), &data, kept, MainSections::parse, tracker.part(0));
+            let mut pending: FuturesUnordered<BoxFuture<'_, Came>> = std::iter::once(main.map(Came::Main).boxed())
+                .chain(groups.iter().enumerate().map(|(i, roles)| {
+                    let call = Call::experience(candidate, roles.clone());
+                    let answer = self.answer(call, &data, kept, reply::parse_roles, tracker.part(i + 1));
+                    answer.map(move |reply| Came::Roles(i, reply)).boxed()
+                }))
+                .collect();
+            let mut main = None;
+            let mut experience: Vec<Option<Answered<Vec<RoleBullets>>>> = groups.iter().map(|_| None).collect();
+            while let Some(came) = pending.next().await {
+                match came {
+                    Came::Main(reply) => main = Some(reply),
+                    Came::Roles(i, reply) => experience[i] = Some(reply),
+                }
+                let written: Vec<(Range<usize>, &[RoleBullets])> = groups
+                    .iter()
+                    .zip(&experience)
+                    .filter_map(|(roles, reply)| Some((roles.clone(), reply.as_ref()?.as_ref().ok()?.0.as_slice())))
                     .collect();
-            let result = match (main, experience) {
-                (Ok((main, _)), Ok((roles, _))) => {
+                let main = main.as_ref().and_then(|reply| reply.as_ref().ok()).map(|(main, _)| main);
+                tracker.so_far(so_far(candidate, target, main, &written));
+            }
+            drop(pending);
+            let main = main.unwrap_or_else(|| Err(invalid(Unusable("the main sections call never ended".into()))));
+            let experience: Vec<Answered<Vec<RoleBullets>>> = experience
+                .into_iter()
+                .map(|reply| reply.unwrap_or_else(|| Err(invalid(Unusable("an experience call never ended".into())))))
+                .collect();
+            let answers: Vec<v1::ModelAnswer> = std::iter::once(main.as_ref().ok().map(|(_, a)| a))
+                .chain(experience.iter().map(|group| group.as_ref().ok().map(|(_, a)| a)))
+                .flatten()
+                .cloned()
+                .collect();
+            let mut roles: Vec<RoleBullets> = Vec::new();
+            let mut failed: Option<ModelError> = None;
+            for group in experience {
+                match group {
+                    Ok((entries, _)) => roles.extend(entries),
+                    Err(error) => failed = Some(failed.map_or(error.clone(), |worse| graver(worse, error))),
+                }
+            }
+            let result = match (main, failed) {
+                (Ok((main, _)), None) => {
                     let (content, repairs) = reply::merge(candidate, offline::content(candidate, target), main, roles);
                     Ok(Generated { content: Content::Resume(content), usage: usage(&answers), repairs })
                 }
-                (Err(error), Ok(_)) | (Ok(_), Err(error)) => Err(error),
-                (Err(main), Err(experience)) => Err(graver(main, experience)),
+                (Err(error), None) | (Ok(_), Some(error)) => Err(error),
+                (Err(main), Some(experience)) => Err(graver(main, experience)),
             };
             Attempt { result, answers }
         }
@@ -318,8 +475,10 @@ impl OpenAi {
         target: Option<&v1::CandidateJob>,
         data: &str,
         kept: &[v1::ModelAnswer],
+        progress: &Progress,
     ) -> Attempt {
-        match self.answer(Call::letter(), data, kept, letter::parse).await {
+        let tracker = Tracker::new(progress, [(Writes::Letter, LETTER_CHARS)]);
+        match self.answer(Call::letter(), data, kept, letter::parse, tracker.part(0)).await {
             Ok((reply, answer)) => {
                 let signer = candidate.full_name.trim();
                 let fallback = letter::offline(candidate, target, signer);
@@ -330,6 +489,15 @@ impl OpenAi {
             }
             Err(error) => Attempt { result: Err(error), answers: Vec::new() },
         }
+    }
+}
+
+/// A call's usage as the provider counted it.
+fn usage_of(counted: &async_openai::types::chat::CompletionUsage) -> Usage {
+    Usage {
+        prompt_tokens: counted.prompt_tokens,
+        cached_tokens: counted.prompt_tokens_details.as_ref().and_then(|d| d.cached_tokens).unwrap_or(0),
+        completion_tokens: counted.completion_tokens,
     }
 }
 
@@ -411,16 +579,18 @@ fn main_schema(candidate: &v1::Candidate) -> Value {
     })
 }
 
-/// One entry per role, each naming its role number (an `enum` of the numbers the data
-/// gives) and echoing its company and title.
-fn experience_schema(candidate: &v1::Candidate) -> Value {
-    let count = candidate.experience.len();
+/// One entry per role of `roles` (0-based), each naming its role number (an `enum` of the
+/// numbers the data gives them) and echoing its company and title.
+fn experience_schema(candidate: &v1::Candidate, roles: Range<usize>) -> Value {
+    let count = roles.len();
     let number = if count == 0 {
         json!({"type": "integer"})
     } else {
-        json!({"type": "integer", "enum": (1..=count).collect::<Vec<_>>(), "description": "The role's number in the data."})
+        let numbers: Vec<usize> = roles.clone().map(|i| i + 1).collect();
+        json!({"type": "integer", "enum": numbers, "description": "The role's number in the data."})
     };
-    let most = candidate.experience.iter().map(|e| e.highlights.len()).max().unwrap_or(0) + EXTRA_BULLETS;
+    let written = candidate.experience.get(roles).unwrap_or_default();
+    let most = written.iter().map(|e| e.highlights.len()).max().unwrap_or(0) + EXTRA_BULLETS;
     let entry = json!({
         "type": "object",
         "properties": {
@@ -435,7 +605,7 @@ fn experience_schema(candidate: &v1::Candidate) -> Value {
     });
     json!({
         "type": "object",
-        "properties": {"roles": exactly(count, entry, "One entry per role of the candidate.")},
+        "properties": {"roles": exactly(count, entry, "One entry per role asked for.")},
         "required": ["roles"],
         "additionalProperties": false,
     })
@@ -638,7 +808,7 @@ mod tests {
             (main["properties"]["skills"]["minItems"].as_u64(), main["properties"]["skills"]["maxItems"].as_u64()),
             (Some(2), Some(2))
         );
-        let experience = experience_schema(&candidate());
+        let experience = experience_schema(&candidate(), 0..2);
         let roles = &experience["properties"]["roles"];
         assert_eq!((roles["minItems"].as_u64(), roles["maxItems"].as_u64()), (Some(2), Some(2)));
         assert_eq!(roles["items"]["properties"]["role"]["enum"], json!([1, 2]));
@@ -649,8 +819,13 @@ mod tests {
 
     /// A generator whose every call fails at once (nothing listens on port 9).
     fn unreachable() -> OpenAi {
-        let settings =
-            OpenAiSettings { base_url: "http://127.0.0.1:9/v1".into(), api_key: "sk-test".into(), model: "m".into() };
+        let settings = OpenAiSettings {
+            base_url: "http://127.0.0.1:9/v1".into(),
+            api_key: "sk-test".into(),
+            model: "m".into(),
+            max_parallel_calls: 4,
+            stream: true,
+        };
         OpenAi::new(&settings, crate::stats::Stats::new(1).model.clone()).unwrap()
     }
 
@@ -678,9 +853,11 @@ mod tests {
         let candidate = candidate();
         let answers = vec![
             kept(&generator, Call::main(&candidate), &candidate, MAIN_REPLY),
-            kept(&generator, Call::experience(&candidate), &candidate, EXPERIENCE_REPLY),
+            kept(&generator, Call::experience(&candidate, 0..2), &candidate, EXPERIENCE_REPLY),
         ];
-        let attempt = generator.generate(Document::Resume, &candidate, None, &answers).await;
+        let (progress, written) = tokio::sync::watch::channel(Default::default());
+        let attempt = generator.generate(Document::Resume, &candidate, None, &answers, &progress).await;
+        assert_eq!(written.borrow().share, 1.0, "kept answers are written");
         let generated = attempt.result.expect("made from the kept answers alone");
         let Content::Resume(resume) = generated.content else { panic!("a resume was asked for") };
         assert_eq!(resume.headline.as_deref(), Some("H"));
@@ -693,11 +870,30 @@ mod tests {
         let generator = unreachable();
         let candidate = candidate();
         let edited = v1::Candidate { headline: Some("edited since".into()), ..candidate.clone() };
-        let experience = kept(&generator, Call::experience(&candidate), &candidate, EXPERIENCE_REPLY);
+        let experience = kept(&generator, Call::experience(&candidate, 0..2), &candidate, EXPERIENCE_REPLY);
         let answers = vec![kept(&generator, Call::main(&edited), &edited, MAIN_REPLY), experience.clone()];
-        let attempt = generator.generate(Document::Resume, &candidate, None, &answers).await;
+        let (progress, _) = tokio::sync::watch::channel(Default::default());
+        let attempt = generator.generate(Document::Resume, &candidate, None, &answers, &progress).await;
         assert!(matches!(attempt.result, Err(ModelError::Transient { .. })), "{:?}", attempt.result);
         assert_eq!(attempt.answers, [experience], "the main answer was for the edited data");
+    }
+
+    #[test]
+    fn so_far_shows_only_what_came() {
+        let candidate = candidate();
+        assert_eq!(so_far(&candidate, None, None, &[]), None, "nothing came yet");
+        let second = [RoleBullets {
+            role: Some(2),
+            company: Some("B".into()),
+            title: Some(String::new()),
+            highlights: Some(Vec::new()),
+        }];
+        let shown = so_far(&candidate, None, None, &[(1..2, &second)]).expect("a group came");
+        assert_eq!((shown.headline, shown.summary, shown.skills.len()), (None, None, 0), "main not yet written");
+        assert_eq!(shown.experience.iter().map(|e| e.company.as_str()).collect::<Vec<_>>(), ["B"]);
+        let main = MainSections { headline: Some("H".into()), summary: Some("S.".into()), skills: None };
+        let shown = so_far(&candidate, None, Some(&main), &[]).expect("main came");
+        assert_eq!((shown.headline.as_deref(), shown.experience.len()), (Some("H"), 0));
     }
 
     #[test]

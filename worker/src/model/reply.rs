@@ -118,7 +118,7 @@ impl Repair {
 pub struct Unusable(pub String);
 
 /// The main sections' reply, as far as it has the schema's shape.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct MainSections {
     pub headline: Option<String>,
     pub summary: Option<String>,
@@ -126,7 +126,7 @@ pub struct MainSections {
 }
 
 /// One experience entry of a reply.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RoleBullets {
     /// The role number the prompt gave (1-based); `None` when absent or not a number.
     pub role: Option<u64>,

@@ -27,6 +27,14 @@ fn down() -> Error {
 }
 
 #[test]
+fn writing_moves_progress_from_the_claim_to_the_content_never_past_it() {
+    assert_eq!(generating(0.0), CLAIMED);
+    assert_eq!(generating(0.5), 47);
+    assert_eq!(generating(1.0), CONTENT_READY);
+    assert_eq!(generating(1.5), CONTENT_READY);
+}
+
+#[test]
 fn delays_double_from_the_base_and_honour_retry_after() {
     assert_eq!(POLICY.delay(1, None), Duration::from_secs(4));
     assert_eq!(POLICY.delay(2, None), Duration::from_secs(8));

@@ -131,6 +131,15 @@ pub struct Job {
     /// The model that made the content (`offline` for the offline generator); null until
     /// it ran, for cache hits and renders.
     pub model: Option<String>,
+    /// What the worker is writing now, in words (`Writing experience: 5 of 8 roles`): in
+    /// the live updates of a running job (`job-events`) as the model writes; null when the
+    /// job is read otherwise, and once it has ended.
+    pub status_text: Option<String>,
+    /// What the model has written so far, in the live updates of a running resume job
+    /// (`job-events`): the main sections once written, the roles whose group is written,
+    /// the candidate's education and certifications; sent with the update after each change
+    /// only (keep the last one), null otherwise.
+    pub content_so_far: Option<Content>,
 }
 
 impl From<v1::Job> for Job {
@@ -161,6 +170,8 @@ impl From<v1::Job> for Job {
             anonymize,
             cached_tokens,
             model,
+            status_text,
+            content_so_far,
         } = j;
         Job {
             job_id,
@@ -188,6 +199,8 @@ impl From<v1::Job> for Job {
             anonymize,
             cached_tokens,
             model,
+            status_text,
+            content_so_far: content_so_far.map(Content::from),
         }
     }
 }
