@@ -171,7 +171,6 @@ impl Default for Usage {
     }
 }
 
-
 #[derive(Default)]
 struct Inner {
     /// Answers for the coming calls of each kind (main, experience); once empty, calls
@@ -385,7 +384,14 @@ const TOKENS_PER_CHUNK: usize = 3;
 /// token (counted from `started`); with `usage` (asked for with `include_usage`), a last
 /// chunk with it; `cut`:
 /// the connection breaks halfway instead. `ending` is dropped when the stream is.
-fn streamed(content: String, pace: Pace, started: Instant, usage: Option<Usage>, cut: bool, ending: Ending) -> Response {
+fn streamed(
+    content: String,
+    pace: Pace,
+    started: Instant,
+    usage: Option<Usage>,
+    cut: bool,
+    ending: Ending,
+) -> Response {
     let chars: Vec<char> = content.chars().collect();
     let pieces: Vec<String> =
         chars.chunks(CHARS_PER_TOKEN * TOKENS_PER_CHUNK).map(|piece| piece.iter().collect()).collect();
