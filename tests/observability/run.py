@@ -166,7 +166,8 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 
 class FakeModel(http.server.BaseHTTPRequestHandler):
     """An OpenAI-compatible chat completions endpoint: a usable reply for each of the two
-    calls, or 503 for a candidate whose data (a skill) names FAIL_MARKER."""
+    calls (streamed when asked), or 503 for a candidate whose data (a skill) names
+    FAIL_MARKER."""
 
     def do_POST(self):
         request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
@@ -178,14 +179,32 @@ class FakeModel(http.server.BaseHTTPRequestHandler):
         call = request["response_format"]["json_schema"]["name"]
         content = ({"headline": "Rust engineer", "summary": "Builds services.", "skills": ["Rust"]}
                    if call == "resume_main" else {"roles": []})
-        body = json.dumps({
-            "id": "chatcmpl-observe", "object": "chat.completion", "created": 0, "model": "fake",
-            "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
-                         "message": {"role": "assistant", "content": json.dumps(content), "refusal": None}}],
-            "usage": {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150},
-        }).encode()
+        usage = {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150}
+        if request.get("stream"):
+            # As the worker asks by default: the reply in one chunk, its finish, the usage
+            # (include_usage), then [DONE].
+            def chunk(choices, **extra):
+                return {"id": "chatcmpl-observe", "object": "chat.completion.chunk", "created": 0,
+                        "model": "fake", "choices": choices, **extra}
+            events = [
+                chunk([{"index": 0, "delta": {"role": "assistant", "content": json.dumps(content)},
+                        "finish_reason": None}]),
+                chunk([{"index": 0, "delta": {}, "finish_reason": "stop"}]),
+                chunk([], usage=usage),
+            ]
+            body = "".join(f"data: {json.dumps(event)}\n\n" for event in events) + "data: [DONE]\n\n"
+            content_type = "text/event-stream"
+        else:
+            body = json.dumps({
+                "id": "chatcmpl-observe", "object": "chat.completion", "created": 0, "model": "fake",
+                "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                             "message": {"role": "assistant", "content": json.dumps(content), "refusal": None}}],
+                "usage": usage,
+            })
+            content_type = "application/json"
+        body = body.encode()
         self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
