@@ -131,6 +131,16 @@ async fn a_batch_of_30_over_two_servers_and_three_workers() -> Result<()> {
     let last = seen.last().and_then(|b| b.counts).context("no counts")?;
     assert_eq!((last.succeeded, last.failed, last.pending, last.processing), (28, 2, 0, 0), "{seen:?}");
     assert!(seen.len() > 2, "one message per change, not only the first and last: {}", seen.len());
+    // The last message has every item as it ended (an item whose end the counts showed
+    // before its event arrived is not left as it was last sent).
+    let ended: Vec<&str> = seen
+        .last()
+        .into_iter()
+        .flat_map(|b| &b.items)
+        .filter_map(|item| Some(item.job.as_ref()?.status.as_str()))
+        .collect();
+    assert_eq!(ended.len(), CANDIDATES, "{ended:?}");
+    assert!(ended.iter().all(|status| ["SUCCESS", "FAILURE"].contains(status)), "{ended:?}");
 
     let (status, batch) = system.get(user, &format!("/api/batches/{batch_id}")).await?;
     assert_eq!(status, 200, "{batch}");

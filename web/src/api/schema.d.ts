@@ -450,8 +450,9 @@ export interface paths {
         };
         /**
          * The batch as Server-Sent Events: a `progress` event (data: the Batch) with every item
-         *     first, then one per change with the counts and the items that changed; closed once no
-         *     item is `PENDING` or `PROCESSING` (or when the edge stops); an `error` event (data: the
+         *     first, then one per change with the counts and the items that changed, and last, once
+         *     no item is `PENDING` or `PROCESSING`, every item as it ended; then closed (or when the
+         *     edge stops); an `error` event (data: the
          *     error body) if the server fails.
          */
         get: operations["watchBatch"];
@@ -1044,7 +1045,7 @@ export interface components {
             fresh: boolean;
             /**
              * @description Every item (`GET /api/batches/{batch_id}` and a submission's answer); empty in the
-             *     list; in the event stream, every item first, then only those that changed.
+             *     list; in the event stream, every item first and last, in between only those that changed.
              */
             items: components["schemas"]["BatchItem"][];
             /**

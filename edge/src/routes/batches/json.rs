@@ -139,7 +139,7 @@ pub struct Batch {
     pub fresh: bool,
     pub created_at: Option<String>,
     /// Every item (`GET /api/batches/{batch_id}` and a submission's answer); empty in the
-    /// list; in the event stream, every item first, then only those that changed.
+    /// list; in the event stream, every item first and last, in between only those that changed.
     pub items: Vec<BatchItem>,
 }
 

@@ -202,8 +202,9 @@ pub async fn download(
 }
 
 /// The batch as Server-Sent Events: a `progress` event (data: the Batch) with every item
-/// first, then one per change with the counts and the items that changed; closed once no
-/// item is `PENDING` or `PROCESSING` (or when the edge stops); an `error` event (data: the
+/// first, then one per change with the counts and the items that changed, and last, once
+/// no item is `PENDING` or `PROCESSING`, every item as it ended; then closed (or when the
+/// edge stops); an `error` event (data: the
 /// error body) if the server fails.
 #[utoipa::path(get, path = "/api/batches/{batch_id}/events", tag = "batches", operation_id = "watchBatch",
     params(BatchPath),

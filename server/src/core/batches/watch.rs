@@ -1,8 +1,11 @@
 //! Following a batch: its owner's stream of the batch, from now until every item has
 //! ended. The first message has every item; each later one the counts and the items that
-//! changed since the one before. Changes arrive as the job events every server publishes
-//! (`events`), whichever server recorded them; the counts are read again from the jobs on
-//! each, so they are never out of step with the database.
+//! changed since the one before; the last, once the counts say every item has ended, every
+//! item again as it ended (an item whose end the counts show before its event arrived here
+//! is never left as it was last sent), with its fit and what the batch cost. Changes arrive
+//! as the job events every server publishes (`events`), whichever server recorded them; the
+//! counts are read again from the jobs on each, so they are never out of step with the
+//! database.
 
 use std::{collections::HashMap, time::Duration};
 
@@ -11,7 +14,7 @@ use tokio::sync::{broadcast::error::RecvError, mpsc};
 
 use crate::{
     AppState,
-    core::{batches, fit, jobs, usage, watch},
+    core::{batches, fit, jobs, watch},
     error::{Error, Result},
 };
 
@@ -69,19 +72,16 @@ async fn follow(state: &AppState, owner: &str, batch_id: &str, out: &mpsc::Sende
             continue;
         }
         counts = batches::counts(state, &batch_id).await?;
+        if batches::has_ended(&counts) {
+            let _ = out.send(Ok(batches::get(state, owner, &batch_id).await?)).await;
+            return Ok(());
+        }
         let mut items = Vec::with_capacity(changed.len());
         for job in changed.into_values() {
             let Some(item) = shown.get_mut(&job.job_id) else { continue };
             item.fit = fit_of(state, owner, &job).await?;
             item.job = Some(job);
             items.push(item.clone());
-        }
-        // What the items cost is read once more with the last message (every item ended).
-        if batches::has_ended(&counts) {
-            last.cost_usd = usage::cost_by_batch(state, std::slice::from_ref(&batch_id))
-                .await?
-                .remove(&batch_id)
-                .unwrap_or_default();
         }
         let message = v1::Batch { total: batches::total(&counts), counts: Some(counts), items, ..last.clone() };
         if out.send(Ok(message)).await.is_err() {
