@@ -69,6 +69,17 @@ pub fn query_error(rejection: QueryRejection) -> ApiError {
     ApiError::invalid(text.trim_start_matches("Failed to deserialize query string: ").to_owned())
 }
 
+/// A history window from the query: absent is the route's default (sent as empty); given
+/// empty (`?window=`) is refused like any other unknown window.
+pub fn window_of(window: Option<String>) -> Result<String, ApiError> {
+    match window {
+        Some(window) if window.is_empty() => {
+            Err(ApiError::invalid("window must be \"1h\", \"24h\", \"7d\" or \"30d\""))
+        }
+        window => Ok(window.unwrap_or_default()),
+    }
+}
+
 /// A numeric id from the path.
 pub fn id(field: &str, value: &str) -> Result<i64, ApiError> {
     value.parse().map_err(|_| ApiError::invalid(format!("{field} must be an integer")))

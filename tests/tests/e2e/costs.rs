@@ -126,8 +126,14 @@ async fn a_jobs_model_and_tokens_add_up_in_the_usage_priced_with_the_cached_pric
     assert!((mine.cost_usd - cost).abs() < 1e-9);
     let (_, theirs) = system.get("someone-else", "/api/me/usage?window=24h").await?;
     assert_eq!((theirs["jobs"].as_i64(), theirs["cost_usd"].as_f64()), (Some(0), Some(0.0)), "{theirs}");
-    let (status, bad) = system.get(user, "/api/me/usage?window=2h").await?;
-    assert!(status == 400 && bad["error"]["message"].as_str().unwrap_or("").starts_with("window must be"), "{bad}");
+    // An unknown window, or one given empty (not the same as leaving it out), is refused.
+    for path in ["/api/me/usage?window=2h", "/api/me/usage?window=", "/api/admin/spending?window="] {
+        let (status, bad) = system.get_with_roles(user, &["ops"], path).await?;
+        assert!(
+            status == 400 && bad["error"]["message"].as_str().unwrap_or("").starts_with("window must be"),
+            "{path}: {bad}"
+        );
+    }
     system.stop().await
 }
 

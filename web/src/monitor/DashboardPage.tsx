@@ -11,7 +11,7 @@ export function DashboardPage() {
   return (
     <main id="main">
       <h1>Dashboard</h1>
-      <div className="detail">
+      <div className="detail dashboard-top">
         <QueuesTable />
         <TotalsPanel />
       </div>

@@ -19,7 +19,7 @@ use resume_proto::v1::{self, admin_service_client::AdminServiceClient};
 use super::AppState;
 use crate::{
     error::{ApiError, BodyErrors, CallerErrors, Conflict, Forbidden, InputErrors, NotFound, required},
-    extract::{JsonBody, grpc, query_error},
+    extract::{JsonBody, grpc, query_error, window_of},
     json::{PageQuery, parse_time},
     routes::resume::{
         error_event, job as job_json,
@@ -219,7 +219,7 @@ pub async fn history(
     query: Result<Query<HistoryQuery>, QueryRejection>,
 ) -> Result<Json<History>, ApiError> {
     let Query(HistoryQuery { window, bucket }) = query.map_err(query_error)?;
-    let request = v1::GetHistoryRequest { window: window.unwrap_or_default(), bucket };
+    let request = v1::GetHistoryRequest { window: window_of(window)?, bucket };
     let response = client(state).get_history(grpc(&headers, request)).await?;
     Ok(Json(response.into_inner().into()))
 }
@@ -237,7 +237,7 @@ pub async fn spending(
     query: Result<Query<SpendingQuery>, QueryRejection>,
 ) -> Result<Json<Spending>, ApiError> {
     let Query(SpendingQuery { window, limit }) = query.map_err(query_error)?;
-    let request = v1::GetSpendingRequest { window: window.unwrap_or_default(), limit };
+    let request = v1::GetSpendingRequest { window: window_of(window)?, limit };
     let response = client(state).get_spending(grpc(&headers, request)).await?;
     Ok(Json(response.into_inner().into()))
 }

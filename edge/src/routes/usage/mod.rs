@@ -12,7 +12,7 @@ use resume_proto::v1::{self, usage_service_client::UsageServiceClient};
 use super::AppState;
 use crate::{
     error::{ApiError, CallerErrors, InputErrors},
-    extract::{grpc, query_error},
+    extract::{grpc, query_error, window_of},
 };
 use json::{Usage, UsageQuery};
 
@@ -29,7 +29,7 @@ pub async fn mine(
     query: Result<Query<UsageQuery>, QueryRejection>,
 ) -> Result<Json<Usage>, ApiError> {
     let Query(UsageQuery { window }) = query.map_err(query_error)?;
-    let request = v1::GetMyUsageRequest { window: window.unwrap_or_default() };
+    let request = v1::GetMyUsageRequest { window: window_of(window)? };
     let response = UsageServiceClient::new(state.channel).get_my_usage(grpc(&headers, request)).await?;
     Ok(Json(response.into_inner().into()))
 }
