@@ -136,19 +136,44 @@ pub fn takes(standing: &Standing, estimate: Option<f64>) -> bool {
     }
 }
 
-/// Lets a batch of `items` model calls estimated at `estimate` in, or refuses it whole
-/// when the estimate exceeds what is left of the owner's budget (`standing`).
-pub fn admit_batch(state: &AppState, standing: &Standing, items: usize, estimate: Option<f64>) -> Result<()> {
+/// What a batch's model work is for, as a refusal names it.
+#[derive(Debug, Clone, Copy)]
+pub enum BatchWork {
+    /// Its submission.
+    Submission,
+    /// Running its failed items again.
+    Retry,
+}
+
+impl BatchWork {
+    fn what(self) -> &'static str {
+        match self {
+            BatchWork::Submission => "the batch",
+            BatchWork::Retry => "retrying the batch's failed items",
+        }
+    }
+}
+
+/// Lets `work` of `items` model calls estimated at `estimate` in, or refuses it whole when
+/// the estimate exceeds what is left of the owner's budget (`standing`).
+pub fn admit_batch(
+    state: &AppState,
+    standing: &Standing,
+    work: BatchWork,
+    items: usize,
+    estimate: Option<f64>,
+) -> Result<()> {
     if !state.online || items == 0 || takes(standing, estimate) {
         return Ok(());
     }
     let why = match estimate {
         Some(estimate) => format!(
-            "the batch was refused: {items} resumes that call the model are estimated at ${estimate:.2}, more than \
-             the ${:.2} left",
+            "{} was refused: {items} resumes that call the model are estimated at ${estimate:.2}, more than the \
+             ${:.2} left",
+            work.what(),
             standing.remaining().unwrap_or_default()
         ),
-        None => "the batch was refused: nothing is left".to_owned(),
+        None => format!("{} was refused: nothing is left", work.what()),
     };
     Err(standing.refusal(why))
 }

@@ -224,8 +224,10 @@ async fn a_budget_refuses_model_work_but_not_cache_hits_and_an_admin_lifts_it() 
     assert!(close(&lifted["budget"]["remaining_usd"], 5.0 - per_resume), "{lifted}");
     let again = finished(&system, user, &general).await?;
     assert_eq!(again["status"], "SUCCESS", "{again}");
-    // Slow enough that the batch is still running when it is followed below.
+    // Slow enough that the batch is still running when it is followed below; Cy Two's
+    // resume is refused by the model (a permanent failure: no tokens, no cost).
     model.set_latency(Duration::from_millis(200));
+    model.refuse_prompts_containing(&["Cy Two"], 400);
     let (status, accepted) = system.post(user, "/api/batches", batch).await?;
     assert_eq!(status, 202, "{accepted}");
     assert!(close(&accepted["estimated_cost_usd"], 2.0 * per_resume), "{accepted}");
@@ -240,19 +242,20 @@ async fn a_budget_refuses_model_work_but_not_cache_hits_and_an_admin_lifts_it() 
     }
     model.set_latency(Duration::ZERO);
     let last = last.context("a message")?;
-    assert_eq!(last.counts.map(|c| c.succeeded), Some(2), "{last:?}");
-    assert!((last.cost_usd - 2.0 * per_resume).abs() < 1e-9, "the batch's cost after: {last:?}");
+    assert_eq!(last.counts.map(|c| (c.succeeded, c.failed)), Some((1, 1)), "{last:?}");
+    assert!((last.cost_usd - per_resume).abs() < 1e-9, "the batch's cost after: {last:?}");
     let (_, ended) = system.get(user, &format!("/api/batches/{batch_id}")).await?;
-    assert!(close(&ended["cost_usd"], 2.0 * per_resume), "the batch's cost after: {ended}");
+    assert!(close(&ended["cost_usd"], per_resume), "the batch's cost after: {ended}");
+    model.refuse_prompts_containing(&[], 400);
 
     // The console: the spender on top, their override; the batch among the recent ones.
     let (status, spending) = system.get_with_roles("watcher", &["ops"], "/api/admin/spending?window=24h").await?;
     assert_eq!(status, 200, "{spending}");
     let top = &spending["owners"][0];
     assert_eq!((top["owner"].as_str(), top["jobs"].as_i64()), (Some(user), Some(5)), "{spending}");
-    assert!(close(&top["cost_usd"], 4.0 * per_resume) && top["budget"]["overridden"] == true, "{spending}");
+    assert!(close(&top["cost_usd"], 3.0 * per_resume) && top["budget"]["overridden"] == true, "{spending}");
     let today: f64 = spending["days"].as_array().context("days")?.iter().filter_map(|d| d["cost_usd"].as_f64()).sum();
-    assert!((today - 4.0 * per_resume).abs() < 1e-9, "{spending}");
+    assert!((today - 3.0 * per_resume).abs() < 1e-9, "{spending}");
     let (_, recent) = system.get_with_roles("watcher", &["ops"], "/api/admin/batches").await?;
     assert_eq!(
         (recent["batches"][0]["owner"].as_str(), recent["batches"][0]["batch"]["batch_id"].as_str()),
@@ -265,6 +268,14 @@ async fn a_budget_refuses_model_work_but_not_cache_hits_and_an_admin_lifts_it() 
     let other = system.candidate_named(user, "Di Three").await?;
     let (status, _) = system.post(user, "/api/resume-async/generate-async", json!({"candidate_id": other})).await?;
     assert_eq!(status, 429);
+    // Running the batch's failed item again calls the model: refused too, and it stays failed.
+    let (status, refused) = system.post(user, &format!("/api/batches/{batch_id}/retry-failed"), json!({})).await?;
+    assert_eq!(status, 429, "{refused}");
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("retrying the batch's failed items was refused"), "{message}");
+    let (_, still) = system.get(user, &format!("/api/batches/{batch_id}")).await?;
+    assert_eq!(still["counts"]["failed"], 1, "{still}");
+    assert_eq!(system.depth(resume_proto::redis::Queue::ResumeGeneration).await?, 0, "nothing queued");
     let (_, audit) = system.get_with_roles("watcher", &["ops"], "/api/admin/audit").await?;
     let actions: Vec<(&str, &str)> = audit["entries"]
         .as_array()

@@ -473,7 +473,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Runs every `FAILURE` item again (a new run of the same job); the others are left alone. */
+        /**
+         * Runs every `FAILURE` item again (a new run of the same job); the others are left alone.
+         *     Held to the caller's monthly budget like a submission (429 when the failed items'
+         *     estimate exceeds what is left).
+         */
         post: operations["retryFailedBatchItems"];
         delete?: never;
         options?: never;

@@ -167,6 +167,8 @@ pub async fn cancel(
 }
 
 /// Runs every `FAILURE` item again (a new run of the same job); the others are left alone.
+/// Held to the caller's monthly budget like a submission (429 when the failed items'
+/// estimate exceeds what is left).
 #[utoipa::path(post, path = "/api/batches/{batch_id}/retry-failed", tag = "batches",
     operation_id = "retryFailedBatchItems", params(BatchPath),
     responses((status = 200, description = "The batch, its failed items PENDING again", body = Batch), InputErrors,

@@ -12,12 +12,14 @@ use std::collections::HashMap;
 use futures::{StreamExt, TryStreamExt};
 
 use resume_proto::{job::JobStatus, time::to_timestamp, v1};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::{
     AppState,
     core::{
-        actions, fit, jobs,
+        actions,
+        budget::{self, BatchWork},
+        fit, jobs,
         lifecycle::{self, Move},
         page, usage, validate, view,
     },
@@ -246,6 +248,14 @@ pub async fn retry_failed(state: &AppState, owner: &str, batch_id: &str) -> Resu
     let which = Condition::all()
         .add(resume_job::Column::BatchId.eq(row.id.as_str()))
         .add(resume_job::Column::Status.eq(JobStatus::Failure));
+    // Each failed item calls the model again: held to the budget like a submission.
+    let (failed, average, standing) = futures::try_join!(
+        async { Ok::<_, Error>(resume_job::Entity::find().filter(which.clone()).count(&state.db).await?) },
+        usage::average_cost(state, owner),
+        budget::standing(state, owner)
+    )?;
+    let failed = usize::try_from(failed).unwrap_or(usize::MAX);
+    budget::admit_batch(state, &standing, BatchWork::Retry, failed, average.map(|average| average * failed as f64))?;
     let events = [
         Event::new(Kind::Retried).detail(format!("by {owner}, retrying the batch's failed items")),
         Event::new(Kind::Queued).detail(queue.name()),

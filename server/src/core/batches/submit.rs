@@ -13,7 +13,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 
 use crate::{
     AppState,
-    core::{budget, candidates, jobs, openings, tasks, usage, validate},
+    core::{
+        budget::{self, BatchWork},
+        candidates, jobs, openings, tasks, usage, validate,
+    },
     db::{self, batch, candidate, candidate_job, opening, resume_job, writer},
     error::{Error, Result},
 };
@@ -84,7 +87,7 @@ pub async fn create(state: &AppState, owner: &str, req: v1::CreateBatchRequest) 
     // (the transaction rolled back: nothing stored, nothing queued) when their estimate
     // exceeds what is left of the budget.
     let estimate = average.map(|average| average * queued.len() as f64);
-    budget::admit_batch(state, &standing, queued.len(), estimate)?;
+    budget::admit_batch(state, &standing, BatchWork::Submission, queued.len(), estimate)?;
     batch::ActiveModel {
         id: Set(batch_id.clone()),
         owner: Set(owner.to_owned()),
@@ -126,7 +129,7 @@ pub async fn estimate(state: &AppState, owner: &str, req: v1::CreateBatchRequest
         items: items as i64,
         estimated_cost_usd: estimate,
         average_cost_usd: average,
-        within_budget: budget::admit_batch(state, &standing, items, estimate).is_ok(),
+        within_budget: budget::admit_batch(state, &standing, BatchWork::Submission, items, estimate).is_ok(),
         budget: Some(standing.to_proto()),
     })
 }
