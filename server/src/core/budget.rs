@@ -94,12 +94,21 @@ pub async fn standings(state: &AppState, owners: &[String]) -> Result<HashMap<St
     Ok(owners
         .iter()
         .map(|owner| {
-            let own = overrides.get(owner).copied();
-            let monthly = monthly(state, own);
-            let spent = spent.get(owner).copied().unwrap_or_default();
-            (owner.clone(), Standing { monthly, overridden: own.is_some(), spent, resets_at: next_month(now) })
+            let standing = standing_of(state, overrides.get(owner).copied(), spent.get(owner).copied(), now);
+            (owner.clone(), standing)
         })
         .collect())
+}
+
+/// The standing at `now` of a user whose own budget is `own` (see [`monthly`]) and who spent
+/// `spent` (nothing when `None`) this month.
+fn standing_of(state: &AppState, own: Option<f64>, spent: Option<f64>, now: DateTime<Utc>) -> Standing {
+    Standing {
+        monthly: monthly(state, own),
+        overridden: own.is_some(),
+        spent: spent.unwrap_or_default(),
+        resets_at: next_month(now),
+    }
 }
 
 /// `owner`'s budget this month.
@@ -115,11 +124,15 @@ pub async fn admit_job(state: &AppState, owner: &str) -> Result<()> {
         return Ok(());
     }
     // Without a budget there is nothing to count: one read by key, not the month's jobs.
-    let own = user_budget::Entity::find_by_id(owner.to_owned()).one(&state.db).await?;
-    if monthly(state, own.map(|row| row.monthly_budget_usd)).is_none() {
+    let own = user_budget::Entity::find_by_id(owner.to_owned()).one(&state.db).await?.map(|row| row.monthly_budget_usd);
+    if monthly(state, own).is_none() {
         return Ok(());
     }
-    let standing = standing(state, owner).await?;
+    // The override is read already: only the month's spend is left to read.
+    let now = Utc::now();
+    let owners = [owner.to_owned()];
+    let spent = usage::spent_by_owner(state, &owners, month_start(now)).await?.remove(owner);
+    let standing = standing_of(state, own, spent, now);
     match standing.remaining() {
         Some(left) if left <= 0.0 => Err(standing.refusal("a resume that calls the model was refused".into())),
         _ => Ok(()),
