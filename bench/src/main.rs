@@ -2,7 +2,8 @@
 //!
 //! - `loadgen fake-model --latency-ms N [--tokens-per-s R]`: an OpenAI-compatible model on
 //!   127.0.0.1 (the tests' fake), printing its URL, until killed: N ms to the first token,
-//!   then R tokens a second (streamed when asked to; unset: the whole answer at once).
+//!   then R tokens a second (streamed when asked to; unset: the whole answer at once),
+//!   reporting the tokens each answer used as a provider counts them (its prompt cache too).
 //! - `loadgen run <scenario> …`: one measurement, printed as one JSON line.
 //! - `loadgen report …`: the medians of all runs as `BENCHMARKS.md`.
 
@@ -45,6 +46,7 @@ async fn main() -> anyhow::Result<()> {
         Command::FakeModel { latency_ms, tokens_per_s } => {
             use test_support::fake_model::{FakeModel, Pace};
             let model = FakeModel::start().await?;
+            model.count_usage();
             let first_token = std::time::Duration::from_millis(latency_ms);
             model.set_pace(tokens_per_s.map_or(Pace::fixed(first_token), |rate| Pace::streaming(first_token, rate)));
             println!("{}", model.url);

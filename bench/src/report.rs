@@ -140,6 +140,7 @@ pub fn write(args: Args) -> Result<()> {
     out.push_str(&relative(&field));
     out.push_str(&fairness(&field));
     out.push_str(&realistic(&field));
+    out.push_str(&billed(&field));
     let cpu: Vec<&str> =
         TARGETS.iter().map(|(label, _, _)| *label).filter(|l| by_label.contains_key(&format!("cpu-{l}"))).collect();
     if !cpu.is_empty() {
@@ -280,6 +281,41 @@ fn realistic(field: &dyn Fn(&str, &str) -> Vec<f64>) -> String {
     out
 }
 
+/// The reference prices a resume's tokens are billed at (gpt-4o-mini's list prices, USD
+/// per million tokens: prompt, cached prompt, completion).
+const PRICES: (f64, f64, f64) = (0.15, 0.075, 0.60);
+
+/// What a resume's calls used, ours beside the old design, career by career, and what they
+/// cost at [`PRICES`] (cached prompt tokens at the cached price).
+fn billed(field: &dyn Fn(&str, &str) -> Vec<f64>) -> String {
+    let used = |label: &str| {
+        let [prompt, cached, completion] =
+            ["prompt_tokens", "cached_tokens", "completion_tokens"].map(|name| median(field(label, name)));
+        let (price, cached_price, completion_price) = PRICES;
+        let cost = ((prompt - cached) * price + cached * cached_price + completion * completion_price) / 1e6;
+        (format!("{prompt:.0} / {cached:.0} / {completion:.0}"), cost)
+    };
+    let mut out = String::new();
+    for (roles, _) in REALISTIC {
+        let (ours, old) = (format!("e2e-realistic-{roles}-ours"), format!("e2e-realistic-{roles}-old"));
+        if field(&ours, "prompt_tokens").is_empty() || field(&old, "prompt_tokens").is_empty() {
+            continue;
+        }
+        if out.is_empty() {
+            out.push_str(
+                "\n| tokens per resume (prompt / cached / completion) | ours | old design | cost ours / old \
+                 (gpt-4o-mini prices, cached prompt at half) | target |\n|---|---|---|---|---|\n",
+            );
+        }
+        let ((ours_tokens, ours_cost), (old_tokens, old_cost)) = (used(&ours), used(&old));
+        out.push_str(&format!(
+            "| {roles} roles | {ours_tokens} | {old_tokens} | ${ours_cost:.6} / ${old_cost:.6} = {:.2}× | ≤ 1.2× |\n",
+            ours_cost / old_cost.max(f64::EPSILON),
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,6 +332,28 @@ mod tests {
         };
         let table = realistic(&rows);
         assert!(table.contains("| 8 roles | 5500 / 0 | 12000 / 0 | 2.2× (2.0–2.4) | 3.5 / 0.0 | ≥ 2×"), "{table}");
+        assert!(!table.contains("15 roles"), "a career not run is left out: {table}");
+    }
+
+    #[test]
+    fn billed_rows_price_cached_tokens_at_the_cached_price() {
+        let rows = |label: &str, name: &str| -> Vec<f64> {
+            match (label, name) {
+                ("e2e-realistic-8-ours", "prompt_tokens") => vec![4000.0],
+                ("e2e-realistic-8-ours", "cached_tokens") => vec![2000.0],
+                ("e2e-realistic-8-ours", "completion_tokens") => vec![1000.0],
+                ("e2e-realistic-8-old", "prompt_tokens") => vec![2000.0],
+                ("e2e-realistic-8-old", "completion_tokens") => vec![1000.0],
+                (_, "cached_tokens") => vec![0.0],
+                _ => Vec::new(),
+            }
+        };
+        let table = billed(&rows);
+        // Ours: 2000 × 0.15 + 2000 × 0.075 + 1000 × 0.6 = 1050; old: 300 + 600 = 900 (per 1e6).
+        assert!(
+            table.contains("| 8 roles | 4000 / 2000 / 1000 | 2000 / 0 / 1000 | $0.001050 / $0.000900 = 1.17× |"),
+            "{table}"
+        );
         assert!(!table.contains("15 roles"), "a career not run is left out: {table}");
     }
 

@@ -82,6 +82,19 @@ pub struct Outcome {
     /// written, per second of generation (`generation_ms`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_per_model_s: Option<f64>,
+    /// e2e-realistic: what one resume's model calls used, on average (as the fake model
+    /// counts a provider's usage, its prompt cache included).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub tokens_per_resume: Option<TokensPerResume>,
+}
+
+/// A resume's model usage, averaged over a run's jobs.
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct TokensPerResume {
+    pub prompt_tokens: f64,
+    /// Of the prompt tokens, those the provider's prompt cache served.
+    pub cached_tokens: f64,
+    pub completion_tokens: f64,
 }
 
 /// Latencies and errors gathered by every client task.
@@ -146,6 +159,7 @@ pub async fn run(args: Args) -> Result<Outcome> {
     let started = Instant::now();
     let mut b_wait_task_times = None;
     let mut progress_per_model_s = None;
+    let mut tokens_per_resume = None;
     let tally = match args.scenario.as_str() {
         "rest-submit" | "rest-submit-cached" => {
             let body = json!({"candidate_id": candidate, "file_type": args.file_type});
@@ -235,8 +249,8 @@ pub async fn run(args: Args) -> Result<Outcome> {
             .await?;
             ensure!(status == 201, "create candidate: {status}");
             let career = body["id"].as_i64().context("candidate id")?;
-            let (tally, rate) = realistic(&args, &http, &bearer, career).await?;
-            progress_per_model_s = Some(rate);
+            let (tally, rate, tokens) = realistic(&args, &http, &bearer, career).await?;
+            (progress_per_model_s, tokens_per_resume) = (Some(rate), Some(tokens));
             tally
         }
         other => bail!("unknown scenario {other:?}"),
@@ -263,6 +277,7 @@ pub async fn run(args: Args) -> Result<Outcome> {
         completed_per_s,
         b_wait_task_times,
         progress_per_model_s,
+        tokens_per_resume,
     })
 }
 
@@ -325,9 +340,15 @@ async fn post_json(http: &reqwest::Client, url: &str, bearer: &str, body: &Value
 }
 
 /// `jobs` fresh resumes of `candidate`, `concurrency` at a time, each followed to its end:
-/// the tally of submit to SUCCESS, and the progress updates seen while the content was
-/// being written (between the claim's 10 and the content's 85) per second of generation.
-async fn realistic(args: &Args, http: &reqwest::Client, bearer: &str, candidate: i64) -> Result<(Tally, f64)> {
+/// the tally of submit to SUCCESS, the progress updates seen while the content was
+/// being written (between the claim's 10 and the content's 85) per second of generation,
+/// and the tokens a resume used.
+async fn realistic(
+    args: &Args,
+    http: &reqwest::Client,
+    bearer: &str,
+    candidate: i64,
+) -> Result<(Tally, f64, TokensPerResume)> {
     let channels = channels(&args.server, 4).await?;
     let runs = (0..args.jobs).map(|i| {
         let mut client = ResumeServiceClient::new(channels[i % channels.len()].clone());
@@ -345,13 +366,17 @@ async fn realistic(args: &Args, http: &reqwest::Client, bearer: &str, candidate:
     });
     let ended: Vec<_> = futures::stream::iter(runs).buffer_unordered(args.concurrency).try_collect().await?;
     let mut tally = Tally::new();
-    let (mut updates, mut generating) = (0u32, 0.0);
+    let (mut updates, mut generating, mut used) = (0u32, 0.0, TokensPerResume::default());
+    let jobs = ended.len().max(1) as f64;
     for (took, job, writing) in ended {
         tally.record(took, job.status == "SUCCESS");
         updates += writing;
         generating += job.generation_ms as f64 / 1000.0;
+        used.prompt_tokens += f64::from(job.prompt_tokens) / jobs;
+        used.cached_tokens += f64::from(job.cached_tokens) / jobs;
+        used.completion_tokens += f64::from(job.completion_tokens) / jobs;
     }
-    Ok((tally, f64::from(updates) / generating.max(f64::EPSILON)))
+    Ok((tally, f64::from(updates) / generating.max(f64::EPSILON), used))
 }
 
 /// One target job per end-to-end job, created `concurrency` at a time.

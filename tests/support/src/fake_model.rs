@@ -6,13 +6,14 @@
 //! or for the first answers to each distinct prompt of a schema, after a set latency
 //! (per schema), and records every request. Every answer reports the usage a test set
 //! ([`FakeModel::set_usage`]; 120 prompt and 30 completion tokens, no cache details, by
-//! default).
+//! default), or what it used as a provider counts it ([`FakeModel::count_usage`]: its
+//! prompt's and reply's tokens, and the part of the prompt a [`PromptCache`] served).
 
 use std::{
     collections::{HashMap, VecDeque},
     sync::{
         Arc, Mutex,
-        atomic::{AtomicUsize, Ordering::SeqCst},
+        atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst},
     },
     time::{Duration, Instant},
 };
@@ -28,6 +29,8 @@ use axum::{
 };
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
+
+use crate::prompt_cache::{CHARS_PER_TOKEN, PromptCache};
 
 /// The API key the tests configure; it must never reach a job's error message.
 pub const API_KEY: &str = "sk-test-0123456789abcdef";
@@ -66,9 +69,6 @@ pub struct Pace {
     pub first_token: Duration,
     pub tokens_per_s: Option<f64>,
 }
-
-/// Characters per token, as the fake counts them.
-const CHARS_PER_TOKEN: usize = 4;
 
 impl Pace {
     /// `first_token`, then the whole answer at once.
@@ -188,8 +188,12 @@ struct Inner {
     /// Calls whose messages contain any of these texts are refused with this status (before
     /// any script), until the list is emptied.
     refused: Mutex<(Vec<String>, u16)>,
-    /// What each answer reports it used.
+    /// What each answer reports it used, unless `counted`.
     usage: Mutex<Usage>,
+    /// Answers report what they used as a provider counts it.
+    counted: AtomicBool,
+    /// The prompts read, when usage is counted.
+    prompt_cache: PromptCache,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
 }
@@ -217,6 +221,14 @@ impl FakeModel {
     /// Every answer from now on reports `usage`.
     pub fn set_usage(&self, usage: Usage) {
         *self.inner.usage.lock().unwrap() = usage;
+        self.inner.counted.store(false, SeqCst);
+    }
+
+    /// Every answer from now on reports what it used as a provider counts it: the tokens of
+    /// its prompt (the reply's schema, then the messages), of them those the prompt cache
+    /// served ([`PromptCache`]: prompts read before this one came), and its reply's tokens.
+    pub fn count_usage(&self) {
+        self.inner.counted.store(true, SeqCst);
     }
 
     pub fn set_latency(&self, latency: Duration) {
@@ -304,9 +316,16 @@ async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body
     let ending = Ending { inner: inner.clone(), seen };
     let call = Call::of(&schema) as usize;
     let mut pace = inner.pace.lock().unwrap()[call];
+    // Counted, the prompt meets the cache as it arrives and is in it once read (at the
+    // first token).
+    let prompt = inner.counted.load(SeqCst).then(|| prompt_text(&body));
+    let cached = prompt.as_deref().map(|p| inner.prompt_cache.cached_tokens(p));
     // What to answer is decided once the first token is due (a request the client gave up
     // on before is not counted as answered).
     tokio::time::sleep(pace.first_token).await;
+    if let Some(prompt) = &prompt {
+        inner.prompt_cache.read(prompt);
+    }
     let refused = {
         let (texts, status) = &*inner.refused.lock().unwrap();
         let messages = body["messages"].to_string();
@@ -347,7 +366,14 @@ async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body
         None => (valid(), false),
     };
     let include_usage = body["stream_options"]["include_usage"].as_bool().unwrap_or(false);
-    let usage = *inner.usage.lock().unwrap();
+    let usage = match &prompt {
+        Some(prompt) => Usage {
+            prompt_tokens: tokens(prompt) as u32,
+            cached_tokens: cached.map(|c| c as u32),
+            completion_tokens: tokens(&content) as u32,
+        },
+        None => *inner.usage.lock().unwrap(),
+    };
     match stream {
         true => streamed(content, pace, started, include_usage.then_some(usage), cut, ending),
         false => {
@@ -360,6 +386,17 @@ async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body
             Json(completion(&content, usage)).into_response()
         }
     }
+}
+
+/// What a request's prompt is made of, as a provider reads it: the reply's schema, then
+/// each message's role and text.
+fn prompt_text(body: &Value) -> String {
+    let mut text = body["response_format"]["json_schema"].to_string();
+    for message in body["messages"].as_array().into_iter().flatten() {
+        text.push_str(message["role"].as_str().unwrap_or_default());
+        text.push_str(message["content"].as_str().unwrap_or_default());
+    }
+    text
 }
 
 /// Marks a request ended when dropped.

@@ -4,7 +4,8 @@
 //! must be told theirs ([`ports`]), and, with feature `documents`, the readers that open a
 //! DOCX and a PDF and give back their text ([`documents`]), LibreOffice's reading of a DOCX
 //! among them, and a PDF's text trace: lines with their positions, empty-box glyphs
-//! ([`pdf_trace`]).
+//! ([`pdf_trace`]); a provider's prompt cache, which the fake counts its usage with
+//! ([`prompt_cache`]).
 
 #[cfg(feature = "documents")]
 pub mod documents;
@@ -13,6 +14,7 @@ pub mod fixtures;
 #[cfg(feature = "documents")]
 pub mod pdf_trace;
 pub mod ports;
+pub mod prompt_cache;
 
 use std::path::{Path, PathBuf};
 

@@ -55,6 +55,13 @@ fn roles_of(seen: &Seen) -> Vec<u64> {
         .unwrap_or_default()
 }
 
+/// The numbers of the roles in the data a call was sent.
+fn roles_sent(seen: &Seen) -> Vec<u64> {
+    let user = seen.prefix[1]["content"].as_str().unwrap_or_default();
+    let data: Value = serde_json::from_str(user.trim_start_matches("<data>").trim_end_matches("</data>")).unwrap();
+    data["candidate"]["experience"].as_array().into_iter().flatten().filter_map(|r| r["role"].as_u64()).collect()
+}
+
 fn experience_calls(model: &FakeModel) -> Vec<Seen> {
     model.seen().into_iter().filter(|s| s.schema == "resume_experience").collect()
 }
@@ -84,14 +91,20 @@ async fn a_long_career_is_written_by_parallel_streamed_calls_and_the_bar_moves()
     let last = seen.last().unwrap();
     assert_eq!((last["status"].as_str(), last["attempts"].as_i64()), (Some("SUCCESS"), Some(1)), "{last}");
 
-    // One main call and three experience calls, all streamed, all at once, one prefix.
+    // One main call and three experience calls, all streamed, all at once, one system
+    // prompt; the main call sees the whole career, each group only its own roles.
     let calls = model.seen();
     assert_eq!(calls.len(), 4, "{calls:#?}");
     assert!(calls.iter().all(|c| c.stream), "every reply streamed");
     let latest_start = calls.iter().map(|c| c.at).max().unwrap();
     let earliest_end = calls.iter().map(|c| c.ended.expect("ended")).min().unwrap();
     assert!(latest_start < earliest_end, "the calls' time windows do not all overlap");
-    assert!(calls.windows(2).all(|w| w[0].prefix == w[1].prefix), "the shared prefix differs between calls");
+    assert!(calls.windows(2).all(|w| w[0].prefix[0] == w[1].prefix[0]), "the system prompt differs between calls");
+    let main = calls.iter().find(|c| c.schema == "resume_main").expect("a main call");
+    assert_eq!(roles_sent(main), (1..=15).collect::<Vec<u64>>());
+    for call in experience_calls(&model) {
+        assert_eq!(roles_sent(&call), roles_of(&call), "a group is sent its own roles only");
+    }
     let mut groups: Vec<Vec<u64>> = experience_calls(&model).iter().map(roles_of).collect();
     groups.sort();
     assert_eq!(groups.concat(), (1..=15).collect::<Vec<u64>>(), "every role in exactly one group: {groups:?}");

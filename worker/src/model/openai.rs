@@ -12,9 +12,11 @@
 //! failed, the next attempt sends only the ones that failed, and each answer is paid for
 //! once.
 //!
-//! Every call shares one prefix (the system prompt and the candidate's data, byte for
-//! byte, so that a provider's prompt cache can serve it once) and ends with its own task
-//! message. The
+//! Every call sends the system prompt, then its data, then its own task message. The data
+//! is the candidate's and the target's, byte for byte the same for the main call, an
+//! unsplit experience call and a letter (so that a provider's prompt cache can serve it
+//! again); each group of a split career is sent only its own roles and the target, since a
+//! call pays for its whole prompt and calls sent at the same moment do not share a cache. The
 //! schemas constrain what a schema can: the skills are the candidate's own (an `enum`,
 //! exactly as many), and each experience entry names the role number the data gives it,
 //! one entry per role. What the schema cannot enforce is repaired by [`super::reply`];
@@ -412,10 +414,20 @@ impl Generator for OpenAi {
             // the next attempt instead of being thrown away (and paid for again). Replies are
             // taken as they come, and what is finished is shown so far.
             let main = self.answer(Call::main(candidate), &data, kept, MainSections::parse, tracker.part(0));
+            // One group shares the main call's data (the cacheable prefix); each group of a
+            // split career gets only its own roles.
+            let split = groups.len() > 1;
+            let group_data: Vec<Cow<'_, str>> = groups
+                .iter()
+                .map(|roles| match split {
+                    true => group_data(candidate, target, roles.clone()).to_string().into(),
+                    false => data.as_str().into(),
+                })
+                .collect();
             let mut pending: FuturesUnordered<BoxFuture<'_, Came>> = std::iter::once(main.map(Came::Main).boxed())
-                .chain(groups.iter().enumerate().map(|(i, roles)| {
+                .chain(groups.iter().zip(&group_data).enumerate().map(|(i, (roles, data))| {
                     let call = Call::experience(candidate, roles.clone());
-                    let answer = self.answer(call, &data, kept, reply::parse_roles, tracker.part(i + 1));
+                    let answer = self.answer(call, data, kept, reply::parse_roles, tracker.part(i + 1));
                     answer.map(move |reply| Came::Roles(i, reply)).boxed()
                 }))
                 .collect();
@@ -543,17 +555,42 @@ fn prompt_data(candidate: &v1::Candidate, target: Option<&v1::CandidateJob>) -> 
             "headline": candidate.headline,
             "summary": candidate.summary,
             "skills": candidate.skills,
-            "experience": candidate.experience.iter().enumerate().map(|(i, e)| json!({
-                "role": i + 1, "title": e.title, "company": e.company, "start": e.start, "end": e.end,
-                "highlights": e.highlights,
-            })).collect::<Vec<_>>(),
+            "experience": roles_data(candidate, 0..candidate.experience.len()),
             "education": candidate.education.iter().map(|e| json!({
                 "institution": e.institution, "degree": e.degree, "field": e.field,
             })).collect::<Vec<_>>(),
             "certifications": candidate.certifications.iter().map(|c| &c.name).collect::<Vec<_>>(),
         },
-        "target_job": target.map(|t| json!({"title": t.title, "company": t.company, "description": t.description})),
+        "target_job": target_data(target),
     })
+}
+
+/// What the experience call of one group of a split career sees: the target and the
+/// group's own roles (with their numbers), under the candidate's headline. The rest of the
+/// candidate is not its work, and a call pays for every token of its prompt: sent the
+/// whole candidate, each extra call would cost as much prompt as the old design's two.
+fn group_data(candidate: &v1::Candidate, target: Option<&v1::CandidateJob>, roles: Range<usize>) -> Value {
+    json!({
+        "candidate": {"headline": candidate.headline, "experience": roles_data(candidate, roles)},
+        "target_job": target_data(target),
+    })
+}
+
+/// `roles` (0-based) of the candidate's, each with its number.
+fn roles_data(candidate: &v1::Candidate, roles: Range<usize>) -> Vec<Value> {
+    let numbered = candidate.experience.iter().enumerate().skip(roles.start).take(roles.len());
+    numbered
+        .map(|(i, e)| {
+            json!({
+                "role": i + 1, "title": e.title, "company": e.company, "start": e.start, "end": e.end,
+                "highlights": e.highlights,
+            })
+        })
+        .collect()
+}
+
+fn target_data(target: Option<&v1::CandidateJob>) -> Value {
+    json!(target.map(|t| json!({"title": t.title, "company": t.company, "description": t.description})))
 }
 
 /// An array of exactly `count` items of `items`.
