@@ -157,6 +157,7 @@ pub fn write(args: Args) -> Result<()> {
             let loadgen = median(field(label, "loadgen_cpu_pct")) / 100.0;
             out.push_str(&format!("| {label} | {} | {loadgen:.2} |\n", cores.join(" | ")));
         }
+        out.push_str(&per_job(&field, &processes));
     }
     let renders: Vec<&String> = by_label.keys().filter(|l| l.starts_with("render-")).collect();
     if !renders.is_empty() {
@@ -281,6 +282,26 @@ fn realistic(field: &dyn Fn(&str, &str) -> Vec<f64>) -> String {
     out
 }
 
+/// The low-concurrency row's CPU per job, process by process: at worker concurrency 2
+/// little is grouped, so this is what one job costs end to end (the row a regression on
+/// the job path shows in first).
+fn per_job(field: &dyn Fn(&str, &str) -> Vec<f64>, processes: &[&str]) -> String {
+    const LABEL: &str = "e2e-c2";
+    let throughput = median(field(LABEL, "throughput"));
+    if throughput <= 0.0 {
+        return String::new();
+    }
+    let ms: Vec<f64> =
+        processes.iter().map(|name| median(field(&format!("cpu-{LABEL}"), name)) / throughput * 1000.0).collect();
+    format!(
+        "\n| CPU per job, {LABEL} (ms) | {} | all |\n|---|{}---|\n| {LABEL} | {} | {:.2} |\n",
+        processes.join(" | "),
+        "---|".repeat(processes.len()),
+        ms.iter().map(|v| format!("{v:.2}")).collect::<Vec<_>>().join(" | "),
+        ms.iter().sum::<f64>(),
+    )
+}
+
 /// The reference prices a resume's tokens are billed at (gpt-4o-mini's list prices, USD
 /// per million tokens: prompt, cached prompt, completion).
 const PRICES: (f64, f64, f64) = (0.15, 0.075, 0.60);
@@ -333,6 +354,21 @@ mod tests {
         let table = realistic(&rows);
         assert!(table.contains("| 8 roles | 5500 / 0 | 12000 / 0 | 2.2× (2.0–2.4) | 3.5 / 0.0 | ≥ 2×"), "{table}");
         assert!(!table.contains("15 roles"), "a career not run is left out: {table}");
+    }
+
+    #[test]
+    fn the_low_concurrency_row_shows_cpu_per_job() {
+        let rows = |label: &str, name: &str| -> Vec<f64> {
+            match (label, name) {
+                ("e2e-c2", "throughput") => vec![200.0],
+                ("cpu-e2e-c2", "server") => vec![0.4],
+                ("cpu-e2e-c2", "worker") => vec![0.3],
+                _ => Vec::new(),
+            }
+        };
+        let table = per_job(&rows, &["server", "worker"]);
+        assert!(table.contains("| e2e-c2 | 2.00 | 1.50 | 3.50 |"), "{table}");
+        assert!(per_job(&|_: &str, _: &str| Vec::new(), &["server"]).is_empty(), "not run, not shown");
     }
 
     #[test]

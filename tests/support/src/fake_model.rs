@@ -26,6 +26,7 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
     routing::post,
+    serve::ListenerExt,
 };
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -213,6 +214,11 @@ impl FakeModel {
         let app = Router::new().route("/v1/chat/completions", post(complete)).with_state(inner.clone());
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}/v1", listener.local_addr()?);
+        // As a provider's servers do: without TCP_NODELAY each chunk of a stream after the
+        // first waits for the client's delayed ACK (40 ms), which no real model costs.
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         tokio::spawn(async move { axum::serve(listener, app).await });
         Ok(FakeModel { url, inner })
     }
