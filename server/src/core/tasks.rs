@@ -55,33 +55,37 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
         let job = lifecycle::announce(state, row).await;
         return Ok(v1::ClaimTaskResponse { proceed: true, job: Some(job), import: Some(import), ..Default::default() });
     }
-    let owner = row.owner.clone();
     let candidate_id = row.candidate()?;
-    let candidate_row = state
-        .by_key
-        .candidates
-        .get(candidate_id)
-        .await?
-        .ok_or_else(|| Error::Corrupt(format!("job {job_id} has no candidate")))?;
-    let target = match row.job_row_id {
-        Some(id) => Some(candidates::job_by_id(state, &owner, candidate_id, id).await?),
-        None => None,
+    // The candidate, the target and the content are read at once (a claim is on every
+    // job's path: three round trips one after the other were most of its time).
+    let candidate = async {
+        let found = state.by_key.candidates.get(candidate_id).await?;
+        found.ok_or_else(|| Error::Corrupt(format!("job {job_id} has no candidate")))
+    };
+    let target = async {
+        match row.job_row_id {
+            Some(id) => candidates::job_by_id(state, &row.owner, candidate_id, id).await.map(Some),
+            None => Ok(None),
+        }
     };
     // A render job renders the content stored with it; another job, the content an
     // earlier one made from the same data, if there is one young enough.
-    let (render, reused) = match row.does() {
-        JobKind::Render => {
-            let own = documents::stored_content(state, &job_id, row.document).await?;
-            (Some(own.ok_or_else(|| Error::Corrupt(format!("render job {job_id} has no content")))?), false)
+    let content = async {
+        match row.does() {
+            JobKind::Render => {
+                let own = documents::stored_content(state, &job_id, row.document).await?;
+                Ok((Some(own.ok_or_else(|| Error::Corrupt(format!("render job {job_id} has no content")))?), false))
+            }
+            kind if cache::takes_cached(kind, fresh) => {
+                let earlier = documents::reusable_content(state, &content_key, row.document).await?;
+                let reused = earlier.is_some();
+                state.metrics.lookups.looked_up("content", reused);
+                Ok((earlier, reused))
+            }
+            JobKind::Generate | JobKind::Import => Ok((None, false)),
         }
-        kind if cache::takes_cached(kind, fresh) => {
-            let earlier = documents::reusable_content(state, &content_key, row.document).await?;
-            let reused = earlier.is_some();
-            state.metrics.lookups.looked_up("content", reused);
-            (earlier, reused)
-        }
-        JobKind::Generate | JobKind::Import => (None, false),
     };
+    let (candidate_row, target, (render, reused)) = futures::try_join!(candidate, target, content)?;
     let job = lifecycle::announce(state, row).await;
     Ok(v1::ClaimTaskResponse {
         proceed: true,

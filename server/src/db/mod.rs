@@ -165,10 +165,11 @@ fn create_sqlite_dir(url: &str) {
 
 #[cfg(test)]
 pub(crate) mod testing {
-    //! A throwaway SQLite database, migrated, with one candidate (id 1).
+    //! A throwaway database, migrated, with one candidate (id 1): SQLite in a folder of its
+    //! own, or a PostgreSQL database of its own on the server `TEST_POSTGRES_URL` names.
 
     use resume_proto::job::{Document, FileType, JobKind, JobStatus, Priority};
-    use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+    use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, Set};
     use test_support::TempDir;
 
     use super::{candidate, resume_job};
@@ -182,6 +183,37 @@ pub(crate) mod testing {
     pub async fn temp_db() -> TempDb {
         let dir = TempDir::new("resume-db-test").expect("a temporary folder");
         let db = super::connect(&format!("sqlite://{}/t.db?mode=rwc", dir.path().display())).await.expect("database");
+        with_candidate(&db).await;
+        TempDb { db, _dir: dir }
+    }
+
+    /// A new PostgreSQL database; [`PostgresDb::drop_database`] removes it.
+    pub struct PostgresDb {
+        pub db: DatabaseConnection,
+        admin: DatabaseConnection,
+        name: String,
+    }
+
+    impl PostgresDb {
+        pub async fn drop_database(self) {
+            self.db.close().await.expect("closing the test database");
+            self.admin.execute_unprepared(&format!("DROP DATABASE {}", self.name)).await.expect("dropping it");
+        }
+    }
+
+    pub async fn temp_postgres() -> PostgresDb {
+        let admin_url =
+            std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let admin = Database::connect(&admin_url).await.expect("connecting to PostgreSQL (TEST_POSTGRES_URL)");
+        let name = format!("server_test_{}", uuid::Uuid::new_v4().simple());
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("a test database");
+        let (base, _) = admin_url.rsplit_once('/').expect("a database URL");
+        let db = super::connect(&format!("{base}/{name}")).await.expect("database");
+        with_candidate(&db).await;
+        PostgresDb { db, admin, name }
+    }
+
+    async fn with_candidate(db: &DatabaseConnection) {
         candidate::ActiveModel {
             owner: Set("u".into()),
             full_name: Set("Ada".into()),
@@ -189,10 +221,9 @@ pub(crate) mod testing {
             created_at: Set(chrono::Utc::now()),
             ..Default::default()
         }
-        .insert(&db)
+        .insert(db)
         .await
         .expect("candidate");
-        TempDb { db, _dir: dir }
     }
 
     /// A PENDING job `id` of candidate 1.

@@ -7,11 +7,19 @@
 //! commit), the new rows one multi-row INSERT; each caller is answered once its own write
 //! is committed.
 //!
-//! One writer task per server takes every write queued since its last commit; while a
-//! group runs, the next gathers. An idle server writes a lone write at once (no timer, no
-//! added latency). Being the only writer of these rows, it never waits on a database lock
-//! held by another of its own connections. If a group fails, its writes are retried one by
-//! one, so that one bad write cannot fail its neighbours.
+//! One writer task per server takes every write queued since its last group started; an
+//! idle server writes a lone write at once (no timer, no added latency). On SQLite one
+//! group runs at a time (the database has one write lock: while a group runs, the next
+//! gathers, and nothing of ours waits on the lock). On PostgreSQL up to
+//! [`POSTGRES_GROUPS_AT_ONCE`] groups run at once, each on a connection of its own: a
+//! commit waits for its WAL to reach the disk, and commits waiting together share one
+//! flush, so at low load (a few writes at a time, little to group) the writes of a submit,
+//! a claim and a completion no longer queue behind each other's flush. Writes of one job
+//! are never in two groups at once (its callers wait for one write before the next), and
+//! a group's new documents are inserted in the order of their hash, so groups running
+//! together do not lock rows in opposite orders (PostgreSQL would end such a deadlock by
+//! failing one group, whose writes are then retried one by one). If a group fails, its
+//! writes are retried one by one, so that one bad write cannot fail its neighbours.
 //!
 //! A group of [`Durability::Relaxed`] writes only (a running job's progress) is committed
 //! on PostgreSQL without waiting for its WAL to reach the disk (`synchronous_commit` off for
@@ -19,20 +27,24 @@
 //! in between loses at most a progress value that the job's next report or its end
 //! supersedes. Any other write in the group makes the whole group durable.
 
-use std::collections::HashSet;
+use std::{collections::BTreeMap, sync::Arc};
 
 use resume_proto::{job::ErrorClass, redis::cache::sha256_hex};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, Set, TransactionTrait, UpdateMany,
+    IntoActiveModel, QueryFilter, QueryTrait, Set, Statement, TransactionTrait, UpdateMany,
+    sea_query::PostgresQueryBuilder,
 };
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::{candidate_import, errors, job_event, resume_content, resume_document, resume_file, resume_job};
 
 /// The most writes one transaction carries (a new row's 19 columns each: far below either
 /// database's limit on bound parameters).
 const MAX_GROUP: usize = 256;
+
+/// The most groups committing at once on PostgreSQL (a few of the pool's 16 connections).
+const POSTGRES_GROUPS_AT_ONCE: usize = 4;
 
 /// A finished document, keyed by its SHA-256.
 #[derive(Clone, Debug)]
@@ -158,7 +170,8 @@ impl Writer {
     /// Starts the writer task over `db`; it stops when the handle is dropped.
     pub fn start(db: DatabaseConnection) -> Writer {
         let (queue, writes) = mpsc::channel(MAX_GROUP * 4);
-        tokio::spawn(write_groups(db, writes));
+        let at_once = if db.get_database_backend() == DbBackend::Postgres { POSTGRES_GROUPS_AT_ONCE } else { 1 };
+        tokio::spawn(write_groups(db, writes, at_once));
         Writer { queue }
     }
 
@@ -187,10 +200,21 @@ impl Writer {
     }
 }
 
-async fn write_groups(db: DatabaseConnection, mut writes: mpsc::Receiver<Pending>) {
+/// Writes what is queued in groups, `at_once` groups at a time: a group starts once one may
+/// and takes every write queued by then.
+async fn write_groups(db: DatabaseConnection, mut writes: mpsc::Receiver<Pending>, at_once: usize) {
+    let slots = Arc::new(Semaphore::new(at_once));
     let mut group = Vec::with_capacity(MAX_GROUP);
-    while writes.recv_many(&mut group, MAX_GROUP).await > 0 {
-        write(&db, std::mem::take(&mut group)).await;
+    loop {
+        let slot = slots.clone().acquire_owned().await.expect("the writer's semaphore is never closed");
+        if writes.recv_many(&mut group, MAX_GROUP).await == 0 {
+            return;
+        }
+        let (db, group) = (db.clone(), std::mem::take(&mut group));
+        tokio::spawn(async move {
+            write(&db, group).await;
+            drop(slot);
+        });
     }
 }
 
@@ -215,6 +239,12 @@ async fn write(db: &DatabaseConnection, group: Vec<Pending>) {
 /// Applies `writes` in one transaction: the new rows first (one INSERT), then the updates
 /// in order, then what every new or moved row keeps. The rows each write moved.
 async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<Vec<resume_job::Model>>, DbErr> {
+    if let ([write], DbBackend::Postgres) = (writes, db.get_database_backend())
+        && let Some(statement) = one_statement(write)
+    {
+        let rows = resume_job::Entity::find().from_raw_sql(statement).all(db).await?;
+        return Ok(vec![if matches!(write, Write::Update(..)) { rows } else { Vec::new() }]);
+    }
     let txn = db.begin().await?;
     if group_durability(writes) == Durability::Relaxed && txn.get_database_backend() == DbBackend::Postgres {
         txn.execute_unprepared("SET LOCAL synchronous_commit TO OFF").await?;
@@ -247,6 +277,93 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<Vec<re
     keep(&txn, &kept).await?;
     txn.commit().await?;
     Ok(moved)
+}
+
+/// On PostgreSQL, a lone durable write (most writes at low load, where there is little to
+/// group: a submission, a claim, a completion, a failure, a cancel) as one statement
+/// instead of a transaction of a round trip per table (BEGIN, the row, its timeline
+/// entries, its document, file reference and content, COMMIT): the row's INSERT or UPDATE
+/// in a data-modifying `WITH … RETURNING`, what it keeps inserted for the rows it returns,
+/// the rows selected. A statement is atomic as the transaction was, and commits once.
+/// `None` for a relaxed write and for one that keeps an import (written as before).
+fn one_statement(write: &Write) -> Option<Statement> {
+    let ((sql, mut values), keeps) = match write {
+        Write::Insert(row, keeps) => {
+            let mut insert = resume_job::Entity::insert(resume_job::Model::clone(row).into_active_model()).into_query();
+            insert.returning_all();
+            (insert.build(PostgresQueryBuilder), keeps)
+        }
+        Write::Update(update, keeps, Durability::Durable) => {
+            let mut update = UpdateMany::clone(update).into_query();
+            update.returning_all();
+            (update.build(PostgresQueryBuilder), keeps)
+        }
+        Write::Update(_, _, Durability::Relaxed) => return None,
+    };
+    let Kept { events, document, content, import: None, draft: None } = keeps else {
+        return None;
+    };
+    // `$n` for each of `fields`, bound after the values so far.
+    let mut bind = |fields: Vec<sea_orm::Value>| {
+        let first = values.0.len();
+        values.0.extend(fields);
+        (first + 1..=values.0.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+    };
+    let now = super::now();
+    let mut parts = vec![format!("moved AS ({sql})")];
+    if !events.is_empty() {
+        let entries: Vec<String> = events
+            .iter()
+            .map(|event| {
+                let error = event.error.as_ref();
+                format!(
+                    "({})",
+                    bind(vec![
+                        now.into(),
+                        event.kind.as_str().into(),
+                        event.worker.clone().into(),
+                        event.detail.clone().into(),
+                        error.map(|(class, _)| class.as_str().to_owned()).into(),
+                        error.map(|(_, key)| key.clone()).into(),
+                        error.map(|(class, key)| errors::group_id(class.as_str(), key)).into(),
+                    ])
+                )
+            })
+            .collect();
+        parts.push(format!(
+            "entries AS (INSERT INTO job_event (job_id, at, kind, worker, attempt, detail, error_class, error_key, \
+             error_group) SELECT moved.id, e.at, e.kind, e.worker, CASE WHEN moved.attempts > 0 THEN moved.attempts END, \
+             e.detail, e.error_class, e.error_key, e.error_group FROM moved CROSS JOIN (VALUES {}) AS e(at, kind, \
+             worker, detail, error_class, error_key, error_group))",
+            entries.join(", ")
+        ));
+    }
+    if let Some(document) = document {
+        let stored = bind(vec![
+            document.hash.clone().into(),
+            document.content_type.clone().into(),
+            (document.bytes.len() as i64).into(),
+            document.bytes.clone().into(),
+            now.into(),
+        ]);
+        parts.push(format!(
+            "document AS (INSERT INTO resume_document (hash, content_type, size, content, created_at) SELECT {stored} \
+             WHERE EXISTS (SELECT 1 FROM moved) ON CONFLICT (hash) DO NOTHING)"
+        ));
+        let file = bind(vec![document.hash.clone().into(), now.into()]);
+        parts.push(format!(
+            "file AS (INSERT INTO resume_file (job_id, document_hash, created_at) SELECT moved.id, {file} FROM moved)"
+        ));
+    }
+    if let Some(content) = content {
+        let kept = bind(vec![content.encoded.clone().into(), content.key.clone().into(), now.into()]);
+        parts.push(format!(
+            "content AS (INSERT INTO resume_content (job_id, content, content_key, created_at) SELECT moved.id, {kept} \
+             FROM moved)"
+        ));
+    }
+    let sql = format!("WITH {} SELECT * FROM moved", parts.join(", "));
+    Some(Statement::from_sql_and_values(DbBackend::Postgres, sql, values))
 }
 
 /// Inserts `rows`, each with what it keeps, in a caller's own transaction `txn`: new jobs
@@ -286,11 +403,14 @@ async fn keep(txn: &DatabaseTransaction, kept: &[(String, i32, &Kept)]) -> Resul
     if !events.is_empty() {
         job_event::Entity::insert_many(events).exec_without_returning(txn).await?;
     }
-    let mut seen = HashSet::new();
-    let documents: Vec<_> = kept
+    // Each distinct document once, in the order of its hash (see the module's doc).
+    let by_hash: BTreeMap<&str, &Document> = kept
         .iter()
         .filter_map(|(_, _, keeps)| keeps.document.as_ref())
-        .filter(|document| seen.insert(document.hash.as_str()))
+        .map(|document| (document.hash.as_str(), document))
+        .collect();
+    let documents: Vec<_> = by_hash
+        .into_values()
         .map(|document| resume_document::ActiveModel {
             hash: Set(document.hash.clone()),
             content_type: Set(document.content_type.clone()),
@@ -353,12 +473,12 @@ async fn keep(txn: &DatabaseTransaction, kept: &[(String, i32, &Kept)]) -> Resul
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
+    use std::time::Duration;
 
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Statement, sea_query::Expr};
 
     use super::*;
-    use crate::db::testing::{job, temp_db};
+    use crate::db::testing::{job, temp_db, temp_postgres};
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_inserts_all_land_and_a_bad_row_fails_alone() {
@@ -378,6 +498,44 @@ mod tests {
         }
         assert_eq!(failed, 1, "only the duplicate fails");
         assert_eq!(resume_job::Entity::find().count(&temp.db).await.unwrap(), 50);
+    }
+
+    /// On PostgreSQL groups run at once: one waiting for a row lock (here another
+    /// connection's) does not hold up the writes queued after it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres_a_group_waiting_on_a_lock_does_not_hold_up_the_next() {
+        let temp = temp_postgres().await;
+        let writer = Arc::new(Writer::start(temp.db.clone()));
+        writer.insert(job("locked"), Kept::default()).await.expect("insert");
+        let holder = temp.db.begin().await.expect("a transaction");
+        holder
+            .execute_unprepared("SELECT 1 FROM resume_generation_job WHERE id = 'locked' FOR UPDATE")
+            .await
+            .expect("the row's lock");
+        let stuck = tokio::spawn({
+            let writer = writer.clone();
+            async move { writer.update(progress("locked", 50), Kept::default(), Durability::Durable).await }
+        });
+        // Until the writer's update waits for the lock.
+        let waiting = Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        loop {
+            let row = temp.db.query_one_raw(waiting.clone()).await.expect("pg_stat_activity").expect("a row");
+            if row.try_get::<i64>("", "n").expect("a count") > 0 {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        let next = tokio::time::timeout(Duration::from_secs(30), writer.insert(job("next"), Kept::default())).await;
+        assert!(matches!(next, Ok(Ok(()))), "the next write waited for the stuck group: {next:?}");
+        assert!(!stuck.is_finished(), "the update did not wait for the lock");
+        holder.rollback().await.expect("rollback");
+        let moved = stuck.await.unwrap().expect("the update, once the lock is gone");
+        assert_eq!(moved.iter().map(|row| row.progress).collect::<Vec<_>>(), [50]);
+        drop(writer);
+        temp.drop_database().await;
     }
 
     /// What `job_id`'s progress update moves to `progress`.
@@ -440,22 +598,105 @@ mod tests {
     }
 
     /// The timeline and the job never disagree: a transition whose entry cannot be written
-    /// is not made either (here the timeline's table is gone), alone or in a group.
+    /// is not made either (here the timeline's table is gone), alone or in a group; on
+    /// SQLite and on PostgreSQL (where a lone write is one statement).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_transition_whose_timeline_entry_fails_is_not_made() {
-        use sea_orm::ConnectionTrait;
         let temp = temp_db().await;
-        let writer = Arc::new(Writer::start(temp.db.clone()));
+        transition_fails_with_its_entry(&temp.db).await;
+        let postgres = temp_postgres().await;
+        transition_fails_with_its_entry(&postgres.db).await;
+        postgres.drop_database().await;
+    }
+
+    async fn transition_fails_with_its_entry(db: &DatabaseConnection) {
+        let writer = Arc::new(Writer::start(db.clone()));
         writer.insert(job("kept"), Kept::default()).await.expect("insert");
-        temp.db.execute_unprepared("DROP TABLE job_event").await.expect("drop the timeline");
+        db.execute_unprepared("DROP TABLE job_event").await.expect("drop the timeline");
         let claimed = Kept::events([Event::new(job_event::Kind::Claimed).worker("w1")]);
         let failed = writer.update(progress("kept", 10), claimed, Durability::Durable).await;
         assert!(failed.is_err(), "{failed:?}");
-        let row = resume_job::Entity::find_by_id("kept").one(&temp.db).await.unwrap().unwrap();
+        let row = resume_job::Entity::find_by_id("kept").one(db).await.unwrap().unwrap();
         assert_eq!(row.progress, 0, "the transition was rolled back with its entry");
         // A write that records nothing still goes through.
         let moved =
             writer.update(progress("kept", 20), Kept::default(), Durability::Relaxed).await.expect("no entry to write");
         assert_eq!(moved[0].progress, 20);
+    }
+
+    /// On PostgreSQL a lone write is one statement: its timeline entries carry the row's id
+    /// and attempt (none before the first), and its entries, document (stored once),
+    /// file reference and content are kept for the rows it moved only.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres_a_lone_write_keeps_what_it_keeps_for_the_rows_it_moved() {
+        let temp = temp_postgres().await;
+        let writer = Writer::start(temp.db.clone());
+        let queued = Event::new(job_event::Kind::Queued).detail("resume_generation");
+        writer.insert(job("a"), Kept::events([queued])).await.expect("insert");
+        let claim = resume_job::Entity::update_many()
+            .col_expr(resume_job::Column::Attempts, Expr::value(2))
+            .col_expr(resume_job::Column::Progress, Expr::value(10))
+            .filter(resume_job::Column::Id.eq("a"));
+        let failed = Event::new(job_event::Kind::Failed).worker("w1").error(ErrorClass::ModelUnavailable, "503".into());
+        let moved = writer.update(claim, Kept::events([failed]), Durability::Durable).await.expect("update");
+        assert_eq!(moved.iter().map(|r| (r.id.as_str(), r.attempts, r.progress)).collect::<Vec<_>>(), [("a", 2, 10)]);
+        // Progress does not go back: nothing moves, nothing is recorded.
+        let note = Kept::events([Event::new(job_event::Kind::Claimed)]);
+        let none = writer.update(progress("a", 5), note, Durability::Durable).await.expect("update");
+        assert!(none.is_empty(), "{none:?}");
+        let entries = job_event::Entity::find().all(&temp.db).await.unwrap();
+        let seen: Vec<_> = entries
+            .iter()
+            .map(|e| {
+                (
+                    e.job_id.as_str(),
+                    e.kind.as_str(),
+                    e.attempt,
+                    e.worker.as_deref(),
+                    e.detail.as_deref(),
+                    e.error_key.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("a", "queued", None, None, Some("resume_generation"), None),
+                ("a", "failed", Some(2), Some("w1"), None, Some("503")),
+            ]
+        );
+        assert_eq!(entries[1].error_group, Some(errors::group_id(ErrorClass::ModelUnavailable.as_str(), "503")));
+
+        // A completion keeps its document (once for two jobs), file and content; one that
+        // moves nothing keeps none.
+        writer.insert(job("b"), Kept::default()).await.expect("insert");
+        let document = Document::new("application/pdf".into(), b"%PDF shared".to_vec());
+        let late = Document::new("application/pdf".into(), b"%PDF never kept".to_vec());
+        let done = |key: &str, document: &Document| Kept {
+            document: Some(document.clone()),
+            content: Some(Content { encoded: vec![1, 2, 3], key: Some(key.into()) }),
+            ..Kept::events([Event::new(job_event::Kind::Succeeded)])
+        };
+        for id in ["a", "b"] {
+            let moved =
+                writer.update(progress(id, 100), done(id, &document), Durability::Durable).await.expect("completion");
+            assert_eq!(moved.len(), 1, "{id} completed");
+        }
+        let none = writer.update(progress("b", 50), done("late", &late), Durability::Durable).await.expect("update");
+        assert!(none.is_empty(), "{none:?}");
+        let files = resume_file::Entity::find().all(&temp.db).await.unwrap();
+        let mut files: Vec<_> = files.iter().map(|f| (f.job_id.as_str(), f.document_hash.as_str())).collect();
+        files.sort();
+        assert_eq!(files, [("a", document.hash.as_str()), ("b", document.hash.as_str())]);
+        let stored = resume_document::Entity::find().all(&temp.db).await.unwrap();
+        assert_eq!(stored.iter().map(|d| d.content.as_slice()).collect::<Vec<_>>(), [&b"%PDF shared"[..]]);
+        let contents = resume_content::Entity::find().all(&temp.db).await.unwrap();
+        let mut contents: Vec<_> = contents.iter().map(|c| (c.job_id.as_str(), c.content_key.as_deref())).collect();
+        contents.sort();
+        assert_eq!(contents, [("a", Some("a")), ("b", Some("b"))]);
+        let succeeded = job_event::Entity::find().filter(job_event::Column::Kind.eq("succeeded")).count(&temp.db);
+        assert_eq!(succeeded.await.unwrap(), 2);
+        drop(writer);
+        temp.drop_database().await;
     }
 }
