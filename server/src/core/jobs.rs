@@ -86,16 +86,8 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     let priority = validate::priority(priority.as_deref())?;
     let variant = Variant { document: validate::document(document.as_deref())?, anonymize };
     state.queue.ensure_connected()?;
-    let lookup = async {
-        let work =
-            task::Work { fresh, ..cache_keys(state, owner, candidate_id, job_row_id, variant, file_type).await? };
-        let cached = cached(state, &work).await;
-        Ok::<_, Error>((work, cached))
-    };
-    // The budget is read while the cache is asked (a round trip less); only work that will
-    // call the model meets it, so a cache hit is answered whatever it says.
-    let (lookup, admitted) = futures::join!(lookup, super::budget::admit_job(state, owner));
-    let (work, cached) = lookup?;
+    let work = task::Work { fresh, ..cache_keys(state, owner, candidate_id, job_row_id, variant, file_type).await? };
+    let cached = cached(state, &work).await;
     let row = resume_job::Model {
         document: variant.document,
         anonymize,
@@ -104,7 +96,9 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     if let Some(cached) = cached {
         return complete_from_cache(state, row, cached, &work.content_key).await;
     }
-    admitted?;
+    // Only work that will call the model meets the budget (read only then: a cache hit
+    // costs no read of it); the cache answered above.
+    super::budget::admit_job(state, owner).await?;
     state.writer.insert(row.clone(), queued(priority)).await?;
     if let Err(error) = state.queue.push(&row, work).await {
         unqueued(state, &row.id).await;

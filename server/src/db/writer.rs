@@ -7,19 +7,16 @@
 //! commit), the new rows one multi-row INSERT; each caller is answered once its own write
 //! is committed.
 //!
-//! One writer task per server takes every write queued since its last group started; an
-//! idle server writes a lone write at once (no timer, no added latency). On SQLite one
-//! group runs at a time (the database has one write lock: while a group runs, the next
-//! gathers, and nothing of ours waits on the lock). On PostgreSQL up to
-//! [`POSTGRES_GROUPS_AT_ONCE`] groups run at once, each on a connection of its own: a
-//! commit waits for its WAL to reach the disk, and commits waiting together share one
-//! flush, so at low load (a few writes at a time, little to group) the writes of a submit,
-//! a claim and a completion no longer queue behind each other's flush. Writes of one job
-//! are never in two groups at once (its callers wait for one write before the next), and
-//! a group's new documents are inserted in the order of their hash, so groups running
-//! together do not lock rows in opposite orders (PostgreSQL would end such a deadlock by
-//! failing one group, whose writes are then retried one by one). If a group fails, its
-//! writes are retried one by one, so that one bad write cannot fail its neighbours.
+//! One writer task per server takes every write queued since its last commit; while a
+//! group runs, the next gathers. An idle server writes a lone write at once (no timer, no
+//! added latency). Being the only writer of these rows, it never waits on a database lock
+//! held by another of its own connections. If a group fails, its writes are retried one by
+//! one, so that one bad write cannot fail its neighbours. On PostgreSQL a lone durable
+//! write (most writes at low load, where there is little to group) is one statement rather
+//! than a transaction of a round trip per table ([`one_statement`]). (Running several
+//! groups at once on PostgreSQL was measured and left out: on this 2-core machine a commit
+//! costs CPU more than a wait for the disk, and at high load smaller groups meant more of
+//! them — submissions while workers drain 15–20 % slower, at low load no gain.)
 //!
 //! A group of [`Durability::Relaxed`] writes only (a running job's progress) is committed
 //! on PostgreSQL without waiting for its WAL to reach the disk (`synchronous_commit` off for
@@ -27,7 +24,7 @@
 //! in between loses at most a progress value that the job's next report or its end
 //! supersedes. Any other write in the group makes the whole group durable.
 
-use std::{collections::BTreeMap, sync::Arc};
+use std::collections::BTreeMap;
 
 use resume_proto::{job::ErrorClass, redis::cache::sha256_hex};
 use sea_orm::{
@@ -35,16 +32,13 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, QueryTrait, Set, Statement, TransactionTrait, UpdateMany,
     sea_query::PostgresQueryBuilder,
 };
-use tokio::sync::{Semaphore, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
 use super::{candidate_import, errors, job_event, resume_content, resume_document, resume_file, resume_job};
 
 /// The most writes one transaction carries (a new row's 19 columns each: far below either
 /// database's limit on bound parameters).
 const MAX_GROUP: usize = 256;
-
-/// The most groups committing at once on PostgreSQL (a few of the pool's 16 connections).
-const POSTGRES_GROUPS_AT_ONCE: usize = 4;
 
 /// A finished document, keyed by its SHA-256.
 #[derive(Clone, Debug)]
@@ -170,8 +164,7 @@ impl Writer {
     /// Starts the writer task over `db`; it stops when the handle is dropped.
     pub fn start(db: DatabaseConnection) -> Writer {
         let (queue, writes) = mpsc::channel(MAX_GROUP * 4);
-        let at_once = if db.get_database_backend() == DbBackend::Postgres { POSTGRES_GROUPS_AT_ONCE } else { 1 };
-        tokio::spawn(write_groups(db, writes, at_once));
+        tokio::spawn(write_groups(db, writes));
         Writer { queue }
     }
 
@@ -200,21 +193,10 @@ impl Writer {
     }
 }
 
-/// Writes what is queued in groups, `at_once` groups at a time: a group starts once one may
-/// and takes every write queued by then.
-async fn write_groups(db: DatabaseConnection, mut writes: mpsc::Receiver<Pending>, at_once: usize) {
-    let slots = Arc::new(Semaphore::new(at_once));
+async fn write_groups(db: DatabaseConnection, mut writes: mpsc::Receiver<Pending>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
-    loop {
-        let slot = slots.clone().acquire_owned().await.expect("the writer's semaphore is never closed");
-        if writes.recv_many(&mut group, MAX_GROUP).await == 0 {
-            return;
-        }
-        let (db, group) = (db.clone(), std::mem::take(&mut group));
-        tokio::spawn(async move {
-            write(&db, group).await;
-            drop(slot);
-        });
+    while writes.recv_many(&mut group, MAX_GROUP).await > 0 {
+        write(&db, std::mem::take(&mut group)).await;
     }
 }
 
@@ -473,9 +455,9 @@ async fn keep(txn: &DatabaseTransaction, kept: &[(String, i32, &Kept)]) -> Resul
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
+    use std::sync::Arc;
 
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Statement, sea_query::Expr};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
 
     use super::*;
     use crate::db::testing::{job, temp_db, temp_postgres};
@@ -498,44 +480,6 @@ mod tests {
         }
         assert_eq!(failed, 1, "only the duplicate fails");
         assert_eq!(resume_job::Entity::find().count(&temp.db).await.unwrap(), 50);
-    }
-
-    /// On PostgreSQL groups run at once: one waiting for a row lock (here another
-    /// connection's) does not hold up the writes queued after it.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn on_postgres_a_group_waiting_on_a_lock_does_not_hold_up_the_next() {
-        let temp = temp_postgres().await;
-        let writer = Arc::new(Writer::start(temp.db.clone()));
-        writer.insert(job("locked"), Kept::default()).await.expect("insert");
-        let holder = temp.db.begin().await.expect("a transaction");
-        holder
-            .execute_unprepared("SELECT 1 FROM resume_generation_job WHERE id = 'locked' FOR UPDATE")
-            .await
-            .expect("the row's lock");
-        let stuck = tokio::spawn({
-            let writer = writer.clone();
-            async move { writer.update(progress("locked", 50), Kept::default(), Durability::Durable).await }
-        });
-        // Until the writer's update waits for the lock.
-        let waiting = Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-        );
-        loop {
-            let row = temp.db.query_one_raw(waiting.clone()).await.expect("pg_stat_activity").expect("a row");
-            if row.try_get::<i64>("", "n").expect("a count") > 0 {
-                break;
-            }
-            tokio::task::yield_now().await;
-        }
-        let next = tokio::time::timeout(Duration::from_secs(30), writer.insert(job("next"), Kept::default())).await;
-        assert!(matches!(next, Ok(Ok(()))), "the next write waited for the stuck group: {next:?}");
-        assert!(!stuck.is_finished(), "the update did not wait for the lock");
-        holder.rollback().await.expect("rollback");
-        let moved = stuck.await.unwrap().expect("the update, once the lock is gone");
-        assert_eq!(moved.iter().map(|row| row.progress).collect::<Vec<_>>(), [50]);
-        drop(writer);
-        temp.drop_database().await;
     }
 
     /// What `job_id`'s progress update moves to `progress`.
