@@ -553,4 +553,26 @@ impl System {
         }
         bail!("job {job_id} did not end within {PATIENCE:?}: last {:?}", seen.last())
     }
+
+    /// Follows a job over its REST event stream (`job-events`, checked to be
+    /// `text/event-stream`) until the stream closes (for at most [`PATIENCE`]); every Job its
+    /// `progress` events carried, in order.
+    pub async fn job_events(&self, user: &str, job_id: &str) -> Result<Vec<Value>> {
+        let response = self
+            .http
+            .get(self.url(&format!("/api/resume-async/job-events/{job_id}")))
+            .bearer_auth(self.token(user))
+            .send()
+            .await?;
+        anyhow::ensure!(response.status() == 200, "job-events: {}", response.status());
+        let kind = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        anyhow::ensure!(kind.starts_with("text/event-stream"), "job-events content type: {kind}");
+        let body = tokio::time::timeout(PATIENCE, response.text()).await??;
+        Ok(body
+            .split("\n\n")
+            .filter(|block| block.contains("event: progress"))
+            .filter_map(|block| block.lines().find_map(|l| l.strip_prefix("data: ")))
+            .map(serde_json::from_str)
+            .collect::<Result<_, _>>()?)
+    }
 }

@@ -149,7 +149,7 @@ test("a cancelled job an operator retries is followed again, to success, without
   await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(0);
 });
 
-test("while the model writes, the bar moves, the status line says what is being written and the summary shows", async ({ page }) => {
+test("while the model writes, the bar moves, the status line says what is being written and the summary shows", async ({ page }, testInfo) => {
   const token = await signIn(page, unique("ida"));
   const { id } = await makeCandidate(token, "Grace Hopper");
   await page.goto(`${edge()}/candidates/${id}`);
@@ -165,6 +165,12 @@ test("while the model writes, the bar moves, the status line says what is being 
     // The summary is there to read while the bullets are still being written.
     const soFar = page.getByRole("region", { name: "Written so far" });
     await expect(soFar.getByText("Model summary built from the candidate's facts.")).toBeVisible({ timeout: 20_000 });
+    // Looked at while it writes, at desktop and at phone width.
+    await soFar.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: testInfo.outputPath("written-so-far-1280.png") });
+    await page.setViewportSize({ width: 375, height: 800 });
+    await soFar.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: testInfo.outputPath("written-so-far-375.png") });
     await expect(page.locator(".status-line")).toHaveText("Ready.", { timeout: 30_000 });
     await expect(soFar).toHaveCount(0);
   } finally {

@@ -482,6 +482,30 @@ mod tests {
         assert_eq!(resume_job::Entity::find().count(&temp.db).await.unwrap(), 50);
     }
 
+    /// Which writes go to PostgreSQL as one statement: a lone durable insert or update with
+    /// its entries, document and content; not a relaxed one (its transaction sets
+    /// `synchronous_commit`) nor one keeping an import's draft.
+    #[test]
+    fn lone_durable_writes_are_one_statement() {
+        let sql = |write: Write| one_statement(&write).map(|statement| statement.sql);
+        let events = Kept::events([Event::new(job_event::Kind::Claimed)]);
+        let insert = sql(Write::Insert(Box::new(job("j")), events.clone())).expect("a submission");
+        assert!(insert.starts_with("WITH moved AS (INSERT") && insert.contains("INSERT INTO job_event"), "{insert}");
+        let done = Kept {
+            document: Some(Document::new("application/pdf".into(), b"%PDF".to_vec())),
+            content: Some(Content { encoded: vec![1], key: None }),
+            ..events.clone()
+        };
+        let completion =
+            sql(Write::Update(Box::new(progress("j", 100)), done, Durability::Durable)).expect("a completion");
+        for table in ["job_event", "resume_document", "resume_file", "resume_content"] {
+            assert!(completion.contains(&format!("INSERT INTO {table}")), "{table}: {completion}");
+        }
+        assert!(sql(Write::Update(Box::new(progress("j", 50)), events, Durability::Relaxed)).is_none());
+        let draft = Kept { draft: Some(vec![1]), ..Kept::default() };
+        assert!(sql(Write::Update(Box::new(progress("j", 100)), draft, Durability::Durable)).is_none());
+    }
+
     /// What `job_id`'s progress update moves to `progress`.
     fn progress(job_id: &str, progress: i32) -> UpdateMany<resume_job::Entity> {
         resume_job::Entity::update_many()

@@ -108,25 +108,8 @@ async fn job_events_stream_every_change_and_close() -> anyhow::Result<()> {
     let (candidate_id, _) = system.candidate_with_target("sse-user").await?;
     let (_, job) =
         system.post("sse-user", "/api/resume-async/generate-async", json!({"candidate_id": candidate_id})).await?;
-    let job_id = job["job_id"].as_str().unwrap();
-    let response = system
-        .http
-        .get(system.url(&format!("/api/resume-async/job-events/{job_id}")))
-        .bearer_auth(system.token("sse-user"))
-        .send()
-        .await?;
-    assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"].to_str()?.starts_with("text/event-stream"));
     // The stream ends by itself after the terminal event.
-    let body = tokio::time::timeout(std::time::Duration::from_secs(30), response.text()).await??;
-    let events: Vec<Value> = body
-        .split("\n\n")
-        .filter(|block| block.contains("event: progress"))
-        .map(|block| {
-            let data = block.lines().find_map(|l| l.strip_prefix("data: ")).expect("data line");
-            serde_json::from_str(data).expect("a Job")
-        })
-        .collect();
+    let events = system.job_events("sse-user", job["job_id"].as_str().unwrap()).await?;
     let progress: Vec<i64> = events.iter().map(|e| e["progress"].as_i64().unwrap()).collect();
     assert!(progress.windows(2).all(|w| w[0] < w[1] || w[0] == 100), "{progress:?}");
     assert_eq!(events.last().unwrap()["status"], "SUCCESS");

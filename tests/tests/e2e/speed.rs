@@ -29,24 +29,6 @@ async fn submit_career(system: &System, user: &str, roles: usize) -> anyhow::Res
     system.submit(user, &json!({"candidate_id": candidate["id"]})).await
 }
 
-/// Every Job the job's event stream sends, to its end.
-async fn events(system: &System, user: &str, job_id: &str) -> anyhow::Result<Vec<Value>> {
-    let response = system
-        .http
-        .get(system.url(&format!("/api/resume-async/job-events/{job_id}")))
-        .bearer_auth(system.token(user))
-        .send()
-        .await?;
-    anyhow::ensure!(response.status() == 200, "job-events: {}", response.status());
-    let body = tokio::time::timeout(e2e::PATIENCE, response.text()).await??;
-    Ok(body
-        .split("\n\n")
-        .filter(|block| block.contains("event: progress"))
-        .filter_map(|block| block.lines().find_map(|l| l.strip_prefix("data: ")))
-        .map(serde_json::from_str)
-        .collect::<Result<_, _>>()?)
-}
-
 /// The role numbers the call's schema asks for.
 fn roles_of(seen: &Seen) -> Vec<u64> {
     seen.format["properties"]["roles"]["items"]["properties"]["role"]["enum"]
@@ -87,7 +69,7 @@ async fn a_long_career_is_written_by_parallel_streamed_calls_and_the_bar_moves()
     let system = system_with(Options::on_model(&model.url)).await?;
     let job = submit_career(&system, "hopper", 15).await?;
     let job_id = job["job_id"].as_str().unwrap();
-    let seen = events(&system, "hopper", job_id).await?;
+    let seen = system.job_events("hopper", job_id).await?;
     let last = seen.last().unwrap();
     assert_eq!((last["status"].as_str(), last["attempts"].as_i64()), (Some("SUCCESS"), Some(1)), "{last}");
 
