@@ -593,9 +593,13 @@ fn target_data(target: Option<&v1::CandidateJob>) -> Value {
     json!(target.map(|t| json!({"title": t.title, "company": t.company, "description": t.description})))
 }
 
+// The schemas below hold the replies' shape only: what each field should say is the task
+// message's, said once (every call pays for each token of its schema, and the split
+// experience sends one schema per group).
+
 /// An array of exactly `count` items of `items`.
-fn exactly(count: usize, items: Value, description: &str) -> Value {
-    json!({"type": "array", "items": items, "minItems": count, "maxItems": count, "description": description})
+fn exactly(count: usize, items: Value) -> Value {
+    json!({"type": "array", "items": items, "minItems": count, "maxItems": count})
 }
 
 /// Headline, summary and the candidate's skills (each named once, an `enum`).
@@ -607,9 +611,9 @@ fn main_schema(candidate: &v1::Candidate) -> Value {
     json!({
         "type": "object",
         "properties": {
-            "headline": {"type": "string", "description": "One line under the name, at most 120 characters."},
-            "summary": {"type": "string", "description": "Two to four sentences, from the candidate's own facts."},
-            "skills": exactly(skills.len(), skill, "Every one of the candidate's skills, most relevant to the target first."),
+            "headline": {"type": "string"},
+            "summary": {"type": "string"},
+            "skills": exactly(skills.len(), skill),
         },
         "required": ["headline", "summary", "skills"],
         "additionalProperties": false,
@@ -624,7 +628,7 @@ fn experience_schema(candidate: &v1::Candidate, roles: Range<usize>) -> Value {
         json!({"type": "integer"})
     } else {
         let numbers: Vec<usize> = roles.clone().map(|i| i + 1).collect();
-        json!({"type": "integer", "enum": numbers, "description": "The role's number in the data."})
+        json!({"type": "integer", "enum": numbers})
     };
     let written = candidate.experience.get(roles).unwrap_or_default();
     let most = written.iter().map(|e| e.highlights.len()).max().unwrap_or(0) + EXTRA_BULLETS;
@@ -632,17 +636,16 @@ fn experience_schema(candidate: &v1::Candidate, roles: Range<usize>) -> Value {
         "type": "object",
         "properties": {
             "role": number,
-            "company": {"type": "string", "description": "The role's company, exactly as in the data."},
-            "title": {"type": "string", "description": "The role's title, exactly as in the data."},
-            "highlights": {"type": "array", "items": {"type": "string"}, "maxItems": most,
-                "description": "The role's highlights rephrased for the target, most relevant first; none if it has none."},
+            "company": {"type": "string"},
+            "title": {"type": "string"},
+            "highlights": {"type": "array", "items": {"type": "string"}, "maxItems": most},
         },
         "required": ["role", "company", "title", "highlights"],
         "additionalProperties": false,
     });
     json!({
         "type": "object",
-        "properties": {"roles": exactly(count, entry, "One entry per role asked for.")},
+        "properties": {"roles": exactly(count, entry)},
         "required": ["roles"],
         "additionalProperties": false,
     })
