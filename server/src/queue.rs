@@ -58,7 +58,8 @@ impl Dispatch {
         let queue = job.queue();
         // The request's trace goes with the task, for the worker to continue.
         let traceparent = runtime::trace::current().map(|context| context.to_string()).unwrap_or_default();
-        let task = ResumeTask { traceparent, ..task::new(&job.id, &job.owner, queue.priority(), work) };
+        let whose = (job.candidate_id.unwrap_or_default(), job.job_row_id);
+        let task = ResumeTask { traceparent, ..task::new(&job.id, &job.owner, whose, queue.priority(), work) };
         within(self.enqueue.enqueue(&self.client, queue, &job.owner, &task::encode(&task), Origin::New)).await?;
         Ok(())
     }

@@ -4,7 +4,9 @@
 //! rest), or hand it back when the server could not be reached.
 //!
 //! With a cache key, a task first looks for the finished result (then it completes
-//! without a model call); otherwise it takes the key's generation lock. A task that finds
+//! without a model call) and the content of the same data in another format (then it
+//! renders it); otherwise it takes the key's generation lock; all three at once, by one
+//! script ([`crate::redis::locks`]). A task that finds
 //! the lock held by another job parks for a moment, unclaimed, and looks again: it gets
 //! the result once the other job stores it, or the lock once the other job fails or dies.
 
@@ -28,7 +30,7 @@ use tracing::Instrument;
 use crate::{
     import::{self, ImportError},
     model::{Attempt, Generator, ModelError, Printable, Written, printable},
-    redis::Redis,
+    redis::{Redis, locks::Found},
     render::{self, Document, RenderError},
     report::{Provenance, Reporter},
     stats::Stats,
@@ -300,29 +302,23 @@ enum Source {
     Wait,
 }
 
-/// What the result cache's answer decides; `None`: look further.
-fn by_result(found: Result<Option<CachedResume>, fred::error::Error>) -> Option<Source> {
+/// What a look at the cache and the lock decides. An entry that cannot be read is
+/// bypassed: the job generates without the lock, as it does when Redis cannot be read.
+fn by_found(found: Result<Found, fred::error::Error>) -> Source {
+    let unreadable = || {
+        tracing::warn!("cached entry unreadable; generating without the cache");
+        Source::GenerateUncached
+    };
     match found {
-        Ok(found) => found.map(Source::Cached),
+        Ok(Found::Result(bytes)) => cache::decode(Some(&bytes)).map_or_else(unreadable, Source::Cached),
+        Ok(Found::Content(bytes)) => match cache::decode(Some(&bytes)).and_then(|cached| cached.made) {
+            Some(made) => Source::Content(made.into()),
+            None => unreadable(),
+        },
+        Ok(Found::Lock(true)) => Source::Generate,
+        Ok(Found::Lock(false)) => Source::Wait,
         Err(error) => {
-            tracing::warn!(%error, "result cache unreadable; generating without it");
-            Some(Source::GenerateUncached)
-        }
-    }
-}
-
-/// What the content cache's answer (unreadable is nothing) decides; `None`: look further.
-fn by_content(found: Option<CachedResume>) -> Option<Source> {
-    found.and_then(|cached| cached.made).map(|made| Source::Content(made.into()))
-}
-
-/// What the generation lock's answer decides.
-fn by_lock(locked: Result<bool, fred::error::Error>) -> Source {
-    match locked {
-        Ok(true) => Source::Generate,
-        Ok(false) => Source::Wait,
-        Err(error) => {
-            tracing::warn!(%error, "generation lock unavailable; generating without it");
+            tracing::warn!(%error, "result cache and lock unavailable; generating without them");
             Source::GenerateUncached
         }
     }
@@ -338,23 +334,15 @@ async fn run(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> {
     // Whether it looks is the cache's decision (a fresh variant takes no cached result; it
     // still stores its own, and still waits for an identical request in flight).
     let (kind, fresh) = (task::kind(task), task.fresh);
-    let source = 'found: {
-        if cache::takes_cached(kind, fresh) {
-            let found = ctx.redis.cache.get(keys.document).await;
-            if let Ok(found) = &found {
-                ctx.stats.lookups.looked_up("result", found.is_some());
-            }
-            if let Some(source) = by_result(found) {
-                break 'found source;
-            }
-            let made = by_content(ctx.redis.cache.get(keys.content).await.ok().flatten());
-            ctx.stats.lookups.looked_up("content", made.is_some());
-            if let Some(source) = made {
-                break 'found source;
-            }
+    let looks = cache::takes_cached(kind, fresh);
+    let found = ctx.redis.locks.look(keys.document, keys.content, &task.job_id, looks).await;
+    if looks && let Ok(found) = &found {
+        ctx.stats.lookups.looked_up("result", matches!(found, Found::Result(_)));
+        if !matches!(found, Found::Result(_)) {
+            ctx.stats.lookups.looked_up("content", matches!(found, Found::Content(_)));
         }
-        by_lock(ctx.redis.locks.lock(keys.content, &task.job_id).await)
-    };
+    }
+    let source = by_found(found);
     match source {
         Source::Cached(cached) => deliver_cached(ctx, task, cached).await,
         Source::Content(made) => build(ctx, task, Some(keys), Some(made)).await,
@@ -467,13 +455,17 @@ async fn build(
     }
     let content = generated.content;
     let document = render_file(shown(&content), file_type, paper).await?;
-    if let (Some(keys), Some(ttl)) = (keys, ctx.cache_ttl) {
-        let made = CachedResume { made: Some(content.clone().into()), ..CachedResume::default() };
-        if let Err(error) = ctx.redis.cache.put(&candidate, keys.content, &made, ttl).await {
-            tracing::warn!(%error, "could not cache the content");
+    // Both kept at once, before the job ends: a request identical to one that succeeded
+    // finds them.
+    let keep_content = async {
+        if let (Some(keys), Some(ttl)) = (keys, ctx.cache_ttl) {
+            let made = CachedResume { made: Some(content.clone().into()), ..CachedResume::default() };
+            if let Err(error) = ctx.redis.cache.put(&candidate, keys.content, &made, ttl).await {
+                tracing::warn!(%error, "could not cache the content");
+            }
         }
-    }
-    keep(ctx, &candidate, keys.map(|k| k.document), &document, &content).await;
+    };
+    tokio::join!(keep_content, keep(ctx, &candidate, keys.map(|k| k.document), &document, &content));
     if progressed(ctx, task, RENDERED, &mut reported).await? {
         return Ok(Outcome::Dropped);
     }

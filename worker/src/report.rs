@@ -133,6 +133,8 @@ impl Reporter {
             content_key: if reuse { task.content_key.clone() } else { String::new() },
             fresh: task.fresh,
             run: task.run,
+            candidate_id: task.candidate_id,
+            job_row_id: task.job_row_id,
         };
         Ok(self.client.clone().claim_task(request).await?.into_inner())
     }

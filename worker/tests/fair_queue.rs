@@ -37,7 +37,7 @@ impl Fixture {
 
     /// Queues a new task of `owner`'s job `job_id`, as the server does.
     async fn submit(&self, owner: &str, job_id: &str, priority: Priority) -> anyhow::Result<()> {
-        let raw = task::encode(&task::new(job_id, owner, priority, task::Work::default()));
+        let raw = task::encode(&task::new(job_id, owner, (0, None), priority, task::Work::default()));
         assert!(self.enqueue.enqueue(&self.client, Queue::of(priority), owner, &raw, Origin::New).await?);
         Ok(())
     }
@@ -150,7 +150,7 @@ async fn a_paused_queue_gives_nothing_and_old_servers_tasks_go_first() -> anyhow
     assert_eq!(fixture.depth(Queue::ResumeGeneration).await?, 1);
     let _: i64 = fixture.client.srem(fixture.keys.paused(), Queue::ResumeGeneration.name()).await?;
     // What a server older than fair queues pushed, to the queue's one list.
-    let old = task::encode(&task::new("old-1", "bob", Priority::Default, task::Work::default()));
+    let old = task::encode(&task::new("old-1", "bob", (0, None), Priority::Default, task::Work::default()));
     let _: i64 = fixture.client.rpush(fixture.keys.unfair(Queue::ResumeGeneration), old).await?;
     assert_eq!(fixture.take(3).await?, ["old-1", "ann-1"]);
     assert_eq!(fixture.depth(Queue::ResumeGeneration).await?, 0);

@@ -24,8 +24,15 @@ pub struct Work {
     pub run: i32,
 }
 
-/// A task of `owner`'s job `job_id`, queued now.
-pub fn new(job_id: &str, owner: &str, priority: Priority, work: Work) -> ResumeTask {
+/// A task of `owner`'s job `job_id` (of candidate `candidate_id`, 0 for none, and target
+/// job `job_row_id`), queued now.
+pub fn new(
+    job_id: &str,
+    owner: &str,
+    (candidate_id, job_row_id): (i64, Option<i64>),
+    priority: Priority,
+    work: Work,
+) -> ResumeTask {
     let Work { cache_key, content_key, fresh, kind, run } = work;
     ResumeTask {
         job_id: job_id.to_owned(),
@@ -41,6 +48,8 @@ pub fn new(job_id: &str, owner: &str, priority: Priority, work: Work) -> ResumeT
         answers: Vec::new(),
         kind: kind.as_str().to_owned(),
         owner: owner.to_owned(),
+        candidate_id,
+        job_row_id,
     }
 }
 
@@ -85,8 +94,9 @@ mod tests {
     #[test]
     fn a_task_round_trips_and_knows_its_queue() {
         let work = Work { cache_key: "k".into(), content_key: "c".into(), fresh: true, kind: JobKind::Import, run: 2 };
-        let task = new("j1", "ann", Priority::High, work);
+        let task = new("j1", "ann", (7, Some(9)), Priority::High, work);
         let read = decode(&encode(&task)).unwrap();
+        assert_eq!((read.candidate_id, read.job_row_id), (7, Some(9)), "whose job it is");
         assert_eq!((read.job_id.as_str(), read.cache_key.as_str(), read.fresh), ("j1", "k", true));
         assert_eq!((read.content_key.as_str(), read.run), ("c", 2));
         assert_eq!((queue(&read), read.owner.as_str()), (Queue::PriorityHigh, "ann"));

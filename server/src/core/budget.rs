@@ -119,16 +119,12 @@ pub async fn standing(state: &AppState, owner: &str) -> Result<Standing> {
 
 /// Lets one job that will call the model start while `owner`'s budget has anything left;
 /// RESOURCE_EXHAUSTED naming the budget and its reset once the month's spend reached it.
-pub async fn admit_job(state: &AppState, owner: &str) -> Result<()> {
-    if !state.online {
+/// `own` is `owner`'s override as read with the candidate (see [`db::candidate::WithBudget`]).
+pub async fn admit_job(state: &AppState, owner: &str, own: Option<f64>) -> Result<()> {
+    // Without a budget there is nothing to count: not the month's jobs.
+    if !state.online || monthly(state, own).is_none() {
         return Ok(());
     }
-    // Without a budget there is nothing to count: one read by key, not the month's jobs.
-    let own = user_budget::Entity::find_by_id(owner.to_owned()).one(&state.db).await?.map(|row| row.monthly_budget_usd);
-    if monthly(state, own).is_none() {
-        return Ok(());
-    }
-    // The override is read already: only the month's spend is left to read.
     let now = Utc::now();
     let owners = [owner.to_owned()];
     let spent = usage::spent_by_owner(state, &owners, month_start(now)).await?.remove(owner);
@@ -137,6 +133,16 @@ pub async fn admit_job(state: &AppState, owner: &str) -> Result<()> {
         Some(left) if left <= 0.0 => Err(standing.refusal("a resume that calls the model was refused".into())),
         _ => Ok(()),
     }
+}
+
+/// The same for an import (no candidate to read `owner`'s override with: it is read by
+/// key first).
+pub async fn admit_import(state: &AppState, owner: &str) -> Result<()> {
+    if !state.online {
+        return Ok(());
+    }
+    let own = user_budget::Entity::find_by_id(owner.to_owned()).one(&state.db).await?.map(|row| row.monthly_budget_usd);
+    admit_job(state, owner, own).await
 }
 
 /// Whether `standing` takes work estimated at `estimate` (always without a budget or an

@@ -184,13 +184,18 @@ pub async fn delete_job(state: &AppState, owner: &str, candidate_id: i64, id: i6
 
 /// The candidate `id` of `owner`, or NOT_FOUND.
 pub async fn find(state: &AppState, owner: &str, id: i64) -> Result<candidate::Model> {
+    Ok(find_with_budget(state, owner, id).await?.candidate)
+}
+
+/// The same, with `owner`'s budget override.
+pub async fn find_with_budget(state: &AppState, owner: &str, id: i64) -> Result<candidate::WithBudget> {
     validate::positive_id("candidate_id", id)?;
     state
         .by_key
         .candidates
         .get(id)
         .await?
-        .filter(|row| row.owner == owner)
+        .filter(|row| row.candidate.owner == owner)
         .ok_or_else(|| Error::NotFound(format!("candidate {id} not found")))
 }
 
@@ -221,11 +226,18 @@ pub async fn list(
 /// NOT_FOUND.
 pub async fn job_by_id(state: &AppState, owner: &str, candidate_id: i64, id: i64) -> Result<v1::CandidateJob> {
     validate::positive_id("job_row_id", id)?;
-    state
-        .by_key
-        .targets
-        .get(id)
-        .await?
+    owned_target(state.by_key.targets.get(id).await?, owner, candidate_id, id)
+}
+
+/// Target job row `found` (read by its id `id`) as the API shows it, when it is one of
+/// `owner`'s candidate `candidate_id`'s; NOT_FOUND otherwise.
+pub fn owned_target(
+    found: Option<candidate_job::Model>,
+    owner: &str,
+    candidate_id: i64,
+    id: i64,
+) -> Result<v1::CandidateJob> {
+    found
         .filter(|row| row.owner == owner && row.candidate_id == candidate_id)
         .map(job_to_proto)
         .ok_or_else(|| Error::NotFound(format!("job_row_id {id} not found for candidate {candidate_id}")))

@@ -74,22 +74,22 @@ pub async fn delete_unreferenced(state: &AppState, documents: &[String]) {
     }
 }
 
-/// The newest content made for `content_key` (a `document`'s: the key says which) within
-/// `CONTENT_REUSE_DAYS`, if reuse is on.
-pub async fn reusable_content(state: &AppState, content_key: &str, document: DocumentKind) -> Result<Option<Content>> {
+/// The row of the newest content made for `content_key` (a document's: the key says which)
+/// within `CONTENT_REUSE_DAYS`, if reuse is on; [`decode_content`] reads it.
+pub async fn reusable_row(state: &AppState, content_key: &str) -> Result<Option<resume_content::Model>> {
     let Some(reuse) = state.cache.reuse.filter(|_| !content_key.is_empty()) else {
         return Ok(None);
     };
-    let found = resume_content::Entity::find()
+    Ok(resume_content::Entity::find()
         .filter(resume_content::Column::ContentKey.eq(content_key))
         .filter(resume_content::Column::CreatedAt.gte(db::now() - reuse))
         .order_by_desc(resume_content::Column::CreatedAt)
         .one(&state.db)
-        .await?;
-    found.map(|row| decode_content(&row, document)).transpose()
+        .await?)
 }
 
-fn decode_content(row: &resume_content::Model, document: DocumentKind) -> Result<Content> {
+/// A stored content `row` read as a `document`'s.
+pub fn decode_content(row: &resume_content::Model, document: DocumentKind) -> Result<Content> {
     Content::decode(document, row.content.as_slice())
         .map_err(|e| Error::Corrupt(format!("job {}: stored content unreadable: {e}", row.job_id)))
 }

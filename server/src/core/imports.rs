@@ -88,7 +88,7 @@ pub async fn create(state: &AppState, owner: &str, req: v1::CreateImportRequest)
     let Upload { filename, content_type, format, data } = upload(req, state.import_max_bytes)?;
     // A file read as text goes to the model, and meets the budget; one read exactly does not.
     if matches!(format, ImportFormat::Pdf | ImportFormat::Docx | ImportFormat::Text) {
-        super::budget::admit_job(state, owner).await?;
+        super::budget::admit_import(state, owner).await?;
     }
     state.queue.ensure_connected()?;
     let row = jobs::pending(JobKind::Import, owner, None, None, FileType::default(), Priority::Default);

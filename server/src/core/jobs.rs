@@ -24,7 +24,7 @@ use crate::{
         view::to_proto,
     },
     db::{
-        self,
+        self, candidate,
         job_event::Kind,
         resume_job,
         writer::{Content as Stored, Event, Kept},
@@ -86,7 +86,8 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     let priority = validate::priority(priority.as_deref())?;
     let variant = Variant { document: validate::document(document.as_deref())?, anonymize };
     state.queue.ensure_connected()?;
-    let work = task::Work { fresh, ..cache_keys(state, owner, candidate_id, job_row_id, variant, file_type).await? };
+    let (keys, own_budget) = cache_keys(state, owner, candidate_id, job_row_id, variant, file_type).await?;
+    let work = task::Work { fresh, ..keys };
     let cached = cached(state, &work).await;
     let row = resume_job::Model {
         document: variant.document,
@@ -96,9 +97,8 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     if let Some(cached) = cached {
         return complete_from_cache(state, row, cached, &work.content_key).await;
     }
-    // Only work that will call the model meets the budget (read only then: a cache hit
-    // costs no read of it); the cache answered above.
-    super::budget::admit_job(state, owner).await?;
+    // Only work that will call the model meets the budget; the cache answered above.
+    super::budget::admit_job(state, owner, own_budget).await?;
     state.writer.insert(row.clone(), queued(priority)).await?;
     if let Err(error) = state.queue.push(&row, work).await {
         unqueued(state, &row.id).await;
@@ -187,7 +187,7 @@ pub async fn work_of(state: &AppState, row: &resume_job::Model) -> Result<task::
         kind @ (JobKind::Render | JobKind::Import) => task::Work { kind, ..task::Work::default() },
         JobKind::Generate => {
             let variant = Variant { document: row.document, anonymize: row.anonymize };
-            cache_keys(state, &row.owner, row.candidate()?, row.job_row_id, variant, row.file_type).await?
+            cache_keys(state, &row.owner, row.candidate()?, row.job_row_id, variant, row.file_type).await?.0
         }
     };
     Ok(task::Work { run: row.run, ..work })
@@ -195,7 +195,8 @@ pub async fn work_of(state: &AppState, row: &resume_job::Model) -> Result<task::
 
 /// The cache keys of a request (its document's: candidate's and target job's content, the
 /// variant, file type, generator and template; its content's: the same without file type
-/// and template), as the task's work. NOT_FOUND unless `owner` has both.
+/// and template), as the task's work, with `owner`'s budget override (read with the
+/// candidate). NOT_FOUND unless `owner` has both.
 pub async fn cache_keys(
     state: &AppState,
     owner: &str,
@@ -203,16 +204,17 @@ pub async fn cache_keys(
     job_row_id: Option<i64>,
     variant: Variant,
     file_type: FileType,
-) -> Result<task::Work> {
+) -> Result<(task::Work, Option<f64>)> {
     // Both reads at once; a missing candidate is the error to report, if both are missing.
-    let (candidate, target) = futures::join!(candidates::find(state, owner, candidate_id), async {
+    let (candidate, target) = futures::join!(candidates::find_with_budget(state, owner, candidate_id), async {
         match job_row_id {
             Some(id) => candidates::job_by_id(state, owner, candidate_id, id).await.map(Some),
             None => Ok(None),
         }
     });
-    let (candidate, target) = (candidates::to_proto(candidate?)?, target?);
-    Ok(keys_of(state, owner, &candidate, target.as_ref(), variant, file_type))
+    let (candidate::WithBudget { candidate, owner_budget_usd }, target) = (candidate?, target?);
+    let candidate = candidates::to_proto(candidate)?;
+    Ok((keys_of(state, owner, &candidate, target.as_ref(), variant, file_type), owner_budget_usd))
 }
 
 /// The cache keys of a request for `candidate` and `target`, as the task's work.

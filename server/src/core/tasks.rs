@@ -20,10 +20,10 @@ use crate::{
         view::to_proto,
     },
     db::{
-        self,
+        self, candidate, candidate_job,
         errors::normalise,
         job_event::Kind,
-        lost_worker, resume_job,
+        lost_worker, resume_content, resume_job,
         writer::{Event, Kept},
     },
     error::{Error, Result},
@@ -32,18 +32,33 @@ use crate::{
 /// Marks the job PROCESSING for one more attempt and returns what it is built from;
 /// `proceed: false` when it must not run (cancelled, ended, or gone).
 pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::ClaimTaskResponse> {
-    let v1::ClaimTaskRequest { job_id, worker_id, content_key, fresh, run } = req;
+    let v1::ClaimTaskRequest { job_id, worker_id, content_key, fresh, run, candidate_id, job_row_id } = req;
     let (job_id, worker_id) = (job_id.as_str(), worker_id.as_str());
     let job_id = validate::job_id(job_id)?;
     let claim = Move::Claim { worker: worker_id, run };
-    let claimed = lifecycle::transition(
+    let moved = lifecycle::transition(
         state,
         claim,
         resume_job::Column::Id.eq(job_id.as_str()),
         Kept::events([Event::new(Kind::Claimed).worker(worker_id)]),
-    )
-    .await?;
-    let Some(row) = claimed.into_iter().next() else {
+    );
+    // When the task names the job's candidate and target (a job's never change), what the
+    // job is built from is read while it is claimed: a claim is on every job's path, and
+    // its reads after its write were a round trip of its own.
+    let named = Needs {
+        candidate: candidate_id,
+        target: job_row_id,
+        reusable: Some(content_key.as_str()).filter(|key| !key.is_empty() && !fresh),
+        stored: None,
+    };
+    let early = async {
+        match candidate_id > 0 {
+            true => Some(named.read(state).await),
+            false => None,
+        }
+    };
+    let (claimed, early) = futures::join!(moved, early);
+    let Some(row) = claimed?.into_iter().next() else {
         let job = resume_job::Entity::find_by_id(job_id.clone()).one(&state.db).await?.map(to_proto);
         tracing::info!(%job_id, worker_id, "task dropped: job not runnable");
         return Ok(v1::ClaimTaskResponse { proceed: false, job, ..Default::default() });
@@ -55,47 +70,89 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
         let job = lifecycle::announce(state, row).await;
         return Ok(v1::ClaimTaskResponse { proceed: true, job: Some(job), import: Some(import), ..Default::default() });
     }
-    let candidate_id = row.candidate()?;
-    // The candidate, the target and the content are read at once (a claim is on every
-    // job's path: three round trips one after the other were most of its time).
-    let candidate = async {
-        let found = state.by_key.candidates.get(candidate_id).await?;
-        found.ok_or_else(|| Error::Corrupt(format!("job {job_id} has no candidate")))
+    let needs = Needs::of(&row, &content_key, fresh)?;
+    let read = match early {
+        Some(Ok(read)) if needs == named => read,
+        _ => needs.read(state).await?,
     };
-    let target = async {
-        match row.job_row_id {
-            Some(id) => candidates::job_by_id(state, &row.owner, candidate_id, id).await.map(Some),
-            None => Ok(None),
-        }
+    let candidate = read.candidate.ok_or_else(|| Error::Corrupt(format!("job {job_id} has no candidate")))?;
+    let target = match needs.target {
+        Some(id) => Some(candidates::owned_target(read.target, &row.owner, needs.candidate, id)?),
+        None => None,
     };
     // A render job renders the content stored with it; another job, the content an
     // earlier one made from the same data, if there is one young enough.
-    let content = async {
-        match row.does() {
-            JobKind::Render => {
-                let own = documents::stored_content(state, &job_id, row.document).await?;
-                Ok((Some(own.ok_or_else(|| Error::Corrupt(format!("render job {job_id} has no content")))?), false))
-            }
-            kind if cache::takes_cached(kind, fresh) => {
-                let earlier = documents::reusable_content(state, &content_key, row.document).await?;
-                let reused = earlier.is_some();
-                state.metrics.lookups.looked_up("content", reused);
-                Ok((earlier, reused))
-            }
-            JobKind::Generate | JobKind::Import => Ok((None, false)),
-        }
+    let (render, reused) = match (needs.stored, read.content) {
+        (Some(_), None) => return Err(Error::Corrupt(format!("render job {job_id} has no content"))),
+        (Some(_), Some(own)) => (Some(documents::decode_content(&own, row.document)?), false),
+        (None, earlier) => (earlier.map(|found| documents::decode_content(&found, row.document)).transpose()?, true),
     };
-    let (candidate_row, target, (render, reused)) = futures::try_join!(candidate, target, content)?;
+    let reused = reused && render.is_some();
+    if needs.reusable.is_some() {
+        state.metrics.lookups.looked_up("content", reused);
+    }
     let job = lifecycle::announce(state, row).await;
     Ok(v1::ClaimTaskResponse {
         proceed: true,
         job: Some(job),
-        candidate: Some(candidates::to_proto(candidate_row)?),
+        candidate: Some(candidates::to_proto(candidate)?),
         target,
         render_content: render.map(Into::into),
         reused,
         import: None,
     })
+}
+
+/// What a claimed job is built from, by key: its candidate, its target job, and a content
+/// (an earlier job's by its content key, or the render job's own by its id).
+#[derive(Debug, PartialEq)]
+struct Needs<'a> {
+    candidate: i64,
+    target: Option<i64>,
+    reusable: Option<&'a str>,
+    stored: Option<&'a str>,
+}
+
+/// What [`Needs::read`] found.
+struct Read {
+    candidate: Option<candidate::Model>,
+    target: Option<candidate_job::Model>,
+    content: Option<resume_content::Model>,
+}
+
+impl<'a> Needs<'a> {
+    /// What job `row` needs, claimed by a task with `content_key` (empty: none looked
+    /// for) that is `fresh` or not.
+    fn of(row: &'a resume_job::Model, content_key: &'a str, fresh: bool) -> Result<Needs<'a>> {
+        let kind = row.does();
+        Ok(Needs {
+            candidate: row.candidate()?,
+            target: row.job_row_id,
+            reusable: Some(content_key).filter(|key| !key.is_empty() && cache::takes_cached(kind, fresh)),
+            stored: (kind == JobKind::Render).then_some(row.id.as_str()),
+        })
+    }
+
+    /// Reads them all at once (three round trips one after the other were most of a
+    /// claim's time).
+    async fn read(&self, state: &AppState) -> Result<Read> {
+        let candidate = async { Ok(state.by_key.candidates.get(self.candidate).await?.map(|row| row.candidate)) };
+        let target = async {
+            match self.target {
+                Some(id) => Ok(state.by_key.targets.get(id).await?),
+                None => Ok(None),
+            }
+        };
+        let content = async {
+            match (self.stored, self.reusable) {
+                (Some(job_id), _) => Ok(resume_content::Entity::find_by_id(job_id.to_owned()).one(&state.db).await?),
+                (None, Some(key)) => documents::reusable_row(state, key).await,
+                (None, None) => Ok(None),
+            }
+        };
+        let (candidate, target, content) = futures::try_join!(candidate, target, content)?;
+        Ok(Read { candidate, target, content })
+    }
 }
 
 /// The longest status text a worker may report.

@@ -11,29 +11,79 @@ use crate::{
     core::{imports, jobs, validate, view},
     db::resume_job,
     error::{Error, Result},
+    events::Watch,
 };
 
 /// How long a watcher waits for an event before re-reading the row, in case an event
 /// was lost (a Redis reconnect).
 const WATCH_RECHECK: Duration = Duration::from_secs(5);
 
-/// Sends `owner`'s job into `out` now and after every change, until it ends or the
-/// receiver goes away; a failure is sent as the last item.
-pub async fn watch(state: &AppState, owner: &str, job_id: &str, out: mpsc::Sender<Result<v1::Job>>) {
-    if let Err(error) = follow(state, owner, job_id, &out).await {
-        let _ = out.send(Err(error)).await;
-    }
+/// `owner`'s job `job_id` followed: NOT_FOUND (before any stream) for a job the caller
+/// cannot see.
+pub async fn job(state: &AppState, owner: &str, job_id: &str) -> Result<Following<v1::Job>> {
+    Following::begin(state, owner, job_id).await
 }
 
 /// The same for `owner`'s import `id`, sent as the Import (with its draft once read).
-pub async fn watch_import(state: &AppState, owner: &str, id: &str, out: mpsc::Sender<Result<v1::Import>>) {
-    if let Err(error) = follow(state, owner, id, &out).await {
-        let _ = out.send(Err(error)).await;
+pub async fn import(state: &AppState, owner: &str, id: &str) -> Result<Following<v1::Import>> {
+    Following::begin(state, owner, id).await
+}
+
+/// A job being followed: registered for its events, then read once (that read is both the
+/// check that the caller may see it and the first state sent; a change in between arrives
+/// as an event).
+pub struct Following<T> {
+    owner: String,
+    job_id: String,
+    watch: Watch,
+    last: v1::Job,
+    first: T,
+}
+
+impl<T: Shown> Following<T> {
+    async fn begin(state: &AppState, owner: &str, job_id: &str) -> Result<Following<T>> {
+        let job_id = validate::job_id(job_id)?;
+        // Register first, read second.
+        let watch = state.events.watch(&job_id);
+        let last = view::to_proto(T::find(state, owner, &job_id).await?);
+        let first = T::show(state, owner, last.clone()).await?;
+        Ok(Following { owner: owner.to_owned(), job_id, watch, last, first })
+    }
+
+    /// Sends the state read at the start into `out`, then each forward change until the
+    /// job ends or the receiver goes away; a failure is sent as the last item.
+    pub async fn send_to(self, state: &AppState, out: mpsc::Sender<Result<T>>) {
+        if let Err(error) = self.forward(state, &out).await {
+            let _ = out.send(Err(error)).await;
+        }
+    }
+
+    async fn forward(self, state: &AppState, out: &mpsc::Sender<Result<T>>) -> Result<()> {
+        let Following { owner, job_id, mut watch, mut last, first } = self;
+        if out.send(Ok(first)).await.is_err() {
+            return Ok(());
+        }
+        while !is_terminal(&last) {
+            let next = match tokio::time::timeout(WATCH_RECHECK, watch.receiver.recv()).await {
+                Ok(Ok(job)) => job,
+                Ok(Err(RecvError::Lagged(_))) | Err(_) => view::to_proto(T::find(state, &owner, &job_id).await?),
+                Ok(Err(RecvError::Closed)) => {
+                    return Err(Error::Unavailable("job events stopped".into()));
+                }
+            };
+            if is_newer(&next, &last) {
+                if out.send(Ok(T::show(state, &owner, next.clone()).await?)).await.is_err() {
+                    return Ok(());
+                }
+                last = next;
+            }
+        }
+        Ok(())
     }
 }
 
 /// What a watcher is sent of a job: the Job itself, or the Import it runs.
-trait Shown: Sized + Send {
+pub trait Shown: Sized + Send {
     /// `owner`'s job `id` of this kind, or NOT_FOUND.
     fn find(state: &AppState, owner: &str, id: &str) -> impl Future<Output = Result<resume_job::Model>> + Send;
     /// What is sent for `job`.
@@ -58,33 +108,6 @@ impl Shown for v1::Import {
     async fn show(state: &AppState, owner: &str, job: v1::Job) -> Result<v1::Import> {
         imports::get(state, owner, &job.job_id).await
     }
-}
-
-/// Follows `owner`'s job `job_id`, sending what `T` shows of each forward change.
-async fn follow<T: Shown>(state: &AppState, owner: &str, job_id: &str, out: &mpsc::Sender<Result<T>>) -> Result<()> {
-    let job_id = validate::job_id(job_id)?;
-    // Register first, read second: a change in between arrives as an event.
-    let mut watch = state.events.watch(&job_id);
-    let mut last = view::to_proto(T::find(state, owner, &job_id).await?);
-    if out.send(Ok(T::show(state, owner, last.clone()).await?)).await.is_err() {
-        return Ok(());
-    }
-    while !is_terminal(&last) {
-        let next = match tokio::time::timeout(WATCH_RECHECK, watch.receiver.recv()).await {
-            Ok(Ok(job)) => job,
-            Ok(Err(RecvError::Lagged(_))) | Err(_) => view::to_proto(T::find(state, owner, &job_id).await?),
-            Ok(Err(RecvError::Closed)) => {
-                return Err(Error::Unavailable("job events stopped".into()));
-            }
-        };
-        if is_newer(&next, &last) {
-            if out.send(Ok(T::show(state, owner, next.clone()).await?)).await.is_err() {
-                return Ok(());
-            }
-            last = next;
-        }
-    }
-    Ok(())
 }
 
 fn is_terminal(job: &v1::Job) -> bool {

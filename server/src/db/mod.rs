@@ -31,7 +31,7 @@ use sea_orm::{
 /// The rows the API reads by key, each kind through its own [`GroupRead`].
 pub struct ByKey {
     pub jobs: GroupRead<String, resume_job::Model>,
-    pub candidates: GroupRead<i64, candidate::Model>,
+    pub candidates: GroupRead<i64, candidate::WithBudget>,
     pub targets: GroupRead<i64, candidate_job::Model>,
 }
 
@@ -40,7 +40,16 @@ impl ByKey {
     pub fn start(db: &DatabaseConnection) -> ByKey {
         ByKey {
             jobs: by_primary_key::<resume_job::Entity, _>(db, |row| row.id.clone()),
-            candidates: by_primary_key::<candidate::Entity, _>(db, |row| row.id),
+            candidates: {
+                let db = db.clone();
+                GroupRead::start(
+                    move |ids| {
+                        let db = db.clone();
+                        async move { candidate::with_budget(&db, ids).await }
+                    },
+                    |row| row.candidate.id,
+                )
+            },
             targets: by_primary_key::<candidate_job::Entity, _>(db, |row| row.id),
         }
     }

@@ -144,11 +144,11 @@ impl CandidateService for CandidateApi {
     ) -> Result<Response<Self::WatchImportStream>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
         let id = request.into_inner().import_id;
-        // Fail fast, as a status rather than a broken stream, for an import the caller cannot see.
-        imports::job_row(&self.state, &owner, &id).await?;
+        // Fails fast, as a status rather than a broken stream, for an import the caller cannot see.
+        let following = watch::import(&self.state, &owner, &id).await?;
         let (tx, rx) = mpsc::channel(8);
         let state = self.state.clone();
-        tokio::spawn(async move { watch::watch_import(&state, &owner, &id, tx).await });
+        tokio::spawn(async move { following.send_to(&state, tx).await });
         let updates = ReceiverStream::new(rx)
             .map(|update| update.map(|import| v1::WatchImportResponse { import: Some(import) }).map_err(Status::from));
         Ok(Response::new(Box::pin(updates)))

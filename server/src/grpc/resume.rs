@@ -74,11 +74,11 @@ impl ResumeService for ResumeApi {
     async fn watch_job(&self, request: Request<v1::WatchJobRequest>) -> Result<Response<Self::WatchJobStream>, Status> {
         let owner = Caller::of(&request)?.user_id.clone();
         let job_id = request.into_inner().job_id;
-        // Fail fast, as a status rather than a broken stream, for a job the caller cannot see.
-        jobs::get(&self.state, &owner, &job_id).await?;
+        // Fails fast, as a status rather than a broken stream, for a job the caller cannot see.
+        let following = watch::job(&self.state, &owner, &job_id).await?;
         let (tx, rx) = mpsc::channel(8);
         let state = self.state.clone();
-        tokio::spawn(async move { watch::watch(&state, &owner, &job_id, tx).await });
+        tokio::spawn(async move { following.send_to(&state, tx).await });
         let updates = ReceiverStream::new(rx)
             .map(|update| update.map(|job| v1::WatchJobResponse { job: Some(job) }).map_err(Status::from));
         Ok(Response::new(Box::pin(updates)))

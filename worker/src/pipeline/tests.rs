@@ -114,25 +114,16 @@ fn cache_keys_need_the_cache_and_a_key() {
 }
 
 #[test]
-fn a_cached_result_is_delivered_and_an_unreadable_cache_is_bypassed() {
+fn a_look_delivers_a_cached_result_renders_a_cached_content_or_follows_the_lock() {
     let cached = CachedResume { filename: "Ada_Resume.pdf".into(), ..CachedResume::default() };
-    assert_eq!(by_result(Ok(Some(cached.clone()))), Some(Source::Cached(cached)));
-    assert_eq!(by_result(Ok(None)), None, "a miss looks further");
-    assert_eq!(by_result(Err(down())), Some(Source::GenerateUncached));
-}
-
-#[test]
-fn a_cached_content_is_rendered_without_the_model() {
+    let encoded = cache::encode(&cached);
+    assert_eq!(by_found(Ok(Found::Result(encoded.clone()))), Source::Cached(cached));
     let content = v1::ResumeContent { full_name: "Ada Lovelace".into(), ..v1::ResumeContent::default() };
-    let cached = CachedResume { made: Some(Content::Resume(content.clone()).into()), ..CachedResume::default() };
-    assert_eq!(by_content(Some(cached)), Some(Source::Content(Content::Resume(content))));
-    assert_eq!(by_content(Some(CachedResume::default())), None, "a document without its content");
-    assert_eq!(by_content(None), None);
-}
-
-#[test]
-fn the_lock_decides_between_generating_and_waiting() {
-    assert_eq!(by_lock(Ok(true)), Source::Generate);
-    assert_eq!(by_lock(Ok(false)), Source::Wait, "an identical request is being generated");
-    assert_eq!(by_lock(Err(down())), Source::GenerateUncached);
+    let made = CachedResume { made: Some(Content::Resume(content.clone()).into()), ..CachedResume::default() };
+    assert_eq!(by_found(Ok(Found::Content(cache::encode(&made)))), Source::Content(Content::Resume(content)));
+    assert_eq!(by_found(Ok(Found::Content(encoded))), Source::GenerateUncached, "a document without its content");
+    assert_eq!(by_found(Ok(Found::Result(b"\xff".to_vec()))), Source::GenerateUncached, "unreadable: bypassed");
+    assert_eq!(by_found(Ok(Found::Lock(true))), Source::Generate);
+    assert_eq!(by_found(Ok(Found::Lock(false))), Source::Wait, "an identical request is being generated");
+    assert_eq!(by_found(Err(down())), Source::GenerateUncached);
 }
