@@ -44,7 +44,8 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
     );
     // When the task names the job's candidate and target (a job's never change), what the
     // job is built from is read while it is claimed: a claim is on every job's path, and
-    // its reads after its write were a round trip of its own.
+    // its reads after its write were a round trip of its own. What the row then needs
+    // otherwise (a render's own content: the request does not say it is one) is read after.
     let named = Needs {
         candidate: candidate_id,
         target: job_row_id,
