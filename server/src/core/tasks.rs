@@ -46,18 +46,8 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
     // job is built from is read while it is claimed: a claim is on every job's path, and
     // its reads after its write were a round trip of its own. What the row then needs
     // otherwise (a render's own content: the request does not say it is one) is read after.
-    let named = Needs {
-        candidate: candidate_id,
-        target: job_row_id,
-        reusable: Some(content_key.as_str()).filter(|key| !key.is_empty() && !fresh),
-        stored: None,
-    };
-    let early = async {
-        match candidate_id > 0 {
-            true => Some(named.read(state).await),
-            false => None,
-        }
-    };
+    let named = Needs::named(candidate_id, job_row_id, &content_key, fresh);
+    let early = async { if candidate_id > 0 { Some(named.read(state).await) } else { None } };
     let (claimed, early) = futures::join!(moved, early);
     let Some(row) = claimed?.into_iter().next() else {
         let job = resume_job::Entity::find_by_id(job_id.clone()).one(&state.db).await?.map(to_proto);
@@ -83,12 +73,11 @@ pub async fn claim(state: &AppState, req: v1::ClaimTaskRequest) -> Result<v1::Cl
     };
     // A render job renders the content stored with it; another job, the content an
     // earlier one made from the same data, if there is one young enough.
-    let (render, reused) = match (needs.stored, read.content) {
-        (Some(_), None) => return Err(Error::Corrupt(format!("render job {job_id} has no content"))),
-        (Some(_), Some(own)) => (Some(documents::decode_content(&own, row.document)?), false),
-        (None, earlier) => (earlier.map(|found| documents::decode_content(&found, row.document)).transpose()?, true),
-    };
-    let reused = reused && render.is_some();
+    let render = read.content.map(|found| documents::decode_content(&found, row.document)).transpose()?;
+    if needs.stored.is_some() && render.is_none() {
+        return Err(Error::Corrupt(format!("render job {job_id} has no content")));
+    }
+    let reused = needs.stored.is_none() && render.is_some();
     if needs.reusable.is_some() {
         state.metrics.lookups.looked_up("content", reused);
     }
@@ -122,6 +111,12 @@ struct Read {
 }
 
 impl<'a> Needs<'a> {
+    /// What a claim's task names: the job's candidate and target, and `content_key` unless
+    /// the task is `fresh`. A generation's row needs exactly that ([`Needs::of`]).
+    fn named(candidate: i64, target: Option<i64>, content_key: &'a str, fresh: bool) -> Needs<'a> {
+        Needs { candidate, target, reusable: Some(content_key).filter(|key| !key.is_empty() && !fresh), stored: None }
+    }
+
     /// What job `row` needs, claimed by a task with `content_key` (empty: none looked
     /// for) that is `fresh` or not.
     fn of(row: &'a resume_job::Model, content_key: &'a str, fresh: bool) -> Result<Needs<'a>> {
@@ -378,4 +373,29 @@ pub async fn rate_limited(state: &AppState, req: v1::ReportRateLimitedRequest) -
         event = event.worker(&worker_id);
     }
     note(state, &job_id, event).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::testing::job;
+
+    /// A claim reads what its task names while it claims, and uses it when the claimed row
+    /// needs the same: for every generation (fresh or not, with a cache key or without),
+    /// else each claim would read everything twice, after its write as well.
+    #[test]
+    fn a_generation_needs_what_its_task_names_and_a_render_more() {
+        let generation = resume_job::Model { job_row_id: Some(7), ..job("j") };
+        for (key, fresh) in [("k", false), ("k", true), ("", false)] {
+            assert_eq!(
+                Needs::of(&generation, key, fresh).unwrap(),
+                Needs::named(1, Some(7), key, fresh),
+                "{key} {fresh}"
+            );
+        }
+        let render = resume_job::Model { kind: JobKind::Render, ..generation.clone() };
+        let needs = Needs::of(&render, "", false).unwrap();
+        assert_eq!(needs.stored, Some("j"), "its own content");
+        assert_ne!(needs, Needs::named(1, Some(7), "", false), "read after the claim");
+    }
 }

@@ -1,4 +1,5 @@
-//! The result cache's write side (and the worker's read of it): a finished resume under
+//! The result cache's write side (the worker reads it with its generation lock,
+//! [`super::locks`]): a finished resume under
 //! its request's cache key, for `RESULT_CACHE_TTL_SECS`, listed under the candidate it was
 //! made for so that erasing the candidate finds every entry (`resume_proto::redis::cache`).
 
@@ -32,12 +33,6 @@ impl ResultCache {
     /// The cache under `keys`.
     pub fn new(client: Client, keys: Keys) -> ResultCache {
         ResultCache { client, keys, put: Script::from_lua(PUT) }
-    }
-
-    /// The cached resume for `cache_key`; an unreadable entry is a miss.
-    pub async fn get(&self, cache_key: &str) -> Result<Option<CachedResume>, Error> {
-        let bytes: Option<Vec<u8>> = self.client.get(self.keys.cached(cache_key)).await?;
-        Ok(cache::decode(bytes.as_deref()))
     }
 
     /// Keeps `resume`, made for `candidate`, as the result for `cache_key` for `ttl`
