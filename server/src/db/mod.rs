@@ -57,11 +57,21 @@ impl ByKey {
 
 /// Connects to `url`, tunes SQLite for concurrent use and applies pending migrations,
 /// one process at a time (see [`migrate_alone`]).
+///
+/// On a SQLite file the pool itself is opened under that lock too: the first connection to
+/// a fresh file turns it to WAL, which needs the file to itself, and SQLite refuses
+/// ("database is locked") rather than waits for a process opening it at the same moment,
+/// whatever the busy timeout. Once the file is in WAL mode, later connections change nothing.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let sqlite = url.starts_with("sqlite:");
     if sqlite {
         create_sqlite_dir(url);
     }
+    let file = sqlite_file(url).filter(|_| sqlite);
+    let _alone = match file {
+        Some(path) => Some(lock_file(format!("{path}.migrating")).await?),
+        None => None,
+    };
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(if sqlite { 8 } else { 16 })
@@ -72,7 +82,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(tune_sqlite);
     let db = Database::connect(options).await?;
-    migrate_alone(url, &db).await?;
+    match file {
+        Some(_) => migrate_sqlite_file(url).await?,
+        None => migrate_alone(url, &db).await?,
+    }
     Ok(db)
 }
 
@@ -102,23 +115,13 @@ const MIGRATION_LOCK: i64 = 0x7265_7375_6d65;
 /// each statement, not the read and the steps. So a process migrates only under a lock, and
 /// the next one to take it finds nothing left to do. Postgres: a session advisory lock on
 /// one dedicated connection, which also runs the migrations (lock, migrate, unlock; were
-/// the process to die, its session and lock would end with it). SQLite: an exclusive lock
-/// on a file beside the database (`….migrating`), released when closed, by a crash too. An
-/// in-memory SQLite database has no other process to wait for.
+/// the process to die, its session and lock would end with it). A SQLite file: an
+/// exclusive lock on a file beside the database (`….migrating`), released when closed, by a
+/// crash too — taken by [`connect`], see [`migrate_sqlite_file`]. An in-memory SQLite
+/// database has no other process to wait for.
 async fn migrate_alone(url: &str, db: &DatabaseConnection) -> Result<(), DbErr> {
     if db.get_database_backend() != DbBackend::Postgres {
-        let Some(path) = sqlite_file(url) else {
-            return Migrator::up(db, None).await;
-        };
-        let _lock = lock_file(format!("{path}.migrating")).await?;
-        // One connection: a migration that turns SQLite's foreign keys off for a table
-        // rebuild must run every statement on the connection it turned them off on.
-        let mut options = one_connection(url);
-        options.map_sqlx_sqlite_opts(tune_sqlite);
-        let alone = Database::connect(options).await?;
-        let migrated = Migrator::up(&alone, None).await;
-        alone.close().await?;
-        return migrated;
+        return Migrator::up(db, None).await;
     }
     let alone = Database::connect(one_connection(url)).await?;
     // Said when it has to wait: a server held up behind another's long migration says why.
@@ -133,6 +136,18 @@ async fn migrate_alone(url: &str, db: &DatabaseConnection) -> Result<(), DbErr> 
     let unlocked = alone.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).await;
     alone.close().await?;
     migrated.and(unlocked.map(drop))
+}
+
+/// Applies pending migrations to the SQLite file of `url`; the caller holds its lock file.
+/// One connection: a migration that turns SQLite's foreign keys off for a table rebuild
+/// must run every statement on the connection it turned them off on.
+async fn migrate_sqlite_file(url: &str) -> Result<(), DbErr> {
+    let mut options = one_connection(url);
+    options.map_sqlx_sqlite_opts(tune_sqlite);
+    let alone = Database::connect(options).await?;
+    let migrated = Migrator::up(&alone, None).await;
+    alone.close().await?;
+    migrated
 }
 
 /// Options of a pool of one connection, open throughout (a Postgres advisory lock belongs
@@ -265,6 +280,33 @@ pub(crate) mod testing {
             anonymize: false,
             model: None,
             cached_tokens: 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    use test_support::TempDir;
+
+    /// Many openers of one fresh SQLite file at the same moment (servers started together)
+    /// each get a migrated database in WAL mode: none is refused "database is locked" while
+    /// another turns the file to WAL.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn openers_of_a_fresh_sqlite_file_at_once_all_connect() {
+        for round in 0..4 {
+            let dir = TempDir::new("connect").expect("temp dir");
+            let url = format!("sqlite://{}/fresh-{round}.db?mode=rwc", dir.path().display());
+            let opened = futures::future::join_all((0..12).map(|_| super::connect(&url))).await;
+            for db in opened {
+                let db = db.expect("every opener connects");
+                let mode = db
+                    .query_one_raw(Statement::from_string(DbBackend::Sqlite, "PRAGMA journal_mode"))
+                    .await
+                    .expect("journal mode")
+                    .and_then(|row| row.try_get_by_index::<String>(0).ok());
+                assert_eq!(mode.as_deref(), Some("wal"));
+            }
         }
     }
 }
