@@ -212,14 +212,13 @@ async fn write(db: &DatabaseConnection, group: Vec<Pending>) {
         && group.len() <= MAX_SIDE_BY_SIDE
         && let Some(statements) = group.iter().map(|pending| one_statement(&pending.write)).collect::<Option<Vec<_>>>()
     {
-        let written = group.iter().zip(statements).map(|(pending, statement)| async move {
-            let rows = resume_job::Entity::find().from_raw_sql(statement).all(db).await?;
-            Ok(if matches!(pending.write, Write::Update(..)) { rows } else { Vec::new() })
+        // Each caller is answered as soon as its own statement is committed, not once the
+        // group's slowest is.
+        let written = group.into_iter().zip(statements).map(|(Pending { write, done }, statement)| async move {
+            let rows = resume_job::Entity::find().from_raw_sql(statement).all(db).await;
+            let _ = done.send(rows.map(|rows| if matches!(write, Write::Update(..)) { rows } else { Vec::new() }));
         });
-        let written = futures::future::join_all(written).await;
-        for (Pending { done, .. }, outcome) in group.into_iter().zip(written) {
-            let _ = done.send(outcome);
-        }
+        futures::future::join_all(written).await;
         return;
     }
     if group.len() > 1 {
@@ -621,13 +620,7 @@ mod tests {
             Write::Update(Box::new(progress("a", 10)), claimed, Durability::Durable),
             Write::Insert(Box::new(job("a")), queued()),
         ];
-        let (group, answers): (Vec<Pending>, Vec<_>) = writes
-            .into_iter()
-            .map(|write| {
-                let (done, answer) = oneshot::channel();
-                (Pending { write, done }, answer)
-            })
-            .unzip();
+        let (group, answers) = pending(writes);
         write(&temp.db, group).await;
         let mut answers = answers.into_iter();
         let mut next = || answers.next().expect("an answer");
@@ -639,6 +632,45 @@ mod tests {
             job_event::Entity::find().all(&temp.db).await.unwrap().into_iter().map(|e| (e.job_id, e.kind)).collect();
         entries.sort();
         assert_eq!(entries, [("a".to_owned(), "claimed".to_owned()), ("b".to_owned(), "queued".to_owned())]);
+        temp.drop_database().await;
+    }
+
+    /// `writes` as the writer task receives them, and where each one's answer arrives.
+    fn pending<const N: usize>(writes: [Write; N]) -> (Vec<Pending>, Vec<Answer>) {
+        writes
+            .into_iter()
+            .map(|write| {
+                let (done, answer) = oneshot::channel();
+                (Pending { write, done }, answer)
+            })
+            .unzip()
+    }
+
+    type Answer = oneshot::Receiver<Result<Vec<resume_job::Model>, DbErr>>;
+
+    /// Side by side means at once: in a small group on PostgreSQL, a write held up by a
+    /// lock on its row holds up none of the others (in one transaction, every answer
+    /// waited for the slowest write).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres_a_write_held_by_a_lock_holds_up_none_of_its_neighbours() {
+        let temp = temp_postgres().await;
+        Writer::start(temp.db.clone()).insert(job("a"), Kept::default()).await.expect("insert");
+        let holder = temp.db.begin().await.expect("a transaction");
+        holder.execute_unprepared("SELECT id FROM resume_generation_job WHERE id = 'a' FOR UPDATE").await.unwrap();
+        let writes = [
+            Write::Update(Box::new(progress("a", 10)), Kept::default(), Durability::Durable),
+            Write::Insert(Box::new(job("b")), Kept::default()),
+        ];
+        let (group, answers) = pending(writes);
+        let db = temp.db.clone();
+        let writing = tokio::spawn(async move { write(&db, group).await });
+        let [held, free]: [Answer; 2] = answers.try_into().expect("two answers");
+        let free = tokio::time::timeout(std::time::Duration::from_secs(30), free).await;
+        assert_eq!(free.expect("b answered while a is locked").unwrap().expect("b inserted"), Vec::new());
+        holder.commit().await.expect("lock released");
+        let moved = held.await.unwrap().expect("a moved once free");
+        assert_eq!(moved.iter().map(|r| (r.id.as_str(), r.progress)).collect::<Vec<_>>(), [("a", 10)]);
+        writing.await.expect("the group is written");
         temp.drop_database().await;
     }
 
