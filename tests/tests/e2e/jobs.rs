@@ -267,3 +267,30 @@ async fn a_worker_killed_mid_task_is_named_on_the_timeline_of_the_job_it_held() 
     assert_eq!((lost["state"].as_str(), &lost["held_job_ids"]), (Some("lost"), &json!([job_id])), "{lost}");
     system.stop().await
 }
+
+/// A claim reads what its task names (the job's candidate and target) while it claims, but
+/// answers with what the job row names: a task naming someone else's candidate and target
+/// (a stale or forged one) still builds the job's own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_answers_with_its_jobs_own_candidate_whatever_the_task_names() -> anyhow::Result<()> {
+    let system = System::start(Db::Sqlite, 0).await?;
+    let (own, own_target) = system.candidate_with_target("claimed").await?;
+    let (other, other_target) = system.candidate_with_target("someone-else").await?;
+    let job_id = submit(&system, "claimed", json!({"candidate_id": own, "job_row_id": own_target})).await?;
+    let claim = v1::ClaimTaskRequest {
+        job_id,
+        worker_id: "claimer".into(),
+        candidate_id: other,
+        job_row_id: Some(other_target),
+        ..Default::default()
+    };
+    let mut request = tonic::Request::new(claim);
+    let token = system.token_with_roles("claimer", &["worker"]);
+    request.metadata_mut().insert("authorization", format!("Bearer {token}").parse()?);
+    let mut workers = v1::worker_service_client::WorkerServiceClient::new(system.channel().await?);
+    let claimed = workers.claim_task(request).await?.into_inner();
+    assert!(claimed.proceed);
+    let (candidate, target) = (claimed.candidate.expect("a candidate"), claimed.target.expect("a target"));
+    assert_eq!((candidate.id, target.id), (own, own_target), "the job's own, not the task's");
+    system.stop().await
+}
