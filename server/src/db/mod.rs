@@ -56,7 +56,16 @@ impl ByKey {
 }
 
 /// Connects to `url`, tunes SQLite for concurrent use and applies pending migrations,
-/// one process at a time (see [`migrate_alone`]).
+/// one process at a time.
+///
+/// The migrator reads what is pending, then applies it step by step: two servers starting
+/// together both found the same steps pending, and the second failed on what the first had
+/// just made ("column … already exists"). SQLite's own locking does not prevent that
+/// either: it serialises each statement, not the read and the steps. So a process migrates
+/// only under a lock, and the next one to take it finds nothing left to do: on PostgreSQL
+/// an advisory lock ([`migrate_postgres`]); on a SQLite file an exclusive lock on a file
+/// beside it (`….migrating`), released when closed, by a crash too. An in-memory SQLite
+/// database has no other process to wait for.
 ///
 /// On a SQLite file the pool itself is opened under that lock too: the first connection to
 /// a fresh file turns it to WAL, which needs the file to itself, and SQLite refuses
@@ -84,7 +93,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let db = Database::connect(options).await?;
     match file {
         Some(_) => migrate_sqlite_file(url).await?,
-        None => migrate_alone(url, &db).await?,
+        None if sqlite => Migrator::up(&db, None).await?,
+        None => migrate_postgres(url).await?,
     }
     Ok(db)
 }
@@ -108,21 +118,11 @@ fn tune_sqlite(opts: SqliteConnectOptions) -> SqliteConnectOptions {
 /// ("resume" in ASCII); advisory locks are per database, so other databases are not held up.
 const MIGRATION_LOCK: i64 = 0x7265_7375_6d65;
 
-/// Applies pending migrations to `db` while no other process does. The migrator reads
-/// what is pending, then applies it step by step: two servers starting together both found
-/// the same steps pending, and the second failed on what the first had just made ("column
-/// … already exists"). SQLite's own locking does not prevent that either: it serialises
-/// each statement, not the read and the steps. So a process migrates only under a lock, and
-/// the next one to take it finds nothing left to do. Postgres: a session advisory lock on
-/// one dedicated connection, which also runs the migrations (lock, migrate, unlock; were
-/// the process to die, its session and lock would end with it). A SQLite file: an
-/// exclusive lock on a file beside the database (`….migrating`), released when closed, by a
-/// crash too — taken by [`connect`], see [`migrate_sqlite_file`]. An in-memory SQLite
-/// database has no other process to wait for.
-async fn migrate_alone(url: &str, db: &DatabaseConnection) -> Result<(), DbErr> {
-    if db.get_database_backend() != DbBackend::Postgres {
-        return Migrator::up(db, None).await;
-    }
+/// Applies pending migrations to the PostgreSQL database of `url` while no other process
+/// does: under a session advisory lock on one dedicated connection, which also runs the
+/// migrations (lock, migrate, unlock; were the process to die, its session and lock would
+/// end with it).
+async fn migrate_postgres(url: &str) -> Result<(), DbErr> {
     let alone = Database::connect(one_connection(url)).await?;
     // Said when it has to wait: a server held up behind another's long migration says why.
     let try_lock =
