@@ -144,3 +144,33 @@ async fn database_outage() -> anyhow::Result<()> {
     assert_eq!(status, 200, "{body}");
     system.stop().await
 }
+
+/// A connection the server has just used goes back to work as it is: a read is the read's
+/// round trip to the database and the check sqlx makes when the connection is given back
+/// (always; it cannot be turned off), not also a check first (sqlx's default, which cost
+/// every request and every claim a round trip more).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_just_used_is_not_checked_again() -> anyhow::Result<()> {
+    let options = Options { database_proxy: true, ..Options::default() };
+    let system = System::start_with(Db::Postgres, 0, options).await?;
+    let user = "frugal";
+    let (candidate, _) = system.candidate_with_target(user).await?;
+    let proxy = system.db_proxy.as_ref().expect("a database proxy");
+    let path = format!("/api/candidates/{candidate}");
+    let read = || async {
+        let (status, body) = system.get(user, &path).await?;
+        anyhow::ensure!(status == 200, "{status} {body}");
+        anyhow::Ok(())
+    };
+    // Every connection of the pool used (and checked, when it had been idle) at least once.
+    for _ in 0..40 {
+        read().await?;
+    }
+    let (reads, before) = (40, proxy.round_trips());
+    for _ in 0..reads {
+        read().await?;
+    }
+    let round_trips = proxy.round_trips() - before;
+    assert!(round_trips < reads * 5 / 2, "{round_trips} round trips for {reads} reads");
+    system.stop().await
+}
