@@ -7,9 +7,10 @@
 //! and author; `docProps/app.xml`). The typeface is a serif like the PDF's, named rather
 //! than embedded: Cambria (in Word; LibreOffice shows its metric twin Caladea), declared a
 //! "roman" family in the font table so that any reader without it falls back to a serif.
-//! docx-rust escapes all text, so candidate data can never become markup.
+//! docx-rust escapes all text, so candidate data can never become markup. The package is
+//! written by [`package`], with the parts every document shares compressed once.
 
-use std::{borrow::Cow, io::Cursor};
+use std::borrow::Cow;
 
 use docx_rust::{
     Docx,
@@ -28,6 +29,8 @@ use docx_rust::{
     styles::{BasedOn, DefaultStyle, Style, StyleType},
 };
 
+mod package;
+
 use super::{Paper, RenderError};
 use crate::model::{Contact, Letter, Resume};
 
@@ -45,17 +48,27 @@ const APPLICATION: &str = "Resume service";
 const CORE_PROPERTIES_REL: &str =
     "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties";
 const HYPERLINK_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink";
+const STYLES_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles";
+const FONT_TABLE_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable";
+const NUMBERING_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering";
 /// The `numId` of the bullet list.
 const BULLETS: isize = 1;
 const ACCENT: u32 = 0x1F3864;
 
 /// The DOCX bytes of `resume` on `paper`.
 pub fn render(resume: &Resume, paper: Paper) -> Result<Vec<u8>, RenderError> {
-    let mut docx = Docx::default();
-    styles(&mut docx);
-    fonts(&mut docx);
-    numbering(&mut docx);
-    properties(&mut docx, &resume.full_name, "Resume");
+    package::write(&resume_document(resume, paper))
+}
+
+/// The DOCX bytes of `letter` on `paper`.
+pub fn letter(letter: &Letter, paper: Paper) -> Result<Vec<u8>, RenderError> {
+    package::write(&letter_document(letter, paper))
+}
+
+/// `resume` on `paper` as a document.
+fn resume_document(resume: &Resume, paper: Paper) -> Docx<'_> {
+    let mut docx = base();
+    core(&mut docx, &resume.full_name, "Resume");
 
     docx.document.push(styled("Title", &resume.full_name));
     contact_line(&mut docx, &resume.contact);
@@ -128,18 +141,14 @@ pub fn render(resume: &Resume, paper: Paper) -> Result<Vec<u8>, RenderError> {
             docx.document.push(bullet(&shown));
         }
     }
-
-    finish(&mut docx, paper)
+    with_page(docx, paper)
 }
 
-/// The DOCX bytes of `letter` on `paper`: the sender block (not when anonymised), the
+/// `letter` on `paper` as a document: the sender block (not when anonymised), the
 /// addressee, the greeting, the paragraphs, and the closing kept with the signature.
-pub fn letter(letter: &Letter, paper: Paper) -> Result<Vec<u8>, RenderError> {
-    let mut docx = Docx::default();
-    styles(&mut docx);
-    fonts(&mut docx);
-    numbering(&mut docx);
-    properties(&mut docx, &letter.sender, "Cover letter");
+fn letter_document(letter: &Letter, paper: Paper) -> Docx<'_> {
+    let mut docx = base();
+    core(&mut docx, &letter.sender, "Cover letter");
     if !letter.anonymised {
         docx.document.push(styled("Title", &letter.sender));
         contact_line(&mut docx, &letter.contact);
@@ -153,14 +162,30 @@ pub fn letter(letter: &Letter, paper: Paper) -> Result<Vec<u8>, RenderError> {
     }
     docx.document.push(styled("Closing", &letter.closing));
     docx.document.push(styled("Signature", &letter.signature));
-    finish(&mut docx, paper)
+    with_page(docx, paper)
 }
 
-/// The document's page settings, and its bytes.
-fn finish<'a>(docx: &'a mut Docx<'a>, paper: Paper) -> Result<Vec<u8>, RenderError> {
+/// What every document has, resume or letter: the styles, the font table, the bullet
+/// numbering, the app properties, and the relationships to them. [`package`] writes these
+/// parts once per process.
+fn base<'a>() -> Docx<'a> {
+    let mut docx = Docx::default();
+    styles(&mut docx);
+    fonts(&mut docx);
+    numbering(&mut docx);
+    app(&mut docx);
+    // Named here, before any hyperlink, so that their ids are the same in every document.
+    let rels = docx.document_rels.get_or_insert_with(Default::default);
+    rels.add_rel(STYLES_REL, "styles.xml");
+    rels.add_rel(FONT_TABLE_REL, "fontTable.xml");
+    rels.add_rel(NUMBERING_REL, "numbering.xml");
+    docx
+}
+
+/// `docx` with its page settings, last in its body.
+fn with_page(mut docx: Docx<'_>, paper: Paper) -> Docx<'_> {
     docx.document.push(BodyContent::SectionProperty(page(paper)));
-    let written = docx.write(Cursor::new(Vec::new())).map_err(|e| RenderError::Docx(e.to_string()))?;
-    Ok(written.into_inner())
+    docx
 }
 
 /// Text that keeps its leading and trailing spaces.
@@ -324,16 +349,20 @@ fn fonts(docx: &mut Docx<'_>) {
     });
 }
 
-/// `docProps/core.xml` (title "<name> — <what>", the candidate as author) and `app.xml`.
-fn properties(docx: &mut Docx<'_>, full_name: &str, what: &str) {
-    docx.rels.add_rel(CORE_PROPERTIES_REL, "docProps/core.xml");
+/// `docProps/core.xml`: title "<name> — <what>", the candidate as author.
+fn core(docx: &mut Docx<'_>, full_name: &str, what: &str) {
     docx.core = Some(Core::CoreNamespace(CoreNamespace {
         title: Some(Cow::Owned(format!("{full_name} — {what}"))),
         creator: Some(Cow::Owned(full_name.to_owned())),
         language: Some(Cow::Borrowed("en")),
         ..Default::default()
     }));
-    // Only what is true of this document (the crate's default claims a template, a word
+}
+
+/// `docProps/app.xml`, and the relationship to the core properties.
+fn app(docx: &mut Docx<'_>) {
+    docx.rels.add_rel(CORE_PROPERTIES_REL, "docProps/core.xml");
+    // Only what is true of every document (the crate's default claims a template, a word
     // count and a company).
     docx.app = Some(App::AppNoApNamespace(AppNoApNamespace {
         application: Some(Cow::Borrowed(APPLICATION)),

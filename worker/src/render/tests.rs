@@ -9,7 +9,7 @@ use test_support::documents;
 use super::{Paper, docx, pdf, render};
 use crate::model::{Certification, Contact, Printable, Resume, Role, Study};
 
-fn sample() -> Resume {
+pub(super) fn sample() -> Resume {
     Resume {
         full_name: "Ada Lovelace".into(),
         contact: vec![
@@ -312,6 +312,6 @@ fn libreoffice_reads_every_docx_as_written() {
     }
 }
 
-mod letters;
+pub(super) mod letters;
 mod page_breaks;
 mod scripts;

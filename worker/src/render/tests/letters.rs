@@ -11,7 +11,7 @@ use crate::{
     render::{Paper, render},
 };
 
-pub(super) fn sample() -> Letter {
+pub(in crate::render) fn sample() -> Letter {
     Letter {
         sender: "Ada Lovelace".into(),
         anonymised: false,

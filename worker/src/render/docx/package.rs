@@ -1,0 +1,120 @@
+//! A document's DOCX package (the ZIP of its parts), with the parts every document shares
+//! compressed once per process. docx-rust's `Docx::write` serialises and deflates all nine
+//! parts at every render, each with a fresh compressor whose tables are zeroed first: that
+//! was a fifth of a DOCX's render time, and the styles, font table, numbering, content
+//! types, package relationships and app properties are the same bytes every time. So the
+//! shared six are written once, by docx-rust itself from [`super::base`], and copied as they
+//! are, compressed, into each package; only the core properties, the document and its
+//! relationships are written per document, the way docx-rust writes them. A package holds
+//! the parts and the bytes `Docx::write` would give for the same document (a test compares
+//! them part by part), the content types first.
+
+use std::{io::Cursor, sync::LazyLock};
+
+use docx_rust::Docx;
+use hard_xml::{XmlWrite, XmlWriter};
+use zip::{CompressionMethod, ZipArchive, ZipWriter, write::SimpleFileOptions};
+
+use super::{RenderError, base};
+
+/// The parts every document shares, in the order docx-rust writes them.
+const SHARED_PARTS: [&str; 6] = [
+    "[Content_Types].xml",
+    "docProps/app.xml",
+    "_rels/.rels",
+    "word/styles.xml",
+    "word/fontTable.xml",
+    "word/numbering.xml",
+];
+
+/// A ZIP of the shared parts, compressed; an error (never expected) is kept as its message
+/// and given to every render.
+static SHARED: LazyLock<Result<Vec<u8>, String>> = LazyLock::new(|| shared().map_err(|e| e.to_string()));
+
+/// The package of `docx`, whose shared parts are [`base`]'s.
+pub fn write(docx: &Docx<'_>) -> Result<Vec<u8>, RenderError> {
+    let shared = SHARED.as_ref().map_err(|e| RenderError::Docx(e.clone()))?;
+    per_document(docx, shared.clone()).map_err(|e| RenderError::Docx(e.to_string()))
+}
+
+/// `shared` with `docx`'s own parts added after it.
+fn per_document(docx: &Docx<'_>, shared: Vec<u8>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    // As docx-rust's options.
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).unix_permissions(0o755);
+    let mut writer = XmlWriter::new(ZipWriter::new_append(Cursor::new(shared))?);
+    if let Some(core) = &docx.core {
+        writer.inner.start_file("docProps/core.xml", options)?;
+        core.to_writer(&mut writer)?;
+    }
+    writer.inner.start_file("word/document.xml", options)?;
+    docx.document.to_writer(&mut writer)?;
+    if let Some(rels) = &docx.document_rels {
+        writer.inner.start_file("word/_rels/document.xml.rels", options)?;
+        rels.to_writer(&mut writer)?;
+    }
+    Ok(writer.inner.finish()?.into_inner())
+}
+
+/// [`base`] written by docx-rust, its shared parts kept.
+fn shared() -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let mut docx = base();
+    let written = docx.write(Cursor::new(Vec::new()))?.into_inner();
+    let mut all = ZipArchive::new(Cursor::new(written))?;
+    let mut kept = ZipWriter::new(Cursor::new(Vec::new()));
+    for name in SHARED_PARTS {
+        kept.raw_copy_file(all.by_name(name)?)?;
+    }
+    Ok(kept.finish()?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+    use crate::render::{
+        Paper,
+        docx::{letter_document, resume_document},
+        tests::{letters, sample},
+    };
+
+    /// A package's parts: name and uncompressed bytes.
+    type Parts = Vec<(String, Vec<u8>)>;
+
+    /// Every part of the package `bytes`, in its order.
+    fn parts(bytes: &[u8]) -> Parts {
+        let mut archive = ZipArchive::new(Cursor::new(bytes)).expect("a ZIP");
+        (0..archive.len())
+            .map(|i| {
+                let mut part = archive.by_index(i).expect("a part");
+                let mut content = Vec::new();
+                part.read_to_end(&mut content).expect("its content");
+                (part.name().to_owned(), content)
+            })
+            .collect()
+    }
+
+    /// The parts of `docx`'s package, ours and docx-rust's own.
+    fn both<'a>(docx: &'a mut Docx<'a>) -> (Parts, Parts) {
+        let ours = parts(&write(docx).unwrap());
+        let theirs = parts(&docx.write(Cursor::new(Vec::new())).unwrap().into_inner());
+        (ours, theirs)
+    }
+
+    #[test]
+    fn a_package_holds_the_parts_and_bytes_docx_rust_writes_for_the_same_document() {
+        let (resume, letter) = (sample(), letters::sample());
+        let (mut resume, mut letter) = (resume_document(&resume, Paper::A4), letter_document(&letter, Paper::UsLetter));
+        let packages = [both(&mut resume), both(&mut letter)];
+        for (ours, theirs) in &packages {
+            assert_eq!(ours[0].0, "[Content_Types].xml", "the content types first");
+            let (mut ours, mut theirs) = (ours.clone(), theirs.clone());
+            ours.sort();
+            theirs.sort();
+            assert_eq!(ours.len(), 9, "{:?}", ours.iter().map(|(name, _)| name).collect::<Vec<_>>());
+            assert_eq!(ours, theirs, "the same parts with the same bytes");
+        }
+        let rels = packages[0].0.iter().find(|(name, _)| name == "word/_rels/document.xml.rels").unwrap();
+        assert!(String::from_utf8_lossy(&rels.1).contains("https://"), "the document's own relationships are its own");
+    }
+}
