@@ -27,21 +27,26 @@ const SHARED_PARTS: [&str; 6] = [
     "word/numbering.xml",
 ];
 
-/// A ZIP of the shared parts, compressed; an error (never expected) is kept as its message
-/// and given to every render.
-static SHARED: LazyLock<Result<Vec<u8>, String>> = LazyLock::new(|| shared().map_err(|e| e.to_string()));
+/// The shared parts, compressed, as a ZIP read once (a copy of it is cheap: its bytes and
+/// a shared index); an error (never expected) is kept as its message and given to every
+/// render.
+static SHARED: LazyLock<Result<ZipArchive<Cursor<Vec<u8>>>, String>> =
+    LazyLock::new(|| shared().map_err(|e| e.to_string()));
 
 /// The package of `docx`, whose shared parts are [`base`]'s.
 pub fn write(docx: &Docx<'_>) -> Result<Vec<u8>, RenderError> {
     let shared = SHARED.as_ref().map_err(|e| RenderError::Docx(e.clone()))?;
-    per_document(docx, shared.clone()).map_err(|e| RenderError::Docx(e.to_string()))
+    package(docx, shared.clone()).map_err(|e| RenderError::Docx(e.to_string()))
 }
 
-/// `shared` with `docx`'s own parts added after it.
-fn per_document(docx: &Docx<'_>, shared: Vec<u8>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+/// A new ZIP of `shared`'s parts, copied as they are, then `docx`'s own.
+fn package(docx: &Docx<'_>, mut shared: ZipArchive<Cursor<Vec<u8>>>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let mut writer = XmlWriter::new(ZipWriter::new(Cursor::new(Vec::with_capacity(8 * 1024))));
+    for index in 0..shared.len() {
+        writer.inner.raw_copy_file(shared.by_index_raw(index)?)?;
+    }
     // As docx-rust's options.
     let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).unix_permissions(0o755);
-    let mut writer = XmlWriter::new(ZipWriter::new_append(Cursor::new(shared))?);
     if let Some(core) = &docx.core {
         writer.inner.start_file("docProps/core.xml", options)?;
         core.to_writer(&mut writer)?;
@@ -56,7 +61,7 @@ fn per_document(docx: &Docx<'_>, shared: Vec<u8>) -> Result<Vec<u8>, Box<dyn std
 }
 
 /// [`base`] written by docx-rust, its shared parts kept.
-fn shared() -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+fn shared() -> Result<ZipArchive<Cursor<Vec<u8>>>, Box<dyn std::error::Error>> {
     let mut docx = base();
     let written = docx.write(Cursor::new(Vec::new()))?.into_inner();
     let mut all = ZipArchive::new(Cursor::new(written))?;
@@ -64,7 +69,7 @@ fn shared() -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     for name in SHARED_PARTS {
         kept.raw_copy_file(all.by_name(name)?)?;
     }
-    Ok(kept.finish()?.into_inner())
+    Ok(ZipArchive::new(kept.finish()?)?)
 }
 
 #[cfg(test)]
@@ -114,6 +119,19 @@ mod tests {
             assert_eq!(ours.len(), 9, "{:?}", ours.iter().map(|(name, _)| name).collect::<Vec<_>>());
             assert_eq!(ours, theirs, "the same parts with the same bytes");
         }
+        // A reader that walks the file from its start (Java's ZipInputStream, POI from a
+        // stream) finds every part, and the file holds one central directory, not also the
+        // shared parts' own.
+        let bytes = super::super::render(&sample(), Paper::A4).unwrap();
+        let mut stream = Cursor::new(&bytes[..]);
+        let mut walked = Vec::new();
+        while let Some(part) = zip::read::read_zipfile_from_stream(&mut stream).unwrap() {
+            walked.push(part.name().to_owned());
+        }
+        let listed: Vec<String> = packages[0].0.iter().map(|(name, _)| name.clone()).collect();
+        assert_eq!(walked, listed, "every part, walked in order");
+        let directory_entries = bytes.windows(4).filter(|w| *w == b"PK\x01\x02").count();
+        assert_eq!(directory_entries, 9, "one central directory");
         let rels = packages[0].0.iter().find(|(name, _)| name == "word/_rels/document.xml.rels").unwrap();
         assert!(String::from_utf8_lossy(&rels.1).contains("https://"), "the document's own relationships are its own");
     }
