@@ -91,7 +91,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         // A connection used within the last half second is handed out as it is; one idle
         // longer is pinged first (as HikariCP's alive-bypass window does). sqlx's default
         // pings on every checkout: a round trip to the database per transaction, paid by
-        // every request and every claim while the connection had just answered.
+        // every request and every claim while the connection had just answered. The price:
+        // a connection the database drops within that half second (a restart, a failover)
+        // fails the one request that gets it next; sqlx's ping when it is given back then
+        // closes it.
         .test_before_acquire_if_idle_for(Duration::from_millis(500))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(tune_sqlite);

@@ -171,6 +171,6 @@ async fn a_connection_just_used_is_not_checked_again() -> anyhow::Result<()> {
         read().await?;
     }
     let round_trips = proxy.round_trips() - before;
-    assert!(round_trips < reads * 5 / 2, "{round_trips} round trips for {reads} reads");
+    assert!((reads..reads * 5 / 2).contains(&round_trips), "{round_trips} round trips for {reads} reads");
     system.stop().await
 }
