@@ -118,11 +118,18 @@ async fn while_the_database_is_unreachable_readiness_names_it_and_recovers() -> 
     tokio::time::timeout(DEADLINE, database_outage()).await.map_err(|_| anyhow::anyhow!("hung for {DEADLINE:?}"))?
 }
 
-async fn database_outage() -> anyhow::Result<()> {
+/// A system on PostgreSQL with `workers` workers, reaching the database through a proxy
+/// ([`System::db_proxy`]), and a candidate of `user`'s.
+async fn behind_a_proxy(workers: usize, user: &str) -> anyhow::Result<(System, i64)> {
     let options = Options { database_proxy: true, ..Options::default() };
-    let system = System::start_with(Db::Postgres, 1, options).await?;
-    let user = "dbless";
+    let system = System::start_with(Db::Postgres, workers, options).await?;
     let (candidate, _) = system.candidate_with_target(user).await?;
+    Ok((system, candidate))
+}
+
+async fn database_outage() -> anyhow::Result<()> {
+    let user = "dbless";
+    let (system, candidate) = behind_a_proxy(1, user).await?;
     let proxy = system.db_proxy.as_ref().expect("a database proxy");
 
     proxy.cut();
@@ -151,10 +158,8 @@ async fn database_outage() -> anyhow::Result<()> {
 /// every request and every claim a round trip more).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_connection_just_used_is_not_checked_again() -> anyhow::Result<()> {
-    let options = Options { database_proxy: true, ..Options::default() };
-    let system = System::start_with(Db::Postgres, 0, options).await?;
     let user = "frugal";
-    let (candidate, _) = system.candidate_with_target(user).await?;
+    let (system, candidate) = behind_a_proxy(0, user).await?;
     let proxy = system.db_proxy.as_ref().expect("a database proxy");
     let path = format!("/api/candidates/{candidate}");
     let read = || async {

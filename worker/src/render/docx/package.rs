@@ -17,15 +17,10 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter, write::SimpleFileOptions};
 
 use super::{RenderError, base};
 
-/// The parts every document shares, in the order docx-rust writes them.
-const SHARED_PARTS: [&str; 6] = [
-    "[Content_Types].xml",
-    "docProps/app.xml",
-    "_rels/.rels",
-    "word/styles.xml",
-    "word/fontTable.xml",
-    "word/numbering.xml",
-];
+/// The parts written per document; every other part of a package is [`base`]'s.
+const CORE: &str = "docProps/core.xml";
+const DOCUMENT: &str = "word/document.xml";
+const DOCUMENT_RELS: &str = "word/_rels/document.xml.rels";
 
 /// The shared parts, compressed, as a ZIP read once (a copy of it is cheap: its bytes and
 /// a shared index); an error (never expected) is kept as its message and given to every
@@ -48,26 +43,29 @@ fn package(docx: &Docx<'_>, mut shared: ZipArchive<Cursor<Vec<u8>>>) -> Result<V
     // As docx-rust's options.
     let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).unix_permissions(0o755);
     if let Some(core) = &docx.core {
-        writer.inner.start_file("docProps/core.xml", options)?;
+        writer.inner.start_file(CORE, options)?;
         core.to_writer(&mut writer)?;
     }
-    writer.inner.start_file("word/document.xml", options)?;
+    writer.inner.start_file(DOCUMENT, options)?;
     docx.document.to_writer(&mut writer)?;
     if let Some(rels) = &docx.document_rels {
-        writer.inner.start_file("word/_rels/document.xml.rels", options)?;
+        writer.inner.start_file(DOCUMENT_RELS, options)?;
         rels.to_writer(&mut writer)?;
     }
     Ok(writer.inner.finish()?.into_inner())
 }
 
-/// [`base`] written by docx-rust, its shared parts kept.
+/// [`base`] written by docx-rust, in its order, without the parts written per document.
 fn shared() -> Result<ZipArchive<Cursor<Vec<u8>>>, Box<dyn std::error::Error>> {
     let mut docx = base();
     let written = docx.write(Cursor::new(Vec::new()))?.into_inner();
     let mut all = ZipArchive::new(Cursor::new(written))?;
     let mut kept = ZipWriter::new(Cursor::new(Vec::new()));
-    for name in SHARED_PARTS {
-        kept.raw_copy_file(all.by_name(name)?)?;
+    for index in 0..all.len() {
+        let part = all.by_index_raw(index)?;
+        if ![CORE, DOCUMENT, DOCUMENT_RELS].contains(&part.name()) {
+            kept.raw_copy_file(part)?;
+        }
     }
     Ok(ZipArchive::new(kept.finish()?)?)
 }
@@ -132,7 +130,7 @@ mod tests {
         assert_eq!(walked, listed, "every part, walked in order");
         let directory_entries = bytes.windows(4).filter(|w| *w == b"PK\x01\x02").count();
         assert_eq!(directory_entries, 9, "one central directory");
-        let rels = packages[0].0.iter().find(|(name, _)| name == "word/_rels/document.xml.rels").unwrap();
+        let rels = packages[0].0.iter().find(|(name, _)| name == DOCUMENT_RELS).unwrap();
         assert!(String::from_utf8_lossy(&rels.1).contains("https://"), "the document's own relationships are its own");
     }
 }
