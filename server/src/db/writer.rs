@@ -31,7 +31,7 @@ use resume_proto::{job::ErrorClass, redis::cache::sha256_hex};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
     IntoActiveModel, QueryFilter, QueryTrait, Set, Statement, TransactionTrait, UpdateMany,
-    sea_query::PostgresQueryBuilder,
+    sea_query::{PostgresQueryBuilder, Query},
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -215,8 +215,11 @@ async fn write(db: &DatabaseConnection, group: Vec<Pending>) {
         // Each caller is answered as soon as its own statement is committed, not once the
         // group's slowest is.
         let written = group.into_iter().zip(statements).map(|(Pending { write, done }, statement)| async move {
-            let rows = resume_job::Entity::find().from_raw_sql(statement).all(db).await;
-            let _ = done.send(rows.map(|rows| if matches!(write, Write::Update(..)) { rows } else { Vec::new() }));
+            let rows = match write {
+                Write::Update(..) => resume_job::Entity::find().from_raw_sql(statement).all(db).await,
+                Write::Insert(..) => db.execute_raw(statement).await.map(|_| Vec::new()),
+            };
+            let _ = done.send(rows);
         });
         futures::future::join_all(written).await;
         return;
@@ -280,13 +283,17 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<Vec<re
 /// instead of a transaction of a round trip per table (BEGIN, the row, its timeline
 /// entries, its document, file reference and content, COMMIT): the row's INSERT or UPDATE
 /// in a data-modifying `WITH … RETURNING`, what it keeps inserted for the rows it returns,
-/// the rows selected. A statement is atomic as the transaction was, and commits once.
+/// the rows selected (an update's whole rows, for its caller; an insert's id and attempts
+/// only, which its entries need and nobody reads back). A statement is atomic as the
+/// transaction was, and commits once.
 /// `None` for a relaxed write and for one that keeps an import (written as before).
 fn one_statement(write: &Write) -> Option<Statement> {
     let ((sql, mut values), keeps) = match write {
         Write::Insert(row, keeps) => {
+            // What the kept rows below take from it: its caller has the row, so none of
+            // it is sent back and decoded.
             let mut insert = resume_job::Entity::insert(resume_job::Model::clone(row).into_active_model()).into_query();
-            insert.returning_all();
+            insert.returning(Query::returning().columns([resume_job::Column::Id, resume_job::Column::Attempts]));
             (insert.build(PostgresQueryBuilder), keeps)
         }
         Write::Update(update, keeps, Durability::Durable) => {
@@ -505,6 +512,8 @@ mod tests {
         let events = Kept::events([Event::new(job_event::Kind::Claimed)]);
         let insert = sql(Write::Insert(Box::new(job("j")), events.clone())).expect("a submission");
         assert!(insert.starts_with("WITH moved AS (INSERT") && insert.contains("INSERT INTO job_event"), "{insert}");
+        // Its caller has the row: only what its entries need comes back.
+        assert!(insert.contains(r#"RETURNING "id", "attempts")"#), "{insert}");
         let done = Kept {
             document: Some(Document::new("application/pdf".into(), b"%PDF".to_vec())),
             content: Some(Content { encoded: vec![1], key: None }),
