@@ -17,6 +17,7 @@ mod m20261203_000009_imports;
 mod m20261204_000010_documents_kind;
 mod m20261204_000011_openings_batches;
 mod m20261204_000012_costs;
+mod m20261206_000013_partial_indexes;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_documents_kind::Migration),
             Box::new(m20261204_000011_openings_batches::Migration),
             Box::new(m20261204_000012_costs::Migration),
+            Box::new(m20261206_000013_partial_indexes::Migration),
         ]
     }
 }

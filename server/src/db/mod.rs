@@ -209,14 +209,16 @@ pub(crate) mod testing {
     /// The database and its folder (removed on drop).
     pub struct TempDb {
         pub db: DatabaseConnection,
+        pub url: String,
         _dir: TempDir,
     }
 
     pub async fn temp_db() -> TempDb {
         let dir = TempDir::new("resume-db-test").expect("a temporary folder");
-        let db = super::connect(&format!("sqlite://{}/t.db?mode=rwc", dir.path().display())).await.expect("database");
+        let url = format!("sqlite://{}/t.db?mode=rwc", dir.path().display());
+        let db = super::connect(&url).await.expect("database");
         with_candidate(&db).await;
-        TempDb { db, _dir: dir }
+        TempDb { db, url, _dir: dir }
     }
 
     /// A new PostgreSQL database; [`PostgresDb::drop_database`] removes it.
@@ -294,8 +296,69 @@ pub(crate) mod testing {
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
     use test_support::TempDir;
+
+    use super::testing::{temp_db, temp_postgres};
+
+    /// The text of each query's plan's rows, joined.
+    async fn plan(db: &impl ConnectionTrait, sql: &str) -> String {
+        let sqlite = db.get_database_backend() == DbBackend::Sqlite;
+        let (explain, column) = if sqlite { ("EXPLAIN QUERY PLAN", "detail") } else { ("EXPLAIN", "QUERY PLAN") };
+        let explain = Statement::from_string(db.get_database_backend(), format!("{explain} {sql}"));
+        let rows = db.query_all_raw(explain).await.expect("a plan");
+        rows.iter().map(|row| row.try_get::<String>("", column).expect("a plan row")).collect::<Vec<_>>().join("\n")
+    }
+
+    /// Each index's definition as the database keeps it.
+    async fn definitions(db: &DatabaseConnection, names: [&str; 2]) -> Vec<String> {
+        let sql = if db.get_database_backend() == DbBackend::Sqlite {
+            "SELECT sql AS def FROM sqlite_master WHERE type = 'index' AND name = "
+        } else {
+            "SELECT indexdef AS def FROM pg_indexes WHERE indexname = "
+        };
+        let mut found = Vec::new();
+        for name in names {
+            let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), format!("{sql}'{name}'")));
+            found.push(row.await.expect("read").expect(name).try_get::<String>("", "def").expect("text"));
+        }
+        found
+    }
+
+    /// A job's batch and an owner's spend are indexed only where set (migration 13), and the
+    /// queries that read them by batch and by time are served by those indexes; rolled back,
+    /// the indexes are whole again.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn batch_and_spend_indexes_hold_only_rows_that_have_them_and_serve_their_queries() {
+        let (sqlite, postgres) = (temp_db().await, temp_postgres().await);
+        // Migrations run on one connection, as the server runs them (on SQLite, outside a
+        // transaction, a pool's other connection may not see an index dropped yet).
+        let alone = sea_orm::Database::connect(super::one_connection(&sqlite.url)).await.unwrap();
+        for (db, migrator) in [(&sqlite.db, &alone), (&postgres.db, &postgres.db)] {
+            let names = ["idx_resume_job_batch_id", "idx_rgj_owner_completed_at"];
+            let [batch, spend] = <[String; 2]>::try_from(definitions(db, names).await).unwrap();
+            assert!(batch.contains("WHERE") && batch.contains("batch_id") && batch.contains("NOT NULL"), "{batch}");
+            assert!(spend.contains("WHERE") && spend.contains("completed_at") && spend.contains("NOT NULL"), "{spend}");
+            // PostgreSQL reads an empty table whole unless told not to (on this connection).
+            let txn = db.begin().await.unwrap();
+            if db.get_database_backend() == DbBackend::Postgres {
+                txn.execute_unprepared("SET LOCAL enable_seqscan = off").await.unwrap();
+            }
+            let by_batch = plan(&txn, "SELECT id FROM resume_generation_job WHERE batch_id IN ('a', 'b')").await;
+            assert!(by_batch.contains(names[0]), "{by_batch}");
+            let by_spend = "SELECT owner FROM resume_generation_job WHERE owner IN ('u') \
+                            AND completed_at >= '2026-12-01 00:00:00+00:00'";
+            let by_spend = plan(&txn, by_spend).await;
+            assert!(by_spend.contains(names[1]), "{by_spend}");
+            txn.rollback().await.unwrap();
+            Migrator::down(migrator, Some(1)).await.expect("rolled back");
+            assert!(definitions(db, names).await.iter().all(|d| !d.contains("WHERE")));
+            Migrator::up(migrator, None).await.expect("migrated again");
+            assert!(definitions(db, names).await.iter().all(|d| d.contains("WHERE")));
+        }
+        postgres.drop_database().await;
+    }
 
     /// Many openers of one fresh SQLite file at the same moment (servers started together)
     /// each get a migrated database in WAL mode: none is refused "database is locked" while
