@@ -37,7 +37,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{candidate_import, errors, job_event, resume_content, resume_document, resume_file, resume_job};
 
-/// The most writes one transaction carries (a new row's 19 columns each: far below either
+/// The most writes one transaction carries (a new row's 27 columns each: far below either
 /// database's limit on bound parameters).
 const MAX_GROUP: usize = 256;
 
