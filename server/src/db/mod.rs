@@ -209,16 +209,14 @@ pub(crate) mod testing {
     /// The database and its folder (removed on drop).
     pub struct TempDb {
         pub db: DatabaseConnection,
-        pub url: String,
         _dir: TempDir,
     }
 
     pub async fn temp_db() -> TempDb {
         let dir = TempDir::new("resume-db-test").expect("a temporary folder");
-        let url = format!("sqlite://{}/t.db?mode=rwc", dir.path().display());
-        let db = super::connect(&url).await.expect("database");
+        let db = super::connect(&format!("sqlite://{}/t.db?mode=rwc", dir.path().display())).await.expect("database");
         with_candidate(&db).await;
-        TempDb { db, url, _dir: dir }
+        TempDb { db, _dir: dir }
     }
 
     /// A new PostgreSQL database; [`PostgresDb::drop_database`] removes it.
@@ -323,47 +321,48 @@ mod tests {
         Some(def.replace(['"', '(', ')'], ""))
     }
 
+    /// Whether `db` has each of `present` (an index's name and how its definition ends) and
+    /// none of `absent`.
+    async fn has_indexes(db: &DatabaseConnection, present: [(&str, &str); 2], absent: [&str; 2]) {
+        for (name, ending) in present {
+            let found = definition(db, name).await.unwrap_or_else(|| panic!("{name} is missing"));
+            assert!(found.ends_with(ending), "{found}");
+        }
+        for name in absent {
+            assert_eq!(definition(db, name).await, None, "{name} is still there");
+        }
+    }
+
     /// A job's batch and an owner's spend are indexed only where set (migration 13), and the
     /// queries that read them by batch and by time are served by those indexes; rolled back,
     /// the whole indexes are back and the partial ones gone.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn batch_and_spend_indexes_hold_only_rows_that_have_them_and_serve_their_queries() {
         let (sqlite, postgres) = (temp_db().await, temp_postgres().await);
-        // Migrations run on one connection, as the server runs them.
-        let alone = sea_orm::Database::connect(super::one_connection(&sqlite.url)).await.unwrap();
-        let (partial, whole) =
-            (["idx_rgj_batch_items", "idx_rgj_owner_spend"], ["idx_resume_job_batch_id", "idx_rgj_owner_completed_at"]);
-        for (db, migrator) in [(&sqlite.db, &alone), (&postgres.db, &postgres.db)] {
-            let batch = definition(db, partial[0]).await.expect("the batch index");
-            assert!(batch.ends_with("batch_id WHERE batch_id IS NOT NULL"), "{batch}");
-            let spend = definition(db, partial[1]).await.expect("the spend index");
-            assert!(spend.ends_with("owner, completed_at WHERE completed_at IS NOT NULL"), "{spend}");
-            for name in whole {
-                assert_eq!(definition(db, name).await, None, "{name} is still there");
-            }
+        let partial = [
+            ("idx_rgj_batch_items", "batch_id WHERE batch_id IS NOT NULL"),
+            ("idx_rgj_owner_spend", "owner, completed_at WHERE completed_at IS NOT NULL"),
+        ];
+        let whole = [("idx_resume_job_batch_id", "batch_id"), ("idx_rgj_owner_completed_at", "owner, completed_at")];
+        for db in [&sqlite.db, &postgres.db] {
+            has_indexes(db, partial, whole.map(|(name, _)| name)).await;
             // PostgreSQL reads an empty table whole unless told not to (on this connection).
             let txn = db.begin().await.unwrap();
             if db.get_database_backend() == DbBackend::Postgres {
                 txn.execute_unprepared("SET LOCAL enable_seqscan = off").await.unwrap();
             }
             let by_batch = plan(&txn, "SELECT id FROM resume_generation_job WHERE batch_id IN ('a', 'b')").await;
-            assert!(by_batch.contains(partial[0]), "{by_batch}");
+            assert!(by_batch.contains(partial[0].0), "{by_batch}");
             let by_spend = "SELECT owner FROM resume_generation_job WHERE owner IN ('u') \
                             AND completed_at >= '2026-12-01 00:00:00+00:00'";
             let by_spend = plan(&txn, by_spend).await;
-            assert!(by_spend.contains(partial[1]), "{by_spend}");
+            assert!(by_spend.contains(partial[1].0), "{by_spend}");
             txn.rollback().await.unwrap();
 
-            Migrator::down(migrator, Some(1)).await.expect("rolled back");
-            let batch = definition(db, whole[0]).await.expect("the whole batch index");
-            assert!(batch.ends_with("batch_id"), "{batch}");
-            let spend = definition(db, whole[1]).await.expect("the whole spend index");
-            assert!(spend.ends_with("owner, completed_at"), "{spend}");
-            for name in partial {
-                assert_eq!(definition(db, name).await, None, "{name} is still there");
-            }
-            Migrator::up(migrator, None).await.expect("migrated again");
-            assert!(definition(db, partial[0]).await.is_some());
+            Migrator::down(db, Some(1)).await.expect("rolled back");
+            has_indexes(db, whole, partial.map(|(name, _)| name)).await;
+            Migrator::up(db, None).await.expect("migrated again");
+            has_indexes(db, partial, whole.map(|(name, _)| name)).await;
         }
         postgres.drop_database().await;
     }
