@@ -1,6 +1,7 @@
 //! The REST/JSON edge: the contract's `/api` routes, each transcoded 1:1 to a gRPC call
 //! on the server. No business logic lives here: validation, auth and data are the
-//! server's; the edge shapes JSON, maps status codes and passes the bearer token on.
+//! server's; the edge shapes JSON, maps status codes and passes the bearer token on
+//! (asking only that a route needing one has one).
 //!
 //! # Layout
 //! - [`config`]: the typed configuration.
@@ -8,6 +9,8 @@
 //!   JSON shapes and their conversions to protobuf beside it.
 //! - [`json`]: what the groups' JSON shares: times, strict integers and objects, paging.
 //! - [`extract`]: strict body, query and path parsing with field-named errors.
+//! - [`bearer`]: a route that needs a token is answered 401 without one, before it reads
+//!   its request.
 //! - [`error`]: the error body, the error sets routes document, and the
 //!   gRPC-code-to-HTTP table.
 //! - [`openapi`]: the OpenAPI document, generated from the routes.
@@ -15,6 +18,7 @@
 //! - [`trace`]: each request's W3C trace context, continued to the servers and answered.
 //! - [`web`]: the built web app at `/`, and the security headers of every response.
 
+pub mod bearer;
 pub mod config;
 pub mod error;
 pub mod extract;
@@ -124,8 +128,10 @@ pub fn app(
     oidc: &runtime::oidc::Settings,
 ) -> Router {
     let auth = std::sync::Arc::new(auth::AuthConfig::from(oidc));
-    let (api, _) = routes().split_for_parts();
+    let (api, document) = routes().split_for_parts();
     let api = api
+        // Before any route reads its path, query or body: a missing token is answered first.
+        .route_layer(middleware::from_fn_with_state(bearer::OpenRoutes::of(&document), bearer::required))
         .route("/api", any(no_route))
         .route("/api/{*rest}", any(no_route))
         .method_not_allowed_fallback(|method: Method, uri: axum::http::Uri| async move {

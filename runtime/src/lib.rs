@@ -3,6 +3,7 @@
 //! # Layout
 //! - [`process`]: logging set-up, the shutdown signal and the boxed `run` types.
 //! - [`listen`]: binding the listeners, with errors naming the variable that set each.
+//! - [`bearer`]: the bearer token of a request's `authorization`, as server and edge read it.
 //! - [`client`]: the balanced channel through which edge and workers reach the servers.
 //! - [`metrics`]: the `/metrics` registry's text, and the request family edge and server
 //!   share.
@@ -20,6 +21,7 @@
 //!
 //! The edge builds this crate without `redis`, so it compiles no Redis client.
 
+pub mod bearer;
 pub mod client;
 pub mod listen;
 pub mod metrics;

@@ -45,8 +45,22 @@ async fn bad_tokens_are_refused_everywhere() -> anyhow::Result<()> {
         let status = resumes.list_my_jobs(call).await.unwrap_err();
         assert_eq!(status.code(), Code::Unauthenticated, "{what}");
     }
+    // A missing token is named before anything wrong with the request itself.
+    for (method, path, body) in [
+        (reqwest::Method::POST, "/api/candidates", "{}"),
+        (reqwest::Method::POST, "/api/resume-async/generate-async", "not json"),
+        (reqwest::Method::PUT, "/api/candidates/abc", "{}"),
+        (reqwest::Method::GET, "/api/admin/jobs?since=yesterday", ""),
+    ] {
+        let response = system.http.request(method.clone(), system.url(path)).body(body).send().await?;
+        assert_eq!(response.status(), 401, "{method} {path}");
+        let body: Value = response.json().await?;
+        assert_eq!(body["error"], json!({"code": "UNAUTHENTICATED", "message": "missing bearer token"}), "{path}");
+    }
     // Open routes stay open.
-    assert_eq!(system.http.get(system.url("/api/healthz")).send().await?.status(), 200);
+    for path in ["/api/healthz", "/api/readyz", "/api/openapi.json", "/api/auth/config"] {
+        assert_eq!(system.http.get(system.url(path)).send().await?.status(), 200, "{path}");
+    }
     system.stop().await
 }
 
