@@ -6,11 +6,11 @@ use std::{sync::Arc, time::Instant};
 
 use axum::{
     extract::{MatchedPath, Request, State},
-    http::header,
+    http::{HeaderMap, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use runtime::metrics::{CONTENT_TYPE, MetricsRegistry as Registry, Requests, render};
+use runtime::metrics::{MetricsRegistry as Registry, Requests, exposition};
 
 /// The edge's registry and its request family.
 #[derive(Clone)]
@@ -53,7 +53,7 @@ pub async fn observe(State(metrics): State<Metrics>, request: Request, next: Nex
     response
 }
 
-/// `GET /metrics`: the OpenMetrics text.
-pub async fn scrape(State(metrics): State<Metrics>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, CONTENT_TYPE)], render(&metrics.registry))
+/// `GET /metrics`: the text, in the format the scraper asks for.
+pub async fn scrape(State(metrics): State<Metrics>, headers: HeaderMap) -> impl IntoResponse {
+    exposition(&metrics.registry, headers.get(header::ACCEPT))
 }

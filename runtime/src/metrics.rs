@@ -1,11 +1,14 @@
 //! Metrics every process exposes at `/metrics`, through prometheus-client (typed families,
 //! the OpenMetrics text format; nothing hand-formatted): each process registers its own
-//! into a [`Registry`] and serves [`render`]'s text. [`Requests`] is the one family pair
+//! into a [`Registry`] and answers a scrape with [`exposition`]: OpenMetrics to a scraper
+//! that asks for it (Prometheus does), the classic Prometheus text format to any other. [`Requests`] is the one family pair
 //! the edge (per route) and the server (per RPC) share: requests by route and outcome, and
 //! their latency; [`CacheLookups`] the cache family of the server and the worker. Labels
 //! are bounded: a route is a path pattern or an RPC name, never an id.
 
-use std::time::Duration;
+use std::{collections::HashSet, time::Duration};
+
+use http::{HeaderName, HeaderValue, header};
 
 use prometheus_client::{
     encoding::{EncodeLabelSet, text::encode},
@@ -20,7 +23,10 @@ use prometheus_client::{
 pub use prometheus_client::registry::Registry as MetricsRegistry;
 
 /// The content type of [`render`]'s text.
-pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// The content type of the classic Prometheus text format.
+const CLASSIC: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// One request's route and outcome.
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -117,6 +123,44 @@ pub fn render(registry: &Registry) -> String {
     text
 }
 
+/// The answer to a scrape of `registry` that sent `accept`: its content type and text.
+/// OpenMetrics when the scraper names it (Prometheus lists it first); otherwise the
+/// classic text format (version 0.0.4), which every reader of "Prometheus text" parses,
+/// as the Prometheus client libraries negotiate.
+pub fn exposition(registry: &Registry, accept: Option<&HeaderValue>) -> ([(HeaderName, &'static str); 1], String) {
+    let text = render(registry);
+    let openmetrics = accept
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("application/openmetrics-text"));
+    if openmetrics {
+        ([(header::CONTENT_TYPE, OPENMETRICS)], text)
+    } else {
+        ([(header::CONTENT_TYPE, CLASSIC)], classic(&text))
+    }
+}
+
+/// OpenMetrics text in the classic format: a counter's family is named as its samples are
+/// (with `_total`), and the `# UNIT` and `# EOF` lines go. Every family here is a counter,
+/// a gauge or a histogram, whose samples read the same in both formats.
+fn classic(openmetrics: &str) -> String {
+    let counters: HashSet<&str> =
+        openmetrics.lines().filter_map(|line| line.strip_prefix("# TYPE ")?.strip_suffix(" counter")).collect();
+    let mut text = String::with_capacity(openmetrics.len() + 16 * counters.len());
+    for line in openmetrics.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        let renamed = ["# HELP ", "# TYPE "].into_iter().find_map(|prefix| {
+            let rest = line.strip_prefix(prefix)?;
+            let (name, tail) = rest.split_at(rest.find(' ').unwrap_or(rest.len()));
+            counters.contains(name).then(|| format!("{prefix}{name}_total{tail}"))
+        });
+        text.push_str(renamed.as_deref().unwrap_or(line));
+        text.push('\n');
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +175,46 @@ mod tests {
         assert!(text.contains("http_requests_total{route=\"GET /api/healthz\",status=\"200\"} 2"), "{text}");
         assert!(text.contains("http_request_duration_seconds_count{route=\"GET /api/healthz\"} 2"), "{text}");
         assert!(text.ends_with("# EOF\n"), "{text}");
+    }
+
+    #[test]
+    fn a_scraper_gets_openmetrics_when_it_asks_and_the_classic_format_otherwise() {
+        let mut registry = Registry::default();
+        let requests = Requests::register(&mut registry, "http", "HTTP requests");
+        let queued = prometheus_client::metrics::gauge::Gauge::<i64>::default();
+        registry.register("queued_jobs", "Jobs waiting", queued.clone());
+        queued.set(3);
+        requests.observe("GET /x", "200", Duration::from_millis(1));
+
+        let prometheus = HeaderValue::from_static(
+            "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,\
+             text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+        );
+        let ([(_, content_type)], text) = exposition(&registry, Some(&prometheus));
+        assert_eq!(content_type, OPENMETRICS);
+        assert_eq!(text, render(&registry));
+
+        for accept in [None, Some(HeaderValue::from_static("*/*")), Some(HeaderValue::from_static("text/plain"))] {
+            let ([(_, content_type)], text) = exposition(&registry, accept.as_ref());
+            assert_eq!(content_type, CLASSIC);
+            let lines: Vec<&str> = text.lines().filter(|line| !line.contains("_bucket")).collect();
+            assert_eq!(
+                lines,
+                [
+                    "# HELP http_requests_total HTTP requests by route and outcome.",
+                    "# TYPE http_requests_total counter",
+                    "http_requests_total{route=\"GET /x\",status=\"200\"} 1",
+                    "# HELP http_request_duration_seconds Time to answer HTTP requests, by route.",
+                    "# TYPE http_request_duration_seconds histogram",
+                    "http_request_duration_seconds_sum{route=\"GET /x\"} 0.001",
+                    "http_request_duration_seconds_count{route=\"GET /x\"} 1",
+                    "# HELP queued_jobs Jobs waiting.",
+                    "# TYPE queued_jobs gauge",
+                    "queued_jobs 3",
+                ],
+                "{text}"
+            );
+        }
     }
 
     #[test]

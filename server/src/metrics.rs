@@ -13,7 +13,11 @@ use std::{
     time::Instant,
 };
 
-use axum::{Router, http::header, routing::get};
+use axum::{
+    Router,
+    http::{HeaderMap, header},
+    routing::get,
+};
 use chrono::{DateTime, Utc};
 use futures::{FutureExt, future::BoxFuture};
 use prometheus_client::{
@@ -26,7 +30,7 @@ use prometheus_client::{
     },
 };
 use resume_proto::{job::JobStatus, redis::keys::Queue};
-use runtime::metrics::{CONTENT_TYPE, CacheLookups, MetricsRegistry, Requests, render};
+use runtime::metrics::{CacheLookups, MetricsRegistry, Requests, exposition};
 use tokio::net::TcpListener;
 use tower::{Layer, Service};
 
@@ -234,11 +238,11 @@ impl Metrics {
     ) {
         let app = Router::new().route(
             "/metrics",
-            get(move || {
+            get(move |headers: HeaderMap| {
                 let (metrics, state) = (self.clone(), state.clone());
                 async move {
                     metrics.jobs.sample(&state).await;
-                    ([(header::CONTENT_TYPE, CONTENT_TYPE)], render(&metrics.registry))
+                    exposition(&metrics.registry, headers.get(header::ACCEPT))
                 }
             }),
         );

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import yaml
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
+from prometheus_client.parser import text_string_to_metric_families as classic_families
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "deploy/grafana/resume.json"
@@ -124,8 +125,18 @@ def ended(edge, user, job_id):
 
 
 def scrape(url):
-    with urllib.request.urlopen(url, timeout=10) as response:
+    """The samples of `url`'s OpenMetrics, asked for as Prometheus asks; the classic text
+    any other reader gets must hold the same families."""
+    accept = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept}), timeout=10) as response:
         text = response.read().decode()
+    with urllib.request.urlopen(url, timeout=10) as response:
+        if not response.headers["Content-Type"].startswith("text/plain; version=0.0.4"):
+            fail(f"{url} answers a plain scrape with {response.headers['Content-Type']}")
+        classic = {(f.name, f.type) for f in classic_families(response.read().decode())}
+    openmetrics = {(f.name, f.type) for f in text_string_to_metric_families(text)}
+    if classic != openmetrics:
+        fail(f"{url}: the classic text's families differ: {sorted(classic ^ openmetrics)}")
     samples = {}
     for family in text_string_to_metric_families(text):
         # An exported family is known by its name even before it has a sample.

@@ -206,8 +206,8 @@ async fn serve_metrics(listener: TcpListener, stats: Arc<stats::Stats>, mut stop
     let app = Router::new()
         .route(
             "/metrics",
-            get(move || async move {
-                ([(axum::http::header::CONTENT_TYPE, runtime::metrics::CONTENT_TYPE)], stats.prometheus())
+            get(move |headers: axum::http::HeaderMap| async move {
+                runtime::metrics::exposition(stats.registry(), headers.get(axum::http::header::ACCEPT))
             }),
         )
         .route("/healthz", get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }));

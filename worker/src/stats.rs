@@ -16,7 +16,7 @@ use prometheus_client::{
     },
 };
 use resume_proto::job::ErrorClass;
-use runtime::metrics::{CacheLookups, MetricsRegistry, render};
+use runtime::metrics::{CacheLookups, MetricsRegistry};
 
 use crate::model::{ModelError, Usage, openai, reply::RepairKind};
 
@@ -236,26 +236,28 @@ impl Stats {
         self.retries.get_or_create(&ClassLabels { class: class.as_str() }).inc();
     }
 
-    /// The counters in the OpenMetrics text format.
-    pub fn prometheus(&self) -> String {
-        render(&self.registry)
+    /// The registry `/metrics` shows.
+    pub fn registry(&self) -> &MetricsRegistry {
+        &self.registry
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use runtime::metrics::render;
+
     use super::*;
 
     #[test]
     fn the_text_carries_every_counter() {
         let stats = Stats::new(4);
         stats.processed.inc_by(3);
-        let text = stats.prometheus();
+        let text = render(stats.registry());
         assert!(text.contains("worker_slots 4\n"), "{text}");
         assert!(text.contains("worker_tasks_processed_total 3\n"), "{text}");
         assert!(text.contains("worker_tasks_failed_total 0\n"), "{text}");
         stats.repaired(RepairKind::RoleMissing);
-        let text = stats.prometheus();
+        let text = render(stats.registry());
         assert!(text.contains("worker_model_repairs_total{kind=\"role_missing\"} 1\n"), "{text}");
         assert!(text.contains("worker_model_repairs_total{kind=\"headline\"} 0\n"), "{text}");
     }
@@ -268,7 +270,7 @@ mod tests {
         let busy = ModelError::Transient { reason: "HTTP 429".into(), retry_after: None };
         stats.model.start("resume_main").finish(Err(&busy));
         drop(stats.model.start("resume_experience"));
-        let text = stats.prometheus();
+        let text = render(stats.registry());
         assert!(text.contains("worker_model_calls_total{call=\"resume_main\",outcome=\"ok\"} 1\n"), "{text}");
         assert!(
             text.contains("worker_model_calls_total{call=\"resume_main\",outcome=\"model_rate_limited\"} 1\n"),

@@ -44,10 +44,20 @@ async fn the_app_is_served_with_its_routes_caching_and_security_headers() -> any
     }
     assert_eq!(get("/api/healthz").await?.headers()["cache-control"], "no-store");
 
-    // /metrics (no token) counts every request by its route pattern, never by its ids.
+    // /metrics (no token) counts every request by its route pattern, never by its ids: in
+    // the classic text format, or OpenMetrics to a scraper that asks (as Prometheus does).
+    let openmetrics = system
+        .http
+        .get(system.url("/metrics"))
+        .header("accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
+        .send()
+        .await?;
+    assert!(openmetrics.headers()["content-type"].to_str()?.starts_with("application/openmetrics-text"));
+    assert!(openmetrics.text().await?.ends_with("# EOF\n"));
     let metrics = get("/metrics").await?;
-    assert!(metrics.headers()["content-type"].to_str()?.starts_with("application/openmetrics-text"));
+    assert_eq!(metrics.headers()["content-type"], "text/plain; version=0.0.4; charset=utf-8");
     let text = metrics.text().await?;
+    assert!(text.contains("# TYPE edge_http_requests_total counter\n") && !text.contains("# EOF"), "{text}");
     assert!(text.contains(r#"edge_http_requests_total{route="GET /api/healthz",status="200"} "#), "{text}");
     assert!(text.contains(r#"edge_http_requests_total{route="app",status="200"} "#), "{text}");
     assert!(text.contains(r#"edge_http_requests_total{route="none",status="404"} "#), "{text}");
