@@ -16,9 +16,24 @@ use crate::{
     error::{Error, Result},
 };
 
+/// `filter` with its empty text values unset: an empty value is no condition (the
+/// contract's rule; the edge drops them from a REST query already).
+fn set_only(filter: &v1::JobFilter) -> v1::JobFilter {
+    let set = |value: &Option<String>| value.clone().filter(|text| !text.is_empty());
+    v1::JobFilter {
+        status: set(&filter.status),
+        owner: set(&filter.owner),
+        queue: set(&filter.queue),
+        worker: set(&filter.worker),
+        error_group: set(&filter.error_group),
+        q: set(&filter.q),
+        ..filter.clone()
+    }
+}
+
 /// The condition `filter` sets on job rows; every field set must hold.
 pub fn condition(filter: &v1::JobFilter) -> Result<Condition> {
-    let v1::JobFilter { status, owner, candidate_id, queue, worker, error_group, q, since, until } = filter;
+    let v1::JobFilter { status, owner, candidate_id, queue, worker, error_group, q, since, until } = &set_only(filter);
     let mut all = Condition::all();
     if let Some(status) = status {
         let status: JobStatus = status.parse().map_err(Error::InvalidArgument)?;
@@ -55,7 +70,7 @@ pub fn condition(filter: &v1::JobFilter) -> Result<Condition> {
             .to_owned();
         all = all.add(resume_job::Column::Id.in_subquery(jobs_in_group));
     }
-    if let Some(text) = q.as_deref().filter(|text| !text.is_empty()) {
+    if let Some(text) = q.as_deref() {
         validate::optional("q", Some(text), 200)?;
         let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
         let message = Func::lower(Expr::col(resume_job::Column::ErrorMessage));
@@ -85,7 +100,7 @@ fn escape_like(text: &str) -> String {
 /// `filter` as the audit log shows it: `key=value` pairs joined by `&`, in the filter's
 /// field order; `all jobs` for an empty filter.
 pub fn describe(filter: &v1::JobFilter) -> String {
-    let v1::JobFilter { status, owner, candidate_id, queue, worker, error_group, q, since, until } = filter;
+    let v1::JobFilter { status, owner, candidate_id, queue, worker, error_group, q, since, until } = &set_only(filter);
     let time = |t: &Option<prost_types::Timestamp>| {
         t.as_ref().and_then(resume_proto::time::from_timestamp).map(|t| t.to_rfc3339())
     };
@@ -135,6 +150,22 @@ mod tests {
         assert!(bad(v1::JobFilter { queue: Some("q".into()), ..Default::default() }).starts_with("queue must be"));
         assert!(bad(v1::JobFilter { error_group: Some("x".into()), ..Default::default() }).contains("error_group"));
         assert!(bad(v1::JobFilter { candidate_id: Some(0), ..Default::default() }).contains("candidate_id"));
+        // An empty text value is no condition: valid, and not shown.
+        let empty = || Some(String::new());
+        let unset = v1::JobFilter {
+            status: empty(),
+            owner: empty(),
+            queue: empty(),
+            worker: empty(),
+            error_group: empty(),
+            q: empty(),
+            ..Default::default()
+        };
+        assert_eq!(describe(&unset), "all jobs");
+        assert_eq!(
+            format!("{:?}", condition(&unset).unwrap()),
+            format!("{:?}", condition(&v1::JobFilter::default()).unwrap())
+        );
     }
 
     /// SQLite's plan for a deep page: a range scan of an index in id order, with no sort
