@@ -371,7 +371,7 @@ async fn realistic(
     for (took, job, writing) in ended {
         tally.record(took, job.status == "SUCCESS");
         updates += writing;
-        generating += job.generation_ms as f64 / 1000.0;
+        generating += job.generation_ms.unwrap_or_default() as f64 / 1000.0;
         used.prompt_tokens += f64::from(job.prompt_tokens) / jobs;
         used.cached_tokens += f64::from(job.cached_tokens) / jobs;
         used.completion_tokens += f64::from(job.completion_tokens) / jobs;

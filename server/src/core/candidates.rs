@@ -204,7 +204,8 @@ pub async fn get(state: &AppState, owner: &str, id: i64) -> Result<v1::Candidate
     to_proto(find(state, owner, id).await?)
 }
 
-/// One page of `owner`'s candidates, oldest first, and the token of the next page.
+/// One page of `owner`'s candidates, newest first (as every list), and the token of the
+/// next page.
 pub async fn list(
     state: &AppState,
     owner: &str,
@@ -214,9 +215,9 @@ pub async fn list(
     let limit = page::limit(limit)?;
     let mut query = candidate::Entity::find().filter(candidate::Column::Owner.eq(owner));
     if let Some(after) = page::after_key(page_token, |key| key.parse::<i64>().ok())? {
-        query = query.filter(candidate::Column::Id.gt(after));
+        query = query.filter(candidate::Column::Id.lt(after));
     }
-    let rows = query.order_by_asc(candidate::Column::Id).limit(limit + 1).all(&state.db).await?;
+    let rows = query.order_by_desc(candidate::Column::Id).limit(limit + 1).all(&state.db).await?;
     let (rows, next) = page::split(rows, limit, |row| row.id.to_string());
     let candidates = rows.into_iter().map(to_proto).collect::<Result<_>>()?;
     Ok((candidates, next))

@@ -38,6 +38,7 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
     } = row;
     // Derived, not stored: where a REST client downloads the file.
     let result_url = (status == JobStatus::Success).then(|| result_url(&id));
+    let generation_ms = (status == JobStatus::Success).then_some(generation_ms);
     v1::Job {
         job_id: id,
         // An import has none until it is accepted.

@@ -17,6 +17,9 @@ async fn generate_and_download(db: Db) -> anyhow::Result<()> {
     assert_eq!(job["candidate_id"], candidate_id);
     assert_eq!(job["job_row_id"], job_row_id);
     assert_eq!(job["result_url"], Value::Null);
+    // Absent values are null (the contract's Job), a time taken among them until it is taken.
+    assert_eq!(job["generation_ms"], Value::Null);
+    assert_eq!(job["completed_at"], Value::Null);
     let job_id = job["job_id"].as_str().unwrap().to_owned();
     uuid::Uuid::parse_str(&job_id)?;
 
@@ -31,6 +34,8 @@ async fn generate_and_download(db: Db) -> anyhow::Result<()> {
     assert_eq!(last["filename"], "Ada_Lovelace_Resume.docx");
     assert_eq!(last["result_url"], format!("/api/resume-async/download/{job_id}"));
     assert_eq!(last["error_message"], Value::Null);
+    assert!(last["generation_ms"].is_i64(), "{last}");
+    assert!(seen.iter().filter(|j| j["status"] != "SUCCESS").all(|j| j["generation_ms"].is_null()), "{seen:?}");
     for time in ["created_at", "started_at", "completed_at"] {
         let t = last[time].as_str().unwrap_or_else(|| panic!("{time} missing: {last}"));
         assert!(t.ends_with('Z'), "{time} = {t}");
@@ -153,12 +158,13 @@ async fn health_readiness_and_listing() -> anyhow::Result<()> {
 
     let (a, _) = system.candidate_with_target("lister").await?;
     let (b, _) = system.candidate_with_target("lister").await?;
+    // Newest first, as every list.
     let (status, page) = system.get("lister", "/api/candidates?limit=1").await?;
     assert_eq!(status, 200);
-    assert_eq!(page["candidates"][0]["id"], a);
+    assert_eq!(page["candidates"][0]["id"], b);
     let token = page["next_page_token"].as_str().unwrap();
     let (_, page) = system.get("lister", &format!("/api/candidates?limit=1&page_token={token}")).await?;
-    assert_eq!(page["candidates"][0]["id"], b);
+    assert_eq!(page["candidates"][0]["id"], a);
     assert_eq!(page["next_page_token"], Value::Null);
     let (_, one) = system.get("lister", &format!("/api/candidates/{a}")).await?;
     assert_eq!(one["full_name"], "Ada Lovelace");

@@ -17,7 +17,7 @@ export function jobFixture(extra: Partial<Job> = {}): Job {
     prompt_tokens: 0,
     cached_tokens: 0,
     completion_tokens: 0,
-    generation_ms: 0,
+    generation_ms: null,
     ...extra,
   };
 }

@@ -1587,8 +1587,12 @@ export interface components {
             file_type: components["schemas"]["FileType"];
             /** @description For example `Ada_Lovelace_Resume.docx`, once `SUCCESS`. */
             filename?: string | null;
-            /** Format: int64 */
-            generation_ms: number;
+            /**
+             * Format: int64
+             * @description How long making the content took, in milliseconds: set once `SUCCESS` (0 for a
+             *     cache hit or a render), null before and on any other end.
+             */
+            generation_ms?: number | null;
             /** @description A UUID. */
             job_id: string;
             /** Format: int64 */

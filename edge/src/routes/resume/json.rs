@@ -112,7 +112,9 @@ pub struct Job {
     pub completed_at: Option<String>,
     pub prompt_tokens: i32,
     pub completion_tokens: i32,
-    pub generation_ms: i64,
+    /// How long making the content took, in milliseconds: set once `SUCCESS` (0 for a
+    /// cache hit or a render), null before and on any other end.
+    pub generation_ms: Option<i64>,
     /// The job whose edited content this one rendered (no model call); null otherwise.
     pub edited_from: Option<String>,
     /// What the job does: `generate` a resume, `render` an edit, `import` a resume file.
