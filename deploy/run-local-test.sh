@@ -95,7 +95,8 @@ page="$(curl -sS -D - --max-time 5 "$edge/candidates/1")" || fail "the app does 
 [[ "$page" == *'<div id="root">'* && "${page,,}" == *"content-security-policy: default-src 'self'"* ]] \
   || fail "the app is not served at / with its policy: $page"
 
-# Every process's /metrics answers, without a token, in the OpenMetrics text format.
+# Every process's /metrics answers, without a token, in the classic Prometheus text format
+# (curl does not ask for OpenMetrics).
 for url in "$edge/metrics" "http://127.0.0.1:$server_metrics_port/metrics" "http://127.0.0.1:$metrics_port/metrics"; do
   metrics="$(curl -sS --max-time 5 "$url")" || fail "$url does not answer"
   [[ "$metrics" == *"_total"* ]] || fail "$url: no counters in: $metrics"

@@ -19,7 +19,10 @@ use crate::error::ApiError;
 /// The routes (path patterns, as axum matches them) that need no token: those whose
 /// operations the OpenAPI document marks `security: []`.
 #[derive(Clone)]
-pub struct OpenRoutes(Arc<HashSet<String>>);
+pub struct OpenRoutes(
+    /// Their path patterns (`/api/healthz`).
+    Arc<HashSet<String>>,
+);
 
 impl OpenRoutes {
     /// The open routes of `document`.

@@ -1,7 +1,7 @@
 //! Metrics every process exposes at `/metrics`, through prometheus-client (typed families,
-//! the OpenMetrics text format; nothing hand-formatted): each process registers its own
-//! into a [`Registry`] and answers a scrape with [`exposition`]: OpenMetrics to a scraper
-//! that asks for it (Prometheus does), the classic Prometheus text format to any other. [`Requests`] is the one family pair
+//! encoded as OpenMetrics text by the crate): each process registers its own into a
+//! [`Registry`] and answers a scrape with [`exposition`]: OpenMetrics to a scraper that
+//! asks for it (Prometheus does), else the same text in the classic Prometheus format. [`Requests`] is the one family pair
 //! the edge (per route) and the server (per RPC) share: requests by route and outcome, and
 //! their latency; [`CacheLookups`] the cache family of the server and the worker. Labels
 //! are bounded: a route is a path pattern or an RPC name, never an id.
@@ -143,6 +143,13 @@ pub fn exposition(registry: &Registry, accept: Option<&HeaderValue>) -> ([(Heade
 /// (with `_total`), and the `# UNIT` and `# EOF` lines go. Every family here is a counter,
 /// a gauge or a histogram, whose samples read the same in both formats.
 fn classic(openmetrics: &str) -> String {
+    debug_assert!(
+        openmetrics
+            .lines()
+            .filter_map(|line| line.strip_prefix("# TYPE ")?.rsplit(' ').next())
+            .all(|kind| matches!(kind, "counter" | "gauge" | "histogram")),
+        "a family the classic format would need rewritten otherwise: {openmetrics}"
+    );
     let counters: HashSet<&str> =
         openmetrics.lines().filter_map(|line| line.strip_prefix("# TYPE ")?.strip_suffix(" counter")).collect();
     let mut text = String::with_capacity(openmetrics.len() + 16 * counters.len());

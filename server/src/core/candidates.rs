@@ -214,11 +214,13 @@ pub async fn list(
 ) -> Result<(Vec<v1::Candidate>, Option<String>)> {
     let limit = page::limit(limit)?;
     let mut query = candidate::Entity::find().filter(candidate::Column::Owner.eq(owner));
-    if let Some(after) = page::after_key(page_token, |key| key.parse::<i64>().ok())? {
-        query = query.filter(candidate::Column::Id.lt(after));
+    // A key says its direction (`<` an id: those below it), so that a token of the
+    // oldest-first order this list had before is refused rather than read backwards.
+    if let Some(below) = page::after_key(page_token, |key| key.strip_prefix('<')?.parse::<i64>().ok())? {
+        query = query.filter(candidate::Column::Id.lt(below));
     }
     let rows = query.order_by_desc(candidate::Column::Id).limit(limit + 1).all(&state.db).await?;
-    let (rows, next) = page::split(rows, limit, |row| row.id.to_string());
+    let (rows, next) = page::split(rows, limit, |row| format!("<{}", row.id));
     let candidates = rows.into_iter().map(to_proto).collect::<Result<_>>()?;
     Ok((candidates, next))
 }

@@ -19,15 +19,18 @@ use crate::{
 /// `filter` with its empty text values unset: an empty value is no condition (the
 /// contract's rule; the edge drops them from a REST query already).
 fn set_only(filter: &v1::JobFilter) -> v1::JobFilter {
+    let v1::JobFilter { status, owner, candidate_id, queue, worker, error_group, q, since, until } = filter;
     let set = |value: &Option<String>| value.clone().filter(|text| !text.is_empty());
     v1::JobFilter {
-        status: set(&filter.status),
-        owner: set(&filter.owner),
-        queue: set(&filter.queue),
-        worker: set(&filter.worker),
-        error_group: set(&filter.error_group),
-        q: set(&filter.q),
-        ..filter.clone()
+        status: set(status),
+        owner: set(owner),
+        candidate_id: *candidate_id,
+        queue: set(queue),
+        worker: set(worker),
+        error_group: set(error_group),
+        q: set(q),
+        since: *since,
+        until: *until,
     }
 }
 

@@ -166,6 +166,11 @@ async fn health_readiness_and_listing() -> anyhow::Result<()> {
     let (_, page) = system.get("lister", &format!("/api/candidates?limit=1&page_token={token}")).await?;
     assert_eq!(page["candidates"][0]["id"], a);
     assert_eq!(page["next_page_token"], Value::Null);
+    // A token of the oldest-first order the list had before (the last id, bare) is refused,
+    // not read backwards.
+    let old = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, b.to_string());
+    let (status, error) = system.get("lister", &format!("/api/candidates?limit=1&page_token={old}")).await?;
+    assert_eq!((status, &error["error"]["code"]), (400, &json!("INVALID_ARGUMENT")), "{error}");
     let (_, one) = system.get("lister", &format!("/api/candidates/{a}")).await?;
     assert_eq!(one["full_name"], "Ada Lovelace");
     assert_eq!(one["experience"][0]["end"], Value::Null);
