@@ -75,7 +75,7 @@ fn resume_document(resume: &Resume, paper: Paper) -> Docx<'_> {
     if let Some(headline) = &resume.headline {
         docx.document.push(
             Paragraph::default()
-                .property(ParagraphProperty::default().style_id("Subtitle"))
+                .property(property("Subtitle"))
                 .push(Run::default().push_text(text(headline))),
         );
     }
@@ -91,7 +91,7 @@ fn resume_document(resume: &Resume, paper: Paper) -> Docx<'_> {
         section(&mut docx, "Experience");
         for role in &resume.experience {
             let mut line = Paragraph::default()
-                .property(ParagraphProperty::default().style_id("RoleLine"))
+                .property(property("RoleLine"))
                 .push(
                     Run::default()
                         .property(every_script(CharacterProperty::default().bold(true)))
@@ -195,7 +195,7 @@ fn text(value: &str) -> (String, TextSpace) {
 
 fn styled(style: &'static str, value: &str) -> Paragraph<'static> {
     Paragraph::default()
-        .property(ParagraphProperty::default().style_id(style))
+        .property(property(style))
         .push(Run::default().push_text(text(value)))
 }
 
@@ -208,18 +208,18 @@ fn section(docx: &mut Docx<'_>, title: &str) {
 }
 
 fn bullet(value: &str) -> Paragraph<'static> {
-    let mut property = ParagraphProperty::default().style_id("ListBullet");
-    property.numbering = Some(NumberingProperty {
+    let mut own = property("ListBullet");
+    own.numbering = Some(NumberingProperty {
         level: Some(IndentLevel { value: 0 }),
         id: Some(NumberingId { value: BULLETS }),
         ..Default::default()
     });
-    Paragraph::default().property(property).push(Run::default().push_text(text(value)))
+    Paragraph::default().property(own).push(Run::default().push_text(text(value)))
 }
 
 /// Email, phone, location and links on one line, links clickable.
 fn contact_line<'a>(docx: &mut Docx<'a>, contact: &'a [Contact]) {
-    let mut line = Paragraph::default().property(ParagraphProperty::default().style_id("Contact"));
+    let mut line = Paragraph::default().property(property("Contact"));
     for (i, item) in contact.iter().enumerate() {
         if i > 0 {
             line = line.push(Run::default().push_text(text(" | ")));
@@ -275,9 +275,33 @@ fn every_script(mut property: CharacterProperty<'_>) -> CharacterProperty<'_> {
     property
 }
 
-/// A paragraph style named `name`, based on `Normal`.
+/// The paragraph styles whose paragraph stays on the page of the next one (a section
+/// heading, a role's title line, a letter's closing above its signature).
+const KEPT_WITH_NEXT: [&str; 3] = ["Heading1", "RoleLine", "Closing"];
+/// The paragraph styles whose lines stay on one page (a bullet).
+const KEPT_WHOLE: [&str; 1] = ["ListBullet"];
+
+/// `paragraph` with the keep rules of `style`. They are set in the style and again on each
+/// paragraph of it: Word and LibreOffice follow either, but a reader of a paragraph's own
+/// format (python-docx's `keep_with_next`) sees only what the paragraph says.
+fn keeps(style: &str, mut paragraph: ParagraphProperty<'static>) -> ParagraphProperty<'static> {
+    if KEPT_WITH_NEXT.contains(&style) {
+        paragraph.keep_next = Some(Default::default());
+    }
+    if KEPT_WHOLE.contains(&style) {
+        paragraph.keep_lines = Some(Default::default());
+    }
+    paragraph
+}
+
+/// A paragraph's property: its style `id`, and the style's keep rules.
+fn property(id: &'static str) -> ParagraphProperty<'static> {
+    keeps(id, ParagraphProperty::default().style_id(id))
+}
+
+/// A paragraph style named `name`, based on `Normal`, with its keep rules.
 fn paragraph_style(id: &'static str, name: &'static str, paragraph: ParagraphProperty<'static>) -> Style<'static> {
-    let mut style = Style::new(StyleType::Paragraph, id).name(name).paragraph(paragraph);
+    let mut style = Style::new(StyleType::Paragraph, id).name(name).paragraph(keeps(id, paragraph));
     style.base = Some(BasedOn { value: Cow::Borrowed("Normal") });
     style
 }
@@ -300,18 +324,12 @@ fn styles(docx: &mut Docx<'_>) {
             .character(every_script(CharacterProperty::default().size(24isize).italics(true))),
     );
     docx.styles.push(paragraph_style("Contact", "Contact", paragraph(0, 60)));
-    let mut heading = paragraph(200, 60);
-    heading.keep_next = Some(Default::default());
     docx.styles.push(
-        paragraph_style("Heading1", "heading 1", heading)
+        paragraph_style("Heading1", "heading 1", paragraph(200, 60))
             .character(every_script(CharacterProperty::default().size(26isize).bold(true).color(ACCENT))),
     );
-    let mut role = paragraph(120, 20);
-    role.keep_next = Some(Default::default());
-    docx.styles.push(paragraph_style("RoleLine", "Role Line", role));
-    let mut bullet = paragraph(0, 20);
-    bullet.keep_lines = Some(Default::default());
-    docx.styles.push(paragraph_style("ListBullet", "List Bullet", bullet));
+    docx.styles.push(paragraph_style("RoleLine", "Role Line", paragraph(120, 20)));
+    docx.styles.push(paragraph_style("ListBullet", "List Bullet", paragraph(0, 20)));
     // A letter's: the addressee, the body's paragraphs, and the closing kept on the page of
     // the signature under it.
     docx.styles.push(
@@ -319,9 +337,7 @@ fn styles(docx: &mut Docx<'_>) {
             .character(every_script(CharacterProperty::default().bold(true))),
     );
     docx.styles.push(paragraph_style("LetterBody", "Letter Body", paragraph(0, 200)));
-    let mut closing = paragraph(120, 120);
-    closing.keep_next = Some(Default::default());
-    docx.styles.push(paragraph_style("Closing", "Closing", closing));
+    docx.styles.push(paragraph_style("Closing", "Closing", paragraph(120, 120)));
     docx.styles.push(
         paragraph_style("Signature", "Signature", paragraph(0, 0))
             .character(every_script(CharacterProperty::default().bold(true))),

@@ -113,16 +113,19 @@ fn the_docx_keeps_headings_and_role_titles_with_what_follows_and_bullets_whole()
     assert!(style("ListBullet").contains("<w:keepLines/>"), "a bullet keeps its lines: {}", style("ListBullet"));
     let xml = docx_part(&bytes, "word/document.xml");
     let paragraphs: Vec<&str> = xml.split("<w:p>").skip(1).collect();
-    for (holding, style, count) in [
-        (">Experience<", "Heading1", 1),
-        (">Education<", "Heading1", 1),
-        ("Employer", "RoleLine", 24),
-        (">Bullet", "ListBullet", 70),
+    // Each paragraph says so itself too, as a reader of its own format (python-docx) sees it.
+    for (holding, style, keep, count) in [
+        (">Experience<", "Heading1", "<w:keepNext/>", 1),
+        (">Education<", "Heading1", "<w:keepNext/>", 1),
+        ("Employer", "RoleLine", "<w:keepNext/>", 24),
+        (">Bullet", "ListBullet", "<w:keepLines/>", 70),
     ] {
         let found: Vec<&&str> = paragraphs.iter().filter(|p| p.contains(holding)).collect();
         assert_eq!(found.len(), count, "paragraphs holding {holding:?}");
         for paragraph in found {
             assert!(paragraph.contains(&format!("w:val=\"{style}\"")), "{holding:?} in the {style} style: {paragraph}");
+            let own = paragraph.split("</w:pPr>").next().unwrap_or_default();
+            assert!(own.contains(keep), "{holding:?}'s own properties hold {keep}: {own}");
         }
     }
 }
