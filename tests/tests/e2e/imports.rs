@@ -273,7 +273,7 @@ async fn structured_files_are_read_exactly_and_bad_files_say_why() -> anyhow::Re
     // Bad files: each fails with what to do about it, or is refused at the door.
     let failed = import(&system, user, "scan.pdf", scanned_pdf()).await?;
     assert_eq!(failed["status"], "FAILURE");
-    assert_eq!(failed["error_message"], "scan.pdf is a scan with no text in it: paste the text instead");
+    assert_eq!(failed["error_message"], "this PDF is a scan with no text in it: paste the text instead");
     let failed = import(&system, user, "cv.pdf", b"PK\x03\x04not really a pdf".to_vec()).await?;
     assert!(failed["error_message"].as_str().unwrap().starts_with("cv.pdf is not a PDF"), "{failed}");
     let mut other_zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -290,7 +290,14 @@ async fn structured_files_are_read_exactly_and_bad_files_say_why() -> anyhow::Re
     let (status, body) = upload(&system, user, "photo.png", b"\x89PNG".to_vec()).await?;
     assert_eq!(status, 415, "{body}");
     assert!(body["error"]["message"].as_str().unwrap().contains("PDF (.pdf), Word (.docx)"), "{body}");
-    let (status, body) = upload(&system, user, "huge.pdf", vec![b'%'; IMPORT_MAX_BYTES + 1]).await?;
+    // Over the limit by a byte or by far (past the edge's body limit too), as a file or as
+    // pasted text: 413.
+    for size in [IMPORT_MAX_BYTES + 1, 2 * IMPORT_MAX_BYTES] {
+        let (status, body) = upload(&system, user, "huge.pdf", vec![b'%'; size]).await?;
+        assert_eq!((status, &body["error"]["code"]), (413, &json!("INVALID_ARGUMENT")), "{size}: {body}");
+    }
+    let (status, body) =
+        system.post(user, "/api/candidates/imports", json!({"text": "x".repeat(IMPORT_MAX_BYTES + 1)})).await?;
     assert_eq!(status, 413, "{body}");
 
     // Pasted text, without a name: it succeeds, and says the name is missing.

@@ -33,7 +33,13 @@ impl Sniffed {
             Sniffed::Zip
         } else if head.trim_ascii_start().starts_with(b"{") && std::str::from_utf8(data).is_ok() {
             Sniffed::Json
-        } else if std::str::from_utf8(data).is_ok() || head.starts_with(b"\xff\xfe") || head.starts_with(b"\xfe\xff") {
+        } else if std::str::from_utf8(data).is_ok()
+            || head.starts_with(b"\xff\xfe")
+            || head.starts_with(b"\xfe\xff")
+            // Text in a legacy 8-bit encoding: no control character but line breaks and tabs
+            // (an image or another program's format has them in its first bytes).
+            || head.iter().all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+        {
             Sniffed::Text
         } else {
             Sniffed::Binary
@@ -82,12 +88,16 @@ pub fn pdf(name: &str, data: &[u8]) -> Result<String, ImportError> {
     // The extractor can panic on a malformed page: that is an unreadable file, not a crash.
     let text = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(data)).ok().and_then(Result::ok);
     let text = text.map(|t| t.trim().to_owned()).unwrap_or_default();
+    // In the issue's words (the import's row names the file).
     if text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
-        return Err(ImportError::Unreadable(if encrypted {
-            format!("{name} is encrypted (password-protected): save it without a password, or paste the text instead")
-        } else {
-            format!("{name} is a scan with no text in it: paste the text instead")
-        }));
+        return Err(ImportError::Unreadable(
+            if encrypted {
+                "this PDF is encrypted (password-protected): save it without a password, or paste the text instead"
+            } else {
+                "this PDF is a scan with no text in it: paste the text instead"
+            }
+            .to_owned(),
+        ));
     }
     Ok(text)
 }
@@ -175,6 +185,13 @@ fn paragraphs(node: roxmltree::Node<'_, '_>, out: &mut String) {
                 out.push('\n');
             }
             "t" => out.push_str(child.text().unwrap_or_default()),
+            // A drawing written two ways (Word writes each text box so: a modern shape and
+            // a fallback for older readers) holds the same text twice: read the first only.
+            "AlternateContent" => {
+                if let Some(first) = child.children().find(roxmltree::Node::is_element) {
+                    paragraphs(first, out);
+                }
+            }
             "tab" => out.push('\t'),
             "br" | "cr" => out.push('\n'),
             // Deleted text (tracked changes) is not the document's.
@@ -184,7 +201,9 @@ fn paragraphs(node: roxmltree::Node<'_, '_>, out: &mut String) {
     }
 }
 
-/// A text file's text: UTF-8, or UTF-16 with its byte-order mark.
+/// A text file's text: UTF-8, UTF-16 with its byte-order mark, or else Windows-1252 (what
+/// Notepad and Word saved as "ANSI" in Western Europe and the Americas; a superset of
+/// ISO-8859-1's printable characters, as browsers read that too).
 pub fn text(name: &str, data: &[u8]) -> Result<String, ImportError> {
     let utf16 = |bytes: &[u8], read: fn([u8; 2]) -> u16| {
         let units: Vec<u16> = bytes.chunks_exact(2).map(|c| read([c[0], c[1]])).collect();
@@ -193,10 +212,15 @@ pub fn text(name: &str, data: &[u8]) -> Result<String, ImportError> {
     let text = match data {
         [0xff, 0xfe, rest @ ..] => utf16(rest, u16::from_le_bytes),
         [0xfe, 0xff, rest @ ..] => utf16(rest, u16::from_be_bytes),
-        _ => std::str::from_utf8(data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data)).ok().map(str::to_owned),
+        _ => Some(match std::str::from_utf8(data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data)) {
+            Ok(text) => text.to_owned(),
+            Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(data).0.into_owned(),
+        }),
     };
     let text = text.ok_or_else(|| {
-        ImportError::Unreadable(format!("{name} is not UTF-8 text: save it as UTF-8, or paste the text instead"))
+        ImportError::Unreadable(format!(
+            "{name} is not readable UTF-16 text: save it as UTF-8, or paste the text instead"
+        ))
     })?;
     if text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
         return Err(ImportError::Unreadable(format!("{name} has no text in it")));
@@ -243,12 +267,17 @@ mod tests {
     }
 
     /// A Word document as other tools write it: the name in a header, a role in a table,
-    /// a contact line in a text box, bullets as numbered paragraphs, tracked deletions.
+    /// a contact line in a text box (an old one, and one as Word writes it, a shape with
+    /// its fallback), bullets as numbered paragraphs, tracked deletions.
     #[test]
     fn a_docx_gives_its_headers_tables_and_text_boxes() {
         use std::io::Write;
-        let body = r#"<w:document xmlns:w="w"><w:body>
+        let body = r#"<w:document xmlns:w="w" xmlns:mc="mc" xmlns:wps="wps"><w:body>
             <w:p><w:r><w:pict><w:txbxContent><w:p><w:r><w:t>ada@example.com</w:t></w:r></w:p></w:txbxContent></w:pict></w:r></w:p>
+            <w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>
+                <w:p><w:r><w:t>London</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice>
+                <mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>London</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback>
+            </mc:AlternateContent></w:r></w:p>
             <w:p><w:r><w:t>EXPERIENCE</w:t></w:r></w:p>
             <w:tbl><w:tr><w:tc><w:p><w:r><w:t>Engineer,</w:t><w:tab/><w:t>Acme</w:t></w:r></w:p></w:tc>
                 <w:tc><w:p><w:r><w:t>2019 – 2021</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
@@ -264,7 +293,7 @@ mod tests {
         let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
         assert_eq!(
             lines,
-            ["Ada Lovelace", "ada@example.com", "EXPERIENCE", "Engineer,\tAcme", "2019 – 2021", "• Shipped"]
+            ["Ada Lovelace", "ada@example.com", "London", "EXPERIENCE", "Engineer,\tAcme", "2019 – 2021", "• Shipped"]
         );
     }
 
@@ -312,6 +341,10 @@ mod tests {
             refused(ImportFormat::Docx, b"%PDF-1.7").starts_with("cv.pdf is not a Word document: it looks like a PDF")
         );
         assert!(check_kind("cv.txt", ImportFormat::Text, "Ада".as_bytes()).is_ok());
+        // A text file saved as "ANSI" (Windows-1252) is text, read as such.
+        let ansi = b"Zo\xeb M\xfcller \x96 \x93Engineer\x94\r\n";
+        assert!(check_kind("cv.txt", ImportFormat::Text, ansi).is_ok());
+        assert_eq!(text("cv.txt", ansi).unwrap(), "Zoë Müller – “Engineer”\r\n");
         assert!(refused(ImportFormat::Text, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xfe\x00").contains("binary file"));
     }
 }

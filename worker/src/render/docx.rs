@@ -73,11 +73,8 @@ fn resume_document(resume: &Resume, paper: Paper) -> Docx<'_> {
     docx.document.push(styled("Title", &resume.full_name));
     contact_line(&mut docx, &resume.contact);
     if let Some(headline) = &resume.headline {
-        docx.document.push(
-            Paragraph::default()
-                .property(property("Subtitle"))
-                .push(Run::default().push_text(text(headline))),
-        );
+        docx.document
+            .push(Paragraph::default().property(property("Subtitle")).push(Run::default().push_text(text(headline))));
     }
     if let Some(summary) = &resume.summary {
         section(&mut docx, "Summary");
@@ -194,9 +191,7 @@ fn text(value: &str) -> (String, TextSpace) {
 }
 
 fn styled(style: &'static str, value: &str) -> Paragraph<'static> {
-    Paragraph::default()
-        .property(property(style))
-        .push(Run::default().push_text(text(value)))
+    Paragraph::default().property(property(style)).push(Run::default().push_text(text(value)))
 }
 
 fn plain(value: &str) -> Paragraph<'static> {

@@ -10,7 +10,9 @@ use std::convert::Infallible;
 
 use axum::{
     Json,
-    extract::{FromRequest, Multipart, Path, Query, Request, State, rejection::QueryRejection},
+    extract::{
+        FromRequest, Multipart, Path, Query, Request, State, multipart::MultipartError, rejection::QueryRejection,
+    },
     http::{HeaderMap, StatusCode, header::CONTENT_TYPE},
     response::sse::{Event, Sse},
 };
@@ -32,12 +34,23 @@ fn client(state: &AppState) -> CandidateServiceClient<tonic::transport::Channel>
     CandidateServiceClient::new(state.channel.clone()).max_encoding_message_size(state.import_max_bytes + 64 * 1024)
 }
 
-fn too_large(max: usize) -> ApiError {
+/// 413 for `what` (the file, the text) over `max` bytes.
+fn too_large(what: &str, max: usize) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "INVALID_ARGUMENT",
-        format!("the file is larger than {} KiB, the most an import takes (IMPORT_MAX_BYTES)", max / 1024),
+        format!("{what} is larger than {} KiB, the most an import takes (IMPORT_MAX_BYTES)", max / 1024),
     )
+}
+
+/// An upload that could not be read: 413 when it ran past the edge's body limit (a file
+/// far over `max` arrives in chunks that pass it before the file's own count does), else 400.
+fn unreadable(error: &MultipartError, max: usize) -> ApiError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large("the file", max)
+    } else {
+        ApiError::invalid(format!("the upload could not be read: {error}"))
+    }
 }
 
 fn unsupported(what: &str) -> ApiError {
@@ -53,8 +66,12 @@ async fn request_of(state: &AppState, request: Request) -> Result<v1::CreateImpo
     let max = state.import_max_bytes;
     let content_type = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     if content_type.starts_with("application/json") {
-        let bytes = axum::body::to_bytes(request.into_body(), max + 64 * 1024).await.map_err(|_| too_large(max))?;
+        let too_large = || too_large("the text", max);
+        let bytes = axum::body::to_bytes(request.into_body(), max + 64 * 1024).await.map_err(|_| too_large())?;
         let ImportText { text } = parse(&bytes)?;
+        if text.len() > max {
+            return Err(too_large());
+        }
         return Ok(v1::CreateImportRequest { text: Some(text), ..Default::default() });
     }
     if !content_type.starts_with("multipart/form-data") {
@@ -67,9 +84,7 @@ async fn request_of(state: &AppState, request: Request) -> Result<v1::CreateImpo
     let mut multipart = Multipart::from_request(request, state)
         .await
         .map_err(|rejection| ApiError::invalid(format!("the upload could not be read: {}", rejection.body_text())))?;
-    while let Some(mut field) =
-        multipart.next_field().await.map_err(|e| ApiError::invalid(format!("the upload could not be read: {e}")))?
-    {
+    while let Some(mut field) = multipart.next_field().await.map_err(|e| unreadable(&e, max))? {
         if field.name() != Some("file") {
             continue;
         }
@@ -82,11 +97,9 @@ async fn request_of(state: &AppState, request: Request) -> Result<v1::CreateImpo
         // Read a chunk at a time: an oversized upload is refused once it passes the limit,
         // not after it was all read.
         let mut data = Vec::new();
-        while let Some(chunk) =
-            field.chunk().await.map_err(|e| ApiError::invalid(format!("the upload could not be read: {e}")))?
-        {
+        while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e, max))? {
             if data.len() + chunk.len() > max {
-                return Err(too_large(max));
+                return Err(too_large("the file", max));
             }
             data.extend_from_slice(&chunk);
         }
