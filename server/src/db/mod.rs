@@ -1,6 +1,7 @@
 //! Storage: the sea-orm entities, the connection (with migrations applied), the group
 //! commit of the job path's writes and the grouped reads by key.
 
+pub mod alone;
 pub mod audit_entry;
 pub mod batch;
 pub mod candidate;

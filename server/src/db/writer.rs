@@ -9,7 +9,9 @@
 //!
 //! One writer task per server takes every write queued since its last commit; while a
 //! group runs, the next gathers. An idle server writes a lone write at once (no timer, no
-//! added latency). If a group fails, its writes are retried one by one, so that one bad
+//! added latency); on PostgreSQL a caller with no other write waiting writes its
+//! one-statement write in its own task, without the hop to the writer task and back
+//! ([`super::alone`]; measured with the grouped reads' same change in the README). If a group fails, its writes are retried one by one, so that one bad
 //! write cannot fail its neighbours. On PostgreSQL a durable write is one statement rather
 //! than a transaction of a round trip per table ([`one_statement`]), and a group of up to
 //! [`MAX_SIDE_BY_SIDE`] of them (what gathers at low load) is written side by side, each
@@ -25,7 +27,10 @@
 //! in between loses at most a progress value that the job's next report or its end
 //! supersedes. Any other write in the group makes the whole group durable.
 
-use std::collections::BTreeMap;
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, atomic::AtomicUsize},
+};
 
 use resume_proto::{job::ErrorClass, redis::cache::sha256_hex};
 use sea_orm::{
@@ -35,7 +40,9 @@ use sea_orm::{
 };
 use tokio::sync::{mpsc, oneshot};
 
-use super::{candidate_import, errors, job_event, resume_content, resume_document, resume_file, resume_job};
+use super::{
+    alone::Caller, candidate_import, errors, job_event, resume_content, resume_document, resume_file, resume_job,
+};
 
 /// The most writes one transaction carries (a new row's 27 columns each: far below either
 /// database's limit on bound parameters).
@@ -163,14 +170,19 @@ struct Pending {
 /// The handle the job path writes through; cheap to share.
 pub struct Writer {
     queue: mpsc::Sender<Pending>,
+    /// On PostgreSQL, the database a lone write is written to from its caller's task.
+    inline: Option<DatabaseConnection>,
+    /// Callers whose write is not yet answered.
+    callers: Arc<AtomicUsize>,
 }
 
 impl Writer {
     /// Starts the writer task over `db`; it stops when the handle is dropped.
     pub fn start(db: DatabaseConnection) -> Writer {
         let (queue, writes) = mpsc::channel(MAX_GROUP * 4);
+        let inline = (db.get_database_backend() == DbBackend::Postgres).then(|| db.clone());
         tokio::spawn(write_groups(db, writes));
-        Writer { queue }
+        Writer { queue, inline, callers: Arc::default() }
     }
 
     /// Inserts `row` with what it `keeps`; returns once it is committed.
@@ -191,10 +203,25 @@ impl Writer {
     }
 
     async fn send(&self, write: Write) -> Result<Vec<resume_job::Model>, DbErr> {
+        let callers = Caller::enter(&self.callers);
+        if callers.alone
+            && let Some(db) = &self.inline
+            && let Some(statement) = one_statement(&write)
+        {
+            return run(db, &write, statement).await;
+        }
         let stopped = || DbErr::Custom("the job writer has stopped".into());
         let (done, outcome) = oneshot::channel();
         self.queue.send(Pending { write, done }).await.map_err(|_| stopped())?;
         outcome.await.map_err(|_| stopped())?
+    }
+}
+
+/// Runs a write's one statement: an update's moved rows, an insert's none.
+async fn run(db: &DatabaseConnection, write: &Write, statement: Statement) -> Result<Vec<resume_job::Model>, DbErr> {
+    match write {
+        Write::Update(..) => resume_job::Entity::find().from_raw_sql(statement).all(db).await,
+        Write::Insert(..) => db.execute_raw(statement).await.map(|_| Vec::new()),
     }
 }
 
@@ -215,11 +242,7 @@ async fn write(db: &DatabaseConnection, group: Vec<Pending>) {
         // Each caller is answered as soon as its own statement is committed, not once the
         // group's slowest is.
         let written = group.into_iter().zip(statements).map(|(Pending { write, done }, statement)| async move {
-            let rows = match write {
-                Write::Update(..) => resume_job::Entity::find().from_raw_sql(statement).all(db).await,
-                Write::Insert(..) => db.execute_raw(statement).await.map(|_| Vec::new()),
-            };
-            let _ = done.send(rows);
+            let _ = done.send(run(db, &write, statement).await);
         });
         futures::future::join_all(written).await;
         return;
@@ -476,7 +499,6 @@ async fn keep(txn: &DatabaseTransaction, kept: &[(String, i32, &Kept)]) -> Resul
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
 
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
 
@@ -680,6 +702,39 @@ mod tests {
         let moved = held.await.unwrap().expect("a moved once free");
         assert_eq!(moved.iter().map(|r| (r.id.as_str(), r.progress)).collect::<Vec<_>>(), [("a", 10)]);
         writing.await.expect("the group is written");
+        temp.drop_database().await;
+    }
+
+    /// On PostgreSQL a caller alone writes in its own task: a lone submission's insert does
+    /// not wait for the writer task, here held on a locked row by a progress write whose
+    /// caller has gone (before, it queued behind it until the lock was released).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres_a_caller_alone_does_not_wait_for_the_writer_task() {
+        let temp = temp_postgres().await;
+        let writer = Arc::new(Writer::start(temp.db.clone()));
+        writer.insert(job("a"), Kept::default()).await.expect("insert");
+        let holder = temp.db.begin().await.expect("a transaction");
+        holder.execute_unprepared("SELECT id FROM resume_generation_job WHERE id = 'a' FOR UPDATE").await.unwrap();
+        // A relaxed write always goes through the writer task, which waits for the lock.
+        let held = tokio::spawn({
+            let writer = writer.clone();
+            async move { writer.update(progress("a", 10), Kept::default(), Durability::Relaxed).await }
+        });
+        let waiting = "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'";
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let row = temp.db.query_one_raw(Statement::from_string(DbBackend::Postgres, waiting)).await.unwrap();
+            if row.and_then(|row| row.try_get::<i64>("", "n").ok()).unwrap_or_default() > 0 {
+                break;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "the writer task never waited for the lock");
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        held.abort();
+        assert!(held.await.unwrap_err().is_cancelled());
+        let alone = tokio::time::timeout(std::time::Duration::from_secs(30), writer.insert(job("b"), Kept::default()));
+        alone.await.expect("b written while the writer task is held").expect("b inserted");
+        holder.commit().await.expect("lock released");
         temp.drop_database().await;
     }
 
