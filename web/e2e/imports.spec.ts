@@ -70,3 +70,16 @@ test("imports three files at once, reviews each draft, saves them and generates 
   await expect(page.getByRole("link", { name: /Grace Hopper/ })).toHaveCount(2);
   await expect(page.getByRole("link", { name: /Linus Torvalds/ })).toHaveCount(1);
 });
+
+test("one resume pasted opens its form by itself, pre-filled, once it is read", async ({ page }) => {
+  await signIn(page, unique("paster"));
+  await page.getByRole("link", { name: "Import" }).click();
+  await page
+    .getByLabel("Or paste a resume's text")
+    .fill(
+      "Katherine Johnson\nkatherine@example.org\n\nEXPERIENCE\nMathematician, NASA\n1958 - 1986\n- Computed trajectories",
+    );
+  await page.getByRole("button", { name: "Read the text" }).click();
+  await expect(page.getByRole("heading", { name: /^Review Katherine Johnson/ })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByLabel("Full name")).toHaveValue("Katherine Johnson");
+});

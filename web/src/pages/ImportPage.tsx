@@ -1,8 +1,9 @@
 // Import candidates from the resumes a recruiter already has: drop or pick files (PDF,
 // Word, text, JSON Resume, a LinkedIn export) or paste text; each upload becomes an import
-// with live progress, and each read draft opens in the form for review before it is saved.
-import { type DragEvent, useRef, useState } from "react";
-import { Link } from "react-router";
+// with live progress, and each read draft opens in the form for review before it is saved:
+// by itself when one file or text was sent, from its row's Review link when several were.
+import { type DragEvent, useEffect, useRef, useState } from "react";
+import { Link, useNavigate } from "react-router";
 
 import { ACCEPTED, draftOf, isDone, useImport, useImports, useUpload } from "../api/imports";
 import { messageOf } from "../api/client";
@@ -11,6 +12,8 @@ import { ErrorMessage } from "../components/ErrorMessage";
 export function ImportPage() {
   const upload = useUpload();
   const [started, setStarted] = useState<string[]>([]);
+  // The import sent alone, whose form opens as soon as it is read.
+  const [single, setSingle] = useState<string | null>(null);
   const [refused, setRefused] = useState<string[]>([]);
   const [text, setText] = useState("");
   const [dragging, setDragging] = useState(false);
@@ -22,6 +25,7 @@ export function ImportPage() {
       try {
         const created = await upload.mutateAsync(item);
         setStarted((ids) => [created.import_id, ...ids]);
+        setSingle(items.length === 1 ? created.import_id : null);
       } catch (error) {
         const name = typeof item === "string" ? "The pasted text" : item.name;
         setRefused((messages) => [`${name}: ${messageOf(error)}`, ...messages]);
@@ -96,7 +100,7 @@ export function ImportPage() {
           <h2 id="this-time">Imports</h2>
           <ul className="imports">
             {started.map((id) => (
-              <ImportRow key={id} id={id} onPaste={() => paste.current?.focus()} />
+              <ImportRow key={id} id={id} opens={id === single} onPaste={() => paste.current?.focus()} />
             ))}
           </ul>
         </section>
@@ -120,11 +124,17 @@ export function ImportPage() {
   );
 }
 
-/** One import as it goes: its file, progress, and what to do when it ends. */
-function ImportRow({ id, onPaste }: { id: string; onPaste: () => void }) {
+/** One import as it goes: its file, progress, and what to do when it ends (its form
+ * opening by itself when it `opens`). */
+function ImportRow({ id, opens, onPaste }: { id: string; opens: boolean; onPaste: () => void }) {
   const found = useImport(id);
   const item = found.data;
   const name = item?.source?.filename ?? "Pasted text";
+  const navigate = useNavigate();
+  const read = item?.status === "SUCCESS";
+  useEffect(() => {
+    if (opens && read) void navigate(`/candidates/import/${id}`);
+  }, [opens, read, id, navigate]);
   return (
     <li className="import-row">
       <span className="import-name">{name}</span>
