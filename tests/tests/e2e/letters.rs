@@ -173,6 +173,11 @@ async fn a_letter_is_edited_and_rendered_again_within_the_fact_rule() -> anyhow:
         assert!(text.contains(&format!("I would love to build services in Rust at {edit}")), "{file_type}: {text}");
     }
 
+    // Sent without `document`, a letter's content is read as a letter's (its shape says so).
+    let (status, job) =
+        system.post("ed", "/api/resume-async/render", json!({"job_id": source["job_id"], "content": letter})).await?;
+    assert_eq!((status, job["document"].as_str()), (202, Some("cover_letter")), "{job}");
+
     // An edit may not name what the candidate's data lacks, nor sign as someone else.
     let mut invented = letter.clone();
     invented["paragraphs"][1] = json!("At Globex Corporation I tripled revenue.");

@@ -1964,8 +1964,9 @@ export interface components {
         };
         /**
          * @description An edited content of a SUCCESS job of the caller's, to render in a new job: a resume's
-         *     (`document` absent or `resume`) or a cover letter's (`document: "cover_letter"`), as the
-         *     job made; `document` decides how `content` is read.
+         *     (`document: "resume"`) or a cover letter's (`document: "cover_letter"`), as the job made;
+         *     `document` decides how `content` is read. Absent, the content's shape says: a letter's
+         *     has `greeting` or `paragraphs` (a resume's never does), anything else is a resume's.
          */
         Render: components["schemas"]["RenderResume"] | components["schemas"]["RenderCoverLetter"];
         /** @description An edited cover letter of a SUCCESS letter job of the caller's, to render in a new job. */

@@ -401,8 +401,9 @@ pub struct RenderCoverLetter {
 }
 
 /// An edited content of a SUCCESS job of the caller's, to render in a new job: a resume's
-/// (`document` absent or `resume`) or a cover letter's (`document: "cover_letter"`), as the
-/// job made; `document` decides how `content` is read.
+/// (`document: "resume"`) or a cover letter's (`document: "cover_letter"`), as the job made;
+/// `document` decides how `content` is read. Absent, the content's shape says: a letter's
+/// has `greeting` or `paragraphs` (a resume's never does), anything else is a resume's.
 #[derive(Debug, ToSchema)]
 #[serde(untagged)]
 pub enum Render {
@@ -413,13 +414,19 @@ pub enum Render {
 impl<'de> Deserialize<'de> for Render {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Render, D::Error> {
         use serde::de::Error;
-        let value = serde_json::Value::deserialize(deserializer)?;
+        let mut value = serde_json::Value::deserialize(deserializer)?;
         if !value.is_object() {
             return Err(D::Error::custom("invalid type: expected an object"));
         }
         let document = match value.get("document") {
-            None | Some(serde_json::Value::Null) => "resume",
-            Some(serde_json::Value::String(document)) => document.as_str(),
+            None | Some(serde_json::Value::Null) => {
+                let content = value.get("content");
+                let letter = content.is_some_and(|c| c.get("greeting").is_some() || c.get("paragraphs").is_some());
+                let document = if letter { "cover_letter" } else { "resume" };
+                value["document"] = document.into();
+                document.to_owned()
+            }
+            Some(serde_json::Value::String(document)) => document.clone(),
             Some(_) => return Err(D::Error::custom("document: must be \"resume\" or \"cover_letter\"")),
         };
         // The shape's own errors, with the path of the field at fault.
@@ -429,7 +436,7 @@ impl<'de> Deserialize<'de> for Render {
                 path => format!("{path}: {}", error.into_inner()),
             })
         }
-        match document {
+        match document.as_str() {
             "resume" => read(value).map(Render::Resume),
             "cover_letter" => read(value).map(Render::CoverLetter),
             _ => Err("document: must be \"resume\" or \"cover_letter\"".to_owned()),
