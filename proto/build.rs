@@ -15,10 +15,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = PathBuf::from(env::var("OUT_DIR")?);
     fs::write(out.join("resume_descriptor.bin"), fds.encode_to_vec())?;
     let mut config = tonic_prost_build::configure();
-    // The candidate's profile parts are stored as JSON by the server.
+    // The candidate's profile parts are stored as JSON by the server, and read from an
+    // import's model reply, where a field left out is its default (empty), not a failure.
     for message in ["Link", "Experience", "Education", "Certification"] {
-        config =
-            config.type_attribute(format!("resume.v1.{message}"), "#[derive(serde::Serialize, serde::Deserialize)]");
+        config = config.type_attribute(
+            format!("resume.v1.{message}"),
+            "#[derive(serde::Serialize, serde::Deserialize)] #[serde(default)]",
+        );
     }
     config.compile_fds(fds)?;
     Ok(())

@@ -651,19 +651,27 @@ fn experience_schema(candidate: &v1::Candidate, roles: Range<usize>) -> Value {
     })
 }
 
-/// The import call's reply: a candidate, every field present (strict schema).
+/// The import call's reply: a candidate. The strict schema asks for every field; one left
+/// out anyway (a model or gateway that does not enforce the schema) is empty, not a failure
+/// of the whole reply: what is there is still checked against the file.
 #[derive(serde::Deserialize)]
 struct ReadCandidate {
+    #[serde(default)]
     full_name: String,
     email: Option<String>,
     phone: Option<String>,
     location: Option<String>,
     headline: Option<String>,
     summary: Option<String>,
+    #[serde(default)]
     links: Vec<v1::Link>,
+    #[serde(default)]
     skills: Vec<String>,
+    #[serde(default)]
     experience: Vec<v1::Experience>,
+    #[serde(default)]
     education: Vec<v1::Education>,
+    #[serde(default)]
     certifications: Vec<v1::Certification>,
 }
 
@@ -916,6 +924,17 @@ mod tests {
         let attempt = generator.generate(Document::Resume, &candidate, None, &answers, &progress).await;
         assert!(matches!(attempt.result, Err(ModelError::Transient { .. })), "{:?}", attempt.result);
         assert_eq!(attempt.answers, [experience], "the main answer was for the edited data");
+    }
+
+    #[test]
+    fn an_import_reply_missing_fields_reads_them_as_empty() {
+        let reply = r#"{"full_name": "Ada Lovelace", "email": "ada@example.com",
+            "experience": [{"company": "Analytical Engines", "title": "Programmer"}], "skills": ["Rust"]}"#;
+        let read: v1::Candidate = serde_json::from_str::<ReadCandidate>(reply).expect("a partial reply").into();
+        assert_eq!((read.full_name.as_str(), read.email.as_deref()), ("Ada Lovelace", Some("ada@example.com")));
+        assert_eq!(read.experience[0].company, "Analytical Engines");
+        assert!(read.experience[0].highlights.is_empty() && read.experience[0].start.is_empty());
+        assert!(read.links.is_empty() && read.education.is_empty() && read.certifications.is_empty());
     }
 
     #[test]
