@@ -97,8 +97,16 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     if let Some(cached) = cached {
         return complete_from_cache(state, row, cached, &work.content_key).await;
     }
-    // Only work that will call the model meets the budget; the cache answered above.
-    super::budget::admit_job(state, owner, own_budget).await?;
+    // Only work that will call the model meets the budget: the result cache answered above,
+    // and a content the worker will reuse (made for these keys within CONTENT_REUSE_DAYS)
+    // is a cache hit too, so a refusal is checked against it (only when refusing).
+    if let Err(refused) = super::budget::admit_job(state, owner, own_budget).await {
+        let reused = cache::takes_cached(JobKind::Generate, work.fresh)
+            && documents::reusable_row(state, &work.content_key).await?.is_some();
+        if !reused {
+            return Err(refused);
+        }
+    }
     state.writer.insert(row.clone(), queued(priority)).await?;
     if let Err(error) = state.queue.push(&row, work).await {
         unqueued(state, &row.id).await;

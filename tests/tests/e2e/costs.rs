@@ -191,6 +191,11 @@ async fn a_budget_refuses_model_work_but_not_cache_hits_and_an_admin_lifts_it() 
     // A cache hit is never refused.
     let hit = system.submit(user, &first).await?;
     assert_eq!((hit["status"].as_str(), hit["cache_hit"].as_bool()), (Some("SUCCESS"), Some(true)), "{hit}");
+    // Nor is a request whose content is stored for reuse: the same resume as a PDF (no PDF
+    // is cached, its content is) is made without the model.
+    let as_pdf = json!({"candidate_id": candidate, "job_row_id": target, "file_type": "pdf"});
+    let reused = finished(&system, user, &as_pdf).await?;
+    assert_eq!((reused["status"].as_str(), reused["cache_hit"].as_bool()), (Some("SUCCESS"), Some(true)), "{reused}");
 
     // A batch of two new candidates is estimated at two resumes ($0.88): refused whole.
     let (a, b) = (system.candidate_named(user, "Bea One").await?, system.candidate_named(user, "Cy Two").await?);
@@ -252,7 +257,7 @@ async fn a_budget_refuses_model_work_but_not_cache_hits_and_an_admin_lifts_it() 
     let (status, spending) = system.get_with_roles("watcher", &["ops"], "/api/admin/spending?window=24h").await?;
     assert_eq!(status, 200, "{spending}");
     let top = &spending["owners"][0];
-    assert_eq!((top["owner"].as_str(), top["jobs"].as_i64()), (Some(user), Some(5)), "{spending}");
+    assert_eq!((top["owner"].as_str(), top["jobs"].as_i64()), (Some(user), Some(6)), "{spending}");
     assert!(close(&top["cost_usd"], 3.0 * per_resume) && top["budget"]["overridden"] == true, "{spending}");
     let today: f64 = spending["days"].as_array().context("days")?.iter().filter_map(|d| d["cost_usd"].as_f64()).sum();
     assert!((today - 3.0 * per_resume).abs() < 1e-9, "{spending}");
