@@ -1,10 +1,11 @@
 //! Metrics every process exposes at `/metrics`, through prometheus-client (typed families,
 //! encoded as OpenMetrics text by the crate): each process registers its own into a
 //! [`Registry`] and answers a scrape with [`exposition`]: OpenMetrics to a scraper that
-//! asks for it (Prometheus does), else the same text in the classic Prometheus format. [`Requests`] is the one family pair
-//! the edge (per route) and the server (per RPC) share: requests by route and outcome, and
-//! their latency; [`CacheLookups`] the cache family of the server and the worker. Labels
-//! are bounded: a route is a path pattern or an RPC name, never an id.
+//! asks for it (Prometheus does), else the same text in the classic Prometheus format.
+//! [`Requests`] is the one family pair the edge (per route) and the server (per RPC) share:
+//! requests by route and outcome, and their latency; [`CacheLookups`] the cache family of
+//! the server and the worker. Labels are bounded: a route is a path pattern or an RPC name,
+//! never an id.
 
 use std::{collections::HashSet, time::Duration};
 

@@ -51,7 +51,7 @@ test("imports three files at once, reviews each draft, saves them and generates 
   await expect(page.getByLabel("Full name")).toHaveValue("Grace Hopper");
   const warnings = page.getByRole("status").filter({ hasText: "Check before saving" });
   await expect(warnings).toContainText('"Invented Employer Ltd" is not in the file');
-  await expect(page.getByText("1 more draft(s) waiting after this one.")).toBeVisible();
+  await expect(page.getByText("1 more draft waiting after this one.")).toBeVisible();
   await expectAccessible(page, "import review");
   await page.screenshot({ path: testInfo.outputPath("import-review-1280.png"), fullPage: true });
   await page.getByRole("button", { name: "Save candidate" }).click();

@@ -17,7 +17,7 @@ use crate::{
 };
 
 /// `filter` with its empty text values unset: an empty value is no condition (the
-/// contract's rule; the edge drops them from a REST query already).
+/// contract's rule, over REST and gRPC alike: an empty field of a search form).
 fn set_only(filter: &v1::JobFilter) -> v1::JobFilter {
     let v1::JobFilter { status, owner, candidate_id, queue, worker, error_group, q, since, until } = filter;
     let set = |value: &Option<String>| value.clone().filter(|text| !text.is_empty());

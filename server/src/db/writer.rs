@@ -11,8 +11,9 @@
 //! group runs, the next gathers. An idle server writes a lone write at once (no timer, no
 //! added latency); on PostgreSQL a caller with no other write waiting writes its
 //! one-statement write in its own task, without the hop to the writer task and back
-//! ([`super::alone`]; measured with the grouped reads' same change in the README). If a group fails, its writes are retried one by one, so that one bad
-//! write cannot fail its neighbours. On PostgreSQL a durable write is one statement rather
+//! ([`super::alone`]; measured with the grouped reads' same change in the README). If a
+//! group fails, its writes are retried one by one, so that one bad write cannot fail its
+//! neighbours. On PostgreSQL a durable write is one statement rather
 //! than a transaction of a round trip per table ([`one_statement`]), and a group of up to
 //! [`MAX_SIDE_BY_SIDE`] of them (what gathers at low load) is written side by side, each
 //! statement on a connection of its own, rather than as one transaction: at worker
@@ -499,7 +500,6 @@ async fn keep(txn: &DatabaseTransaction, kept: &[(String, i32, &Kept)]) -> Resul
 
 #[cfg(test)]
 mod tests {
-
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
 
     use super::*;
@@ -720,7 +720,8 @@ mod tests {
             let writer = writer.clone();
             async move { writer.update(progress("a", 10), Kept::default(), Durability::Relaxed).await }
         });
-        let waiting = "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'";
+        let waiting = "SELECT count(*) AS n FROM pg_stat_activity \
+                       WHERE datname = current_database() AND wait_event_type = 'Lock'";
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
         loop {
             let row = temp.db.query_one_raw(Statement::from_string(DbBackend::Postgres, waiting)).await.unwrap();

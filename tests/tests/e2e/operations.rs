@@ -157,6 +157,11 @@ async fn every_page_of_ten_thousand_jobs_is_read_by_key(db: Db) -> anyhow::Resul
     assert_eq!(numbers, ["9968", "9964", "9960", "996"], "text anywhere in the message, newest first");
     let page = search(&system, "q=100%25").await?;
     assert_eq!(page["jobs"].as_array().unwrap().len(), 0, "% matches only itself");
+    // An empty field of the form is no condition.
+    let empty = search(&system, "status=&queue=&worker=&error_group=&q=&owner=someone-else&limit=100").await?;
+    let theirs = search(&system, "owner=someone-else&limit=100").await?;
+    assert_eq!(empty["jobs"], theirs["jobs"], "{empty}");
+    assert!(!theirs["jobs"].as_array().unwrap().is_empty());
     // A time window: from the 30th newest job on, and up to (not including) the newest.
     let newest = search(&system, "owner=bulk-owner&limit=30").await?;
     let at = |i: usize| newest["jobs"][i]["created_at"].as_str().unwrap().replace('+', "%2B");

@@ -47,7 +47,11 @@ export function ImportReviewPage() {
           ) : (
             <p className="hint">Everything read was found in the file. Check it, then save.</p>
           )}
-          {waiting.length > 0 ? <p className="hint">{waiting.length} more draft(s) waiting after this one.</p> : null}
+          {waiting.length > 0 ? (
+            <p className="hint">
+              {waiting.length === 1 ? "1 more draft" : `${waiting.length} more drafts`} waiting after this one.
+            </p>
+          ) : null}
           <CandidateForm
             candidate={draft}
             warnings={item.warnings}

@@ -66,11 +66,11 @@ async fn request_of(state: &AppState, request: Request) -> Result<v1::CreateImpo
     let max = state.import_max_bytes;
     let content_type = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     if content_type.starts_with("application/json") {
-        let too_large = || too_large("the text", max);
-        let bytes = axum::body::to_bytes(request.into_body(), max + 64 * 1024).await.map_err(|_| too_large())?;
+        let over = || too_large("the text", max);
+        let bytes = axum::body::to_bytes(request.into_body(), max + 64 * 1024).await.map_err(|_| over())?;
         let ImportText { text } = parse(&bytes)?;
         if text.len() > max {
-            return Err(too_large());
+            return Err(over());
         }
         return Ok(v1::CreateImportRequest { text: Some(text), ..Default::default() });
     }
