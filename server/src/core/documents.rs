@@ -2,13 +2,15 @@
 //! deleted with the last job that returns it) and the contents they were rendered from
 //! (read back for an edit, reused for a request with the same data).
 
+use std::collections::HashSet;
+
 use resume_proto::{
     content::Content,
     job::{Document as DocumentKind, JobStatus},
 };
 use sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{IntoCondition, Query},
+    sea_query::{IntoCondition, Query, SimpleExpr},
 };
 
 use crate::{
@@ -74,18 +76,42 @@ pub async fn delete_unreferenced(state: &AppState, documents: &[String]) {
     }
 }
 
+/// Contents made within `CONTENT_REUSE_DAYS`, as a condition; none when reuse is off.
+fn young_enough(state: &AppState) -> Option<SimpleExpr> {
+    state.cache.reuse.map(|reuse| resume_content::Column::CreatedAt.gte(db::now() - reuse))
+}
+
 /// The row of the newest content made for `content_key` (a document's: the key says which)
 /// within `CONTENT_REUSE_DAYS`, if reuse is on; [`decode_content`] reads it.
 pub async fn reusable_row(state: &AppState, content_key: &str) -> Result<Option<resume_content::Model>> {
-    let Some(reuse) = state.cache.reuse.filter(|_| !content_key.is_empty()) else {
+    let Some(young) = young_enough(state).filter(|_| !content_key.is_empty()) else {
         return Ok(None);
     };
     Ok(resume_content::Entity::find()
         .filter(resume_content::Column::ContentKey.eq(content_key))
-        .filter(resume_content::Column::CreatedAt.gte(db::now() - reuse))
+        .filter(young)
         .order_by_desc(resume_content::Column::CreatedAt)
         .one(&state.db)
         .await?)
+}
+
+/// Which of `content_keys` have a content made within `CONTENT_REUSE_DAYS` (none if reuse
+/// is off): the requests a worker will make without the model. One query.
+pub async fn reusable_keys(state: &AppState, content_keys: &[&str]) -> Result<HashSet<String>> {
+    let keys: Vec<&str> = content_keys.iter().copied().filter(|key| !key.is_empty()).collect();
+    let Some(young) = young_enough(state).filter(|_| !keys.is_empty()) else {
+        return Ok(HashSet::new());
+    };
+    let found: Vec<String> = resume_content::Entity::find()
+        .select_only()
+        .column(resume_content::Column::ContentKey)
+        .distinct()
+        .filter(resume_content::Column::ContentKey.is_in(keys))
+        .filter(young)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    Ok(found.into_iter().collect())
 }
 
 /// A stored content `row` read as a `document`'s.

@@ -212,6 +212,15 @@ async fn a_budget_refuses_model_work_but_not_cache_hits_and_an_admin_lifts_it() 
     assert_eq!(system.rows("batch").await?, 0, "no batch stored");
     assert_eq!(system.rows("resume_generation_job").await?, jobs_before, "no item stored");
     assert_eq!(system.depth(resume_proto::redis::Queue::ResumeGeneration).await?, 0, "nothing queued");
+    // A batch of the first resume as Markdown: no Markdown is cached, its content is, so the
+    // item does not call the model and the batch is not refused.
+    let reusing = json!({"items": [{"candidate_id": candidate, "job_row_id": target}], "file_type": "markdown"});
+    let (status, accepted) = system.post(user, "/api/batches", reusing).await?;
+    assert_eq!(status, 202, "{accepted}");
+    assert!(close(&accepted["estimated_cost_usd"], 0.0), "{accepted}");
+    let item = accepted["items"][0]["job"]["job_id"].as_str().context("the item's job")?;
+    let made = system.poll_until_done(user, item).await?.pop().context("the item")?;
+    assert_eq!((made["status"].as_str(), made["cache_hit"].as_bool()), (Some("SUCCESS"), Some(true)), "{made}");
 
     // Only an admin sets a user's own budget; it lifts the refusal.
     let path = format!("/api/admin/users/{user}/budget");
@@ -257,7 +266,7 @@ async fn a_budget_refuses_model_work_but_not_cache_hits_and_an_admin_lifts_it() 
     let (status, spending) = system.get_with_roles("watcher", &["ops"], "/api/admin/spending?window=24h").await?;
     assert_eq!(status, 200, "{spending}");
     let top = &spending["owners"][0];
-    assert_eq!((top["owner"].as_str(), top["jobs"].as_i64()), (Some(user), Some(6)), "{spending}");
+    assert_eq!((top["owner"].as_str(), top["jobs"].as_i64()), (Some(user), Some(7)), "{spending}");
     assert!(close(&top["cost_usd"], 3.0 * per_resume) && top["budget"]["overridden"] == true, "{spending}");
     let today: f64 = spending["days"].as_array().context("days")?.iter().filter_map(|d| d["cost_usd"].as_f64()).sum();
     assert!((today - 3.0 * per_resume).abs() < 1e-9, "{spending}");

@@ -6,7 +6,10 @@ use std::collections::{HashMap, HashSet};
 
 use resume_proto::{
     job::{ErrorClass, FileType, JobKind, Priority},
-    redis::{cache::Variant, task},
+    redis::{
+        cache::{self, Variant},
+        task,
+    },
     v1,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
@@ -15,7 +18,7 @@ use crate::{
     AppState,
     core::{
         budget::{self, BatchWork},
-        candidates, jobs, openings, tasks, usage, validate,
+        candidates, documents, jobs, openings, tasks, usage, validate,
     },
     db::{self, batch, candidate, candidate_job, opening, resume_job, writer},
     error::{Error, Result},
@@ -83,11 +86,19 @@ pub async fn create(state: &AppState, owner: &str, req: v1::CreateBatchRequest) 
             }
         }
     }
-    // Only the items the caches did not answer call the model; the whole batch is refused
-    // (the transaction rolled back: nothing stored, nothing queued) when their estimate
-    // exceeds what is left of the budget.
-    let estimate = average.map(|average| average * queued.len() as f64);
-    budget::admit_batch(state, &standing, BatchWork::Submission, queued.len(), estimate)?;
+    // Only the items the caches did not answer call the model: not those the result cache
+    // answered above, nor those whose content a worker will reuse (made for the same keys
+    // within CONTENT_REUSE_DAYS). The whole batch is refused (the transaction rolled back:
+    // nothing stored, nothing queued) when their estimate exceeds what is left of the budget.
+    let reusable: Vec<&str> = queued
+        .iter()
+        .filter(|(_, work)| cache::takes_cached(JobKind::Generate, work.fresh))
+        .map(|(_, work)| work.content_key.as_str())
+        .collect();
+    let reused = documents::reusable_keys(state, &reusable).await?;
+    let calling = queued.iter().filter(|(_, work)| !reused.contains(&work.content_key)).count();
+    let estimate = average.map(|average| average * calling as f64);
+    budget::admit_batch(state, &standing, BatchWork::Submission, calling, estimate)?;
     batch::ActiveModel {
         id: Set(batch_id.clone()),
         owner: Set(owner.to_owned()),
