@@ -8,6 +8,8 @@
 //! ([`FakeModel::set_usage`]; 120 prompt and 30 completion tokens, no cache details, by
 //! default), or what it used as a provider counts it ([`FakeModel::count_usage`]: its
 //! prompt's and reply's tokens, and the part of the prompt a [`PromptCache`] served).
+//! Told to answer plainly ([`FakeModel::answer_plainly`]), it answers as a bare compatible
+//! server may: a whole reply with the fewest fields, even to a request for a stream.
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -197,6 +199,8 @@ struct Inner {
     prompt_cache: PromptCache,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
+    /// Answers as a bare compatible server does ([`FakeModel::answer_plainly`]).
+    plain: AtomicBool,
 }
 
 /// A running fake model server.
@@ -278,6 +282,14 @@ impl FakeModel {
     /// name, say), whatever is scripted; an empty list refuses nothing again.
     pub fn refuse_prompts_containing(&self, texts: &[&str], status: u16) {
         *self.inner.refused.lock().unwrap() = (texts.iter().map(|t| (*t).to_owned()).collect(), status);
+    }
+
+    /// From now on, answers as a bare OpenAI-compatible server may: every answer one whole
+    /// reply, also to a request for a stream, pretty-printed, holding only `choices` (a
+    /// message's content) and `usage` (no `id`, `object`, `created`, `model`, `index`,
+    /// `role` or finish reason).
+    pub fn answer_plainly(&self) {
+        self.inner.plain.store(true, SeqCst);
     }
 
     /// Every request so far.
@@ -380,18 +392,24 @@ async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body
         },
         None => *inner.usage.lock().unwrap(),
     };
-    match stream {
-        true => streamed(content, pace, started, include_usage.then_some(usage), cut, ending),
-        false => {
-            tokio::time::sleep_until((started + pace.at(tokens(&content))).into()).await;
-            drop(ending);
-            if cut {
-                let half: String = content.chars().take(content.chars().count() / 2).collect();
-                return Json(completion(&half, usage)).into_response();
-            }
-            Json(completion(&content, usage)).into_response()
-        }
+    let plain = inner.plain.load(SeqCst);
+    if stream && !plain {
+        return streamed(content, pace, started, include_usage.then_some(usage), cut, ending);
     }
+    tokio::time::sleep_until((started + pace.at(tokens(&content))).into()).await;
+    drop(ending);
+    let content = match cut {
+        true => content.chars().take(content.chars().count() / 2).collect(),
+        false => content,
+    };
+    let mut answer = completion(&content, usage);
+    if plain {
+        // Pretty-printed, as some servers do: the reply spans many lines.
+        let bare = json!({"choices": [{"message": {"content": content}}], "usage": answer["usage"].take()});
+        return ([(header::CONTENT_TYPE, "application/json")], serde_json::to_string_pretty(&bare).unwrap())
+            .into_response();
+    }
+    Json(answer).into_response()
 }
 
 /// What a request's prompt is made of, as a provider reads it: the reply's schema, then

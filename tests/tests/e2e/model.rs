@@ -71,6 +71,36 @@ async fn two_concurrent_calls_make_one_tailored_resume() -> anyhow::Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bare_compatible_server_that_does_not_stream_is_read_all_the_same() -> anyhow::Result<()> {
+    // This server answers every request, a stream's too, with one whole pretty-printed
+    // reply of only `choices` (no index, role or finish reason) and `usage`: read so whether
+    // the worker asks for streams (the default) or not.
+    let model = FakeModel::start().await?;
+    model.answer_plainly();
+    for stream in [true, false] {
+        let options = Options {
+            model_url: Some(model.url.clone()),
+            model_stream_off: !stream,
+            result_cache_ttl_secs: 0,
+            ..Options::default()
+        };
+        let system = System::start_with(Db::Sqlite, 1, options).await?;
+        let calls_before = model.seen().len();
+        let job = generate(&system, "plain").await?;
+        assert_eq!((job["status"].as_str(), job["attempts"].as_i64()), (Some("SUCCESS"), Some(1)), "{job}");
+        assert_eq!((job["prompt_tokens"].as_i64(), job["completion_tokens"].as_i64()), (Some(240), Some(60)), "{job}");
+        let seen = model.seen();
+        assert!(seen[calls_before..].iter().all(|s| s.stream == stream), "streams asked for: {stream}");
+        let (text, _) = docx_text(&system.download("plain", &job).await?.bytes().await?)?;
+        for expected in ["Model headline for the target", "Rephrased: Built a Rust service on PostgreSQL"] {
+            assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+        }
+        system.stop().await?;
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_errors_are_retried_with_growing_pauses() -> anyhow::Result<()> {
     let model = FakeModel::start().await?;
     model.script([Reply::Status(500, None), Reply::Status(502, None)]);

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use super::{
     Contact,
     offline::{keywords, non_blank, period, words},
-    reply::{Repair, RepairKind, Unusable},
+    reply::{self, Repair, RepairKind, Unusable},
 };
 
 /// The most paragraphs a letter has; the schema asks for three or four.
@@ -38,7 +38,7 @@ pub struct LetterReply {
 
 /// Reads the letter call's reply: an object with a list of paragraphs (strings).
 pub fn parse(content: &str) -> Result<LetterReply, Unusable> {
-    let value: Value = serde_json::from_str(content).map_err(|e| Unusable(format!("the reply is not JSON: {e}")))?;
+    let value = reply::json(content)?;
     let paragraphs = value
         .get("paragraphs")
         .and_then(Value::as_array)

@@ -11,11 +11,13 @@
 //! line and links out of a document that is shown anonymised.
 
 pub mod anonymous;
+mod endpoint;
 pub mod letter;
 pub mod offline;
 pub mod openai;
 pub mod reply;
 pub mod split;
+mod wire;
 pub mod written;
 
 use std::time::Duration;

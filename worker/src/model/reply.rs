@@ -4,8 +4,8 @@
 //! (the offline resume is the base). A reply that is usable but imperfect never fails a
 //! job: what is usable is kept, the rest falls back to the candidate's own text, and each
 //! repair is reported as a [`Repair`] (logged with the job id and counted by kind). A
-//! reply is invalid only when nothing in it is usable: not JSON, or not the schema's shape
-//! at all.
+//! reply is invalid only when nothing in it is usable: not JSON (read inside a Markdown
+//! code fence when it is fenced), or not the schema's shape at all.
 //!
 //! Experience entries are merged by the role number the prompt gives each role, never by
 //! position; the company and title they echo back must be the role's.
@@ -140,12 +140,35 @@ fn strings(value: &Value) -> Option<Vec<String>> {
     value.as_array()?.iter().map(|item| item.as_str().map(str::to_owned)).collect()
 }
 
+/// A reply's JSON text: the content, or what the first Markdown code fence in it holds (a
+/// model or server that does not enforce the schema may fence it, with words around:
+/// ```` Here it is: ```json … ``` ````).
+pub fn unfenced(content: &str) -> &str {
+    let text = content.trim();
+    if text.starts_with(['{', '[']) {
+        return text;
+    }
+    let Some((_, fenced)) = text.split_once("```") else {
+        return text;
+    };
+    // The fence's first line may name the language.
+    let inside = match fenced.split_once('\n') {
+        Some((tag, rest)) if !tag.trim_start().starts_with(['{', '[']) => rest,
+        _ => fenced,
+    };
+    inside.split("```").next().unwrap_or(inside).trim()
+}
+
+/// A reply read as JSON ([`unfenced`]); unusable when it is not.
+pub fn json(content: &str) -> Result<Value, Unusable> {
+    serde_json::from_str(unfenced(content)).map_err(|e| Unusable(format!("the reply is not JSON: {e}")))
+}
+
 impl MainSections {
     /// Reads the main sections' reply: an object with at least one of its three fields in
     /// the schema's type; fields of another type count as missing.
     pub fn parse(content: &str) -> Result<MainSections, Unusable> {
-        let value: Value =
-            serde_json::from_str(content).map_err(|e| Unusable(format!("the reply is not JSON: {e}")))?;
+        let value = json(content)?;
         let main = MainSections {
             headline: value.get("headline").and_then(Value::as_str).map(str::to_owned),
             summary: value.get("summary").and_then(Value::as_str).map(str::to_owned),
@@ -160,7 +183,7 @@ impl MainSections {
 
 /// Reads the experience reply: an object whose `roles` is a list.
 pub fn parse_roles(content: &str) -> Result<Vec<RoleBullets>, Unusable> {
-    let value: Value = serde_json::from_str(content).map_err(|e| Unusable(format!("the reply is not JSON: {e}")))?;
+    let value = json(content)?;
     let roles = value
         .get("roles")
         .and_then(Value::as_array)
@@ -488,6 +511,14 @@ mod tests {
         assert!(MainSections::parse("{\"headline\": \"unterminated").is_err());
         assert!(MainSections::parse("[1, 2]").is_err());
         assert!(MainSections::parse("{\"other\": 1}").is_err());
+        let fenced = MainSections::parse("```json\n{\"headline\": \"Fenced\"}\n```\n").unwrap();
+        assert_eq!(fenced.headline.as_deref(), Some("Fenced"));
+        assert_eq!(unfenced("```\n[1]```"), "[1]");
+        assert_eq!(unfenced("```{\"a\": 1}```"), "{\"a\": 1}");
+        assert_eq!(unfenced("Here it is:\n```json\n{\"a\": 1}\n```\nHope this helps."), "{\"a\": 1}");
+        assert_eq!(unfenced(" {\"a\": \"```\"} "), "{\"a\": \"```\"}", "a fence inside the JSON is its text");
+        let roles = parse_roles("```json\n{\"roles\": [{\"role\": 1}]}\n```").unwrap();
+        assert_eq!(roles[0].role, Some(1));
         let partial = MainSections::parse("{\"headline\": 7, \"summary\": \"Kept.\"}").unwrap();
         assert_eq!((partial.headline, partial.summary.as_deref()), (None, Some("Kept.")));
         assert!(parse_roles("{\"roles\": \"none\"}").is_err());

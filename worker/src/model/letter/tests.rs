@@ -105,6 +105,8 @@ fn an_unusable_part_falls_back_and_only_a_reply_without_paragraphs_is_unusable()
     assert_eq!(repairs.len(), 4, "{repairs:?}");
     assert!(parse(r#"{"greeting": "Hi"}"#).is_err());
     assert!(parse("not json").is_err());
+    let fenced = parse("```json\n{\"greeting\": \"Hi\", \"paragraphs\": [\"One.\"]}\n```").unwrap();
+    assert_eq!(fenced.paragraphs, ["One."]);
 }
 
 #[test]
