@@ -619,7 +619,8 @@ fn main_schema(candidate: &v1::Candidate) -> Value {
 }
 
 /// One entry per role of `roles` (0-based), each naming its role number (an `enum` of the
-/// numbers the data gives them) and echoing its company and title.
+/// numbers the data gives them) and echoing its company and title (each an `enum` of the
+/// roles' own).
 fn experience_schema(candidate: &v1::Candidate, roles: Range<usize>) -> Value {
     let count = roles.len();
     let number = if count == 0 {
@@ -630,12 +631,19 @@ fn experience_schema(candidate: &v1::Candidate, roles: Range<usize>) -> Value {
     };
     let written = candidate.experience.get(roles).unwrap_or_default();
     let most = written.iter().map(|e| e.highlights.len()).max().unwrap_or(0) + EXTRA_BULLETS;
+    // Company and title are echoed exactly (an entry whose echo is not its role's is
+    // dropped): an `enum` of the roles' own, so that no reply can misspell one.
+    let echoed = |field: fn(&v1::Experience) -> &str| {
+        let mut seen = HashSet::new();
+        let values: Vec<&str> = written.iter().map(field).filter(|value| seen.insert(*value)).collect();
+        if values.is_empty() { json!({"type": "string"}) } else { json!({"type": "string", "enum": values}) }
+    };
     let entry = json!({
         "type": "object",
         "properties": {
             "role": number,
-            "company": {"type": "string"},
-            "title": {"type": "string"},
+            "company": echoed(|e| &e.company),
+            "title": echoed(|e| &e.title),
             "highlights": {"type": "array", "items": {"type": "string"}, "maxItems": most},
         },
         "required": ["role", "company", "title", "highlights"],
@@ -817,6 +825,8 @@ mod tests {
         let roles = &experience["properties"]["roles"];
         assert_eq!((roles["minItems"].as_u64(), roles["maxItems"].as_u64()), (Some(2), Some(2)));
         assert_eq!(roles["items"]["properties"]["role"]["enum"], json!([1, 2]));
+        assert_eq!(roles["items"]["properties"]["company"]["enum"], json!(["A", "B"]));
+        assert_eq!(roles["items"]["properties"]["title"]["enum"], json!([""]), "each value once");
         assert_eq!(roles["items"]["properties"]["highlights"]["maxItems"], 2 + EXTRA_BULLETS);
         let data = prompt_data(&candidate(), None);
         assert_eq!(data["candidate"]["experience"][1]["role"], 2);
