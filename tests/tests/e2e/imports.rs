@@ -373,3 +373,44 @@ async fn an_employer_the_model_invents_is_dropped_with_a_warning() -> anyhow::Re
     assert_eq!(model.seen().iter().filter(|s| s.schema == "candidate_import").count(), 1);
     system.stop().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_model_reads_wrong_is_read_from_the_file_without_it() -> anyhow::Result<()> {
+    // A model that fills the schema with words of its own (as a generic one may): every
+    // fact is dropped as not in the file, and the offline reader's reading fills the gaps.
+    let model = FakeModel::start().await?;
+    let system = System::start_with(Db::Sqlite, 1, Options::on_model(&model.url)).await?;
+    let text = "Ada Lovelace\nada@example.com\n\nExperience\nProgrammer, Analytical Engines Ltd · 2020 – Present\n- Wrote the first program\n";
+    let invented = json!({
+        "full_name": "Tailored name", "email": "someone@invalid.test", "phone": null, "location": null,
+        "headline": null, "summary": null, "links": [], "skills": ["Cobol"],
+        "experience": [{"company": "Tailored company", "title": "Tailored title", "location": null, "start": "2001",
+                        "end": null, "highlights": ["Tailored highlight"]}],
+        "education": [], "certifications": []});
+    model.script_for(Call::Import, [Reply::Body(invented.to_string())]);
+    let (status, created) = system.post("ada", "/api/candidates/imports", json!({"text": text})).await?;
+    assert_eq!(status, 202, "{created}");
+    let done = finished(&system, "ada", created["import_id"].as_str().unwrap()).await?;
+    assert_eq!(done["status"], "SUCCESS", "{done}");
+    let draft = &done["draft"];
+    assert_eq!(
+        (draft["full_name"].as_str(), draft["email"].as_str()),
+        (Some("Ada Lovelace"), Some("ada@example.com")),
+        "{done}"
+    );
+    assert_eq!(draft["experience"][0]["company"], "Analytical Engines Ltd", "{done}");
+    assert_eq!(draft["skills"], json!([]), "nothing invented: {done}");
+    let said = |field: &str, words: &str| {
+        done["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["field"] == field && w["message"].as_str().unwrap().contains(words))
+    };
+    assert!(said("full_name", "\"Tailored name\" is not in the file"), "{done}");
+    assert!(
+        said("full_name", "read from the file without it") && said("experience", "read from the file without it"),
+        "{done}"
+    );
+    system.stop().await
+}

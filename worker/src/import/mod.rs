@@ -3,7 +3,8 @@
 //! - [`extract`]: the file's text (PDF text layer, DOCX body, tables, text boxes and
 //!   headers, plain text), after checking the file is what its name says.
 //! - [`structured`]: JSON Resume and LinkedIn exports, read exactly, with no model.
-//! - [`parse`]: the offline parser, for text when no model is configured.
+//! - [`parse`]: the offline parser, for text when no model is configured (and for what a
+//!   model's reading left empty).
 //! - [`verify`]: every fact of a draft read from free text must be in that text.
 //! - [`dates`]: dates as resumes write them.
 //!
@@ -71,6 +72,10 @@ pub async fn read(file: v1::ImportFile, generator: &dyn Generator) -> Result<Rea
     let mut read = generator.read_resume(&sent).await?;
     let checked = verify::Source::new(&text);
     verify::keep_found(&mut read.candidate, &checked, &mut read.warnings);
+    if gaps(&read.candidate) {
+        let (offline, _) = read_text(&text, &checked);
+        fill_gaps(&mut read.candidate, offline, &mut read.warnings);
+    }
     if read.candidate.full_name.is_empty() && !read.warnings.iter().any(|w| w.field == "full_name") {
         read.warnings.push(Warning::new("full_name", "no name was found in the file: fill it in"));
     }
@@ -86,9 +91,74 @@ pub fn read_offline(name: &str, format: ImportFormat, data: &[u8]) -> Result<Rea
         }
         Source::Text(text) => text,
     };
-    let (mut candidate, mut warnings) = parse::parse(&text);
-    verify::keep_found(&mut candidate, &verify::Source::new(&text), &mut warnings);
+    let (candidate, warnings) = read_text(&text, &verify::Source::new(&text));
     Ok(Read { candidate, warnings, usage: Default::default() })
+}
+
+/// `text` read by the offline parser, each fact checked against it (`checked`).
+fn read_text(text: &str, checked: &verify::Source) -> (v1::Candidate, Vec<Warning>) {
+    let (mut candidate, mut warnings) = parse::parse(text);
+    verify::keep_found(&mut candidate, checked, &mut warnings);
+    (candidate, warnings)
+}
+
+/// `read` lacks a field the offline parser may find.
+fn gaps(read: &v1::Candidate) -> bool {
+    read.full_name.trim().is_empty()
+        || [&read.email, &read.phone, &read.location, &read.headline, &read.summary].iter().any(|v| v.is_none())
+        || read.links.is_empty()
+        || read.skills.is_empty()
+        || read.experience.is_empty()
+        || read.education.is_empty()
+        || read.certifications.is_empty()
+}
+
+/// What the model's reading `read` left empty, or had only invented (dropped as not in the
+/// file), taken from the offline parser's reading `offline` of the same text (checked
+/// alike): a model that misreads still leaves the recruiter what the file plainly says. Each
+/// field so filled is a warning to check it.
+fn fill_gaps(read: &mut v1::Candidate, offline: v1::Candidate, warnings: &mut Vec<Warning>) {
+    let mut filled = |field: &str| {
+        warnings.push(Warning::new(
+            field,
+            "the model's reading had none: this was read from the file without it, check it",
+        ));
+    };
+    if read.full_name.trim().is_empty() && !offline.full_name.is_empty() {
+        read.full_name = offline.full_name;
+        filled("full_name");
+    }
+    for (field, ours, theirs) in [
+        ("email", &mut read.email, offline.email),
+        ("phone", &mut read.phone, offline.phone),
+        ("location", &mut read.location, offline.location),
+        ("headline", &mut read.headline, offline.headline),
+        ("summary", &mut read.summary, offline.summary),
+    ] {
+        if ours.is_none() && theirs.is_some() {
+            *ours = theirs;
+            filled(field);
+        }
+    }
+    /// Takes `theirs` into an empty `ours`: whether it did.
+    fn take<T>(ours: &mut Vec<T>, theirs: Vec<T>) -> bool {
+        let empty = ours.is_empty() && !theirs.is_empty();
+        if empty {
+            *ours = theirs;
+        }
+        empty
+    }
+    for (field, took) in [
+        ("links", take(&mut read.links, offline.links)),
+        ("skills", take(&mut read.skills, offline.skills)),
+        ("experience", take(&mut read.experience, offline.experience)),
+        ("education", take(&mut read.education, offline.education)),
+        ("certifications", take(&mut read.certifications, offline.certifications)),
+    ] {
+        if took {
+            filled(field);
+        }
+    }
 }
 
 /// What a file gives: a candidate read exactly, or text to read.
