@@ -48,7 +48,6 @@ use runtime::process::{Running, Shutdown, StartError};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tonic::transport::{Server, server::TcpIncoming};
-use tower::Layer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub use config::Config;
@@ -165,7 +164,6 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
     let reflection_v1 = reflection().build_v1()?;
     let reflection_v1alpha = reflection().build_v1alpha()?;
 
-    let web = tonic_web::GrpcWebLayer::new();
     let verifier = Arc::new(auth::Verifier::new(&config.shared.jwt_secret, oidc::Issuer::configured(&config.oidc))?);
     tokio::spawn({
         let verifier = verifier.clone();
@@ -181,22 +179,23 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
         .layer(metrics.clone())
         .layer(runtime::trace::TraceLayer)
         .layer(tower::util::option_layer(cors))
+        // gRPC-Web outside the token check, so that its refusals reach a browser as
+        // gRPC-Web too (a plain gRPC answer is unreadable to a gRPC-Web client).
+        .layer(tonic_web::GrpcWebLayer::new())
         .layer(auth::AuthLayer::new(verifier, limit))
         .add_service(
-            web.layer(
-                CandidateServiceServer::new(grpc::candidate::CandidateApi { state: state.clone() })
-                    // An import's file travels in one message.
-                    .max_decoding_message_size(config.import_max_bytes + MESSAGE_MARGIN),
-            ),
+            CandidateServiceServer::new(grpc::candidate::CandidateApi { state: state.clone() })
+                // An import's file travels in one message.
+                .max_decoding_message_size(config.import_max_bytes + MESSAGE_MARGIN),
         )
-        .add_service(web.layer(ResumeServiceServer::new(grpc::resume::ResumeApi { state: state.clone() })))
-        .add_service(web.layer(AdminServiceServer::new(grpc::admin::AdminApi { state: state.clone() })))
-        .add_service(web.layer(OpeningServiceServer::new(grpc::opening::OpeningApi { state: state.clone() })))
-        .add_service(web.layer(BatchServiceServer::new(grpc::batch::BatchApi { state: state.clone() })))
-        .add_service(web.layer(UsageServiceServer::new(grpc::usage::UsageApi { state: state.clone() })))
-        .add_service(web.layer(ReadinessServiceServer::new(grpc::readiness::ReadinessApi { state: state.clone() })))
-        .add_service(web.layer(WorkerServiceServer::new(grpc::worker::WorkerApi { state: state.clone() })))
-        .add_service(web.layer(health_service))
+        .add_service(ResumeServiceServer::new(grpc::resume::ResumeApi { state: state.clone() }))
+        .add_service(AdminServiceServer::new(grpc::admin::AdminApi { state: state.clone() }))
+        .add_service(OpeningServiceServer::new(grpc::opening::OpeningApi { state: state.clone() }))
+        .add_service(BatchServiceServer::new(grpc::batch::BatchApi { state: state.clone() }))
+        .add_service(UsageServiceServer::new(grpc::usage::UsageApi { state: state.clone() }))
+        .add_service(ReadinessServiceServer::new(grpc::readiness::ReadinessApi { state: state.clone() }))
+        .add_service(WorkerServiceServer::new(grpc::worker::WorkerApi { state: state.clone() }))
+        .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha);
 

@@ -136,3 +136,58 @@ async fn health_answers_serving_and_reflection_lists_the_services() -> anyhow::R
     }
     system.stop().await
 }
+
+/// A gRPC-Web call (HTTP/1.1, as a browser makes it) of `path` with an empty message:
+/// the answer's content type, its status (from the headers of a trailers-only answer, else
+/// from the trailer frame) and whether a message frame came before it.
+async fn grpc_web(system: &System, path: &str, token: Option<String>) -> anyhow::Result<(String, String, bool)> {
+    let mut request = system
+        .http
+        .post(format!("http://{}{path}", system.grpc_addr))
+        .header("content-type", "application/grpc-web+proto")
+        .header("x-grpc-web", "1")
+        .body(vec![0u8, 0, 0, 0, 0]);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await?;
+    anyhow::ensure!(response.status() == 200, "HTTP {}", response.status());
+    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let content_type = header("content-type").unwrap_or_default();
+    let in_headers = header("grpc-status");
+    let body = response.bytes().await?;
+    let (mut rest, mut message, mut trailers) = (&body[..], false, String::new());
+    while rest.len() >= 5 {
+        let length = u32::from_be_bytes([rest[1], rest[2], rest[3], rest[4]]) as usize;
+        let frame = &rest[5..5 + length];
+        match rest[0] & 0x80 {
+            0 => message = true,
+            _ => trailers = String::from_utf8_lossy(frame).into_owned(),
+        }
+        rest = &rest[5 + length..];
+    }
+    let in_trailers =
+        trailers.lines().find_map(|line| line.strip_prefix("grpc-status:").map(|status| status.trim().to_owned()));
+    Ok((content_type, in_headers.or(in_trailers).unwrap_or_default(), message))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_web_answers_and_refusals_are_grpc_web() -> anyhow::Result<()> {
+    let system = System::start(Db::Sqlite, 0).await?;
+    let list = "/resume.v1.CandidateService/ListCandidates";
+    let (content_type, status, message) = grpc_web(&system, list, Some(system.token("web"))).await?;
+    assert!(content_type.starts_with("application/grpc-web"), "{content_type}");
+    assert_eq!((status.as_str(), message), ("0", true));
+    // Refused by the token check, before any service: still gRPC-Web, or a browser's client
+    // cannot read why.
+    for (path, token, code) in [
+        (list, None, "16"),
+        (list, Some("not.a.token".to_owned()), "16"),
+        ("/resume.v1.AdminService/ListJobs", Some(system.token("web")), "7"),
+    ] {
+        let (content_type, status, _) = grpc_web(&system, path, token).await?;
+        assert!(content_type.starts_with("application/grpc-web"), "{path}: {content_type}");
+        assert_eq!(status, code, "{path}");
+    }
+    system.stop().await
+}
