@@ -131,6 +131,11 @@ async fn connect(
 
 /// Room in a message for what travels beside its largest bytes field.
 const MESSAGE_MARGIN: usize = 64 * 1024;
+/// How many times `IMPORT_MAX_BYTES` an import's message may be and still be read: one
+/// over the limit is refused by the import's own check, which says so in words
+/// ("an import takes at most … KiB"); only one past this many is refused by the transport,
+/// as a message too large to decode.
+const OVERSIZE_READ: usize = 4;
 
 /// Serves the API on `listener` until `shutdown` completes, then drains open calls for
 /// at most [`DRAIN_DEADLINE`]. See [`Shutdown`] for why the future comes boxed.
@@ -186,7 +191,7 @@ async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) -> Res
         .add_service(
             CandidateServiceServer::new(grpc::candidate::CandidateApi { state: state.clone() })
                 // An import's file travels in one message.
-                .max_decoding_message_size(config.import_max_bytes + MESSAGE_MARGIN),
+                .max_decoding_message_size(OVERSIZE_READ * config.import_max_bytes + MESSAGE_MARGIN),
         )
         .add_service(ResumeServiceServer::new(grpc::resume::ResumeApi { state: state.clone() }))
         .add_service(AdminServiceServer::new(grpc::admin::AdminApi { state: state.clone() }))

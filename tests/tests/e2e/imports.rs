@@ -11,6 +11,7 @@ use e2e::{
     fake_model::{Call, FakeModel, Reply},
     sample_candidate,
 };
+use resume_proto::v1::{self, candidate_service_client::CandidateServiceClient};
 use serde_json::{Value, json};
 
 /// Uploads `bytes` as `filename` for `user`; the status and the answer.
@@ -299,6 +300,15 @@ async fn structured_files_are_read_exactly_and_bad_files_say_why() -> anyhow::Re
     let (status, body) =
         system.post(user, "/api/candidates/imports", json!({"text": "x".repeat(IMPORT_MAX_BYTES + 1)})).await?;
     assert_eq!(status, 413, "{body}");
+    // Over gRPC too, the import's own words, not the transport's "message too large".
+    let mut imports = CandidateServiceClient::new(system.channel().await?);
+    for size in [IMPORT_MAX_BYTES + 1, 2 * IMPORT_MAX_BYTES] {
+        let request =
+            v1::CreateImportRequest { filename: "huge.pdf".into(), data: vec![b'%'; size], ..Default::default() };
+        let refused = imports.create_import(system.grpc_request(user, request)).await.unwrap_err();
+        assert_eq!(refused.code(), tonic::Code::InvalidArgument, "{size}: {refused:?}");
+        assert!(refused.message().contains("an import takes at most 5120 KiB"), "{size}: {refused:?}");
+    }
 
     // Pasted text, without a name: it succeeds, and says the name is missing.
     let (status, created) = system
