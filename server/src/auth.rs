@@ -26,6 +26,8 @@ use crate::{api_limit::ApiLimit, oidc::Issuer};
 /// The claims we read from a token.
 #[derive(Debug, Deserialize)]
 struct Claims {
+    /// Checked as a required claim first (so that its absence is named as such).
+    #[serde(default)]
     sub: String,
     #[serde(default)]
     roles: Vec<String>,
@@ -140,6 +142,8 @@ impl Verifier {
         // The contract requires `sub` and `exp` and nothing else: a token that also names an
         // audience (as many minting tools add) is as good; no audience is configured to match.
         validation.validate_aud = false;
+        // A token not valid before a time (`nbf`) is refused until then.
+        validation.validate_nbf = true;
         Ok(Verifier { key: DecodingKey::from_secret(secret.as_bytes())?, validation, issuer })
     }
 
@@ -170,6 +174,8 @@ impl Verifier {
                     "token signature is invalid"
                 } else if matches!(e.kind(), ErrorKind::InvalidAlgorithm) {
                     "token algorithm must be HS256"
+                } else if matches!(e.kind(), ErrorKind::ImmatureSignature) {
+                    "token is not valid yet (nbf)"
                 } else if matches!(e.kind(), ErrorKind::MissingRequiredClaim(_)) {
                     "token lacks a required claim (sub, exp)"
                 } else {

@@ -15,10 +15,14 @@ fn bad_tokens(system: &System) -> Vec<(&'static str, Option<String>)> {
         "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{}.",
         URL_SAFE_NO_PAD.encode(json!({"sub": "u", "exp": now + 3600}).to_string())
     );
+    let not_yet = system.token_with(json!({"sub": "u", "exp": now + 3600, "nbf": now + 600}));
+    let no_sub = system.token_with(json!({"exp": now + 3600}));
     vec![
         ("no token", None),
         ("garbage", Some("garbage".into())),
         ("expired", Some(expired)),
+        ("not valid yet", Some(not_yet)),
+        ("no sub", Some(no_sub)),
         ("wrong signature", Some(wrong_key)),
         ("alg none", Some(none)),
     ]
@@ -37,6 +41,9 @@ async fn bad_tokens_are_refused_everywhere() -> anyhow::Result<()> {
         assert_eq!(response.status(), 401, "{what}");
         let body: Value = response.json().await?;
         assert_eq!(body["error"]["code"], "UNAUTHENTICATED", "{what}: {body}");
+        let said = |words: &str| body["error"]["message"].as_str().is_some_and(|m| m.contains(words));
+        assert!(what != "no sub" || said("lacks a required claim"), "{what}: {body}");
+        assert!(what != "not valid yet" || said("not valid yet"), "{what}: {body}");
 
         let mut call = Request::new(v1::ListMyJobsRequest::default());
         if let Some(token) = &token {
