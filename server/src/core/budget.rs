@@ -65,8 +65,11 @@ impl Standing {
         let whose = if self.overridden { "your monthly budget (set by an admin)" } else { "your monthly budget" };
         let resets = self.resets_at.format("%Y-%m-%dT%H:%M:%SZ");
         let retry_after_secs = (self.resets_at - Utc::now()).num_seconds().max(1) as u64;
-        let message =
-            format!("{why}: {whose} of ${budget:.2} has ${:.2} spent this month; it resets at {resets}", self.spent);
+        let message = format!(
+            "{why}: {whose} of {} has {} spent this month; it resets at {resets}",
+            usd(budget),
+            usd(self.spent)
+        );
         Error::OverBudget { message, retry_after_secs }
     }
 }
@@ -117,10 +120,20 @@ pub async fn standing(state: &AppState, owner: &str) -> Result<Standing> {
     standings(state, &owners).await?.remove(owner).ok_or_else(|| Error::Corrupt(format!("no budget for {owner}")))
 }
 
+/// An amount in dollars as a message shows it: cents, or a smaller amount to four places
+/// (a budget of $0.0001 is not "$0.00").
+fn usd(amount: f64) -> String {
+    match amount.abs() {
+        small if small > 0.0 && small < 0.01 => format!("${amount:.4}"),
+        _ => format!("${amount:.2}"),
+    }
+}
+
 /// Lets one job that will call the model start while `owner`'s budget has anything left;
-/// RESOURCE_EXHAUSTED naming the budget and its reset once the month's spend reached it.
+/// RESOURCE_EXHAUSTED naming the budget and its reset once the month's spend reached it;
+/// `what` names the work ("a resume", "a cover letter", "an import").
 /// `own` is `owner`'s override as read with the candidate (see [`db::candidate::WithBudget`]).
-pub async fn admit_job(state: &AppState, owner: &str, own: Option<f64>) -> Result<()> {
+pub async fn admit_job(state: &AppState, owner: &str, own: Option<f64>, what: &str) -> Result<()> {
     // Without a budget there is nothing to count: not the month's jobs.
     if !state.online || monthly(state, own).is_none() {
         return Ok(());
@@ -130,7 +143,7 @@ pub async fn admit_job(state: &AppState, owner: &str, own: Option<f64>) -> Resul
     let spent = usage::spent_by_owner(state, &owners, month_start(now)).await?.remove(owner);
     let standing = standing_of(state, own, spent, now);
     match standing.remaining() {
-        Some(left) if left <= 0.0 => Err(standing.refusal("a resume that calls the model was refused".into())),
+        Some(left) if left <= 0.0 => Err(standing.refusal(format!("{what} that calls the model was refused"))),
         _ => Ok(()),
     }
 }
@@ -142,7 +155,7 @@ pub async fn admit_import(state: &AppState, owner: &str) -> Result<()> {
         return Ok(());
     }
     let own = user_budget::Entity::find_by_id(owner.to_owned()).one(&state.db).await?.map(|row| row.monthly_budget_usd);
-    admit_job(state, owner, own).await
+    admit_job(state, owner, own, "an import").await
 }
 
 /// Whether `standing` takes work estimated at `estimate` (always without a budget or an
@@ -187,10 +200,10 @@ pub fn admit_batch(
     }
     let why = match estimate {
         Some(estimate) => format!(
-            "{} was refused: {items} resumes that call the model are estimated at ${estimate:.2}, more than the \
-             ${:.2} left",
+            "{} was refused: {items} resumes that call the model are estimated at {}, more than the {} left",
             work.what(),
-            standing.remaining().unwrap_or_default()
+            usd(estimate),
+            usd(standing.remaining().unwrap_or_default())
         ),
         None => format!("{} was refused: nothing is left", work.what()),
     };
@@ -278,5 +291,13 @@ mod tests {
         assert!(message.contains("monthly budget (set by an admin) of $2.00"), "{message}");
         assert!(message.contains(&standing.resets_at.format("resets at %Y-%m-%dT00:00:00Z").to_string()), "{message}");
         assert!(retry_after_secs > 0 && retry_after_secs <= 31 * 24 * 3600);
+    }
+
+    #[test]
+    fn amounts_under_a_cent_are_not_shown_as_nothing() {
+        assert_eq!(
+            (usd(0.44), usd(0.0), usd(0.0001), usd(0.000176), usd(12.5)),
+            ("$0.44".into(), "$0.00".into(), "$0.0001".into(), "$0.0002".into(), "$12.50".into())
+        );
     }
 }

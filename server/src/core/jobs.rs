@@ -100,7 +100,11 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     // Only work that will call the model meets the budget: the result cache answered above,
     // and a content the worker will reuse (made for these keys within CONTENT_REUSE_DAYS)
     // is a cache hit too, so a refusal is checked against it (only when refusing).
-    if let Err(refused) = super::budget::admit_job(state, owner, own_budget).await {
+    let what = match variant.document {
+        Document::Resume => "a resume",
+        Document::CoverLetter => "a cover letter",
+    };
+    if let Err(refused) = super::budget::admit_job(state, owner, own_budget, what).await {
         let reused = cache::takes_cached(JobKind::Generate, work.fresh)
             && documents::reusable_row(state, &work.content_key).await?.is_some();
         if !reused {

@@ -171,6 +171,7 @@ async fn a_budget_refuses_model_work_but_not_cache_hits_and_an_admin_lifts_it() 
     let message = refusal["error"]["message"].as_str().unwrap_or_default();
     assert_eq!(refusal["error"]["code"], "RESOURCE_EXHAUSTED");
     assert!(message.contains("monthly budget of $0.40") && message.contains("$0.44 spent"), "{message}");
+    assert!(message.starts_with("a resume that calls the model was refused"), "{message}");
     assert!(message.contains(&next_month().format("resets at %Y-%m-%dT%H:%M:%SZ").to_string()), "{message}");
     assert!(retry_after > 0 && retry_after <= 31 * 24 * 3600, "{retry_after}");
     let jobs_before = system.rows("resume_generation_job").await?;
@@ -187,6 +188,8 @@ async fn a_budget_refuses_model_work_but_not_cache_hits_and_an_admin_lifts_it() 
     let text = json!({"text": "Grace Hopper\ngrace@example.com\n\nExperience\nRear Admiral, US Navy"});
     let (status, refused) = system.post(user, "/api/candidates/imports", text).await?;
     assert_eq!(status, 429, "{refused}");
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("an import that calls the model was refused"), "{message}");
 
     // A cache hit is never refused.
     let hit = system.submit(user, &first).await?;
