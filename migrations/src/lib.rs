@@ -18,6 +18,7 @@ mod m20261204_000010_documents_kind;
 mod m20261204_000011_openings_batches;
 mod m20261204_000012_costs;
 mod m20261206_000013_partial_indexes;
+mod m20261206_000014_job_fresh;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_openings_batches::Migration),
             Box::new(m20261204_000012_costs::Migration),
             Box::new(m20261206_000013_partial_indexes::Migration),
+            Box::new(m20261206_000014_job_fresh::Migration),
         ]
     }
 }

@@ -67,6 +67,7 @@ pub(crate) fn pending(
         batch_id: None,
         document: Document::Resume,
         anonymize: false,
+        fresh: false,
         model: None,
         cached_tokens: 0,
     }
@@ -92,6 +93,7 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
     let row = resume_job::Model {
         document: variant.document,
         anonymize,
+        fresh,
         ..pending(JobKind::Generate, owner, Some(candidate_id), job_row_id, file_type, priority)
     };
     if let Some(cached) = cached {
@@ -192,8 +194,8 @@ pub async fn render(state: &AppState, owner: &str, req: v1::RenderResumeRequest)
 }
 
 /// The task of an existing job: a render has its content already (no cache keys); any
-/// other, its request's keys (a fresh request is not kept apart from its job, so it may now
-/// take a cached result); either for the job's current run.
+/// other, its request's keys (fresh when it was asked for so); either for the job's current
+/// run.
 pub async fn work_of(state: &AppState, row: &resume_job::Model) -> Result<task::Work> {
     let work = match row.does() {
         kind @ (JobKind::Render | JobKind::Import) => task::Work { kind, ..task::Work::default() },
@@ -202,7 +204,7 @@ pub async fn work_of(state: &AppState, row: &resume_job::Model) -> Result<task::
             cache_keys(state, &row.owner, row.candidate()?, row.job_row_id, variant, row.file_type).await?.0
         }
     };
-    Ok(task::Work { run: row.run, ..work })
+    Ok(task::Work { run: row.run, fresh: row.fresh, ..work })
 }
 
 /// The cache keys of a request (its document's: candidate's and target job's content, the

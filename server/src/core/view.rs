@@ -33,6 +33,7 @@ pub fn to_proto(row: resume_job::Model) -> v1::Job {
         batch_id,
         document,
         anonymize,
+        fresh: _,
         model,
         cached_tokens,
     } = row;

@@ -46,6 +46,8 @@ pub struct Model {
     pub document: Document,
     /// Its file leaves out the candidate's name, contact line and links.
     pub anonymize: bool,
+    /// It was asked for past every cache (`fresh`): so is every run of it.
+    pub fresh: bool,
     /// The model that made its content (`offline` for the offline generator); none when
     /// no model ran for it (a cache hit, a render, a job not yet run or older than the
     /// column).

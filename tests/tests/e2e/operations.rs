@@ -294,6 +294,33 @@ async fn an_operator_retries_and_cancels_any_job_and_the_audit_log_says_who(db: 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_asked_for_fresh_is_fresh_when_an_operator_runs_it_again() -> anyhow::Result<()> {
+    let model = FakeModel::start().await?;
+    let system = System::start_with(Db::Sqlite, 1, Options::on_model(&model.url)).await?;
+    let (candidate, target) = system.candidate_with_target("again").await?;
+    let request = json!({"candidate_id": candidate, "job_row_id": target});
+    let first = system.submit("again", &request).await?;
+    let first = system.poll_until_done("again", first["job_id"].as_str().unwrap()).await?.pop().unwrap();
+    assert_eq!(first["status"], "SUCCESS", "{first}");
+    // The same request, fresh: past the cache to the model, which refuses it.
+    model.script([Reply::Status(401, None)]);
+    let fresh =
+        system.submit("again", &json!({"candidate_id": candidate, "job_row_id": target, "fresh": true})).await?;
+    let fresh_id = fresh["job_id"].as_str().unwrap().to_owned();
+    let failed = system.poll_until_done("again", &fresh_id).await?.pop().unwrap();
+    assert_eq!(failed["status"], "FAILURE", "{failed}");
+    // Run again, it is still fresh: the model is asked, though the cache holds the first.
+    let calls = model.seen().len();
+    let (status, again) =
+        system.post_with_roles("root", ADMIN, &format!("/api/admin/jobs/{fresh_id}/retry"), json!({})).await?;
+    assert_eq!(status, 200, "{again}");
+    let done = system.poll_until_done("again", &fresh_id).await?.pop().unwrap();
+    assert_eq!((done["status"].as_str(), done["cache_hit"].as_bool()), (Some("SUCCESS"), Some(false)), "{done}");
+    assert!(model.seen().len() > calls, "the model was asked again");
+    system.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bulk_retry_of_a_hundred_failed_jobs_runs_each_once_more_on_sqlite() -> anyhow::Result<()> {
     a_bulk_retry_of_a_hundred_failed_jobs_runs_each_once_more(Db::Sqlite).await
 }

@@ -62,6 +62,7 @@ pub async fn create(state: &AppState, owner: &str, req: v1::CreateBatchRequest) 
         };
         let row = resume_job::Model {
             batch_id: Some(batch_id.clone()),
+            fresh: request.fresh,
             ..jobs::pending(
                 JobKind::Generate,
                 owner,
