@@ -422,5 +422,9 @@ async fn what_the_model_reads_wrong_is_read_from_the_file_without_it() -> anyhow
         said("full_name", "read from the file without it") && said("experience", "read from the file without it"),
         "{done}"
     );
+    // The dropped role's warning is the list's now: its index named the model's role, not
+    // the one the file gave in its place.
+    assert!(said("experience", "\"Tailored company\" is not in the file"), "{done}");
+    assert!(!done["warnings"].to_string().contains("experience[0]"), "{done}");
     system.stop().await
 }

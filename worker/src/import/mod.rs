@@ -116,17 +116,14 @@ fn gaps(read: &v1::Candidate) -> bool {
 /// What the model's reading `read` left empty, or had only invented (dropped as not in the
 /// file), taken from the offline parser's reading `offline` of the same text (checked
 /// alike): a model that misreads still leaves the recruiter what the file plainly says. Each
-/// field so filled is a warning to check it.
+/// field so filled is a warning to check it; a list so filled takes the model's warnings
+/// about its dropped items (`experience[0].company`) as its own (`experience`), since
+/// those items are not the ones now in it.
 fn fill_gaps(read: &mut v1::Candidate, offline: v1::Candidate, warnings: &mut Vec<Warning>) {
-    let mut filled = |field: &str| {
-        warnings.push(Warning::new(
-            field,
-            "the model's reading had none: this was read from the file without it, check it",
-        ));
-    };
+    let mut filled = Vec::new();
     if read.full_name.trim().is_empty() && !offline.full_name.is_empty() {
         read.full_name = offline.full_name;
-        filled("full_name");
+        filled.push("full_name");
     }
     for (field, ours, theirs) in [
         ("email", &mut read.email, offline.email),
@@ -137,7 +134,7 @@ fn fill_gaps(read: &mut v1::Candidate, offline: v1::Candidate, warnings: &mut Ve
     ] {
         if ours.is_none() && theirs.is_some() {
             *ours = theirs;
-            filled(field);
+            filled.push(field);
         }
     }
     /// Takes `theirs` into an empty `ours`: whether it did.
@@ -156,8 +153,15 @@ fn fill_gaps(read: &mut v1::Candidate, offline: v1::Candidate, warnings: &mut Ve
         ("certifications", take(&mut read.certifications, offline.certifications)),
     ] {
         if took {
-            filled(field);
+            let item = format!("{field}[");
+            for warning in warnings.iter_mut().filter(|w| w.field.starts_with(&item)) {
+                warning.field = field.to_owned();
+            }
+            filled.push(field);
         }
+    }
+    for field in filled {
+        warnings.push(Warning::new(field, "the model read none; this was read from the file without it: check it"));
     }
 }
 
