@@ -6,7 +6,8 @@ use std::collections::HashSet;
 
 use resume_proto::{
     content::Content,
-    job::{Document as DocumentKind, JobStatus},
+    job::{Document as DocumentKind, JobKind, JobStatus},
+    redis::{cache, task},
 };
 use sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -97,7 +98,7 @@ pub async fn reusable_row(state: &AppState, content_key: &str) -> Result<Option<
 
 /// Which of `content_keys` have a content made within `CONTENT_REUSE_DAYS` (none if reuse
 /// is off): the requests a worker will make without the model. One query.
-pub async fn reusable_keys(state: &AppState, content_keys: &[&str]) -> Result<HashSet<String>> {
+async fn reusable_keys(state: &AppState, content_keys: &[&str]) -> Result<HashSet<String>> {
     let keys: Vec<&str> = content_keys.iter().copied().filter(|key| !key.is_empty()).collect();
     let Some(young) = young_enough(state).filter(|_| !keys.is_empty()) else {
         return Ok(HashSet::new());
@@ -112,6 +113,18 @@ pub async fn reusable_keys(state: &AppState, content_keys: &[&str]) -> Result<Ha
         .all(&state.db)
         .await?;
     Ok(found.into_iter().collect())
+}
+
+/// The content keys of `works` whose requests a worker will make from a stored content,
+/// without the model: those that take cached work (not fresh) with a content made within
+/// `CONTENT_REUSE_DAYS`. One query.
+pub async fn reused(state: &AppState, works: &[&task::Work]) -> Result<HashSet<String>> {
+    let keys: Vec<&str> = works
+        .iter()
+        .filter(|work| cache::takes_cached(JobKind::Generate, work.fresh))
+        .map(|work| work.content_key.as_str())
+        .collect();
+    reusable_keys(state, &keys).await
 }
 
 /// A stored content `row` read as a `document`'s.

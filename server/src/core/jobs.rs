@@ -106,12 +106,10 @@ pub async fn generate(state: &AppState, owner: &str, req: v1::GenerateResumeRequ
         Document::Resume => "a resume",
         Document::CoverLetter => "a cover letter",
     };
-    if let Err(refused) = super::budget::admit_job(state, owner, own_budget, what).await {
-        let reused = cache::takes_cached(JobKind::Generate, work.fresh)
-            && documents::reusable_row(state, &work.content_key).await?.is_some();
-        if !reused {
-            return Err(refused);
-        }
+    if let Err(refused) = super::budget::admit_job(state, owner, own_budget, what).await
+        && documents::reused(state, &[&work]).await?.is_empty()
+    {
+        return Err(refused);
     }
     state.writer.insert(row.clone(), queued(priority)).await?;
     if let Err(error) = state.queue.push(&row, work).await {

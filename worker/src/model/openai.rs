@@ -660,24 +660,19 @@ fn experience_schema(candidate: &v1::Candidate, roles: Range<usize>) -> Value {
 /// The import call's reply: a candidate. The strict schema asks for every field; one left
 /// out anyway (a model or gateway that does not enforce the schema) is empty, not a failure
 /// of the whole reply: what is there is still checked against the file.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
 struct ReadCandidate {
-    #[serde(default)]
     full_name: String,
     email: Option<String>,
     phone: Option<String>,
     location: Option<String>,
     headline: Option<String>,
     summary: Option<String>,
-    #[serde(default)]
     links: Vec<v1::Link>,
-    #[serde(default)]
     skills: Vec<String>,
-    #[serde(default)]
     experience: Vec<v1::Experience>,
-    #[serde(default)]
     education: Vec<v1::Education>,
-    #[serde(default)]
     certifications: Vec<v1::Certification>,
 }
 

@@ -6,10 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use resume_proto::{
     job::{ErrorClass, FileType, JobKind, Priority},
-    redis::{
-        cache::{self, Variant},
-        task,
-    },
+    redis::{cache::Variant, task},
     v1,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
@@ -91,12 +88,7 @@ pub async fn create(state: &AppState, owner: &str, req: v1::CreateBatchRequest) 
     // answered above, nor those whose content a worker will reuse (made for the same keys
     // within CONTENT_REUSE_DAYS). The whole batch is refused (the transaction rolled back:
     // nothing stored, nothing queued) when their estimate exceeds what is left of the budget.
-    let reusable: Vec<&str> = queued
-        .iter()
-        .filter(|(_, work)| cache::takes_cached(JobKind::Generate, work.fresh))
-        .map(|(_, work)| work.content_key.as_str())
-        .collect();
-    let reused = documents::reusable_keys(state, &reusable).await?;
+    let reused = documents::reused(state, &queued.iter().map(|(_, work)| work).collect::<Vec<_>>()).await?;
     let calling = queued.iter().filter(|(_, work)| !reused.contains(&work.content_key)).count();
     let estimate = average.map(|average| average * calling as f64);
     budget::admit_batch(state, &standing, BatchWork::Submission, calling, estimate)?;
