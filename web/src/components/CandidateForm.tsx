@@ -48,19 +48,21 @@ interface Props {
 
 export function CandidateForm({ candidate, warnings = [], submitLabel, onSave }: Props) {
   const form: Form = useCheckedForm(candidateSchema, toForm(candidate));
-  const [marked] = useState(warnings);
-  useEffect(() => {
-    for (const warning of marked) {
-      const path = fieldOf(`${warning.field} `);
-      if (path) form.setError(path as FieldPath<Values>, { type: "import", message: warning.message });
-    }
-  }, [form, marked]);
   const {
     register,
     handleSubmit,
     setError,
     formState: { errors, isSubmitting, isDirty },
   } = form;
+  // Marked once: `setError` is the same function every render (`form` is not, and marking
+  // re-renders, so depending on `form` would mark for ever and starve the router's navigation).
+  const [marked] = useState(warnings);
+  useEffect(() => {
+    for (const warning of marked) {
+      const path = fieldOf(`${warning.field} `);
+      if (path) setError(path as FieldPath<Values>, { type: "import", message: warning.message });
+    }
+  }, [setError, marked]);
   // Saving navigates away while it is still submitting: that is no loss.
   useLeaveGuard(isDirty && !isSubmitting);
 

@@ -56,7 +56,10 @@ export function untilLeft<V extends FieldValues, C, O>(
   };
 }
 
-/** A react-hook-form form over `schema`, showing a field's error once it has been left. */
+/**
+ * A react-hook-form form over `schema`, showing a field's error once it has been left. The
+ * object is new each render (its methods are not): an effect depends on a method, not on it.
+ */
 export function useCheckedForm<I extends FieldValues, O>(schema: z.ZodType<O, I>, defaultValues: DefaultValues<I>) {
   const shown = useRef<Shown>(() => true);
   const submitting = useRef(false);
