@@ -246,6 +246,7 @@ pub async fn process(ctx: &Context, raw: Vec<u8>) {
                 let message = error.user_message();
                 match retrying(|| ctx.reporter.fail(&task.job_id, &message, error.class())).await {
                     Ok(()) => settle(ctx.redis.tasks.ack(&raw).await),
+                    Err(status) if stopped(&status) => settle(ctx.redis.tasks.ack(&raw).await),
                     Err(status) => {
                         tracing::warn!(%status, "could not record the failure; handing the task back");
                         settle(ctx.redis.tasks.hand_back(&raw, &task).await);
@@ -502,8 +503,7 @@ async fn import(ctx: &Context, task: &ResumeTask) -> Result<Outcome, TaskError> 
     tracing::info!(warnings = read.warnings.len(), roles = read.candidate.experience.len(), "import read");
     match retrying(|| ctx.reporter.complete_import(&task.job_id, &read, &ctx.model, took)).await {
         Ok(()) => Ok(Outcome::Done),
-        // Cancelled (or deleted) while we read.
-        Err(status) if matches!(status.code(), Code::FailedPrecondition | Code::NotFound) => Ok(Outcome::Dropped),
+        Err(status) if stopped(&status) => Ok(Outcome::Dropped),
         Err(status) => Err(status.into()),
     }
 }
@@ -575,15 +575,21 @@ async fn hand_over(
     let made = content.map(|c| (c, if render { "" } else { task.content_key.as_str() }));
     match retrying(|| ctx.reporter.complete(&task.job_id, document, made, provenance.clone())).await {
         Ok(()) => Ok(Outcome::Done),
-        // Cancelled while we worked.
-        Err(status) if status.code() == Code::FailedPrecondition => Ok(Outcome::Dropped),
+        Err(status) if stopped(&status) => Ok(Outcome::Dropped),
         Err(status) => Err(status.into()),
     }
 }
 
+/// Whether the server's refusal says the job was stopped while it ran: cancelled
+/// (`FAILED_PRECONDITION`), or deleted with its candidate or its owner (`NOT_FOUND`).
+/// Nothing is left to report then: the task is dropped, not failed.
+fn stopped(status: &Status) -> bool {
+    matches!(status.code(), Code::FailedPrecondition | Code::NotFound)
+}
+
 /// Reports progress, unless the last report (or the claim, at `reported`) was less than
 /// [`PROGRESS_EVERY`] ago: steps faster than that are not worth a write nobody could see.
-/// True when the job was cancelled and the task should stop.
+/// True when the job was cancelled (or deleted) and the task should stop.
 async fn progressed(
     ctx: &Context,
     task: &ResumeTask,
@@ -597,7 +603,7 @@ async fn progressed(
 }
 
 /// Reports `progress`, with what is being written and the content written so far of
-/// `written`; true when the job was cancelled.
+/// `written`; true when the job was cancelled (or deleted).
 async fn report(
     ctx: &Context,
     task: &ResumeTask,
@@ -607,7 +613,11 @@ async fn report(
 ) -> Result<bool, TaskError> {
     *reported = Instant::now();
     let (status, so_far) = (written.status.as_deref(), written.so_far.as_ref());
-    let cancelled = retrying(|| ctx.reporter.progress(&task.job_id, progress, status, so_far)).await?;
+    let cancelled = match retrying(|| ctx.reporter.progress(&task.job_id, progress, status, so_far)).await {
+        Ok(cancelled) => cancelled,
+        Err(status) if stopped(&status) => true,
+        Err(status) => return Err(status.into()),
+    };
     if cancelled {
         tracing::info!("job cancelled; stopping");
     }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use e2e::{Db, Options, PATIENCE, System, eventually, fake_model::FakeModel, sample_candidate};
 use fred::prelude::*;
 use futures::TryStreamExt;
+use resume_proto::{redis::registry, time::from_timestamp};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -118,6 +119,19 @@ async fn a_candidate_is_replaced_and_deleted_with_everything_made_from_them(db: 
         Ok((in_flight().await? == 0).then_some(()))
     })
     .await?;
+    // As a cancelled task, not a failed one (the job's rows are gone: its reports are
+    // NOT_FOUND): the worker's next heartbeat counts no failure.
+    let left = chrono::Utc::now();
+    let beat = eventually("a heartbeat after the task left the worker", PATIENCE, || async {
+        let workers: Vec<String> = redis.smembers(system.keys().workers()).await?;
+        let worker = workers.first().ok_or_else(|| anyhow::anyhow!("no worker registered"))?;
+        let raw: Option<Vec<u8>> = redis.get(system.keys().heartbeat(worker)).await?;
+        let beat = registry::decode(raw.as_deref());
+        let at = beat.as_ref().and_then(|b| b.last_heartbeat.as_ref()).and_then(from_timestamp);
+        Ok(beat.filter(|_| at.is_some_and(|at| at > left)))
+    })
+    .await?;
+    assert_eq!(beat.failed, 0, "the worker failed the deleted candidate's task: {beat:?}");
     system.stop().await
 }
 
