@@ -17,7 +17,7 @@ use crate::{
     core::{
         jobs,
         lifecycle::{self, Completion, Move},
-        page, validate,
+        page, validate, view,
     },
     db::{
         self, candidate_import,
@@ -124,9 +124,12 @@ async fn find(state: &AppState, owner: &str, id: &str) -> Result<(resume_job::Mo
     Ok((row, import))
 }
 
-/// The job row of `owner`'s import `id`, or NOT_FOUND.
-pub async fn job_row(state: &AppState, owner: &str, id: &str) -> Result<resume_job::Model> {
-    Ok(find(state, owner, id).await?.0)
+/// `owner`'s import `id` as it is now, and its job as the API shows it (the state the
+/// import shows), or NOT_FOUND.
+pub async fn with_job(state: &AppState, owner: &str, id: &str) -> Result<(v1::Import, v1::Job)> {
+    let (row, import) = find(state, owner, id).await?;
+    let job = view::to_proto(row.clone());
+    Ok((to_proto(row, import)?, job))
 }
 
 /// `owner`'s import `id` as it is now.

@@ -9,7 +9,6 @@ use tokio::sync::{broadcast::error::RecvError, mpsc};
 use crate::{
     AppState,
     core::{imports, jobs, validate, view},
-    db::resume_job,
     error::{Error, Result},
     events::Watch,
 };
@@ -36,6 +35,7 @@ pub struct Following<T> {
     owner: String,
     job_id: String,
     watch: Watch,
+    /// The job's state that `first` shows.
     last: v1::Job,
     first: T,
 }
@@ -45,8 +45,7 @@ impl<T: Shown> Following<T> {
         let job_id = validate::job_id(job_id)?;
         // Register first, read second.
         let watch = state.events.watch(&job_id);
-        let last = view::to_proto(T::find(state, owner, &job_id).await?);
-        let first = T::show(state, owner, last.clone()).await?;
+        let (first, last) = T::find(state, owner, &job_id).await?;
         Ok(Following { owner: owner.to_owned(), job_id, watch, last, first })
     }
 
@@ -66,47 +65,54 @@ impl<T: Shown> Following<T> {
         while !is_terminal(&last) {
             let next = match tokio::time::timeout(WATCH_RECHECK, watch.receiver.recv()).await {
                 Ok(Ok(job)) => job,
-                Ok(Err(RecvError::Lagged(_))) | Err(_) => view::to_proto(T::find(state, &owner, &job_id).await?),
+                Ok(Err(RecvError::Lagged(_))) | Err(_) => T::find(state, &owner, &job_id).await?.1,
                 Ok(Err(RecvError::Closed)) => {
                     return Err(Error::Unavailable("job events stopped".into()));
                 }
             };
             if is_newer(&next, &last) {
-                if out.send(Ok(T::show(state, &owner, next.clone()).await?)).await.is_err() {
+                // What is shown may be further on than `next` (an import is read anew):
+                // what comes after is measured against what was sent.
+                let (shown, now) = T::show(state, &owner, next).await?;
+                if out.send(Ok(shown)).await.is_err() {
                     return Ok(());
                 }
-                last = next;
+                last = now;
             }
         }
         Ok(())
     }
 }
 
-/// What a watcher is sent of a job: the Job itself, or the Import it runs.
+/// What a watcher is sent of a job: the Job itself, or the Import it runs; each with the
+/// job's state it shows.
 pub trait Shown: Sized + Send {
-    /// `owner`'s job `id` of this kind, or NOT_FOUND.
-    fn find(state: &AppState, owner: &str, id: &str) -> impl Future<Output = Result<resume_job::Model>> + Send;
-    /// What is sent for `job`.
-    fn show(state: &AppState, owner: &str, job: v1::Job) -> impl Future<Output = Result<Self>> + Send;
+    /// `owner`'s job `id` of this kind as it is now, or NOT_FOUND.
+    fn find(state: &AppState, owner: &str, id: &str) -> impl Future<Output = Result<(Self, v1::Job)>> + Send;
+    /// What is sent for the change to `job`.
+    fn show(state: &AppState, owner: &str, job: v1::Job) -> impl Future<Output = Result<(Self, v1::Job)>> + Send;
 }
 
 impl Shown for v1::Job {
-    fn find(state: &AppState, owner: &str, id: &str) -> impl Future<Output = Result<resume_job::Model>> + Send {
-        jobs::find(state, owner, id)
+    async fn find(state: &AppState, owner: &str, id: &str) -> Result<(v1::Job, v1::Job)> {
+        let job = view::to_proto(jobs::find(state, owner, id).await?);
+        Ok((job.clone(), job))
     }
 
-    async fn show(_: &AppState, _: &str, job: v1::Job) -> Result<v1::Job> {
-        Ok(job)
+    /// The change itself (it carries what is not stored: what is being written, the
+    /// content so far).
+    async fn show(_: &AppState, _: &str, job: v1::Job) -> Result<(v1::Job, v1::Job)> {
+        Ok((job.clone(), job))
     }
 }
 
 impl Shown for v1::Import {
-    fn find(state: &AppState, owner: &str, id: &str) -> impl Future<Output = Result<resume_job::Model>> + Send {
-        imports::job_row(state, owner, id)
+    fn find(state: &AppState, owner: &str, id: &str) -> impl Future<Output = Result<(v1::Import, v1::Job)>> + Send {
+        imports::with_job(state, owner, id)
     }
 
-    async fn show(state: &AppState, owner: &str, job: v1::Job) -> Result<v1::Import> {
-        imports::get(state, owner, &job.job_id).await
+    async fn show(state: &AppState, owner: &str, job: v1::Job) -> Result<(v1::Import, v1::Job)> {
+        imports::with_job(state, owner, &job.job_id).await
     }
 }
 

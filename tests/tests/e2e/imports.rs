@@ -428,3 +428,30 @@ async fn what_the_model_reads_wrong_is_read_from_the_file_without_it() -> anyhow
     assert!(!done["warnings"].to_string().contains("experience[0]"), "{done}");
     system.stop().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_watcher_of_an_import_is_told_its_end_once() -> anyhow::Result<()> {
+    // Watchers that join while the import is read: each is sent what it shows when the
+    // import is read anew, so an event that arrives later than that read is not news.
+    let system = System::start(Db::Sqlite, 1).await?;
+    let text = "Ada Lovelace\nada@example.com\n\nExperience\nProgrammer, Analytical Engines Ltd · 2020 – Present\n";
+    for round in 0..12 {
+        let (status, created) = system.post("ada", "/api/candidates/imports", json!({"text": text})).await?;
+        assert_eq!(status, 202, "{created}");
+        let path = format!("/api/candidates/imports/{}/events", created["import_id"].as_str().unwrap());
+        let watchers = (0..8).map(|_| {
+            let request = system.http.get(system.url(&path)).bearer_auth(system.token("ada"));
+            async move { anyhow::Ok(request.send().await?.text().await?) }
+        });
+        for body in futures::future::try_join_all(watchers).await? {
+            let statuses: Vec<&str> = body
+                .lines()
+                .filter_map(|line| line.strip_prefix("data: "))
+                .filter_map(|data| data.split("\"status\":\"").nth(1)?.split('"').next())
+                .collect();
+            assert_eq!(statuses.last(), Some(&"SUCCESS"), "round {round}: {body}");
+            assert_eq!(statuses.iter().filter(|s| **s == "SUCCESS").count(), 1, "round {round}: {body}");
+        }
+    }
+    system.stop().await
+}
