@@ -1,6 +1,7 @@
-//! The fact rule of a cover letter, shared by the worker (which removes what breaks it from
-//! the model's letter, sentence by sentence) and the server (which refuses an edit that
-//! breaks it, naming the field): every name (a capitalised word: employers, titles,
+//! The fact rule of what a model writes, shared by the worker (which removes what breaks it
+//! from the model's letter, sentence by sentence, and from a resume's headline, summary and
+//! bullets) and the server (which refuses a letter's edit that breaks it, naming the
+//! field): every name (a capitalised word: employers, titles,
 //! schools, certifications, places) and every number or year a sentence carries must be
 //! in the candidate's data, or in the target job's title and company (the addressee).
 //!
@@ -143,6 +144,11 @@ impl Known {
             }
         }
         known
+    }
+
+    /// The first name or number of any sentence of `text` that is not known.
+    pub fn first_unknown_in(&self, text: &str) -> Option<Unknown> {
+        sentences(text).into_iter().find_map(|sentence| self.first_unknown(sentence))
     }
 
     /// The first name or number of `sentence` that is not known.

@@ -72,10 +72,8 @@ fn edited_letter(
         if field.starts_with("content.paragraphs") {
             required(&field, text, 3000)?;
         }
-        for sentence in facts::sentences(text) {
-            if let Some(unknown) = known.first_unknown(sentence) {
-                return Err(invalid(format!("{field} names {unknown}, which is not in the candidate's data")));
-            }
+        if let Some(unknown) = known.first_unknown_in(text) {
+            return Err(invalid(format!("{field} names {unknown}, which is not in the candidate's data")));
         }
     }
     Ok(())

@@ -169,6 +169,26 @@ async fn imperfect_replies_keep_what_is_usable_and_fall_back_for_the_rest() -> a
     let text = succeeded(&job, text);
     assert!(text.contains("Rust · Mathematics · Poetry · PostgreSQL") && !text.contains("Kubernetes"), "{text}");
 
+    // What names a fact the data lacks (an employer, an amount, a year, a head count) is
+    // dropped: the headline falls back to the candidate's own, the summary keeps its other
+    // sentence, the role its other bullet.
+    model.script_for(
+        Call::Main,
+        [Reply::transform(|a| {
+            a["headline"] = json!("Programmer formerly at Google");
+            a["summary"] = json!("Model summary built from the candidate's facts. Previously a Principal Engineer at Google, saving $12M in 2011.");
+        })],
+    );
+    model.script_for(
+        Call::Experience,
+        [Reply::transform(|a| roles(a)[0]["highlights"][0] = json!("Rephrased: led 300 engineers"))],
+    );
+    let (job, text) = generate(&system, user, &candidate).await?;
+    let text = succeeded(&job, text);
+    assert!(text.contains("Analytical engine programmer") && !text.contains("Google"), "{text}");
+    assert!(text.contains("Model summary built from the candidate's facts.") && !text.contains("12M"), "{text}");
+    assert!(text.contains("Rephrased: Own bullet 1b") && !text.contains("300"), "{text}");
+
     // Both calls share the system prompt and the data, and each ends with its own task.
     let seen = model.seen();
     let last = |schema: &str| seen.iter().rev().find(|s| s.schema == schema).expect("a call");

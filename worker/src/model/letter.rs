@@ -75,11 +75,14 @@ pub fn checked(
 ) -> (v1::CoverLetterContent, Vec<Repair>) {
     let mut repairs = Vec::new();
     let mut line = |text: Option<String>, own: String, part: &str| match text.as_deref().map(str::trim) {
-        Some(text) if !text.is_empty() && text.chars().count() <= MAX_LINE_CHARS && unknown(known, text).is_none() => {
+        Some(text)
+            if !text.is_empty() && text.chars().count() <= MAX_LINE_CHARS && known.first_unknown_in(text).is_none() =>
+        {
             text.to_owned()
         }
         other => {
-            let why = other.and_then(|t| unknown(known, t)).map_or("empty or too long".to_owned(), |u| u.to_string());
+            let why =
+                other.and_then(|t| known.first_unknown_in(t)).map_or("empty or too long".to_owned(), |u| u.to_string());
             repairs.push(Repair::new(RepairKind::LetterPart, format!("{part}: {why}")));
             own
         }
@@ -111,11 +114,6 @@ pub fn checked(
     }
     let letter = v1::CoverLetterContent { greeting, paragraphs, closing, signature: signer.to_owned() };
     (letter, repairs)
-}
-
-/// The first name or number of `text`'s sentences that the data lacks.
-fn unknown(known: &facts::Known, text: &str) -> Option<facts::Unknown> {
-    facts::sentences(text).into_iter().find_map(|sentence| known.first_unknown(sentence))
 }
 
 /// The offline generator's letter: an opening naming the target's title and company (a

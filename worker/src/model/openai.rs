@@ -197,7 +197,7 @@ fn so_far(
     }
     let entries = written.iter().flat_map(|(_, entries)| entries.iter().cloned()).collect();
     let base = offline::content(candidate, target);
-    let (mut content, _) = reply::merge(candidate, base, main.cloned().unwrap_or_default(), entries);
+    let (mut content, _) = reply::merge(candidate, target, base, main.cloned().unwrap_or_default(), entries);
     if main.is_none() {
         (content.headline, content.summary) = (None, None);
         content.skills.clear();
@@ -462,7 +462,8 @@ impl Generator for OpenAi {
             }
             let result = match (main, failed) {
                 (Ok((main, _)), None) => {
-                    let (content, repairs) = reply::merge(candidate, offline::content(candidate, target), main, roles);
+                    let (content, repairs) =
+                        reply::merge(candidate, target, offline::content(candidate, target), main, roles);
                     Ok(Generated { content: Content::Resume(content), usage: usage(&answers), repairs })
                 }
                 (Err(error), None) | (Ok(_), Some(error)) => Err(error),

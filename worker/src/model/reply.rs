@@ -8,11 +8,14 @@
 //! code fence when it is fenced), or not the schema's shape at all.
 //!
 //! Experience entries are merged by the role number the prompt gives each role, never by
-//! position; the company and title they echo back must be the role's.
+//! position; the company and title they echo back must be the role's. The headline, the
+//! summary's sentences and the bullets are held to the fact rule ([`facts`]): one naming a
+//! name or number the candidate's data (or the target job's title and company) lacks is
+//! dropped ([`RepairKind::ResumeFact`]).
 
 use std::collections::HashSet;
 
-use resume_proto::v1;
+use resume_proto::{facts, v1};
 use serde_json::Value;
 
 /// The longest headline kept; a longer one falls back to the candidate's.
@@ -51,6 +54,10 @@ pub enum RepairKind {
     BulletsExtra,
     /// A bullet over [`MAX_BULLET_CHARS`] was cut.
     BulletCut,
+    /// A headline, a summary's sentence or a bullet naming a name or number the
+    /// candidate's data lacks was dropped (an invented fact); what is left empty shows the
+    /// candidate's own.
+    ResumeFact,
     /// A sentence of a letter naming an employer, title, school, certification, number or
     /// year the candidate's data lacks was removed.
     LetterFact,
@@ -61,7 +68,7 @@ pub enum RepairKind {
 
 impl RepairKind {
     /// Every kind, in the order `/metrics` lists them.
-    pub const ALL: [RepairKind; 14] = [
+    pub const ALL: [RepairKind; 15] = [
         RepairKind::Headline,
         RepairKind::Summary,
         RepairKind::SkillUnknown,
@@ -74,6 +81,7 @@ impl RepairKind {
         RepairKind::BulletsInvented,
         RepairKind::BulletsExtra,
         RepairKind::BulletCut,
+        RepairKind::ResumeFact,
         RepairKind::LetterFact,
         RepairKind::LetterPart,
     ];
@@ -93,6 +101,7 @@ impl RepairKind {
             RepairKind::BulletsInvented => "bullets_invented",
             RepairKind::BulletsExtra => "bullets_extra",
             RepairKind::BulletCut => "bullet_cut",
+            RepairKind::ResumeFact => "resume_fact",
             RepairKind::LetterFact => "letter_fact",
             RepairKind::LetterPart => "letter_part",
         }
@@ -200,18 +209,23 @@ pub fn parse_roles(content: &str) -> Result<Vec<RoleBullets>, Unusable> {
 }
 
 /// The content: `base` (the candidate's facts and own text) with the reply's wording and
-/// order where it is usable, and every repair made on the way.
+/// order where it is usable and names nothing the data of `candidate` and `target` lacks,
+/// and every repair made on the way.
 pub fn merge(
     candidate: &v1::Candidate,
+    target: Option<&v1::CandidateJob>,
     mut base: v1::ResumeContent,
     main: MainSections,
     roles: Vec<RoleBullets>,
 ) -> (v1::ResumeContent, Vec<Repair>) {
+    let known = facts::Known::of(candidate, target);
     let mut repairs = Vec::new();
-    if let Some(headline) = kept_text(main.headline, MAX_HEADLINE_CHARS, RepairKind::Headline, &mut repairs) {
+    let headline = kept_text(main.headline, MAX_HEADLINE_CHARS, RepairKind::Headline, &mut repairs);
+    if let Some(headline) = headline.and_then(|h| factual(&known, &h, "headline", &mut repairs)) {
         base.headline = Some(headline);
     }
-    if let Some(summary) = kept_text(main.summary, MAX_SUMMARY_CHARS, RepairKind::Summary, &mut repairs) {
+    let summary = kept_text(main.summary, MAX_SUMMARY_CHARS, RepairKind::Summary, &mut repairs);
+    if let Some(summary) = summary.and_then(|s| factual(&known, &s, "summary", &mut repairs)) {
         base.summary = Some(summary);
     }
     base.skills = reordered(&candidate.skills, main.skills.as_deref().unwrap_or_default(), &mut repairs);
@@ -254,7 +268,18 @@ pub fn merge(
             // Left as the candidate wrote it, below.
             continue;
         }
+        highlights.retain(|bullet| match known.first_unknown_in(bullet) {
+            None => true,
+            Some(unknown) => {
+                repairs.push(Repair::new(RepairKind::ResumeFact, format!("role {shown}, a bullet names {unknown}")));
+                false
+            }
+        });
         merged[index] = true;
+        if highlights.is_empty() {
+            // Every bullet invented something: the candidate's own are shown.
+            continue;
+        }
         let allowed = given.highlights.len() + EXTRA_BULLETS;
         if highlights.len() > allowed {
             repairs.push(Repair::new(
@@ -290,6 +315,19 @@ fn kept_text(text: Option<String>, limit: usize, kind: RepairKind, repairs: &mut
     };
     repairs.push(Repair::new(kind, reason));
     None
+}
+
+/// The sentences of `text` (a headline, a summary) that name nothing `known` lacks, each
+/// other one a repair; `None` when none is left (the candidate's own is shown).
+fn factual(known: &facts::Known, text: &str, part: &str, repairs: &mut Vec<Repair>) -> Option<String> {
+    let mut kept = Vec::new();
+    for sentence in facts::sentences(text) {
+        match known.first_unknown(sentence) {
+            None => kept.push(sentence),
+            Some(unknown) => repairs.push(Repair::new(RepairKind::ResumeFact, format!("{part}: names {unknown}"))),
+        }
+    }
+    (!kept.is_empty()).then(|| kept.join(" "))
 }
 
 /// Whether an echoed company or title names `own` (case, spacing and punctuation aside);
@@ -397,8 +435,31 @@ mod tests {
 
     fn run(main: MainSections, roles: Vec<RoleBullets>) -> (v1::ResumeContent, Vec<RepairKind>) {
         let c = candidate();
-        let (resume, repairs) = merge(&c, offline::content(&c, None), main, roles);
+        let (resume, repairs) = merge(&c, None, offline::content(&c, None), main, roles);
         (resume, repairs.into_iter().map(|r| r.kind).collect())
+    }
+
+    #[test]
+    fn what_names_a_fact_the_data_lacks_is_dropped() {
+        let main = MainSections {
+            headline: Some("Programmer and former Google lead".into()),
+            summary: Some(
+                "Writes Rust and SQL at Engines. Previously a Principal Engineer at Google, saving $12M in 2011."
+                    .into(),
+            ),
+            ..main("")
+        };
+        let roles = vec![
+            entry(1, "Engines", "Programmer", &["Wrote Rust code", "Fixed 40% of the bugs"]),
+            entry(2, "Looms", "Analyst", &["Read cards for IBM"]),
+        ];
+        let (resume, repairs) = run(main, roles);
+        assert_eq!(resume.headline.as_deref(), Some("Own headline"), "the candidate's own");
+        assert_eq!(resume.summary.as_deref(), Some("Writes Rust and SQL at Engines."));
+        assert_eq!(resume.experience[0].highlights, ["Wrote Rust code"]);
+        assert_eq!(resume.experience[1].highlights, ["Read cards"], "none left: the candidate's own");
+        assert_eq!(repairs.iter().filter(|k| **k == RepairKind::ResumeFact).count(), 4, "{repairs:?}");
+        assert!(!repairs.contains(&RepairKind::RoleMissing), "{repairs:?}");
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn the_offline_letter_names_the_company_and_only_the_candidates_facts() {
     // The offline letter passes the rule it holds the model's to.
     let known = facts::Known::of(&ada(), Some(&posting()));
     for part in std::iter::once(&letter.greeting).chain(&letter.paragraphs).chain([&letter.closing]) {
-        assert_eq!(unknown(&known, part), None, "{part}");
+        assert_eq!(known.first_unknown_in(part), None, "{part}");
     }
 }
 
