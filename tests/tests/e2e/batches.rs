@@ -400,3 +400,35 @@ async fn foreign_ids_are_refused_whole_and_batches_are_their_owners() -> Result<
     assert_eq!((status, batch["opening_id"].clone()), (200, Value::Null), "{batch}");
     system.stop().await
 }
+
+/// The manifest is for a spreadsheet: a candidate whose name a spreadsheet would run as a
+/// formula is written as text (prefixed with `'`), the rest as they are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_manifest_cell_is_a_formula() -> Result<()> {
+    let system = System::start(Db::Sqlite, 1).await?;
+    let user = "recruiter";
+    let formula = "=HYPERLINK(\"http://evil.example/\",\"x\")";
+    let ids = [system.candidate_named(user, formula).await?, system.candidate_named(user, "Ada Lovelace").await?];
+    let (status, batch) = system
+        .post(user, "/api/batches", json!({"items": ids.map(|id| json!({"candidate_id": id})), "file_type": "text"}))
+        .await?;
+    assert_eq!(status, 202, "{batch}");
+    let path = format!("/api/batches/{}", batch["batch_id"].as_str().context("batch id")?);
+    eventually("the batch to end", PATIENCE, || async {
+        let (_, batch) = system.get(user, &path).await?;
+        Ok((batch["counts"]["succeeded"] == 2).then_some(()))
+    })
+    .await?;
+    let response =
+        system.http.get(system.url(&format!("{path}/download"))).bearer_auth(system.token(user)).send().await?;
+    assert_eq!(response.status(), 200);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(response.bytes().await?.to_vec()))?;
+    let mut manifest = String::new();
+    archive.by_name("manifest.csv")?.read_to_string(&mut manifest)?;
+    let candidates: Vec<String> = csv::Reader::from_reader(manifest.as_bytes())
+        .records()
+        .map(|row| anyhow::Ok(row?[0].to_owned()))
+        .collect::<Result<_>>()?;
+    assert_eq!(candidates, [format!("'{formula}"), "Ada Lovelace".to_owned()], "{manifest}");
+    system.stop().await
+}

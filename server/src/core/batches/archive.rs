@@ -4,6 +4,7 @@
 //! read; `manifest.csv` (candidate, status, file, error, fit: one row per item) ends it.
 
 use std::{
+    borrow::Cow,
     collections::HashSet,
     io::Write,
     sync::{Arc, Mutex},
@@ -103,7 +104,8 @@ pub async fn send(state: &AppState, batch_id: &str, out: &mpsc::Sender<Result<Ve
                 (String::new(), error_message)
             }
         };
-        manifest.write_record([candidate.as_str(), status.as_str(), &file, &error, &fit]).map_err(archive_error)?;
+        let row = [inert(&candidate), status.as_str().into(), inert(&file), inert(&error), fit.into()];
+        manifest.write_record(row.iter().map(|cell| cell.as_bytes())).map_err(archive_error)?;
         if !send_written(&buffer, out).await {
             return Ok(());
         }
@@ -116,6 +118,17 @@ pub async fn send(state: &AppState, batch_id: &str, out: &mpsc::Sender<Result<Ve
     Ok(())
 }
 
+/// `text` as a manifest cell no spreadsheet runs as a formula: one that starts with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return (a candidate named `=HYPERLINK(…)`) is
+/// prefixed with `'`, as OWASP's advice on CSV injection has it.
+fn inert(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// Sends what the archive has written since the last send; false once nobody listens.
 async fn send_written(buffer: &Mutex<Vec<u8>>, out: &mpsc::Sender<Result<Vec<u8>>>) -> bool {
     let written = std::mem::take(&mut *buffer.lock().unwrap_or_else(|e| e.into_inner()));
@@ -125,6 +138,16 @@ async fn send_written(buffer: &Mutex<Vec<u8>>, out: &mpsc::Sender<Result<Vec<u8>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_cell_is_a_formula() {
+        for formula in ["=HYPERLINK(\"http://evil.example/\",\"x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(inert(formula), format!("'{formula}"));
+        }
+        for text in ["Ada Lovelace", "王小明", "", "the model service was unavailable"] {
+            assert_eq!(inert(text), text);
+        }
+    }
 
     #[test]
     fn names_are_made_unique_and_kept_flat() {
