@@ -13,7 +13,7 @@
 
 use std::collections::HashSet;
 
-use crate::v1;
+use crate::{v1, words::words};
 
 /// Capitalised words that name nothing: the pronoun, months and days, and the words of a
 /// letter's greeting and closing ("Dear Hiring Team", "Kind regards") and of a period
@@ -165,11 +165,6 @@ impl Known {
         }
         None
     }
-}
-
-/// The words of `text`: runs of letters and digits.
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
 /// The numbers of a word, leading zeros aside (`"01"` is `"1"`).

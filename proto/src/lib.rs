@@ -11,6 +11,7 @@
 //! - [`redis`]: everything that crosses Redis, in one place: keys, the task message, the
 //!   workers' heartbeat, the result cache's key and record.
 //! - [`time`]: conversions between protobuf timestamps and `chrono`.
+//! - [`words`]: what a word is in any script (names, file names, the fact rule).
 
 pub mod anonymous;
 pub mod content;
@@ -18,6 +19,7 @@ pub mod facts;
 pub mod job;
 pub mod redis;
 pub mod time;
+pub mod words;
 
 /// Generated code for package `resume.v1`.
 #[allow(clippy::all, clippy::pedantic, missing_docs)]

@@ -211,6 +211,25 @@ async fn a_pdf_resume_comes_out_readable() -> anyhow::Result<()> {
         "attachment; filename=\"Zoe_Angstrom-Muller_Resume.pdf\"; \
          filename*=UTF-8''Zo%C3%AB_%C3%85ngstr%C3%B6m-M%C3%BCller_Resume.pdf"
     );
+
+    // A virama is inside a word (शर्मा is not cut in two); a name written in syllables is
+    // anonymised by its syllables' romanised initials, not by its first character (王, the
+    // family name).
+    for (name, anonymize, filename, shown) in [
+        ("अनीता शर्मा", false, "अनीता_शर्मा_Resume.txt", "अनीता शर्मा"),
+        ("王小明", true, "Candidate_W_X_M_Resume.txt", "Candidate W.X.M."),
+    ] {
+        let mut candidate = sample_candidate();
+        candidate["full_name"] = json!(name);
+        let (_, created) = system.post("pdf-user", "/api/candidates", candidate).await?;
+        let body = json!({"candidate_id": created["id"], "file_type": "text", "anonymize": anonymize});
+        let (_, job) = system.post("pdf-user", "/api/resume-async/generate-async", body).await?;
+        let seen = system.poll_until_done("pdf-user", job["job_id"].as_str().unwrap()).await?;
+        let done = seen.last().unwrap();
+        assert_eq!(done["filename"], filename, "{done}");
+        let text = system.download("pdf-user", done).await?.text().await?;
+        assert!(text.contains(shown) && (!anonymize || !text.contains('王')), "{text}");
+    }
     system.stop().await
 }
 

@@ -3,7 +3,7 @@
 //! and any text that names them; the contact line and links are left out, and their e-mail
 //! address, phone number and link addresses are taken out of any text that carries them.
 
-use resume_proto::{anonymous::label, v1};
+use resume_proto::{anonymous::label, v1, words::in_word};
 
 use super::{Letter, Printable, Resume, Role};
 
@@ -23,7 +23,7 @@ impl Scrubber {
     fn of(candidate: &v1::Candidate) -> Scrubber {
         let full = candidate.full_name.trim().to_owned();
         let mut names: Vec<String> = full
-            .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
+            .split(|c: char| !in_word(c) && c != '-' && c != '\'')
             .filter(|w| w.chars().count() >= MIN_NAME_WORD)
             .map(str::to_owned)
             .collect();
@@ -60,7 +60,7 @@ fn replace_word(text: &str, word: &str, with: &str) -> String {
     while let Some(at) = rest.find(word) {
         let before = rest[..at].chars().next_back();
         let after = rest[at + word.len()..].chars().next();
-        let whole = !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric);
+        let whole = !before.is_some_and(in_word) && !after.is_some_and(in_word);
         out.push_str(&rest[..at]);
         out.push_str(if whole { with } else { word });
         rest = &rest[at + word.len()..];

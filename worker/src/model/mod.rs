@@ -26,7 +26,7 @@ use futures::future::BoxFuture;
 use resume_proto::{
     content::Content,
     job::{Document, ErrorClass},
-    v1,
+    v1, words,
 };
 use serde::Serialize;
 
@@ -192,15 +192,15 @@ pub enum Printable {
 
 impl Printable {
     /// The file name: `Ada_Lovelace_Resume.docx`, `Ada_Lovelace_Cover_Letter.pdf`
-    /// (`Candidate_A_L_Resume.pdf` anonymised); letters and digits of the name, a hyphen
-    /// inside a word kept (`Jean-Luc`).
+    /// (`Candidate_A_L_Resume.pdf` anonymised); the words of the name (letters and digits
+    /// with their marks, [`words::in_word`]), a hyphen inside a word kept (`Jean-Luc`).
     pub fn filename(&self, extension: &str) -> String {
         let (shown, what) = match self {
             Printable::Resume(resume) => (&resume.full_name, "Resume"),
             Printable::Letter(letter) => (&letter.sender, "Cover_Letter"),
         };
         let mut name = String::new();
-        for word in shown.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
+        for word in shown.split(|c: char| !(words::in_word(c) || c == '-')) {
             let word = word.trim_matches('-');
             if !word.is_empty() {
                 name.push_str(word);
@@ -251,5 +251,6 @@ mod tests {
         assert_eq!(resume("../../etc/passwd").filename("docx"), "etc_passwd_Resume.docx");
         assert_eq!(resume("Иван Петров").filename("docx"), "Иван_Петров_Resume.docx");
         assert_eq!(resume("!!!").filename("docx"), "Resume.docx");
+        assert_eq!(resume("अनीता शर्मा").filename("pdf"), "अनीता_शर्मा_Resume.pdf", "a virama is inside a word");
     }
 }
