@@ -26,7 +26,7 @@ pub struct Found {
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?xi)
-        (?P<word>\p{L}{3,}\.?)\s+(?P<y1>(?:19|20)\d{2})\b
+        (?P<word>\p{L}{3,}\.?)\s+(?P<y1>(?:19|20)\d{2})(?:[-/.](?P<m1>\d{1,2}))?\b
       | \b(?P<m2>\d{1,2})\s?[/.]\s?(?P<y2>(?:19|20)\d{2})\b
       | \b(?P<y3>(?:19|20)\d{2})[-/.](?P<m3>\d{1,2})\b
       | \b(?P<y4>(?:19|20)\d{2})\b
@@ -202,6 +202,14 @@ pub fn find(line: &str) -> Vec<Found> {
             if caps.name("now").is_some() {
                 return at(When::Now);
             }
+            let numeric = |m: &str, y: &str, start: usize| {
+                let month: u32 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
+                Some(Found { when: When::Date(format!("{y}-{month:02}")), start, end: whole.end() })
+            };
+            // "Eurobank 2019-01": a numeric date after a word (which is not part of it).
+            if let (Some(year), Some(month)) = (caps.name("y1"), caps.name("m1")) {
+                return numeric(month.as_str(), year.as_str(), year.start());
+            }
             if let (Some(word), Some(year)) = (caps.name("word"), caps.name("y1")) {
                 return match month_of(word.as_str()) {
                     Some(month) => at(When::Date(format!("{}-{month:02}", year.as_str()))),
@@ -214,15 +222,11 @@ pub fn find(line: &str) -> Vec<Found> {
                     }
                 };
             }
-            let numeric = |m: &str, y: &str| {
-                let month: u32 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
-                at(When::Date(format!("{y}-{month:02}")))
-            };
             if let (Some(m), Some(y)) = (caps.name("m2"), caps.name("y2")) {
-                return numeric(m.as_str(), y.as_str());
+                return numeric(m.as_str(), y.as_str(), whole.start());
             }
             if let (Some(y), Some(m)) = (caps.name("y3"), caps.name("m3")) {
-                return numeric(m.as_str(), y.as_str());
+                return numeric(m.as_str(), y.as_str(), whole.start());
             }
             caps.name("y4").and_then(|y| at(When::Date(y.as_str().into())))
         })
@@ -302,6 +306,9 @@ mod tests {
         assert_eq!(of("Marketing lead 2019 – 2020"), span("2019", "2020", "Marketing lead"));
         assert_eq!(of("Software Engineer Intern Summer 2022"), span("2022", "2022", "Software Engineer Intern"));
         assert_eq!(of("Fall 2013 – Spring 2014"), span("2013", "2014", ""));
+        assert_eq!(of("Analyst, Eurobank 2019-01 – Present"), now("2019-01", "Analyst, Eurobank"));
+        assert_eq!(of("Analyst, Eurobank 2019.01 – 2020.05"), span("2019-01", "2020-05", "Analyst, Eurobank"));
+        assert_eq!(of("Analyst, Eurobank 2019-2020"), span("2019", "2020", "Analyst, Eurobank"));
         assert_eq!(of("Ada Lovelace"), None);
         assert_eq!(of("+44 20 7946 0958"), None, "a phone number is not a date");
     }

@@ -252,5 +252,8 @@ mod tests {
             ("", Some("2021"))
         );
         assert_eq!(warnings[0].field, "experience[0].start");
+        // A month written as numbers after the employer's name is the file's too.
+        let source = Source::new("Analyst, Eurobank 2019-01 – Present");
+        assert!(source.has_date("2019-01") && source.has_date("2019"));
     }
 }
