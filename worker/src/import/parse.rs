@@ -413,6 +413,10 @@ fn header(lines: &[String], candidate: &mut v1::Candidate) {
     }
 }
 
+/// Words that name the document, not the person: a first line "CURRICULUM VITAE".
+const DOCUMENT_WORDS: &[&str] =
+    &["curriculum", "vitae", "cv", "resume", "résumé", "lebenslauf", "резюме", "portfolio", "confidential"];
+
 /// Two to five words of letters (any script), capitalised where the script has case.
 fn looks_like_name(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -421,6 +425,7 @@ fn looks_like_name(text: &str) -> bool {
         && text.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’' | '.'))
         && words.iter().all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
         && !has_word(text, TITLE_WORDS)
+        && !has_word(text, DOCUMENT_WORDS)
 }
 
 /// "London, UK", "San Francisco, CA": short, with a comma, no digits.
@@ -601,9 +606,9 @@ fn split_school(part: &str) -> Vec<String> {
     }
 }
 
-/// Whether `text` names a degree.
+/// Whether `text` names a degree (its dots aside: `B.Tech`, `M.Sc.`).
 fn is_degree(text: &str) -> bool {
-    let text = text.to_lowercase();
+    let text = text.to_lowercase().replace('.', "");
     const DEGREES: &[&str] = &[
         "bsc",
         "msc",
@@ -619,6 +624,13 @@ fn is_degree(text: &str) -> bool {
         "diplom",
         "beng",
         "meng",
+        "btech",
+        "mtech",
+        "bcom",
+        "mcom",
+        "bba",
+        "llb",
+        "llm",
         "doctor",
         "associate",
         "diploma",
@@ -720,6 +732,18 @@ mod tests {
         assert_eq!(
             c.certifications[0],
             v1::Certification { name: "CKA".into(), issuer: Some("CNCF".into()), year: Some(2021) }
+        );
+    }
+
+    #[test]
+    fn a_document_title_is_not_a_name_and_a_dotted_degree_is_a_degree() {
+        let text = "CURRICULUM VITAE\nPriya Raman\npriya@example.in\n\nEducation\nIIT Madras — B.Tech, Computer Science, 2013 – 2017\n";
+        let (c, _) = parse(text);
+        assert_eq!(c.full_name, "Priya Raman");
+        let study = &c.education[0];
+        assert_eq!(
+            (study.institution.as_str(), study.degree.as_deref(), study.field.as_deref()),
+            ("IIT Madras", Some("B.Tech"), Some("Computer Science"))
         );
     }
 
