@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 
 import { expect, test } from "@playwright/test";
 
-import { besideItsWords, documentText, edge, expectAccessible, makeCandidate, setModelLatency, signIn, unique } from "./support";
+import { besideItsWords, documentText, edge, expectAccessible, makeCandidate, setModelLatency, signIn, tokenFor, unique } from "./support";
 
 /** The entries of a ZIP whose entries are stored (not compressed), by name. */
 function storedEntries(zip: Buffer): Map<string, Buffer> {
@@ -87,4 +87,27 @@ test("five candidates selected, a batch for a new opening followed to its end, a
   await page.goto(`${edge()}/openings`);
   await expect(page.getByRole("heading", { level: 2, name: "Staff Engineer" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Batch of 5" })).toBeVisible();
+});
+
+test("a batch waiting in a paused queue says so, and counts its items as waiting", async ({ page }) => {
+  const token = await signIn(page, unique("waiter"));
+  const admin = await tokenFor(unique("admin"), ["admin"]);
+  const queue = (action: "pause" | "resume") =>
+    fetch(`${edge()}/api/admin/queues/resume_generation/${action}`, { method: "POST", headers: { Authorization: `Bearer ${admin}` } });
+  expect((await queue("pause")).status).toBe(200);
+  try {
+    const { id } = await makeCandidate(token, "Ada Lovelace");
+    const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+    const body = JSON.stringify({ items: [{ candidate_id: id }], file_type: "text" });
+    const made = await fetch(`${edge()}/api/batches`, { method: "POST", headers, body });
+    expect(made.status).toBe(202);
+    const { batch_id: batchId } = (await made.json()) as { batch_id: string };
+    await page.goto(`${edge()}/batches/${batchId}`);
+    await expect(page.locator(".batch-totals")).toHaveText(/1 waiting · 0 running/);
+    await expect(page.getByRole("status").filter({ hasText: "An operator has paused the queue" })).toBeVisible();
+    expect((await queue("resume")).status).toBe(200);
+    await expect(page.locator(".batch-totals")).toHaveText(/^1 of 1 done/, { timeout: 60_000 });
+  } finally {
+    await queue("resume");
+  }
 });

@@ -20,7 +20,7 @@ test("usage, a batch's estimate before it starts and its cost after, and the con
   await expect(page.getByRole("heading", { level: 1, name: "Usage" })).toBeVisible();
   const figure = (label: string) => page.locator(".figures div").filter({ has: page.locator("dt", { hasText: new RegExp(`^${label}$`) }) }).locator("dd");
   await expect(figure("Cost")).toHaveText(PER_RESUME);
-  await expect(figure("Made by the model")).toHaveText("1");
+  await expect(figure("Written anew")).toHaveText("1");
   await expect(figure("Prompt tokens")).toHaveText("240");
   await expect(figure("Average per resume")).toHaveText(PER_RESUME);
   await expect(page.getByText(/No monthly budget · \$0\.0006 spent this month/)).toBeVisible();

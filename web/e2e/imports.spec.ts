@@ -51,6 +51,9 @@ test("imports three files at once, reviews each draft, saves them and generates 
   await expect(page.getByLabel("Full name")).toHaveValue("Grace Hopper");
   const warnings = page.getByRole("status").filter({ hasText: "Check before saving" });
   await expect(warnings).toContainText('"Invented Employer Ltd" is not in the file');
+  // Each warning names its field in the form's words ("Role 2, Company"), not the API's path.
+  await expect(warnings).toContainText("Experience: ");
+  await expect(warnings).not.toContainText("[");
   await expect(page.getByText("1 more draft waiting after this one.")).toBeVisible();
   await expectAccessible(page, "import review");
   await page.screenshot({ path: testInfo.outputPath("import-review-1280.png"), fullPage: true });

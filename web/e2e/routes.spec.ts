@@ -101,6 +101,9 @@ test("every page fits 375 px, passes axe, and is kept as a screenshot at 375 and
         await heading(p, "Grace Hopper");
         await expect(p.getByTitle(/^Preview of/)).toBeVisible();
         await expect(p.locator("table.history tbody tr")).toHaveCount(2);
+        // The history has the page's width: no column scrolled out of its card.
+        const clipped = await p.locator(".table-wrap").evaluate((wrap) => wrap.scrollWidth > wrap.clientWidth + 1);
+        expect(clipped, "the history table scrolls sideways").toBe(false);
         await p.getByText("What it says").click();
         await expect(p.getByLabel("Headline")).not.toHaveValue("");
       },
@@ -126,6 +129,9 @@ test("every page fits 375 px, passes axe, and is kept as a screenshot at 375 and
       },
     },
     { name: "not-found", path: "/nowhere", ready: (p) => heading(p, "Not found") },
+    // A mistyped link to a batch or an import is a missing page, not the API's words.
+    { name: "batch-not-found", path: "/batches/doesnotexist", ready: (p) => heading(p, "Not found") },
+    { name: "import-not-found", path: "/candidates/import/doesnotexist", ready: (p) => heading(p, "Not found") },
     {
       name: "console-dashboard",
       path: "/monitor",

@@ -60,18 +60,26 @@ export function useOpening(id: number | null) {
   });
 }
 
-/** The caller's batches (of one opening, when given), newest first: the first page. */
+/** The caller's batches (of one opening, when given), newest first, a page at a time. */
 export function useBatches(openingId: number | null) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: batchKeys.batches(openingId),
-    queryFn: ({ signal }) =>
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET("/api/batches", {
-          params: { query: { limit: PAGE, ...(openingId === null ? {} : { opening_id: openingId }) } },
+          params: {
+            query: {
+              limit: PAGE,
+              ...(openingId === null ? {} : { opening_id: openingId }),
+              ...(pageParam ? { page_token: pageParam } : {}),
+            },
+          },
           signal,
         }),
       ),
-    select: (list) => list.batches,
+    getNextPageParam: (page) => page.next_page_token ?? null,
+    select: (data) => data.pages.flatMap((page) => page.batches),
   });
 }
 

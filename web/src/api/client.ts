@@ -29,6 +29,12 @@ export class ApiError extends Error {
   }
 }
 
+/** Whether `error` says the record an address names is not there: 404, or a 400 for an
+ * id that cannot be one (a mistyped link). */
+export function isMissing(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 404 || (error.status === 400 && error.code === "INVALID_ARGUMENT"));
+}
+
 const GENERIC: Record<number, string> = {
   413: "That is too large to send (the limit is 1 MiB).",
   429: "Too many requests; wait a moment and try again.",

@@ -10,7 +10,7 @@ import type { Job } from "../api/client";
 import { claimAutoDownload, download, stopAwaiting } from "../api/documents";
 import { keys, useCancel, useCandidateJobs, useReadiness } from "../api/queries";
 import { documentLabel, earlierOf, formatLabel, kindOf, savedName } from "../lib/history";
-import { describe, isTerminal, milestone } from "../progress/machine";
+import { describe, documentNoun, isTerminal, milestone } from "../progress/machine";
 import { useJobProgress } from "../progress/useJobProgress";
 import { ErrorMessage } from "./ErrorMessage";
 import { ChangesSince } from "./ChangesSince";
@@ -91,7 +91,7 @@ export function JobProgress({ candidateId, jobId, known, onRetry, retrying, focu
         <details className="why">
           <summary>Why so fast?</summary>
           <p>
-            The same candidate data, target job and format were made into a resume {reusedAt ? `at ${reusedAt}` : "earlier"}
+            The same candidate data, target job and format were made into a {documentNoun(job)} {reusedAt ? `at ${reusedAt}` : "earlier"}
             ; it is reused as it is, without a new model call. Regenerate makes a new one.
           </p>
         </details>

@@ -69,7 +69,7 @@ function TermGroup({ id, status, title, hint, terms }: GroupProps) {
           {terms.map((term) => (
             <li key={term.term}>
               {term.term}
-              {term.mentions > 1 ? <span className="meta"> · named {term.mentions}×</span> : null}
+              {term.mentions > 1 ? <span className="meta"> · the posting names it {term.mentions}×</span> : null}
               {term.source === "repeated" ? <span className="meta"> · repeated in the posting</span> : null}
             </li>
           ))}

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { Candidate } from "../api/client";
-import { candidateSchema, targetSchema, toCandidate, toForm, toTarget } from "./candidate";
+import { candidateSchema, fieldLabel, targetSchema, toCandidate, toForm, toTarget } from "./candidate";
 
 const ada: Candidate = {
   full_name: "Ada Lovelace",
@@ -86,5 +86,18 @@ describe("a target job (added or edited)", () => {
     const refused = targetSchema.safeParse({ title: " ", company: "x".repeat(201), description: "" });
     expect(refused.success).toBe(false);
     expect(refused.error?.issues.map((issue) => issue.path.join("."))).toEqual(["title", "company", "description"]);
+  });
+});
+
+describe("field paths in the form's words", () => {
+  it("names a row as the form does, counting from 1", () => {
+    expect(fieldLabel("experience[1].company")).toBe("Role 2, Company");
+    expect(fieldLabel("education[0].institution")).toBe("Education 1, Institution");
+    expect(fieldLabel("certifications[2].name")).toBe("Certification 3, Certification");
+    expect(fieldLabel("links[0].url")).toBe("Link 1, URL");
+    expect(fieldLabel("experience[3]")).toBe("Role 4");
+    expect(fieldLabel("full_name")).toBe("Full name");
+    expect(fieldLabel("experience")).toBe("Experience");
+    expect(fieldLabel("something.else")).toBe("something.else");
   });
 });

@@ -190,3 +190,46 @@ export const targetSchema = z.object({
 export function toTarget(form: z.output<typeof targetSchema>) {
   return { title: form.title, company: orNull(form.company), description: form.description };
 }
+
+/** The form's words for a field's name (`full_name`, `company`). */
+const LABELS: Record<string, string> = {
+  full_name: "Full name",
+  email: "E-mail",
+  phone: "Phone",
+  location: "Location",
+  headline: "Headline",
+  summary: "Summary",
+  skills: "Skills",
+  links: "Links",
+  experience: "Experience",
+  education: "Education",
+  certifications: "Certifications",
+  label: "Label",
+  url: "URL",
+  company: "Company",
+  title: "Title",
+  start: "Start",
+  end: "End",
+  highlights: "Highlights",
+  institution: "Institution",
+  degree: "Degree",
+  field: "Field",
+  name: "Certification",
+  issuer: "Issuer",
+  year: "Year",
+};
+
+/** What one row of a group is called in the form ("Role 2"), by the group's name. */
+const ROWS: Record<string, string> = { experience: "Role", education: "Education", certifications: "Certification", links: "Link" };
+
+/** A field's path as the API names it (`experience[1].company`) in the form's words
+ * ("Role 2, Company"); a path it does not know, as it is. */
+export function fieldLabel(path: string): string {
+  const match = /^([a-z_]+)(?:\[(\d+)\])?(?:\.([a-z_]+))?$/.exec(path);
+  const [, group = "", index, field] = match ?? [];
+  const row = ROWS[group];
+  if (!match || !(group in LABELS)) return path;
+  if (index === undefined || !row) return LABELS[group] ?? path;
+  const name = `${row} ${Number(index) + 1}`;
+  return field ? `${name}, ${LABELS[field] ?? field}` : name;
+}

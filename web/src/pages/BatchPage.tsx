@@ -6,10 +6,14 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 
 import { type BatchItem, hasEnded, useBatch, useBatchAction, useDownloadBatch, useOpening } from "../api/batches";
+import { isMissing } from "../api/client";
+import { useReadiness } from "../api/queries";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { StatusText, statusLabel } from "../components/StatusText";
 import { type ItemOrder, ordered } from "../lib/batchItems";
 import { usd } from "../lib/money";
+import { queueOf } from "../progress/machine";
+import { NotFoundPage } from "./NotFoundPage";
 
 function ItemRow({ item }: { item: BatchItem }) {
   const job = item.job;
@@ -34,6 +38,10 @@ export function BatchPage() {
   const data = batch.data;
   const opening = useOpening(data?.opening_id ?? null).data;
   const [order, setOrder] = useState<ItemOrder>("submitted");
+  const readiness = useReadiness(data != null && data.counts.pending > 0);
+  const pausedQueues = readiness.data?.pausedQueues ?? [];
+  const paused = (data?.items ?? []).some((item) => item.job?.status === "PENDING" && pausedQueues.includes(queueOf(item.job)));
+  if (isMissing(batch.error)) return <NotFoundPage what="batch" />;
   return (
     <main id="main">
       <div className="page-head">
@@ -46,8 +54,13 @@ export function BatchPage() {
         <>
           <p className="batch-totals" role="status">
             {data.counts.succeeded} of {data.total} done · {data.counts.failed} failed · {data.counts.cancelled} cancelled ·{" "}
-            {data.counts.pending + data.counts.processing} running
+            {data.counts.pending} waiting · {data.counts.processing} running
           </p>
+          {paused ? (
+            <p className="warn" role="status">
+              An operator has paused the queue: the waiting items start when they resume it.
+            </p>
+          ) : null}
           <p className="batch-cost">
             Estimated {usd(data.estimated_cost_usd)} · {hasEnded(data.counts) ? "cost" : "cost so far"} {usd(data.cost_usd)}
           </p>

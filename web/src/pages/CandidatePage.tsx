@@ -124,9 +124,6 @@ export function CandidatePage() {
                 />
               </div>
             ) : null}
-            <div className="panel">
-              <JobHistory candidateId={id} targetName={targetName} onShow={show} />
-            </div>
           </div>
           <div className="detail-side">
             <div className="panel">
@@ -135,6 +132,10 @@ export function CandidatePage() {
             <div className="panel">
               <TargetJobs candidateId={id} targets={targets.data ?? []} onAdded={(added) => setTarget(String(added.id))} />
             </div>
+          </div>
+          {/* The whole width: its table has seven columns. */}
+          <div className="panel detail-wide">
+            <JobHistory candidateId={id} targetName={targetName} onShow={show} />
           </div>
         </div>
       ) : null}

@@ -3,9 +3,12 @@
 // and moves on to the next draft waiting, if there is one.
 import { Link, useNavigate, useParams } from "react-router";
 
+import { isMissing } from "../api/client";
 import { draftOf, useAcceptDraft, useImport, useImports } from "../api/imports";
 import { CandidateForm } from "../components/CandidateForm";
+import { fieldLabel } from "../forms/candidate";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { NotFoundPage } from "./NotFoundPage";
 
 export function ImportReviewPage() {
   const id = useParams().importId ?? "";
@@ -18,6 +21,7 @@ export function ImportReviewPage() {
   const waiting = (others.data?.imports ?? []).filter(
     (i) => i.status === "SUCCESS" && i.candidate_id == null && i.import_id !== id,
   );
+  if (isMissing(found.error)) return <NotFoundPage what="import" />;
   return (
     <main id="main">
       <p className="crumbs">
@@ -39,7 +43,7 @@ export function ImportReviewPage() {
               <ul>
                 {item.warnings.map((w) => (
                   <li key={`${w.field}: ${w.message}`}>
-                    <code>{w.field}</code>: {w.message}
+                    <strong>{fieldLabel(w.field)}</strong>: {w.message}
                   </li>
                 ))}
               </ul>

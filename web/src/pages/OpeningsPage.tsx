@@ -48,6 +48,7 @@ function OpeningCard({ opening }: { opening: Opening }) {
       <h3>Batches</h3>
       <ErrorMessage error={batches.error} />
       {batches.data ? <BatchList batches={batches.data} /> : null}
+      <LoadMore pages={batches} label="Older batches" />
     </li>
   );
 }

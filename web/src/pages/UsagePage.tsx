@@ -26,7 +26,7 @@ export function UsagePage() {
         ["Cost", usd(u.cost_usd)],
         ["Saved by the caches", usd(u.cache_savings_usd)],
         ["Jobs", count.format(u.jobs)],
-        ["Made by the model", count.format(u.generated)],
+        ["Written anew", count.format(u.generated)],
         ["Cache hits", count.format(u.cache_hits)],
         ["Failed", count.format(u.failed)],
         ["Prompt tokens", count.format(u.prompt_tokens)],

@@ -102,5 +102,9 @@ describe("following a job", () => {
     expect(milestone(job("PROCESSING", 85))).toBe("Rendering the document");
     expect(milestone(job("PROCESSING", 90))).toBe("Finishing");
     expect(milestone(job("SUCCESS", 100))).toBe("Your resume is ready");
+    expect(milestone(job("SUCCESS", 100, { document: "cover_letter" }))).toBe("Your cover letter is ready");
+    expect(statusLine(job("SUCCESS", 100, { cache_hit: true, document: "cover_letter" }), live(1))).toBe(
+      "Ready instantly: reused a cover letter made earlier from the same data.",
+    );
   });
 });

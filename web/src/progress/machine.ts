@@ -68,6 +68,11 @@ export function mayRunAgain(job: Job | null): boolean {
   return job?.status === "FAILURE" || job?.status === "CANCELLED";
 }
 
+/** What the job makes, in words: "resume" or "cover letter". */
+export function documentNoun(job: Pick<Job, "document">): string {
+  return job.document === "cover_letter" ? "cover letter" : "resume";
+}
+
 /** A milestone worth announcing to a screen reader (not every percent). */
 export function milestone(job: Job | null): string {
   if (!job) return "Connecting…";
@@ -81,7 +86,7 @@ export function milestone(job: Job | null): string {
       if (job.progress < 90) return "Rendering the document";
       return "Finishing";
     case "SUCCESS":
-      return "Your resume is ready";
+      return `Your ${documentNoun(job)} is ready`;
     case "FAILURE":
       return "Generation failed";
     case "CANCELLED":
@@ -123,10 +128,10 @@ export function describe(job: Job | null, waiting: Context): string {
     case "SUCCESS":
       if (!job.cache_hit) return "Ready.";
       return waiting.reusedAt
-        ? `Ready instantly: reused the resume made at ${waiting.reusedAt}.`
-        : "Ready instantly: reused a resume made earlier from the same data.";
+        ? `Ready instantly: reused the ${documentNoun(job)} made at ${waiting.reusedAt}.`
+        : `Ready instantly: reused a ${documentNoun(job)} made earlier from the same data.`;
     case "FAILURE":
-      return job.error_message ?? "The resume could not be generated.";
+      return job.error_message ?? `The ${documentNoun(job)} could not be generated.`;
     case "CANCELLED":
       return "Cancelled.";
   }
