@@ -40,7 +40,9 @@ macro_rules! fallback {
 
 /// Fonts for the scripts the main fonts lack, each family after the main ones in this order:
 /// Noto Serif (regular and bold) for Devanagari, Bengali, Tamil, Telugu, Gurmukhi, Gujarati,
-/// Thai and Khmer; Droid Sans Fallback (one weight) for Chinese, Japanese and Korean.
+/// Thai and Khmer, Noto Naskh for Arabic (without it, typst's last resort set Arabic in
+/// DejaVu Sans Mono, a monospaced font); Droid Sans Fallback (one weight) for Chinese,
+/// Japanese and Korean. (Hebrew, Armenian and Georgian are in the main fonts.)
 const FALLBACK_FONTS: &[&[u8]] = &[
     fallback!("NotoSerifDevanagari-Regular.ttf"),
     fallback!("NotoSerifDevanagari-Bold.ttf"),
@@ -58,6 +60,8 @@ const FALLBACK_FONTS: &[&[u8]] = &[
     fallback!("NotoSerifThai-Bold.ttf"),
     fallback!("NotoSerifKhmer-Regular.ttf"),
     fallback!("NotoSerifKhmer-Bold.ttf"),
+    fallback!("NotoNaskhArabic-Regular.ttf"),
+    fallback!("NotoNaskhArabic-Bold.ttf"),
     fallback!("DroidSansFallback.ttf"),
 ];
 /// How many renders a cached layout may go unused before it is dropped.

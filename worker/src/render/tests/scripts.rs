@@ -115,3 +115,27 @@ fn the_scripts_that_printed_before_still_have_real_glyphs() {
         assert_eq!(trace.notdef, 0, "{:?}: {} glyphs drawn as empty boxes", written[0], trace.notdef);
     }
 }
+
+/// The base font names a PDF embeds (`ABCDEF+NotoNaskhArabic-Regular`).
+fn embedded_fonts(pdf: &[u8]) -> Vec<String> {
+    let document = pdf_extract::Document::load_mem(pdf).unwrap();
+    document
+        .objects
+        .values()
+        .filter_map(|object| object.as_dict().ok()?.get(b"BaseFont").ok()?.as_name().ok())
+        .map(|name| String::from_utf8_lossy(name).into_owned())
+        .collect()
+}
+
+/// Arabic is set in a serif font of its own, regular and bold, not in typst's last resort
+/// (DejaVu Sans Mono, a monospaced font that stretched Arabic words). Hebrew, Armenian and
+/// Georgian have their glyphs in the main fonts.
+#[test]
+fn arabic_has_a_font_of_its_own() {
+    let written = ["محمد أحمد", "شركة أرامكو", "جامعة القاهرة"];
+    let fonts = embedded_fonts(&pdf::render(&Printable::Resume(candidate(written).clone()), Paper::A4).unwrap());
+    for weight in ["Regular", "Bold"] {
+        assert!(fonts.iter().any(|f| f.ends_with(&format!("NotoNaskhArabic-{weight}"))), "{weight}: {fonts:?}");
+    }
+    assert!(!fonts.iter().any(|f| f.contains("DejaVuSansMono")), "{fonts:?}");
+}
