@@ -58,15 +58,6 @@ async fn bad_requests_name_the_problem() -> anyhow::Result<()> {
     assert_error(&answer, 400, "INVALID_ARGUMENT", "full_name");
     let answer = system.post("val", "/api/candidates", json!({"full_name": "A", "skills": "Rust"})).await?;
     assert_error(&answer, 400, "INVALID_ARGUMENT", "skills");
-    // A NUL byte (or any control character but a line break or tab) is not text.
-    let opening = json!({"title": "t\u{0}x", "company": "C", "description": "D", "location": "L"});
-    let answer = system.post("val", "/api/openings", opening).await?;
-    assert_error(&answer, 400, "INVALID_ARGUMENT", "title must not contain control characters");
-    let target = json!({"title": "Engineer", "description": "Builds\u{7} things"});
-    let answer = system.post("val", &format!("/api/candidates/{candidate}/jobs"), target).await?;
-    assert_error(&answer, 400, "INVALID_ARGUMENT", "description must not contain control characters");
-    let answer = system.post("val", "/api/candidates", json!({"full_name": "Ada\u{1b}Lovelace"})).await?;
-    assert_error(&answer, 400, "INVALID_ARGUMENT", "full_name must not contain control characters");
 
     let answer = system.get("val", "/api/candidates/abc").await?;
     assert_error(&answer, 400, "INVALID_ARGUMENT", "id must be an integer");
