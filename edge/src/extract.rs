@@ -80,9 +80,11 @@ pub fn window_of(window: Option<String>) -> Result<String, ApiError> {
     }
 }
 
-/// A numeric id from the path.
+/// A numeric id from the path; an integer written with a zero fraction (`12.0`, as a JSON
+/// number may be printed) is that integer.
 pub fn id(field: &str, value: &str) -> Result<i64, ApiError> {
-    value.parse().map_err(|_| ApiError::invalid(format!("{field} must be an integer")))
+    let whole = value.strip_suffix(".0").filter(|w| !w.is_empty()).unwrap_or(value);
+    whole.parse().map_err(|_| ApiError::invalid(format!("{field} must be an integer")))
 }
 
 /// A gRPC request carrying the caller's bearer token, if any, and the request's trace.
@@ -120,6 +122,9 @@ mod tests {
     #[test]
     fn path_ids_must_be_integers() {
         assert_eq!(id("id", "12").unwrap(), 12);
+        assert_eq!(id("id", "132768794.0").unwrap(), 132768794, "a JSON integer printed as a float");
         assert_eq!(id("id", "x").unwrap_err().message, "id must be an integer");
+        assert_eq!(id("id", "1.5").unwrap_err().message, "id must be an integer");
+        assert_eq!(id("id", ".0").unwrap_err().message, "id must be an integer");
     }
 }
