@@ -10,9 +10,10 @@ pub fn in_word(c: char) -> bool {
     c.is_alphanumeric() || is_combining_mark(c) || matches!(c, '\u{200C}' | '\u{200D}')
 }
 
-/// The words of `text`.
+/// The words of `text`: runs of word characters with a letter or digit in them (a joiner
+/// alone, inside an emoji such as 👩‍💻, is no word).
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !in_word(c)).filter(|w| !w.is_empty())
+    text.split(|c: char| !in_word(c)).filter(|w| w.chars().any(char::is_alphanumeric))
 }
 
 /// Whether `c` is a character that is a whole syllable or morpheme of a name on its own
@@ -25,7 +26,8 @@ pub fn is_syllable(c: char) -> bool {
         | '\u{4E00}'..='\u{9FFF}'    // CJK Unified Ideographs
         | '\u{AC00}'..='\u{D7AF}'    // Hangul syllables
         | '\u{F900}'..='\u{FAFF}'    // CJK compatibility ideographs
-        | '\u{20000}'..='\u{3134F}') // CJK Extensions B–H
+        | '\u{FF66}'..='\u{FF9D}'    // half-width katakana
+        | '\u{20000}'..='\u{323AF}') // CJK Extensions B–H
 }
 
 #[cfg(test)]
@@ -37,6 +39,7 @@ mod tests {
         assert_eq!(words("अनीता शर्मा").collect::<Vec<_>>(), ["अनीता", "शर्मा"]);
         assert_eq!(words("Zoë O'Neil-Smith").collect::<Vec<_>>(), ["Zoë", "O", "Neil", "Smith"]);
         assert_eq!(words("می‌خواهم, 2019").collect::<Vec<_>>(), ["می‌خواهم", "2019"]);
+        assert_eq!(words("Ada 👩\u{200D}💻 Lovelace").collect::<Vec<_>>(), ["Ada", "Lovelace"], "a joiner alone");
         assert!(is_syllable('王') && is_syllable('김') && is_syllable('た') && !is_syllable('A'));
     }
 }

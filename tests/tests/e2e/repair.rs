@@ -171,7 +171,8 @@ async fn imperfect_replies_keep_what_is_usable_and_fall_back_for_the_rest() -> a
 
     // What names a fact the data lacks (an employer, an amount, a year, a head count) is
     // dropped: the headline falls back to the candidate's own, the summary keeps its other
-    // sentence, the role its other bullet.
+    // sentence, and the role keeps the candidate's own bullets (each of the model's rewrote
+    // one of them); the other roles keep the model's.
     model.script_for(
         Call::Main,
         [Reply::transform(|a| {
@@ -187,7 +188,8 @@ async fn imperfect_replies_keep_what_is_usable_and_fall_back_for_the_rest() -> a
     let text = succeeded(&job, text);
     assert!(text.contains("Analytical engine programmer") && !text.contains("Google"), "{text}");
     assert!(text.contains("Model summary built from the candidate's facts.") && !text.contains("12M"), "{text}");
-    assert!(text.contains("Rephrased: Own bullet 1b") && !text.contains("300"), "{text}");
+    assert!(text.contains("Own bullet 1b") && !text.contains("Rephrased: Own bullet 1b"), "{text}");
+    assert!(text.contains("Rephrased: Own bullet 2a") && !text.contains("300"), "{text}");
 
     // Both calls share the system prompt and the data, and each ends with its own task.
     let seen = model.seen();

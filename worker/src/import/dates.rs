@@ -26,9 +26,9 @@ pub struct Found {
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?xi)
-        (?P<word>\p{L}{3,}\.?)\s+(?P<y1>(?:19|20)\d{2})(?:[-/.](?P<m1>\d{1,2}))?\b
+        (?P<word>\p{L}{3,}\.?)\s+(?P<y1>(?:19|20)\d{2})(?:[-/.](?P<m1>0?[1-9]|1[0-2]))?\b
       | \b(?P<m2>\d{1,2})\s?[/.]\s?(?P<y2>(?:19|20)\d{2})\b
-      | \b(?P<y3>(?:19|20)\d{2})[-/.](?P<m3>\d{1,2})\b
+      | \b(?P<y3>(?:19|20)\d{2})[-/.](?P<m3>0?[1-9]|1[0-2])\b
       | \b(?P<y4>(?:19|20)\d{2})\b
       | (?P<now>\bpresent\b|\bcurrent(?:ly)?\b|\bnow\b|\btoday\b|\bongoing\b|\bheute\b|\bjetzt\b|aujourd['’]hui
           |\bactuel(?:le)?\b|\bactualidad\b|\bpresente\b|\batual(?:mente)?\b|\bhoy\b
@@ -309,6 +309,11 @@ mod tests {
         assert_eq!(of("Analyst, Eurobank 2019-01 – Present"), now("2019-01", "Analyst, Eurobank"));
         assert_eq!(of("Analyst, Eurobank 2019.01 – 2020.05"), span("2019-01", "2020-05", "Analyst, Eurobank"));
         assert_eq!(of("Analyst, Eurobank 2019-2020"), span("2019", "2020", "Analyst, Eurobank"));
+        // A two-digit year after a dash or slash is not a month.
+        let dates = |line: &str| of(line).map(|(start, end, _)| (start, end));
+        assert_eq!(dates("Jan 2019-20"), Some(("2019-01".to_owned(), Some("2019-01".to_owned()))));
+        assert_eq!(dates("MSc 2016/17"), Some(("2016".to_owned(), Some("2016".to_owned()))));
+        assert_eq!(dates("2016/17"), Some(("2016".to_owned(), Some("2016".to_owned()))));
         assert_eq!(of("Ada Lovelace"), None);
         assert_eq!(of("+44 20 7946 0958"), None, "a phone number is not a date");
     }

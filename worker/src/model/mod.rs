@@ -202,7 +202,7 @@ impl Printable {
         let mut name = String::new();
         for word in shown.split(|c: char| !(words::in_word(c) || c == '-')) {
             let word = word.trim_matches('-');
-            if !word.is_empty() {
+            if word.chars().any(char::is_alphanumeric) {
                 name.push_str(word);
                 name.push('_');
             }

@@ -9,9 +9,10 @@
 //!
 //! Experience entries are merged by the role number the prompt gives each role, never by
 //! position; the company and title they echo back must be the role's. The headline, the
-//! summary's sentences and the bullets are held to the fact rule ([`facts`]): one naming a
-//! name or number the candidate's data (or the target job's title and company) lacks is
-//! dropped ([`RepairKind::ResumeFact`]).
+//! summary's sentences and the bullets are held to the fact rule ([`facts`]): a headline or
+//! summary sentence naming a name or number the candidate's data (or the target job's title
+//! and company) lacks is dropped, and a role with such a bullet keeps the candidate's own
+//! bullets ([`RepairKind::ResumeFact`]).
 
 use std::collections::HashSet;
 
@@ -54,9 +55,9 @@ pub enum RepairKind {
     BulletsExtra,
     /// A bullet over [`MAX_BULLET_CHARS`] was cut.
     BulletCut,
-    /// A headline, a summary's sentence or a bullet naming a name or number the
-    /// candidate's data lacks was dropped (an invented fact); what is left empty shows the
-    /// candidate's own.
+    /// A headline or a summary's sentence naming a name or number the candidate's data
+    /// lacks was dropped (an invented fact), what is left empty showing the candidate's own;
+    /// or a role with such a bullet keeps the candidate's own bullets.
     ResumeFact,
     /// A sentence of a letter naming an employer, title, school, certification, number or
     /// year the candidate's data lacks was removed.
@@ -268,16 +269,14 @@ pub fn merge(
             // Left as the candidate wrote it, below.
             continue;
         }
-        highlights.retain(|bullet| match known.first_unknown_in(bullet) {
-            None => true,
-            Some(unknown) => {
-                repairs.push(Repair::new(RepairKind::ResumeFact, format!("role {shown}, a bullet names {unknown}")));
-                false
-            }
-        });
         merged[index] = true;
-        if highlights.is_empty() {
-            // Every bullet invented something: the candidate's own are shown.
+        // A bullet rewrites one of the candidate's: dropping it alone would lose that fact
+        // too, so a role any of whose bullets invents something keeps the candidate's own.
+        if let Some((i, unknown)) =
+            highlights.iter().enumerate().find_map(|(i, bullet)| Some((i, known.first_unknown_in(bullet)?)))
+        {
+            repairs
+                .push(Repair::new(RepairKind::ResumeFact, format!("role {shown}, bullet {}: names {unknown}", i + 1)));
             continue;
         }
         let allowed = given.highlights.len() + EXTRA_BULLETS;
@@ -456,8 +455,8 @@ mod tests {
         let (resume, repairs) = run(main, roles);
         assert_eq!(resume.headline.as_deref(), Some("Own headline"), "the candidate's own");
         assert_eq!(resume.summary.as_deref(), Some("Writes Rust and SQL at Engines."));
-        assert_eq!(resume.experience[0].highlights, ["Wrote Rust code"]);
-        assert_eq!(resume.experience[1].highlights, ["Read cards"], "none left: the candidate's own");
+        assert_eq!(resume.experience[0].highlights, ["Wrote code", "Fixed bugs"], "the candidate's own, every one");
+        assert_eq!(resume.experience[1].highlights, ["Read cards"]);
         assert_eq!(repairs.iter().filter(|k| **k == RepairKind::ResumeFact).count(), 4, "{repairs:?}");
         assert!(!repairs.contains(&RepairKind::RoleMissing), "{repairs:?}");
     }

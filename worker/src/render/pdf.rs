@@ -4,7 +4,7 @@
 //! reaches them only as data, a virtual `/data.json` that the template reads with `json(..)`. Candidate or model text is
 //! therefore never parsed as Typst markup. The world denies every other file, so a
 //! template can read nothing from disk or network. Fonts come from typst-assets plus the
-//! fallbacks compiled into the worker (Indic scripts, Thai, Khmer, CJK), loaded once per
+//! fallbacks compiled into the worker (Indic scripts, Thai, Khmer, Arabic, CJK), loaded once per
 //! process and shared by every render; a PDF embeds only the subset of glyphs it uses.
 
 use std::sync::LazyLock;

@@ -18,6 +18,8 @@ use std::{
     sync::LazyLock,
 };
 
+use resume_proto::words::in_word;
+
 use super::vocabulary::Found;
 
 /// Uses of one word that make it a term the posting repeats.
@@ -75,7 +77,8 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
         while j < chars.len() {
             let c = chars[j].1;
             let joiner = matches!(c, '-' | '\'') && chars.get(j + 1).is_some_and(|(_, n)| n.is_alphanumeric());
-            if !(c.is_alphanumeric() || joiner) {
+            // A word goes on through its marks and zero-width joiners (a virama: शर्मा).
+            if !(in_word(c) || joiner) {
                 break;
             }
             j += 1;
@@ -174,6 +177,8 @@ mod tests {
                 ("pipelines", "pipeline", true)
             ]
         );
+        let hindi: Vec<_> = words("शर्मा जी").iter().map(|w| w.text).collect();
+        assert_eq!(hindi, ["शर्मा", "जी"], "a virama is inside a word");
     }
 
     #[test]

@@ -109,6 +109,8 @@ fn the_scripts_that_printed_before_still_have_real_glyphs() {
         ["محمد أحمد", "شركة أرامكو", "جامعة القاهرة"],
         ["山田 太郎", "株式会社", "東京大学"],
         ["김민수", "삼성전자", "서울대학교"],
+        ["Արամ Պետրոսյան", "Արարատ բանկ", "Երևանի պետական համալսարան"],
+        ["გიორგი ბერიძე", "თიბისი ბანკი", "თბილისის სახელმწიფო უნივერსიტეტი"],
     ] {
         let trace =
             pdf_trace(&pdf::render(&Printable::Resume(candidate(written).clone()), Paper::A4).unwrap()).unwrap();
