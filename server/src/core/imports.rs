@@ -10,7 +10,10 @@ use resume_proto::{
     time::to_timestamp,
     v1,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    sea_query::{Expr, ExprTrait, Func},
+};
 
 use crate::{
     AppState,
@@ -20,7 +23,7 @@ use crate::{
         page, validate, view,
     },
     db::{
-        self, candidate_import,
+        self, candidate, candidate_import,
         job_event::Kind,
         resume_job,
         writer::{Event, Kept},
@@ -204,7 +207,11 @@ pub async fn complete(state: &AppState, req: v1::CompleteImportRequest) -> Resul
         model,
     } = req;
     let job_id = validate::job_id(&job_id)?;
-    let draft = v1::ImportDraft { candidate: Some(draft.unwrap_or_default()), warnings };
+    let draft = draft.unwrap_or_default();
+    let mut warnings = warnings;
+    let owner = jobs::any(state, &job_id).await?.owner;
+    warnings.extend(already_a_candidate(state, &owner, &draft).await?);
+    let draft = v1::ImportDraft { candidate: Some(draft), warnings };
     let detail = format!(
         "{} warnings; {generation_ms} ms reading, {prompt_tokens} + {completion_tokens} tokens",
         draft.warnings.len()
@@ -227,9 +234,41 @@ pub async fn complete(state: &AppState, req: v1::CompleteImportRequest) -> Resul
         return Err(Error::FailedPrecondition(format!("import {job_id} is {}, not PROCESSING", row.status)));
     };
     tracing::info!(%job_id, "import succeeded");
-    let owner = row.owner.clone();
     lifecycle::announce(state, row).await;
     get(state, &owner, &job_id).await
+}
+
+/// A warning when `owner` has a candidate with `draft`'s e-mail address (any case), or,
+/// for a draft without one, with its name: saving the draft would make a second one.
+async fn already_a_candidate(
+    state: &AppState,
+    owner: &str,
+    draft: &v1::Candidate,
+) -> Result<Option<v1::ImportWarning>> {
+    let email = draft.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    let name = draft.full_name.trim();
+    let (field, matches) = match email {
+        Some(email) => ("email", Expr::expr(Func::lower(Expr::col(candidate::Column::Email))).eq(email.to_lowercase())),
+        None if !name.is_empty() => {
+            ("full_name", Expr::expr(Func::lower(Expr::col(candidate::Column::FullName))).eq(name.to_lowercase()))
+        }
+        None => return Ok(None),
+    };
+    let found = candidate::Entity::find()
+        .filter(candidate::Column::Owner.eq(owner))
+        .filter(matches)
+        .order_by_asc(candidate::Column::Id)
+        .one(&state.db)
+        .await?;
+    Ok(found.map(|c| v1::ImportWarning {
+        field: field.to_owned(),
+        message: format!(
+            "{} (candidate {}) has this {} already: saving makes a second candidate",
+            c.full_name,
+            c.id,
+            if field == "email" { "e-mail address" } else { "name" }
+        ),
+    }))
 }
 
 /// Marks `owner`'s SUCCESS import `id` accepted into candidate `candidate_id`, within the

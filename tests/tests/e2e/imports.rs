@@ -92,7 +92,18 @@ async fn round_trip(db: Db) -> anyhow::Result<()> {
         assert_eq!(done["status"], "SUCCESS", "{done}");
         assert_eq!(facts(&done["draft"]), facts(&sample_candidate()), "{name}: {}", done["warnings"]);
         assert!(done["draft"]["id"].is_null(), "a draft has no id");
+        // The file's candidate is the user's already (made() created them): the draft says so.
+        let already = done["warnings"].as_array().unwrap().iter().find(|w| w["field"] == "email");
+        let message = already.and_then(|w| w["message"].as_str()).unwrap_or_default();
+        assert!(message.contains("has this e-mail address already: saving makes a second candidate"), "{done}");
+        assert!(message.starts_with("Ada Lovelace (candidate "), "{message}");
     }
+    // Another user's candidates are not theirs to be told of.
+    let (status, created) =
+        system.post("stranger", "/api/candidates/imports", json!({"text": "Ada Lovelace\nada@example.com\n"})).await?;
+    assert_eq!(status, 202, "{created}");
+    let done = finished(&system, "stranger", created["import_id"].as_str().unwrap()).await?;
+    assert!(!done["warnings"].to_string().contains("already"), "{done}");
 
     // Saving the (edited) draft creates the candidate and marks the import accepted; its
     // file is gone from the database.
