@@ -114,16 +114,20 @@ pub async fn create(state: &AppState, owner: &str, req: v1::CreateImportRequest)
     }
     state.metrics.submitted(Queue::of(Priority::Default));
     tracing::info!(job_id = %row.id, %format, size = import.size, "import queued");
-    to_proto(row, import)
+    to_proto(row, import.into())
 }
 
 /// `owner`'s import `id` (its job row and its own), or NOT_FOUND, also for another user's.
-async fn find(state: &AppState, owner: &str, id: &str) -> Result<(resume_job::Model, candidate_import::Model)> {
+async fn find(state: &AppState, owner: &str, id: &str) -> Result<(resume_job::Model, candidate_import::Shown)> {
     let id = validate::job_id(id).map_err(|_| Error::InvalidArgument("import_id must be a UUID".into()))?;
     let not_found = || Error::NotFound(format!("import {id} not found"));
     let row = state.by_key.jobs.get(id.clone()).await?.filter(|row| row.owner == owner && row.kind == JobKind::Import);
     let row = row.ok_or_else(not_found)?;
-    let import = candidate_import::Entity::find_by_id(id.clone()).one(&state.db).await?.ok_or_else(not_found)?;
+    let import = candidate_import::Entity::find_by_id(id.clone())
+        .into_partial_model::<candidate_import::Shown>()
+        .one(&state.db)
+        .await?
+        .ok_or_else(not_found)?;
     Ok((row, import))
 }
 
@@ -155,6 +159,7 @@ pub async fn list(
     let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
     let mut imports = candidate_import::Entity::find()
         .filter(candidate_import::Column::JobId.is_in(ids))
+        .into_partial_model::<candidate_import::Shown>()
         .all(&state.db)
         .await?
         .into_iter()
@@ -247,26 +252,22 @@ async fn already_a_candidate(
 ) -> Result<Option<v1::ImportWarning>> {
     let email = draft.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
     let name = draft.full_name.trim();
-    let (field, matches) = match email {
-        Some(email) => ("email", Expr::expr(Func::lower(Expr::col(candidate::Column::Email))).eq(email.to_lowercase())),
-        None if !name.is_empty() => {
-            ("full_name", Expr::expr(Func::lower(Expr::col(candidate::Column::FullName))).eq(name.to_lowercase()))
-        }
+    let (field, what, column, value) = match email {
+        Some(email) => ("email", "e-mail address", candidate::Column::Email, email),
+        None if !name.is_empty() => ("full_name", "name", candidate::Column::FullName, name),
         None => return Ok(None),
     };
     let found = candidate::Entity::find()
         .filter(candidate::Column::Owner.eq(owner))
-        .filter(matches)
+        .filter(Expr::expr(Func::lower(Expr::col(column))).eq(value.to_lowercase()))
         .order_by_asc(candidate::Column::Id)
         .one(&state.db)
         .await?;
     Ok(found.map(|c| v1::ImportWarning {
         field: field.to_owned(),
         message: format!(
-            "{} (candidate {}) has this {} already: saving makes a second candidate",
-            c.full_name,
-            c.id,
-            if field == "email" { "e-mail address" } else { "name" }
+            "{} (candidate {}) has this {what} already: saving makes a second candidate",
+            c.full_name, c.id
         ),
     }))
 }
@@ -317,9 +318,8 @@ pub async fn accept(
 }
 
 /// An import as the API shows it.
-fn to_proto(row: resume_job::Model, import: candidate_import::Model) -> Result<v1::Import> {
-    let candidate_import::Model { job_id, filename, content_type, size, format, source: _, draft, accepted_at } =
-        import;
+fn to_proto(row: resume_job::Model, import: candidate_import::Shown) -> Result<v1::Import> {
+    let candidate_import::Shown { job_id, filename, content_type, size, format, draft, accepted_at } = import;
     let draft = draft
         .map(|bytes| v1::ImportDraft::decode(bytes.as_slice()))
         .transpose()

@@ -25,6 +25,28 @@ pub struct Model {
     pub accepted_at: Option<DateTimeUtc>,
 }
 
+/// An import as the API shows it: every column but the uploaded bytes (up to
+/// `IMPORT_MAX_BYTES` each, read only by the claim that hands them to a worker), so that
+/// a list, a poll or a watcher's read does not carry the files.
+#[derive(Clone, Debug, PartialEq, DerivePartialModel)]
+#[sea_orm(entity = "Entity")]
+pub struct Shown {
+    pub job_id: String,
+    pub filename: Option<String>,
+    pub content_type: String,
+    pub size: i64,
+    pub format: ImportFormat,
+    pub draft: Option<Vec<u8>>,
+    pub accepted_at: Option<DateTimeUtc>,
+}
+
+impl From<Model> for Shown {
+    fn from(model: Model) -> Shown {
+        let Model { job_id, filename, content_type, size, format, source: _, draft, accepted_at } = model;
+        Shown { job_id, filename, content_type, size, format, draft, accepted_at }
+    }
+}
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
