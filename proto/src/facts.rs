@@ -151,6 +151,20 @@ impl Known {
         sentences(text).into_iter().find_map(|sentence| self.first_unknown(sentence))
     }
 
+    /// `text` without the sentences that name something not known (the others joined by a
+    /// space; empty when none is left), and what each dropped sentence named first.
+    pub fn known_sentences(&self, text: &str) -> (String, Vec<Unknown>) {
+        let mut kept = Vec::new();
+        let mut dropped = Vec::new();
+        for sentence in sentences(text) {
+            match self.first_unknown(sentence) {
+                None => kept.push(sentence),
+                Some(unknown) => dropped.push(unknown),
+            }
+        }
+        (kept.join(" "), dropped)
+    }
+
     /// The first name or number of `sentence` that is not known.
     pub fn first_unknown(&self, sentence: &str) -> Option<Unknown> {
         for (i, word) in words(sentence).enumerate() {

@@ -91,17 +91,11 @@ pub fn checked(
     let closing = line(reply.closing, fallback.closing, "closing");
     let mut paragraphs = Vec::new();
     for (i, paragraph) in reply.paragraphs.iter().enumerate() {
-        let mut kept = Vec::new();
-        for sentence in facts::sentences(paragraph) {
-            match known.first_unknown(sentence) {
-                None => kept.push(sentence),
-                Some(unknown) => {
-                    repairs.push(Repair::new(RepairKind::LetterFact, format!("paragraph {}: names {unknown}", i + 1)))
-                }
-            }
-        }
+        let (kept, dropped) = known.known_sentences(paragraph);
+        let named = |unknown| Repair::new(RepairKind::LetterFact, format!("paragraph {}: names {unknown}", i + 1));
+        repairs.extend(dropped.into_iter().map(named));
         if !kept.is_empty() {
-            paragraphs.push(kept.join(" "));
+            paragraphs.push(kept);
         }
     }
     if paragraphs.len() > MAX_PARAGRAPHS {

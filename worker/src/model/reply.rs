@@ -319,14 +319,11 @@ fn kept_text(text: Option<String>, limit: usize, kind: RepairKind, repairs: &mut
 /// The sentences of `text` (a headline, a summary) that name nothing `known` lacks, each
 /// other one a repair; `None` when none is left (the candidate's own is shown).
 fn factual(known: &facts::Known, text: &str, part: &str, repairs: &mut Vec<Repair>) -> Option<String> {
-    let mut kept = Vec::new();
-    for sentence in facts::sentences(text) {
-        match known.first_unknown(sentence) {
-            None => kept.push(sentence),
-            Some(unknown) => repairs.push(Repair::new(RepairKind::ResumeFact, format!("{part}: names {unknown}"))),
-        }
-    }
-    (!kept.is_empty()).then(|| kept.join(" "))
+    let (kept, dropped) = known.known_sentences(text);
+    repairs.extend(
+        dropped.into_iter().map(|unknown| Repair::new(RepairKind::ResumeFact, format!("{part}: names {unknown}"))),
+    );
+    (!kept.is_empty()).then_some(kept)
 }
 
 /// Whether an echoed company or title names `own` (case, spacing and punctuation aside);
