@@ -89,7 +89,7 @@ test("five candidates selected, a batch for a new opening followed to its end, a
   await expect(page.getByRole("link", { name: "Batch of 5" })).toBeVisible();
 });
 
-test("a batch waiting in a paused queue says so, and counts its items as waiting", async ({ page }) => {
+test("a batch waiting in a paused queue says so, and counts its items as waiting", async ({ page }, testInfo) => {
   const token = await signIn(page, unique("waiter"));
   const admin = await tokenFor(unique("admin"), ["admin"]);
   const queue = (action: "pause" | "resume") =>
@@ -105,6 +105,10 @@ test("a batch waiting in a paused queue says so, and counts its items as waiting
     await page.goto(`${edge()}/batches/${batchId}`);
     await expect(page.locator(".batch-totals")).toHaveText(/1 waiting · 0 running/);
     await expect(page.getByRole("status").filter({ hasText: "An operator has paused the queue" })).toBeVisible();
+    for (const width of [1280, 375]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.screenshot({ path: testInfo.outputPath(`batch-paused-${width}.png`), fullPage: true });
+    }
     expect((await queue("resume")).status).toBe(200);
     await expect(page.locator(".batch-totals")).toHaveText(/^1 of 1 done/, { timeout: 60_000 });
   } finally {

@@ -32,7 +32,7 @@ export class ApiError extends Error {
 /** Whether `error` says the record an address names is not there: 404, or a 400 for an
  * id that cannot be one (a mistyped link). */
 export function isMissing(error: unknown): boolean {
-  return error instanceof ApiError && (error.status === 404 || (error.status === 400 && error.code === "INVALID_ARGUMENT"));
+  return error instanceof ApiError && (error.status === 404 || error.status === 400);
 }
 
 const GENERIC: Record<number, string> = {

@@ -3,7 +3,7 @@
 // or Cancel for admins.
 import { Link, useParams } from "react-router";
 
-import { ApiError, messageOf } from "../api/client";
+import { isMissing, messageOf } from "../api/client";
 import { CopyButton } from "../components/CopyButton";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { formatLabel } from "../lib/history";
@@ -36,9 +36,7 @@ export function JobDetailPage() {
   const detail = useJobDetail(jobId, live);
   const retry = useRetryJob();
   const cancel = useCancelJob();
-  if (detail.error instanceof ApiError && (detail.error.status === 404 || detail.error.status === 400)) {
-    return <NotFoundPage what="job" />;
-  }
+  if (isMissing(detail.error)) return <NotFoundPage what="job" />;
   const job = detail.data?.job;
   const ended = job ? ["SUCCESS", "FAILURE", "CANCELLED"].includes(job.status) : false;
   const retryable = job ? job.status === "FAILURE" || job.status === "CANCELLED" : false;

@@ -4,7 +4,7 @@
 import { useEffect, useState } from "react";
 import { useNavigate, useParams, useSearchParams, Link } from "react-router";
 
-import { ApiError, type Job } from "../api/client";
+import { isMissing, type Job } from "../api/client";
 import { awaitDocument } from "../api/documents";
 import { type GenerateRequest, useCandidate, useCandidateJobs, useDeleteCandidate, useGenerate, useTargets } from "../api/queries";
 import { CandidateProfile } from "../components/CandidateProfile";
@@ -46,7 +46,7 @@ export function CandidatePage() {
   };
   const submit = (request: GenerateRequest) => generate.mutate(request, { onSuccess: follow });
 
-  if (candidate.error instanceof ApiError && candidate.error.status === 404) return <NotFoundPage what="candidate" />;
+  if (isMissing(candidate.error)) return <NotFoundPage what="candidate" />;
   const data = candidate.data;
   const targetName = (jobRowId: number | null | undefined) => {
     if (jobRowId == null) return "General";
