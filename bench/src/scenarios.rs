@@ -51,9 +51,12 @@ pub struct Args {
     /// them first come, first served, as every queue did before fair queues.
     #[arg(long)]
     one_owner: bool,
-    /// e2e-realistic: the roles of the candidate's career (two highlights each).
+    /// e2e-realistic: the roles of the candidate's career (four highlights each).
     #[arg(long, default_value_t = 8)]
     roles: usize,
+    /// e2e-realistic: the fake model's base URL, asked for its slowest call (the bound).
+    #[arg(long, env = "OPENAI_BASE_URL")]
+    model: Option<String>,
 }
 
 /// One measurement.
@@ -86,6 +89,11 @@ pub struct Outcome {
     /// counts a provider's usage, its prompt cache included).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub tokens_per_resume: Option<TokensPerResume>,
+    /// e2e-realistic: the slowest single model call's own time (time to its first token,
+    /// then its tokens at the fake's pace), as the fake model tells it: no resume can be
+    /// written sooner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bound_ms: Option<f64>,
 }
 
 /// A resume's model usage, averaged over a run's jobs.
@@ -160,6 +168,7 @@ pub async fn run(args: Args) -> Result<Outcome> {
     let mut b_wait_task_times = None;
     let mut progress_per_model_s = None;
     let mut tokens_per_resume = None;
+    let mut bound_ms = None;
     let tally = match args.scenario.as_str() {
         "rest-submit" | "rest-submit-cached" => {
             let body = json!({"candidate_id": candidate, "file_type": args.file_type});
@@ -249,8 +258,12 @@ pub async fn run(args: Args) -> Result<Outcome> {
             .await?;
             ensure!(status == 201, "create candidate: {status}");
             let career = body["id"].as_i64().context("candidate id")?;
+            let model = args.model.as_deref().context("--model (OPENAI_BASE_URL): the fake model's URL")?;
+            // Read once to start the count of this row's calls.
+            slowest_call(&http, model).await?;
             let (tally, rate, tokens) = realistic(&args, &http, &bearer, career).await?;
             (progress_per_model_s, tokens_per_resume) = (Some(rate), Some(tokens));
+            bound_ms = Some(slowest_call(&http, model).await?);
             tally
         }
         other => bail!("unknown scenario {other:?}"),
@@ -278,6 +291,7 @@ pub async fn run(args: Args) -> Result<Outcome> {
         b_wait_task_times,
         progress_per_model_s,
         tokens_per_resume,
+        bound_ms,
     })
 }
 
@@ -377,6 +391,14 @@ async fn realistic(
         used.completion_tokens += f64::from(job.completion_tokens) / jobs;
     }
     Ok((tally, f64::from(updates) / generating.max(f64::EPSILON), used))
+}
+
+/// The fake model's slowest call since the last ask, in ms (each ask starts a new count).
+async fn slowest_call(http: &reqwest::Client, model: &str) -> Result<f64> {
+    let response = http.get(format!("{}/slowest-call", model.trim_end_matches('/'))).send().await?;
+    ensure!(response.status() == 200, "the fake model's slowest call: {}", response.status());
+    let body: Value = response.json().await?;
+    body["ms"].as_f64().context("the fake model's slowest call in ms")
 }
 
 /// One target job per end-to-end job, created `concurrency` at a time.

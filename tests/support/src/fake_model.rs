@@ -1,6 +1,6 @@
 //! An OpenAI-compatible chat completions server on 127.0.0.1 for the tests: it answers
 //! with valid structured output built from the request's own data (an experience call,
-//! for the roles its schema names), or with what a test
+//! or a main call writing roles too, for the roles its schema names), or with what a test
 //! scripted (a status with an optional `Retry-After`, content that is not JSON, a verbatim
 //! body, or the valid answer changed by a function) for the next calls of either schema,
 //! or for the first answers to each distinct prompt of a schema, after a set latency
@@ -10,6 +10,7 @@
 //! prompt's and reply's tokens, and the part of the prompt a [`PromptCache`] served).
 //! Told to answer plainly ([`FakeModel::answer_plainly`]), it answers as a bare compatible
 //! server may: a whole reply with the fewest fields, even to a request for a stream.
+//! `GET /v1/slowest-call` tells the longest own time of an answer since it was last asked.
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -27,7 +28,7 @@ use axum::{
     extract::State,
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::post,
+    routing::{get, post},
     serve::ListenerExt,
 };
 use serde_json::{Value, json};
@@ -199,6 +200,9 @@ struct Inner {
     prompt_cache: PromptCache,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
+    /// The longest own time of an answer (its pace for its tokens) since the last read of
+    /// `GET /v1/slowest-call`.
+    slowest: Mutex<Duration>,
     /// Answers as a bare compatible server does ([`FakeModel::answer_plainly`]).
     plain: AtomicBool,
 }
@@ -215,7 +219,10 @@ impl FakeModel {
     /// Starts a fake on an ephemeral port; it runs until the test process ends.
     pub async fn start() -> Result<FakeModel> {
         let inner = Arc::new(Inner::default());
-        let app = Router::new().route("/v1/chat/completions", post(complete)).with_state(inner.clone());
+        let app = Router::new()
+            .route("/v1/chat/completions", post(complete))
+            .route("/v1/slowest-call", get(slowest_call))
+            .with_state(inner.clone());
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}/v1", listener.local_addr()?);
         // As a provider's servers do: without TCP_NODELAY each chunk of a stream after the
@@ -383,6 +390,10 @@ async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body
         Some(Reply::Cut) => (valid(), true),
         None => (valid(), false),
     };
+    {
+        let mut slowest = inner.slowest.lock().unwrap();
+        *slowest = (*slowest).max(pace.at(tokens(&content)));
+    }
     let include_usage = body["stream_options"]["include_usage"].as_bool().unwrap_or(false);
     let usage = match &prompt {
         Some(prompt) => Usage {
@@ -410,6 +421,14 @@ async fn complete(State(inner): State<Arc<Inner>>, headers: HeaderMap, Json(body
             .into_response();
     }
     Json(answer).into_response()
+}
+
+/// `{"ms": …}`: the longest own time of an answer (time to its first token, then its tokens
+/// at its pace) since the last read, which starts the next count: the bench's bound on a
+/// resume's time (its slowest call).
+async fn slowest_call(State(inner): State<Arc<Inner>>) -> Json<Value> {
+    let slowest = std::mem::take(&mut *inner.slowest.lock().unwrap());
+    Json(json!({"ms": slowest.as_secs_f64() * 1000.0}))
 }
 
 /// What a request's prompt is made of, as a provider reads it: the reply's schema, then
@@ -529,18 +548,13 @@ fn answer(schema: &str, body: &Value) -> Value {
     if schema == "cover_letter" {
         return letter(candidate, &data["target_job"]);
     }
-    if schema == "resume_main" {
-        let mut skills: Vec<Value> = candidate["skills"].as_array().cloned().unwrap_or_default();
-        skills.reverse();
-        json!({"headline": "Model headline for the target",
-               "summary": "Model summary built from the candidate's facts.",
-               "skills": skills})
-    } else {
-        // Every role the schema asks for (all without a list) by its number, with its
-        // company and title echoed, bullets rephrased.
-        let asked = &body["response_format"]["json_schema"]["schema"]["properties"]["roles"]["items"]["properties"]["role"]
-            ["enum"];
-        let roles: Vec<Value> = candidate["experience"]
+    // Every role the schema asks for (all without a list) by its number, with its company
+    // and title echoed, bullets rephrased: an experience call's, or those a main call
+    // writes too.
+    let properties = &body["response_format"]["json_schema"]["schema"]["properties"];
+    let asked = &properties["roles"]["items"]["properties"]["role"]["enum"];
+    let roles = || -> Vec<Value> {
+        candidate["experience"]
             .as_array()
             .cloned()
             .unwrap_or_default()
@@ -556,9 +570,20 @@ fn answer(schema: &str, body: &Value) -> Value {
                     .collect();
                 json!({"role": role["role"], "company": role["company"], "title": role["title"], "highlights": highlights})
             })
-            .collect();
-        json!({"roles": roles})
+            .collect()
+    };
+    if schema != "resume_main" {
+        return json!({"roles": roles()});
     }
+    let mut skills: Vec<Value> = candidate["skills"].as_array().cloned().unwrap_or_default();
+    skills.reverse();
+    let mut main = json!({"headline": "Model headline for the target",
+                          "summary": "Model summary built from the candidate's facts.",
+                          "skills": skills});
+    if properties.get("roles").is_some() {
+        main["roles"] = json!(roles());
+    }
+    main
 }
 
 /// A letter that names only the data's facts: the target's title and company, the first

@@ -39,15 +39,20 @@ pub fn sample_target() -> Value {
            "description": "You will build services in Rust on PostgreSQL."})
 }
 
-/// A candidate with `roles` roles of two highlights each (about 55 tokens of a model's
-/// reply per role), as a client would post it.
+/// A candidate with `roles` roles of four highlights each, as a client would post it: about
+/// 120 tokens of a model's reply per role, so an 8-role career's experience is about 1,000
+/// tokens (a real one's is ~900, as issue 26 measures it).
 pub fn career(roles: usize) -> Value {
     let experience: Vec<Value> = (1..=roles)
         .map(|n| {
             json!({"company": format!("Company {n}"), "title": format!("Engineer {n}"), "location": null,
-                   "start": format!("{}-01", 2000 + n), "end": format!("{}-12", 2000 + n),
-                   "highlights": [format!("Shipped the billing rewrite number {n} for the payments team"),
-                                  format!("Cut the nightly batch of system {n} from five hours to forty minutes")]})
+            "start": format!("{}-01", 2000 + n), "end": format!("{}-12", 2000 + n),
+            "highlights": [
+                format!("Shipped the billing rewrite number {n} for the payments team, on time and within its budget"),
+                format!("Cut the nightly batch of system {n} from five hours to forty minutes by streaming its reads"),
+                format!("Moved service {n} to PostgreSQL with no downtime, leading a team of four engineers"),
+                format!("Wrote the on-call runbook of system {n} and halved its pages over the next quarter"),
+            ]})
         })
         .collect();
     json!({"full_name": "Grace Hopper", "email": "grace@example.com", "phone": null, "location": "Arlington, VA",

@@ -1,7 +1,8 @@
 //! The model-backed generator: for a resume, chat completions run concurrently against any
 //! OpenAI-compatible endpoint, one for the main sections (headline, summary, skill order)
 //! and one for the experience bullets of each group of roles ([`super::split`]: one group
-//! for a short career, up to `MODEL_MAX_PARALLEL_CALLS` − 1 for a long one); for a cover
+//! for a short career, up to `MODEL_MAX_PARALLEL_CALLS` − 1 for a long one, the main call
+//! writing the last roles too when that makes the slowest call shorter); for a cover
 //! letter, one; each with a strict JSON-schema reply. Replies are streamed (unless
 //! `MODEL_STREAM=0`), and how much of each has come is told to the attempt's progress
 //! ([`super::written`]); a stream that breaks off before its end is a transient failure of
@@ -79,9 +80,14 @@ const MAIN_TASK: &str = "Write the resume's main sections for the target job: a 
 120 characters, a summary of two to four sentences drawn from the candidate's own facts, and \
 every one of the candidate's skills, each exactly once, most relevant to the target first.";
 
-/// The task of an experience call, for the roles it writes (`each role` and `of the data`
-/// when one call writes them all, as before the experience was split).
-fn experience_task(which: &str, of: &str) -> String {
+/// The task of writing `roles` (0-based) of the candidate's (the task as it was before the
+/// split when they are all of them).
+fn experience_task(candidate: &v1::Candidate, roles: Range<usize>) -> String {
+    let (which, of) = match roles.len() {
+        _ if roles.len() == candidate.experience.len() => ("each role".to_owned(), "of the data"),
+        1 => (format!("role {} only", roles.start + 1), "of those"),
+        _ => (format!("roles {} to {} only", roles.start + 1, roles.end), "of those"),
+    };
     format!(
         "Rewrite the highlights of {which} for the target job, most relevant first. Give one entry per \
 role {of}, with its `role` number, company and title exactly as the data has them. Keep each \
@@ -141,27 +147,23 @@ struct Call {
 }
 
 impl Call {
-    fn main(candidate: &v1::Candidate) -> Call {
-        Call { name: MAIN_CALL, schema: main_schema(candidate), system: SYSTEM_PROMPT, task: MAIN_TASK.into() }
+    /// The main-sections call, writing `roles` (0-based) of the candidate's too (the
+    /// last ones of a split career, or none).
+    fn main(candidate: &v1::Candidate, roles: Range<usize>) -> Call {
+        let task = match roles.is_empty() {
+            true => MAIN_TASK.into(),
+            false => format!("{MAIN_TASK} Then, under `roles`: {}", experience_task(candidate, roles.clone())).into(),
+        };
+        Call { name: MAIN_CALL, schema: main_schema(candidate, roles), system: SYSTEM_PROMPT, task }
     }
 
-    /// The call writing `roles` (0-based) of the candidate's (the task as it was before
-    /// the split when they are all of them).
+    /// The call writing `roles` (0-based) of the candidate's.
     fn experience(candidate: &v1::Candidate, roles: Range<usize>) -> Call {
-        let task = if roles.len() == candidate.experience.len() {
-            experience_task("each role", "of the data")
-        } else {
-            let which = match roles.len() {
-                1 => format!("role {} only", roles.start + 1),
-                _ => format!("roles {} to {} only", roles.start + 1, roles.end),
-            };
-            experience_task(&which, "of those")
-        };
         Call {
             name: EXPERIENCE_CALL,
+            task: experience_task(candidate, roles.clone()).into(),
             schema: experience_schema(candidate, roles),
             system: SYSTEM_PROMPT,
-            task: task.into(),
         }
     }
 
@@ -184,7 +186,7 @@ enum Came {
 }
 
 /// The resume as far as the replies so far make it: the main sections once `main` came,
-/// the roles of each group in `written` (its roles, its entries), in the candidate's
+/// the roles of each call in `written` (its roles, its entries), in the candidate's
 /// order, with the candidate's education and certifications; `None` before any reply came.
 fn so_far(
     candidate: &v1::Candidate,
@@ -399,16 +401,19 @@ impl Generator for OpenAi {
                 return self.letter(candidate, target, &data, kept, progress).await;
             }
             let sizes: Vec<usize> = candidate.experience.iter().map(split::role_chars).collect();
-            let groups = split::groups(&sizes, self.max_parallel_calls);
+            let split::Plan { main: main_roles, groups } =
+                split::plan(split::main_chars(candidate), &sizes, self.max_parallel_calls);
+            let expected = |roles: &Range<usize>| sizes[roles.clone()].iter().sum::<usize>();
             let tracker = Tracker::new(
                 progress,
-                std::iter::once((Writes::Main, split::main_chars(candidate)))
-                    .chain(groups.iter().map(|roles| (Writes::Roles(roles.len()), sizes[roles.clone()].iter().sum()))),
+                std::iter::once((Writes::Main(main_roles.len()), split::main_chars(candidate) + expected(&main_roles)))
+                    .chain(groups.iter().map(|roles| (Writes::Roles(roles.len()), expected(roles)))),
             );
             // Every call runs to its end, even when another fails: what each got is kept for
             // the next attempt instead of being thrown away (and paid for again). Replies are
             // taken as they come, and what is finished is shown so far.
-            let main = self.answer(Call::main(candidate), &data, kept, MainSections::parse, tracker.part(0));
+            let main_call = Call::main(candidate, main_roles.clone());
+            let main = self.answer(main_call, &data, kept, MainSections::parse, tracker.part(0));
             // One group shares the main call's data (the cacheable prefix); each group of a
             // split career gets only its own roles.
             let split = groups.len() > 1;
@@ -433,12 +438,13 @@ impl Generator for OpenAi {
                     Came::Main(reply) => main = Some(reply),
                     Came::Roles(i, reply) => experience[i] = Some(reply),
                 }
+                let main = main.as_ref().and_then(|reply| reply.as_ref().ok()).map(|(main, _)| main);
                 let written: Vec<(Range<usize>, &[RoleBullets])> = groups
                     .iter()
                     .zip(&experience)
                     .filter_map(|(roles, reply)| Some((roles.clone(), reply.as_ref()?.as_ref().ok()?.0.as_slice())))
+                    .chain(main.map(|main| (main_roles.clone(), main.roles.as_slice())))
                     .collect();
-                let main = main.as_ref().and_then(|reply| reply.as_ref().ok()).map(|(main, _)| main);
                 tracker.so_far(so_far(candidate, target, main, &written));
             }
             drop(pending);
@@ -461,7 +467,8 @@ impl Generator for OpenAi {
                 }
             }
             let result = match (main, failed) {
-                (Ok((main, _)), None) => {
+                (Ok((mut main, _)), None) => {
+                    roles.append(&mut main.roles);
                     let (content, repairs) =
                         reply::merge(candidate, target, offline::content(candidate, target), main, roles);
                     Ok(Generated { content: Content::Resume(content), usage: usage(&answers), repairs })
@@ -601,13 +608,14 @@ fn exactly(count: usize, items: Value) -> Value {
     json!({"type": "array", "items": items, "minItems": count, "maxItems": count})
 }
 
-/// Headline, summary and the candidate's skills (each named once, an `enum`).
-fn main_schema(candidate: &v1::Candidate) -> Value {
+/// Headline, summary and the candidate's skills (each named once, an `enum`), and the
+/// entries of `roles` (0-based) when there are any, as [`experience_schema`] has them.
+fn main_schema(candidate: &v1::Candidate, roles: Range<usize>) -> Value {
     let mut seen = HashSet::new();
     let skills: Vec<&str> =
         candidate.skills.iter().map(String::as_str).filter(|s| seen.insert(s.trim().to_lowercase())).collect();
     let skill = if skills.is_empty() { json!({"type": "string"}) } else { json!({"type": "string", "enum": skills}) };
-    json!({
+    let mut schema = json!({
         "type": "object",
         "properties": {
             "headline": {"type": "string"},
@@ -616,13 +624,28 @@ fn main_schema(candidate: &v1::Candidate) -> Value {
         },
         "required": ["headline", "summary", "skills"],
         "additionalProperties": false,
+    });
+    if !roles.is_empty() {
+        schema["properties"]["roles"] = entries(candidate, roles);
+        schema["required"] = json!(["headline", "summary", "skills", "roles"]);
+    }
+    schema
+}
+
+/// The experience call's reply: [`entries`] under `roles`.
+fn experience_schema(candidate: &v1::Candidate, roles: Range<usize>) -> Value {
+    json!({
+        "type": "object",
+        "properties": {"roles": entries(candidate, roles)},
+        "required": ["roles"],
+        "additionalProperties": false,
     })
 }
 
 /// One entry per role of `roles` (0-based), each naming its role number (an `enum` of the
 /// numbers the data gives them) and echoing its company and title (each an `enum` of the
 /// roles' own).
-fn experience_schema(candidate: &v1::Candidate, roles: Range<usize>) -> Value {
+fn entries(candidate: &v1::Candidate, roles: Range<usize>) -> Value {
     let count = roles.len();
     let number = if count == 0 {
         json!({"type": "integer"})
@@ -650,12 +673,7 @@ fn experience_schema(candidate: &v1::Candidate, roles: Range<usize>) -> Value {
         "required": ["role", "company", "title", "highlights"],
         "additionalProperties": false,
     });
-    json!({
-        "type": "object",
-        "properties": {"roles": exactly(count, entry)},
-        "required": ["roles"],
-        "additionalProperties": false,
-    })
+    exactly(count, entry)
 }
 
 /// The import call's reply: a candidate. The strict schema asks for every field; one left
@@ -811,8 +829,9 @@ mod tests {
 
     #[test]
     fn the_schemas_fix_the_counts_and_name_the_roles() {
-        let main = main_schema(&candidate());
+        let main = main_schema(&candidate(), 2..2);
         assert_eq!(main["properties"]["skills"]["items"]["enum"], json!(["Rust", "SQL"]));
+        assert_eq!((main["properties"].get("roles"), main["required"].as_array().map(Vec::len)), (None, Some(3)));
         assert_eq!(
             (main["properties"]["skills"]["minItems"].as_u64(), main["properties"]["skills"]["maxItems"].as_u64()),
             (Some(2), Some(2))
@@ -824,6 +843,11 @@ mod tests {
         assert_eq!(roles["items"]["properties"]["company"]["enum"], json!(["A", "B"]));
         assert_eq!(roles["items"]["properties"]["title"]["enum"], json!([""]), "each value once");
         assert_eq!(roles["items"]["properties"]["highlights"]["maxItems"], 2 + EXTRA_BULLETS);
+        // The main call writing the last role too: its entry, as an experience call has it.
+        let main = main_schema(&candidate(), 1..2);
+        assert_eq!(main["properties"]["roles"], experience_schema(&candidate(), 1..2)["properties"]["roles"]);
+        assert_eq!(main["required"], json!(["headline", "summary", "skills", "roles"]));
+        assert!(Call::main(&candidate(), 1..2).task.ends_with(&*experience_task(&candidate(), 1..2)));
         let data = prompt_data(&candidate(), None);
         assert_eq!(data["candidate"]["experience"][1]["role"], 2);
     }
@@ -863,7 +887,7 @@ mod tests {
         let generator = unreachable();
         let candidate = candidate();
         let answers = vec![
-            kept(&generator, Call::main(&candidate), &candidate, MAIN_REPLY),
+            kept(&generator, Call::main(&candidate, 2..2), &candidate, MAIN_REPLY),
             kept(&generator, Call::experience(&candidate, 0..2), &candidate, EXPERIENCE_REPLY),
         ];
         let (progress, written) = tokio::sync::watch::channel(Default::default());
@@ -882,7 +906,7 @@ mod tests {
         let candidate = candidate();
         let edited = v1::Candidate { headline: Some("edited since".into()), ..candidate.clone() };
         let experience = kept(&generator, Call::experience(&candidate, 0..2), &candidate, EXPERIENCE_REPLY);
-        let answers = vec![kept(&generator, Call::main(&edited), &edited, MAIN_REPLY), experience.clone()];
+        let answers = vec![kept(&generator, Call::main(&edited, 2..2), &edited, MAIN_REPLY), experience.clone()];
         let (progress, _) = tokio::sync::watch::channel(Default::default());
         let attempt = generator.generate(Document::Resume, &candidate, None, &answers, &progress).await;
         assert!(matches!(attempt.result, Err(ModelError::Transient { .. })), "{:?}", attempt.result);
@@ -913,7 +937,7 @@ mod tests {
         let shown = so_far(&candidate, None, None, &[(1..2, &second)]).expect("a group came");
         assert_eq!((shown.headline, shown.summary, shown.skills.len()), (None, None, 0), "main not yet written");
         assert_eq!(shown.experience.iter().map(|e| e.company.as_str()).collect::<Vec<_>>(), ["B"]);
-        let main = MainSections { headline: Some("H".into()), summary: Some("S.".into()), skills: None };
+        let main = MainSections { headline: Some("H".into()), summary: Some("S.".into()), ..Default::default() };
         let shown = so_far(&candidate, None, Some(&main), &[]).expect("main came");
         assert_eq!((shown.headline.as_deref(), shown.experience.len()), (Some("H"), 0));
     }

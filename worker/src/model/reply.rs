@@ -133,6 +133,10 @@ pub struct MainSections {
     pub headline: Option<String>,
     pub summary: Option<String>,
     pub skills: Option<Vec<String>>,
+    /// The experience entries of the roles the call wrote too (none when it wrote none, or
+    /// when its `roles` is not a list: those roles then keep the candidate's own); the
+    /// caller merges them with the experience calls' ([`merge`]'s `roles`).
+    pub roles: Vec<RoleBullets>,
 }
 
 /// One experience entry of a reply.
@@ -183,6 +187,7 @@ impl MainSections {
             headline: value.get("headline").and_then(Value::as_str).map(str::to_owned),
             summary: value.get("summary").and_then(Value::as_str).map(str::to_owned),
             skills: value.get("skills").and_then(strings),
+            roles: entries(&value).unwrap_or_default(),
         };
         if main.headline.is_none() && main.summary.is_none() && main.skills.is_none() {
             return Err(Unusable("the main sections reply has none of headline, summary and skills".into()));
@@ -193,20 +198,23 @@ impl MainSections {
 
 /// Reads the experience reply: an object whose `roles` is a list.
 pub fn parse_roles(content: &str) -> Result<Vec<RoleBullets>, Unusable> {
-    let value = json(content)?;
-    let roles = value
-        .get("roles")
-        .and_then(Value::as_array)
-        .ok_or_else(|| Unusable("the experience reply has no list of roles".into()))?;
-    Ok(roles
-        .iter()
-        .map(|entry| RoleBullets {
-            role: entry.get("role").and_then(Value::as_u64),
-            company: entry.get("company").and_then(Value::as_str).map(str::to_owned),
-            title: entry.get("title").and_then(Value::as_str).map(str::to_owned),
-            highlights: entry.get("highlights").and_then(strings),
-        })
-        .collect())
+    entries(&json(content)?).ok_or_else(|| Unusable("the experience reply has no list of roles".into()))
+}
+
+/// The entries of a reply's `roles`, when it is a list.
+fn entries(value: &Value) -> Option<Vec<RoleBullets>> {
+    let roles = value.get("roles")?.as_array()?;
+    Some(
+        roles
+            .iter()
+            .map(|entry| RoleBullets {
+                role: entry.get("role").and_then(Value::as_u64),
+                company: entry.get("company").and_then(Value::as_str).map(str::to_owned),
+                title: entry.get("title").and_then(Value::as_str).map(str::to_owned),
+                highlights: entry.get("highlights").and_then(strings),
+            })
+            .collect(),
+    )
 }
 
 /// The content: `base` (the candidate's facts and own text) with the reply's wording and
@@ -426,6 +434,7 @@ mod tests {
             headline: Some(headline.into()),
             summary: Some("Model summary.".into()),
             skills: Some(vec!["SQL".into(), "Rust".into(), "Go".into()]),
+            roles: Vec::new(),
         }
     }
 
@@ -545,7 +554,7 @@ mod tests {
 
     #[test]
     fn unusable_headline_and_summary_fall_back_to_the_candidates_own() {
-        let main = MainSections { headline: Some("x".repeat(500)), summary: Some("  ".into()), skills: None };
+        let main = MainSections { headline: Some("x".repeat(500)), summary: Some("  ".into()), ..Default::default() };
         let (resume, repairs) = run(main, vec![]);
         assert_eq!(resume.headline.as_deref(), Some("Own headline"));
         assert_eq!(resume.summary.as_deref(), Some("Own summary."));

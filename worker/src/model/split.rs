@@ -9,7 +9,9 @@
 //! a split's extra prompt costs more than it saves); a longer one gets one group per
 //! [`ROLES_PER_GROUP`] roles (rounded up), up to N − 1, and the groups are cut where the
 //! largest expected reply of a group is smallest (so that the slowest call is as short as
-//! it can be).
+//! it can be). The main sections are a short reply: when it makes the slowest call
+//! shorter still, the main-sections call of a split career also writes the last roles
+//! (the oldest), the groups sharing the rest ([`Plan`]).
 //!
 //! Expected sizes are counted in characters of the reply (a token is about four): what the
 //! role's data holds (company, title, highlights, each rephrased about as long) plus the
@@ -50,15 +52,27 @@ pub fn group_count(roles: usize, max_calls: usize) -> usize {
     roles.div_ceil(ROLES_PER_GROUP).min(max_calls.saturating_sub(1)).max(1)
 }
 
-/// The roles (0-based, contiguous, in order, every one in exactly one group) each
-/// experience call writes, for roles of expected sizes `sizes`; one group (perhaps empty)
-/// when not split.
-pub fn groups(sizes: &[usize], max_calls: usize) -> Vec<Range<usize>> {
-    let count = group_count(sizes.len(), max_calls);
-    if count == 1 {
-        return std::iter::once(0..sizes.len()).collect();
-    }
+/// Which roles (0-based, contiguous, in order, every one written by exactly one call) each
+/// call writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The roles the main-sections call writes too (the last ones; empty unless that makes
+    /// the slowest call shorter).
+    pub main: Range<usize>,
+    /// The roles of each experience call (one group, perhaps empty, when not split).
+    pub groups: Vec<Range<usize>>,
+}
+
+/// The plan for roles of expected sizes `sizes` beside main sections of `main` expected
+/// characters, when at most `max_calls` calls run at once: the groups cut where the largest
+/// is smallest, and the main call taking the last roles as long as that makes the largest
+/// call (main or group) smaller.
+pub fn plan(main: usize, sizes: &[usize], max_calls: usize) -> Plan {
     let n = sizes.len();
+    let count = group_count(n, max_calls);
+    if count == 1 {
+        return Plan { main: n..n, groups: std::iter::once(0..n).collect() };
+    }
     let prefix: Vec<usize> = std::iter::once(0)
         .chain(sizes.iter().scan(0, |sum, size| {
             *sum += size;
@@ -84,20 +98,31 @@ pub fn groups(sizes: &[usize], max_calls: usize) -> Vec<Range<usize>> {
             }
         }
     }
-    let mut cuts = Vec::with_capacity(count);
-    let mut end = n;
+    // The groups write the first `end` roles, the main call the rest: the largest call
+    // is smallest at this `end` (the most roles left to the groups on a tie).
+    let largest = |end: usize| best[count][end].0.max(main + weight(end, n));
+    let end = (count..=n).rev().min_by_key(|&end| largest(end)).unwrap_or(n);
+    let mut groups = Vec::with_capacity(count);
+    let mut to = end;
     for k in (1..=count).rev() {
-        let start = best[k][end].1;
-        cuts.push(start..end);
-        end = start;
+        let start = best[k][to].1;
+        groups.push(start..to);
+        to = start;
     }
-    cuts.reverse();
-    cuts
+    groups.reverse();
+    Plan { main: end..n, groups }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The groups when the main sections are too long to take any role.
+    fn groups(sizes: &[usize], max_calls: usize) -> Vec<Range<usize>> {
+        let plan = plan(1 << 40, sizes, max_calls);
+        assert!(plan.main.is_empty(), "{plan:?}");
+        plan.groups
+    }
 
     #[test]
     fn short_careers_are_not_split_and_long_ones_up_to_the_limit() {
@@ -123,5 +148,24 @@ mod tests {
             |cut: &[Range<usize>], sizes: &[usize]| cut.iter().map(|r| sizes[r.clone()].iter().sum::<usize>()).max();
         let sizes = [300, 50, 50, 400, 80, 80, 80, 250, 30];
         assert_eq!(largest(&groups(&sizes, 4), &sizes), Some(480));
+    }
+
+    #[test]
+    fn the_main_call_takes_the_last_roles_when_that_shortens_the_slowest_call() {
+        let whole = |n: usize| std::iter::once(0..n).collect::<Vec<_>>();
+        // Fifteen roles of 100 and main sections of 150: groups of 5 would be the slowest
+        // (500); the main call takes three roles (450), the groups four each (400).
+        assert_eq!(plan(150, &[100; 15], 4), Plan { main: 12..15, groups: vec![0..4, 4..8, 8..12] });
+        // Eight roles, groups of at most 3 (300): a role more would make the main call 350.
+        let eight = plan(250, &[100; 8], 4);
+        let largest = eight.groups.iter().map(|g| g.len()).max();
+        assert_eq!((eight.main.clone(), eight.groups.len(), largest), (8..8, 3, Some(3)), "{eight:?}");
+        // A short career is not split: the main call writes none.
+        assert_eq!(plan(0, &[100; 5], 4), Plan { main: 5..5, groups: whole(5) });
+        // Two calls at most: the design before the split.
+        assert_eq!(plan(0, &[100; 15], 2), Plan { main: 15..15, groups: whole(15) });
+        // Every group keeps a role, however short the main sections.
+        let plan = plan(0, &[100; 6], 4);
+        assert_eq!((plan.groups.len(), plan.groups.iter().all(|g| !g.is_empty())), (2, true), "{plan:?}");
     }
 }

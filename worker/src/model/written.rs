@@ -15,8 +15,8 @@ const ROLE_KEY: &[u8] = b"\"role\"";
 /// What a call writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Writes {
-    /// Headline, summary and skills.
-    Main,
+    /// Headline, summary and skills, and the entries of this many roles.
+    Main(usize),
     /// The entries of this many roles.
     Roles(usize),
     /// A cover letter.
@@ -36,6 +36,16 @@ struct Part {
     done: bool,
 }
 
+impl Writes {
+    /// The role entries it writes.
+    fn roles(self) -> usize {
+        match self {
+            Writes::Main(roles) | Writes::Roles(roles) => roles,
+            Writes::Letter => 0,
+        }
+    }
+}
+
 impl Part {
     fn share(&self) -> usize {
         if self.done { self.expected } else { self.received.min(self.expected) }
@@ -43,10 +53,10 @@ impl Part {
 
     /// Role entries written to their end.
     fn roles_written(&self) -> usize {
-        match self.writes {
-            Writes::Roles(roles) if self.done => roles,
-            Writes::Roles(roles) => self.begun.saturating_sub(1).min(roles),
-            Writes::Main | Writes::Letter => 0,
+        let roles = self.writes.roles();
+        match self.done {
+            true => roles,
+            false => self.begun.saturating_sub(1).min(roles),
         }
     }
 }
@@ -102,12 +112,12 @@ impl<'a> Tracker<'a> {
 fn written(parts: &[Part]) -> Written {
     let expected: usize = parts.iter().map(|p| p.expected).sum();
     let share = parts.iter().map(Part::share).sum::<usize>() as f64 / expected.max(1) as f64;
-    let roles: usize = parts.iter().map(|p| if let Writes::Roles(n) = p.writes { n } else { 0 }).sum();
+    let roles: usize = parts.iter().map(|p| p.writes.roles()).sum();
     let unfinished = |writes: fn(Writes) -> bool| parts.iter().any(|p| !p.done && writes(p.writes));
-    let status = if unfinished(|w| matches!(w, Writes::Roles(_))) && roles > 0 {
+    let status = if unfinished(|w| w.roles() > 0) {
         let written: usize = parts.iter().map(Part::roles_written).sum();
         Some(format!("Writing experience: {written} of {roles} roles"))
-    } else if unfinished(|w| w == Writes::Main) {
+    } else if unfinished(|w| matches!(w, Writes::Main(_))) {
         Some("Writing the headline, summary and skills".to_owned())
     } else if unfinished(|w| w == Writes::Letter) {
         Some("Writing the cover letter".to_owned())
@@ -150,7 +160,7 @@ mod tests {
     #[test]
     fn shares_add_up_and_roles_are_counted_across_chunks() {
         let (sink, seen) = tokio::sync::watch::channel(Written::default());
-        let tracker = Tracker::new(&sink, [(Writes::Main, 100), (Writes::Roles(2), 100), (Writes::Roles(1), 200)]);
+        let tracker = Tracker::new(&sink, [(Writes::Main(0), 100), (Writes::Roles(2), 100), (Writes::Roles(1), 200)]);
         tracker.part(0).received(&"x".repeat(50));
         assert_eq!(seen.borrow().share, 0.125);
         assert_eq!(seen.borrow().status.as_deref(), Some("Writing experience: 0 of 3 roles"));
@@ -167,5 +177,18 @@ mod tests {
         assert_eq!(seen.borrow().share, 1.0, "a reply longer than expected counts as its part");
         tracker.part(0).done();
         assert_eq!(*seen.borrow(), Written { share: 1.0, status: None, so_far: None });
+    }
+
+    #[test]
+    fn roles_the_main_call_writes_count_as_experience() {
+        let (sink, seen) = tokio::sync::watch::channel(Written::default());
+        let tracker = Tracker::new(&sink, [(Writes::Main(2), 100), (Writes::Roles(3), 100)]);
+        tracker.part(1).done();
+        tracker
+            .part(0)
+            .received(r#"{"headline": "h", "summary": "s", "skills": [], "roles": [{"role": 4}, {"role": 5"#);
+        assert_eq!(seen.borrow().status.as_deref(), Some("Writing experience: 4 of 5 roles"));
+        tracker.part(0).done();
+        assert_eq!(seen.borrow().status, None);
     }
 }
