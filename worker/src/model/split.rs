@@ -64,9 +64,10 @@ pub struct Plan {
 }
 
 /// The plan for roles of expected sizes `sizes` beside main sections of `main` expected
-/// characters, when at most `max_calls` calls run at once: the groups cut where the largest
-/// is smallest, and the main call taking the last roles as long as that makes the largest
-/// call (main or group) smaller.
+/// characters, when at most `max_calls` calls run at once: of every way to leave the last
+/// roles to the main call (none to all but one per group), the one whose largest call (main
+/// or group, the groups cut where their largest is smallest) is smallest, leaving the most
+/// roles to the groups on a tie.
 pub fn plan(main: usize, sizes: &[usize], max_calls: usize) -> Plan {
     let n = sizes.len();
     let count = group_count(n, max_calls);
