@@ -2,9 +2,9 @@
 //! handler's `#[utoipa::path]`, the JSON types' schemas and the error sets in
 //! [`crate::error`], so that a route or field added to the code is in the document.
 
-use std::sync::OnceLock;
+use std::{collections::BTreeSet, sync::OnceLock};
 
-use serde_json::json;
+use serde_json::{Value, json};
 use utoipa::{
     Modify, OpenApi,
     openapi::security::{Http, HttpAuthScheme, SecurityScheme},
@@ -62,6 +62,7 @@ pub fn document() -> &'static str {
         let (_, api) = crate::routes().split_for_parts();
         let mut document = serde_json::to_value(api).expect("the OpenAPI document serializes");
         describe_events(&mut document);
+        printable_text(&mut document);
         document.to_string()
     })
 }
@@ -93,10 +94,88 @@ fn describe_events(document: &mut serde_json::Value) {
     ]});
 }
 
+/// The control characters no text field of a request takes (the server's rule: a tab and
+/// line breaks are text, the rest of C0, DEL and C1 are not), as a regex class's inside.
+const CONTROL: &str = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F";
+
+/// States the server's rule for text in every request body: no text field (a string with a
+/// `maxLength`: what the server checks as text; a field it ignores or reads otherwise, such
+/// as a candidate's `created_at` or an import's pasted text, has none) of a schema a request
+/// body refers to (directly or through another) takes a control character but a tab and
+/// line breaks. Each field's own pattern is kept, made to exclude them: a pattern
+/// anchored at both ends has them taken out of its `\S` and `[^…]` classes (a URL's, an
+/// e-mail address's; a date's or an id's cannot match one), any other ("\S": not blank)
+/// must match inside a string of printable characters; a field without one gets one.
+fn printable_text(document: &mut Value) {
+    let mut names = BTreeSet::new();
+    let mut pending: Vec<String> = Vec::new();
+    for operation in document["paths"].as_object().into_iter().flat_map(|p| p.values()) {
+        for body in operation.as_object().into_iter().flat_map(|o| o.values()).filter_map(|o| o.get("requestBody")) {
+            references(body, &mut pending);
+        }
+    }
+    while let Some(name) = pending.pop() {
+        if names.insert(name.clone()) {
+            references(&document["components"]["schemas"][&name], &mut pending);
+        }
+    }
+    for name in names {
+        strings(&mut document["components"]["schemas"][&name]);
+    }
+}
+
+/// The component schemas `value` refers to.
+fn references(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(name) =
+                object.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                found.push(name.to_owned());
+            }
+            object.values().for_each(|v| references(v, found));
+        }
+        Value::Array(items) => items.iter().for_each(|v| references(v, found)),
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {}
+    }
+}
+
+/// Every text field in `schema` (a string with a `maxLength`, not an enum or a format) made
+/// printable ([`printable_text`]).
+fn strings(schema: &mut Value) {
+    let Some(object) = schema.as_object_mut() else { return };
+    let is_string = match object.get("type") {
+        Some(Value::String(t)) => t == "string",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "string"),
+        _ => false,
+    };
+    let text = object.contains_key("maxLength") && !["enum", "format"].iter().any(|k| object.contains_key(*k));
+    if is_string && text {
+        let pattern = object.get("pattern").and_then(Value::as_str);
+        object.insert("pattern".into(), printable(pattern).into());
+    }
+    for (key, value) in object.iter_mut() {
+        match (key.as_str(), value) {
+            ("properties", Value::Object(properties)) => properties.values_mut().for_each(strings),
+            ("items" | "additionalProperties", value) => strings(value),
+            ("oneOf" | "anyOf" | "allOf", Value::Array(options)) => options.iter_mut().for_each(strings),
+            _ => {}
+        }
+    }
+}
+
+/// `pattern` (none: any text) matching no control character ([`CONTROL`]).
+fn printable(pattern: Option<&str>) -> String {
+    let classes = |p: &str| p.replace("[^", &format!("[^{CONTROL}")).replace(r"\S", &format!(r"[^\s{CONTROL}]"));
+    match pattern {
+        None => format!("^[^{CONTROL}]*$"),
+        Some(p) if p.starts_with('^') && p.ends_with('$') => classes(p),
+        Some(p) => format!("^[^{CONTROL}]*(?:{})[^{CONTROL}]*$", classes(p)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use serde_json::Value;
-
     use super::*;
 
     fn doc() -> Value {
@@ -203,5 +282,34 @@ mod tests {
         let events = &doc["paths"]["/api/resume-async/job-events/{job_id}"]["get"]["responses"]["200"]["content"]["text/event-stream"]
             ["schema"];
         assert_eq!(events["oneOf"][0]["properties"]["data"]["contentSchema"]["$ref"], "#/components/schemas/Job");
+    }
+
+    #[test]
+    fn request_text_takes_no_control_character() {
+        let doc = doc();
+        let schemas = &doc["components"]["schemas"];
+        let matches = |schema: &Value, text: &str| {
+            let pattern = schema["pattern"].as_str().unwrap_or_else(|| panic!("no pattern: {schema}"));
+            regex::Regex::new(pattern).unwrap().is_match(text)
+        };
+        let name = &schemas["Candidate"]["properties"]["full_name"];
+        assert!(matches(name, "Ada Lovelace") && matches(name, "王小明") && matches(name, "Ada\tLovelace\r\n"));
+        for refused in ["Ada\u{0}", "\u{7}Ada", "Ada\u{1b}[31m", "Ada\u{85}", "  "] {
+            assert!(!matches(name, refused), "{refused:?}");
+        }
+        let email = &schemas["Candidate"]["properties"]["email"];
+        assert!(matches(email, "ada@example.com") && !matches(email, "ada\u{0}@example.com"));
+        let url = &schemas["NewOpening"]["properties"]["url"];
+        assert!(matches(url, "https://example.com/jobs/42") && !matches(url, "https://example.com/\u{7f}"));
+        let summary = &schemas["Candidate"]["properties"]["summary"];
+        assert!(matches(summary, "") && matches(summary, "Two lines,\nand a tab\t.") && !matches(summary, "\u{c}"));
+        assert!(!matches(&schemas["Highlight"], "Shipped\u{0}"), "a schema that is a string itself");
+        let start = &schemas["Experience"]["properties"]["start"]["pattern"];
+        assert_eq!(start, r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$", "a date's pattern cannot match a control character");
+        assert_eq!(schemas["FileType"].get("pattern"), None, "an enum is no text");
+        // Responses alone are left as they are, and what the server does not check as text.
+        assert_eq!(schemas["Job"]["properties"]["status_text"].get("pattern"), None);
+        assert_eq!(schemas["Candidate"]["properties"]["created_at"].get("pattern"), None);
+        assert_eq!(schemas["ImportText"]["properties"]["text"].get("pattern"), None);
     }
 }

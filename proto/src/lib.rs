@@ -10,6 +10,8 @@
 //! - [`job`]: priority, file type and status as Rust enums over the wire's strings.
 //! - [`redis`]: everything that crosses Redis, in one place: keys, the task message, the
 //!   workers' heartbeat, the result cache's key and record.
+//! - [`text`]: what text is not (control characters), for the server's rule and what the
+//!   worker reads from files and models.
 //! - [`time`]: conversions between protobuf timestamps and `chrono`.
 //! - [`words`]: what a word is in any script (names, file names, the fact rule).
 
@@ -18,6 +20,7 @@ pub mod content;
 pub mod facts;
 pub mod job;
 pub mod redis;
+pub mod text;
 pub mod time;
 pub mod words;
 

@@ -8,9 +8,12 @@ here="$(cd "$(dirname "$0")" && pwd)"
 edge="$1" token="$2"
 command -v schemathesis >/dev/null || { echo "schemathesis is not installed (pip install -r $here/requirements.txt)" >&2; exit 1; }
 document="$edge/api/openapi.json"
-# Run from a folder of its own: hypothesis keeps files in the working directory.
+# Run from a folder of its own: hypothesis keeps files in the working directory. Every text
+# field's pattern excludes control characters (the server's rule), and generating data
+# that breaks five such patterns at once (an opening's) trips hypothesis's "too slow" health
+# check on some runs: a check of the generator's speed, not of the API, so it is off.
 st() { (cd "$scratch" && schemathesis --no-color --config-file "$here/schemathesis.toml" run "$document" --checks all \
-  --seed 7 --generation-database none "$@"); }
+  --seed 7 --generation-database none --suppress-health-check too_slow "$@"); }
 scratch="$(mktemp -d)" out="$(mktemp)"
 trap 'rm -rf "$out" "$scratch"' EXIT
 # One run; a crash of the tool itself (a Python traceback and no finding; seen once, not

@@ -70,7 +70,8 @@ fn upload(req: v1::CreateImportRequest, max_bytes: usize) -> Result<Upload> {
             data: text.into_bytes(),
         });
     }
-    validate::required("filename", &filename, 255)?;
+    let filename = validate::printable(&filename);
+    validate::bounded("filename", &filename, 255)?;
     if data.is_empty() {
         return Err(Error::InvalidArgument(format!("{filename} is empty: there is nothing in it to import")));
     }
@@ -81,7 +82,7 @@ fn upload(req: v1::CreateImportRequest, max_bytes: usize) -> Result<Upload> {
         Error::InvalidArgument(format!("{filename} is not a type we import: we take {}", ImportFormat::TAKEN))
     })?;
     let content_type = if content_type.trim().is_empty() { "application/octet-stream".into() } else { content_type };
-    validate::required("content_type", &content_type, 255)?;
+    validate::bounded("content_type", &content_type, 255)?;
     Ok(Upload { filename: Some(filename), content_type, format, data })
 }
 

@@ -219,8 +219,8 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
         repairs,
     } = handover;
     let job_id = validate::job_id(job_id)?;
-    validate::required("filename", &filename, 255)?;
-    validate::required("content_type", &content_type, 255)?;
+    validate::bounded("filename", &filename, 255)?;
+    validate::bounded("content_type", &content_type, 255)?;
     let size = content.len() as i64;
     let detail = match cache_hit {
         true => "from a cached content, no model call".to_owned(),
@@ -283,7 +283,8 @@ pub fn class_of(class: &str) -> ErrorClass {
 /// Records that the job failed for good, with a message for its owner and its class.
 pub async fn fail(state: &AppState, job_id: &str, error_message: &str, class: ErrorClass) -> Result<v1::Job> {
     let job_id = validate::job_id(job_id)?;
-    validate::required("error_message", error_message, 1000)?;
+    validate::bounded("error_message", error_message, 1000)?;
+    let error_message = &validate::printable(error_message);
     let event = Event::new(Kind::Failed).detail(error_message).error(class, normalise(error_message));
     let fail = Move::Fail { message: error_message };
     let failed =
@@ -313,7 +314,8 @@ async fn note(state: &AppState, job_id: &str, event: Event) -> Result<()> {
 pub async fn schedule_retry(state: &AppState, req: v1::ScheduleRetryRequest) -> Result<()> {
     let v1::ScheduleRetryRequest { job_id, worker_id, error_class, error_message, retry_in_ms } = req;
     let job_id = validate::job_id(&job_id)?;
-    validate::required("error_message", &error_message, 1000)?;
+    validate::bounded("error_message", &error_message, 1000)?;
+    let error_message = validate::printable(&error_message);
     let class = class_of(&error_class);
     let detail = format!("{error_message}; next attempt in {} ms", Ord::max(retry_in_ms, 0));
     let mut event = Event::new(Kind::RetryScheduled).detail(detail).error(class, normalise(&error_message));
@@ -330,7 +332,7 @@ pub async fn schedule_retry(state: &AppState, req: v1::ScheduleRetryRequest) -> 
 /// task goes back to its queue (the worker that reports it returns the tasks next).
 pub async fn lost_worker(state: &AppState, req: v1::ReportLostWorkerRequest) -> Result<()> {
     let v1::ReportLostWorkerRequest { worker_id, lost_worker_id, last_heartbeat, job_ids } = req;
-    validate::required("lost_worker_id", &lost_worker_id, 200)?;
+    validate::bounded("lost_worker_id", &lost_worker_id, 200)?;
     let job_ids: Vec<String> = job_ids.iter().filter_map(|id| validate::job_id(id).ok()).collect();
     let beat = last_heartbeat.unwrap_or_default();
     lost_worker::ActiveModel {

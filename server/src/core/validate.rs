@@ -1,8 +1,10 @@
 //! Input validation. Every error names the offending field, as a client would write its
 //! path (`experience[0].start`).
 
+pub use resume_proto::text::printable;
 use resume_proto::{
     job::{Document, FileType, Priority},
+    text::is_control,
     v1,
 };
 
@@ -12,20 +14,35 @@ fn invalid(msg: String) -> Error {
     Error::InvalidArgument(msg)
 }
 
-/// A required text field: present, not blank, at most `max` characters.
+/// A required text field: present, not blank, at most `max` characters, printable.
 pub fn required(field: &str, value: &str, max: usize) -> Result<()> {
-    if value.trim().is_empty() {
-        return Err(invalid(format!("{field} is required")));
-    }
+    bounded(field, value, max)?;
     optional(field, Some(value), max)
 }
 
-/// An optional text field: at most `max` characters when present.
+/// An optional text field: at most `max` characters when present, and no control character
+/// but a tab or a line break (a NUL is not text, and PostgreSQL refuses to store one; the
+/// others break a document's XML). The OpenAPI document states the same rule as a pattern
+/// on every text field of a request.
 pub fn optional(field: &str, value: Option<&str>, max: usize) -> Result<()> {
     match value {
         Some(v) if v.chars().count() > max => Err(invalid(format!("{field} must be at most {max} characters"))),
+        Some(v) if v.chars().any(is_control) => Err(invalid(format!("{field} must not contain control characters"))),
         _ => Ok(()),
     }
+}
+
+/// A required string that was reported rather than typed (by a worker, or an upload's
+/// metadata): present, not blank, at most `max` characters; stored [`printable`] where a
+/// person reads it.
+pub fn bounded(field: &str, value: &str, max: usize) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(invalid(format!("{field} is required")));
+    }
+    if value.chars().count() > max {
+        return Err(invalid(format!("{field} must be at most {max} characters")));
+    }
+    Ok(())
 }
 
 fn at_most<T>(field: &str, items: &[T], max: usize) -> Result<()> {
@@ -67,7 +84,7 @@ fn period(prefix: &str, start: Option<&str>, end: Option<&str>) -> Result<()> {
 fn email(value: Option<&str>) -> Result<()> {
     let Some(value) = value else { return Ok(()) };
     let valid = value.len() <= 254
-        && !value.contains(char::is_whitespace)
+        && !value.contains(|c: char| c.is_whitespace() || c.is_control())
         && value.split_once('@').is_some_and(|(user, domain)| {
             !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
         });
@@ -256,6 +273,16 @@ mod tests {
         let mut c = ada();
         c.full_name = "  ".into();
         assert_eq!(message(&c), "full_name is required");
+
+        let mut c = ada();
+        c.experience[0].highlights[0] = "Wrote\u{0} it".into();
+        assert_eq!(message(&c), "experience[0].highlights[0] must not contain control characters");
+        let mut c = ada();
+        c.email = Some("ada\u{7}@example.com".into());
+        assert_eq!(message(&c), "email must be an address like name@example.com");
+        let mut c = ada();
+        c.summary = Some("Two lines,\r\n\tand a tab.".into());
+        candidate(&c).unwrap();
 
         let mut c = ada();
         c.experience[0].start = "Jan 2020".into();

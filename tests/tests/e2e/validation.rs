@@ -76,3 +76,33 @@ async fn bad_requests_name_the_problem() -> anyhow::Result<()> {
     assert_error(&answer, 404, "NOT_FOUND", "/api/nowhere");
     system.stop().await
 }
+
+/// Text with a control character is refused, naming its field, on the database that cannot
+/// store a NUL (it answered 503 "the database is unavailable; try again" there, forever);
+/// a tab and line breaks are text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn control_characters_are_refused_naming_the_field() -> anyhow::Result<()> {
+    let system = System::start(Db::Postgres, 0).await?;
+    let (candidate, _) = system.candidate_with_target("ctl").await?;
+    let opening = json!({"title": "Backend\u{0} Engineer", "company": "Initech", "description": "Build it.",
+                         "location": "Berlin"});
+    let answer = system.post("ctl", "/api/openings", opening).await?;
+    assert_error(&answer, 400, "INVALID_ARGUMENT", "title must not contain control characters");
+    let target = json!({"title": "Engineer", "description": "Ring\u{7} the bell"});
+    let answer = system.post("ctl", &format!("/api/candidates/{candidate}/jobs"), target).await?;
+    assert_error(&answer, 400, "INVALID_ARGUMENT", "description must not contain control characters");
+    let mut body = sample_candidate();
+    body["full_name"] = json!("Ada \u{1b}[31mLovelace");
+    let answer = system.post("ctl", "/api/candidates", body).await?;
+    assert_error(&answer, 400, "INVALID_ARGUMENT", "full_name must not contain control characters");
+    let mut body = sample_candidate();
+    body["email"] = json!("ada\u{0}@example.com");
+    let answer = system.post("ctl", "/api/candidates", body).await?;
+    assert_error(&answer, 400, "INVALID_ARGUMENT", "email");
+
+    let mut body = sample_candidate();
+    body["summary"] = json!("Two lines,\r\n\tand a tab.");
+    let (status, saved) = system.post("ctl", "/api/candidates", body).await?;
+    assert_eq!((status, saved["summary"].as_str()), (201, Some("Two lines,\r\n\tand a tab.")), "{saved}");
+    system.stop().await
+}

@@ -86,3 +86,25 @@ fn our_own_pdf_and_docx_read_back_the_same_facts() {
         }
     }
 }
+
+#[test]
+fn control_characters_never_reach_a_draft() {
+    // A text file with a NUL, a bell and a page break; a JSON Resume with an escape.
+    let text =
+        "Ada\u{7} Lovelace\nada@example.com\u{0}\n\u{c}Experience\nProgrammer, Analytical Engines\n2019 - Present\n";
+    let read = read_offline("cv.txt", ImportFormat::Text, text.as_bytes()).expect("readable");
+    assert_eq!(
+        (read.candidate.full_name.as_str(), read.candidate.email.as_deref()),
+        ("Ada Lovelace", Some("ada@example.com"))
+    );
+    let resume = r#"{"basics": {"name": "Ada \u001b[31mLovelace", "summary": "First\u0000 programmer."},
+                     "work": [{"name": "Analytical Engines", "position": "Programmer\u0007", "startDate": "2019-01",
+                               "highlights": ["Wrote\u000c the first program"]}]}"#;
+    let read = read_offline("resume.json", ImportFormat::JsonResume, resume.as_bytes()).expect("readable");
+    let draft = &read.candidate;
+    assert_eq!((draft.full_name.as_str(), draft.summary.as_deref()), ("Ada [31mLovelace", Some("First programmer.")));
+    assert_eq!(
+        (draft.experience[0].title.as_str(), draft.experience[0].highlights[0].as_str()),
+        ("Programmer", "Wrote\n the first program")
+    );
+}

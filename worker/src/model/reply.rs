@@ -173,9 +173,22 @@ pub fn unfenced(content: &str) -> &str {
     inside.split("```").next().unwrap_or(inside).trim()
 }
 
-/// A reply read as JSON ([`unfenced`]); unusable when it is not.
+/// A reply read as JSON ([`unfenced`]), every string in it without control characters (a
+/// reply is shown and rendered, and they are no text); unusable when it is not JSON.
 pub fn json(content: &str) -> Result<Value, Unusable> {
-    serde_json::from_str(unfenced(content)).map_err(|e| Unusable(format!("the reply is not JSON: {e}")))
+    let mut value =
+        serde_json::from_str(unfenced(content)).map_err(|e| Unusable(format!("the reply is not JSON: {e}")))?;
+    printable(&mut value);
+    Ok(value)
+}
+
+fn printable(value: &mut Value) {
+    match value {
+        Value::String(text) => resume_proto::text::make_printable(text),
+        Value::Array(items) => items.iter_mut().for_each(printable),
+        Value::Object(fields) => fields.values_mut().for_each(printable),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
 }
 
 impl MainSections {
@@ -442,6 +455,18 @@ mod tests {
         let c = candidate();
         let (resume, repairs) = merge(&c, None, offline::content(&c, None), main, roles);
         (resume, repairs.into_iter().map(|r| r.kind).collect())
+    }
+
+    #[test]
+    fn a_reply_has_no_control_characters() {
+        let main =
+            MainSections::parse(r#"{"headline": "Ada\u0007 Lovelace", "summary": "One\u0000 line.\nTwo."}"#).unwrap();
+        assert_eq!(
+            (main.headline.as_deref(), main.summary.as_deref()),
+            (Some("Ada Lovelace"), Some("One line.\nTwo."))
+        );
+        let roles = parse_roles(r#"{"roles": [{"role": 1, "highlights": ["Wrote\u001b[0m it"]}]}"#).unwrap();
+        assert_eq!(roles[0].highlights.as_deref(), Some(&["Wrote[0m it".to_owned()][..]));
     }
 
     #[test]
