@@ -82,6 +82,7 @@ fn upload(req: v1::CreateImportRequest, max_bytes: usize) -> Result<Upload> {
         Error::InvalidArgument(format!("{filename} is not a type we import: we take {}", ImportFormat::TAKEN))
     })?;
     let content_type = if content_type.trim().is_empty() { "application/octet-stream".into() } else { content_type };
+    let content_type = validate::printable(&content_type);
     validate::bounded("content_type", &content_type, 255)?;
     Ok(Upload { filename: Some(filename), content_type, format, data })
 }

@@ -219,6 +219,7 @@ pub async fn complete(state: &AppState, job_id: &str, handover: Handover) -> Res
         repairs,
     } = handover;
     let job_id = validate::job_id(job_id)?;
+    let (filename, content_type) = (validate::printable(&filename), validate::printable(&content_type));
     validate::bounded("filename", &filename, 255)?;
     validate::bounded("content_type", &content_type, 255)?;
     let size = content.len() as i64;

@@ -56,12 +56,6 @@ pub enum ImportError {
 
 /// `file` read into a draft, with its warnings and what reading it cost.
 pub async fn read(file: v1::ImportFile, generator: &dyn Generator) -> Result<Read, ImportError> {
-    let mut read = read_any(file, generator).await?;
-    printable(&mut read.candidate);
-    Ok(read)
-}
-
-async fn read_any(file: v1::ImportFile, generator: &dyn Generator) -> Result<Read, ImportError> {
     let format: ImportFormat = file.format.parse().map_err(ImportError::Unreadable)?;
     let name = if file.filename.is_empty() { "the pasted text".to_owned() } else { file.filename.clone() };
     // Unpacking and text extraction are CPU work: off the async threads.
@@ -91,52 +85,14 @@ async fn read_any(file: v1::ImportFile, generator: &dyn Generator) -> Result<Rea
 /// `data` (a file of `format` named `name`) read by the offline parser, as an import
 /// without a model reads it, on this thread.
 pub fn read_offline(name: &str, format: ImportFormat, data: &[u8]) -> Result<Read, ImportError> {
-    let (mut candidate, warnings) = match source(name, format, data)? {
-        Source::Exact(candidate, warnings) => (*candidate, warnings),
-        Source::Text(text) => read_text(&text, &verify::Source::new(&text)),
+    let text = match source(name, format, data)? {
+        Source::Exact(candidate, warnings) => {
+            return Ok(Read { candidate: *candidate, warnings, usage: Default::default() });
+        }
+        Source::Text(text) => text,
     };
-    printable(&mut candidate);
+    let (candidate, warnings) = read_text(&text, &verify::Source::new(&text));
     Ok(Read { candidate, warnings, usage: Default::default() })
-}
-
-/// Every text of `draft` without control characters ([`text::printable`]): a file (a JSON
-/// Resume's strings, a LinkedIn export's cells) or a model's reading may hold them, and
-/// what is saved may not.
-fn printable(draft: &mut v1::Candidate) {
-    let v1::Candidate {
-        full_name,
-        email,
-        phone,
-        location,
-        headline,
-        summary,
-        links,
-        skills,
-        experience,
-        education,
-        certifications,
-        ..
-    } = draft;
-    let mut texts: Vec<&mut String> = vec![full_name];
-    texts.extend([email, phone, location, headline, summary].into_iter().flatten());
-    for link in links {
-        texts.extend([&mut link.label, &mut link.url]);
-    }
-    texts.extend(skills);
-    for role in experience {
-        texts.extend([&mut role.company, &mut role.title, &mut role.start]);
-        texts.extend([&mut role.location, &mut role.end].into_iter().flatten());
-        texts.extend(&mut role.highlights);
-    }
-    for school in education {
-        texts.push(&mut school.institution);
-        texts.extend([&mut school.degree, &mut school.field, &mut school.start, &mut school.end].into_iter().flatten());
-    }
-    for certification in certifications {
-        texts.push(&mut certification.name);
-        texts.extend(&mut certification.issuer);
-    }
-    texts.into_iter().for_each(text::make_printable);
 }
 
 /// `text` read by the offline parser, each fact checked against it (`checked`).
@@ -226,10 +182,11 @@ fn source(name: &str, format: ImportFormat, data: &[u8]) -> Result<Source, Impor
             let (candidate, warnings) = structured::linkedin(name, data)?;
             Source::Exact(Box::new(candidate), warnings)
         }
-        // A page break (a form feed in a PDF's text) is a line break.
-        ImportFormat::Pdf => Source::Text(text::printable(&extract::pdf(name, data)?)),
-        ImportFormat::Docx => Source::Text(text::printable(&extract::docx(name, data)?)),
-        ImportFormat::Text => Source::Text(text::printable(&extract::text(name, data)?)),
+        // Without control characters (what is saved may hold none; a model's reading of the
+        // text is made printable as any reply is), a page break being a line break.
+        ImportFormat::Pdf => Source::Text(text::printable_lines(&extract::pdf(name, data)?)),
+        ImportFormat::Docx => Source::Text(text::printable_lines(&extract::docx(name, data)?)),
+        ImportFormat::Text => Source::Text(text::printable_lines(&extract::text(name, data)?)),
     })
 }
 

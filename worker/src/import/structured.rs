@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use resume_proto::v1;
+use resume_proto::{text, v1};
 use serde_json::Value;
 
 use super::{
@@ -50,8 +50,11 @@ fn array<'a>(value: &'a Value, key: &str) -> &'a [Value] {
 
 /// A JSON Resume document (jsonresume.org schema v1).
 pub fn json_resume(name: &str, data: &[u8]) -> Result<(v1::Candidate, Vec<Warning>), ImportError> {
-    let doc: Value = serde_json::from_slice(data)
+    let mut doc: Value = serde_json::from_slice(data)
         .map_err(|e| ImportError::Unreadable(format!("{name} is not valid JSON (line {}): {e}", e.line())))?;
+    // What is saved may hold no control character: none is read (before a value is found
+    // blank or not).
+    text::printable_json(&mut doc);
     let basics = doc.get("basics").filter(|b| b.is_object()).ok_or_else(|| {
         ImportError::Unreadable(format!(
             "{name} is not a JSON Resume: it has no \"basics\" object (see jsonresume.org/schema)"
@@ -153,7 +156,8 @@ fn rows(data: &[u8], key: &str) -> Vec<HashMap<String, String>> {
         .records()
         .filter_map(Result::ok)
         .map(|record| {
-            headers.iter().zip(record.iter()).map(|(h, v)| (h.trim().to_owned(), v.trim().to_owned())).collect()
+            let cell = |v: &str| text::printable(v).trim().to_owned();
+            headers.iter().zip(record.iter()).map(|(h, v)| (cell(h), cell(v))).collect()
         })
         .collect()
 }

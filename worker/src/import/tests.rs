@@ -89,7 +89,8 @@ fn our_own_pdf_and_docx_read_back_the_same_facts() {
 
 #[test]
 fn control_characters_never_reach_a_draft() {
-    // A text file with a NUL, a bell and a page break; a JSON Resume with an escape.
+    // A text file with a NUL, a bell and a page break; a JSON Resume with an escape, a form
+    // feed inside a bullet and a skill that is only a control character.
     let text =
         "Ada\u{7} Lovelace\nada@example.com\u{0}\n\u{c}Experience\nProgrammer, Analytical Engines\n2019 - Present\n";
     let read = read_offline("cv.txt", ImportFormat::Text, text.as_bytes()).expect("readable");
@@ -98,13 +99,29 @@ fn control_characters_never_reach_a_draft() {
         ("Ada Lovelace", Some("ada@example.com"))
     );
     let resume = r#"{"basics": {"name": "Ada \u001b[31mLovelace", "summary": "First\u0000 programmer."},
+                     "skills": [{"name": "\u0007"}, {"name": "Rust"}],
                      "work": [{"name": "Analytical Engines", "position": "Programmer\u0007", "startDate": "2019-01",
-                               "highlights": ["Wrote\u000c the first program"]}]}"#;
+                               "highlights": ["Wrote\u000cthe first program"]}]}"#;
     let read = read_offline("resume.json", ImportFormat::JsonResume, resume.as_bytes()).expect("readable");
     let draft = &read.candidate;
     assert_eq!((draft.full_name.as_str(), draft.summary.as_deref()), ("Ada [31mLovelace", Some("First programmer.")));
     assert_eq!(
         (draft.experience[0].title.as_str(), draft.experience[0].highlights[0].as_str()),
-        ("Programmer", "Wrote\n the first program")
+        ("Programmer", "Wrote the first program")
+    );
+    assert_eq!(draft.skills, ["Rust"], "a skill of nothing but a control character is none");
+    // A LinkedIn export's cells.
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("Profile.csv", zip::write::SimpleFileOptions::default()).unwrap();
+    std::io::Write::write_all(
+        &mut zip,
+        "First Name,Last Name,Headline\nAda\u{0},Lovelace,Programmer\u{7}\n".as_bytes(),
+    )
+    .unwrap();
+    let export = zip.finish().unwrap().into_inner();
+    let read = read_offline("export.zip", ImportFormat::Linkedin, &export).expect("readable");
+    assert_eq!(
+        (read.candidate.full_name.as_str(), read.candidate.headline.as_deref()),
+        ("Ada Lovelace", Some("Programmer"))
     );
 }

@@ -697,7 +697,7 @@ struct ReadCandidate {
 
 /// The import call's reply read as a candidate.
 fn read_candidate(content: &str) -> Result<v1::Candidate, Unusable> {
-    let read: ReadCandidate = serde_json::from_str(reply::unfenced(content))
+    let read: ReadCandidate = serde_json::from_value(reply::json(content)?)
         .map_err(|e| Unusable(format!("the reply is not the candidate schema: {e}")))?;
     Ok(read.into())
 }

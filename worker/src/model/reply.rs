@@ -178,17 +178,8 @@ pub fn unfenced(content: &str) -> &str {
 pub fn json(content: &str) -> Result<Value, Unusable> {
     let mut value =
         serde_json::from_str(unfenced(content)).map_err(|e| Unusable(format!("the reply is not JSON: {e}")))?;
-    printable(&mut value);
+    resume_proto::text::printable_json(&mut value);
     Ok(value)
-}
-
-fn printable(value: &mut Value) {
-    match value {
-        Value::String(text) => resume_proto::text::make_printable(text),
-        Value::Array(items) => items.iter_mut().for_each(printable),
-        Value::Object(fields) => fields.values_mut().for_each(printable),
-        Value::Null | Value::Bool(_) | Value::Number(_) => {}
-    }
 }
 
 impl MainSections {

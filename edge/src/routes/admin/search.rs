@@ -36,6 +36,7 @@ pub struct JobsQuery {
     /// An error group's `id`: jobs with a failure or retried attempt in it.
     pub error_group: Option<String>,
     /// Text in the error message (case-insensitive).
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// Submitted at or after this RFC 3339 time.
     #[param(format = DateTime)]
@@ -76,6 +77,7 @@ pub struct JobFilter {
     pub error_group: Option<String>,
     /// Text in the error message (case-insensitive).
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub q: Option<String>,
     /// RFC 3339.
     #[serde(default)]
