@@ -549,10 +549,11 @@ fn answer(schema: &str, body: &Value) -> Value {
         return letter(candidate, &data["target_job"]);
     }
     // Every role the schema asks for (all without a list) by its number, with its company
-    // and title echoed, bullets rephrased: an experience call's, or those a main call
-    // writes too.
+    // and title echoed, bullets rephrased: an experience call's (under `roles`), or those a
+    // main call writes too (under `work`, after its main sections).
     let properties = &body["response_format"]["json_schema"]["schema"]["properties"];
-    let asked = &properties["roles"]["items"]["properties"]["role"]["enum"];
+    let key = if schema == "resume_main" { "work" } else { "roles" };
+    let asked = &properties[key]["items"]["properties"]["role"]["enum"];
     let roles = || -> Vec<Value> {
         candidate["experience"]
             .as_array()
@@ -580,8 +581,8 @@ fn answer(schema: &str, body: &Value) -> Value {
     let mut main = json!({"headline": "Model headline for the target",
                           "summary": "Model summary built from the candidate's facts.",
                           "skills": skills});
-    if properties.get("roles").is_some() {
-        main["roles"] = json!(roles());
+    if properties.get(key).is_some() {
+        main[key] = json!(roles());
     }
     main
 }

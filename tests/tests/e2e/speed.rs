@@ -29,9 +29,11 @@ async fn submit_career(system: &System, user: &str, roles: usize) -> anyhow::Res
     system.submit(user, &json!({"candidate_id": candidate["id"]})).await
 }
 
-/// The role numbers the call's schema asks for.
+/// The role numbers the call's schema asks for (an experience call's under `roles`, a main
+/// call's under `work`).
 fn roles_of(seen: &Seen) -> Vec<u64> {
-    seen.format["properties"]["roles"]["items"]["properties"]["role"]["enum"]
+    let key = if seen.schema == "resume_main" { "work" } else { "roles" };
+    seen.format["properties"][key]["items"]["properties"]["role"]["enum"]
         .as_array()
         .map(|numbers| numbers.iter().filter_map(Value::as_u64).collect())
         .unwrap_or_default()
@@ -124,15 +126,18 @@ async fn a_long_career_is_written_by_parallel_streamed_calls_and_the_bar_moves()
     assert!(said.iter().any(|s| s.starts_with("Writing experience: ") && s.ends_with(" of 15 roles")), "{said:?}");
     assert!(last["status_text"].is_null(), "{last}");
 
-    // The summary was shown while the bullets were still being written.
+    // The summary was shown first, while the bullets were still being written: the main
+    // call's too, which it writes after its main sections.
     let early = seen
         .iter()
         .filter(|j| j["status"] == "PROCESSING")
         .find_map(|j| j["content_so_far"].as_object())
         .expect("an update with the content so far");
     assert_eq!(early["summary"], "Model summary built from the candidate's facts.", "{early:?}");
-    let roles = early["experience"].as_array().map_or(0, Vec::len);
-    assert!(roles < 15, "the whole experience came with the first sections: {early:?}");
+    let companies: Vec<&str> =
+        early["experience"].as_array().into_iter().flatten().filter_map(|r| r["company"].as_str()).collect();
+    assert!(companies.len() < 15, "the whole experience came with the first sections: {early:?}");
+    assert!(!companies.iter().any(|c| ["Company 13", "Company 14", "Company 15"].contains(c)), "{companies:?}");
     assert_eq!(early["full_name"], "Grace Hopper");
     system.stop().await
 }

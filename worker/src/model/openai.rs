@@ -152,7 +152,10 @@ impl Call {
     fn main(candidate: &v1::Candidate, roles: Range<usize>) -> Call {
         let task = match roles.is_empty() {
             true => MAIN_TASK.into(),
-            false => format!("{MAIN_TASK} Then, under `roles`: {}", experience_task(candidate, roles.clone())).into(),
+            false => {
+                let roles_task = experience_task(candidate, roles.clone());
+                format!("{MAIN_TASK} Then, under `{}`: {roles_task}", reply::MAIN_ROLES).into()
+            }
         };
         Call { name: MAIN_CALL, schema: main_schema(candidate, roles), system: SYSTEM_PROMPT, task }
     }
@@ -433,10 +436,20 @@ impl Generator for OpenAi {
                 .collect();
             let mut main = None;
             let mut experience: Vec<Option<Answered<Vec<RoleBullets>>>> = groups.iter().map(|_| None).collect();
-            while let Some(came) = pending.next().await {
-                match came {
-                    Came::Main(reply) => main = Some(reply),
-                    Came::Roles(i, reply) => experience[i] = Some(reply),
+            // A main call writing roles writes its main sections first: they are shown once
+            // its stream has passed them, before its roles end.
+            let mut streamed = tracker.main_sections();
+            let mut early: Option<MainSections> = None;
+            loop {
+                tokio::select! {
+                    came = pending.next() => match came {
+                        Some(Came::Main(reply)) => main = Some(reply),
+                        Some(Came::Roles(i, reply)) => experience[i] = Some(reply),
+                        None => break,
+                    },
+                    Ok(()) = streamed.changed(), if early.is_none() => {
+                        early = streamed.borrow_and_update().as_deref().and_then(MainSections::before_roles);
+                    }
                 }
                 let main = main.as_ref().and_then(|reply| reply.as_ref().ok()).map(|(main, _)| main);
                 let written: Vec<(Range<usize>, &[RoleBullets])> = groups
@@ -445,7 +458,7 @@ impl Generator for OpenAi {
                     .filter_map(|(roles, reply)| Some((roles.clone(), reply.as_ref()?.as_ref().ok()?.0.as_slice())))
                     .chain(main.map(|main| (main_roles.clone(), main.roles.as_slice())))
                     .collect();
-                tracker.so_far(so_far(candidate, target, main, &written));
+                tracker.so_far(so_far(candidate, target, main.or(early.as_ref()), &written));
             }
             drop(pending);
             let main = main.unwrap_or_else(|| Err(invalid(Unusable("the main sections call never ended".into()))));
@@ -609,7 +622,8 @@ fn exactly(count: usize, items: Value) -> Value {
 }
 
 /// Headline, summary and the candidate's skills (each named once, an `enum`), and the
-/// entries of `roles` (0-based) when there are any, as [`experience_schema`] has them.
+/// entries of `roles` (0-based) when there are any, as [`experience_schema`] has them, under
+/// [`reply::MAIN_ROLES`] (written after the main sections).
 fn main_schema(candidate: &v1::Candidate, roles: Range<usize>) -> Value {
     let mut seen = HashSet::new();
     let skills: Vec<&str> =
@@ -626,8 +640,8 @@ fn main_schema(candidate: &v1::Candidate, roles: Range<usize>) -> Value {
         "additionalProperties": false,
     });
     if !roles.is_empty() {
-        schema["properties"]["roles"] = entries(candidate, roles);
-        schema["required"] = json!(["headline", "summary", "skills", "roles"]);
+        schema["properties"][reply::MAIN_ROLES] = entries(candidate, roles);
+        schema["required"] = json!(["headline", "summary", "skills", reply::MAIN_ROLES]);
     }
     schema
 }
@@ -831,7 +845,10 @@ mod tests {
     fn the_schemas_fix_the_counts_and_name_the_roles() {
         let main = main_schema(&candidate(), 2..2);
         assert_eq!(main["properties"]["skills"]["items"]["enum"], json!(["Rust", "SQL"]));
-        assert_eq!((main["properties"].get("roles"), main["required"].as_array().map(Vec::len)), (None, Some(3)));
+        assert_eq!(
+            (main["properties"].get(reply::MAIN_ROLES), main["required"].as_array().map(Vec::len)),
+            (None, Some(3))
+        );
         assert_eq!(
             (main["properties"]["skills"]["minItems"].as_u64(), main["properties"]["skills"]["maxItems"].as_u64()),
             (Some(2), Some(2))
@@ -845,8 +862,10 @@ mod tests {
         assert_eq!(roles["items"]["properties"]["highlights"]["maxItems"], 2 + EXTRA_BULLETS);
         // The main call writing the last role too: its entry, as an experience call has it.
         let main = main_schema(&candidate(), 1..2);
-        assert_eq!(main["properties"]["roles"], experience_schema(&candidate(), 1..2)["properties"]["roles"]);
-        assert_eq!(main["required"], json!(["headline", "summary", "skills", "roles"]));
+        assert_eq!(main["properties"]["work"], experience_schema(&candidate(), 1..2)["properties"]["roles"]);
+        assert_eq!(main["required"], json!(["headline", "summary", "skills", "work"]));
+        let order: Vec<&String> = main["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(order, ["headline", "skills", "summary", "work"], "sent in this order, the roles last");
         assert!(Call::main(&candidate(), 1..2).task.ends_with(&*experience_task(&candidate(), 1..2)));
         let data = prompt_data(&candidate(), None);
         assert_eq!(data["candidate"]["experience"][1]["role"], 2);

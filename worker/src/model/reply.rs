@@ -127,6 +127,11 @@ impl Repair {
 #[error("{0}")]
 pub struct Unusable(pub String);
 
+/// The key of the roles a main call writes too. A model writes a strict schema's properties
+/// in the order they are sent, which is sorted (`headline`, `skills`, `summary`, then this):
+/// the main sections come first, and can be shown before the roles are written.
+pub const MAIN_ROLES: &str = "work";
+
 /// The main sections' reply, as far as it has the schema's shape.
 #[derive(Debug, Clone, Default)]
 pub struct MainSections {
@@ -191,23 +196,31 @@ impl MainSections {
             headline: value.get("headline").and_then(Value::as_str).map(str::to_owned),
             summary: value.get("summary").and_then(Value::as_str).map(str::to_owned),
             skills: value.get("skills").and_then(strings),
-            roles: entries(&value).unwrap_or_default(),
+            roles: entries(&value, MAIN_ROLES).unwrap_or_default(),
         };
         if main.headline.is_none() && main.summary.is_none() && main.skills.is_none() {
             return Err(Unusable("the main sections reply has none of headline, summary and skills".into()));
         }
         Ok(main)
     }
+
+    /// The main sections of a main reply `streamed` as far as the key of its roles (the
+    /// text before it, closed), when they read as such.
+    pub fn before_roles(streamed: &str) -> Option<MainSections> {
+        let at = streamed.find(&format!("\"{MAIN_ROLES}\""))?;
+        let sections = format!("{}}}", streamed[..at].trim_end().trim_end_matches(','));
+        MainSections::parse(&sections).ok()
+    }
 }
 
 /// Reads the experience reply: an object whose `roles` is a list.
 pub fn parse_roles(content: &str) -> Result<Vec<RoleBullets>, Unusable> {
-    entries(&json(content)?).ok_or_else(|| Unusable("the experience reply has no list of roles".into()))
+    entries(&json(content)?, "roles").ok_or_else(|| Unusable("the experience reply has no list of roles".into()))
 }
 
-/// The entries of a reply's `roles`, when it is a list.
-fn entries(value: &Value) -> Option<Vec<RoleBullets>> {
-    let roles = value.get("roles")?.as_array()?;
+/// The entries of a reply's list under `key`, when it is a list.
+fn entries(value: &Value, key: &str) -> Option<Vec<RoleBullets>> {
+    let roles = value.get(key)?.as_array()?;
     Some(
         roles
             .iter()
@@ -446,6 +459,15 @@ mod tests {
         let c = candidate();
         let (resume, repairs) = merge(&c, None, offline::content(&c, None), main, roles);
         (resume, repairs.into_iter().map(|r| r.kind).collect())
+    }
+
+    #[test]
+    fn the_main_sections_read_before_the_roles_are_streamed() {
+        let streamed = r#"{"headline": "H", "skills": ["Rust"], "summary": "A \"work\" of art.", "work": [{"role": 3"#;
+        let main = MainSections::before_roles(streamed).expect("the sections are written");
+        assert_eq!((main.headline.as_deref(), main.summary.as_deref()), (Some("H"), Some("A \"work\" of art.")));
+        assert!(main.roles.is_empty());
+        assert!(MainSections::before_roles(r#"{"headline": "H", "skills": ["Ru"#).is_none(), "not yet at the roles");
     }
 
     #[test]

@@ -6,7 +6,9 @@
 
 use std::sync::Mutex;
 
-use super::{Progress, Written};
+use tokio::sync::watch;
+
+use super::{Progress, Written, reply::MAIN_ROLES};
 
 /// The key every experience entry starts with, as it appears in a reply's JSON (a
 /// highlight's own quotes are escaped, so it matches keys only).
@@ -67,6 +69,8 @@ pub struct Tracker<'a> {
     sink: &'a Progress,
     /// One per call, by index; a std `Mutex`: held for a sum, never across an `.await`.
     parts: Mutex<Vec<Part>>,
+    /// What a main call writing roles had streamed when its roles' key came.
+    sections: watch::Sender<Option<String>>,
 }
 
 impl<'a> Tracker<'a> {
@@ -77,7 +81,13 @@ impl<'a> Tracker<'a> {
             .into_iter()
             .map(|(writes, expected)| Part { writes, expected: expected.max(1), received: 0, begun: 0, done: false })
             .collect();
-        Tracker { sink, parts: Mutex::new(parts) }
+        Tracker { sink, parts: Mutex::new(parts), sections: watch::Sender::new(None) }
+    }
+
+    /// What the main call (writing roles too) had streamed when its roles' key came: its
+    /// main sections and that key.
+    pub fn main_sections(&self) -> watch::Receiver<Option<String>> {
+        self.sections.subscribe()
     }
 
     /// The handle of part `index`.
@@ -138,13 +148,27 @@ impl PartHandle<'_> {
     /// The reply so far is `text` (each call gives the text it had before and more).
     pub fn received(&self, text: &str) {
         let bytes = text.as_bytes();
+        let mut writes = None;
         self.tracker.update(self.index, |part| {
+            writes = Some(part.writes);
             // Keys not complete at the last look may be now.
             let from = part.received.saturating_sub(ROLE_KEY.len() - 1);
             part.begun +=
                 bytes.get(from..).map_or(0, |new| new.windows(ROLE_KEY.len()).filter(|w| *w == ROLE_KEY).count());
             part.received = bytes.len();
         });
+        if let Some(Writes::Main(roles)) = writes
+            && roles > 0
+        {
+            let key = format!("\"{MAIN_ROLES}\"");
+            self.tracker.sections.send_if_modified(|sections| match (&sections, text.contains(&key)) {
+                (None, true) => {
+                    *sections = Some(text.to_owned());
+                    true
+                }
+                _ => false,
+            });
+        }
     }
 
     /// The call has its whole reply (or had it from an earlier attempt).
@@ -184,10 +208,15 @@ mod tests {
         let (sink, seen) = tokio::sync::watch::channel(Written::default());
         let tracker = Tracker::new(&sink, [(Writes::Main(2), 100), (Writes::Roles(3), 100)]);
         tracker.part(1).done();
-        tracker
-            .part(0)
-            .received(r#"{"headline": "h", "summary": "s", "skills": [], "roles": [{"role": 4}, {"role": 5"#);
+        let sections = tracker.main_sections();
+        tracker.part(0).received(r#"{"headline": "h", "skills": [], "summary": "s", "#);
+        assert_eq!(*sections.borrow(), None, "the roles' key not yet streamed");
+        let streamed = r#"{"headline": "h", "skills": [], "summary": "s", "work": [{"role": 4}, {"role": 5"#;
+        tracker.part(0).received(streamed);
         assert_eq!(seen.borrow().status.as_deref(), Some("Writing experience: 4 of 5 roles"));
+        assert_eq!(sections.borrow().as_deref(), Some(streamed));
+        let sections = sections.borrow().clone().and_then(|s| crate::model::reply::MainSections::before_roles(&s));
+        assert_eq!(sections.and_then(|s| s.summary).as_deref(), Some("s"), "read from what was kept");
         tracker.part(0).done();
         assert_eq!(seen.borrow().status, None);
     }
