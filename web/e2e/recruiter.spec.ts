@@ -48,6 +48,22 @@ test("a new role says nothing before it is used; a field left blank says Require
   await expect(row.getByLabel("Start")).not.toHaveAttribute("aria-invalid", "true");
 });
 
+test("a field the server refuses is marked and focused, however far up the form it is", async ({ page }) => {
+  await signIn(page, unique("pia"));
+  await page.goto(`${edge()}/candidates/new`);
+  // A pasted bell: the browser keeps it, the server refuses it.
+  await page.getByLabel("Full name").fill("Ada\u0007 Lovelace");
+  await page.getByRole("button", { name: "Add a role" }).click();
+  const row = roleRow(page, 1);
+  await row.getByLabel("Company").fill("Analytical Engines");
+  await row.getByLabel("Title").fill("Programmer");
+  await row.getByLabel("Start").fill("2019-01");
+  await page.getByRole("button", { name: "Create candidate" }).click();
+  await expect(page.getByLabel("Full name")).toBeFocused();
+  await expect(page.getByLabel("Full name")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("full_name must not contain control characters").first()).toBeVisible();
+});
+
 test("the first click on Add a role after typing a link lands: nothing moves under the pointer", async ({ page }) => {
   await signIn(page, unique("otto"));
   await page.goto(`${edge()}/candidates/new`);

@@ -72,8 +72,10 @@ export function CandidateForm({ candidate, warnings = [], submitLabel, onSave }:
     } catch (error) {
       const message = messageOf(error);
       const path = error instanceof ApiError && error.status === 400 ? fieldOf(message) : null;
-      if (path) setError(path as FieldPath<Values>, { message });
       setError("root.server", { message });
+      // The field the server names is marked and focused (so scrolled to: on a long form it
+      // and the alert below can both be out of sight).
+      if (path) setError(path as FieldPath<Values>, { message }, { shouldFocus: true });
     }
   });
 
