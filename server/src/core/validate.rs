@@ -17,7 +17,7 @@ fn invalid(msg: String) -> Error {
 /// A required text field: present, not blank, at most `max` characters, printable.
 pub fn required(field: &str, value: &str, max: usize) -> Result<()> {
     bounded(field, value, max)?;
-    optional(field, Some(value), max)
+    printable_text(field, value)
 }
 
 /// An optional text field: at most `max` characters when present, and no control character
@@ -25,11 +25,9 @@ pub fn required(field: &str, value: &str, max: usize) -> Result<()> {
 /// others break a document's XML). The OpenAPI document states the same rule as a pattern
 /// on every text field of a request.
 pub fn optional(field: &str, value: Option<&str>, max: usize) -> Result<()> {
-    match value {
-        Some(v) if v.chars().count() > max => Err(invalid(format!("{field} must be at most {max} characters"))),
-        Some(v) if v.chars().any(is_control) => Err(invalid(format!("{field} must not contain control characters"))),
-        _ => Ok(()),
-    }
+    let Some(value) = value else { return Ok(()) };
+    at_most_chars(field, value, max)?;
+    printable_text(field, value)
 }
 
 /// A required string that was reported rather than typed (by a worker, or an upload's
@@ -39,8 +37,19 @@ pub fn bounded(field: &str, value: &str, max: usize) -> Result<()> {
     if value.trim().is_empty() {
         return Err(invalid(format!("{field} is required")));
     }
+    at_most_chars(field, value, max)
+}
+
+fn at_most_chars(field: &str, value: &str, max: usize) -> Result<()> {
     if value.chars().count() > max {
         return Err(invalid(format!("{field} must be at most {max} characters")));
+    }
+    Ok(())
+}
+
+fn printable_text(field: &str, value: &str) -> Result<()> {
+    if value.chars().any(is_control) {
+        return Err(invalid(format!("{field} must not contain control characters")));
     }
     Ok(())
 }
